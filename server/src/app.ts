@@ -1,0 +1,141 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express from 'express';
+import { useServer } from 'graphql-ws/use/ws';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { loadOrCreateDevKeys } from './auth/dev-keys';
+import { createTokenVerifier } from './auth/token-verifier';
+import type { Config } from './config';
+import { isEmpty, seedDemoData } from './db/seed';
+import { migrate, openOrm } from './db/orm';
+import { buildContext, type ContextDeps, type RequestContext } from './graphql/context';
+import { makeErrorFormatter, UnauthenticatedError } from './graphql/errors';
+import { buildAppSchema } from './graphql/schema';
+import { devAuthRouter } from './http/dev-auth';
+import { healthRouter, type Lifecycle } from './http/health';
+import { webClientRouter } from './http/web-client';
+
+export interface App {
+  /** Base URL, e.g. http://localhost:4000 (the real port when config.port was 0). */
+  readonly url: string;
+  readonly port: number;
+  readonly orm: MikroORM;
+  readonly log: Logger;
+  /** Not ready, then HTTP drained and WebSockets closed with 1001, then the pool closed. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** WebSocket close code for a missing or invalid token in `connection_init`. */
+export const WS_CLOSE_UNAUTHORIZED = 4401;
+
+/**
+ * Wires the whole server and starts listening: database (migrated, seeded when empty and
+ * allowed), GraphQL over HTTP and WebSocket on /graphql, health probes, dev sign-in, web client.
+ */
+export async function createApp(config: Config, databaseUrl: string, log: Logger = pino({ level: config.logLevel })): Promise<App> {
+  const lifecycle: Lifecycle = { state: 'starting' };
+  const orm = await openOrm({ databaseUrl, poolMax: config.dbPoolMax });
+  try {
+    await prepareDatabase(config, orm, log);
+    lifecycle.state = 'ready';
+    return await listen(config, orm, log, lifecycle);
+  } catch (err) {
+    await orm.close(true);
+    throw err;
+  }
+}
+
+async function prepareDatabase(config: Config, orm: MikroORM, log: Logger): Promise<void> {
+  const applied = await migrate(orm, async () => {
+    const em = orm.em.fork();
+    if (config.seedDemoData && (await isEmpty(em))) {
+      const added = await seedDemoData(em);
+      log.info(added, 'loaded demo data into an empty database');
+    }
+  });
+  if (applied.length) log.info({ migrations: applied }, 'applied migrations');
+}
+
+async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lifecycle): Promise<App> {
+  const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
+  const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log };
+  const schema = await buildAppSchema();
+  const exposeDetails = config.nodeEnv === 'development';
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>, { context?: RequestContext }>(
+    {
+      schema,
+      // Authenticate once, in connection_init; a bad token closes the socket with 4401.
+      onConnect: async (ctx) => {
+        try {
+          ctx.extra.context = await buildContext(deps, ctx.connectionParams?.authorization);
+          return true;
+        } catch (err) {
+          if (!(err instanceof UnauthenticatedError)) log.error({ err }, 'WebSocket authentication failed');
+          ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, 'Unauthorized');
+          return false;
+        }
+      },
+      // Each operation gets its own entity-manager fork; the identity comes from connection_init.
+      context: (ctx) => {
+        const base = ctx.extra.context!;
+        return { ...base, em: deps.orm.em.fork() };
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    includeStacktraceInErrorResponses: exposeDetails,
+    formatError: makeErrorFormatter({ exposeDetails, log: (err) => log.error({ err }, 'unexpected GraphQL error') }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
+      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+    ],
+  });
+  await apollo.start();
+
+  app.use(healthRouter(orm, lifecycle));
+  if (config.allowDevTokens && devKeys) app.use('/auth/dev', devAuthRouter(orm, devKeys));
+  app.use(
+    '/graphql',
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: ({ req }) => buildContext(deps, req.headers.authorization, req.get('x-request-id') ?? undefined),
+    }),
+  );
+  app.use(webClientRouter());
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    orm,
+    log,
+    stop() {
+      stopping ??= (async () => {
+        lifecycle.state = 'stopping';
+        await apollo.stop();
+        await orm.close(true);
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of `process.env`. Everything else receives a typed, frozen {@link Config}
+ * (tests build one directly with {@link loadConfig} and an object of their own).
+ */
+export interface Config {
+  /** `development` (default), `test` or `production`. Production hides stack traces and demo users. */
+  readonly nodeEnv: 'development' | 'test' | 'production';
+  /** TCP port for HTTP and WebSocket. `PORT`, default 4000; 0 picks a free port (tests). */
+  readonly port: number;
+  /** Interface to listen on. `HOST`, default all interfaces. */
+  readonly host: string | undefined;
+  /**
+   * PostgreSQL connection string (`DATABASE_URL`). When absent, `npm start` runs an embedded
+   * PostgreSQL whose data lives under {@link dataDir}.
+   */
+  readonly databaseUrl: string | undefined;
+  /** Where local state lives: embedded database, development signing key. `DATA_DIR`, default `.data`. */
+  readonly dataDir: string;
+  /** Largest number of pooled database connections per server instance. `DB_POOL_MAX`, default 10. */
+  readonly dbPoolMax: number;
+  /** Load demo data into an empty database on start. `SEED_DEMO_DATA`, default true except in production. */
+  readonly seedDemoData: boolean;
+  /** Accept tokens signed by the local development key. `ALLOW_DEV_TOKENS`, default true except in production. */
+  readonly allowDevTokens: boolean;
+  /** OpenID Connect issuer whose tokens are accepted (`OIDC_ISSUER`); required in production without dev tokens. */
+  readonly oidcIssuer: string | undefined;
+  /** JWKS address of that issuer (`OIDC_JWKS_URL`), default `<issuer>/.well-known/jwks.json`. */
+  readonly oidcJwksUrl: string | undefined;
+  /** Audience the issuer's tokens must name (`OIDC_AUDIENCE`), default `soc-hub`. */
+  readonly oidcAudience: string;
+  /** Which token claim holds the username (`OIDC_USERNAME_CLAIM`), default `preferred_username`. */
+  readonly oidcUsernameClaim: string;
+  /** pino log level (`LOG_LEVEL`), default `info` (`silent` in tests). */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Thrown when an environment variable has a value the platform cannot use. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; expected: string; received: unknown }[]) {
+    super(
+      'Invalid configuration:\n' +
+        problems
+          .map((p) => `  ${p.variable}: expected ${p.expected}, got ${JSON.stringify(p.received)}`)
+          .join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v) && URL.canParse(v), 'a postgres:// connection URL');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).optional(),
+  DATABASE_URL: postgresUrl.optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(10),
+  SEED_DEMO_DATA: booleanString.optional(),
+  ALLOW_DEV_TOKENS: booleanString.optional(),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_JWKS_URL: z.url().optional(),
+  OIDC_AUDIENCE: z.string().min(1).default('soc-hub'),
+  OIDC_USERNAME_CLAIM: z.string().min(1).default('preferred_username'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+/** What each variable accepts, in words, for the message a person reads when start-up fails. */
+const expectations: Record<string, string> = {
+  NODE_ENV: 'one of development, test, production',
+  PORT: 'an integer between 0 and 65535',
+  DATABASE_URL: 'a postgres:// connection URL',
+  DB_POOL_MAX: 'an integer between 2 and 500',
+  SEED_DEMO_DATA: 'true or false',
+  ALLOW_DEV_TOKENS: 'true or false',
+  OIDC_ISSUER: 'a URL such as https://login.example.police.uk',
+  OIDC_JWKS_URL: 'a URL',
+  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+};
+
+/**
+ * Parses and validates the environment once. Empty strings count as unset, so `PORT=` in a
+ * shell file falls back to the default instead of failing.
+ * @throws ConfigError naming every variable at fault and what it expected.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0]);
+        return { variable, expected: expectations[variable] ?? issue.message, received: present[variable] };
+      }),
+    );
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const allowDevTokens = e.ALLOW_DEV_TOKENS ?? !production;
+  if (production && !allowDevTokens && !e.OIDC_ISSUER) {
+    throw new ConfigError([
+      { variable: 'OIDC_ISSUER', expected: 'the identity provider URL when NODE_ENV=production', received: undefined },
+    ]);
+  }
+  return Object.freeze({
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    dbPoolMax: e.DB_POOL_MAX,
+    seedDemoData: e.SEED_DEMO_DATA ?? !production,
+    allowDevTokens,
+    oidcIssuer: e.OIDC_ISSUER,
+    oidcJwksUrl: e.OIDC_JWKS_URL ?? (e.OIDC_ISSUER ? `${e.OIDC_ISSUER.replace(/\/$/, '')}/.well-known/jwks.json` : undefined),
+    oidcAudience: e.OIDC_AUDIENCE,
+    oidcUsernameClaim: e.OIDC_USERNAME_CLAIM,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+  });
+}

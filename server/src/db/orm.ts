@@ -1,0 +1,59 @@
+import { MikroORM, defineConfig } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { allEntities } from '../modules';
+import { migrationsList } from './migrations';
+
+export interface OrmOptions {
+  databaseUrl: string;
+  poolMax: number;
+}
+
+/** MikroORM settings shared by the server, the scripts and the tests. */
+export function ormConfig({ databaseUrl, poolMax }: OrmOptions) {
+  return defineConfig({
+    clientUrl: databaseUrl,
+    entities: allEntities,
+    extensions: [Migrator],
+    // Requests must each use their own fork (see graphql/context.ts); the global one is off limits.
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    pool: { min: 0, max: poolMax },
+    migrations: {
+      migrationsList,
+      tableName: 'schema_migration',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+  });
+}
+
+export async function openOrm(options: OrmOptions): Promise<MikroORM> {
+  return MikroORM.init(ormConfig(options));
+}
+
+/** Any number taken from this is the same for every instance: it serialises start-up work. */
+const STARTUP_LOCK = 7_302_511;
+
+/**
+ * Applies pending migrations while holding an advisory lock, so several instances starting at
+ * once on one database take turns instead of racing. Then runs `afterMigrate` under the same lock
+ * (used for seeding an empty database).
+ */
+export async function migrate(orm: MikroORM, afterMigrate?: () => Promise<void>): Promise<string[]> {
+  const conn = orm.em.getConnection();
+  const knex = conn.getKnex();
+  // The lock is per session, so hold one client from the pool for the whole sequence.
+  return knex.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(?)', [STARTUP_LOCK]);
+    const applied = await orm.getMigrator().up();
+    await afterMigrate?.();
+    return applied.map((m) => m.name);
+  });
+}
+
+/** Names of migrations not yet applied (empty when the schema is current). */
+export async function pendingMigrations(orm: MikroORM): Promise<string[]> {
+  return (await orm.getMigrator().getPendingMigrations()).map((m) => m.name);
+}

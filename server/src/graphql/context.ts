@@ -1,0 +1,36 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { TokenVerifier } from '../auth/token-verifier';
+import { authenticate } from '../auth/authenticate';
+import type { User } from '../modules/identity/user.entity';
+
+/** What every resolver receives. Built by one function for HTTP and WebSocket alike. */
+export interface RequestContext {
+  /** The signed-in user, organisation loaded. */
+  readonly viewer: User;
+  /** This operation's own entity manager: nothing is shared between requests. */
+  readonly em: EntityManager;
+  readonly requestId: string;
+  readonly log: Logger;
+}
+
+export interface ContextDeps {
+  orm: MikroORM;
+  verifyToken: TokenVerifier;
+  log: Logger;
+}
+
+/**
+ * Authenticates the caller and gives the operation a fresh entity-manager fork.
+ * @param authorization the `Authorization` header, or `connection_init`'s `authorization` field.
+ */
+export async function buildContext(
+  deps: ContextDeps,
+  authorization: unknown,
+  requestId: string = randomUUID(),
+): Promise<RequestContext> {
+  const em = deps.orm.em.fork() as EntityManager;
+  const viewer = await authenticate(em, deps.verifyToken, authorization);
+  return { viewer, em, requestId, log: deps.log.child({ requestId, user: viewer.username }) };
+}

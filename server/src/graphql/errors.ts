@@ -1,0 +1,105 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * The catalogue of errors a client can cause. Each has a stable `extensions.code` that scripts
+ * can switch on; messages are written for the person reading them.
+ */
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT';
+
+/** Base class: anything that is not an AppError is unexpected, logged, and masked outside development. */
+export abstract class AppError extends GraphQLError {
+  abstract readonly code: ErrorCode;
+  protected constructor(message: string, code: ErrorCode, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+  }
+}
+
+/** No valid token, an expired one, a forged one, or a user the platform does not know. HTTP 401. */
+export class UnauthenticatedError extends AppError {
+  readonly code = 'UNAUTHENTICATED';
+  constructor(message = 'Sign in first: send a valid token as "Authorization: Bearer <token>".') {
+    super(message, 'UNAUTHENTICATED', { http: { status: 401 } });
+  }
+}
+
+/** The caller is known but may not do this. */
+export class ForbiddenError extends AppError {
+  readonly code = 'FORBIDDEN';
+  constructor(message: string) {
+    super(message, 'FORBIDDEN');
+  }
+}
+
+/** No such record, or one the caller may not see: the two are deliberately indistinguishable. */
+export class NotFoundError extends AppError {
+  readonly code = 'NOT_FOUND';
+  constructor(what: string) {
+    super(`${what} not found.`, 'NOT_FOUND');
+  }
+}
+
+/** One problem with one input field, by its path from the mutation's input (e.g. `input.date`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** Every invalid field in one response, not only the first. */
+export class BadUserInputError extends AppError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(readonly problems: FieldProblem[]) {
+    super(
+      problems.length === 1
+        ? `${problems[0].field}: ${problems[0].message}`
+        : `${problems.length} fields are invalid: ${problems.map((p) => p.field).join(', ')}.`,
+      'BAD_USER_INPUT',
+      { fields: problems },
+    );
+  }
+}
+
+/** The record changed since the caller read it (stale `expectedVersion`). */
+export class ConflictError extends AppError {
+  readonly code = 'CONFLICT';
+  constructor(message: string, extra: Record<string, unknown> = {}) {
+    super(message, 'CONFLICT', extra);
+  }
+}
+
+/** Codes that graphql-js and Apollo produce themselves for malformed requests; safe to show. */
+const clientFacingCodes = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+]);
+
+/**
+ * Apollo's `formatError`: client errors pass through; anything else is reported to `log` and,
+ * unless `exposeDetails`, replaced by a generic message so no internals reach the client.
+ */
+export function makeErrorFormatter(options: { exposeDetails: boolean; log: (err: unknown) => void }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && clientFacingCodes.has(code)) {
+      if (options.exposeDetails) return formatted;
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    options.log(error);
+    if (options.exposeDetails) return formatted;
+    return {
+      message: 'Internal server error. The incident has been logged.',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { allResolvers } from '../modules';
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/**
+ * The executable schema, built once per process from the feature modules' resolvers.
+ * `schema/schema.graphql` is printed from this (npm run schema) and a test checks it is current.
+ */
+export function buildAppSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({ resolvers: allResolvers, validate: false });
+  return built;
+}
+
+/** The schema as SDL, types sorted by name so that diffs of schema/schema.graphql stay readable. */
+export async function renderSchemaSdl(): Promise<string> {
+  return printSchema(lexicographicSortSchema(await buildAppSchema())) + '\n';
+}
