@@ -1,0 +1,177 @@
+import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKeys, signDevToken } from '../../server/src/auth/dev-keys';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+const VIEWER = '{ viewer { username displayName roles clearance active organisation { code name type isLawEnforcement } } }';
+
+async function postWithToken(app: TestApp, token: string | undefined, header = `Bearer ${token}`) {
+  const response = await fetch(`${app.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token !== undefined ? { authorization: header } : {}) },
+    body: JSON.stringify({ query: VIEWER }),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+function expectUnauthenticated(result: { status: number; body: any }, message?: RegExp) {
+  expect(result.status).toBe(401);
+  expect(result.body.data).toBeUndefined();
+  expect(result.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  if (message) expect(result.body.errors[0].message).toMatch(message);
+}
+
+describe('development tokens', () => {
+  let app: TestApp;
+  beforeAll(async () => (app = await createTestApp()));
+  afterAll(() => app.stop());
+
+  it('viewer answers for each kind of demo user', async () => {
+    const analyst = await app.gql('serocu.analyst', VIEWER);
+    expect(analyst.status).toBe(200);
+    expect(analyst.data.viewer).toEqual({
+      username: 'serocu.analyst',
+      displayName: 'Priya Fenwick',
+      roles: ['ANALYST', 'THREAT_ASSESSOR'],
+      clearance: 'OFFICIAL_SENSITIVE',
+      active: true,
+      organisation: { code: 'SEROCU', name: 'South East Regional Organised Crime Unit', type: 'ROCU', isLawEnforcement: true },
+    });
+    const mash = await app.gql('oxon.mash', VIEWER);
+    expect(mash.data.viewer).toMatchObject({
+      username: 'oxon.mash',
+      roles: ['PARTNER_CONTRIBUTOR', 'SAFEGUARDING_PRACTITIONER'],
+      clearance: 'OFFICIAL',
+      organisation: { code: 'OXON_CS', type: 'LOCAL_AUTHORITY_CHILDRENS_SERVICES', isLawEnforcement: false },
+    });
+  });
+
+  it('refuses a request with no token with HTTP 401', async () => {
+    expectUnauthenticated(await postWithToken(app, undefined), /Sign in first/);
+  });
+
+  it('refuses a header that is not a bearer token', async () => {
+    expectUnauthenticated(await postWithToken(app, 'x', 'Basic dXNlcjpwYXNz'));
+  });
+
+  it('refuses garbage in place of a JWT', async () => {
+    expectUnauthenticated(await postWithToken(app, 'not.a.jwt'), /not a valid JWT/);
+  });
+
+  it('refuses an expired token', async () => {
+    const keys = await loadOrCreateDevKeys(app.config.dataDir);
+    const expired = await new SignJWT({ preferred_username: 'serocu.analyst' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .sign(keys.privateKey);
+    expectUnauthenticated(await postWithToken(app, expired), /expired/);
+  });
+
+  it('refuses a token signed with another key (forged)', async () => {
+    const { privateKey } = await generateKeyPair('ES256');
+    const forged = await new SignJWT({ preferred_username: 'serocu.admin' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    expectUnauthenticated(await postWithToken(app, forged), /could not be verified/);
+  });
+
+  it('refuses an unsigned token (alg none)', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ iss: DEV_ISSUER, aud: DEV_AUDIENCE, preferred_username: 'serocu.admin', exp: 9_999_999_999 }),
+    ).toString('base64url');
+    expectUnauthenticated(await postWithToken(app, `${header}.${payload}.`));
+  });
+
+  it('refuses a valid token for a user the platform does not know', async () => {
+    expectUnauthenticated(await postWithToken(app, await app.tokenFor('nobody.here')), /not a user of this platform/);
+  });
+
+  it('refuses a deactivated user at once, without a restart', async () => {
+    const token = await app.tokenFor('sussex.investigator');
+    expect((await postWithToken(app, token)).status).toBe(200);
+    await app.app.orm.em.getConnection().execute(`update app_user set active = false where username = 'sussex.investigator'`);
+    expectUnauthenticated(await postWithToken(app, token), /deactivated/);
+  });
+
+  it('signs development tokens through the dev sign-in endpoint for active users only', async () => {
+    const users = (await (await fetch(`${app.url}/auth/dev/users`)).json()) as any[];
+    expect(users.map((u) => u.username)).toEqual(expect.arrayContaining(['serocu.analyst', 'oxon.mash', 'hmrc.officer']));
+    expect(users.find((u) => u.username === 'tvp.investigator')).toMatchObject({ organisation: { code: 'TVP' }, roles: ['INVESTIGATOR'] });
+    const ok = await fetch(`${app.url}/auth/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"hiow.analyst"}' });
+    const { token } = (await ok.json()) as { token: string };
+    expect((await postWithToken(app, token)).body.data.viewer.username).toBe('hiow.analyst');
+    const unknown = await fetch(`${app.url}/auth/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"nobody"}' });
+    expect(unknown.status).toBe(404);
+  });
+});
+
+describe('production mode', () => {
+  it('refuses development tokens and hides the dev sign-in', async () => {
+    const app = await createTestApp({ env: { NODE_ENV: 'production', OIDC_ISSUER: 'https://login.invalid' } });
+    try {
+      const keys = await loadOrCreateDevKeys(app.config.dataDir);
+      const result = await postWithToken(app, await signDevToken(keys, 'serocu.analyst'));
+      expectUnauthenticated(result, /not issued by an identity provider this server trusts/);
+      expect(JSON.stringify(result.body)).not.toContain('stacktrace');
+      expect((await fetch(`${app.url}/auth/dev/users`)).status).not.toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('accepts development tokens when ALLOW_DEV_TOKENS=true is set explicitly', async () => {
+    const app = await createTestApp({ env: { NODE_ENV: 'production', ALLOW_DEV_TOKENS: 'true' } });
+    try {
+      expect((await app.gql('serocu.admin', VIEWER)).data.viewer.username).toBe('serocu.admin');
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('OIDC tokens', () => {
+  // A stand-in identity provider: a real HTTP server publishing a JWKS, as a force's IdP would.
+  let idp: http.Server;
+  let issuer: string;
+  let signingKey: KeyLike;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    signingKey = privateKey;
+    const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'idp-1', alg: 'RS256', use: 'sig' }] };
+    idp = http.createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(jwks)));
+    await new Promise<void>((r) => idp.listen(0, '127.0.0.1', r));
+    issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
+    app = await createTestApp({ env: { NODE_ENV: 'production', OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'soc-hub' } });
+  });
+  afterAll(async () => {
+    await app.stop();
+    idp.close();
+  });
+
+  const idpToken = (claims: Record<string, unknown>, audience = 'soc-hub') =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'idp-1' }).setIssuer(issuer).setAudience(audience).setExpirationTime('5m').sign(signingKey);
+
+  it('accepts a token from the configured issuer, checked against its JWKS', async () => {
+    const result = await postWithToken(app, await idpToken({ preferred_username: 'tvp.investigator' }));
+    expect(result.status).toBe(200);
+    expect(result.body.data.viewer).toMatchObject({ username: 'tvp.investigator', organisation: { code: 'TVP' } });
+  });
+
+  it('refuses a token for another audience', async () => {
+    expectUnauthenticated(await postWithToken(app, await idpToken({ preferred_username: 'tvp.investigator' }, 'other-app')));
+  });
+
+  it('refuses a token without a username claim', async () => {
+    expectUnauthenticated(await postWithToken(app, await idpToken({ sub: 'abc' })), /names no user/);
+  });
+});

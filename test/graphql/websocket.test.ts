@@ -1,0 +1,95 @@
+import { createClient, type Client } from 'graphql-ws';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+/** Opens a raw socket, sends connection_init, and reports how the server answered. */
+function connectRaw(app: TestApp, payload: unknown): Promise<{ ack: boolean; closeCode?: number }> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(`${app.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload })));
+    socket.on('message', (data) => {
+      if (JSON.parse(String(data)).type === 'connection_ack') {
+        socket.close();
+        resolve({ ack: true });
+      }
+    });
+    socket.on('close', (code) => resolve({ ack: false, closeCode: code }));
+  });
+}
+
+describe('GraphQL over WebSocket (graphql-ws)', () => {
+  let app: TestApp;
+  beforeAll(async () => (app = await createTestApp()));
+  afterAll(() => app.stop());
+
+  it('runs an operation for a client authenticated in connection_init', async () => {
+    const token = await app.tokenFor('surrey.investigator');
+    const client = createClient({ url: `${app.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    try {
+      const result = await new Promise<any>((resolve, reject) => {
+        let value: unknown;
+        client.subscribe({ query: '{ viewer { username organisation { code } } }' }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
+      });
+      expect(result.data.viewer).toEqual({ username: 'surrey.investigator', organisation: { code: 'SURREY' } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('closes with 4401 when connection_init has no token', async () => {
+    expect(await connectRaw(app, {})).toEqual({ ack: false, closeCode: 4401 });
+  });
+
+  it('closes with 4401 for a forged or unknown-user token', async () => {
+    expect(await connectRaw(app, { authorization: 'Bearer eyJhbGciOiJub25lIn0.e30.' })).toEqual({ ack: false, closeCode: 4401 });
+    expect(await connectRaw(app, { authorization: `Bearer ${await app.tokenFor('ghost.user')}` })).toEqual({ ack: false, closeCode: 4401 });
+  });
+
+  it('acknowledges a valid token', async () => {
+    expect(await connectRaw(app, { authorization: `Bearer ${await app.tokenFor('serocu.analyst')}` })).toEqual({ ack: true });
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('closes open WebSockets with 1001 and stops answering HTTP', async () => {
+    const app = await createTestApp();
+    const token = await app.tokenFor('serocu.analyst');
+    const socket = new WebSocket(`${app.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise<void>((resolve) => {
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+      socket.on('message', () => resolve());
+    });
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await app.stop();
+    expect(await closed).toBe(1001);
+    await expect(fetch(`${app.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('lets an in-flight HTTP request finish while draining', async () => {
+    const app = await createTestApp();
+    const token = await app.tokenFor('serocu.analyst');
+    // Another session locks the users table, so the request is held inside the database
+    // (authenticating) when stop() begins; it is released only after stopping has started.
+    const locker = new pg.Client({ connectionString: app.db.url });
+    await locker.connect();
+    await locker.query('begin; lock table app_user in access exclusive mode');
+    const request = fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ viewer { username } }' }),
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const stopping = app.stop();
+    let stopped = false;
+    void stopping.then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stopped).toBe(false);
+    await locker.query('commit');
+    await locker.end();
+    const response = await request;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as any).data.viewer.username).toBe('serocu.analyst');
+    await stopping;
+  });
+});
