@@ -46,7 +46,11 @@ async function main(): Promise<void> {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       log.info({ dataDir: config.dataDir }, 'no DATABASE_URL: starting embedded PostgreSQL');
-      embedded = await startEmbeddedPostgres({ baseDir: config.dataDir, onLog: (line) => log.debug({ postgres: line }) });
+      embedded = await startEmbeddedPostgres({
+        baseDir: config.dataDir,
+        onLog: (line) => log.debug({ postgres: line }),
+        onNotice: (line) => log.warn(line),
+      });
       databaseUrl = embedded.url;
       log.info({ port: embedded.port }, 'embedded PostgreSQL is running');
     }

@@ -56,6 +56,28 @@ function runAsIds(): { uid?: number; gid?: number } {
   }
 }
 
+/**
+ * When we run as root, PostgreSQL runs as `postgres`, which must be able to pass through every
+ * folder above its binaries and its data (a checkout under a private 0700 folder, say). Grant
+ * search permission only (o+x: enter, not list) where it is missing.
+ */
+function grantPassage(target: string, ids: { uid?: number }, onNotice?: (line: string) => void): void {
+  if (ids.uid === undefined) return;
+  for (let dir = path.dirname(path.resolve(target)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(dir, (mode & 0o7777) | 0o001);
+      onNotice?.(`granted the postgres system user passage (o+x) through ${dir}`);
+    }
+  }
+}
+
+/** npm installs the package without running its scripts, so the binaries may lack the x bit. */
+function ensureExecutable(file: string): void {
+  const mode = fs.statSync(file).mode;
+  if ((mode & 0o555) !== 0o555) fs.chmodSync(file, (mode & 0o7777) | 0o555);
+}
+
 /** A port the kernel says is free right now. Never assume 5432. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -138,6 +160,8 @@ export interface EmbeddedPostgresOptions {
   baseDir: string;
   /** Receives PostgreSQL's own log lines. */
   onLog?: (line: string) => void;
+  /** Receives changes made to the machine on the way (folder permissions), worth telling a person. */
+  onNotice?: (line: string) => void;
 }
 
 /**
@@ -147,7 +171,11 @@ export interface EmbeddedPostgresOptions {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const bin = findBinaries();
   const ids = runAsIds();
+  ensureExecutable(bin.initdb);
+  ensureExecutable(bin.postgres);
   fs.mkdirSync(options.baseDir, { recursive: true });
+  grantPassage(bin.postgres, ids, options.onNotice);
+  grantPassage(options.baseDir, ids, options.onNotice);
   // The postgres user must be able to reach its data folder through ours.
   if (ids.uid !== undefined) fs.chmodSync(options.baseDir, 0o755);
   const dataDir = path.join(options.baseDir, 'pg');
