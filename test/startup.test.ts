@@ -108,9 +108,16 @@ describe('start-up with DATABASE_URL', () => {
 });
 
 describe('start-up with the embedded PostgreSQL (no DATABASE_URL)', () => {
+  let tempDir: string;
   let dataDir: string;
-  beforeAll(() => (dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'soc-hub-embedded-'))));
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  beforeAll(() => {
+    // Under a private (0700) folder, as a checkout in someone's home might be: when the tests
+    // run as root, PostgreSQL runs as `postgres` and must still reach its data.
+    tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'soc-hub-embedded-'));
+    fs.mkdirSync(path.join(tempDir, 'private'), { mode: 0o700 });
+    dataDir = path.join(tempDir, 'private', 'data');
+  });
+  afterAll(() => fs.rmSync(tempDir, { recursive: true, force: true }));
 
   it('creates the cluster under DATA_DIR, keeps its data across restarts, and stops it on SIGINT', async () => {
     const first = await spawnServer({ DATA_DIR: dataDir });
