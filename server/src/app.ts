@@ -13,7 +13,7 @@ import { createTokenVerifier } from './auth/token-verifier';
 import type { Config } from './config';
 import { isEmpty, seedDemoData } from './db/seed';
 import { migrate, openOrm } from './db/orm';
-import { buildContext, type ContextDeps, type RequestContext } from './graphql/context';
+import { buildContext, forOperation, type ContextDeps, type RequestContext } from './graphql/context';
 import { makeErrorFormatter, UnauthenticatedError } from './graphql/errors';
 import { buildAppSchema } from './graphql/schema';
 import { devAuthRouter } from './http/dev-auth';
@@ -87,10 +87,7 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
         }
       },
       // Each operation gets its own entity-manager fork; the identity comes from connection_init.
-      context: (ctx) => {
-        const base = ctx.extra.context!;
-        return { ...base, em: deps.orm.em.fork() };
-      },
+      context: (ctx) => forOperation(deps, ctx.extra.context!.viewer),
     },
     wsServer,
   );

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { authenticate } from '../auth/authenticate';
 import type { User } from '../modules/identity/user.entity';
+import { requestDb, type RequestDb } from '../db/request-db';
+import { Loaders } from './loaders';
 
 /** What every resolver receives. Built by one function for HTTP and WebSocket alike. */
 export interface RequestContext {
@@ -11,6 +13,10 @@ export interface RequestContext {
   readonly viewer: User;
   /** This operation's own entity manager: nothing is shared between requests. */
   readonly em: EntityManager;
+  /** SQL access for this request; writes go through `db.transaction`. */
+  readonly db: RequestDb;
+  /** This request's DataLoaders. */
+  readonly loaders: Loaders;
   readonly requestId: string;
   readonly log: Logger;
 }
@@ -32,5 +38,17 @@ export async function buildContext(
 ): Promise<RequestContext> {
   const em = deps.orm.em.fork() as EntityManager;
   const viewer = await authenticate(em, deps.verifyToken, authorization);
-  return { viewer, em, requestId, log: deps.log.child({ requestId, user: viewer.username }) };
+  return forOperation(deps, viewer, requestId);
+}
+
+/** A context for one operation by an already authenticated user (each WebSocket operation gets one). */
+export function forOperation(deps: ContextDeps, viewer: User, requestId: string = randomUUID()): RequestContext {
+  return {
+    viewer,
+    em: deps.orm.em.fork() as EntityManager,
+    db: requestDb(deps.orm, { userId: viewer.id, organisationId: viewer.organisation.id }),
+    loaders: new Loaders(),
+    requestId,
+    log: deps.log.child({ requestId, user: viewer.username }),
+  };
 }
