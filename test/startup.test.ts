@@ -44,7 +44,7 @@ describe('start-up with DATABASE_URL', () => {
     expect(server.output()).toContain('SOC Hub is running at');
     expect(server.output()).toContain('npm run token -- serocu.analyst');
     expect(await count(db.url, 'select count(*) from organisation')).toBeGreaterThanOrEqual(9);
-    expect(await count(db.url, 'select count(*) from app_user')).toBe(12);
+    expect(await count(db.url, 'select count(*) from app_user')).toBe(13);
 
     const token = await signDevToken(await loadOrCreateDevKeys(dataDir), 'oxon.mash');
     expect(await viewerOf(server.url, token)).toEqual({ username: 'oxon.mash', organisation: { code: 'OXON_CS' } });
@@ -69,7 +69,7 @@ describe('start-up with DATABASE_URL', () => {
     await server.ready();
     expect(server.output()).not.toContain('applied migrations');
     expect(server.output()).not.toContain('loaded demo data');
-    expect(await count(db.url, 'select count(*) from app_user')).toBe(12);
+    expect(await count(db.url, 'select count(*) from app_user')).toBe(13);
     expect(await count(db.url, `select count(*) from app_user where display_name = 'Changed Name'`)).toBe(1);
     server.proc.kill('SIGINT');
     expect(await server.exited()).toBe(0);
@@ -96,7 +96,7 @@ describe('start-up with DATABASE_URL', () => {
         spawnServer({ DATABASE_URL: shared.url, DATA_DIR: dataDir }),
       ]);
       await Promise.all([a.ready(), b.ready()]);
-      expect(await count(shared.url, 'select count(*) from app_user')).toBe(12);
+      expect(await count(shared.url, 'select count(*) from app_user')).toBe(13);
       expect(await count(shared.url, 'select count(*) from schema_migration')).toBeGreaterThan(0);
       a.proc.kill('SIGTERM');
       b.proc.kill('SIGTERM');

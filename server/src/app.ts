@@ -65,7 +65,9 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
   const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
   const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log };
   const schema = await buildAppSchema();
-  const exposeDetails = config.nodeEnv === 'development';
+  // Stack traces only in development; unexpected errors are masked only in production, so
+  // test failures say what went wrong.
+  const exposeDetails = config.nodeEnv !== 'production';
 
   const app = express();
   app.disable('x-powered-by');
@@ -94,7 +96,7 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    includeStacktraceInErrorResponses: exposeDetails,
+    includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     formatError: makeErrorFormatter({ exposeDetails, log: (err) => log.error({ err }, 'unexpected GraphQL error') }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),

@@ -1,10 +1,9 @@
-import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../server/src/db/embedded-postgres';
-import { migrate, openOrm } from '../../server/src/db/orm';
 import { withDatabase } from './urls';
 
 /** Shared with global-teardown.ts (same process). */
@@ -28,9 +27,15 @@ export default async function globalSetup(): Promise<void> {
   await admin.query(`create database ${template}`);
   await admin.end();
 
-  const orm = await openOrm({ databaseUrl: withDatabase(adminUrl, template), poolMax: 4 });
-  await migrate(orm);
-  await orm.close(true);
+  // Migrate in a child process running the compiled server (brought up to date first), so no
+  // MikroORM or entity metadata is loaded here: when jest runs a single file in this same
+  // process, metadata from this realm breaks MikroORM inside the test's sandbox.
+  const root = path.resolve(__dirname, '../..');
+  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'server/tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'dist/server/scripts/migrate.js')], {
+    env: { ...process.env, DATABASE_URL: withDatabase(adminUrl, template), LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 
   testRun.adminUrl = adminUrl;
   testRun.template = template;

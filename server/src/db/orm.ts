@@ -1,7 +1,12 @@
 import { MikroORM, defineConfig } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { allEntities } from '../modules';
+import pg from 'pg';
 import { migrationsList } from './migrations';
+
+// Calendar dates (DATE columns) stay strings ('2026-04-01'): turning them into JavaScript Dates
+// at local midnight would shift them by a day in some time zones.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export interface OrmOptions {
   databaseUrl: string;

@@ -8,9 +8,12 @@ import { fromGlobalId } from './global-id';
  */
 @InterfaceType({
   description: 'An object with a global ID, fetchable with node(id).',
-  resolveType: (value: { __typename?: string }) => value.__typename,
+  resolveType: (value: { __typename?: string; constructor?: { name: string } }) => value.__typename ?? value.constructor?.name,
 })
 export abstract class Node {
+  /** The GraphQL type name, set by row mappers so interfaces resolve plain objects. */
+  __typename?: string;
+
   @Field(() => ID, { description: 'Global object ID.' })
   id!: string;
 }

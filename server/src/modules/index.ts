@@ -1,8 +1,21 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { createNodeResolver } from '../graphql/node.resolver';
+import type { NodeFetchers } from '../graphql/node';
+import { RecordVersionResolver } from '../shared/shared-record';
+import { assessmentsModule } from './assessments';
 import { identityModule } from './identity';
+import { threatsModule } from './threats';
 
 /** Every feature module, in one explicit list: no globs, no registration by import side effects. */
-const featureModules = [identityModule];
+const featureModules = [identityModule, threatsModule, assessmentsModule];
 
 export const allEntities = featureModules.flatMap((m) => [...m.entities]);
-export const allResolvers = featureModules.flatMap((m) => [...m.resolvers]) as unknown as NonEmptyArray<Function>;
+
+/** How node(id) finds each type: merged from the modules. */
+export const nodeFetchers: NodeFetchers = Object.assign({}, ...featureModules.map((m) => m.nodes));
+
+export const allResolvers = [
+  ...featureModules.flatMap((m) => [...m.resolvers]),
+  RecordVersionResolver,
+  createNodeResolver(nodeFetchers),
+] as unknown as NonEmptyArray<Function>;

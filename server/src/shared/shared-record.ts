@@ -1,5 +1,5 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root, registerEnumType, type ClassType } from 'type-graphql';
+import { Ctx, Field, FieldResolver, Int, InterfaceType, ObjectType, Resolver, Root, registerEnumType, type ClassType } from 'type-graphql';
 import type { RequestContext } from '../graphql/context';
 import { groupByKey } from '../graphql/loaders';
 import { Node } from '../graphql/node';
@@ -8,12 +8,17 @@ import { Organisation } from '../modules/identity/organisation.entity';
 import { User } from '../modules/identity/user.entity';
 import { organisationLoader, userLoader } from '../modules/identity/identity.loaders';
 import { Sharing } from './sharing';
+import { asDate } from './sql';
 
 /**
  * Fields every shared record has (DOMAIN.md): owner, marking, sharing, who made and changed it,
  * and its version for optimistic concurrency. Related objects load through request loaders.
  */
-@ObjectType({ implements: Node })
+@InterfaceType({
+  implements: Node,
+  description: 'A record shared between organisations: owner, marking, sharing, authorship and version.',
+  resolveType: (value: { __typename?: string }) => value.__typename,
+})
 export abstract class SharedRecord extends Node {
   /** Database id; `id` is the global one. */
   dbId!: string;
@@ -65,9 +70,9 @@ export function mapShared(typename: string, toGlobal: (id: string) => string, ro
     sharing: row.sharing as Sharing,
     sharedWithIds: (row.shared_with ?? []) as string[],
     createdById: row.created_by as string,
-    createdAt: row.created_at as Date,
+    createdAt: asDate(row.created_at as string),
     updatedById: row.updated_by as string,
-    updatedAt: row.updated_at as Date,
+    updatedAt: asDate(row.updated_at as string),
     version: row.version as number,
   };
 }
@@ -115,7 +120,7 @@ function historyLoader(ctx: RequestContext) {
       recordId: r.record_id as string,
       actorId: r.actor_id,
       version: r.version,
-      at: r.at,
+      at: asDate(r.at),
       action: r.action,
       part: r.part,
       partId: r.part_id,

@@ -1,5 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000100_identity } from './Migration20261125000100_identity';
+import { Migration20261125000200_history } from './Migration20261125000200_history';
+import { Migration20261125000300_threats } from './Migration20261125000300_threats';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -7,4 +9,6 @@ import { Migration20261125000100_identity } from './Migration20261125000100_iden
  */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000100_identity', class: Migration20261125000100_identity },
+  { name: 'Migration20261125000200_history', class: Migration20261125000200_history },
+  { name: 'Migration20261125000300_threats', class: Migration20261125000300_threats },
 ];

@@ -29,6 +29,7 @@ export const demoOrganisations = [
 export const demoUsers = [
   { username: 'serocu.analyst', displayName: 'Priya Fenwick', org: 'SEROCU', roles: [R.ANALYST, R.THREAT_ASSESSOR], clearance: M.OFFICIAL_SENSITIVE },
   { username: 'serocu.lro', displayName: 'DI Marcus Ellery', org: 'SEROCU', roles: [R.LRO], clearance: M.OFFICIAL_SENSITIVE },
+  { username: 'serocu.sro', displayName: 'DCI Angela Marsh', org: 'SEROCU', roles: [R.SRO, R.OCG_COORDINATOR, R.DISRUPTION_VALIDATOR], clearance: M.OFFICIAL_SENSITIVE },
   { username: 'serocu.validator', displayName: 'DS Joanna Whitlock', org: 'SEROCU', roles: [R.DISRUPTION_VALIDATOR], clearance: M.OFFICIAL_SENSITIVE },
   { username: 'serocu.auditor', displayName: 'Graham Ostler', org: 'SEROCU', roles: [R.AUDITOR], clearance: M.OFFICIAL_SENSITIVE },
   { username: 'serocu.admin', displayName: 'Helen Carraway', org: 'SEROCU', roles: [R.ADMIN], clearance: M.OFFICIAL_SENSITIVE },

@@ -1,10 +1,11 @@
 import { Entity, OptionalProps, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { toGlobalId } from '../../graphql/global-id';
+import { Node } from '../../graphql/node';
 import { OrganisationType } from './identity.enums';
 
 /** A police force, agency or local partner taking part in the regional partnership. */
-@ObjectType({ description: 'A police force, agency or local partner in the partnership.' })
+@ObjectType({ implements: Node, description: 'A police force, agency or local partner in the partnership.' })
 @Entity({ tableName: 'organisation' })
 export class Organisation {
   [OptionalProps]?: 'globalId';

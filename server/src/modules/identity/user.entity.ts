@@ -1,11 +1,12 @@
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { toGlobalId } from '../../graphql/global-id';
+import { Node } from '../../graphql/node';
 import { ProtectiveMarking, Role } from './identity.enums';
 import { Organisation } from './organisation.entity';
 
 /** A person who signs in. Identity comes from the token; roles and clearance from here. */
-@ObjectType({ description: 'A person who signs in to the platform.' })
+@ObjectType({ implements: Node, description: 'A person who signs in to the platform.' })
 @Entity({ tableName: 'app_user' })
 export class User {
   [OptionalProps]?: 'globalId' | 'createdAt' | 'updatedAt' | 'active';

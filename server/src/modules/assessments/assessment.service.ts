@@ -1,0 +1,265 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../graphql/context';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
+import { globalIdOrProblem, requireGlobalId, toGlobalId } from '../../graphql/global-id';
+import { asDate } from '../../shared/sql';
+import { Problems, today } from '../../shared/validation';
+import { Role } from '../identity/identity.enums';
+import type { User } from '../identity/user.entity';
+import { AssessmentStatus, type Confidence } from './assessment.enums';
+import type { AssessmentDecisionInput, AssessmentScoresInput, CreateAssessmentInput, PublishAssessmentModelInput, ReviseAssessmentInput } from './assessment.inputs';
+import {
+  HARM_FACTORS,
+  LIKELIHOOD_FACTORS,
+  POSITION_FACTORS,
+  bandFor,
+  defaultModel,
+  modelDefinitionSchema,
+  scoreAssessment,
+  threatRisk,
+  type FactorScores,
+  type ModelDefinition,
+} from './assessment-model';
+import type { AssessmentModel, ThreatAssessment } from './assessment.types';
+
+type Ctx = Pick<RequestContext, 'db' | 'viewer'>;
+
+const ASSESSORS = [Role.THREAT_ASSESSOR];
+/** Who may approve or return an assessment: a second pair of eyes, never the assessor. */
+const APPROVERS = [Role.THREAT_ASSESSOR, Role.SRO, Role.OCG_COORDINATOR];
+
+function requireRole(viewer: User, roles: Role[], action: string): void {
+  if (!viewer.roles.some((r) => roles.includes(r))) throw new ForbiddenError(`${action} needs one of these roles: ${roles.join(', ')}.`);
+}
+
+/** The newest scoring model; the committed default becomes version 1 on first use. */
+export async function currentModel(knex: Knex): Promise<{ version: number; definition: ModelDefinition }> {
+  let row = await knex('assessment_model').orderBy('version', 'desc').first('version', 'definition');
+  if (!row) {
+    await knex('assessment_model').insert({ version: 1, definition: defaultModel, note: 'Committed default' }).onConflict('version').ignore();
+    row = await knex('assessment_model').orderBy('version', 'desc').first('version', 'definition');
+  }
+  return { version: row.version, definition: modelDefinitionSchema.parse(row.definition) };
+}
+
+export function mapAssessment(row: Record<string, any>): ThreatAssessment {
+  return {
+    __typename: 'ThreatAssessment',
+    id: toGlobalId('ThreatAssessment', row.id),
+    dbId: row.id,
+    threatId: row.threat_id,
+    criminalActivityId: row.criminal_activity_id,
+    assessedById: row.assessed_by,
+    decidedById: row.decided_by,
+    method: row.method,
+    harm: row.scores.harm,
+    likelihood: row.scores.likelihood,
+    organisationalPosition: row.scores.organisationalPosition,
+    confidence: row.confidence,
+    rationale: row.rationale,
+    modelVersion: row.model_version,
+    harmScore: Number(row.harm_score),
+    likelihoodScore: Number(row.likelihood_score),
+    organisationalPositionScore: Number(row.organisational_position_score),
+    riskScore: Number(row.risk_score),
+    priority: row.priority,
+    status: row.status,
+    statusReason: row.status_reason,
+    decidedAt: asDate(row.decided_at),
+    reviewDue: row.review_due,
+    createdAt: asDate(row.created_at),
+    version: row.version,
+  };
+}
+
+export async function assessmentsBy(knex: Knex, column: 'id' | 'threat_id' | 'criminal_activity_id', ids: readonly string[]): Promise<ThreatAssessment[]> {
+  return (await knex('threat_assessment').select('*').whereIn(column, ids as string[]).orderBy(['created_at', 'id'])).map(mapAssessment);
+}
+
+/** Every factor within the model's scale; problems name the factor (input.harm.physical). */
+function checkScores(p: Problems, model: ModelDefinition, input: AssessmentScoresInput): void {
+  const groups: [keyof FactorScores, readonly string[]][] = [
+    ['harm', HARM_FACTORS],
+    ['likelihood', LIKELIHOOD_FACTORS],
+    ['organisationalPosition', POSITION_FACTORS],
+  ];
+  for (const [group, factors] of groups) {
+    for (const factor of factors) {
+      const value = (input[group] as unknown as Record<string, number>)[factor];
+      p.when(value < model.scale.min || value > model.scale.max, `${group}.${factor}`, `must be between ${model.scale.min} and ${model.scale.max}`);
+    }
+  }
+  p.text(input.rationale, 'rationale', { max: 8000 });
+  if (input.reviewDue) p.when(input.reviewDue < today(), 'reviewDue', 'cannot be in the past');
+}
+
+function scoreColumns(model: { version: number; definition: ModelDefinition }, input: AssessmentScoresInput) {
+  const scores: FactorScores = {
+    harm: { ...input.harm },
+    likelihood: { ...input.likelihood },
+    organisationalPosition: { ...input.organisationalPosition },
+  };
+  const computed = scoreAssessment(model.definition, scores, input.confidence as Confidence);
+  return {
+    method: input.method,
+    scores: JSON.stringify(scores),
+    confidence: input.confidence,
+    rationale: input.rationale.trim(),
+    review_due: input.reviewDue ?? null,
+    model_version: model.version,
+    harm_score: computed.harmScore,
+    likelihood_score: computed.likelihoodScore,
+    organisational_position_score: computed.organisationalPositionScore,
+    risk_score: computed.riskScore,
+    priority: computed.priority,
+  };
+}
+
+/** Scores a new draft assessment of a threat or of one of its activities with the current model. */
+export async function createAssessment(ctx: Ctx, input: CreateAssessmentInput): Promise<ThreatAssessment> {
+  requireRole(ctx.viewer, ASSESSORS, 'Assessing a threat');
+  return ctx.db.transaction(async (trx) => {
+    const p = new Problems();
+    const threatId = globalIdOrProblem(input.threatId, 'SocThreat', 'threatId', p);
+    const threat = threatId ? await trx('soc_threat').where({ id: threatId }).first('id') : undefined;
+    if (threatId && !threat) p.add('threatId', 'no such threat');
+    let activityId: string | null = null;
+    if (input.criminalActivityId) {
+      activityId = globalIdOrProblem(input.criminalActivityId, 'CriminalActivity', 'criminalActivityId', p) ?? null;
+      const activity = activityId ? await trx('criminal_activity').where({ id: activityId }).first('threat_id') : undefined;
+      if (activityId && activity?.threat_id !== threatId) p.add('criminalActivityId', 'is not an activity of this threat');
+    }
+    const model = await currentModel(trx);
+    checkScores(p, model.definition, input);
+    p.throwIfAny();
+    const [row] = await trx('threat_assessment')
+      .insert({ threat_id: threatId, criminal_activity_id: activityId, assessed_by: ctx.viewer.id, ...scoreColumns(model, input) })
+      .returning('*');
+    return mapAssessment(row);
+  });
+}
+
+/** Locks an assessment and checks its version; the status must be one of `from`. */
+async function lockAssessment(trx: Knex.Transaction, id: string, expectedVersion: number, from: AssessmentStatus[], action: string) {
+  const row = await trx('threat_assessment').where({ id }).forUpdate().first();
+  if (!row) throw new NotFoundError('Assessment');
+  if (row.version !== expectedVersion) {
+    throw new ConflictError(`This assessment has changed since you read it (version ${row.version}, you sent ${expectedVersion}).`, { currentVersion: row.version });
+  }
+  if (!from.includes(row.status)) {
+    throw new BadUserInputError([{ field: 'input.id', message: `cannot ${action} an assessment that is ${row.status}; it must be ${from.join(' or ')}` }]);
+  }
+  return row;
+}
+
+async function updateAssessment(trx: Knex.Transaction, id: string, changes: Record<string, unknown>): Promise<ThreatAssessment> {
+  const [row] = await trx('threat_assessment')
+    .update({ ...changes, version: trx.raw('version + 1'), updated_at: trx.fn.now() })
+    .where({ id })
+    .returning('*');
+  return mapAssessment(row);
+}
+
+/** Rescores a draft or returned assessment (with the current model); it becomes a draft again. */
+export async function reviseAssessment(ctx: Ctx, input: ReviseAssessmentInput): Promise<ThreatAssessment> {
+  requireRole(ctx.viewer, ASSESSORS, 'Revising an assessment');
+  return ctx.db.transaction(async (trx) => {
+    const id = requireGlobalId(input.id, 'ThreatAssessment', 'input.id');
+    await lockAssessment(trx, id, input.expectedVersion, [AssessmentStatus.DRAFT, AssessmentStatus.RETURNED], 'revise');
+    const model = await currentModel(trx);
+    const p = new Problems();
+    checkScores(p, model.definition, input);
+    p.throwIfAny();
+    return updateAssessment(trx, id, { ...scoreColumns(model, input), status: AssessmentStatus.DRAFT, status_reason: null });
+  });
+}
+
+export async function submitAssessment(ctx: Ctx, input: AssessmentDecisionInput): Promise<ThreatAssessment> {
+  requireRole(ctx.viewer, ASSESSORS, 'Submitting an assessment');
+  return ctx.db.transaction(async (trx) => {
+    const id = requireGlobalId(input.id, 'ThreatAssessment', 'input.id');
+    await lockAssessment(trx, id, input.expectedVersion, [AssessmentStatus.DRAFT, AssessmentStatus.RETURNED], 'submit');
+    return updateAssessment(trx, id, { status: AssessmentStatus.SUBMITTED });
+  });
+}
+
+/** Approves a submitted assessment (not one's own) and recomputes the threat's overall priority. */
+export async function approveAssessment(ctx: Ctx, input: AssessmentDecisionInput): Promise<ThreatAssessment> {
+  requireRole(ctx.viewer, APPROVERS, 'Approving an assessment');
+  return ctx.db.transaction(async (trx) => {
+    const id = requireGlobalId(input.id, 'ThreatAssessment', 'input.id');
+    const row = await lockAssessment(trx, id, input.expectedVersion, [AssessmentStatus.SUBMITTED], 'approve');
+    if (row.assessed_by === ctx.viewer.id) throw new ForbiddenError('An assessment needs a second pair of eyes: you cannot approve your own.');
+    const approved = await updateAssessment(trx, id, { status: AssessmentStatus.APPROVED, decided_by: ctx.viewer.id, decided_at: trx.fn.now(), status_reason: null });
+    await recomputeThreatPriority(trx, row.threat_id);
+    return approved;
+  });
+}
+
+export async function returnAssessment(ctx: Ctx, input: AssessmentDecisionInput): Promise<ThreatAssessment> {
+  requireRole(ctx.viewer, APPROVERS, 'Returning an assessment');
+  return ctx.db.transaction(async (trx) => {
+    const id = requireGlobalId(input.id, 'ThreatAssessment', 'input.id');
+    const p = new Problems();
+    p.text(input.reason, 'reason', { max: 2000 });
+    p.throwIfAny();
+    await lockAssessment(trx, id, input.expectedVersion, [AssessmentStatus.SUBMITTED], 'return');
+    return updateAssessment(trx, id, { status: AssessmentStatus.RETURNED, status_reason: input.reason!.trim(), decided_by: ctx.viewer.id, decided_at: trx.fn.now() });
+  });
+}
+
+/**
+ * A threat's overall risk and priority from the latest approved assessment of the whole threat
+ * and of every one of its activities (see threatRisk), under the current model's bands.
+ */
+export async function recomputeThreatPriority(trx: Knex, threatId: string): Promise<void> {
+  const rows: { criminal_activity_id: string | null; risk_score: string }[] = (
+    await trx.raw(
+      `select distinct on (criminal_activity_id) criminal_activity_id, risk_score
+         from threat_assessment
+        where threat_id = ? and status = 'APPROVED'
+        order by criminal_activity_id nulls first, decided_at desc, id desc`,
+      [threatId],
+    )
+  ).rows;
+  const model = await currentModel(trx);
+  const whole = rows.find((r) => r.criminal_activity_id === null);
+  const risk = threatRisk(
+    model.definition,
+    whole ? Number(whole.risk_score) : null,
+    rows.filter((r) => r.criminal_activity_id !== null).map((r) => Number(r.risk_score)),
+  );
+  await trx('soc_threat')
+    .update({ risk_score: risk, priority: risk == null ? null : bandFor(model.definition, risk) })
+    .where({ id: threatId });
+}
+
+export function mapModel(row: Record<string, any>): AssessmentModel {
+  return { version: row.version, definition: row.definition, note: row.note, createdAt: asDate(row.created_at), createdById: row.created_by };
+}
+
+export async function getModel(knex: Knex, version?: number | null): Promise<AssessmentModel | null> {
+  if (version == null) await currentModel(knex);
+  const q = knex('assessment_model').select('*');
+  const row = version == null ? await q.orderBy('version', 'desc').first() : await q.where({ version }).first();
+  return row ? mapModel(row) : null;
+}
+
+/** Publishes a new model version (admins). Existing assessments keep the version they were scored with. */
+export async function publishAssessmentModel(ctx: Ctx, input: PublishAssessmentModelInput): Promise<AssessmentModel> {
+  requireRole(ctx.viewer, [Role.ADMIN], 'Publishing an assessment model');
+  const parsed = modelDefinitionSchema.safeParse(input.definition);
+  if (!parsed.success) {
+    throw new BadUserInputError(
+      parsed.error.issues.map((i) => ({ field: ['input', 'definition', ...i.path.map(String)].join('.'), message: i.message })),
+    );
+  }
+  return ctx.db.transaction(async (trx) => {
+    await trx.raw('lock table assessment_model in exclusive mode');
+    const { version } = await currentModel(trx);
+    const [row] = await trx('assessment_model')
+      .insert({ version: version + 1, definition: parsed.data, note: input.note ?? null, created_by: ctx.viewer.id })
+      .returning('*');
+    return mapModel(row);
+  });
+}

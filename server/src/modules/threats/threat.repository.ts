@@ -1,0 +1,183 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { toGlobalId } from '../../graphql/global-id';
+import { mapShared, sharedColumns } from '../../shared/shared-record';
+import { asDate, containsPattern } from '../../shared/sql';
+import type { PriorityBand } from '../assessments/assessment.enums';
+import type { CrimeCategory, SubjectType, TaskingLevel, ThreatStatus } from './threat.enums';
+import type { CriminalActivity, Membership, Nominal, SocThreat, ThreatLink } from './threat.types';
+
+/**
+ * Reads for threats, their activities, members and links: plain SQL returning plain objects,
+ * so a page costs one statement per level and no entity hydration.
+ */
+
+const THREAT_COLUMNS = [
+  ...sharedColumns('t'),
+  't.urn', 't.name', 't.summary', 't.subject_type', 't.lead_organisation_id', 't.tasking_level', 't.geographic_scope',
+  't.areas_affected', 't.status', 't.archive_reason', 't.identified_on', 't.assessed_on', 't.adopted_on', 't.closed_on',
+  't.lro_id', 't.sro_id', 't.next_review_due', 't.priority', 't.risk_score',
+];
+
+export function mapThreat(row: Record<string, any>): SocThreat {
+  return {
+    ...mapShared('SocThreat', (id) => toGlobalId('SocThreat', id), row),
+    urn: row.urn,
+    name: row.name,
+    summary: row.summary,
+    subjectType: row.subject_type,
+    leadOrganisationId: row.lead_organisation_id,
+    taskingLevel: row.tasking_level,
+    geographicScope: row.geographic_scope,
+    areasAffectedIds: row.areas_affected ?? [],
+    status: row.status,
+    archiveReason: row.archive_reason,
+    identifiedOn: row.identified_on,
+    assessedOn: row.assessed_on,
+    adoptedOn: row.adopted_on,
+    closedOn: row.closed_on,
+    lroId: row.lro_id,
+    sroId: row.sro_id,
+    nextReviewDue: row.next_review_due,
+    priority: row.priority,
+    riskScore: row.risk_score == null ? null : Number(row.risk_score),
+  };
+}
+
+/** What a threat list can be narrowed by; every field optional, all given ones must hold. */
+export interface ThreatCriteria {
+  statuses?: ThreatStatus[];
+  subjectTypes?: SubjectType[];
+  taskingLevels?: TaskingLevel[];
+  leadOrganisationIds?: string[];
+  owningOrganisationIds?: string[];
+  categories?: CrimeCategory[];
+  priorities?: PriorityBand[];
+  identifiedFrom?: string;
+  identifiedTo?: string;
+  reviewDueBefore?: string;
+  text?: string;
+}
+
+/** A query over soc_threat (alias t) with the criteria applied and the threat columns selected. */
+export function threatQuery(knex: Knex, c: ThreatCriteria = {}): Knex.QueryBuilder {
+  const q = knex('soc_threat as t').select(THREAT_COLUMNS);
+  if (c.statuses?.length) q.whereIn('t.status', c.statuses);
+  if (c.subjectTypes?.length) q.whereIn('t.subject_type', c.subjectTypes);
+  if (c.taskingLevels?.length) q.whereIn('t.tasking_level', c.taskingLevels);
+  if (c.leadOrganisationIds?.length) q.whereIn('t.lead_organisation_id', c.leadOrganisationIds);
+  if (c.owningOrganisationIds?.length) q.whereIn('t.owning_organisation_id', c.owningOrganisationIds);
+  if (c.priorities?.length) q.whereIn('t.priority', c.priorities);
+  if (c.identifiedFrom) q.where('t.identified_on', '>=', c.identifiedFrom);
+  if (c.identifiedTo) q.where('t.identified_on', '<=', c.identifiedTo);
+  if (c.reviewDueBefore) q.where('t.next_review_due', '<', c.reviewDueBefore);
+  if (c.categories?.length) {
+    q.whereExists((sub) => sub.select(knex.raw('1')).from('criminal_activity as ca').whereRaw('ca.threat_id = t.id').whereIn('ca.category', c.categories!));
+  }
+  if (c.text?.trim()) {
+    const pattern = containsPattern(c.text.trim());
+    q.where((w) =>
+      w
+        .whereILike('t.name', pattern)
+        .orWhereILike('t.urn', pattern)
+        .orWhereILike('t.summary', pattern)
+        .orWhereExists((sub) => sub.select(knex.raw('1')).from('criminal_activity as ca').whereRaw('ca.threat_id = t.id').whereILike('ca.description', pattern)),
+    );
+  }
+  return q;
+}
+
+export async function threatsByIds(knex: Knex, ids: readonly string[]): Promise<SocThreat[]> {
+  return (await threatQuery(knex).whereIn('t.id', ids as string[])).map(mapThreat);
+}
+
+export function mapActivity(row: Record<string, any>): CriminalActivity {
+  return {
+    __typename: 'CriminalActivity',
+    id: toGlobalId('CriminalActivity', row.id),
+    dbId: row.id,
+    threatId: row.threat_id,
+    category: row.category,
+    subCategory: row.sub_category,
+    description: row.description,
+    firstIdentified: row.first_identified,
+    lastEvidenced: row.last_evidenced,
+  };
+}
+
+const ACTIVITY_COLUMNS = ['id', 'threat_id', 'category', 'sub_category', 'description', 'first_identified', 'last_evidenced'];
+
+export async function activitiesByThreatIds(knex: Knex, threatIds: readonly string[]): Promise<CriminalActivity[]> {
+  const rows = await knex('criminal_activity').select(ACTIVITY_COLUMNS).whereIn('threat_id', threatIds as string[]).orderBy('seq');
+  return rows.map(mapActivity);
+}
+
+export async function activitiesByIds(knex: Knex, ids: readonly string[]): Promise<CriminalActivity[]> {
+  return (await knex('criminal_activity').select(ACTIVITY_COLUMNS).whereIn('id', ids as string[])).map(mapActivity);
+}
+
+function mapMembership(row: Record<string, any>): Membership {
+  return {
+    __typename: 'Membership',
+    id: toGlobalId('Membership', row.id),
+    dbId: row.id,
+    threatId: row.threat_id,
+    nominalId: row.nominal_id,
+    role: row.role,
+    from: row.from_date,
+    to: row.to_date,
+    underOffenderManagement: row.under_offender_management,
+  };
+}
+
+export async function membershipsBy(knex: Knex, column: 'threat_id' | 'nominal_id' | 'id', ids: readonly string[]): Promise<Membership[]> {
+  return (await knex('membership').select('*').whereIn(column, ids as string[]).orderBy('id')).map(mapMembership);
+}
+
+/** Links touching any of the threats, seen from each side: `threatId` is the one asked about. */
+export async function linksByThreatIds(knex: Knex, threatIds: readonly string[]): Promise<(ThreatLink & { threatId: string })[]> {
+  const rows = await knex('threat_link')
+    .select('threat_id', 'linked_threat_id', 'reason', 'created_at')
+    .whereIn('threat_id', threatIds as string[])
+    .orWhereIn('linked_threat_id', threatIds as string[]);
+  const wanted = new Set(threatIds);
+  return rows.flatMap((r) => [
+    ...(wanted.has(r.threat_id) ? [{ threatId: r.threat_id, otherThreatId: r.linked_threat_id, reason: r.reason, createdAt: asDate(r.created_at) }] : []),
+    ...(wanted.has(r.linked_threat_id) ? [{ threatId: r.linked_threat_id, otherThreatId: r.threat_id, reason: r.reason, createdAt: asDate(r.created_at) }] : []),
+  ]);
+}
+
+const NOMINAL_COLUMNS = [...sharedColumns('n'), 'n.name', 'n.aliases', 'n.date_of_birth', 'n.vulnerability_flags',
+  'n.date_of_birth > (current_date - interval \'18 years\') as is_child'];
+
+export function mapNominal(row: Record<string, any>): Nominal {
+  return {
+    ...mapShared('Nominal', (id) => toGlobalId('Nominal', id), row),
+    name: row.name,
+    aliases: row.aliases ?? [],
+    dateOfBirth: row.date_of_birth,
+    isChild: row.is_child,
+    vulnerabilityFlags: row.vulnerability_flags ?? [],
+  };
+}
+
+export interface NominalCriteria {
+  text?: string;
+  isChild?: boolean;
+  owningOrganisationIds?: string[];
+}
+
+export function nominalQuery(knex: Knex, c: NominalCriteria = {}): Knex.QueryBuilder {
+  const q = knex('nominal as n').select(NOMINAL_COLUMNS.map((col) => (col.includes(' as ') ? knex.raw(col) : col)));
+  if (c.owningOrganisationIds?.length) q.whereIn('n.owning_organisation_id', c.owningOrganisationIds);
+  if (c.isChild === true) q.whereRaw(`n.date_of_birth > current_date - interval '18 years'`);
+  if (c.isChild === false) q.whereRaw(`n.date_of_birth <= current_date - interval '18 years'`);
+  if (c.text?.trim()) {
+    const pattern = containsPattern(c.text.trim());
+    q.where((w) => w.whereILike('n.name', pattern).orWhereRaw('exists (select 1 from unnest(n.aliases) a where a ilike ?)', [pattern]));
+  }
+  return q;
+}
+
+export async function nominalsByIds(knex: Knex, ids: readonly string[]): Promise<Nominal[]> {
+  return (await nominalQuery(knex).whereIn('n.id', ids as string[])).map(mapNominal);
+}

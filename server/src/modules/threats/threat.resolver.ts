@@ -1,0 +1,208 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { ConnectionType, SortDirection, paginate, type OrderTerm } from '../../graphql/connection';
+import { ObjectType } from 'type-graphql';
+import { requireGlobalId } from '../../graphql/global-id';
+import { SharedRecordResolver } from '../../shared/shared-record';
+import { organisationLoader, userLoader } from '../identity/identity.loaders';
+import { Organisation } from '../identity/organisation.entity';
+import { User } from '../identity/user.entity';
+import { AssessmentStatus } from '../assessments/assessment.enums';
+import { ThreatAssessment } from '../assessments/assessment.types';
+import {
+  AddCriminalActivityInput,
+  AddMemberInput,
+  ChangeThreatStatusInput,
+  CreateThreatInput,
+  LinkThreatsInput,
+  RemoveCriminalActivityInput,
+  RemoveMemberInput,
+  ThreatOrderField,
+  ThreatsArgs,
+  UpdateCriminalActivityInput,
+  UpdateThreatInput,
+  type ThreatFilter,
+} from './threat.inputs';
+import { threatLoaders } from './threat.loaders';
+import { mapThreat, threatQuery, type ThreatCriteria } from './threat.repository';
+import * as threats from './threat.service';
+import { CriminalActivity, Membership, Nominal, SocThreat, ThreatLink } from './threat.types';
+
+@ObjectType()
+export class SocThreatConnection extends ConnectionType(SocThreat) {}
+
+const orderColumns: Record<ThreatOrderField, string> = {
+  NAME: 't.name',
+  URN: 't.urn',
+  IDENTIFIED_ON: 't.identified_on',
+  RISK: 'coalesce(t.risk_score, -1)',
+  STATUS: 't.status',
+  NEXT_REVIEW_DUE: 't.next_review_due',
+  UPDATED_AT: 't.updated_at',
+};
+
+/** Filter input → repository criteria, turning global IDs into database ids. */
+export function threatCriteria(filter: ThreatFilter | null | undefined): ThreatCriteria {
+  if (!filter) return {};
+  return {
+    statuses: filter.status,
+    subjectTypes: filter.subjectType,
+    taskingLevels: filter.taskingLevel,
+    leadOrganisationIds: filter.leadOrganisationIds?.map((g, i) => requireGlobalId(g, 'Organisation', `filter.leadOrganisationIds[${i}]`)),
+    owningOrganisationIds: filter.owningOrganisationIds?.map((g, i) => requireGlobalId(g, 'Organisation', `filter.owningOrganisationIds[${i}]`)),
+    categories: filter.category,
+    priorities: filter.priority,
+    identifiedFrom: filter.identifiedFrom,
+    identifiedTo: filter.identifiedTo,
+    reviewDueBefore: filter.reviewDueBefore,
+    text: filter.text,
+  };
+}
+
+@Resolver(() => SocThreat)
+export class ThreatResolver extends SharedRecordResolver(SocThreat) {
+  @Query(() => SocThreatConnection, { description: 'Threats, filtered and ordered; a Relay connection.' })
+  threats(@Args(() => ThreatsArgs) args: ThreatsArgs, @Ctx() ctx: RequestContext) {
+    const order: OrderTerm[] = (args.orderBy?.length ? args.orderBy : [{ field: ThreatOrderField.UPDATED_AT, direction: SortDirection.DESC }]).map(
+      (o) => ({ column: orderColumns[o.field], direction: o.direction }),
+    );
+    order.push({ column: 't.id', direction: SortDirection.ASC });
+    return paginate(threatQuery(ctx.db.knex, threatCriteria(args.filter)), args, order, mapThreat);
+  }
+
+  @FieldResolver(() => [CriminalActivity], { description: 'Every criminal activity of the threat, oldest first.' })
+  criminalActivities(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return threatLoaders.activitiesOfThreat(ctx).load(t.dbId);
+  }
+
+  @FieldResolver(() => Organisation)
+  leadOrganisation(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return organisationLoader(ctx).load(t.leadOrganisationId);
+  }
+
+  @FieldResolver(() => [Organisation])
+  async areasAffected(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return (await organisationLoader(ctx).loadMany(t.areasAffectedIds)).filter((o) => o && !(o instanceof Error));
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Lead responsible officer.' })
+  lro(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return t.lroId ? userLoader(ctx).load(t.lroId) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'Senior responsible officer.' })
+  sro(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return t.sroId ? userLoader(ctx).load(t.sroId) : null;
+  }
+
+  @FieldResolver(() => [Membership])
+  members(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return threatLoaders.membersOfThreat(ctx).load(t.dbId);
+  }
+
+  @FieldResolver(() => [ThreatLink])
+  linkedThreats(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return threatLoaders.linksOfThreat(ctx).load(t.dbId);
+  }
+
+  @FieldResolver(() => ThreatAssessment, { nullable: true, description: 'The latest approved assessment of the whole threat.' })
+  async currentAssessment(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    const all = await threatLoaders.assessmentsOfThreat(ctx).load(t.dbId);
+    return all.filter((a) => !a.criminalActivityId && a.status === AssessmentStatus.APPROVED).at(-1) ?? null;
+  }
+
+  @FieldResolver(() => [ThreatAssessment], { description: 'Every assessment of the threat and of its activities, oldest first.' })
+  assessmentHistory(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return threatLoaders.assessmentsOfThreat(ctx).load(t.dbId);
+  }
+
+  @FieldResolver(() => [CriminalActivity], { description: 'Activities with no approved assessment: part of the criminality not yet assessed.' })
+  async unassessedActivities(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    const [activities, assessments] = await Promise.all([
+      threatLoaders.activitiesOfThreat(ctx).load(t.dbId),
+      threatLoaders.assessmentsOfThreat(ctx).load(t.dbId),
+    ]);
+    const assessed = new Set(assessments.filter((a) => a.status === AssessmentStatus.APPROVED).map((a) => a.criminalActivityId));
+    return activities.filter((a) => !assessed.has(a.dbId));
+  }
+
+  @Mutation(() => SocThreat, { description: 'Records a new threat with all its known criminal activities.' })
+  createThreat(@Arg('input', () => CreateThreatInput) input: CreateThreatInput, @Ctx() ctx: RequestContext) {
+    return threats.createThreat(ctx, input);
+  }
+
+  @Mutation(() => SocThreat)
+  updateThreat(@Arg('input', () => UpdateThreatInput) input: UpdateThreatInput, @Ctx() ctx: RequestContext) {
+    return threats.updateThreat(ctx, input);
+  }
+
+  @Mutation(() => SocThreat, { description: 'Moves a threat along its lifecycle; illegal moves are refused naming the allowed ones.' })
+  changeThreatStatus(@Arg('input', () => ChangeThreatStatusInput) input: ChangeThreatStatusInput, @Ctx() ctx: RequestContext) {
+    return threats.changeThreatStatus(ctx, input);
+  }
+
+  @Mutation(() => SocThreat)
+  addCriminalActivity(@Arg('input', () => AddCriminalActivityInput) input: AddCriminalActivityInput, @Ctx() ctx: RequestContext) {
+    return threats.addCriminalActivity(ctx, input);
+  }
+
+  @Mutation(() => SocThreat)
+  updateCriminalActivity(@Arg('input', () => UpdateCriminalActivityInput) input: UpdateCriminalActivityInput, @Ctx() ctx: RequestContext) {
+    return threats.updateCriminalActivity(ctx, input);
+  }
+
+  @Mutation(() => SocThreat)
+  removeCriminalActivity(@Arg('input', () => RemoveCriminalActivityInput) input: RemoveCriminalActivityInput, @Ctx() ctx: RequestContext) {
+    return threats.removeCriminalActivity(ctx, input);
+  }
+
+  @Mutation(() => SocThreat)
+  addMember(@Arg('input', () => AddMemberInput) input: AddMemberInput, @Ctx() ctx: RequestContext) {
+    return threats.addMember(ctx, input);
+  }
+
+  @Mutation(() => SocThreat)
+  removeMember(@Arg('input', () => RemoveMemberInput) input: RemoveMemberInput, @Ctx() ctx: RequestContext) {
+    return threats.removeMember(ctx, input);
+  }
+
+  @Mutation(() => SocThreat)
+  linkThreats(@Arg('input', () => LinkThreatsInput) input: LinkThreatsInput, @Ctx() ctx: RequestContext) {
+    return threats.linkThreats(ctx, input);
+  }
+}
+
+@Resolver(() => CriminalActivity)
+export class CriminalActivityResolver {
+  @FieldResolver(() => SocThreat)
+  threat(@Root() a: CriminalActivity, @Ctx() ctx: RequestContext) {
+    return threatLoaders.threat(ctx).load(a.threatId);
+  }
+
+  @FieldResolver(() => ThreatAssessment, { nullable: true, description: 'The latest approved assessment of this activity, else the latest one.' })
+  async assessment(@Root() a: CriminalActivity, @Ctx() ctx: RequestContext) {
+    const mine = (await threatLoaders.assessmentsOfThreat(ctx).load(a.threatId)).filter((x) => x.criminalActivityId === a.dbId);
+    return mine.filter((x) => x.status === AssessmentStatus.APPROVED).at(-1) ?? mine.at(-1) ?? null;
+  }
+}
+
+@Resolver(() => Membership)
+export class MembershipResolver {
+  @FieldResolver(() => Nominal, { nullable: true, description: 'Null when the person is not visible to you.' })
+  nominal(@Root() m: Membership, @Ctx() ctx: RequestContext) {
+    return threatLoaders.nominal(ctx).load(m.nominalId);
+  }
+
+  @FieldResolver(() => SocThreat)
+  threat(@Root() m: Membership, @Ctx() ctx: RequestContext) {
+    return threatLoaders.threat(ctx).load(m.threatId);
+  }
+}
+
+@Resolver(() => ThreatLink)
+export class ThreatLinkResolver {
+  @FieldResolver(() => SocThreat, { nullable: true, description: 'The threat at the other end; null when not visible to you.' })
+  threat(@Root() l: ThreatLink, @Ctx() ctx: RequestContext) {
+    return threatLoaders.threat(ctx).load(l.otherThreatId);
+  }
+}

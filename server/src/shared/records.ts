@@ -1,0 +1,88 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { ConflictError, ForbiddenError, NotFoundError } from '../graphql/errors';
+import { globalIdOrProblem } from '../graphql/global-id';
+import type { User } from '../modules/identity/user.entity';
+import { Sharing } from './sharing';
+import type { Problems } from './validation';
+import type { ProtectiveMarking } from '../modules/identity/identity.enums';
+
+/** Marking and sharing as given in a mutation's input. */
+export interface AccessInput {
+  protectiveMarking: ProtectiveMarking;
+  sharing: Sharing;
+  sharedWithIds?: string[] | null;
+}
+
+export interface AccessColumns {
+  protective_marking: ProtectiveMarking;
+  sharing: Sharing;
+  shared_with: string[];
+}
+
+/**
+ * Checks marking and sharing and turns them into columns. NAMED_ORGANISATIONS needs at least one
+ * named organisation and the other settings take none, so a record's reach is never ambiguous.
+ */
+export async function accessColumns(knex: Knex, access: AccessInput, problems: Problems, field = 'access'): Promise<AccessColumns> {
+  const named = access.sharedWithIds ?? [];
+  const ids = named.map((g, i) => globalIdOrProblem(g, 'Organisation', `${field}.sharedWithIds[${i}]`, problems)).filter((x): x is string => !!x);
+  if (access.sharing === Sharing.NAMED_ORGANISATIONS && named.length === 0) {
+    problems.add(`${field}.sharedWithIds`, 'name at least one organisation when sharing is NAMED_ORGANISATIONS');
+  }
+  if (access.sharing !== Sharing.NAMED_ORGANISATIONS && named.length > 0) {
+    problems.add(`${field}.sharedWithIds`, 'only applies when sharing is NAMED_ORGANISATIONS');
+  }
+  await requireExisting(knex, 'organisation', ids, problems, `${field}.sharedWithIds`);
+  return { protective_marking: access.protectiveMarking, sharing: access.sharing, shared_with: [...new Set(ids)] };
+}
+
+/** Adds a problem for each id that has no row in `table`. */
+export async function requireExisting(knex: Knex, table: string, ids: string[], problems: Problems, field: string): Promise<void> {
+  if (!ids.length) return;
+  const found = new Set((await knex(table).select('id').whereIn('id', ids)).map((r) => r.id));
+  ids.forEach((id) => {
+    if (!found.has(id)) problems.add(field, `no such ${table.replace('_', ' ')}`);
+  });
+}
+
+/** The bookkeeping columns of a newly created shared record. */
+export function creationColumns(viewer: User) {
+  return {
+    owning_organisation_id: viewer.organisation.id,
+    created_by: viewer.id,
+    updated_by: viewer.id,
+  };
+}
+
+/**
+ * Locks a shared record's row for the rest of the transaction and checks the caller may change
+ * it and holds the version they last read. NOT_FOUND when missing; FORBIDDEN for another
+ * organisation's record; CONFLICT (with the current version) for a stale version.
+ */
+export async function lockForChange(
+  trx: Knex.Transaction,
+  table: string,
+  id: string,
+  expectedVersion: number,
+  viewer: User,
+  label: string,
+): Promise<Record<string, any>> {
+  const row = await trx(table).select('*').where({ id }).forUpdate().first();
+  if (!row) throw new NotFoundError(label);
+  if (row.owning_organisation_id !== viewer.organisation.id) {
+    throw new ForbiddenError(`Only the owning organisation can change this ${label.toLowerCase()}.`);
+  }
+  if (row.version !== expectedVersion) {
+    throw new ConflictError(`This ${label.toLowerCase()} has changed since you read it (you sent version ${expectedVersion}; it is now ${row.version}). Reload it and apply your change again.`, {
+      currentVersion: row.version,
+    });
+  }
+  return row;
+}
+
+/** Writes changed columns (possibly none) and moves the record to its next version. */
+export async function saveVersion(trx: Knex.Transaction, table: string, id: string, viewer: User, changes: Record<string, unknown>): Promise<void> {
+  await trx(table)
+    .update({ ...changes, version: trx.raw('version + 1'), updated_by: viewer.id, updated_at: trx.fn.now() })
+    .where({ id });
+}
