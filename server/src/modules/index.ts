@@ -5,9 +5,13 @@ import { RecordVersionResolver } from '../shared/shared-record';
 import { assessmentsModule } from './assessments';
 import { identityModule } from './identity';
 import { threatsModule } from './threats';
+import { plansModule } from './plans';
+import { disruptionsModule } from './disruptions';
+import { referralsModule } from './referrals';
+import { practiceModule } from './practice';
 
 /** Every feature module, in one explicit list: no globs, no registration by import side effects. */
-const featureModules = [identityModule, threatsModule, assessmentsModule];
+const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule];
 
 export const allEntities = featureModules.flatMap((m) => [...m.entities]);
 

@@ -2,6 +2,10 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000100_identity } from './Migration20261125000100_identity';
 import { Migration20261125000200_history } from './Migration20261125000200_history';
 import { Migration20261125000300_threats } from './Migration20261125000300_threats';
+import { Migration20261125000400_plans } from './Migration20261125000400_plans';
+import { Migration20261125000500_disruptions } from './Migration20261125000500_disruptions';
+import { Migration20261125000600_referrals } from './Migration20261125000600_referrals';
+import { Migration20261125000700_practice } from './Migration20261125000700_practice';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -11,4 +15,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000100_identity', class: Migration20261125000100_identity },
   { name: 'Migration20261125000200_history', class: Migration20261125000200_history },
   { name: 'Migration20261125000300_threats', class: Migration20261125000300_threats },
+  { name: 'Migration20261125000400_plans', class: Migration20261125000400_plans },
+  { name: 'Migration20261125000500_disruptions', class: Migration20261125000500_disruptions },
+  { name: 'Migration20261125000600_referrals', class: Migration20261125000600_referrals },
+  { name: 'Migration20261125000700_practice', class: Migration20261125000700_practice },
 ];
