@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createApp, type App } from '../../server/src/app';
 import { loadOrCreateDevKeys, signDevToken } from '../../server/src/auth/dev-keys';
 import { loadConfig, type Config } from '../../server/src/config';
-import { seedDemoData } from '../../server/src/db/seed';
+import { seedDemoData, seedIdentity } from '../../server/src/db/seed';
 import { openOrm } from '../../server/src/db/orm';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -27,16 +27,19 @@ export interface TestApp {
 }
 
 /**
- * A real server on a free port over this test file's own database, with the demo identity
- * data loaded unless `seed: false`. Pass `env` to change configuration as the environment would.
+ * A real server on a free port over this test file's own database. `seed`: 'identity' (default:
+ * the organisations and demo users only, so tests build exactly the records they need), 'demo'
+ * (the whole generated demo world) or false. Pass `env` to change configuration as the
+ * environment would.
  */
-export async function createTestApp(options: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(options: { seed?: 'identity' | 'demo' | false; env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'soc-hub-app-'));
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, SEED_DEMO_DATA: 'false', ...options.env });
-  if (options.seed !== false) {
+  const seed = options.seed ?? 'identity';
+  if (seed) {
     const orm = await openOrm({ databaseUrl: db.url, poolMax: 2 });
-    await seedDemoData(orm.em.fork());
+    await (seed === 'demo' ? seedDemoData(orm.em.fork()) : seedIdentity(orm.em.fork()));
     await orm.close(true);
   }
   const app = await createApp(config, db.url);

@@ -2,6 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Organisation } from '../../modules/identity/organisation.entity';
 import { User } from '../../modules/identity/user.entity';
 import { demoOrganisations, demoUsers } from './demo-identity';
+import { DEMO_SIZES, generateDemoWorld, type DemoSize, type GeneratorStep } from './demo/generate';
+import { generatePlans } from './demo/plans';
+
+/** Generators that run after threats, assessments and people exist, in order. */
+const domainSteps: GeneratorStep[] = [generatePlans];
 
 /** True when the database holds no organisations yet, i.e. nothing has been loaded. */
 export async function isEmpty(em: EntityManager): Promise<boolean> {
@@ -9,11 +14,21 @@ export async function isEmpty(em: EntityManager): Promise<boolean> {
 }
 
 /**
- * Loads the demo organisations and users (fictional people, real organisations). Safe to run
- * again: records that already exist, by code or username, are left as they are.
- * @returns how many records were added.
+ * Loads the demo data: the region's organisations and fictional users, then (when the database
+ * holds no threats yet) a generated world of threats, assessments, people, plans, disruptions,
+ * referrals and practice of the given size. Safe to run again: existing records are kept.
  */
-export async function seedDemoData(em: EntityManager): Promise<{ organisations: number; users: number }> {
+export async function seedDemoData(em: EntityManager, size: DemoSize = DEMO_SIZES.demo): Promise<{ organisations: number; users: number; threats: number }> {
+  const identity = await seedIdentity(em);
+  const knex = em.getConnection().getKnex();
+  const [{ count }] = await knex('soc_threat').count({ count: '*' });
+  if (Number(count) > 0) return { ...identity, threats: 0 };
+  const world = await knex.transaction((trx) => generateDemoWorld(trx, size, domainSteps));
+  return { ...identity, threats: world.threats.length };
+}
+
+/** Organisations by code and users by username; those that exist are left as they are. */
+export async function seedIdentity(em: EntityManager): Promise<{ organisations: number; users: number }> {
   return em.transactional(async (tx) => {
     const existing = new Map((await tx.find(Organisation, {})).map((o) => [o.code, o]));
     let organisations = 0;
