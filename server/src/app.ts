@@ -19,6 +19,7 @@ import { buildAppSchema } from './graphql/schema';
 import { devAuthRouter } from './http/dev-auth';
 import { healthRouter, type Lifecycle } from './http/health';
 import { webClientRouter } from './http/web-client';
+import { requestErrorHandler } from './http/request-errors';
 
 export interface App {
   /** Base URL, e.g. http://localhost:4000 (the real port when config.port was 0). */
@@ -115,6 +116,7 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
     }),
   );
   app.use(webClientRouter());
+  app.use(requestErrorHandler(log));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
