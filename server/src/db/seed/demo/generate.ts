@@ -22,7 +22,7 @@ export interface DemoSize {
 
 export const DEMO_SIZES: Record<'demo' | 'bench', DemoSize> = {
   demo: { threats: 16, disruptionsPerThreat: 9, referrals: 30, practices: 8, extraOrganisations: 0 },
-  bench: { threats: 5000, disruptionsPerThreat: 50, referrals: 20_000, practices: 200, extraOrganisations: 15 },
+  bench: { threats: 5000, disruptionsPerThreat: 52, referrals: 20_000, practices: 200, extraOrganisations: 15 },
 };
 
 /** What later steps need to know about the world generated so far. */
