@@ -16,11 +16,13 @@ export class Migration20261125000400_plans extends Migration {
         closure_reason text,
         review_frequency_days integer not null default 90 check (review_frequency_days between 7 and 365),
         next_review_due date,
-        strand_exemptions jsonb not null default '{}',
+        -- Strands recorded as not applying: { "PREPARE": "reason", ... }.
+        strand_exemptions jsonb not null default '{}' check (jsonb_typeof(strand_exemptions) = 'object'),
         ${sharedRecordColumns},
         check ((status = 'CLOSED') = (closure_reason is not null))
       )`);
     this.addSql('create index fourp_plan_owner_idx on fourp_plan (owning_organisation_id)');
+    this.addSql('create index fourp_plan_review_idx on fourp_plan (next_review_due)');
     this.addSql(recordHistoryTrigger('fourp_plan', 'FourPPlan'));
 
     this.addSql(`
@@ -77,7 +79,12 @@ export class Migration20261125000400_plans extends Migration {
         text text not null check (length(text) between 1 and 4000),
         recorded_on date not null default current_date,
         recorded_by uuid not null references app_user (id),
-        resolved_on date
+        -- Intelligence gaps only: when and how the gap was filled, and who said so.
+        resolved_on date,
+        resolved_by uuid references app_user (id),
+        resolution text check (length(resolution) <= 4000),
+        check ((resolved_on is null) = (resolution is null)),
+        check (resolved_on is null or kind = 'INTELLIGENCE_GAP')
       )`);
     this.addSql('create index plan_entry_plan_idx on plan_entry (plan_id)');
     this.addSql(partHistoryTrigger('plan_entry', 'FourPPlan', 'plan_id', 'entry'));

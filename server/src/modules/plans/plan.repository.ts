@@ -1,0 +1,166 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { toGlobalId } from '../../graphql/global-id';
+import { mapShared, sharedColumns } from '../../shared/shared-record';
+import { containsPattern } from '../../shared/sql';
+import { OPEN_ACTION_STATUSES, PARTNER_STRANDS, STRANDS, type PlanStatus } from './plan.enums';
+import type { FourPPlan, PlanAction, PlanEntry, PlanObjective, PlanPartner, PlanReview } from './plan.types';
+
+/**
+ * Reads for plans and their parts: plain SQL returning plain objects, one statement per level
+ * of a page. Also the quality gate written in SQL, so lists can filter on it in the database.
+ */
+
+const PLAN_COLUMNS = [
+  ...sharedColumns('p'),
+  'p.threat_id', 'p.lro_id', 'p.sro_id', 'p.status', 'p.closure_reason', 'p.review_frequency_days', 'p.next_review_due', 'p.strand_exemptions',
+];
+
+export function mapPlan(row: Record<string, any>): FourPPlan {
+  const exemptions = (row.strand_exemptions ?? {}) as Record<string, string>;
+  return {
+    ...mapShared('FourPPlan', (id) => toGlobalId('FourPPlan', id), row),
+    threatId: row.threat_id,
+    lroId: row.lro_id,
+    sroId: row.sro_id,
+    status: row.status,
+    closureReason: row.closure_reason,
+    reviewFrequencyDays: row.review_frequency_days,
+    nextReviewDue: row.next_review_due,
+    strandExemptions: STRANDS.filter((s) => exemptions[s] != null).map((strand) => ({ strand, reason: exemptions[strand] })),
+  };
+}
+
+const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+/**
+ * Review overdue, as reviewOverdue() in plan.quality.ts: not closed, and due before `today`
+ * (binding 1) or, when active, with no due date.
+ */
+const REVIEW_OVERDUE_SQL = `(p.status <> 'CLOSED' and (p.next_review_due < ?::date or (p.status = 'ACTIVE' and p.next_review_due is null)))`;
+
+/**
+ * The quality gate of plan.quality.ts in SQL over `fourp_plan p`: true when any check fails.
+ * Takes one binding, today's date. Keep the two in step (the tests compare them).
+ */
+const FAILS_GATE_SQL = `(
+  p.lro_id is null
+  or ${REVIEW_OVERDUE_SQL}
+  or exists (
+    select 1 from unnest(array[${sqlList(STRANDS)}]) as s(strand)
+    where p.strand_exemptions ->> s.strand is null
+      and not exists (select 1 from plan_objective o where o.plan_id = p.id and o.strand = s.strand))
+  or exists (
+    select 1 from criminal_activity ca
+    where ca.threat_id = p.threat_id
+      and not exists (select 1 from plan_action a where a.plan_id = p.id and a.status <> 'CANCELLED' and ca.id = any (a.addresses_activity_ids)))
+  or exists (
+    select 1 from unnest(array[${sqlList(PARTNER_STRANDS)}]) as s(strand)
+    where p.strand_exemptions ->> s.strand is null
+      and not exists (select 1 from plan_partner pp where pp.plan_id = p.id and s.strand = any (pp.strands)))
+)`;
+
+/** What a plan list can be narrowed by; every field optional, all given ones must hold. */
+export interface PlanCriteria {
+  statuses?: PlanStatus[];
+  owningOrganisationIds?: string[];
+  threatIds?: string[];
+  failingGate?: boolean;
+  reviewOverdue?: boolean;
+  text?: string;
+  /** Today's date, for the gate and overdue checks. */
+  today: string;
+}
+
+/** A query over fourp_plan (alias p) joined to its threat (alias t), criteria applied, plan columns selected. */
+export function planQuery(knex: Knex, c: PlanCriteria): Knex.QueryBuilder {
+  const q = knex('fourp_plan as p').join('soc_threat as t', 't.id', 'p.threat_id').select(PLAN_COLUMNS);
+  if (c.statuses?.length) q.whereIn('p.status', c.statuses);
+  if (c.owningOrganisationIds?.length) q.whereIn('p.owning_organisation_id', c.owningOrganisationIds);
+  if (c.threatIds?.length) q.whereIn('p.threat_id', c.threatIds);
+  if (c.failingGate != null) q.whereRaw(c.failingGate ? FAILS_GATE_SQL : `not ${FAILS_GATE_SQL}`, [c.today]);
+  if (c.reviewOverdue != null) q.whereRaw(c.reviewOverdue ? REVIEW_OVERDUE_SQL : `not ${REVIEW_OVERDUE_SQL}`, [c.today]);
+  if (c.text?.trim()) {
+    const pattern = containsPattern(c.text.trim());
+    q.where((w) =>
+      w
+        .whereILike('t.name', pattern)
+        .orWhereILike('t.urn', pattern)
+        .orWhereExists((sub) => sub.select(knex.raw('1')).from('plan_objective as o').whereRaw('o.plan_id = p.id').whereILike('o.description', pattern))
+        .orWhereExists((sub) => sub.select(knex.raw('1')).from('plan_action as a').whereRaw('a.plan_id = p.id').whereILike('a.description', pattern)),
+    );
+  }
+  return q;
+}
+
+export async function plansBy(knex: Knex, column: 'p.id' | 'p.threat_id', ids: readonly string[]): Promise<FourPPlan[]> {
+  const rows = await knex('fourp_plan as p').select(PLAN_COLUMNS).whereIn(column, ids as string[]);
+  return rows.map(mapPlan);
+}
+
+function mapObjective(row: Record<string, any>): PlanObjective {
+  return {
+    __typename: 'PlanObjective',
+    id: toGlobalId('PlanObjective', row.id),
+    dbId: row.id,
+    planId: row.plan_id,
+    strand: row.strand,
+    description: row.description,
+    successMeasure: row.success_measure,
+  };
+}
+
+export async function objectivesBy(knex: Knex, column: 'id' | 'plan_id', ids: readonly string[]): Promise<PlanObjective[]> {
+  return (await knex('plan_objective').select('*').whereIn(column, ids as string[]).orderBy('seq')).map(mapObjective);
+}
+
+function mapAction(row: Record<string, any>, today: string): PlanAction {
+  return {
+    __typename: 'PlanAction',
+    id: toGlobalId('PlanAction', row.id),
+    dbId: row.id,
+    planId: row.plan_id,
+    objectiveId: row.objective_id,
+    ownerOrganisationId: row.owner_organisation_id,
+    addressesActivityIds: row.addresses_activity_ids ?? [],
+    strand: row.strand,
+    description: row.description,
+    tactic: row.tactic,
+    dueDate: row.due_date,
+    status: row.status,
+    isOverdue: !!row.due_date && row.due_date < today && OPEN_ACTION_STATUSES.includes(row.status),
+  };
+}
+
+export async function actionsBy(knex: Knex, column: 'id' | 'plan_id', ids: readonly string[], today: string): Promise<PlanAction[]> {
+  return (await knex('plan_action').select('*').whereIn(column, ids as string[]).orderBy('seq')).map((r) => mapAction(r, today));
+}
+
+export async function partnersByPlanIds(knex: Knex, planIds: readonly string[]): Promise<PlanPartner[]> {
+  const rows = await knex('plan_partner').select('plan_id', 'organisation_id', 'strands', 'role').whereIn('plan_id', planIds as string[]).orderBy('seq');
+  return rows.map((r) => ({ planId: r.plan_id, organisationId: r.organisation_id, strands: r.strands, role: r.role }));
+}
+
+function mapEntry(row: Record<string, any>): PlanEntry {
+  return {
+    __typename: 'PlanEntry',
+    id: toGlobalId('PlanEntry', row.id),
+    dbId: row.id,
+    planId: row.plan_id,
+    kind: row.kind,
+    text: row.text,
+    recordedOn: row.recorded_on,
+    recordedById: row.recorded_by,
+    resolvedOn: row.resolved_on,
+    resolvedById: row.resolved_by,
+    resolution: row.resolution,
+  };
+}
+
+export async function entriesBy(knex: Knex, column: 'id' | 'plan_id', ids: readonly string[]): Promise<PlanEntry[]> {
+  return (await knex('plan_entry').select('*').whereIn(column, ids as string[]).orderBy('seq')).map(mapEntry);
+}
+
+export async function reviewsByPlanIds(knex: Knex, planIds: readonly string[]): Promise<PlanReview[]> {
+  const rows = await knex('plan_review').select('*').whereIn('plan_id', planIds as string[]).orderBy(['review_date', 'seq']);
+  return rows.map((r) => ({ dbId: r.id, planId: r.plan_id, reviewerId: r.reviewer_id, date: r.review_date, forum: r.forum, decisions: r.decisions }));
+}
