@@ -16,13 +16,15 @@ export interface DemoSize {
   disruptionsPerThreat: number;
   referrals: number;
   practices: number;
+  /** Fewest and most criminal activities per threat (every sixth threat has just one). */
+  activitiesPerThreat: [number, number];
   /** Extra fictional partner organisations beyond the region's real ones (benchmarks need 30). */
   extraOrganisations: number;
 }
 
 export const DEMO_SIZES: Record<'demo' | 'bench', DemoSize> = {
-  demo: { threats: 16, disruptionsPerThreat: 9, referrals: 30, practices: 8, extraOrganisations: 0 },
-  bench: { threats: 5000, disruptionsPerThreat: 52, referrals: 20_000, practices: 200, extraOrganisations: 15 },
+  demo: { threats: 16, activitiesPerThreat: [2, 4], disruptionsPerThreat: 9, referrals: 30, practices: 8, extraOrganisations: 0 },
+  bench: { threats: 5000, activitiesPerThreat: [4, 8], disruptionsPerThreat: 52, referrals: 20_000, practices: 200, extraOrganisations: 15 },
 };
 
 /** What later steps need to know about the world generated so far. */
@@ -138,7 +140,7 @@ async function generateThreats(world: World, size: DemoSize): Promise<void> {
     const word = OPERATION_WORDS[i % OPERATION_WORDS.length];
     const name = size.threats > OPERATION_WORDS.length ? `Operation ${word} ${Math.floor(i / OPERATION_WORDS.length) + 1}` : `Operation ${word}`;
     // A few threats keep a single recorded activity: the analysis flags them for a second look.
-    const activityCount = i % 6 === 5 ? 1 : random.int(2, 4);
+    const activityCount = i % 6 === 5 ? 1 : random.int(...size.activitiesPerThreat);
     const categories = random.sample(Object.keys(ACTIVITY_TEMPLATES), activityCount) as (keyof typeof ACTIVITY_TEMPLATES)[];
     const activities = categories.map((category) => {
       const [subCategory, description] = random.pick<readonly [string, string]>(ACTIVITY_TEMPLATES[category]);
