@@ -1,8 +1,15 @@
 import type { NodeFetchers } from '../../graphql/node';
+import { referralLoaders } from './referral.loaders';
+import { ReferralResolver, ReferralUpdateResolver } from './referral.resolver';
 
-/** The referrals module: its resolvers and node fetchers (filled in as the module is built). */
+const orNull = <T>(values: (T | Error | null)[]) => values.map((v) => (v instanceof Error ? null : v));
+
+/** The referrals module: safeguarding referrals between partners and their timelines. */
 export const referralsModule = {
   entities: [],
-  resolvers: [],
-  nodes: {} satisfies NodeFetchers,
+  resolvers: [ReferralResolver, ReferralUpdateResolver],
+  nodes: {
+    SafeguardingReferral: (ctx, ids) => referralLoaders.referral(ctx).loadMany(ids).then(orNull),
+    ReferralUpdate: (ctx, ids) => referralLoaders.update(ctx).loadMany(ids).then(orNull),
+  } satisfies NodeFetchers,
 } as const;

@@ -1,0 +1,274 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../graphql/context';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
+import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
+import { creationColumns, requireExisting, saveVersion } from '../../shared/records';
+import { Sharing } from '../../shared/sharing';
+import { Problems } from '../../shared/validation';
+import type { User } from '../identity/user.entity';
+import { nominalsByIds } from '../threats/threat.repository';
+import { acknowledgementHours, referralRules } from './referral-rules';
+import {
+  ADULT_ONLY_EXPLOITATION,
+  CHILD_ONLY_EXPLOITATION,
+  NRM_OUTCOMES,
+  ReferralStatus,
+  ReferralType,
+  ReferralUpdateKind,
+  Urgency,
+  referralTransitions,
+} from './referral.enums';
+import type { CreateReferralInput, ReferralDecisionInput, ReferralStepInput, ReferralTextInput } from './referral.inputs';
+import { referralsByIds } from './referral.repository';
+import type { ReferralRulesInfo, SafeguardingReferral } from './referral.types';
+
+type Ctx = Pick<RequestContext, 'db' | 'viewer'>;
+
+/** Recorded as the reason for the share made on creation when none is given. */
+export const CONSENT_REASON = 'consent obtained';
+const MS1_REASON = 'statutory duty to notify the Home Office (anonymous, Modern Slavery Act 2015 s52)';
+
+/** The configured acknowledgement targets, RED first. */
+export function rulesInfo(): ReferralRulesInfo {
+  return {
+    note: referralRules.note ?? null,
+    acknowledgementTargets: Object.values(Urgency).map((urgency) => ({ urgency, hours: acknowledgementHours(urgency) })),
+  };
+}
+
+async function reload(knex: Knex, id: string): Promise<SafeguardingReferral> {
+  return (await referralsByIds(knex, [id]))[0];
+}
+
+interface TimelineEntry {
+  kind: ReferralUpdateKind;
+  fromStatus?: ReferralStatus | null;
+  toStatus?: ReferralStatus;
+  text?: string | null;
+  shareReason?: string;
+  sharedWithOrganisationId?: string;
+}
+
+async function addToTimeline(trx: Knex, referralId: string, viewer: User, e: TimelineEntry): Promise<void> {
+  await trx('referral_update').insert({
+    referral_id: referralId,
+    by_user_id: viewer.id,
+    organisation_id: viewer.organisation.id,
+    kind: e.kind,
+    from_status: e.fromStatus ?? null,
+    to_status: e.toStatus ?? null,
+    text: e.text?.trim() || null,
+    share_reason: e.shareReason ?? null,
+    shared_with_organisation_id: e.sharedWithOrganisationId ?? null,
+  });
+}
+
+/** The subject nominal exists and, when its date of birth is known, agrees with subjectIsChild. */
+async function checkSubject(knex: Knex, p: Problems, subjectId: string, subjectIsChild: boolean): Promise<void> {
+  const [nominal] = await nominalsByIds(knex, [subjectId]);
+  if (!nominal) {
+    p.add('subjectId', 'no such nominal');
+  } else if (nominal.isChild != null && nominal.isChild !== subjectIsChild) {
+    p.add('subjectIsChild', `does not agree with the subject's date of birth: the nominal is ${nominal.isChild ? 'a child' : 'an adult'}`);
+  }
+}
+
+/**
+ * The rules of DOMAIN.md for who a referral is about and whether it may be shared: an MS1 is
+ * anonymous and only for adults; an adult NRM referral needs consent; any share without consent
+ * needs its reason recorded (a child needs no consent for sharing with safeguarding partners).
+ */
+async function checkSubjectAndConsent(knex: Knex, p: Problems, input: CreateReferralInput): Promise<string | null> {
+  const isMs1 = input.referralType === ReferralType.DUTY_TO_NOTIFY_MS1;
+  let subjectId: string | null = null;
+  if (isMs1) {
+    p.when(input.subjectIsChild, 'subjectIsChild', 'an MS1 duty-to-notify is only for adults; refer a child to the NRM (a child needs no consent)');
+    p.when(input.subjectId != null, 'subjectId', 'an MS1 duty-to-notify for an adult is anonymous and holds no identifying fields');
+  } else if (input.subjectId != null) {
+    subjectId = globalIdOrProblem(input.subjectId, 'Nominal', 'subjectId', p) ?? null;
+    if (subjectId) await checkSubject(knex, p, subjectId, input.subjectIsChild);
+  }
+  if (input.referralType === ReferralType.NRM_REFERRAL && !input.subjectIsChild) {
+    p.when(!input.consentObtained, 'consentObtained', "an adult's NRM referral needs their consent; without it, make a DUTY_TO_NOTIFY_MS1 instead");
+  }
+  if (input.referralType === ReferralType.ADULT_SAFEGUARDING_CONCERN) {
+    p.when(input.subjectIsChild, 'referralType', 'an adult safeguarding concern is for adults; for a child use MASH_CONTACT or EARLY_HELP');
+  }
+  if (!input.consentObtained && !isMs1 && !input.sharingReason?.trim()) {
+    p.add('sharingReason', 'is required when consent was not obtained: record why the information is shared without it');
+  } else {
+    p.text(input.sharingReason, 'sharingReason', { required: false, max: 2000 });
+  }
+  return subjectId;
+}
+
+function checkExploitation(p: Problems, input: CreateReferralInput): void {
+  if (p.when(input.exploitationTypes.length === 0, 'exploitationTypes', 'record at least one exploitation type')) return;
+  const wrong = input.exploitationTypes.filter((t) => (input.subjectIsChild ? ADULT_ONLY_EXPLOITATION : CHILD_ONLY_EXPLOITATION).includes(t));
+  p.when(wrong.length > 0, 'exploitationTypes', `${wrong.join(', ')} cannot apply to ${input.subjectIsChild ? 'a child' : 'an adult'}`);
+}
+
+async function checkOrganisationAndThreats(knex: Knex, p: Problems, viewer: User, input: CreateReferralInput) {
+  const receivingId = globalIdOrProblem(input.receivingOrganisationId, 'Organisation', 'receivingOrganisationId', p);
+  if (receivingId) {
+    p.when(receivingId === viewer.organisation.id, 'receivingOrganisationId', 'must be another organisation than yours, the referring one');
+    await requireExisting(knex, 'organisation', [receivingId], p, 'receivingOrganisationId');
+  }
+  const threatIds = (input.linkedThreatIds ?? [])
+    .map((g, i) => globalIdOrProblem(g, 'SocThreat', `linkedThreatIds[${i}]`, p))
+    .filter((x): x is string => !!x);
+  await requireExisting(knex, 'soc_threat', threatIds, p, 'linkedThreatIds');
+  return { receivingId: receivingId!, threatIds: [...new Set(threatIds)] };
+}
+
+/**
+ * Records a referral from the caller's organisation to another, shared with the receiving
+ * organisation only, with its acknowledgement due time from the configured target for its
+ * urgency. The timeline starts with the submission and the share (with its reason).
+ */
+export async function createReferral(ctx: Ctx, input: CreateReferralInput): Promise<SafeguardingReferral> {
+  return ctx.db.transaction(async (trx) => {
+    const p = new Problems();
+    const { receivingId, threatIds } = await checkOrganisationAndThreats(trx, p, ctx.viewer, input);
+    const subjectId = await checkSubjectAndConsent(trx, p, input);
+    checkExploitation(p, input);
+    p.text(input.summary, 'summary', { max: 8000 });
+    p.throwIfAny();
+
+    const [{ reference }] = (
+      await trx.raw(`select 'SR-' || to_char(now() at time zone 'UTC', 'YYYY') || '-' || lpad(nextval('safeguarding_referral_ref_seq')::text, 5, '0') as reference`)
+    ).rows;
+    const [{ id }] = await trx('safeguarding_referral')
+      .insert({
+        reference,
+        subject_id: subjectId,
+        subject_is_child: input.subjectIsChild,
+        referral_type: input.referralType,
+        exploitation_types: [...new Set(input.exploitationTypes)],
+        referring_organisation_id: ctx.viewer.organisation.id,
+        receiving_organisation_id: receivingId,
+        urgency: input.urgency,
+        consent_obtained: input.consentObtained,
+        summary: input.summary.trim(),
+        acknowledgement_due_at: trx.raw('now() + make_interval(hours => ?)', [acknowledgementHours(input.urgency)]),
+        linked_threat_ids: threatIds,
+        protective_marking: input.protectiveMarking,
+        sharing: Sharing.NAMED_ORGANISATIONS,
+        shared_with: [receivingId],
+        ...creationColumns(ctx.viewer),
+      })
+      .returning('id');
+    await addToTimeline(trx, id, ctx.viewer, { kind: ReferralUpdateKind.STATUS_CHANGE, toStatus: ReferralStatus.SUBMITTED });
+    const shareReason = input.sharingReason?.trim() || (input.consentObtained ? CONSENT_REASON : MS1_REASON);
+    await addToTimeline(trx, id, ctx.viewer, { kind: ReferralUpdateKind.SHARE, shareReason, sharedWithOrganisationId: receivingId });
+    return reload(trx, id);
+  });
+}
+
+type Party = 'RECEIVING' | 'EITHER';
+
+/**
+ * Locks a referral for a change by one of its parties. lockForChange is for owners only, and
+ * most moves belong to the receiving organisation, so referrals have their own: NOT_FOUND,
+ * FORBIDDEN for an organisation that may not make the change, CONFLICT for a stale version.
+ */
+async function lockReferral(trx: Knex.Transaction, globalId: string, expectedVersion: number, viewer: User, party: Party, action: string) {
+  const id = requireGlobalId(globalId, 'SafeguardingReferral', 'input.id');
+  const row = await trx('safeguarding_referral').select('*').where({ id }).forUpdate().first();
+  if (!row) throw new NotFoundError('Referral');
+  const allowed = party === 'RECEIVING' ? [row.receiving_organisation_id] : [row.receiving_organisation_id, row.referring_organisation_id];
+  if (!allowed.includes(viewer.organisation.id)) {
+    throw new ForbiddenError(
+      party === 'RECEIVING'
+        ? `Only the receiving organisation can ${action} a referral.`
+        : `Only the referring and receiving organisations can ${action} a referral.`,
+    );
+  }
+  if (row.version !== expectedVersion) {
+    throw new ConflictError(`This referral has changed since you read it (you sent version ${expectedVersion}; it is now ${row.version}). Reload it and apply your change again.`, {
+      currentVersion: row.version,
+    });
+  }
+  return row as Record<string, any> & { id: string; status: ReferralStatus; referral_type: ReferralType };
+}
+
+/**
+ * One step along the lifecycle by the receiving organisation: only the next status is allowed
+ * (an illegal move is refused naming the allowed one), the version moves on, and the timeline
+ * records the change with its comment.
+ */
+async function moveReferral(
+  ctx: Ctx,
+  input: { id: string; expectedVersion: number; note?: string | null },
+  target: ReferralStatus,
+  action: string,
+  more: (row: Record<string, any>, p: Problems, trx: Knex) => Record<string, unknown> = () => ({}),
+): Promise<SafeguardingReferral> {
+  return ctx.db.transaction(async (trx) => {
+    const row = await lockReferral(trx, input.id, input.expectedVersion, ctx.viewer, 'RECEIVING', action);
+    const p = new Problems();
+    const next = referralTransitions[row.status];
+    if (next?.to !== target) {
+      p.add('', `a referral cannot move from ${row.status} to ${target}; allowed: ${next ? `${next.to} (${next.mutation})` : 'none (CLOSED is final)'}`);
+    }
+    p.text(input.note, 'note', { required: false, max: 8000 });
+    const changes = more(row, p, trx);
+    p.throwIfAny();
+    await saveVersion(trx, 'safeguarding_referral', row.id, ctx.viewer, { status: target, ...changes });
+    await addToTimeline(trx, row.id, ctx.viewer, { kind: ReferralUpdateKind.STATUS_CHANGE, fromStatus: row.status, toStatus: target, text: input.note });
+    return reload(trx, row.id);
+  });
+}
+
+/** SUBMITTED → ACKNOWLEDGED, timed against the due time. */
+export function acknowledgeReferral(ctx: Ctx, input: ReferralStepInput) {
+  return moveReferral(ctx, input, ReferralStatus.ACKNOWLEDGED, 'acknowledge', (_row, _p, trx) => ({ acknowledged_at: trx.fn.now() }));
+}
+
+/** ACKNOWLEDGED → IN_PROGRESS. */
+export function startReferralWork(ctx: Ctx, input: ReferralStepInput) {
+  return moveReferral(ctx, input, ReferralStatus.IN_PROGRESS, 'start work on');
+}
+
+/** IN_PROGRESS → DECISION with the outcome; NRM decisions only for NRM referrals. */
+export function recordReferralDecision(ctx: Ctx, input: ReferralDecisionInput) {
+  return moveReferral(ctx, input, ReferralStatus.DECISION, 'record the decision on', (row, p) => {
+    p.when(
+      NRM_OUTCOMES.includes(input.outcome) && row.referral_type !== ReferralType.NRM_REFERRAL,
+      'outcome',
+      `${input.outcome} is an NRM decision; this is a ${row.referral_type} referral`,
+    );
+    return { outcome: input.outcome };
+  });
+}
+
+/** DECISION → CLOSED. */
+export function closeReferral(ctx: Ctx, input: ReferralStepInput) {
+  return moveReferral(ctx, input, ReferralStatus.CLOSED, 'close');
+}
+
+/** A note on the timeline, from either party. */
+export async function addReferralNote(ctx: Ctx, input: ReferralTextInput): Promise<SafeguardingReferral> {
+  return ctx.db.transaction(async (trx) => {
+    const row = await lockReferral(trx, input.id, input.expectedVersion, ctx.viewer, 'EITHER', 'add a note to');
+    const p = new Problems();
+    p.text(input.text, 'text', { max: 8000 });
+    p.throwIfAny();
+    await saveVersion(trx, 'safeguarding_referral', row.id, ctx.viewer, {});
+    await addToTimeline(trx, row.id, ctx.viewer, { kind: ReferralUpdateKind.NOTE, text: input.text });
+    return reload(trx, row.id);
+  });
+}
+
+/** Feedback from the receiving organisation to the referrer; feedbackToReferrerAt is the latest. */
+export async function recordReferralFeedback(ctx: Ctx, input: ReferralTextInput): Promise<SafeguardingReferral> {
+  return ctx.db.transaction(async (trx) => {
+    const row = await lockReferral(trx, input.id, input.expectedVersion, ctx.viewer, 'RECEIVING', 'give feedback on');
+    const p = new Problems();
+    p.text(input.text, 'text', { max: 8000 });
+    p.throwIfAny();
+    await saveVersion(trx, 'safeguarding_referral', row.id, ctx.viewer, { feedback_to_referrer_at: trx.fn.now() });
+    await addToTimeline(trx, row.id, ctx.viewer, { kind: ReferralUpdateKind.FEEDBACK, text: input.text });
+    return reload(trx, row.id);
+  });
+}
