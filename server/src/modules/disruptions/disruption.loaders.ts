@@ -1,0 +1,17 @@
+import type { RequestContext } from '../../graphql/context';
+import { byKey, groupByKey } from '../../graphql/loaders';
+import { disruptionsByIds, disruptionsByThreatIds, planActionsByIds, summariesByThreatIds } from './disruption.repository';
+
+/** Request-scoped batch loaders for disruptions: one statement per kind per request. */
+export const disruptionLoaders = {
+  disruption: (ctx: RequestContext) =>
+    ctx.loaders.get('disruption', async (ids: readonly string[]) => byKey(ids, await disruptionsByIds(ctx.db.knex, ids), (d) => d.dbId)),
+  disruptionsOfThreat: (ctx: RequestContext) =>
+    ctx.loaders.get('disruptionsOfThreat', async (ids: readonly string[]) =>
+      groupByKey(ids, await disruptionsByThreatIds(ctx.db.knex, ids), (d) => d.threatId),
+    ),
+  summaryOfThreat: (ctx: RequestContext) =>
+    ctx.loaders.get('disruptionSummaryOfThreat', async (ids: readonly string[]) => summariesByThreatIds(ctx.db.knex, ids)),
+  planAction: (ctx: RequestContext) =>
+    ctx.loaders.get('disruptionPlanAction', async (ids: readonly string[]) => byKey(ids, await planActionsByIds(ctx.db.knex, ids), (a) => a.dbId)),
+};

@@ -1,0 +1,125 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import { toGlobalId } from '../../graphql/global-id';
+import { mapShared } from '../../shared/shared-record';
+import { asDate, containsPattern } from '../../shared/sql';
+import type { Strand } from '../plans/plan.enums';
+import { DisruptionLevel, DisruptionStatus } from './disruption.enums';
+import { countsAsDisruption, disruptionRules } from './disruption.rules';
+import type { Disruption, DisruptionSummary, PlanActionSummary } from './disruption.types';
+
+/** Reads for disruptions: plain SQL, one statement per kind per page. */
+
+export function mapDisruption(row: Record<string, any>): Disruption {
+  return {
+    ...mapShared('Disruption', (id) => toGlobalId('Disruption', id), row),
+    threatId: row.threat_id,
+    criminalActivityId: row.criminal_activity_id,
+    planActionId: row.plan_action_id,
+    claimingOrganisationId: row.claiming_organisation_id,
+    contributorIds: row.contributors ?? [],
+    possibleDuplicateOfId: row.possible_duplicate_of,
+    supersedesId: row.supersedes_id,
+    supersededById: row.superseded_by_id,
+    date: row.date,
+    strand: row.strand,
+    level: row.level,
+    tactic: row.tactic,
+    description: row.description,
+    impactNarrative: row.impact_narrative,
+    evidenceRefs: row.evidence_refs ?? [],
+    status: row.status,
+    submittedAt: asDate(row.submitted_at),
+    isLate: row.is_late,
+    statusReason: row.status_reason,
+    validation: row.decision
+      ? {
+          validatorId: row.decided_by,
+          decision: row.decision,
+          levelAgreed: row.level_agreed,
+          strandAgreed: row.strand_agreed,
+          reasons: row.decision_reasons,
+          at: asDate(row.decided_at as string),
+        }
+      : null,
+    countsAsDisruption: countsAsDisruption(disruptionRules, row.status, row.level_agreed),
+  };
+}
+
+/** What a disruption list can be narrowed by (database ids); all given conditions must hold. */
+export interface DisruptionCriteria {
+  statuses?: DisruptionStatus[];
+  threatIds?: string[];
+  claimingOrganisationIds?: string[];
+  levels?: DisruptionLevel[];
+  strands?: Strand[];
+  dateFrom?: string;
+  dateTo?: string;
+  isLate?: boolean;
+  possibleDuplicate?: boolean;
+  text?: string;
+  /** The validation queue: SUBMITTED claims not made by this organisation nor this person. */
+  validatableBy?: { organisationId: string; userId: string; seniorForMajor: boolean };
+}
+
+/** A query over disruption (alias d) with the criteria applied. */
+export function disruptionQuery(knex: Knex, c: DisruptionCriteria = {}): Knex.QueryBuilder {
+  const q = knex('disruption as d').select('d.*');
+  if (c.statuses?.length) q.whereIn('d.status', c.statuses);
+  if (c.threatIds) q.whereIn('d.threat_id', c.threatIds);
+  if (c.claimingOrganisationIds) q.whereIn('d.claiming_organisation_id', c.claimingOrganisationIds);
+  if (c.levels?.length) q.whereIn('d.level', c.levels);
+  if (c.strands?.length) q.whereIn('d.strand', c.strands);
+  if (c.dateFrom) q.where('d.date', '>=', c.dateFrom);
+  if (c.dateTo) q.where('d.date', '<=', c.dateTo);
+  if (c.isLate != null) q.where('d.is_late', c.isLate);
+  if (c.possibleDuplicate === true) q.whereNotNull('d.possible_duplicate_of');
+  if (c.possibleDuplicate === false) q.whereNull('d.possible_duplicate_of');
+  if (c.text?.trim()) {
+    const pattern = containsPattern(c.text.trim());
+    q.where((w) => w.whereILike('d.description', pattern).orWhereILike('d.impact_narrative', pattern));
+  }
+  if (c.validatableBy) {
+    const v = c.validatableBy;
+    q.where('d.status', DisruptionStatus.SUBMITTED).whereNot('d.claiming_organisation_id', v.organisationId).whereNot('d.created_by', v.userId);
+    if (!v.seniorForMajor) q.whereNot('d.level', DisruptionLevel.MAJOR);
+  }
+  return q;
+}
+
+export async function disruptionsByIds(knex: Knex, ids: readonly string[]): Promise<Disruption[]> {
+  return (await disruptionQuery(knex).whereIn('d.id', ids as string[])).map(mapDisruption);
+}
+
+export async function disruptionsByThreatIds(knex: Knex, threatIds: readonly string[]): Promise<Disruption[]> {
+  return (await disruptionQuery(knex, { threatIds: [...threatIds] }).orderBy([{ column: 'd.date', order: 'desc' }, 'd.id'])).map(mapDisruption);
+}
+
+/** Figures per threat from VALIDATED disruptions only (DOMAIN: only validated disruptions count in any figure). */
+export async function summariesByThreatIds(knex: Knex, threatIds: readonly string[]): Promise<(DisruptionSummary & { threatId: string })[]> {
+  const rows: { threat_id: string; level_agreed: DisruptionLevel; count: number; last_date: string }[] = await knex('disruption')
+    .select('threat_id', 'level_agreed', knex.raw('count(*)::int as count'), knex.raw('max(date)::text as last_date'))
+    .where('status', DisruptionStatus.VALIDATED)
+    .whereIn('threat_id', threatIds as string[])
+    .groupBy('threat_id', 'level_agreed');
+  return threatIds.map((threatId) => {
+    const mine = rows.filter((r) => r.threat_id === threatId);
+    const countOf = (level: DisruptionLevel) => mine.find((r) => r.level_agreed === level)?.count ?? 0;
+    const dates = mine.map((r) => r.last_date).sort();
+    return {
+      threatId,
+      validatedCount: mine.reduce((n, r) => n + r.count, 0),
+      countingCount: disruptionRules.levels.filter((l) => l.counts).reduce((n, l) => n + countOf(l.level), 0),
+      lastValidatedDate: dates.at(-1) ?? null,
+      byLevel: disruptionRules.levels.map((l) => ({ level: l.level, count: countOf(l.level) })),
+    };
+  });
+}
+
+/** Plan actions with the threat whose plan holds them, read straight from plan_action. */
+export async function planActionsByIds(knex: Knex, ids: readonly string[]): Promise<PlanActionSummary[]> {
+  const rows = await knex('plan_action as pa')
+    .join('fourp_plan as p', 'p.id', 'pa.plan_id')
+    .select('pa.id', 'pa.description', 'pa.strand', 'pa.status', 'p.threat_id')
+    .whereIn('pa.id', ids as string[]);
+  return rows.map((r) => ({ id: toGlobalId('PlanAction', r.id), dbId: r.id, threatId: r.threat_id, description: r.description, strand: r.strand, status: r.status }));
+}
