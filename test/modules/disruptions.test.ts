@@ -168,10 +168,10 @@ describe('recording a disruption', () => {
     expect(fieldsOf(wrong)).toEqual(['input.contributorIds', 'input.planActionId']);
     expect(messageFor(wrong, 'input.planActionId')).toBe("is not an action of this threat's plan");
 
-    const ok = expectData(await app.gql('tvp.investigator', `mutation ($input: CreateDisruptionInput!) { createDisruption(input: $input) { planAction { id description strand status } } }`, {
+    const ok = expectData(await app.gql('tvp.investigator', `mutation ($input: CreateDisruptionInput!) { createDisruption(input: $input) { planAction { __typename id description strand tactic status } } }`, {
       input: disruptionInput(threat.id, { planActionId: mine, tactic: 'LIFESTYLE' }),
     })).createDisruption;
-    expect(ok.planAction).toEqual({ id: mine, description: 'Warrant on the trap house', strand: 'PURSUE', status: 'IN_PROGRESS' });
+    expect(ok.planAction).toEqual({ __typename: 'PlanAction', id: mine, description: 'Warrant on the trap house', strand: 'PURSUE', tactic: 'CRIME', status: 'IN_PROGRESS' });
   });
 
   it('publishes its rules: level definitions, lateness and MAJOR validator seniority', async () => {

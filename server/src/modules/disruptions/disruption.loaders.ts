@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../graphql/context';
 import { byKey, groupByKey } from '../../graphql/loaders';
-import { disruptionsByIds, disruptionsByThreatIds, planActionsByIds, summariesByThreatIds } from './disruption.repository';
+import { disruptionsByIds, disruptionsByThreatIds, summariesByThreatIds } from './disruption.repository';
 
 /** Request-scoped batch loaders for disruptions: one statement per kind per request. */
 export const disruptionLoaders = {
@@ -12,6 +12,4 @@ export const disruptionLoaders = {
     ),
   summaryOfThreat: (ctx: RequestContext) =>
     ctx.loaders.get('disruptionSummaryOfThreat', async (ids: readonly string[]) => summariesByThreatIds(ctx.db.knex, ids)),
-  planAction: (ctx: RequestContext) =>
-    ctx.loaders.get('disruptionPlanAction', async (ids: readonly string[]) => byKey(ids, await planActionsByIds(ctx.db.knex, ids), (a) => a.dbId)),
 };

@@ -5,7 +5,7 @@ import { asDate, containsPattern } from '../../shared/sql';
 import type { Strand } from '../plans/plan.enums';
 import { DisruptionLevel, DisruptionStatus } from './disruption.enums';
 import { countsAsDisruption, disruptionRules } from './disruption.rules';
-import type { Disruption, DisruptionSummary, PlanActionSummary } from './disruption.types';
+import type { Disruption, DisruptionSummary } from './disruption.types';
 
 /** Reads for disruptions: plain SQL, one statement per kind per page. */
 
@@ -115,11 +115,8 @@ export async function summariesByThreatIds(knex: Knex, threatIds: readonly strin
   });
 }
 
-/** Plan actions with the threat whose plan holds them, read straight from plan_action. */
-export async function planActionsByIds(knex: Knex, ids: readonly string[]): Promise<PlanActionSummary[]> {
-  const rows = await knex('plan_action as pa')
-    .join('fourp_plan as p', 'p.id', 'pa.plan_id')
-    .select('pa.id', 'pa.description', 'pa.strand', 'pa.status', 'p.threat_id')
-    .whereIn('pa.id', ids as string[]);
-  return rows.map((r) => ({ id: toGlobalId('PlanAction', r.id), dbId: r.id, threatId: r.threat_id, description: r.description, strand: r.strand, status: r.status }));
+/** The threat whose plan holds each plan action (for the entry rule "the action belongs to the threat's plan"). */
+export async function planActionThreats(knex: Knex, ids: readonly string[]): Promise<{ actionId: string; threatId: string }[]> {
+  const rows = await knex('plan_action as pa').join('fourp_plan as p', 'p.id', 'pa.plan_id').select('pa.id', 'p.threat_id').whereIn('pa.id', ids as string[]);
+  return rows.map((r) => ({ actionId: r.id, threatId: r.threat_id }));
 }

@@ -5,6 +5,8 @@ import { SharedRecordResolver } from '../../shared/shared-record';
 import { organisationLoader, userLoader } from '../identity/identity.loaders';
 import { Organisation } from '../identity/organisation.entity';
 import { User } from '../identity/user.entity';
+import { planLoaders } from '../plans/plan.loaders';
+import { PlanAction } from '../plans/plan.types';
 import { threatLoaders } from '../threats/threat.loaders';
 import { CriminalActivity, SocThreat } from '../threats/threat.types';
 import { DisruptionStatus } from './disruption.enums';
@@ -19,7 +21,7 @@ import {
 } from './disruption.inputs';
 import { disruptionLoaders } from './disruption.loaders';
 import * as disruptions from './disruption.service';
-import { Disruption, DisruptionRulesInfo, DisruptionSummary, DisruptionValidation, PlanActionSummary } from './disruption.types';
+import { Disruption, DisruptionRulesInfo, DisruptionSummary, DisruptionValidation } from './disruption.types';
 
 @ObjectType()
 export class DisruptionConnection extends ConnectionType(Disruption) {}
@@ -51,9 +53,9 @@ export class DisruptionResolver extends SharedRecordResolver(Disruption) {
     return d.criminalActivityId ? threatLoaders.activity(ctx).load(d.criminalActivityId) : null;
   }
 
-  @FieldResolver(() => PlanActionSummary, { nullable: true, description: "The action of the threat's 4P plan that achieved it." })
+  @FieldResolver(() => PlanAction, { nullable: true, description: "The action of the threat's 4P plan that achieved it." })
   planAction(@Root() d: Disruption, @Ctx() ctx: RequestContext) {
-    return d.planActionId ? disruptionLoaders.planAction(ctx).load(d.planActionId) : null;
+    return d.planActionId ? planLoaders.action(ctx).load(d.planActionId) : null;
   }
 
   @FieldResolver(() => Organisation)

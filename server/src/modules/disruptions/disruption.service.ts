@@ -20,7 +20,7 @@ import type {
   ValidateDisruptionInput,
 } from './disruption.inputs';
 import { DisruptionOrderField } from './disruption.inputs';
-import { disruptionQuery, disruptionsByIds, mapDisruption, planActionsByIds, type DisruptionCriteria } from './disruption.repository';
+import { disruptionQuery, disruptionsByIds, mapDisruption, planActionThreats, type DisruptionCriteria } from './disruption.repository';
 import {
   checkEntry,
   disruptionRules,
@@ -104,7 +104,7 @@ function overlay(d: DisruptionDraft, input: UpdateDisruptionInput, p: Problems):
 async function entryFacts(knex: Knex, d: DisruptionDraft, claimingOrganisationId: string): Promise<EntryFacts> {
   const threat = d.threatId ? await knex('soc_threat').where({ id: d.threatId }).first('identified_on', 'assessed_on', 'closed_on') : undefined;
   const activity = d.criminalActivityId ? await knex('criminal_activity').where({ id: d.criminalActivityId }).first('threat_id') : undefined;
-  const [action] = d.planActionId ? await planActionsByIds(knex, [d.planActionId]) : [];
+  const [action] = d.planActionId ? await planActionThreats(knex, [d.planActionId]) : [];
   return {
     threat: threat ? { identifiedOn: threat.identified_on, assessedOn: threat.assessed_on, closedOn: threat.closed_on } : null,
     activityThreatId: activity?.threat_id ?? null,

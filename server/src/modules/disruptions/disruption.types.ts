@@ -1,9 +1,9 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { Node } from '../../graphql/node';
 import { LocalDate } from '../../graphql/scalars';
 import { SharedRecord } from '../../shared/shared-record';
 import { Role } from '../identity/identity.enums';
-import { PlanActionStatus, Strand, Tactic } from '../plans/plan.enums';
+import { Strand, Tactic } from '../plans/plan.enums';
 import { DisruptionLevel, DisruptionStatus, ValidationDecision } from './disruption.enums';
 
 @ObjectType({ description: "A validator's decision on a submitted disruption." })
@@ -48,16 +48,6 @@ export class Disruption extends SharedRecord {
   validation!: DisruptionValidation | null;
   @Field(() => Boolean, { description: 'VALIDATED at an agreed level that counts (MAJOR, MODERATE or MINOR): the only disruptions in any figure.' })
   countsAsDisruption!: boolean;
-}
-
-@ObjectType({ description: "A plan action as a disruption refers to it (the plans module's own type carries the full detail)." })
-export class PlanActionSummary {
-  dbId!: string;
-  threatId!: string;
-  @Field(() => ID, { description: 'Global ID of the plan action.' }) id!: string;
-  @Field(() => String) description!: string;
-  @Field(() => Strand) strand!: Strand;
-  @Field(() => PlanActionStatus) status!: PlanActionStatus;
 }
 
 @ObjectType({ description: 'A national disruption level and whether it counts.' })
