@@ -8,7 +8,7 @@ import { asDate } from '../../shared/sql';
 import { Problems, today } from '../../shared/validation';
 import { Role } from '../identity/identity.enums';
 import type { User } from '../identity/user.entity';
-import { DisruptionStatus, EDITABLE_STATUSES, ValidationDecision } from './disruption.enums';
+import { type DisruptionLevel, DisruptionStatus, EDITABLE_STATUSES, ValidationDecision } from './disruption.enums';
 import type {
   CreateDisruptionInput,
   DisruptionDecisionInput,
@@ -181,12 +181,12 @@ async function lockForDecision(trx: Knex.Transaction, id: string, expectedVersio
  * Who may decide on a claim: a DISRUPTION_VALIDATOR, of another organisation than the claimant
  * and not the person who made it; a MAJOR claim or MAJOR agreed level also needs the configured seniority.
  */
-function checkValidator(viewer: User, row: Record<string, any>, levelAgreed?: string | null): void {
+function checkValidator(viewer: User, row: Record<string, any>, levelAgreed?: DisruptionLevel | null): void {
   if (row.claiming_organisation_id === viewer.organisation.id) {
     throw new ForbiddenError(`A validator cannot decide on a claim from their own organisation (${viewer.organisation.code}): another organisation must validate it.`);
   }
   if (row.created_by === viewer.id) throw new ForbiddenError('A claim must be validated by another person than the claimant.');
-  if (needsSeniorValidator(row.level, levelAgreed as never) && !isSeniorValidator(disruptionRules, viewer.roles)) {
+  if (needsSeniorValidator(row.level, levelAgreed) && !isSeniorValidator(disruptionRules, viewer.roles)) {
     throw new ForbiddenError(
       `A MAJOR disruption (claimed or agreed) must be decided by a validator who also holds one of these roles: ${disruptionRules.majorClaimValidatorRoles.join(', ')}.`,
     );
