@@ -1,8 +1,15 @@
 import type { NodeFetchers } from '../../graphql/node';
+import { practiceLoaders } from './practice.loaders';
+import { PracticeEndorsementResolver, PracticeResolver } from './practice.resolver';
 
-/** The practice module: its resolvers and node fetchers (filled in as the module is built). */
+const orNull = <T>(values: (T | Error | null)[]) => values.map((v) => (v instanceof Error ? null : v));
+
+/** The practice module: the innovative practice register and its endorsements. */
 export const practiceModule = {
   entities: [],
-  resolvers: [],
-  nodes: {} satisfies NodeFetchers,
+  resolvers: [PracticeResolver, PracticeEndorsementResolver],
+  nodes: {
+    PracticeEntry: (ctx, ids) => practiceLoaders.practice(ctx).loadMany(ids).then(orNull),
+    PracticeEndorsement: (ctx, ids) => practiceLoaders.endorsement(ctx).loadMany(ids).then(orNull),
+  } satisfies NodeFetchers,
 } as const;
