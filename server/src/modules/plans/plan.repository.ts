@@ -34,9 +34,9 @@ const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(
 
 /**
  * Review overdue, as reviewOverdue() in plan.quality.ts: not closed, and due before `today`
- * (binding 1) or, when active, with no due date.
+ * (binding 1) or, when active, with no due date. Never NULL, so `not (...)` is its complement.
  */
-const REVIEW_OVERDUE_SQL = `(p.status <> 'CLOSED' and (p.next_review_due < ?::date or (p.status = 'ACTIVE' and p.next_review_due is null)))`;
+const REVIEW_OVERDUE_SQL = `(p.status <> 'CLOSED' and coalesce(p.next_review_due < ?::date, p.status = 'ACTIVE'))`;
 
 /**
  * The quality gate of plan.quality.ts in SQL over `fourp_plan p`: true when any check fails.
