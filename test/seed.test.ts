@@ -31,3 +31,51 @@ describe('demo data', () => {
     }
   });
 });
+
+describe('demo plans and disruptions', () => {
+  it('has plans in every state, some failing the quality gate in different ways', async () => {
+    const plans = await all('{ plans(first: 100) { edges { node { status quality { passes problems { code } } } } } }', 'plans');
+    expect(new Set(plans.map((p) => p.status))).toEqual(new Set(['DRAFT', 'ACTIVE', 'UNDER_REVIEW', 'CLOSED']));
+    expect(plans.some((p) => p.quality.passes)).toBe(true);
+    const codes = new Set(plans.flatMap((p) => p.quality.problems.map((x: any) => x.code)));
+    for (const code of ['MISSING_STRAND', 'ACTIVITY_NOT_ADDRESSED', 'NO_LRO', 'REVIEW_OVERDUE']) expect(codes).toContain(code);
+    const attention = expectData(await app.gql('serocu.analyst', '{ plansNeedingAttention(first: 100) { totalCount } }')).plansNeedingAttention;
+    expect(attention.totalCount).toBeGreaterThan(0);
+  });
+
+  it('has a year and a half of disruptions across every level and strand, some returned, rejected, late or waiting', async () => {
+    const query = (after: string | null) => app.gql('serocu.analyst', `query ($after: String) { disruptions(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor } edges { node { date status level strand isLate } } } }`, { after });
+    const disruptions: any[] = [];
+    for (let after: string | null = null, more = true; more; ) {
+      const page: any = expectData(await query(after)).disruptions;
+      disruptions.push(...page.edges.map((e: any) => e.node));
+      [after, more] = [page.pageInfo.endCursor, page.pageInfo.hasNextPage];
+    }
+    expect(disruptions.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(disruptions.map((d) => d.level))).toEqual(new Set(['MAJOR', 'MODERATE', 'MINOR', 'NONE', 'NEGATIVE']));
+    expect(new Set(disruptions.map((d) => d.strand))).toEqual(new Set(['PURSUE', 'PREVENT', 'PROTECT', 'PREPARE']));
+    for (const status of ['VALIDATED', 'SUBMITTED', 'RETURNED', 'REJECTED']) expect(disruptions.map((d) => d.status)).toContain(status);
+    expect(disruptions.some((d) => d.isLate)).toBe(true);
+    const dates = disruptions.map((d) => d.date).sort();
+    const spanDays = (Date.parse(dates.at(-1)) - Date.parse(dates[0])) / 86_400_000;
+    expect(spanDays).toBeGreaterThan(365);
+  });
+});
+
+describe('demo referrals and practice', () => {
+  it('has referrals in every state, both ways between police and children\'s services, some overdue', async () => {
+    const referrals = await all(`{ referrals(first: 100) { edges { node { status referralType isAcknowledgementOverdue
+      referringOrganisation { type } receivingOrganisation { type } timeline { kind } } } } }`, 'referrals');
+    expect(new Set(referrals.map((r) => r.status))).toEqual(new Set(['SUBMITTED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'DECISION', 'CLOSED']));
+    const directions = new Set(referrals.map((r) => `${r.referringOrganisation.type}->${r.receivingOrganisation.type}`));
+    expect(directions).toEqual(new Set(['TERRITORIAL_POLICE_FORCE->LOCAL_AUTHORITY_CHILDRENS_SERVICES', 'LOCAL_AUTHORITY_CHILDRENS_SERVICES->TERRITORIAL_POLICE_FORCE']));
+    expect(referrals.every((r) => r.timeline.some((u: any) => u.kind === 'SHARE'))).toBe(true);
+    expect(referrals.map((r) => r.referralType)).toContain('NRM_REFERRAL');
+  });
+
+  it('has practice entries with endorsements, findable by search', async () => {
+    const found = await all('{ practices(first: 20, filter: { text: "cuckooed" }) { edges { node { title endorsementCount } } } }', 'practices');
+    expect(found[0]).toEqual({ title: 'Joint police and MASH visits to cuckooed addresses', endorsementCount: 2 });
+  });
+});

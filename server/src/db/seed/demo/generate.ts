@@ -23,7 +23,7 @@ export interface DemoSize {
 }
 
 export const DEMO_SIZES: Record<'demo' | 'bench', DemoSize> = {
-  demo: { threats: 16, activitiesPerThreat: [2, 4], disruptionsPerThreat: 9, referrals: 30, practices: 8, extraOrganisations: 0 },
+  demo: { threats: 16, activitiesPerThreat: [2, 4], disruptionsPerThreat: 9, referrals: 30, practices: 6, extraOrganisations: 0 },
   bench: { threats: 5000, activitiesPerThreat: [4, 8], disruptionsPerThreat: 52, referrals: 20_000, practices: 200, extraOrganisations: 15 },
 };
 
@@ -35,7 +35,7 @@ export interface World {
   orgs: Map<string, { id: string; code: string; isLawEnforcement: boolean }>;
   users: Map<string, { id: string; organisationId: string }>;
   threats: GeneratedThreat[];
-  nominals: { id: string; isChild: boolean; owner: string }[];
+  nominals: { id: string; isChild: boolean; owner: string; threatId: string }[];
 }
 
 export interface GeneratedThreat {
@@ -252,7 +252,7 @@ async function generateNominals(world: World): Promise<void> {
         vulnerability_flags: isChild ? ['CHILD_CRIMINAL_EXPLOITATION'] : role === 'EXPLOITED_VICTIM' ? ['ADULT_AT_RISK'] : [],
         ...shared(world, threat.ownerId, 'OFFICIAL_SENSITIVE', 'REGIONAL_LAW_ENFORCEMENT', user(world, 'serocu.analyst'), threat.identifiedOn),
       });
-      world.nominals.push({ id, isChild, owner: threat.ownerId });
+      world.nominals.push({ id, isChild, owner: threat.ownerId, threatId: threat.id });
       memberships.push({ threat_id: threat.id, nominal_id: id, role, from_date: threat.identifiedOn, under_offender_management: role === 'PRINCIPAL' && random.chance(0.3) });
     }
     // Every seventh group shares an enabler with the previous one: a possible link to spot.
