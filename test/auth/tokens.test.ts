@@ -155,6 +155,7 @@ describe('OIDC tokens', () => {
   });
   afterAll(async () => {
     await app.stop();
+    idp.closeAllConnections();
     idp.close();
   });
 
