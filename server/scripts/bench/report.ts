@@ -1,0 +1,140 @@
+/**
+ * The report: one Markdown document, printed and written to .data/bench/results-<time>.md and
+ * .data/bench/latest.md. Every figure stands beside its target from issue 8, met or not.
+ */
+import type { RunFigures } from './measure';
+
+export interface ScenarioResult {
+  scenario: string;
+  title: string;
+  user: string;
+  /** undefined: the scenario is not yet available. */
+  ours?: RunFigures;
+  baseline?: RunFigures;
+  /** GraphQL and baseline returned the same data (checked once before measuring). */
+  sameData?: boolean;
+  statements?: number;
+  minThroughput?: number;
+  /** Why the scenario could not be measured (GraphQL errors, a failed request). */
+  error?: string;
+}
+
+export interface ReportInput {
+  startedAt: Date;
+  elapsedSeconds: number;
+  machine: { cpus: number; model: string; node: string; postgres: string; loadBefore: number[] };
+  options: { connections: number; duration: number; warmup: number; runs: number; poolMax: number };
+  rowCounts: Record<string, number>;
+  results: ScenarioResult[];
+  pageCost?: { small: number; large: number; smallSize: number; largeSize: number };
+  halfLoad?: { rate: number; figures: RunFigures };
+  notes: string[];
+}
+
+/** Issue 8's data-set targets, by table. */
+const DATA_TARGETS: Record<string, [string, number]> = {
+  soc_threat: ['threats', 5000],
+  criminal_activity: ['criminal activities', 25000],
+  disruption: ['disruptions', 200000],
+  safeguarding_referral: ['referrals', 20000],
+  organisation: ['organisations', 30],
+};
+
+/** Overhead targets: throughput within 1.5x of the baseline's, 3x at the very least. */
+const RATIO_TARGET = 1 / 1.5;
+const RATIO_FLOOR = 1 / 3;
+const HALF_LOAD_P99_MS = 50;
+
+const n0 = (v: number) => Math.round(v).toLocaleString('en-GB');
+const ms = (v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0));
+const verdict = (met: boolean) => (met ? 'met' : '**not met**');
+
+function ratioVerdict(ratio: number): string {
+  if (ratio >= RATIO_TARGET) return 'met (≤ 1.5x)';
+  if (ratio >= RATIO_FLOOR) return 'within 3x only';
+  return '**not met** (> 3x)';
+}
+
+function resultRow(r: ScenarioResult): string {
+  if (r.error) return `| ${r.title} | ${r.user} | **failed**: ${r.error.replace(/\|/g, '/').slice(0, 200)} | | | | | | | | | |`;
+  if (!r.ours || !r.baseline) return `| ${r.title} | ${r.user} | not yet available | | | | | | | | | |`;
+  const ratio = r.ours.throughput / r.baseline.throughput;
+  const throughputTarget = r.minThroughput ? ` (target ≥ ${n0(r.minThroughput)}: ${verdict(r.ours.throughput >= r.minThroughput)})` : '';
+  const failures = r.ours.failures + r.baseline.failures ? ` ⚠ ${r.ours.failures + r.baseline.failures} failed requests` : '';
+  return (
+    `| ${r.title} | ${r.user} | ${n0(r.ours.throughput)}${throughputTarget}${failures} | ${ms(r.ours.p50)} | ${ms(r.ours.p99)} ` +
+    `| ${n0(r.baseline.throughput)} | ${ms(r.baseline.p50)} | ${ms(r.baseline.p99)} | ${ratio.toFixed(2)} (${(1 / ratio).toFixed(1)}x) ` +
+    `| ${ratioVerdict(ratio)} | ${r.statements ?? '?'} | ${r.sameData === undefined ? '?' : r.sameData ? 'yes' : '**no**'} |`
+  );
+}
+
+function resultsTable(results: ScenarioResult[]): string[] {
+  return [
+    '| Scenario | User | SOC Hub req/s | p50 ms | p99 ms | Baseline req/s | p50 ms | p99 ms | Ours / baseline | Overhead target (≤ 1.5x, 3x at most) | SQL statements per request (baseline: 1) | Same data as baseline |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map(resultRow),
+  ];
+}
+
+function dataSection(counts: Record<string, number>): string[] {
+  return [
+    '## Data set',
+    '',
+    '| Table | Rows | Target | |',
+    '|---|---|---|---|',
+    ...Object.entries(DATA_TARGETS).map(([table, [label, target]]) => {
+      const rows = counts[table] ?? 0;
+      return `| ${label} (${table}) | ${n0(rows)} | ≥ ${n0(target)} | ${verdict(rows >= target)} |`;
+    }),
+  ];
+}
+
+function costSection(input: ReportInput): string[] {
+  const lines = ['## SQL statements per request', ''];
+  const c = input.pageCost;
+  if (c) {
+    lines.push(
+      `The threats page (with activities, lead organisation, plan and quality) issues ${c.small} statements for ${c.smallSize} threats ` +
+        `and ${c.large} for ${c.largeSize}: ${c.large === c.small ? 'the same, so cost does not grow with page size (met)' : '**it grows with page size (not met)**'}.`,
+      'Counts include authentication (the user lookup) and, for the mutation, BEGIN/COMMIT and setting the actor.',
+    );
+  } else lines.push('Not measured in this run (threatsPage not selected).');
+  return lines;
+}
+
+function halfLoadSection(input: ReportInput): string[] {
+  const lines = ['## p99 at half of peak load (20-threat page, SEROCU user)', ''];
+  const h = input.halfLoad;
+  if (!h) return [...lines, 'Not measured in this run (threatsPage not selected).'];
+  return [
+    ...lines,
+    `At ${n0(h.rate)} requests/s (half the measured peak), p99 ${ms(h.figures.p99)} ms, p50 ${ms(h.figures.p50)} ms, achieved ${n0(h.figures.throughput)} req/s` +
+      `${h.figures.failures ? `, ${h.figures.failures} failed requests` : ''}. Target p99 < ${HALF_LOAD_P99_MS} ms: ${verdict(h.figures.p99 < HALF_LOAD_P99_MS)}.`,
+  ];
+}
+
+export function renderReport(input: ReportInput): string {
+  const m = input.machine;
+  const o = input.options;
+  return [
+    `# SOC Hub benchmark, ${input.startedAt.toISOString()}`,
+    '',
+    `Machine: ${m.cpus} CPUs (${m.model}), Node ${m.node}, PostgreSQL ${m.postgres}; load average before the run ${m.loadBefore.map((l) => l.toFixed(2)).join(' ')}.`,
+    `Load: autocannon on loopback, ${o.connections} connections, warm-up ${o.warmup} s discarded, median of ${o.runs} runs of ${o.duration} s, ` +
+      `SOC Hub and the baseline alternating; both with a pool of ${o.poolMax} connections. Whole bench: ${n0(input.elapsedSeconds)} s (target < 600 s: ${verdict(input.elapsedSeconds < 600)}).`,
+    '',
+    '## Throughput and latency',
+    '',
+    ...resultsTable(input.results),
+    '',
+    'disruptionStats: target < 100 ms over 200,000 rows: not yet available (the query comes in a later issue).',
+    '',
+    ...costSection(input),
+    '',
+    ...halfLoadSection(input),
+    '',
+    ...dataSection(input.rowCounts),
+    '',
+    ...(input.notes.length ? ['## Notes', '', ...input.notes.map((n) => `- ${n}`), ''] : []),
+  ].join('\n');
+}
