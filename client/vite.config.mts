@@ -1,9 +1,51 @@
 import react from '@vitejs/plugin-react';
+import { buildSchema, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const server = process.env.SOC_HUB_URL ?? 'http://localhost:4000';
+const schemaFile = `${here}../schema/schema.graphql`;
+
+/**
+ * What the normalised cache must know about the schema, read from the committed schema at build
+ * time so it never drifts: which types implement each interface (so `node(id) { ... on SocThreat }`
+ * matches exactly), which object types have no `id` (PageInfo, PlanQuality, connections...) and
+ * are therefore stored embedded in their parent, the mutations, and the list (connection) queries
+ * that a mutation may have changed.
+ */
+function schemaShape(schema: GraphQLSchema) {
+  const possibleTypes: Record<string, string[]> = {};
+  const embeddedTypes: string[] = [];
+  const mutationFields = Object.keys(schema.getMutationType()?.getFields() ?? {});
+  const listQueryFields = Object.values(schema.getQueryType()?.getFields() ?? {})
+    .filter((f) => String(f.type).replace(/!$/, '').endsWith('Connection'))
+    .map((f) => f.name);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__')) continue;
+    if (isInterfaceType(type)) possibleTypes[type.name] = schema.getPossibleTypes(type).map((t) => t.name);
+    const roots = ['Query', 'Mutation', 'Subscription'];
+    if (isObjectType(type) && !roots.includes(type.name) && !type.getFields().id) embeddedTypes.push(type.name);
+  }
+  return { possibleTypes, embeddedTypes, mutationFields, listQueryFields };
+}
+
+function schemaShapeModule(): Plugin {
+  const id = 'virtual:schema-shape';
+  return {
+    name: 'soc-hub-schema-shape',
+    resolveId: (source) => (source === id ? `\0${id}` : undefined),
+    load(loaded) {
+      if (loaded !== `\0${id}`) return undefined;
+      this.addWatchFile(schemaFile);
+      const shape = schemaShape(buildSchema(readFileSync(schemaFile, 'utf8')));
+      return Object.entries(shape)
+        .map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`)
+        .join('\n');
+    },
+  };
+}
 
 /**
  * The web client. `npm run build:client` writes dist/client, which the server serves at `/`;
@@ -11,7 +53,7 @@ const server = process.env.SOC_HUB_URL ?? 'http://localhost:4000';
  */
 export default defineConfig({
   root: `${here}web`,
-  plugins: [react()],
+  plugins: [react(), schemaShapeModule()],
   build: { outDir: `${here}../dist/client`, emptyOutDir: true },
   server: {
     proxy: {

@@ -1,86 +1,55 @@
-import { useEffect, useState } from 'react';
-import { devAuth, request, session, type DemoUser } from './api';
-import { graphql } from './gql';
-import type { ViewerQuery } from './gql/graphql';
+import { useCallback, useState } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { SignIn } from './features/auth/SignIn';
+import { ViewerGate } from './features/auth/viewer';
+import { DisruptionForm } from './features/disruptions/DisruptionForm';
+import { DisruptionPage } from './features/disruptions/DisruptionPage';
+import { Disruptions } from './features/disruptions/Disruptions';
+import { Home } from './features/home/Home';
+import { Layout } from './features/layout/Layout';
+import { PlanEditor } from './features/plans/PlanEditor';
+import { PracticeRegister } from './features/practice/PracticeRegister';
+import { ReferralPage } from './features/referrals/ReferralPage';
+import { Referrals } from './features/referrals/Referrals';
+import { ThreatList } from './features/threats/ThreatList';
+import { ThreatPage } from './features/threats/ThreatPage';
+import { ApiProvider, SessionContext } from './lib/client';
+import { session } from './lib/session';
 
-const ViewerDocument = graphql(`
-  query Viewer {
-    viewer {
-      username
-      displayName
-      roles
-      clearance
-      organisation {
-        code
-        name
-      }
-    }
-  }
-`);
-
-/** The minimal client: development sign-in, then who you are. Issue 6 builds the real screens. */
+/** Signed out: the sign-in page. Signed in: a client for this session, the viewer, the screens. */
 export function App() {
-  const [viewer, setViewer] = useState<ViewerQuery['viewer'] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [token, setToken] = useState(session.token());
+  const [notice, setNotice] = useState<string | null>(null);
+  const signOut = useCallback((message: string | null = null) => {
+    session.signOut();
+    setNotice(message);
+    setToken(null);
+  }, []);
 
-  const loadViewer = async () => {
-    if (!session.token()) return setViewer(null);
-    const { data, errors } = await request(ViewerDocument);
-    if (errors?.length) {
-      session.signOut();
-      setError(errors[0].message);
-    }
-    setViewer(data?.viewer ?? null);
-  };
-
-  useEffect(() => void loadViewer(), []);
-
-  if (!viewer) return <SignIn error={error} onSignedIn={loadViewer} />;
+  if (!token) return <SignIn notice={notice} onSignedIn={() => setToken(session.token())} />;
   return (
-    <main>
-      <h1>SOC Hub</h1>
-      <p data-testid="signed-in">
-        Signed in as <strong>{viewer.displayName}</strong> ({viewer.username}), {viewer.organisation.name}
-      </p>
-      <p>
-        Roles: {viewer.roles.join(', ')}. Clearance: {viewer.clearance}.
-      </p>
-      <button
-        type="button"
-        onClick={() => {
-          session.signOut();
-          setViewer(null);
-        }}
-      >
-        Sign out
-      </button>
-    </main>
-  );
-}
-
-function SignIn({ error, onSignedIn }: { error: string | null; onSignedIn: () => void }) {
-  const [users, setUsers] = useState<DemoUser[]>([]);
-  useEffect(() => void devAuth.users().then(setUsers), []);
-  return (
-    <main>
-      <h1>SOC Hub: sign in</h1>
-      {error && <p role="alert">{error}</p>}
-      <p>Development sign-in: choose a demo user (all fictional).</p>
-      <ul className="users">
-        {users.map((u) => (
-          <li key={u.username}>
-            <button
-              type="button"
-              onClick={async () => {
-                session.signIn(await devAuth.token(u.username));
-                onSignedIn();
-              }}
-            >
-              {u.displayName} <small>{u.username} · {u.organisation.code} · {u.roles.join(', ')}</small>
-            </button>
-          </li>
-        ))}
-      </ul>
-    </main>
+    <ApiProvider sessionKey={token} onSignedOut={() => signOut('Your session has ended: please sign in again.')}>
+      <SessionContext.Provider value={{ signOut: () => signOut() }}>
+        <ViewerGate>
+          <BrowserRouter>
+            <Routes>
+              <Route element={<Layout />}>
+                <Route index element={<Home />} />
+                <Route path="threats" element={<ThreatList />} />
+                <Route path="threats/:id" element={<ThreatPage />} />
+                <Route path="plans/:id" element={<PlanEditor />} />
+                <Route path="disruptions" element={<Disruptions />} />
+                <Route path="disruptions/new" element={<DisruptionForm />} />
+                <Route path="disruptions/:id" element={<DisruptionPage />} />
+                <Route path="referrals" element={<Referrals />} />
+                <Route path="referrals/:id" element={<ReferralPage />} />
+                <Route path="practice" element={<PracticeRegister />} />
+                <Route path="*" element={<p>No such page.</p>} />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </ViewerGate>
+      </SessionContext.Provider>
+    </ApiProvider>
   );
 }

@@ -1,31 +1,11 @@
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
-
 const TOKEN_KEY = 'soc-hub.token';
 
+/** The signed-in token lives in sessionStorage: it goes when the tab closes. */
 export const session = {
   token: () => sessionStorage.getItem(TOKEN_KEY),
   signIn: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
   signOut: () => sessionStorage.removeItem(TOKEN_KEY),
 };
-
-export interface GraphQLErrorShape {
-  message: string;
-  extensions?: { code?: string };
-}
-
-/** Runs a typed document against /graphql with the session's token. */
-export async function request<TResult, TVariables>(
-  document: TypedDocumentNode<TResult, TVariables>,
-  variables?: TVariables,
-): Promise<{ data?: TResult; errors?: GraphQLErrorShape[] }> {
-  const response = await fetch('/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token() ?? ''}` },
-    body: JSON.stringify({ query: print(document), variables }),
-  });
-  return response.json();
-}
 
 export interface DemoUser {
   username: string;

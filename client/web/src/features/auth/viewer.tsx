@@ -1,0 +1,42 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import { useQuery } from 'urql';
+import { graphql } from '../../gql';
+import type { ViewerQuery } from '../../gql/graphql';
+import { Loaded } from '../../lib/ui';
+
+const ViewerDocument = graphql(`
+  query Viewer {
+    viewer {
+      id
+      username
+      displayName
+      roles
+      clearance
+      organisation {
+        id
+        code
+        name
+      }
+    }
+  }
+`);
+
+export type Viewer = ViewerQuery['viewer'];
+
+const ViewerContext = createContext<Viewer | null>(null);
+
+/** The signed-in user, for any component under ViewerGate. */
+export function useViewer(): Viewer {
+  const viewer = useContext(ViewerContext);
+  if (!viewer) throw new Error('useViewer outside ViewerGate');
+  return viewer;
+}
+
+export function ViewerGate({ children }: { children: ReactNode }) {
+  const [{ data, fetching, error }] = useQuery({ query: ViewerDocument, requestPolicy: 'cache-first' });
+  return (
+    <Loaded data={data?.viewer} fetching={fetching} error={error}>
+      {(viewer) => <ViewerContext.Provider value={viewer}>{children}</ViewerContext.Provider>}
+    </Loaded>
+  );
+}

@@ -1,0 +1,200 @@
+import { Link, useParams } from 'react-router-dom';
+import { useMutation, useQuery } from 'urql';
+import { graphql } from '../../gql';
+import type { DisruptionPageQuery } from '../../gql/graphql';
+import { errorText } from '../../lib/errors';
+import { Badge, formatDate, formatDateTime, label, Loaded, Value } from '../../lib/ui';
+import { useViewer } from '../auth/viewer';
+import { History } from '../records/History';
+import { DecisionPanel } from './DecisionPanel';
+
+const DisruptionPageDocument = graphql(`
+  query DisruptionPage($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ... on Disruption {
+        ...DisruptionDecisionFields
+        date
+        level
+        strand
+        tactic
+        description
+        impactNarrative
+        evidenceRefs
+        isLate
+        submittedAt
+        claimingOrganisation {
+          id
+          code
+          name
+        }
+        contributors {
+          id
+          code
+        }
+        threat {
+          id
+          urn
+          name
+        }
+        criminalActivity {
+          id
+          category
+          description
+        }
+        planAction {
+          id
+          description
+        }
+        possibleDuplicateOf {
+          id
+          date
+        }
+        history {
+          at
+          action
+          part
+          version
+          actor {
+            id
+            displayName
+          }
+          changes {
+            field
+            from
+            to
+          }
+        }
+      }
+    }
+  }
+`);
+
+const SubmitDisruptionDocument = graphql(`
+  mutation SubmitDisruption($input: SubmitDisruptionInput!) {
+    submitDisruption(input: $input) {
+      ...DisruptionDecisionFields
+      isLate
+      submittedAt
+    }
+  }
+`);
+
+type Disruption = Extract<NonNullable<DisruptionPageQuery['node']>, { __typename: 'Disruption' }>;
+
+/** One disruption: the claim, its validation, what its organisation or a validator can do next. */
+export function DisruptionPage() {
+  const { id = '' } = useParams();
+  const [{ data, fetching, error }] = useQuery({ query: DisruptionPageDocument, variables: { id } });
+  const disruption = data?.node?.__typename === 'Disruption' ? (data.node as Disruption) : data && null;
+  if (data && !disruption) return <p role="alert">This disruption does not exist or you may not see it.</p>;
+  return (
+    <Loaded data={disruption} fetching={fetching} error={error}>
+      {(d) => (
+        <>
+          <p className="crumbs">
+            <Link to={`/threats/${d.threat.id}`}>
+              {d.threat.urn} {d.threat.name}
+            </Link>{' '}
+            / disruption
+          </p>
+          <h1>
+            Disruption of {formatDate(d.date)} <Badge>{label(d.status)}</Badge> {d.countsAsDisruption && <Badge tone="good">Counts</Badge>}
+            {d.isLate && <Badge tone="warn">Late</Badge>}
+          </h1>
+          <DisruptionFacts d={d} />
+          <NextStep d={d} />
+          <History entries={d.history} />
+        </>
+      )}
+    </Loaded>
+  );
+}
+
+function DisruptionFacts({ d }: { d: Disruption }) {
+  return (
+    <dl className="facts">
+      <dt>Claimed by</dt>
+      <dd>{d.claimingOrganisation.name}</dd>
+      <dt>Contributors</dt>
+      <dd>
+        <Value empty="none">{d.contributors.map((c) => c.code).join(', ')}</Value>
+      </dd>
+      <dt>Level claimed</dt>
+      <dd>{label(d.level)}</dd>
+      <dt>Strand, tactic</dt>
+      <dd>
+        {label(d.strand)}, {label(d.tactic)}
+      </dd>
+      <dt>What was done</dt>
+      <dd>{d.description}</dd>
+      <dt>Impact</dt>
+      <dd>{d.impactNarrative}</dd>
+      <dt>Evidence</dt>
+      <dd>{d.evidenceRefs.join(', ')}</dd>
+      <dt>Activity</dt>
+      <dd>
+        <Value empty="none in particular">{d.criminalActivity && `${label(d.criminalActivity.category)}: ${d.criminalActivity.description}`}</Value>
+      </dd>
+      <dt>Plan action</dt>
+      <dd>
+        <Value empty="none">{d.planAction?.description}</Value>
+      </dd>
+      <dt>Submitted</dt>
+      <dd>
+        <Value empty="not yet">{formatDateTime(d.submittedAt)}</Value>
+      </dd>
+      {d.possibleDuplicateOf && (
+        <>
+          <dt>Possible duplicate of</dt>
+          <dd>
+            <Link to={`/disruptions/${d.possibleDuplicateOf.id}`}>the record of {formatDate(d.possibleDuplicateOf.date)}</Link>
+          </dd>
+        </>
+      )}
+      {d.statusReason && (
+        <>
+          <dt>Reason</dt>
+          <dd>{d.statusReason}</dd>
+        </>
+      )}
+      {d.validation && (
+        <>
+          <dt>Decision</dt>
+          <dd>
+            {label(d.validation.decision)} by {d.validation.validator.displayName} on {formatDateTime(d.validation.at)}
+            {d.validation.levelAgreed && `, agreed ${label(d.validation.levelAgreed)} / ${label(d.validation.strandAgreed)}`}
+            {d.validation.reasons && `: ${d.validation.reasons}`}
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+function NextStep({ d }: { d: Disruption }) {
+  const viewer = useViewer();
+  const [state, submit] = useMutation(SubmitDisruptionDocument);
+  const ours = d.claimingOrganisation.id === viewer.organisation.id;
+  if (ours && (d.status === 'DRAFT' || d.status === 'RETURNED')) {
+    return (
+      <section aria-labelledby="next">
+        <h2 id="next">Next step</h2>
+        {state.error && <p role="alert" className="error">{errorText(state.error)}</p>}
+        <button type="button" disabled={state.fetching} onClick={() => submit({ input: { id: d.id, expectedVersion: d.version } })}>
+          Submit for validation
+        </button>
+      </section>
+    );
+  }
+  if (!ours && d.status === 'SUBMITTED' && viewer.roles.includes('DISRUPTION_VALIDATOR')) {
+    return (
+      <section aria-labelledby="next">
+        <h2 id="next">Validate this claim</h2>
+        <DecisionPanel claim={d} />
+      </section>
+    );
+  }
+  return null;
+}

@@ -1,0 +1,111 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation } from 'urql';
+import { graphql } from '../../gql';
+import type { Strand, Tactic } from '../../gql/graphql';
+import { tactics } from '../../lib/enums';
+import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
+import { Field, FormAlert, enumOptions, label } from '../../lib/ui';
+import { useViewer } from '../auth/viewer';
+import { useOrganisations } from '../records/organisations';
+import type { Plan } from './PlanEditor';
+
+const AddActionDocument = graphql(`
+  mutation AddAction($input: AddActionInput!) {
+    addAction(input: $input) {
+      ...PlanEditorFields
+    }
+  }
+`);
+
+const fields = ['action.description', 'action.tactic', 'action.ownerOrganisationId', 'action.dueDate', 'action.objectiveId', 'action.addressesActivityIds'];
+
+export function AddAction({ plan, strand }: { plan: Plan; strand: Strand }) {
+  const viewer = useViewer();
+  const organisations = useOrganisations();
+  const blank = { description: '', tactic: 'CRIME' as Tactic, owner: viewer.organisation.id, dueDate: '', objectiveId: '', activityIds: [] as string[] };
+  const [form, setForm] = useState(blank);
+  const [open, setOpen] = useState(false);
+  const [state, add] = useMutation(AddActionDocument);
+  const errors = formErrors(state.error);
+  const set = (changes: Partial<typeof form>) => setForm({ ...form, ...changes });
+  const toggle = (id: string) => set({ activityIds: form.activityIds.includes(id) ? form.activityIds.filter((x) => x !== id) : [...form.activityIds, id] });
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const action = {
+      strand,
+      tactic: form.tactic,
+      description: form.description,
+      ownerOrganisationId: form.owner,
+      dueDate: form.dueDate || null,
+      objectiveId: form.objectiveId || null,
+      addressesActivityIds: form.activityIds,
+    };
+    const result = await add({ input: { planId: plan.id, expectedVersion: plan.version, action } });
+    if (!result.error) {
+      setForm(blank);
+      setOpen(false);
+    }
+  };
+
+  return (
+    <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Add a {label(strand)} action</summary>
+      <form onSubmit={submit}>
+        <FormAlert messages={[...errors.general, ...unclaimedMessages(errors, fields)]} />
+        <Field label="Action" errors={messagesFor(errors, 'action.description')}>
+          {(p) => <textarea {...p} rows={2} value={form.description} onChange={(e) => set({ description: e.target.value })} />}
+        </Field>
+        <Field label="Tactic" errors={messagesFor(errors, 'action.tactic')}>
+          {(p) => (
+            <select {...p} value={form.tactic} onChange={(e) => set({ tactic: e.target.value as Tactic })}>
+              {enumOptions(tactics)}
+            </select>
+          )}
+        </Field>
+        <Field label="Owner" errors={messagesFor(errors, 'action.ownerOrganisationId')}>
+          {(p) => (
+            <select {...p} value={form.owner} onChange={(e) => set({ owner: e.target.value })}>
+              {organisations.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.code}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Due date" errors={messagesFor(errors, 'action.dueDate')}>
+          {(p) => <input {...p} type="date" value={form.dueDate} onChange={(e) => set({ dueDate: e.target.value })} />}
+        </Field>
+        <Field label="Objective" errors={messagesFor(errors, 'action.objectiveId')}>
+          {(p) => (
+            <select {...p} value={form.objectiveId} onChange={(e) => set({ objectiveId: e.target.value })}>
+              <option value="">None</option>
+              {plan.objectives
+                .filter((o) => o.strand === strand)
+                .map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.description}
+                  </option>
+                ))}
+            </select>
+          )}
+        </Field>
+        <fieldset>
+          <legend>Activities it tackles</legend>
+          {messagesFor(errors, 'action.addressesActivityIds').map((m) => (
+            <p key={m} className="field-error" role="alert">{m}</p>
+          ))}
+          {plan.threat.criminalActivities.map((a) => (
+            <label key={a.id} className="check">
+              <input type="checkbox" checked={form.activityIds.includes(a.id)} onChange={() => toggle(a.id)} /> {label(a.category)}: {a.description}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" disabled={state.fetching}>
+          Add action
+        </button>
+      </form>
+    </details>
+  );
+}

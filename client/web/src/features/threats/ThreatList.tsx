@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { useQuery } from 'urql';
+import { graphql } from '../../gql';
+import type { CrimeCategory, PriorityBand, SortDirection, ThreatOrderField, ThreatStatus } from '../../gql/graphql';
+import { Badge, formatDate, label, Loaded, Pager, PriorityBadge, Value } from '../../lib/ui';
+import { ThreatFilters } from './ThreatFilters';
+
+const ThreatListDocument = graphql(`
+  query ThreatList($filter: ThreatFilter, $orderBy: [ThreatOrder!], $after: String) {
+    threats(first: 25, after: $after, filter: $filter, orderBy: $orderBy) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          urn
+          name
+          status
+          priority
+          nextReviewDue
+          leadOrganisation {
+            id
+            code
+          }
+          criminalActivities {
+            id
+            category
+          }
+          unassessedActivities {
+            id
+          }
+        }
+      }
+    }
+  }
+`);
+
+const list = <T extends string>(value: string | null) => (value ? [value as T] : undefined);
+
+/** Threats: search, filter and sort live in the address, so a view can be bookmarked or shared. */
+export function ThreatList() {
+  const [params, setParams] = useSearchParams();
+  const [trail, setTrail] = useState<(string | null)[]>([null]);
+  const filter = {
+    text: params.get('q') || undefined,
+    priority: list<PriorityBand>(params.get('priority')),
+    status: list<ThreatStatus>(params.get('status')),
+    category: list<CrimeCategory>(params.get('category')),
+  };
+  const orderBy = [{ field: (params.get('sort') ?? 'RISK') as ThreatOrderField, direction: (params.get('dir') ?? 'DESC') as SortDirection }];
+  const [{ data, fetching, error }] = useQuery({ query: ThreatListDocument, variables: { filter, orderBy, after: trail.at(-1) } });
+
+  const update = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    Object.entries(changes).forEach(([k, v]) => (v ? next.set(k, v) : next.delete(k)));
+    setParams(next, { replace: true });
+    setTrail([null]);
+  };
+
+  return (
+    <>
+      <h1>Threats</h1>
+      <ThreatFilters params={params} onChange={update} />
+      <Loaded data={data?.threats} fetching={fetching} error={error}>
+        {(threats) => (
+          <>
+            <table className="list">
+              <thead>
+                <tr>
+                  <th scope="col">URN</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Priority</th>
+                  <th scope="col">Lead</th>
+                  <th scope="col">Activities</th>
+                  <th scope="col">Next review</th>
+                </tr>
+              </thead>
+              <tbody>
+                {threats.edges.map(({ node: t }) => (
+                  <tr key={t.id}>
+                    <td>{t.urn}</td>
+                    <td>
+                      <Link to={`/threats/${t.id}`}>{t.name}</Link>
+                    </td>
+                    <td>{label(t.status)}</td>
+                    <td>
+                      <PriorityBadge priority={t.priority} />
+                    </td>
+                    <td>{t.leadOrganisation.code}</td>
+                    <td>
+                      {[...new Set(t.criminalActivities.map((a) => label(a.category)))].join(', ')}{' '}
+                      {t.unassessedActivities.length > 0 && <Badge tone="warn">{t.unassessedActivities.length} unassessed</Badge>}
+                    </td>
+                    <td>
+                      <Value empty="none">{formatDate(t.nextReviewDue)}</Value>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {threats.totalCount === 0 && <p>No threats match.</p>}
+            <Pager pageInfo={threats.pageInfo} total={threats.totalCount} shown={threats.edges.length} trail={trail} onMove={setTrail} />
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}

@@ -1,0 +1,189 @@
+import { Link, useParams } from 'react-router-dom';
+import { useQuery } from 'urql';
+import { graphql } from '../../gql';
+import { formatDate, label, Loaded, PriorityBadge, Value } from '../../lib/ui';
+import { History } from '../records/History';
+import { ThreatActivities, ThreatLinks, ThreatMembers } from './ThreatParts';
+import { ThreatDisruptions, ThreatPlanSummary } from './ThreatPlanAndDisruptions';
+
+const ThreatPageDocument = graphql(`
+  query ThreatPage($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ... on SocThreat {
+        urn
+        name
+        status
+        summary
+        priority
+        riskScore
+        subjectType
+        taskingLevel
+        geographicScope
+        identifiedOn
+        nextReviewDue
+        version
+        leadOrganisation {
+          id
+          code
+          name
+        }
+        owningOrganisation {
+          id
+          code
+        }
+        lro {
+          id
+          displayName
+        }
+        sro {
+          id
+          displayName
+        }
+        criminalActivities {
+          id
+          category
+          subCategory
+          description
+          firstIdentified
+          lastEvidenced
+          assessment {
+            id
+            priority
+            status
+            riskScore
+          }
+        }
+        unassessedActivities {
+          id
+        }
+        members {
+          id
+          role
+          from
+          to
+          underOffenderManagement
+          nominal {
+            id
+            name
+            isChild
+          }
+        }
+        linkedThreats {
+          reason
+          createdAt
+          threat {
+            id
+            urn
+            name
+            priority
+          }
+        }
+        plan {
+          id
+          status
+          nextReviewDue
+          quality {
+            score
+            passes
+            problems {
+              code
+              message
+            }
+          }
+        }
+        disruptionSummary {
+          validatedCount
+          countingCount
+        }
+        disruptions {
+          id
+          date
+          level
+          strand
+          status
+          description
+          claimingOrganisation {
+            id
+            code
+          }
+        }
+        history {
+          at
+          action
+          part
+          version
+          actor {
+            id
+            displayName
+          }
+          changes {
+            field
+            from
+            to
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** One threat: every criminal activity and its assessment, people, links, plan, disruptions, history. */
+export function ThreatPage() {
+  const { id = '' } = useParams();
+  const [{ data, fetching, error }] = useQuery({ query: ThreatPageDocument, variables: { id } });
+  const threat = data?.node?.__typename === 'SocThreat' ? data.node : data && null;
+  if (data && !threat) return <p role="alert">This threat does not exist or you may not see it.</p>;
+  return (
+    <Loaded data={threat} fetching={fetching} error={error}>
+      {(t) => (
+        <>
+          <p className="crumbs">
+            <Link to="/threats">Threats</Link> / {t.urn}
+          </p>
+          <h1>
+            {t.name} <PriorityBadge priority={t.priority} />
+          </h1>
+          <dl className="facts">
+            <dt>Status</dt>
+            <dd>{label(t.status)}</dd>
+            <dt>Type</dt>
+            <dd>{label(t.subjectType)}</dd>
+            <dt>Lead</dt>
+            <dd>{t.leadOrganisation.name}</dd>
+            <dt>Owner</dt>
+            <dd>{t.owningOrganisation.code}</dd>
+            <dt>Tasking</dt>
+            <dd>
+              {label(t.taskingLevel)}, {label(t.geographicScope)} scope
+            </dd>
+            <dt>LRO</dt>
+            <dd>
+              <Value>{t.lro?.displayName}</Value>
+            </dd>
+            <dt>SRO</dt>
+            <dd>
+              <Value>{t.sro?.displayName}</Value>
+            </dd>
+            <dt>Identified</dt>
+            <dd>{formatDate(t.identifiedOn)}</dd>
+            <dt>Next review</dt>
+            <dd>
+              <Value>{formatDate(t.nextReviewDue)}</Value>
+            </dd>
+          </dl>
+          {t.summary && <p>{t.summary}</p>}
+          <ThreatActivities activities={t.criminalActivities} unassessedIds={t.unassessedActivities.map((a) => a.id)} />
+          <div className="two">
+            <ThreatMembers members={t.members} />
+            <ThreatLinks links={t.linkedThreats} />
+          </div>
+          <ThreatPlanSummary threatId={t.id} plan={t.plan} />
+          <ThreatDisruptions threatId={t.id} disruptions={t.disruptions} summary={t.disruptionSummary} />
+          <History entries={t.history} />
+        </>
+      )}
+    </Loaded>
+  );
+}

@@ -1,0 +1,97 @@
+import { cacheExchange, type Cache, type UpdateResolver } from '@urql/exchange-graphcache';
+import { createContext, useContext, useMemo, useSyncExternalStore, type ReactNode } from 'react';
+import { Client, fetchExchange, mapExchange, Provider, type CombinedError } from 'urql';
+import { embeddedTypes, listQueryFields, mutationFields, possibleTypes } from 'virtual:schema-shape';
+import { session } from './session';
+
+/**
+ * The one place that owns the GraphQL client and the connection state. Everything else uses
+ * urql's hooks. Live updates (graphql-ws subscriptions, resuming from a cursor, conflict views)
+ * plug in here later: a subscription exchange beside fetchExchange, reporting into `connection`.
+ */
+
+export type ConnectionStatus = 'connecting' | 'online' | 'offline';
+
+/** A tiny store for the connection state, readable with useConnectionStatus(). */
+function createConnectionStore() {
+  let status: ConnectionStatus = 'connecting';
+  const listeners = new Set<() => void>();
+  return {
+    get: () => status,
+    set(next: ConnectionStatus) {
+      if (next === status) return;
+      status = next;
+      listeners.forEach((l) => l());
+    },
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export const connection = createConnectionStore();
+
+export function useConnectionStatus(): ConnectionStatus {
+  return useSyncExternalStore(connection.subscribe, connection.get);
+}
+
+/** Lists (connections) and a threat's derived fields may change after any mutation: refetch them. */
+function invalidateAfterMutation(result: Record<string, any>, cache: Cache, field: string) {
+  for (const f of cache.inspectFields('Query')) {
+    if (listQueryFields.includes(f.fieldName)) cache.invalidate('Query', f.fieldName, f.arguments ?? undefined);
+  }
+  const threatId = result[field]?.threat?.id;
+  if (threatId) {
+    for (const name of ['disruptions', 'disruptionSummary', 'plan']) cache.invalidate({ __typename: 'SocThreat', id: threatId }, name);
+  }
+}
+
+function mutationUpdates(): Record<string, UpdateResolver> {
+  return Object.fromEntries(mutationFields.map((field) => [field, (result, _args, cache) => invalidateAfterMutation(result, cache, field)]));
+}
+
+const isUnauthenticated = (error: CombinedError) => error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+
+export function createApiClient(onSignedOut: () => void): Client {
+  return new Client({
+    url: '/graphql',
+    requestPolicy: 'cache-and-network',
+    fetchOptions: () => ({ headers: { authorization: `Bearer ${session.token() ?? ''}` } }),
+    exchanges: [
+      cacheExchange({
+        keys: Object.fromEntries(embeddedTypes.map((name) => [name, () => null])),
+        possibleTypes,
+        // IDs are global, so the ID alone is the cache key, and node(id) finds a cached record.
+        globalIDs: true,
+        resolvers: { Query: { node: (_parent, args) => args.id as string } },
+        updates: { Mutation: mutationUpdates() },
+      }),
+      mapExchange({
+        onResult(result) {
+          if (!result.error?.networkError) connection.set('online');
+          return result;
+        },
+        onError(error) {
+          if (error.networkError) connection.set('offline');
+          if (isUnauthenticated(error)) onSignedOut();
+        },
+      }),
+      fetchExchange,
+    ],
+  });
+}
+
+/** Provides a fresh client (and so a fresh cache) for each signed-in session. */
+export function ApiProvider({ sessionKey, onSignedOut, children }: { sessionKey: string; onSignedOut: () => void; children: ReactNode }) {
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const client = useMemo(() => createApiClient(onSignedOut), [sessionKey]);
+  return <Provider value={client}>{children}</Provider>;
+}
+
+interface SignedIn {
+  signOut: () => void;
+}
+
+export const SessionContext = createContext<SignedIn>({ signOut: () => undefined });
+export const useSession = () => useContext(SessionContext);

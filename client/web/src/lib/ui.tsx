@@ -1,0 +1,113 @@
+import { useId, type ReactNode } from 'react';
+import type { CombinedError } from 'urql';
+import { errorText } from './errors';
+
+/** ILLEGAL_DRUGS → "Illegal drugs". */
+export function label(value: string | null | undefined): string {
+  if (!value) return '';
+  const words = value.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+// LocalDate and DateTimeISO arrive as strings; codegen types custom scalars as unknown.
+const asString = (value: unknown) => (typeof value === 'string' && value ? value : null);
+
+/** A LocalDate ('YYYY-MM-DD') or DateTimeISO for people. */
+export function formatDate(value: unknown): string {
+  const s = asString(value);
+  return s ? dateFormat.format(new Date(s.length === 10 ? `${s}T00:00:00` : s)) : '';
+}
+
+export function formatDateTime(value: unknown): string {
+  const s = asString(value);
+  return s ? dateTimeFormat.format(new Date(s)) : '';
+}
+
+/**
+ * The one way a possibly-empty field is shown, so an empty value is never a blank cell. When
+ * shared records gain withheld fields, the reason is passed here and shown as "withheld: reason".
+ */
+export function Value({ children, empty = 'not recorded' }: { children: ReactNode; empty?: string }) {
+  const isEmpty = children === null || children === undefined || children === '' || (Array.isArray(children) && !children.length);
+  return isEmpty ? <span className="empty">{empty}</span> : <>{children}</>;
+}
+
+export function Badge({ tone = 'plain', children }: { tone?: 'plain' | 'warn' | 'bad' | 'good'; children: ReactNode }) {
+  return <span className={`badge badge-${tone}`}>{children}</span>;
+}
+
+const priorityTone = { HIGH: 'bad', MEDIUM: 'warn', LOW: 'plain', STANDARD: 'plain' } as const;
+
+export function PriorityBadge({ priority }: { priority: keyof typeof priorityTone | null | undefined }) {
+  return priority ? <Badge tone={priorityTone[priority]}>{label(priority)}</Badge> : <span className="empty">not assessed</span>;
+}
+
+/** Loading and error states of a query, then the content. */
+export function Loaded<T>({ data, fetching, error, children }: { data: T | undefined | null; fetching: boolean; error?: CombinedError; children: (data: T) => ReactNode }) {
+  if (error && !data) return <p role="alert" className="error">{errorText(error)}</p>;
+  if (!data) return <p aria-busy={fetching}>Loading…</p>;
+  return <>{children(data)}</>;
+}
+
+/** A labelled form control with its hint and the server's messages beside it. */
+export function Field({ label: text, hint, errors = [], children }: { label: string; hint?: ReactNode; errors?: string[]; children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode }) {
+  const id = useId();
+  const describedBy = [hint ? `${id}-hint` : '', errors.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={errors.length ? 'field field-invalid' : 'field'}>
+      <label htmlFor={id}>{text}</label>
+      {hint && <div id={`${id}-hint`} className="hint">{hint}</div>}
+      {errors.length > 0 && (
+        <div id={`${id}-error`} className="field-error" role="alert">
+          {errors.join(' ')}
+        </div>
+      )}
+      {children({ id, 'aria-describedby': describedBy, 'aria-invalid': errors.length ? true : undefined })}
+    </div>
+  );
+}
+
+/** Messages for the whole form (conflicts, permissions, fields no control shows). */
+export function FormAlert({ messages }: { messages: string[] }) {
+  if (!messages.length) return null;
+  return (
+    <div role="alert" className="error">
+      {messages.map((m) => (
+        <p key={m}>{m}</p>
+      ))}
+    </div>
+  );
+}
+
+export interface PageInfoShape {
+  hasNextPage: boolean;
+  endCursor?: string | null;
+}
+
+/** Forward paging through a connection; the caller keeps the cursor trail so Back works. */
+export function Pager({ pageInfo, total, shown, trail, onMove }: { pageInfo: PageInfoShape; total: number; shown: number; trail: (string | null)[]; onMove: (trail: (string | null)[]) => void }) {
+  return (
+    <nav className="pager" aria-label="Pages">
+      <span>
+        {shown} of {total}
+      </span>
+      <button type="button" disabled={trail.length <= 1} onClick={() => onMove(trail.slice(0, -1))}>
+        Previous
+      </button>
+      <button type="button" disabled={!pageInfo.hasNextPage} onClick={() => onMove([...trail, pageInfo.endCursor ?? null])}>
+        Next
+      </button>
+    </nav>
+  );
+}
+
+export function enumOptions(values: readonly string[]) {
+  return values.map((v) => (
+    <option key={v} value={v}>
+      {label(v)}
+    </option>
+  ));
+}
