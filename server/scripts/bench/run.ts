@@ -196,6 +196,9 @@ async function bench(o: Options, cleanup: { db?: BenchDatabase }): Promise<void>
   const half = await halfLoad(servers, results, fixtures, o);
   await stopAll();
 
+  if (results.some((r) => r.sameData === false)) {
+    notes.push('The baseline SQL applies no access rules (scenarios.ts). Where the answers differ, visibility rules in SOC Hub are the likely cause; the baseline must apply the same rules before its ratio compares like with like.');
+  }
   for (const s of selected.filter((x) => x.createsNominalsNamed)) {
     notes.push(`Removed ${await removeCreatedNominals(db.url, s.createsNominalsNamed!)} nominals created by the ${s.name} scenario.`);
   }
