@@ -57,6 +57,8 @@ export function createApiClient(onSignedOut: () => void): Client {
   return new Client({
     url: '/graphql',
     requestPolicy: 'cache-and-network',
+    // POST always: the server's CSRF protection refuses simple GET requests.
+    preferGetMethod: false,
     fetchOptions: () => ({ headers: { authorization: `Bearer ${session.token() ?? ''}` } }),
     exchanges: [
       cacheExchange({

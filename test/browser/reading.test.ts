@@ -1,0 +1,80 @@
+import type { Browser } from 'playwright-core';
+import { describeInBrowser, launchBrowser, openPage, screenshot, signIn, type WatchedPage } from '../support/browser';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+/** Reading the regional picture in a real browser: sign-in, home, threats, a threat, a partner's referrals. */
+describeInBrowser('web client: reading', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let watched: WatchedPage;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([createTestApp({ seed: 'demo' }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+  beforeEach(async () => {
+    watched = await openPage(browser, app.url);
+  });
+  afterEach(async () => {
+    expect(watched.consoleErrors).toEqual([]);
+    await watched.context.close();
+  });
+
+  it('signs in as a demo user and shows the home page', async () => {
+    const { page } = watched;
+    await signIn(page, 'serocu.analyst');
+    await page.getByRole('heading', { name: 'Regional picture' }).waitFor();
+    await page.getByRole('heading', { name: /Open threats by priority/ }).waitFor();
+    await page.getByRole('heading', { name: /Plans needing attention/ }).waitFor();
+    await page.getByRole('heading', { name: /Validated disruptions/ }).waitFor();
+    expect(await page.getByTestId('signed-in').textContent()).toContain('SEROCU');
+    await screenshot(page, 'home');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'SOC Hub: sign in' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('soc-hub.token'))).toBeNull();
+  });
+
+  it('searches threats and opens a threat page showing every criminal activity', async () => {
+    const { data } = await app.gql('serocu.analyst', `{ threats(first: 100) { edges { node { id name criminalActivities { description } } } } }`);
+    const threat = data.threats.edges.map((e: any) => e.node).sort((a: any, b: any) => b.criminalActivities.length - a.criminalActivities.length)[0];
+    const { page } = watched;
+    await signIn(page, 'serocu.analyst');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Threats' }).click();
+    await page.getByRole('searchbox', { name: 'Search' }).fill(threat.name);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const link = page.getByRole('link', { name: threat.name, exact: true });
+    await link.waitFor();
+    await screenshot(page, 'threats');
+    await link.click();
+
+    await page.getByRole('heading', { name: new RegExp(threat.name) , level: 1 }).waitFor();
+    const rows = page.getByTestId('activities').locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(threat.criminalActivities.length);
+    const shown = await page.getByTestId('activities').textContent();
+    for (const activity of threat.criminalActivities) expect(shown).toContain(activity.description);
+    await page.getByRole('heading', { name: /^History/ }).waitFor();
+    await screenshot(page, 'threat');
+  });
+
+  it('lets a partner (children’s services) user reach its referrals inbox and a referral', async () => {
+    const { page } = watched;
+    await signIn(page, 'oxon.mash');
+    expect(await page.getByTestId('signed-in').textContent()).toContain('OXON_CS');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Referrals' }).click();
+    await page.getByRole('tab', { name: /Inbox: to OXON_CS/ }).waitFor();
+    const first = page.locator('table.list tbody tr a').first();
+    await first.waitFor();
+    await screenshot(page, 'referrals');
+    const reference = (await first.textContent())!;
+    await first.click();
+    await page.getByRole('heading', { name: new RegExp(reference), level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    await page.getByRole('heading', { name: /Your organisation received this referral/ }).waitFor();
+    await screenshot(page, 'referral');
+  });
+});

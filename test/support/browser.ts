@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium (apt-get install chromium); CHROMIUM_PATH overrides it. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = fs.existsSync(chromiumPath);
+
+if (!hasChromium && process.env.CI) {
+  throw new Error(`Browser tests need Chromium at ${chromiumPath} in CI (apt-get install chromium).`);
+}
+
+/** `describe` when Chromium is installed; otherwise the block is skipped with a clear message (never in CI). */
+export const describeInBrowser: jest.Describe = hasChromium
+  ? describe
+  : (((name: string, fn: () => void) => {
+      // eslint-disable-next-line no-console
+      console.warn(`Skipping browser tests "${name}": no Chromium at ${chromiumPath}. Install Debian's chromium package to run them.`);
+      return describe.skip(`${name} (skipped: no Chromium at ${chromiumPath})`, fn);
+    }) as unknown as jest.Describe);
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+export interface WatchedPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors and uncaught exceptions seen so far on the page. */
+  consoleErrors: string[];
+}
+
+/** A fresh context and page at the app's URL, recording every console error. */
+export async function openPage(browser: Browser, baseURL: string): Promise<WatchedPage> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  page.setDefaultTimeout(10_000);
+  return { page, context, consoleErrors };
+}
+
+/** Signs in through the development sign-in page, by clicking the user's button. */
+export async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('button', { name: new RegExp(`\\b${username.replace(/\./g, '\\.')}\\b`) }).click();
+  await page.getByTestId('signed-in').waitFor();
+}
+
+const screenshotDir = path.join(__dirname, '..', '..', 'test-results', 'screenshots');
+
+/** Saves a full-page screenshot under test-results/screenshots/ (git-ignored) for people to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
