@@ -9,8 +9,8 @@ let app: TestApp;
 beforeAll(async () => (app = await createTestApp({ seed: 'demo' })));
 afterAll(() => app.stop());
 
-async function all(query: string, path: string): Promise<any[]> {
-  const data = expectData(await app.gql('serocu.analyst', query));
+async function all(query: string, path: string, as = 'serocu.analyst'): Promise<any[]> {
+  const data = expectData(await app.gql(as, query));
   return data[path].edges.map((e: any) => e.node);
 }
 
@@ -63,10 +63,21 @@ describe('demo plans and disruptions', () => {
   });
 });
 
+describe('demo sharing agreements', () => {
+  it('let the regional partnership\'s children\'s services read what is shared with all partners, and nothing else', async () => {
+    const seenByPartner = await all('{ threats(first: 100) { edges { node { sharing protectiveMarking } } } }', 'threats', 'oxon.mash');
+    expect(seenByPartner.length).toBeGreaterThan(0);
+    expect(seenByPartner.every((t) => t.sharing === 'ALL_PARTNERS' && t.protectiveMarking === 'OFFICIAL')).toBe(true);
+    const referrals = await all('{ referrals(first: 100) { edges { node { subject { isChild } } } } }', 'referrals', 'oxon.mash');
+    expect(referrals.length).toBeGreaterThan(0);
+    expect(referrals.some((r) => r.subject?.isChild)).toBe(true);
+  });
+});
+
 describe('demo referrals and practice', () => {
   it('has referrals in every state, both ways between police and children\'s services, some overdue', async () => {
     const referrals = await all(`{ referrals(first: 100) { edges { node { status referralType isAcknowledgementOverdue
-      referringOrganisation { type } receivingOrganisation { type } timeline { kind } } } } }`, 'referrals');
+      referringOrganisation { type } receivingOrganisation { type } timeline { kind } } } } }`, 'referrals', 'serocu.auditor');
     expect(new Set(referrals.map((r) => r.status))).toEqual(new Set(['SUBMITTED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'DECISION', 'CLOSED']));
     const directions = new Set(referrals.map((r) => `${r.referringOrganisation.type}->${r.receivingOrganisation.type}`));
     expect(directions).toEqual(new Set(['TERRITORIAL_POLICE_FORCE->LOCAL_AUTHORITY_CHILDRENS_SERVICES', 'LOCAL_AUTHORITY_CHILDRENS_SERVICES->TERRITORIAL_POLICE_FORCE']));

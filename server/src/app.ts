@@ -13,7 +13,8 @@ import { createTokenVerifier } from './auth/token-verifier';
 import type { Config } from './config';
 import { isEmpty, seedDemoData } from './db/seed';
 import { migrate, openOrm } from './db/orm';
-import { buildContext, forOperation, type ContextDeps, type RequestContext } from './graphql/context';
+import { authenticateCaller, buildContext, forOperation, type ContextDeps, type RequestContext } from './graphql/context';
+import type { User } from './modules/identity/user.entity';
 import { makeErrorFormatter, UnauthenticatedError } from './graphql/errors';
 import { buildAppSchema } from './graphql/schema';
 import { devAuthRouter } from './http/dev-auth';
@@ -29,6 +30,18 @@ export interface App {
   readonly log: Logger;
   /** Not ready, then HTTP drained and WebSockets closed with 1001, then the pool closed. Idempotent. */
   stop(): Promise<void>;
+}
+
+/** What a WebSocket connection carries: its user, and the operations in flight with their contexts. */
+type WebSocketExtra = {
+  viewer?: User;
+  operations?: Map<string, RequestContext>;
+};
+
+async function finishOperation(extra: WebSocketExtra, id: string): Promise<void> {
+  const context = extra.operations?.get(id);
+  extra.operations?.delete(id);
+  await context?.db.finish();
 }
 
 /** WebSocket close code for a missing or invalid token in `connection_init`. */
@@ -75,13 +88,14 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
   const httpServer = http.createServer(app);
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { context?: RequestContext }>(
+  const wsCleanup = useServer<Record<string, unknown>, WebSocketExtra>(
     {
       schema,
       // Authenticate once, in connection_init; a bad token closes the socket with 4401.
       onConnect: async (ctx) => {
         try {
-          ctx.extra.context = await buildContext(deps, ctx.connectionParams?.authorization);
+          ctx.extra.viewer = await authenticateCaller(deps, ctx.connectionParams?.authorization);
+          ctx.extra.operations = new Map();
           return true;
         } catch (err) {
           if (!(err instanceof UnauthenticatedError)) log.error({ err }, 'WebSocket authentication failed');
@@ -89,8 +103,17 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
           return false;
         }
       },
-      // Each operation gets its own entity-manager fork; the identity comes from connection_init.
-      context: (ctx) => forOperation(deps, ctx.extra.context!.viewer),
+      // Each operation gets its own context and database transaction, finished when it ends.
+      context: async (ctx, id) => {
+        const context = await forOperation(deps, ctx.extra.viewer!);
+        ctx.extra.operations!.set(id, context);
+        return context;
+      },
+      onComplete: (ctx, id) => finishOperation(ctx.extra, id),
+      onError: (ctx, id) => finishOperation(ctx.extra, id),
+      onClose: async (ctx) => {
+        for (const id of [...(ctx.extra.operations?.keys() ?? [])]) await finishOperation(ctx.extra, id);
+      },
     },
     wsServer,
   );
@@ -102,6 +125,8 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+      // Every HTTP request's transaction ends with its response (commit; rollback if it failed).
+      { requestDidStart: async () => ({ willSendResponse: async ({ contextValue }) => contextValue.db?.finish() }) },
     ],
   });
   await apollo.start();

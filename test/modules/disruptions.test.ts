@@ -50,7 +50,7 @@ async function planActionFor(threatGlobalId: string, description: string): Promi
   const owner = `(select id from organisation where code = 'TVP')`;
   const person = `(select id from app_user where username = 'tvp.investigator')`;
   const [plan] = await sql(app, `insert into fourp_plan (threat_id, owning_organisation_id, protective_marking, sharing, created_by, updated_by)
-    values (?, ${owner}, 'OFFICIAL', 'OWNER_ONLY', ${person}, ${person}) returning id`, [dbId(threatGlobalId)]);
+    values (?, ${owner}, 'OFFICIAL', 'REGIONAL_LAW_ENFORCEMENT', ${person}, ${person}) returning id`, [dbId(threatGlobalId)]);
   const [action] = await sql(app, `insert into plan_action (plan_id, strand, description, tactic, owner_organisation_id, status)
     values (?, 'PURSUE', ?, 'CRIME', ${owner}, 'IN_PROGRESS') returning id`, [plan.id, description]);
   return globalId('PlanAction', action.id);

@@ -1,5 +1,6 @@
 import { expectData, orgId } from '../support/factories';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { sharingAgreement } from '../support/access-factories';
 
 const FIELDS = `id title aim description topics stage evidenceRating contact version protectiveMarking sharing
   organisation { code } owningOrganisation { code } partners { code } endorsementCount endorsedByViewer
@@ -12,7 +13,12 @@ const LIST = `query ($filter: PracticeFilter, $orderBy: [PracticeOrder!], $first
   practices(filter: $filter, orderBy: $orderBy, first: $first) { totalCount edges { node { title endorsementCount } } } }`;
 
 let app: TestApp;
-beforeAll(async () => (app = await createTestApp()));
+// OXON_CS (children's services) reads what police forces share only under an agreement with them.
+const PARTNERSHIP = ['SEROCU', 'TVP', 'HIOW', 'SURREY', 'SUSSEX', 'OXON_CS'];
+beforeAll(async () => {
+  app = await createTestApp();
+  await sharingAgreement(app, { parties: PARTNERSHIP });
+});
 afterAll(() => app.stop());
 
 async function practiceInput(overrides: Record<string, unknown> = {}) {
@@ -159,6 +165,7 @@ describe('searching the register', () => {
 
   beforeAll(async () => {
     fresh = await createTestApp();
+    await sharingAgreement(fresh, { parties: PARTNERSHIP });
     const entries = [
       ['tvp.investigator', {
         title: 'Cuckooing welfare visits', aim: 'Protect vulnerable tenants whose homes are taken over by dealers.',

@@ -11,7 +11,7 @@ export const REFERRAL_FIELDS = `id reference version status outcome urgency refe
 export async function createNominal(app: TestApp, as: string, name: string, dateOfBirth: string | null) {
   return expectData(
     await app.gql(as, `mutation ($input: CreateNominalInput!) { createNominal(input: $input) { id name isChild } }`, {
-      input: { name, dateOfBirth, access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'REGIONAL_LAW_ENFORCEMENT' } },
+      input: { name, dateOfBirth, access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } },
     }),
   ).createNominal;
 }
@@ -27,7 +27,7 @@ export async function referralInput(app: TestApp, overrides: Record<string, unkn
     consentObtained: false,
     sharingReason: 'Child at risk of significant harm (Children Act 1989 s47); consent would place them at greater risk.',
     summary: 'Found in a trap house in Banbury with cash and two phones; missing from home twice this month.',
-    protectiveMarking: 'OFFICIAL_SENSITIVE',
+    protectiveMarking: 'OFFICIAL',
     ...overrides,
   };
 }

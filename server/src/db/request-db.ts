@@ -1,32 +1,58 @@
 import type { Knex, MikroORM } from '@mikro-orm/postgresql';
 
-/** Who is acting, written into the transaction so triggers (history) and policies can see it. */
-export interface Actor {
+/** Who is asking, as the database's row-level security policies need to know. */
+export interface Caller {
   userId: string;
   organisationId: string;
+  isLawEnforcement: boolean;
+  roles: string[];
+  clearance: string;
 }
+
+/** The role requests run as: no BYPASSRLS, owns no table (created by the access migration). */
+export const APPLICATION_ROLE = 'soc_app';
 
 /**
- * A request's door to the database. Reads use `knex`; every write goes through `transaction`,
- * which runs the work in one transaction that first records the actor with
- * `set_config(..., true)`: transaction-local, so a pooled connection never carries it over.
+ * A request's door to the database. Everything a request reads or writes runs in one
+ * transaction that first records the caller with `set_config(..., true)` and switches to the
+ * application role, so PostgreSQL's row-level security applies to every statement, and the
+ * settings, being transaction-local, never outlive the request on a pooled connection.
  */
 export interface RequestDb {
+  /** Query builder bound to the request's transaction. */
   readonly knex: Knex;
+  /** Runs `work` as one unit inside the request (a savepoint): it all happens or none of it. */
   transaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
+  /** Commits (or, if the transaction failed, rolls back) and returns the connection. Idempotent. */
+  finish(): Promise<void>;
 }
 
-export function requestDb(orm: MikroORM, actor: Actor): RequestDb {
-  const knex = orm.em.getConnection().getKnex();
+export async function openRequestDb(orm: MikroORM, caller: Caller): Promise<RequestDb> {
+  const trx = await orm.em.getConnection().getKnex().transaction();
+  try {
+    await trx.raw(
+      `select set_config('soc.user_id', ?, true), set_config('soc.organisation_id', ?, true),
+              set_config('soc.is_law_enforcement', ?, true), set_config('soc.roles', ?, true),
+              set_config('soc.clearance', ?, true), set_config('role', ?, true)`,
+      [caller.userId, caller.organisationId, String(caller.isLawEnforcement), `{${caller.roles.join(',')}}`, caller.clearance, APPLICATION_ROLE],
+    );
+  } catch (err) {
+    await trx.rollback().catch(() => undefined);
+    throw err;
+  }
+  let finishing: Promise<void> | undefined;
   return {
-    knex,
-    transaction: (work) =>
-      knex.transaction(async (trx) => {
-        await trx.raw(`select set_config('soc.user_id', ?, true), set_config('soc.organisation_id', ?, true)`, [
-          actor.userId,
-          actor.organisationId,
-        ]);
-        return work(trx);
-      }),
+    knex: trx,
+    transaction: (work) => trx.transaction(work),
+    finish() {
+      finishing ??= (async () => {
+        try {
+          await trx.commit();
+        } catch {
+          await trx.rollback().catch(() => undefined);
+        }
+      })();
+      return finishing;
+    },
   };
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { authenticate } from '../auth/authenticate';
 import type { User } from '../modules/identity/user.entity';
-import { requestDb, type RequestDb } from '../db/request-db';
+import { openRequestDb, type RequestDb } from '../db/request-db';
 import { Loaders } from './loaders';
 
 /** What every resolver receives. Built by one function for HTTP and WebSocket alike. */
@@ -36,17 +36,30 @@ export async function buildContext(
   authorization: unknown,
   requestId: string = randomUUID(),
 ): Promise<RequestContext> {
-  const em = deps.orm.em.fork() as EntityManager;
-  const viewer = await authenticate(em, deps.verifyToken, authorization);
-  return forOperation(deps, viewer, requestId);
+  return forOperation(deps, await authenticateCaller(deps, authorization), requestId);
 }
 
-/** A context for one operation by an already authenticated user (each WebSocket operation gets one). */
-export function forOperation(deps: ContextDeps, viewer: User, requestId: string = randomUUID()): RequestContext {
+/** The user behind an Authorization header (or connection_init's authorization), or UNAUTHENTICATED. */
+export function authenticateCaller(deps: ContextDeps, authorization: unknown): Promise<User> {
+  return authenticate(deps.orm.em.fork() as EntityManager, deps.verifyToken, authorization);
+}
+
+/**
+ * A context for one operation by an already authenticated user (each WebSocket operation gets
+ * one). It opens the operation's database transaction: whoever creates it must `db.finish()`.
+ */
+export async function forOperation(deps: ContextDeps, viewer: User, requestId: string = randomUUID()): Promise<RequestContext> {
+  const db = await openRequestDb(deps.orm, {
+    userId: viewer.id,
+    organisationId: viewer.organisation.id,
+    isLawEnforcement: viewer.organisation.isLawEnforcement,
+    roles: viewer.roles,
+    clearance: viewer.clearance,
+  });
   return {
     viewer,
     em: deps.orm.em.fork() as EntityManager,
-    db: requestDb(deps.orm, { userId: viewer.id, organisationId: viewer.organisation.id }),
+    db,
     loaders: new Loaders(),
     requestId,
     log: deps.log.child({ requestId, user: viewer.username }),

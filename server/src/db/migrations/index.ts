@@ -6,6 +6,7 @@ import { Migration20261125000400_plans } from './Migration20261125000400_plans';
 import { Migration20261125000500_disruptions } from './Migration20261125000500_disruptions';
 import { Migration20261125000600_referrals } from './Migration20261125000600_referrals';
 import { Migration20261125000700_practice } from './Migration20261125000700_practice';
+import { Migration20261125000800_access } from './Migration20261125000800_access';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -19,4 +20,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000500_disruptions', class: Migration20261125000500_disruptions },
   { name: 'Migration20261125000600_referrals', class: Migration20261125000600_referrals },
   { name: 'Migration20261125000700_practice', class: Migration20261125000700_practice },
+  { name: 'Migration20261125000800_access', class: Migration20261125000800_access },
 ];

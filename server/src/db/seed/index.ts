@@ -3,13 +3,14 @@ import { Organisation } from '../../modules/identity/organisation.entity';
 import { User } from '../../modules/identity/user.entity';
 import { demoOrganisations, demoUsers } from './demo-identity';
 import { DEMO_SIZES, generateDemoWorld, type DemoSize, type GeneratorStep } from './demo/generate';
+import { generateAgreements } from './demo/agreements';
 import { generateDisruptions } from './demo/disruptions';
 import { generatePlans } from './demo/plans';
 import { generatePractice } from './demo/practice';
 import { generateReferrals } from './demo/referrals';
 
 /** Generators that run after threats, assessments and people exist, in order. */
-const domainSteps: GeneratorStep[] = [generatePlans, generateDisruptions, generateReferrals, generatePractice];
+const domainSteps: GeneratorStep[] = [generateAgreements, generatePlans, generateDisruptions, generateReferrals, generatePractice];
 
 /** True when the database holds no organisations yet, i.e. nothing has been loaded. */
 export async function isEmpty(em: EntityManager): Promise<boolean> {

@@ -255,7 +255,8 @@ export async function publishAssessmentModel(ctx: Ctx, input: PublishAssessmentM
     );
   }
   return ctx.db.transaction(async (trx) => {
-    await trx.raw('lock table assessment_model in exclusive mode');
+    // Publishers take turns, so two publishing at once cannot claim the same version number.
+    await trx.raw("select pg_advisory_xact_lock(hashtext('assessment_model'))");
     const { version } = await currentModel(trx);
     const [row] = await trx('assessment_model')
       .insert({ version: version + 1, definition: parsed.data, note: input.note ?? null, created_by: ctx.viewer.id })

@@ -35,7 +35,7 @@ export interface World {
   orgs: Map<string, { id: string; code: string; isLawEnforcement: boolean }>;
   users: Map<string, { id: string; organisationId: string }>;
   threats: GeneratedThreat[];
-  nominals: { id: string; isChild: boolean; owner: string; threatId: string }[];
+  nominals: { id: string; isChild: boolean; owner: string; threatId: string; role: string }[];
 }
 
 export interface GeneratedThreat {
@@ -146,6 +146,7 @@ async function generateThreats(world: World, size: DemoSize): Promise<void> {
       const [subCategory, description] = random.pick<readonly [string, string]>(ACTIVITY_TEMPLATES[category]);
       return { id: random.uuid(), category, subCategory, description };
     });
+    const sharing = random.weighted([['REGIONAL_LAW_ENFORCEMENT', 6], ['ALL_PARTNERS', 2], ['OWNER_ONLY', 1]] as const);
     threatRows.push({
       id,
       urn: `SE-${identifiedOn.slice(0, 4)}-${String(i + 1).padStart(4, '0')}`,
@@ -165,7 +166,8 @@ async function generateThreats(world: World, size: DemoSize): Promise<void> {
       lro_id: adoptedOn ? user(world, 'serocu.lro') : null,
       sro_id: adoptedOn ? user(world, 'serocu.sro') : null,
       next_review_due: adoptedOn && status !== 'ARCHIVED' ? daysBefore(today, random.int(-80, 20)) : null,
-      ...shared(world, org(world, owner), random.chance(0.8) ? 'OFFICIAL_SENSITIVE' : 'OFFICIAL', random.weighted([['REGIONAL_LAW_ENFORCEMENT', 6], ['ALL_PARTNERS', 2], ['OWNER_ONLY', 1]] as const), user(world, owner === 'SEROCU' ? 'serocu.analyst' : `${force.toLowerCase()}.${force === 'HIOW' ? 'analyst' : 'investigator'}`), identifiedOn),
+      // Threats shared with all partners are marked OFFICIAL, which partners' agreements cover.
+      ...shared(world, org(world, owner), sharing === 'ALL_PARTNERS' || random.chance(0.2) ? 'OFFICIAL' : 'OFFICIAL_SENSITIVE', sharing, user(world, owner === 'SEROCU' ? 'serocu.analyst' : `${force.toLowerCase()}.${force === 'HIOW' ? 'analyst' : 'investigator'}`), identifiedOn),
     });
     activities.forEach((a) =>
       activityRows.push({ id: a.id, threat_id: id, category: a.category, sub_category: a.subCategory, description: a.description, first_identified: identifiedOn, last_evidenced: daysBefore(today, random.int(0, 90)) }),
@@ -250,9 +252,10 @@ async function generateNominals(world: World): Promise<void> {
         aliases: random.chance(0.5) ? [random.pick(['Jay', 'Smokey', 'K', 'Blue', 'Tiny', 'Ghost'])] : [],
         date_of_birth: isChild ? daysBefore(today, random.int(13 * 365, 17 * 365)) : daysBefore(today, random.int(19 * 365, 45 * 365)),
         vulnerability_flags: isChild ? ['CHILD_CRIMINAL_EXPLOITATION'] : role === 'EXPLOITED_VICTIM' ? ['ADULT_AT_RISK'] : [],
-        ...shared(world, threat.ownerId, 'OFFICIAL_SENSITIVE', 'REGIONAL_LAW_ENFORCEMENT', user(world, 'serocu.analyst'), threat.identifiedOn),
+        // Victims are OFFICIAL, so that the safeguarding partners their referrals go to can read who they are.
+        ...shared(world, threat.ownerId, role === 'EXPLOITED_VICTIM' ? 'OFFICIAL' : 'OFFICIAL_SENSITIVE', 'REGIONAL_LAW_ENFORCEMENT', user(world, 'serocu.analyst'), threat.identifiedOn),
       });
-      world.nominals.push({ id, isChild, owner: threat.ownerId, threatId: threat.id });
+      world.nominals.push({ id, isChild, owner: threat.ownerId, threatId: threat.id, role });
       memberships.push({ threat_id: threat.id, nominal_id: id, role, from_date: threat.identifiedOn, under_offender_management: role === 'PRINCIPAL' && random.chance(0.3) });
     }
     // Every seventh group shares an enabler with the previous one: a possible link to spot.

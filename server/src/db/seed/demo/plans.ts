@@ -27,7 +27,10 @@ export async function generatePlans(world: World): Promise<void> {
   planned.forEach((threat, j) => {
     const id = random.uuid();
     const flaw = j % 4; // 0 complete, 1 missing strand, 2 activity not addressed, 3 no LRO and review overdue
-    const status = threat.status === 'ARCHIVED' ? 'CLOSED' : threat.status === 'UNDER_REVIEW' ? 'UNDER_REVIEW' : j % 9 === 8 ? 'DRAFT' : 'ACTIVE';
+    const adoptedBefore = planned.slice(0, j).filter((t) => t.status === 'ADOPTED').length;
+    // One adopted threat in five (and at least the second) still has its plan in draft.
+    const draft = threat.status === 'ADOPTED' && (adoptedBefore === 1 || adoptedBefore % 5 === 4);
+    const status = threat.status === 'ARCHIVED' ? 'CLOSED' : threat.status === 'UNDER_REVIEW' ? 'UNDER_REVIEW' : draft ? 'DRAFT' : 'ACTIVE';
     const opened = daysBefore(threat.assessedOn ?? threat.identifiedOn, -random.int(5, 25));
     const frequency = random.pick([60, 90, 90, 120]);
     plans.push({

@@ -25,7 +25,8 @@ export async function generateReferrals(world: World, size: DemoSize): Promise<v
   const { random, today } = world;
   const referrals: Record<string, unknown>[] = [];
   const updates: Record<string, unknown>[] = [];
-  const victims = world.nominals;
+  // Referrals are about the people the groups exploit.
+  const victims = world.nominals.filter((n) => n.role === 'EXPLOITED_VICTIM');
   for (let i = 0; i < size.referrals; i++) {
     const [policeCode, policeUser] = random.pick(POLICE);
     const fromPolice = random.chance(0.75);
@@ -68,7 +69,8 @@ export async function generateReferrals(world: World, size: DemoSize): Promise<v
       acknowledged_at: acknowledgedAt,
       feedback_to_referrer_at: status === 'CLOSED' && random.chance(0.7) ? at(daysBefore(submittedOn, -random.int(3, 20)), 12) : null,
       linked_threat_ids: ms1 ? [] : [subject.threatId],
-      ...shared(world, org(world, fromCode), 'OFFICIAL_SENSITIVE', 'NAMED_ORGANISATIONS', user(world, fromUser), submittedOn),
+      // OFFICIAL: the children's services practitioners who receive them are cleared to OFFICIAL.
+      ...shared(world, org(world, fromCode), 'OFFICIAL', 'NAMED_ORGANISATIONS', user(world, fromUser), submittedOn),
       shared_with: [org(world, toCode)],
       created_at: submittedAt,
       updated_at: acknowledgedAt ?? submittedAt,
