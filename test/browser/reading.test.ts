@@ -35,7 +35,7 @@ describeInBrowser('web client: reading', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'SOC Hub: sign in' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('soc-hub.token'))).toBeNull();
+    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('soc-hub.token'))).toBeNull();
   });
 
   it('searches threats and opens a threat page showing every criminal activity', async () => {
