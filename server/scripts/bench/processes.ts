@@ -4,6 +4,7 @@
  * and Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/db/embedded-postgres';
 
@@ -38,12 +39,16 @@ async function waitForReady(child: Child, readyPath: string, output: () => strin
   throw new Error(`${child.name} was not ready within ${timeoutMs / 1000} s:\n${output()}`);
 }
 
-async function start(name: string, script: string, env: Record<string, string>, readyPath: string): Promise<Child> {
+async function start(name: string, script: string, env: Record<string, string>, readyPath: string, logDir: string): Promise<Child> {
   const port = await freePort();
   const process_ = spawn(process.execPath, [path.join(__dirname, script)], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Everything the child says goes to .data/bench/<name>.log, to explain failed requests afterwards.
+  const logFile = fs.createWriteStream(path.join(logDir, `${script.replace(/.*\//, '').replace(/\.js$/, '')}.log`));
+  process_.stdout.pipe(logFile);
+  process_.stderr.pipe(logFile);
   const child: Child = { name, url: `http://127.0.0.1:${port}`, process: process_ };
   running.add(child);
   process_.once('exit', () => running.delete(child));
@@ -66,12 +71,13 @@ export function startSocHub(databaseUrl: string, dataDir: string, poolMax: numbe
       SEED_DEMO_DATA: 'false',
     },
     '/readyz',
+    dataDir,
   );
 }
 
 /** The plain-SQL baseline (baseline-server.ts) with the same pool size. */
-export function startBaseline(databaseUrl: string, poolMax: number): Promise<Child> {
-  return start('baseline', 'baseline-server.js', { DATABASE_URL: databaseUrl, POOL_MAX: String(poolMax) }, '/ready');
+export function startBaseline(databaseUrl: string, poolMax: number, logDir: string): Promise<Child> {
+  return start('baseline', 'baseline-server.js', { DATABASE_URL: databaseUrl, POOL_MAX: String(poolMax) }, '/ready', logDir);
 }
 
 /** SIGTERM, then SIGKILL after a grace period: a bench must never leave servers behind. */

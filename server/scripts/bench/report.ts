@@ -56,8 +56,9 @@ function ratioVerdict(ratio: number): string {
 }
 
 function resultRow(r: ScenarioResult): string {
-  if (r.error) return `| ${r.title} | ${r.user} | **failed**: ${r.error.replace(/\|/g, '/').slice(0, 200)} | | | | | | | | | |`;
+  if (r.error) return `| ${r.title} | ${r.user} | **failed**: ${r.error.replace(/[|\n\r]+/g, ' ').slice(0, 200)} | | | | | | | | | |`;
   if (!r.ours || !r.baseline) return `| ${r.title} | ${r.user} | not yet available | | | | | | | | | |`;
+  if (!r.ours.throughput) return `| ${r.title} | ${r.user} | **no responses** within the run (server hung or too slow) | | | ${n0(r.baseline.throughput)} | ${ms(r.baseline.p50)} | ${ms(r.baseline.p99)} | | **not met** | ${r.statements ?? '?'} | |`;
   const ratio = r.ours.throughput / r.baseline.throughput;
   const throughputTarget = r.minThroughput ? ` (target ≥ ${n0(r.minThroughput)}: ${verdict(r.ours.throughput >= r.minThroughput)})` : '';
   const failures = r.ours.failures + r.baseline.failures ? ` ⚠ ${r.ours.failures + r.baseline.failures} failed requests` : '';
@@ -105,7 +106,7 @@ function costSection(input: ReportInput): string[] {
 function halfLoadSection(input: ReportInput): string[] {
   const lines = ['## p99 at half of peak load (20-threat page, SEROCU user)', ''];
   const h = input.halfLoad;
-  if (!h) return [...lines, 'Not measured in this run (threatsPage not selected).'];
+  if (!h) return [...lines, 'Not measured in this run (threatsPage not selected, or it had no measured peak).'];
   return [
     ...lines,
     `At ${n0(h.rate)} requests/s (half the measured peak), p99 ${ms(h.figures.p99)} ms, p50 ${ms(h.figures.p50)} ms, achieved ${n0(h.figures.throughput)} req/s` +

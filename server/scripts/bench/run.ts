@@ -186,7 +186,7 @@ async function bench(o: Options, cleanup: { db?: BenchDatabase }): Promise<void>
   const statements = await countStatements(db, measurable, fixtures, tokenFor);
 
   log('starting SOC Hub and the baseline...');
-  const [ours, baseline] = await Promise.all([startSocHub(db.url, path.resolve(BENCH_DATA_DIR), o.poolMax), startBaseline(db.url, o.poolMax)]);
+  const [ours, baseline] = await Promise.all([startSocHub(db.url, path.resolve(BENCH_DATA_DIR), o.poolMax), startBaseline(db.url, o.poolMax, path.resolve(BENCH_DATA_DIR))]);
   const tokens = new Map(await Promise.all(BENCH_USERS.map(async (u) => [u.username, await tokenFor(u.username)] as const)));
   const servers: Servers = { ours, baseline, tokens };
 
