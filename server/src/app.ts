@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import { loadOrCreateDevKeys } from './auth/dev-keys';
 import { createTokenVerifier } from './auth/token-verifier';
 import type { Config } from './config';
+import { BOTH_LAYERS, type AccessLayers } from './access/layers';
 import { isEmpty, seedDemoData } from './db/seed';
 import { migrate, openOrm } from './db/orm';
 import { authenticateCaller, buildContext, forOperation, type ContextDeps, type RequestContext } from './graphql/context';
@@ -51,13 +52,21 @@ export const WS_CLOSE_UNAUTHORIZED = 4401;
  * Wires the whole server and starts listening: database (migrated, seeded when empty and
  * allowed), GraphQL over HTTP and WebSocket on /graphql, health probes, dev sign-in, web client.
  */
-export async function createApp(config: Config, databaseUrl: string, log: Logger = pino({ level: config.logLevel })): Promise<App> {
+/** Options for tests only; a running platform always uses the defaults. */
+export interface AppOptions {
+  log?: Logger;
+  /** Switch one access layer off to prove the other denies alone (tests only). */
+  accessLayers?: AccessLayers;
+}
+
+export async function createApp(config: Config, databaseUrl: string, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? pino({ level: config.logLevel });
   const lifecycle: Lifecycle = { state: 'starting' };
   const orm = await openOrm({ databaseUrl, poolMax: config.dbPoolMax });
   try {
     await prepareDatabase(config, orm, log);
     lifecycle.state = 'ready';
-    return await listen(config, orm, log, lifecycle);
+    return await listen(config, orm, log, lifecycle, options.accessLayers ?? BOTH_LAYERS);
   } catch (err) {
     await orm.close(true);
     throw err;
@@ -75,9 +84,9 @@ async function prepareDatabase(config: Config, orm: MikroORM, log: Logger): Prom
   if (applied.length) log.info({ migrations: applied }, 'applied migrations');
 }
 
-async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lifecycle): Promise<App> {
+async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lifecycle, accessLayers: AccessLayers): Promise<App> {
   const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
-  const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log };
+  const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers };
   const schema = await buildAppSchema();
   // Stack traces only in development; unexpected errors are masked only in production, so
   // test failures say what went wrong.

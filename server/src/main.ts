@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       databaseUrl = embedded.url;
       log.info({ port: embedded.port }, 'embedded PostgreSQL is running');
     }
-    app = await createApp(config, databaseUrl, log);
+    app = await createApp(config, databaseUrl, { log });
   } catch (err) {
     log.fatal({ err }, 'start-up failed');
     await embedded?.stop();

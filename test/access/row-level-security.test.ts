@@ -130,3 +130,20 @@ describe('reading under the rules', () => {
     }
   });
 });
+
+describe('writes the database refuses', () => {
+  it('a partner records a person it can then see; a refusal by the policies is FORBIDDEN, never a 500', async () => {
+    const created = await app.gql('oxon.mash', `mutation ($input: CreateNominalInput!) { createNominal(input: $input) { name owningOrganisation { code } } }`, {
+      input: { name: 'Tayla Brookfield', dateOfBirth: '2011-05-02', access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } },
+    });
+    expect(expectData(created).createNominal).toEqual({ name: 'Tayla Brookfield', owningOrganisation: { code: 'OXON_CS' } });
+    // Marked above the partner's own clearance: the new row would be invisible to its author, so the database refuses it.
+    const tooHigh = await app.gql('oxon.mash', `mutation ($input: CreateNominalInput!) { createNominal(input: $input) { name } }`, {
+      input: { name: 'Hidden Person', access: { protectiveMarking: 'SECRET', sharing: 'OWNER_ONLY' } },
+    });
+    expect(tooHigh.status).toBe(200);
+    expect(tooHigh.errors![0].extensions!.code).toBe('FORBIDDEN');
+    const [{ n }] = await sql(`select count(*)::int as n from nominal where name = 'Hidden Person'`);
+    expect(n).toBe(0);
+  });
+});

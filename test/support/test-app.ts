@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp, type App } from '../../server/src/app';
+import type { AccessLayers } from '../../server/src/access/layers';
 import { loadOrCreateDevKeys, signDevToken } from '../../server/src/auth/dev-keys';
 import { loadConfig, type Config } from '../../server/src/config';
 import { seedDemoData, seedIdentity } from '../../server/src/db/seed';
@@ -32,7 +33,9 @@ export interface TestApp {
  * (the whole generated demo world) or false. Pass `env` to change configuration as the
  * environment would.
  */
-export async function createTestApp(options: { seed?: 'identity' | 'demo' | false; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { seed?: 'identity' | 'demo' | false; env?: Record<string, string>; accessLayers?: AccessLayers } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'soc-hub-app-'));
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, SEED_DEMO_DATA: 'false', ...options.env });
@@ -42,7 +45,7 @@ export async function createTestApp(options: { seed?: 'identity' | 'demo' | fals
     await (seed === 'demo' ? seedDemoData(orm.em.fork()) : seedIdentity(orm.em.fork()));
     await orm.close(true);
   }
-  const app = await createApp(config, db.url);
+  const app = await createApp(config, db.url, { accessLayers: options.accessLayers });
   const keys = await loadOrCreateDevKeys(dataDir);
   const tokenFor = (username: string) => signDevToken(keys, username);
 

@@ -24,7 +24,7 @@ export async function startInProcess(databaseUrl: string, dataDir: string, token
     SEED_DEMO_DATA: 'false',
     LOG_LEVEL: 'warn',
   });
-  const app: App = await createApp(config, databaseUrl, pino({ level: 'warn' }));
+  const app: App = await createApp(config, databaseUrl, { log: pino({ level: 'warn' }) });
   const knex = app.orm.em.getConnection().getKnex();
 
   const post = async (username: string, query: string, variables: Record<string, unknown>) => {

@@ -27,14 +27,26 @@ export interface RequestDb {
   finish(): Promise<void>;
 }
 
-export async function openRequestDb(orm: MikroORM, caller: Caller): Promise<RequestDb> {
+/**
+ * Opens the request's transaction. `rowLevelSecurity: false` skips the switch to the application
+ * role (the connecting user, a superuser here, then bypasses the policies): only tests do that,
+ * to prove the application's own policy denies without the database's help.
+ */
+export async function openRequestDb(orm: MikroORM, caller: Caller, { rowLevelSecurity = true } = {}): Promise<RequestDb> {
   const trx = await orm.em.getConnection().getKnex().transaction();
   try {
     await trx.raw(
       `select set_config('soc.user_id', ?, true), set_config('soc.organisation_id', ?, true),
               set_config('soc.is_law_enforcement', ?, true), set_config('soc.roles', ?, true),
               set_config('soc.clearance', ?, true), set_config('role', ?, true)`,
-      [caller.userId, caller.organisationId, String(caller.isLawEnforcement), `{${caller.roles.join(',')}}`, caller.clearance, APPLICATION_ROLE],
+      [
+        caller.userId,
+        caller.organisationId,
+        String(caller.isLawEnforcement),
+        `{${caller.roles.join(',')}}`,
+        caller.clearance,
+        rowLevelSecurity ? APPLICATION_ROLE : 'none',
+      ],
     );
   } catch (err) {
     await trx.rollback().catch(() => undefined);

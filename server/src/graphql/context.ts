@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { authenticate } from '../auth/authenticate';
 import type { User } from '../modules/identity/user.entity';
-import { openRequestDb, type RequestDb } from '../db/request-db';
+import { openRequestDb, type Caller, type RequestDb } from '../db/request-db';
+import type { AccessLayers } from '../access/layers';
 import { Loaders } from './loaders';
 
 /** What every resolver receives. Built by one function for HTTP and WebSocket alike. */
@@ -17,6 +18,8 @@ export interface RequestContext {
   readonly db: RequestDb;
   /** This request's DataLoaders. */
   readonly loaders: Loaders;
+  /** The caller as the access rules see them, and which enforcement layers are on. */
+  readonly access: RequestAccess;
   readonly requestId: string;
   readonly log: Logger;
 }
@@ -25,6 +28,12 @@ export interface ContextDeps {
   orm: MikroORM;
   verifyToken: TokenVerifier;
   log: Logger;
+  accessLayers: AccessLayers;
+}
+
+export interface RequestAccess {
+  readonly caller: Caller;
+  readonly layers: AccessLayers;
 }
 
 /**
@@ -49,15 +58,17 @@ export function authenticateCaller(deps: ContextDeps, authorization: unknown): P
  * one). It opens the operation's database transaction: whoever creates it must `db.finish()`.
  */
 export async function forOperation(deps: ContextDeps, viewer: User, requestId: string = randomUUID()): Promise<RequestContext> {
-  const db = await openRequestDb(deps.orm, {
+  const caller: Caller = {
     userId: viewer.id,
     organisationId: viewer.organisation.id,
     isLawEnforcement: viewer.organisation.isLawEnforcement,
     roles: viewer.roles,
     clearance: viewer.clearance,
-  });
+  };
+  const db = await openRequestDb(deps.orm, caller, { rowLevelSecurity: deps.accessLayers.database });
   return {
     viewer,
+    access: { caller, layers: deps.accessLayers },
     em: deps.orm.em.fork() as EntityManager,
     db,
     loaders: new Loaders(),

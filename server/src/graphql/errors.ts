@@ -93,6 +93,11 @@ export function makeErrorFormatter(options: { exposeDetails: boolean; log: (err:
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
+    // PostgreSQL's row-level security refused a statement (SQLSTATE 42501): the caller tried to
+    // write something the policies do not allow. That is the caller's doing, not a fault.
+    if (isDatabaseRefusal(error)) {
+      return { message: 'You may not make this change.', locations: formatted.locations, path: formatted.path, extensions: { code: 'FORBIDDEN' } };
+    }
     options.log(error);
     if (options.exposeDetails) return formatted;
     return {
@@ -102,4 +107,9 @@ export function makeErrorFormatter(options: { exposeDetails: boolean; log: (err:
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+function isDatabaseRefusal(error: unknown): boolean {
+  const original = (error as { originalError?: { code?: string } })?.originalError;
+  return original?.code === '42501';
 }

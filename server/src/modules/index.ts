@@ -9,9 +9,10 @@ import { plansModule } from './plans';
 import { disruptionsModule } from './disruptions';
 import { referralsModule } from './referrals';
 import { practiceModule } from './practice';
+import { sharingModule } from './sharing';
 
 /** Every feature module, in one explicit list: no globs, no registration by import side effects. */
-const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule];
+const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule, sharingModule];
 
 export const allEntities = featureModules.flatMap((m) => [...m.entities]);
 

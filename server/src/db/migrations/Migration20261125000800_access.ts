@@ -201,10 +201,12 @@ export class Migration20261125000800_access extends Migration {
         // The referring and receiving organisations, and auditors; no one else, whatever the sharing says.
         return `${clearanceAndRole} and (soc_caller_org() in (referring_organisation_id, receiving_organisation_id) or 'AUDITOR' = any (soc_caller_roles()))`;
       case 'nominal':
-        // Police see people as shared; other partners only the subjects of referrals they are party to.
+        // Police see people as shared; other partners the people they recorded themselves and the
+        // subjects of referrals they are party to.
         return `(soc_caller_is_law_enforcement() and ${common})
           or (not soc_caller_is_law_enforcement() and ${clearanceAndRole}
-              and exists (select 1 from safeguarding_referral r where r.subject_id = nominal.id))`;
+              and (owning_organisation_id = soc_caller_org()
+                   or exists (select 1 from safeguarding_referral r where r.subject_id = nominal.id)))`;
       case 'disruption':
         // Partners see the claims they made or contributed to.
         return `(soc_caller_is_law_enforcement() and ${common})
