@@ -58,13 +58,23 @@ describe('the catalogue', () => {
   });
 });
 
-describe('reading under the rules', () => {
+// Each rule holds with both layers on, and with either layer alone: the database's row-level
+// security without the application's filters, and the application's filters without it.
+describe.each([
+  ['both layers', { database: true, application: true }],
+  ['row-level security alone', { database: true, application: false }],
+  ['the application policy alone', { database: false, application: true }],
+])('reading under the rules, with %s', (_mode, accessLayers) => {
+  let app: TestApp;
+  const sql = (text: string, params: unknown[] = []) => app.app.orm.em.getConnection().execute(text, params);
   const names = async (as: string) =>
     expectData(await app.gql(as, '{ threats(first: 100) { totalCount edges { node { name } } } }')).threats.edges.map((e: any) => e.node.name).filter((n: string) => n.startsWith('Rule ')).sort();
   const find = async (as: string, id: string) => expectData(await app.gql(as, 'query ($id: ID!) { node(id: $id) { id } }', { id })).node;
 
   let world: Record<string, any>;
+  afterAll(() => app.stop());
   beforeAll(async () => {
+    app = await createTestApp({ accessLayers });
     const hmrc = await orgId(app, 'HMRC');
     world = {
       ownerOnly: await createThreat(app, 'tvp.investigator', { name: 'Rule Owner Only', access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } }),

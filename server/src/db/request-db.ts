@@ -1,4 +1,6 @@
 import type { Knex, MikroORM } from '@mikro-orm/postgresql';
+import { BOTH_LAYERS, type AccessLayers } from '../access/layers';
+import { bindCaller } from '../access/policy';
 
 /** Who is asking, as the database's row-level security policies need to know. */
 export interface Caller {
@@ -28,11 +30,12 @@ export interface RequestDb {
 }
 
 /**
- * Opens the request's transaction. `rowLevelSecurity: false` skips the switch to the application
+ * Opens the request's transaction. With the database layer off, it skips the switch to the application
  * role (the connecting user, a superuser here, then bypasses the policies): only tests do that,
  * to prove the application's own policy denies without the database's help.
  */
-export async function openRequestDb(orm: MikroORM, caller: Caller, { rowLevelSecurity = true } = {}): Promise<RequestDb> {
+export async function openRequestDb(orm: MikroORM, caller: Caller, layers: AccessLayers = BOTH_LAYERS): Promise<RequestDb> {
+  const rowLevelSecurity = layers.database;
   const trx = await orm.em.getConnection().getKnex().transaction();
   try {
     await trx.raw(
@@ -52,10 +55,16 @@ export async function openRequestDb(orm: MikroORM, caller: Caller, { rowLevelSec
     await trx.rollback().catch(() => undefined);
     throw err;
   }
+  // The application's policy finds the caller from the query builder it is handed.
+  bindCaller(trx, { caller, layers });
   let finishing: Promise<void> | undefined;
   return {
     knex: trx,
-    transaction: (work) => trx.transaction(work),
+    transaction: (work) =>
+      trx.transaction((savepoint) => {
+        bindCaller(savepoint, { caller, layers });
+        return work(savepoint);
+      }),
     finish() {
       finishing ??= (async () => {
         try {

@@ -65,7 +65,7 @@ export async function forOperation(deps: ContextDeps, viewer: User, requestId: s
     roles: viewer.roles,
     clearance: viewer.clearance,
   };
-  const db = await openRequestDb(deps.orm, caller, { rowLevelSecurity: deps.accessLayers.database });
+  const db = await openRequestDb(deps.orm, caller, deps.accessLayers);
   return {
     viewer,
     access: { caller, layers: deps.accessLayers },

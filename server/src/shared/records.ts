@@ -3,6 +3,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../graphql/errors'
 import { globalIdOrProblem } from '../graphql/global-id';
 import type { User } from '../modules/identity/user.entity';
 import { Sharing } from './sharing';
+import { categoryOf, onlyReadable } from '../access/policy';
 import type { Problems } from './validation';
 import type { ProtectiveMarking } from '../modules/identity/identity.enums';
 
@@ -67,7 +68,8 @@ export async function lockForChange(
   viewer: User,
   label: string,
 ): Promise<Record<string, any>> {
-  const row = await trx(table).select('*').where({ id }).forUpdate().first();
+  // Through the access policy: a record the caller may not read is missing, not forbidden.
+  const row = await onlyReadable(trx(`${table} as rec`).select('rec.*'), trx, categoryOf(table), 'rec').where('rec.id', id).forUpdate().first();
   if (!row) throw new NotFoundError(label);
   if (row.owning_organisation_id !== viewer.organisation.id) {
     throw new ForbiddenError(`Only the owning organisation can change this ${label.toLowerCase()}.`);

@@ -1,4 +1,5 @@
 import type { NodeFetchers } from '../../graphql/node';
+import { withVisibleParents } from '../../access/policy';
 import { threatLoaders } from '../threats/threat.loaders';
 import { AssessmentModelResolver, AssessmentResolver } from './assessment.resolver';
 
@@ -6,6 +7,10 @@ export const assessmentsModule = {
   entities: [],
   resolvers: [AssessmentResolver, AssessmentModelResolver],
   nodes: {
-    ThreatAssessment: (ctx, ids) => threatLoaders.assessment(ctx).loadMany(ids).then((v) => v.map((x) => (x instanceof Error ? null : x))),
+    ThreatAssessment: async (ctx, ids) =>
+      withVisibleParents(
+        (await threatLoaders.assessment(ctx).loadMany(ids)).map((x) => (x instanceof Error ? null : x)),
+        (a) => threatLoaders.threat(ctx).load(a.threatId),
+      ),
   } satisfies NodeFetchers,
 } as const;

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { onlyReadable } from '../../access/policy';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared } from '../../shared/shared-record';
 import { asDate, containsPattern } from '../../shared/sql';
@@ -63,7 +64,7 @@ export interface DisruptionCriteria {
 
 /** A query over disruption (alias d) with the criteria applied. */
 export function disruptionQuery(knex: Knex, c: DisruptionCriteria = {}): Knex.QueryBuilder {
-  const q = knex('disruption as d').select('d.*');
+  const q = onlyReadable(knex('disruption as d').select('d.*'), knex, 'DISRUPTION', 'd');
   if (c.statuses?.length) q.whereIn('d.status', c.statuses);
   if (c.threatIds) q.whereIn('d.threat_id', c.threatIds);
   if (c.claimingOrganisationIds) q.whereIn('d.claiming_organisation_id', c.claimingOrganisationIds);
@@ -96,7 +97,7 @@ export async function disruptionsByThreatIds(knex: Knex, threatIds: readonly str
 
 /** Figures per threat from VALIDATED disruptions only (DOMAIN: only validated disruptions count in any figure). */
 export async function summariesByThreatIds(knex: Knex, threatIds: readonly string[]): Promise<(DisruptionSummary & { threatId: string })[]> {
-  const rows: { threat_id: string; level_agreed: DisruptionLevel; count: number; last_date: string }[] = await knex('disruption')
+  const rows: { threat_id: string; level_agreed: DisruptionLevel; count: number; last_date: string }[] = await onlyReadable(knex('disruption'), knex, 'DISRUPTION', 'disruption')
     .select('threat_id', 'level_agreed', knex.raw('count(*)::int as count'), knex.raw('max(date)::text as last_date'))
     .where('status', DisruptionStatus.VALIDATED)
     .whereIn('threat_id', threatIds as string[])

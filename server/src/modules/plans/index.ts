@@ -1,4 +1,5 @@
 import type { NodeFetchers } from '../../graphql/node';
+import { withVisibleParents } from '../../access/policy';
 import { planLoaders } from './plan.loaders';
 import {
   PlanActionResolver,
@@ -16,9 +17,9 @@ export const plansModule = {
   resolvers: [PlanResolver, PlanObjectiveResolver, PlanActionResolver, PlanPartnerResolver, PlanEntryResolver, PlanReviewResolver, ThreatPlanResolver],
   nodes: {
     FourPPlan: (ctx, ids) => planLoaders.plan(ctx).loadMany(ids).then(nullForErrors),
-    PlanObjective: (ctx, ids) => planLoaders.objective(ctx).loadMany(ids).then(nullForErrors),
-    PlanAction: (ctx, ids) => planLoaders.action(ctx).loadMany(ids).then(nullForErrors),
-    PlanEntry: (ctx, ids) => planLoaders.entry(ctx).loadMany(ids).then(nullForErrors),
+    PlanObjective: async (ctx, ids) => withVisibleParents(nullForErrors(await planLoaders.objective(ctx).loadMany(ids)), (o) => planLoaders.plan(ctx).load(o.planId)),
+    PlanAction: async (ctx, ids) => withVisibleParents(nullForErrors(await planLoaders.action(ctx).loadMany(ids)), (a) => planLoaders.plan(ctx).load(a.planId)),
+    PlanEntry: async (ctx, ids) => withVisibleParents(nullForErrors(await planLoaders.entry(ctx).loadMany(ids)), (e) => planLoaders.plan(ctx).load(e.planId)),
   } satisfies NodeFetchers,
 } as const;
 

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { onlyReadable } from '../../access/policy';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared, sharedColumns } from '../../shared/shared-record';
 import { containsPattern } from '../../shared/sql';
@@ -73,7 +74,8 @@ export interface PlanCriteria {
 
 /** A query over fourp_plan (alias p) joined to its threat (alias t), criteria applied, plan columns selected. */
 export function planQuery(knex: Knex, c: PlanCriteria): Knex.QueryBuilder {
-  const q = knex('fourp_plan as p').join('soc_threat as t', 't.id', 'p.threat_id').select(PLAN_COLUMNS);
+  // The threat is joined, so (as under row-level security) a plan shows only with its threat.
+  const q = onlyReadable(onlyReadable(knex('fourp_plan as p').join('soc_threat as t', 't.id', 'p.threat_id').select(PLAN_COLUMNS), knex, 'PLAN', 'p'), knex, 'THREAT', 't');
   if (c.statuses?.length) q.whereIn('p.status', c.statuses);
   if (c.owningOrganisationIds?.length) q.whereIn('p.owning_organisation_id', c.owningOrganisationIds);
   if (c.threatIds?.length) q.whereIn('p.threat_id', c.threatIds);
@@ -93,7 +95,7 @@ export function planQuery(knex: Knex, c: PlanCriteria): Knex.QueryBuilder {
 }
 
 export async function plansBy(knex: Knex, column: 'p.id' | 'p.threat_id', ids: readonly string[]): Promise<FourPPlan[]> {
-  const rows = await knex('fourp_plan as p').select(PLAN_COLUMNS).whereIn(column, ids as string[]);
+  const rows = await onlyReadable(knex('fourp_plan as p').select(PLAN_COLUMNS), knex, 'PLAN', 'p').whereIn(column, ids as string[]);
   return rows.map(mapPlan);
 }
 

@@ -1,4 +1,5 @@
 import type { NodeFetchers } from '../../graphql/node';
+import { withVisibleParents } from '../../access/policy';
 import { practiceLoaders } from './practice.loaders';
 import { PracticeEndorsementResolver, PracticeResolver } from './practice.resolver';
 
@@ -10,6 +11,7 @@ export const practiceModule = {
   resolvers: [PracticeResolver, PracticeEndorsementResolver],
   nodes: {
     PracticeEntry: (ctx, ids) => practiceLoaders.practice(ctx).loadMany(ids).then(orNull),
-    PracticeEndorsement: (ctx, ids) => practiceLoaders.endorsement(ctx).loadMany(ids).then(orNull),
+    PracticeEndorsement: async (ctx, ids) =>
+      withVisibleParents(orNull(await practiceLoaders.endorsement(ctx).loadMany(ids)), (e) => practiceLoaders.practice(ctx).load(e.entryId)),
   } satisfies NodeFetchers,
 } as const;

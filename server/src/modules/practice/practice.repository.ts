@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { onlyReadable } from '../../access/policy';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared, sharedColumns } from '../../shared/shared-record';
 import { asDate } from '../../shared/sql';
@@ -48,7 +49,7 @@ export function hasSearchText(c: PracticeCriteria): boolean {
  * generated, GIN-indexed `search` column (title and topics weigh most, then aim, then description).
  */
 export function practiceQuery(knex: Knex, c: PracticeCriteria = {}): Knex.QueryBuilder {
-  const q = knex('practice_entry as p').select(PRACTICE_COLUMNS);
+  const q = onlyReadable(knex('practice_entry as p').select(PRACTICE_COLUMNS), knex, 'PRACTICE', 'p');
   if (hasSearchText(c)) {
     q.joinRaw(`cross join websearch_to_tsquery('english', ?) as pq`, [c.text!.trim()]).whereRaw('p.search @@ pq');
   }

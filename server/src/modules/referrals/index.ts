@@ -1,4 +1,5 @@
 import type { NodeFetchers } from '../../graphql/node';
+import { withVisibleParents } from '../../access/policy';
 import { referralLoaders } from './referral.loaders';
 import { ReferralResolver, ReferralUpdateResolver } from './referral.resolver';
 
@@ -10,6 +11,6 @@ export const referralsModule = {
   resolvers: [ReferralResolver, ReferralUpdateResolver],
   nodes: {
     SafeguardingReferral: (ctx, ids) => referralLoaders.referral(ctx).loadMany(ids).then(orNull),
-    ReferralUpdate: (ctx, ids) => referralLoaders.update(ctx).loadMany(ids).then(orNull),
+    ReferralUpdate: async (ctx, ids) => withVisibleParents(orNull(await referralLoaders.update(ctx).loadMany(ids)), (u) => referralLoaders.referral(ctx).load(u.referralId)),
   } satisfies NodeFetchers,
 } as const;

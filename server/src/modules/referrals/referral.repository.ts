@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { onlyReadable } from '../../access/policy';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared, sharedColumns } from '../../shared/shared-record';
 import { asDate, containsPattern } from '../../shared/sql';
@@ -59,11 +60,12 @@ export interface ReferralCriteria {
 
 /** A query over safeguarding_referral (alias r) with the criteria applied and the columns selected. */
 export function referralQuery(knex: Knex, c: ReferralCriteria = {}): Knex.QueryBuilder {
-  const q = knex('safeguarding_referral as r').select([
-    ...REFERRAL_COLUMNS,
-    knex.raw(`${OVERDUE} as is_overdue`),
-    knex.raw(`${WITHIN_TARGET} as within_target`),
-  ]);
+  const q = onlyReadable(
+    knex('safeguarding_referral as r').select([...REFERRAL_COLUMNS, knex.raw(`${OVERDUE} as is_overdue`), knex.raw(`${WITHIN_TARGET} as within_target`)]),
+    knex,
+    'REFERRAL',
+    'r',
+  );
   if (c.receivedBy) q.where('r.receiving_organisation_id', c.receivedBy);
   if (c.madeBy) q.where('r.referring_organisation_id', c.madeBy);
   if (c.statuses?.length) q.whereIn('r.status', c.statuses);

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { onlyReadable } from '../../access/policy';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared, sharedColumns } from '../../shared/shared-record';
 import { asDate, containsPattern } from '../../shared/sql';
@@ -60,7 +61,7 @@ export interface ThreatCriteria {
 
 /** A query over soc_threat (alias t) with the criteria applied and the threat columns selected. */
 export function threatQuery(knex: Knex, c: ThreatCriteria = {}): Knex.QueryBuilder {
-  const q = knex('soc_threat as t').select(THREAT_COLUMNS);
+  const q = onlyReadable(knex('soc_threat as t').select(THREAT_COLUMNS), knex, 'THREAT', 't');
   if (c.statuses?.length) q.whereIn('t.status', c.statuses);
   if (c.subjectTypes?.length) q.whereIn('t.subject_type', c.subjectTypes);
   if (c.taskingLevels?.length) q.whereIn('t.tasking_level', c.taskingLevels);
@@ -167,7 +168,7 @@ export interface NominalCriteria {
 }
 
 export function nominalQuery(knex: Knex, c: NominalCriteria = {}): Knex.QueryBuilder {
-  const q = knex('nominal as n').select(NOMINAL_COLUMNS.map((col) => (col.includes(' as ') ? knex.raw(col) : col)));
+  const q = onlyReadable(knex('nominal as n').select(NOMINAL_COLUMNS.map((col) => (col.includes(' as ') ? knex.raw(col) : col))), knex, 'NOMINAL', 'n');
   if (c.owningOrganisationIds?.length) q.whereIn('n.owning_organisation_id', c.owningOrganisationIds);
   if (c.isChild === true) q.whereRaw(`n.date_of_birth > current_date - interval '18 years'`);
   if (c.isChild === false) q.whereRaw(`n.date_of_birth <= current_date - interval '18 years'`);
