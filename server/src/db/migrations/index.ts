@@ -7,6 +7,7 @@ import { Migration20261125000500_disruptions } from './Migration20261125000500_d
 import { Migration20261125000600_referrals } from './Migration20261125000600_referrals';
 import { Migration20261125000700_practice } from './Migration20261125000700_practice';
 import { Migration20261125000800_access } from './Migration20261125000800_access';
+import { Migration20261125000900_sharing } from './Migration20261125000900_sharing';
 import { Migration20261125001000_audit } from './Migration20261125001000_audit';
 
 /**
@@ -22,5 +23,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000600_referrals', class: Migration20261125000600_referrals },
   { name: 'Migration20261125000700_practice', class: Migration20261125000700_practice },
   { name: 'Migration20261125000800_access', class: Migration20261125000800_access },
+  { name: 'Migration20261125000900_sharing', class: Migration20261125000900_sharing },
   { name: 'Migration20261125001000_audit', class: Migration20261125001000_audit },
 ];

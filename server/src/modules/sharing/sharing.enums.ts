@@ -1,0 +1,57 @@
+import { registerEnumType } from 'type-graphql';
+
+/** The lawful bases an agreement can rest on (DOMAIN.md). */
+export enum LegalGateway {
+  CRIME_AND_DISORDER_ACT_1998_S115 = 'CRIME_AND_DISORDER_ACT_1998_S115',
+  CHILDREN_ACT_2004_S11 = 'CHILDREN_ACT_2004_S11',
+  MODERN_SLAVERY_ACT_2015_S52 = 'MODERN_SLAVERY_ACT_2015_S52',
+  CRCA_2005 = 'CRCA_2005',
+  DPA_2018_PART3 = 'DPA_2018_PART3',
+  COMMON_LAW_POLICING_PURPOSE = 'COMMON_LAW_POLICING_PURPOSE',
+  OTHER = 'OTHER',
+}
+
+/** Kinds of record, as agreements and the role policy name them. */
+export enum DataCategory {
+  THREAT = 'THREAT',
+  NOMINAL = 'NOMINAL',
+  PLAN = 'PLAN',
+  DISRUPTION = 'DISRUPTION',
+  REFERRAL = 'REFERRAL',
+  PRACTICE = 'PRACTICE',
+}
+
+export enum AgreementStatus {
+  DRAFT = 'DRAFT',
+  ACTIVE = 'ACTIVE',
+  SUSPENDED = 'SUSPENDED',
+  EXPIRED = 'EXPIRED',
+}
+
+/** The lifecycle: from each status, where an agreement may go next. EXPIRED is final. */
+export const agreementTransitions: Record<AgreementStatus, AgreementStatus[]> = {
+  DRAFT: [AgreementStatus.ACTIVE],
+  ACTIVE: [AgreementStatus.SUSPENDED, AgreementStatus.EXPIRED],
+  SUSPENDED: [AgreementStatus.ACTIVE, AgreementStatus.EXPIRED],
+  EXPIRED: [],
+};
+
+export enum AgreementOrderField {
+  TITLE = 'TITLE',
+  EFFECTIVE_FROM = 'EFFECTIVE_FROM',
+  EXPIRES_ON = 'EXPIRES_ON',
+  UPDATED_AT = 'UPDATED_AT',
+}
+
+registerEnumType(LegalGateway, { name: 'LegalGateway', description: 'The lawful basis for sharing under an agreement.' });
+registerEnumType(DataCategory, { name: 'DataCategory', description: 'A kind of record: what an agreement covers and what the role policy grants.' });
+registerEnumType(AgreementStatus, {
+  name: 'AgreementStatus',
+  valuesConfig: {
+    DRAFT: { description: 'Being prepared; grants nothing.' },
+    ACTIVE: { description: 'Grants access between its dates.' },
+    SUSPENDED: { description: 'Grants nothing until reinstated.' },
+    EXPIRED: { description: 'Ended for good.' },
+  },
+});
+registerEnumType(AgreementOrderField, { name: 'AgreementOrderField' });
