@@ -2,6 +2,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import { createNodeResolver } from '../graphql/node.resolver';
 import type { NodeFetchers } from '../graphql/node';
 import { RecordVersionResolver } from '../shared/shared-record';
+import { AccessResolver } from '../access/access.resolver';
 import { assessmentsModule } from './assessments';
 import { identityModule } from './identity';
 import { threatsModule } from './threats';
@@ -22,5 +23,6 @@ export const nodeFetchers: NodeFetchers = Object.assign({}, ...featureModules.ma
 export const allResolvers = [
   ...featureModules.flatMap((m) => [...m.resolvers]),
   RecordVersionResolver,
+  AccessResolver,
   createNodeResolver(nodeFetchers),
 ] as unknown as NonEmptyArray<Function>;

@@ -1,0 +1,66 @@
+import { Arg, Ctx, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../graphql/context';
+import { ForbiddenError } from '../graphql/errors';
+import { fromGlobalId } from '../graphql/global-id';
+import { Role } from '../modules/identity/identity.enums';
+import { User } from '../modules/identity/user.entity';
+import { RECORD_TABLES, explainRead, type UserFacts } from './explain';
+import { categoryOf, onlyReadable } from './policy';
+
+@ObjectType({ description: 'One access rule applied to one user and one record.' })
+export class AccessRule {
+  @Field(() => String, { description: 'CLEARANCE, ROLE, SHARING, AGREEMENT, REFERRAL_PARTY, PARTNER_*.' }) rule!: string;
+  @Field(() => Boolean) passed!: boolean;
+  @Field(() => String) detail!: string;
+}
+
+@ObjectType({ description: 'Why a user can or cannot read a record.' })
+export class AccessExplanation {
+  @Field(() => ID) recordId!: string;
+  @Field(() => User) user!: User;
+  @Field(() => Boolean) canRead!: boolean;
+  @Field(() => [AccessRule]) rules!: AccessRule[];
+}
+
+/** Admins and auditors may ask about any record and any user; everyone else about what they can see, for themselves. */
+const OVERSEERS = [Role.ADMIN, Role.AUDITOR];
+
+@Resolver()
+export class AccessResolver {
+  @Query(() => AccessExplanation, {
+    nullable: true,
+    description:
+      'Why can I see this? The rules that grant or deny reading a shared record, for you or (admins and auditors) for another user. Null when the record does not exist or you may not see it.',
+  })
+  async explainAccess(
+    @Arg('recordId', () => ID) recordId: string,
+    @Arg('username', () => String, { nullable: true }) username: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AccessExplanation | null> {
+    const overseer = ctx.viewer.roles.some((r) => OVERSEERS.includes(r));
+    if (username && username !== ctx.viewer.username && !overseer) {
+      throw new ForbiddenError('Only admins and auditors may ask about another user\'s access.');
+    }
+    const parsed = fromGlobalId(recordId);
+    const table = parsed && RECORD_TABLES[parsed.type];
+    if (!parsed || !table) return null;
+    // Overseers see the record's facts whoever they are; anyone else only a record they may read.
+    const privileged = ctx.em.getConnection().getKnex();
+    const row = overseer
+      ? await privileged(table).where({ id: parsed.id }).first()
+      : await onlyReadable(ctx.db.knex(`${table} as rec`).select('rec.*'), ctx.db.knex, categoryOf(table), 'rec').where('rec.id', parsed.id).first();
+    if (!row) return null;
+    const user = username ? await ctx.em.findOne(User, { username }) : ctx.viewer;
+    if (!user) return null;
+    const facts: UserFacts = {
+      id: user.id,
+      username: user.username,
+      roles: user.roles,
+      clearance: user.clearance,
+      organisationId: user.organisation.id,
+      organisationCode: user.organisation.code,
+      isLawEnforcement: user.organisation.isLawEnforcement,
+    };
+    return { recordId, user, ...(await explainRead(privileged, facts, table, row)) };
+  }
+}
