@@ -8,6 +8,7 @@ import { Organisation } from '../modules/identity/organisation.entity';
 import { User } from '../modules/identity/user.entity';
 import { organisationLoader, userLoader } from '../modules/identity/identity.loaders';
 import { Sharing } from './sharing';
+import { unlessWithheld } from '../access/redaction';
 import { asDate } from './sql';
 
 /**
@@ -169,9 +170,9 @@ export function SharedRecordResolver<T extends SharedRecord>(type: ClassType<T>)
       return userLoader(ctx).load(r.updatedById);
     }
 
-    @FieldResolver(() => [RecordVersion], { description: 'Every change to this record and its parts, oldest first.' })
+    @FieldResolver(() => [RecordVersion], { nullable: true, description: 'Every change to this record and its parts, oldest first; null when withheld from you.' })
     history(@Root() r: SharedRecord, @Ctx() ctx: RequestContext) {
-      return historyLoader(ctx).load(r.dbId);
+      return unlessWithheld(ctx, r.__typename ?? '', 'history', () => historyLoader(ctx).load(r.dbId));
     }
   }
   return SharedRecordResolverBase;

@@ -2,7 +2,8 @@ import { BadUserInputError, type FieldProblem } from '../graphql/errors';
 
 /**
  * Collects every problem with an input so the caller hears about all of them in one response.
- * Field paths are written from the mutation's argument, e.g. `input.date`, `input.activities[1].category`.
+ * Field paths are written from the mutation's argument, e.g. `input.date`, `input.activities[1].category`
+ * (or from the query's arguments with an empty prefix, e.g. `filter.priority`).
  */
 export class Problems {
   private readonly list: FieldProblem[] = [];
@@ -16,7 +17,7 @@ export class Problems {
   }
 
   add(field: string, message: string): void {
-    this.list.push({ field: field ? `${this.prefix}.${field}` : this.prefix, message });
+    this.list.push({ field: !this.prefix ? field : field ? `${this.prefix}.${field}` : this.prefix, message });
   }
 
   /** A required text: present and not only whitespace, at most `max` characters. */

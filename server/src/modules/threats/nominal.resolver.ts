@@ -3,6 +3,7 @@ import type { RequestContext } from '../../graphql/context';
 import { ConnectionType, SortDirection, paginate } from '../../graphql/connection';
 import { requireGlobalId } from '../../graphql/global-id';
 import { SharedRecordResolver } from '../../shared/shared-record';
+import { unlessWithheld, withheldFields, WithheldField } from '../../access/redaction';
 import { CreateNominalInput, NominalsArgs, UpdateNominalInput } from './threat.inputs';
 import { threatLoaders } from './threat.loaders';
 import { mapNominal, nominalQuery } from './threat.repository';
@@ -28,9 +29,24 @@ export class NominalResolver extends SharedRecordResolver(Nominal) {
     ], mapNominal);
   }
 
-  @FieldResolver(() => [Membership], { description: 'The threats this person is part of, and in what role.' })
+  @FieldResolver(() => [Membership], { nullable: true, description: 'The threats this person is part of, and in what role.' })
   memberships(@Root() n: Nominal, @Ctx() ctx: RequestContext) {
-    return threatLoaders.membershipsOfNominal(ctx).load(n.dbId);
+    return unlessWithheld(ctx, 'Nominal', 'memberships', () => threatLoaders.membershipsOfNominal(ctx).load(n.dbId));
+  }
+
+  @FieldResolver(() => [WithheldField], { description: 'Fields you are not shown (null above), and why.' })
+  withheld(@Ctx() ctx: RequestContext) {
+    return withheldFields(ctx, 'Nominal');
+  }
+
+  @FieldResolver(() => [String], { nullable: true })
+  aliases(@Root() n: Nominal, @Ctx() ctx: RequestContext) {
+    return unlessWithheld(ctx, 'Nominal', 'aliases', () => n.aliases);
+  }
+
+  @FieldResolver(() => [String], { nullable: true })
+  vulnerabilityFlags(@Root() n: Nominal, @Ctx() ctx: RequestContext) {
+    return unlessWithheld(ctx, 'Nominal', 'vulnerabilityFlags', () => n.vulnerabilityFlags);
   }
 
   @Mutation(() => Nominal)

@@ -57,6 +57,8 @@ export interface ThreatCriteria {
   identifiedTo?: string;
   reviewDueBefore?: string;
   text?: string;
+  /** Search only the name and URN (for partners, from whom summaries and descriptions are withheld). */
+  textInNamesOnly?: boolean;
 }
 
 /** A query over soc_threat (alias t) with the criteria applied and the threat columns selected. */
@@ -76,13 +78,14 @@ export function threatQuery(knex: Knex, c: ThreatCriteria = {}): Knex.QueryBuild
   }
   if (c.text?.trim()) {
     const pattern = containsPattern(c.text.trim());
-    q.where((w) =>
-      w
-        .whereILike('t.name', pattern)
-        .orWhereILike('t.urn', pattern)
-        .orWhereILike('t.summary', pattern)
-        .orWhereExists((sub) => sub.select(knex.raw('1')).from('criminal_activity as ca').whereRaw('ca.threat_id = t.id').whereILike('ca.description', pattern)),
-    );
+    q.where((w) => {
+      w.whereILike('t.name', pattern).orWhereILike('t.urn', pattern);
+      if (!c.textInNamesOnly) {
+        w.orWhereILike('t.summary', pattern).orWhereExists((sub) =>
+          sub.select(knex.raw('1')).from('criminal_activity as ca').whereRaw('ca.threat_id = t.id').whereILike('ca.description', pattern),
+        );
+      }
+    });
   }
   return q;
 }

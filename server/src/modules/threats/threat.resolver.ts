@@ -3,11 +3,13 @@ import type { RequestContext } from '../../graphql/context';
 import { ConnectionType, SortDirection, paginate, type OrderTerm } from '../../graphql/connection';
 import { ObjectType } from 'type-graphql';
 import { requireGlobalId } from '../../graphql/global-id';
+import { Problems } from '../../shared/validation';
 import { SharedRecordResolver } from '../../shared/shared-record';
 import { organisationLoader, userLoader } from '../identity/identity.loaders';
 import { Organisation } from '../identity/organisation.entity';
 import { User } from '../identity/user.entity';
-import { AssessmentStatus } from '../assessments/assessment.enums';
+import { AssessmentStatus, PriorityBand } from '../assessments/assessment.enums';
+import { isWithheld, unlessWithheld, withheldFields, WithheldField } from '../../access/redaction';
 import { ThreatAssessment } from '../assessments/assessment.types';
 import {
   AddCriminalActivityInput,
@@ -59,6 +61,19 @@ export function threatCriteria(filter: ThreatFilter | null | undefined): ThreatC
   };
 }
 
+/**
+ * Partners may not search, filter or sort by what is withheld from them, or the results would
+ * reveal it: free text covers names and URNs only; priority filters and risk order are refused.
+ */
+function partnerCriteria(ctx: RequestContext, args: ThreatsArgs, criteria: ThreatCriteria): ThreatCriteria {
+  if (!isWithheld(ctx, 'SocThreat', 'priority')) return criteria;
+  const p = new Problems('');
+  if (criteria.priorities?.length) p.add('filter.priority', 'priority is withheld from partner organisations');
+  args.orderBy?.forEach((o, i) => p.when(o.field === ThreatOrderField.RISK, `orderBy[${i}].field`, 'risk is withheld from partner organisations'));
+  p.throwIfAny();
+  return { ...criteria, textInNamesOnly: true };
+}
+
 @Resolver(() => SocThreat)
 export class ThreatResolver extends SharedRecordResolver(SocThreat) {
   @Query(() => SocThreatConnection, { description: 'Threats, filtered and ordered; a Relay connection.' })
@@ -67,7 +82,7 @@ export class ThreatResolver extends SharedRecordResolver(SocThreat) {
       (o) => ({ column: orderColumns[o.field], direction: o.direction }),
     );
     order.push({ column: 't.id', direction: SortDirection.ASC });
-    return paginate(threatQuery(ctx.db.knex, threatCriteria(args.filter)), args, order, mapThreat);
+    return paginate(threatQuery(ctx.db.knex, partnerCriteria(ctx, args, threatCriteria(args.filter))), args, order, mapThreat);
   }
 
   @FieldResolver(() => [CriminalActivity], { description: 'Every criminal activity of the threat, oldest first.' })
@@ -95,29 +110,54 @@ export class ThreatResolver extends SharedRecordResolver(SocThreat) {
     return t.sroId ? userLoader(ctx).load(t.sroId) : null;
   }
 
-  @FieldResolver(() => [Membership])
-  members(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
-    return threatLoaders.membersOfThreat(ctx).load(t.dbId);
+  @FieldResolver(() => [WithheldField], { description: 'Fields you are not shown (null above), and why.' })
+  withheld(@Ctx() ctx: RequestContext) {
+    return withheldFields(ctx, 'SocThreat');
   }
 
-  @FieldResolver(() => [ThreatLink])
+  @FieldResolver(() => String, { nullable: true })
+  summary(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return unlessWithheld(ctx, 'SocThreat', 'summary', () => t.summary);
+  }
+
+  @FieldResolver(() => PriorityBand, {
+    nullable: true,
+    description: 'Overall priority, derived from every approved assessment of the threat and of each of its activities; null until one is approved.',
+  })
+  priority(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return unlessWithheld(ctx, 'SocThreat', 'priority', () => t.priority);
+  }
+
+  @FieldResolver(() => Number, { nullable: true, description: 'Overall risk score (0-100) behind the priority.' })
+  riskScore(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return unlessWithheld(ctx, 'SocThreat', 'riskScore', () => t.riskScore);
+  }
+
+  @FieldResolver(() => [Membership], { nullable: true })
+  members(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return unlessWithheld(ctx, 'SocThreat', 'members', () => threatLoaders.membersOfThreat(ctx).load(t.dbId));
+  }
+
+  @FieldResolver(() => [ThreatLink], { nullable: true })
   linkedThreats(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
-    return threatLoaders.linksOfThreat(ctx).load(t.dbId);
+    return unlessWithheld(ctx, 'SocThreat', 'linkedThreats', () => threatLoaders.linksOfThreat(ctx).load(t.dbId));
   }
 
   @FieldResolver(() => ThreatAssessment, { nullable: true, description: 'The latest approved assessment of the whole threat.' })
   async currentAssessment(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    if (isWithheld(ctx, 'SocThreat', 'currentAssessment')) return null;
     const all = await threatLoaders.assessmentsOfThreat(ctx).load(t.dbId);
     return all.filter((a) => !a.criminalActivityId && a.status === AssessmentStatus.APPROVED).at(-1) ?? null;
   }
 
-  @FieldResolver(() => [ThreatAssessment], { description: 'Every assessment of the threat and of its activities, oldest first.' })
+  @FieldResolver(() => [ThreatAssessment], { nullable: true, description: 'Every assessment of the threat and of its activities, oldest first.' })
   assessmentHistory(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
-    return threatLoaders.assessmentsOfThreat(ctx).load(t.dbId);
+    return unlessWithheld(ctx, 'SocThreat', 'assessmentHistory', () => threatLoaders.assessmentsOfThreat(ctx).load(t.dbId));
   }
 
-  @FieldResolver(() => [CriminalActivity], { description: 'Activities with no approved assessment: part of the criminality not yet assessed.' })
+  @FieldResolver(() => [CriminalActivity], { nullable: true, description: 'Activities with no approved assessment: part of the criminality not yet assessed.' })
   async unassessedActivities(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    if (isWithheld(ctx, 'SocThreat', 'unassessedActivities')) return null;
     const [activities, assessments] = await Promise.all([
       threatLoaders.activitiesOfThreat(ctx).load(t.dbId),
       threatLoaders.assessmentsOfThreat(ctx).load(t.dbId),
@@ -179,8 +219,19 @@ export class CriminalActivityResolver {
     return threatLoaders.threat(ctx).load(a.threatId);
   }
 
+  @FieldResolver(() => [WithheldField], { description: 'Fields you are not shown (null above), and why.' })
+  withheld(@Ctx() ctx: RequestContext) {
+    return withheldFields(ctx, 'CriminalActivity');
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  description(@Root() a: CriminalActivity, @Ctx() ctx: RequestContext) {
+    return unlessWithheld(ctx, 'CriminalActivity', 'description', () => a.description);
+  }
+
   @FieldResolver(() => ThreatAssessment, { nullable: true, description: 'The latest approved assessment of this activity, else the latest one.' })
   async assessment(@Root() a: CriminalActivity, @Ctx() ctx: RequestContext) {
+    if (isWithheld(ctx, 'CriminalActivity', 'assessment')) return null;
     const mine = (await threatLoaders.assessmentsOfThreat(ctx).load(a.threatId)).filter((x) => x.criminalActivityId === a.dbId);
     return mine.filter((x) => x.status === AssessmentStatus.APPROVED).at(-1) ?? mine.at(-1) ?? null;
   }

@@ -40,7 +40,7 @@ export class CriminalActivity extends Node {
   threatId!: string;
   @Field(() => CrimeCategory) category!: CrimeCategory;
   @Field(() => String, { nullable: true, description: 'e.g. COUNTY_LINES, CUCKOOING, CHILD_CRIMINAL_EXPLOITATION.' }) subCategory!: string | null;
-  @Field(() => String) description!: string;
+  @Field(() => String, { nullable: true, description: 'Null when withheld from you (see withheld).' }) description!: string;
   @Field(() => LocalDate) firstIdentified!: string;
   @Field(() => LocalDate, { nullable: true }) lastEvidenced!: string | null;
 }
