@@ -103,7 +103,7 @@ describe("an agreement decides, at once, what a non-police partner reads", () =>
     const expired = await moved(EXPIRE, reinstated, { reason: 'Superseded by the regional agreement.' });
     expect(expired).toMatchObject({ status: 'EXPIRED', isInForce: false, expiresOn: today(), expiresInDays: 0, version: 4 });
     expect(await threatsSeenBy('oxon.mash')).toEqual([]);
-    expect(badFields(await move(REINSTATE, expired))['input.id']).toBe('an agreement cannot move from EXPIRED to ACTIVE; allowed from EXPIRED: none (final status)');
+    expect(badFields(await move(REINSTATE, expired))['input.id']).toBe('an agreement cannot move from EXPIRED to ACTIVE by reinstateSharingAgreement; allowed from EXPIRED: none (final status)');
 
     // Police organisations never needed it.
     expect(await threatsSeenBy('surrey.investigator')).toEqual(['ISA Juniper', 'ISA Larch', 'ISA Sensitive', 'ISA Surrey Rowan']);
@@ -269,6 +269,15 @@ describe('who sees which agreements', () => {
     expect(oxon.expiresInDays).toBe(20);
   });
 
+  it("has row-level security enabled and forced on agreements, and soc_can_read checks agreements through a function that does not depend on the caller's view of them", async () => {
+    const [table] = await sql(`select relrowsecurity as enabled, relforcerowsecurity as forced from pg_class where relname = 'information_sharing_agreement'`);
+    expect(table).toEqual({ enabled: true, forced: true });
+    const functions = await sql(`select proname, prosecdef, prosrc from pg_proc where proname in ('soc_can_read', 'soc_caller_has_agreement') order by proname = 'soc_caller_has_agreement'`);
+    expect(functions.map((f: any) => [f.proname, f.prosecdef])).toEqual([['soc_can_read', false], ['soc_caller_has_agreement', true]]);
+    expect(functions[0].prosrc).toContain('soc_caller_has_agreement(owner, category, marking)');
+    expect(functions[0].prosrc).not.toContain('information_sharing_agreement');
+  });
+
   it('the database alone shows a caller only the agreements its organisation is party to', async () => {
     const client = new pg.Client({ connectionString: app.db.url });
     await client.connect();
@@ -376,15 +385,20 @@ describe('rules at entry and the lifecycle', () => {
 
   it('refuses illegal moves, naming the allowed ones; suspending needs a reason', async () => {
     const draft = await createAgreement({ status: 'DRAFT', dataCategories: ['PRACTICE'] }, ['SEROCU', 'BUCKS_TS']);
-    expect(badFields(await move(SUSPEND, draft, { reason: 'Why not' }))).toEqual({ 'input.id': 'an agreement cannot move from DRAFT to SUSPENDED; allowed from DRAFT: ACTIVE' });
-    expect(badFields(await move(REINSTATE, draft))['input.id']).toMatch(/allowed from DRAFT: ACTIVE$/);
-    expect(badFields(await move(EXPIRE, draft))['input.id']).toMatch(/allowed from DRAFT: ACTIVE$/);
+    expect(badFields(await move(SUSPEND, draft, { reason: 'Why not' }))).toEqual({
+      'input.id': 'an agreement cannot move from DRAFT to SUSPENDED by suspendSharingAgreement; allowed from DRAFT: ACTIVE (activateSharingAgreement)',
+    });
+    expect(badFields(await move(REINSTATE, draft))['input.id']).toMatch(/allowed from DRAFT: ACTIVE \(activateSharingAgreement\)$/);
+    expect(badFields(await move(EXPIRE, draft))['input.id']).toMatch(/allowed from DRAFT: ACTIVE \(activateSharingAgreement\)$/);
     const active = await moved(ACTIVATE, draft);
-    expect(badFields(await move(ACTIVATE, active))['input.id']).toBe('an agreement cannot move from ACTIVE to ACTIVE; allowed from ACTIVE: SUSPENDED, EXPIRED');
-    expect(badFields(await move(REINSTATE, active))['input.id']).toMatch(/allowed from ACTIVE: SUSPENDED, EXPIRED$/);
+    expect(badFields(await move(ACTIVATE, active))['input.id']).toBe(
+      'an agreement cannot move from ACTIVE to ACTIVE by activateSharingAgreement; allowed from ACTIVE: SUSPENDED (suspendSharingAgreement), EXPIRED (expireSharingAgreement)',
+    );
+    expect(badFields(await move(REINSTATE, active))['input.id']).toMatch(/from ACTIVE to ACTIVE by reinstateSharingAgreement; allowed from ACTIVE: SUSPENDED \(suspendSharingAgreement\), EXPIRED \(expireSharingAgreement\)$/);
     expect(badFields(await move(SUSPEND, active, { reason: '   ' }))).toEqual({ 'input.reason': 'is required' });
     const suspended = await moved(SUSPEND, active, { reason: 'Audit.' });
-    expect(badFields(await move(SUSPEND, suspended, { reason: 'Again' }))['input.id']).toMatch(/allowed from SUSPENDED: ACTIVE, EXPIRED$/);
+    expect(badFields(await move(SUSPEND, suspended, { reason: 'Again' }))['input.id']).toMatch(/allowed from SUSPENDED: ACTIVE \(reinstateSharingAgreement\), EXPIRED \(expireSharingAgreement\)$/);
+    expect(badFields(await move(ACTIVATE, suspended))['input.id']).toMatch(/from SUSPENDED to ACTIVE by activateSharingAgreement/);
     expect((await moved(EXPIRE, suspended)).status).toBe('EXPIRED');
   });
 
@@ -434,5 +448,38 @@ describe('the role policy', () => {
       expect(errorOf(await app.gql(as, SET, { input: { dataCategory: 'THREAT', roles: ['AUDITOR'] } })).extensions!.code).toBe('FORBIDDEN');
     }
     expect(await threatRoles()).toEqual(before);
+  });
+});
+
+// Agreements, and what they grant, hold with either layer alone: row-level security without the
+// application's filters, and the application's filters without row-level security.
+describe.each([
+  ['row-level security alone', { database: true, application: false }],
+  ['the application policy alone', { database: false, application: true }],
+])('with %s', (_mode, accessLayers) => {
+  let layered: TestApp;
+  beforeAll(async () => (layered = await createTestApp({ accessLayers })));
+  afterAll(() => layered.stop());
+
+  it('a party sees only its own agreements, and what they grant ends when one is suspended', async () => {
+    const create = async (title: string, parties: string[]) =>
+      expectData(
+        await layered.gql('serocu.admin', CREATE, {
+          input: { ...(await agreementInput({ title })), partyIds: await Promise.all(parties.map((c) => orgId(layered, c))) },
+        }),
+      ).createSharingAgreement;
+    await createThreat(layered, 'tvp.investigator', { name: 'ISA Layered', access: OFFICIAL_TO_ALL });
+    const seen = async () =>
+      expectData(await layered.gql('oxon.mash', '{ threats(first: 100) { edges { node { name } } } }')).threats.edges.map((e: any) => e.node.name);
+    expect(await seen()).toEqual([]);
+    const ours = await create('Layered Oxfordshire', ['TVP', 'OXON_CS']);
+    const theirs = await create('Layered Surrey', ['SURREY', 'SURREY_CS']);
+    const list = expectData(await layered.gql('oxon.mash', LIST, { first: 100 })).sharingAgreements;
+    expect(list.edges.map((e: any) => e.node.title)).toEqual(['Layered Oxfordshire']);
+    expect(list.totalCount).toBe(1);
+    expect(expectData(await layered.gql('oxon.mash', 'query ($id: ID!) { node(id: $id) { id } }', { id: theirs.id })).node).toBeNull();
+    expect(await seen()).toEqual(['ISA Layered']);
+    expectData(await layered.gql('serocu.admin', SUSPEND, { input: { id: ours.id, expectedVersion: ours.version, reason: 'Review.' } }));
+    expect(await seen()).toEqual([]);
   });
 });

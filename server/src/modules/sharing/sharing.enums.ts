@@ -28,13 +28,19 @@ export enum AgreementStatus {
   EXPIRED = 'EXPIRED',
 }
 
-/** The lifecycle: from each status, where an agreement may go next. EXPIRED is final. */
-export const agreementTransitions: Record<AgreementStatus, AgreementStatus[]> = {
-  DRAFT: [AgreementStatus.ACTIVE],
-  ACTIVE: [AgreementStatus.SUSPENDED, AgreementStatus.EXPIRED],
-  SUSPENDED: [AgreementStatus.ACTIVE, AgreementStatus.EXPIRED],
-  EXPIRED: [],
-};
+/**
+ * The lifecycle, move by move: from which status, to which, by which mutation. Reinstating and
+ * activating both lead to ACTIVE but from different places, so a move is named by its mutation.
+ */
+export const agreementMoves = [
+  { from: AgreementStatus.DRAFT, to: AgreementStatus.ACTIVE, via: 'activateSharingAgreement' },
+  { from: AgreementStatus.ACTIVE, to: AgreementStatus.SUSPENDED, via: 'suspendSharingAgreement' },
+  { from: AgreementStatus.SUSPENDED, to: AgreementStatus.ACTIVE, via: 'reinstateSharingAgreement' },
+  { from: AgreementStatus.ACTIVE, to: AgreementStatus.EXPIRED, via: 'expireSharingAgreement' },
+  { from: AgreementStatus.SUSPENDED, to: AgreementStatus.EXPIRED, via: 'expireSharingAgreement' },
+] as const;
+
+export type AgreementMove = (typeof agreementMoves)[number]['via'];
 
 export enum AgreementOrderField {
   TITLE = 'TITLE',

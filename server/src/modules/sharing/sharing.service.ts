@@ -5,7 +5,7 @@ import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
 import { Problems } from '../../shared/validation';
 import { Role } from '../identity/identity.enums';
 import type { User } from '../identity/user.entity';
-import { AgreementStatus, DataCategory, agreementTransitions } from './sharing.enums';
+import { AgreementStatus, DataCategory, agreementMoves, type AgreementMove } from './sharing.enums';
 import type {
   AgreementStatusInput,
   CreateSharingAgreementInput,
@@ -177,33 +177,38 @@ export async function updateAgreement(ctx: Ctx, input: UpdateSharingAgreementInp
   });
 }
 
-/** Moves an agreement to `target`, refusing moves the lifecycle does not allow (naming the allowed ones). */
+/**
+ * Makes one move of the lifecycle. A move that does not start from the agreement's status is
+ * BAD_USER_INPUT naming the moves that do.
+ */
 async function moveAgreement(
   ctx: Ctx,
   input: { id: string; expectedVersion: number },
-  target: AgreementStatus,
+  via: AgreementMove,
   check: (row: Record<string, any>, p: Problems, today: string) => Record<string, unknown>,
 ): Promise<InformationSharingAgreement> {
   requireAdmin(ctx.viewer, 'Changing the status of a sharing agreement');
   return ctx.db.transaction(async (trx) => {
     const row = await lockAgreement(trx, input.id, input.expectedVersion);
     const from = row.status as AgreementStatus;
-    const allowed = agreementTransitions[from];
+    const move = agreementMoves.find((m) => m.via === via && m.from === from);
     const p = new Problems();
-    if (!allowed.includes(target)) {
-      p.add('id', `an agreement cannot move from ${from} to ${target}; allowed from ${from}: ${allowed.length ? allowed.join(', ') : 'none (final status)'}`);
+    if (!move) {
+      const allowed = agreementMoves.filter((m) => m.from === from).map((m) => `${m.to} (${m.via})`);
+      const target = agreementMoves.find((m) => m.via === via)!.to;
+      p.add('id', `an agreement cannot move from ${from} to ${target} by ${via}; allowed from ${from}: ${allowed.length ? allowed.join(', ') : 'none (final status)'}`);
       p.throwIfAny();
     }
     const changes = check(row, p, await databaseToday(trx));
     p.throwIfAny();
-    await saveVersion(trx, row.id, ctx.viewer, { status: target, ...changes });
+    await saveVersion(trx, row.id, ctx.viewer, { status: move!.to, ...changes });
     return reload(trx, row.id);
   });
 }
 
 /** DRAFT → ACTIVE: it grants access from effectiveFrom (at once, if that day has come). */
 export function activateAgreement(ctx: Ctx, input: AgreementStatusInput): Promise<InformationSharingAgreement> {
-  return moveAgreement(ctx, input, AgreementStatus.ACTIVE, (row, p, today) => {
+  return moveAgreement(ctx, input, 'activateSharingAgreement', (row, p, today) => {
     p.when(row.expires_on <= today, 'id', `its expiresOn (${row.expires_on}) has come; extend it before activating`);
     p.text(input.reason, 'reason', { required: false, max: 1000 });
     return { status_reason: input.reason?.trim() || null };
@@ -212,7 +217,7 @@ export function activateAgreement(ctx: Ctx, input: AgreementStatusInput): Promis
 
 /** ACTIVE → SUSPENDED, with the reason: sharing stops at once for every party. */
 export function suspendAgreement(ctx: Ctx, input: SuspendSharingAgreementInput): Promise<InformationSharingAgreement> {
-  return moveAgreement(ctx, input, AgreementStatus.SUSPENDED, (_row, p) => {
+  return moveAgreement(ctx, input, 'suspendSharingAgreement', (_row, p) => {
     p.text(input.reason, 'reason', { max: 1000 });
     return { status_reason: input.reason?.trim() };
   });
@@ -220,7 +225,7 @@ export function suspendAgreement(ctx: Ctx, input: SuspendSharingAgreementInput):
 
 /** SUSPENDED → ACTIVE: sharing resumes at once (within the agreement's dates). */
 export function reinstateAgreement(ctx: Ctx, input: AgreementStatusInput): Promise<InformationSharingAgreement> {
-  return moveAgreement(ctx, input, AgreementStatus.ACTIVE, (_row, p) => {
+  return moveAgreement(ctx, input, 'reinstateSharingAgreement', (_row, p) => {
     p.text(input.reason, 'reason', { required: false, max: 1000 });
     return { status_reason: input.reason?.trim() || null };
   });
@@ -232,7 +237,7 @@ export function reinstateAgreement(ctx: Ctx, input: AgreementStatusInput): Promi
  * dates stay as agreed: the status alone ends it).
  */
 export function expireAgreement(ctx: Ctx, input: AgreementStatusInput): Promise<InformationSharingAgreement> {
-  return moveAgreement(ctx, input, AgreementStatus.EXPIRED, (row, p, today) => {
+  return moveAgreement(ctx, input, 'expireSharingAgreement', (row, p, today) => {
     p.text(input.reason, 'reason', { required: false, max: 1000 });
     const changes: Record<string, unknown> = { status_reason: input.reason?.trim() || null };
     if (today > row.effective_from && today < row.expires_on) changes.expires_on = today;
