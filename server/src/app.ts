@@ -22,6 +22,7 @@ import { devAuthRouter } from './http/dev-auth';
 import { healthRouter, type Lifecycle } from './http/health';
 import { webClientRouter } from './http/web-client';
 import { requestErrorHandler } from './http/request-errors';
+import { parsePurpose, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents, type Purpose } from './audit';
 
 export interface App {
   /** Base URL, e.g. http://localhost:4000 (the real port when config.port was 0). */
@@ -36,14 +37,20 @@ export interface App {
 /** What a WebSocket connection carries: its user, and the operations in flight with their contexts. */
 type WebSocketExtra = {
   viewer?: User;
+  /** The purpose stated in connection_init, for every operation on the connection. */
+  purpose?: Purpose | null;
   operations?: Map<string, RequestContext>;
 };
 
-async function finishOperation(extra: WebSocketExtra, id: string): Promise<void> {
+async function finishOperation(extra: WebSocketExtra, id: string, orm: MikroORM): Promise<void> {
   const context = extra.operations?.get(id);
   extra.operations?.delete(id);
+  await writeAuditEvents(context, orm);
   await context?.db.finish();
 }
+
+/** WebSocket close code for a connection_init `purpose` that is not one of the six. */
+export const WS_CLOSE_BAD_PURPOSE = 4400;
 
 /** WebSocket close code for a missing or invalid token in `connection_init`. */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
@@ -103,6 +110,12 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
       // Authenticate once, in connection_init; a bad token closes the socket with 4401.
       onConnect: async (ctx) => {
         try {
+          ctx.extra.purpose = parsePurpose(ctx.connectionParams?.purpose);
+        } catch (err) {
+          ctx.extra.socket.close(WS_CLOSE_BAD_PURPOSE, (err as Error).message.slice(0, 120));
+          return false;
+        }
+        try {
           ctx.extra.viewer = await authenticateCaller(deps, ctx.connectionParams?.authorization);
           ctx.extra.operations = new Map();
           return true;
@@ -114,14 +127,17 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
       },
       // Each operation gets its own context and database transaction, finished when it ends.
       context: async (ctx, id) => {
-        const context = await forOperation(deps, ctx.extra.viewer!);
+        const context = await forOperation(deps, ctx.extra.viewer!, undefined, {
+          purpose: ctx.extra.purpose,
+          clientAddress: ctx.extra.request.socket.remoteAddress ?? null,
+        });
         ctx.extra.operations!.set(id, context);
         return context;
       },
-      onComplete: (ctx, id) => finishOperation(ctx.extra, id),
-      onError: (ctx, id) => finishOperation(ctx.extra, id),
+      onComplete: (ctx, id) => finishOperation(ctx.extra, id, orm),
+      onError: (ctx, id) => finishOperation(ctx.extra, id, orm),
       onClose: async (ctx) => {
-        for (const id of [...(ctx.extra.operations?.keys() ?? [])]) await finishOperation(ctx.extra, id);
+        for (const id of [...(ctx.extra.operations?.keys() ?? [])]) await finishOperation(ctx.extra, id, orm);
       },
     },
     wsServer,
@@ -130,12 +146,20 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
   const apollo = new ApolloServer<RequestContext>({
     schema,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
-    formatError: makeErrorFormatter({ exposeDetails, log: (err) => log.error({ err }, 'unexpected GraphQL error') }),
+    formatError: passPurposeErrors(makeErrorFormatter({ exposeDetails, log: (err) => log.error({ err }, 'unexpected GraphQL error') })),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
-      // Every HTTP request's transaction ends with its response (commit; rollback if it failed).
-      { requestDidStart: async () => ({ willSendResponse: async ({ contextValue }) => contextValue.db?.finish() }) },
+      // Every HTTP request's transaction ends with its response (commit; rollback if it failed),
+      // its audit events written in it just before.
+      {
+        requestDidStart: async () => ({
+          willSendResponse: async ({ contextValue }) => {
+            await writeAuditEvents(contextValue, orm);
+            await contextValue.db?.finish();
+          },
+        }),
+      },
     ],
   });
   await apollo.start();
@@ -146,7 +170,11 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
     '/graphql',
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
-      context: ({ req }) => buildContext(deps, req.headers.authorization, req.get('x-request-id') ?? undefined),
+      context: ({ req }) =>
+        buildContext(deps, req.headers.authorization, req.get('x-request-id') ?? undefined, {
+          purpose: req.get(PURPOSE_HEADER),
+          clientAddress: req.ip ?? null,
+        }),
     }),
   );
   app.use(webClientRouter());

@@ -15,6 +15,15 @@ export interface GraphQLResponse<T = any> {
   errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
 }
 
+/** The purpose tests state unless they say otherwise: reading sensitive records needs one. */
+export const DEFAULT_PURPOSE = 'INVESTIGATION';
+
+export interface GqlOptions {
+  /** The X-Purpose header; null sends none. */
+  purpose?: string | null;
+  headers?: Record<string, string>;
+}
+
 export interface TestApp {
   readonly app: App;
   readonly url: string;
@@ -22,8 +31,12 @@ export interface TestApp {
   readonly config: Config;
   /** A development token for a user, signed with this app's key. */
   tokenFor(username: string): Promise<string>;
-  /** POSTs a GraphQL operation over real HTTP, as `username` (or with no token when undefined). */
-  gql<T = any>(as: string | undefined, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /**
+   * POSTs a GraphQL operation over real HTTP, as `username` (or with no token when undefined),
+   * stating the purpose {@link DEFAULT_PURPOSE} in X-Purpose unless `options.purpose` says
+   * otherwise (null: no purpose at all).
+   */
+  gql<T = any>(as: string | undefined, query: string, variables?: Record<string, unknown>, options?: GqlOptions): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -55,8 +68,10 @@ export async function createTestApp(
     db,
     config,
     tokenFor,
-    async gql(as, query, variables) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+    async gql(as, query, variables, options = {}) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
+      const purpose = options.purpose === undefined ? DEFAULT_PURPOSE : options.purpose;
+      if (purpose !== null) headers['x-purpose'] = purpose;
       if (as) headers.authorization = `Bearer ${await tokenFor(as)}`;
       const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       return { status: response.status, ...((await response.json()) as object) };

@@ -6,6 +6,9 @@ import { authenticate } from '../auth/authenticate';
 import type { User } from '../modules/identity/user.entity';
 import { openRequestDb, type Caller, type RequestDb } from '../db/request-db';
 import type { AccessLayers } from '../access/layers';
+import { AuditCollector } from '../audit/audit.collector';
+import type { Purpose } from '../audit/audit.enums';
+import { parsePurpose } from '../audit/purpose';
 import { Loaders } from './loaders';
 
 /** What every resolver receives. Built by one function for HTTP and WebSocket alike. */
@@ -22,6 +25,17 @@ export interface RequestContext {
   readonly access: RequestAccess;
   readonly requestId: string;
   readonly log: Logger;
+  /** The purpose stated with the request (X-Purpose / connection_init `purpose`), if any. */
+  readonly purpose: Purpose | null;
+  /** This request's audit events, written in its transaction when it finishes. */
+  readonly audit: AuditCollector;
+}
+
+/** What the transport knows about a request besides its token. */
+export interface RequestOrigin {
+  /** The raw stated purpose; checked here (BAD_USER_INPUT when it is not one of the six). */
+  purpose?: unknown;
+  clientAddress?: string | null;
 }
 
 export interface ContextDeps {
@@ -44,8 +58,10 @@ export async function buildContext(
   deps: ContextDeps,
   authorization: unknown,
   requestId: string = randomUUID(),
+  origin: RequestOrigin = {},
 ): Promise<RequestContext> {
-  return forOperation(deps, await authenticateCaller(deps, authorization), requestId);
+  parsePurpose(origin.purpose); // a bad purpose is refused before anything else happens
+  return forOperation(deps, await authenticateCaller(deps, authorization), requestId, origin);
 }
 
 /** The user behind an Authorization header (or connection_init's authorization), or UNAUTHENTICATED. */
@@ -57,7 +73,13 @@ export function authenticateCaller(deps: ContextDeps, authorization: unknown): P
  * A context for one operation by an already authenticated user (each WebSocket operation gets
  * one). It opens the operation's database transaction: whoever creates it must `db.finish()`.
  */
-export async function forOperation(deps: ContextDeps, viewer: User, requestId: string = randomUUID()): Promise<RequestContext> {
+export async function forOperation(
+  deps: ContextDeps,
+  viewer: User,
+  requestId: string = randomUUID(),
+  origin: RequestOrigin = {},
+): Promise<RequestContext> {
+  const purpose = parsePurpose(origin.purpose);
   const caller: Caller = {
     userId: viewer.id,
     organisationId: viewer.organisation.id,
@@ -74,5 +96,14 @@ export async function forOperation(deps: ContextDeps, viewer: User, requestId: s
     loaders: new Loaders(),
     requestId,
     log: deps.log.child({ requestId, user: viewer.username }),
+    purpose,
+    audit: new AuditCollector({
+      userId: viewer.id,
+      username: viewer.username,
+      organisationId: viewer.organisation.id,
+      purpose,
+      clientAddress: origin.clientAddress ?? null,
+      requestId,
+    }),
   };
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { allResolvers } from '../modules';
+import { auditMiddleware, auditResolvers } from '../audit';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -10,7 +11,8 @@ let built: Promise<GraphQLSchema> | undefined;
  * `schema/schema.graphql` is printed from this (npm run schema) and a test checks it is current.
  */
 export function buildAppSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: allResolvers, validate: false });
+  // The audit middleware sees every field: mutations, sensitive reads wherever they appear, refusals.
+  built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], globalMiddlewares: [auditMiddleware], validate: false });
   return built;
 }
 

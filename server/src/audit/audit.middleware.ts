@@ -1,0 +1,140 @@
+import { getNamedType, GraphQLError, isCompositeType, type GraphQLResolveInfo } from 'graphql';
+import type { MiddlewareFn } from 'type-graphql';
+import type { RequestContext } from '../graphql/context';
+import { fromGlobalId } from '../graphql/global-id';
+import { markingRank, type ProtectiveMarking } from '../modules/identity/identity.enums';
+import type { AuditCollector } from './audit.collector';
+import { AuditAction } from './audit.enums';
+import { PurposeRequiredError } from './purpose';
+
+/** A record as row mappers give it to GraphQL: its type name, database id and (if shared) marking. */
+interface RecordValue {
+  __typename: string;
+  dbId: string;
+  protectiveMarking?: ProtectiveMarking;
+}
+
+/** Read whatever their marking: DOMAIN.md puts every referral read on the audit trail. */
+const ALWAYS_SENSITIVE = new Set(['SafeguardingReferral']);
+
+function isRecord(value: unknown): value is RecordValue {
+  const v = value as Partial<RecordValue> | null;
+  return !!v && typeof v === 'object' && typeof v.__typename === 'string' && typeof v.dbId === 'string';
+}
+
+function isSensitive(record: RecordValue): boolean {
+  if (ALWAYS_SENSITIVE.has(record.__typename)) return true;
+  return typeof record.protectiveMarking === 'string' && markingRank(record.protectiveMarking) >= 1;
+}
+
+/** The records a field resolved to: one, a list (of lists), or the nodes of a connection's page. */
+function recordsIn(value: unknown, throughConnections: boolean): RecordValue[] {
+  if (Array.isArray(value)) return value.flatMap((v) => recordsIn(v, throughConnections));
+  if (isRecord(value)) return [value];
+  const edges = (value as { edges?: unknown } | null)?.edges;
+  if (throughConnections && Array.isArray(edges)) return edges.flatMap((e) => recordsIn((e as { node?: unknown })?.node, false));
+  return [];
+}
+
+function idsByType(records: RecordValue[]): Map<string, string[]> {
+  const byType = new Map<string, string[]>();
+  for (const r of records) byType.set(r.__typename, [...(byType.get(r.__typename) ?? []), r.dbId]);
+  return byType;
+}
+
+/** The field's place in the response without list indices (threats.edges.node), for details. */
+function fieldPath(info: GraphQLResolveInfo): string {
+  const keys: string[] = [];
+  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) if (typeof p.key === 'string') keys.unshift(p.key);
+  return keys.join('.');
+}
+
+/** The record type a field is about: its return type, with a connection named by its nodes. */
+function recordTypeOf(info: GraphQLResolveInfo): string {
+  return getNamedType(info.returnType).name.replace(/Connection$/, '');
+}
+
+/** Global IDs anywhere in the arguments: the records a refused request asked for. */
+function requestedIds(args: unknown, found: { type: string; id: string }[] = []): { type: string; id: string }[] {
+  if (typeof args === 'string') {
+    const parsed = fromGlobalId(args);
+    if (parsed) found.push(parsed);
+  } else if (Array.isArray(args)) {
+    args.forEach((a) => requestedIds(a, found));
+  } else if (args && typeof args === 'object') {
+    Object.values(args).forEach((a) => requestedIds(a, found));
+  }
+  return found;
+}
+
+function refusalCode(err: unknown): string | undefined {
+  if (err instanceof GraphQLError) return err.extensions?.code as string | undefined;
+  // Row-level security refused a write (SQLSTATE 42501): the client sees FORBIDDEN.
+  return (err as { code?: string } | null)?.code === '42501' ? 'FORBIDDEN' : undefined;
+}
+
+/** FORBIDDEN anywhere, and NOT_FOUND from a mutation, become DENIED events naming what was asked for. */
+function recordRefusal(audit: AuditCollector, err: unknown, info: GraphQLResolveInfo, args: unknown, atMutationRoot: boolean): void {
+  const code = refusalCode(err);
+  if (code !== 'FORBIDDEN' && !(code === 'NOT_FOUND' && atMutationRoot)) return;
+  const fieldType = recordTypeOf(info);
+  const requested = requestedIds(args);
+  const ofFieldType = requested.filter((r) => r.type === fieldType);
+  const types = new Set(requested.map((r) => r.type));
+  const [recordType, ids] = ofFieldType.length
+    ? [fieldType, ofFieldType.map((r) => r.id)]
+    : types.size === 1
+      ? [requested[0].type, requested.map((r) => r.id)]
+      : [fieldType, []];
+  audit.denied(recordType, ids, { code, field: fieldPath(info), message: (err as Error).message });
+}
+
+/** CREATE, UPDATE or DELETE, by the mutation's name (add/remove of a part changes its record). */
+export function mutationAction(field: string): AuditAction.CREATE | AuditAction.UPDATE | AuditAction.DELETE {
+  if (/^(create|publish)[A-Z]/.test(field)) return AuditAction.CREATE;
+  if (/^delete[A-Z]/.test(field)) return AuditAction.DELETE;
+  return AuditAction.UPDATE;
+}
+
+function recordMutation(audit: AuditCollector, value: unknown, info: GraphQLResolveInfo): void {
+  const record = isRecord(value) ? value : undefined;
+  const recordType = record?.__typename ?? (value as { __typename?: string } | null)?.__typename ?? recordTypeOf(info);
+  audit.changed(mutationAction(info.fieldName), recordType, record ? [record.dbId] : [], info.fieldName);
+}
+
+/**
+ * Sensitive records need a stated purpose: without one the field is refused (PURPOSE_REQUIRED,
+ * with a DENIED event). A connection is checked as a whole, so a page is refused with one error;
+ * READ events are taken at the nodes themselves, so they name exactly what was returned.
+ */
+function checkReads(audit: AuditCollector, value: unknown, info: GraphQLResolveInfo): void {
+  if (!audit.purpose) {
+    const sensitive = idsByType(recordsIn(value, true).filter(isSensitive));
+    if (!sensitive.size) return;
+    for (const [type, ids] of sensitive) audit.denied(type, ids, { code: 'PURPOSE_REQUIRED', field: fieldPath(info) });
+    throw new PurposeRequiredError([...sensitive.keys()].join(', '));
+  }
+  for (const [type, ids] of idsByType(recordsIn(value, false).filter(isSensitive))) audit.read(type, ids);
+}
+
+/**
+ * Global middleware (every field): records mutations, reads of sensitive records wherever they
+ * appear (lists, connections, nested fields, node/nodes), and refusals, into the request's
+ * audit collector; and refuses sensitive reads that state no purpose.
+ */
+export const auditMiddleware: MiddlewareFn<RequestContext> = async ({ args, context, info }, next) => {
+  const audit = context?.audit;
+  if (!audit) return next();
+  audit.setOperation(info.operation.name?.value);
+  const atMutationRoot = info.operation.operation === 'mutation' && info.path.prev === undefined;
+  let value: unknown;
+  try {
+    value = await next();
+  } catch (err) {
+    recordRefusal(audit, err, info, args, atMutationRoot);
+    throw err;
+  }
+  if (atMutationRoot) recordMutation(audit, value, info);
+  else if (isCompositeType(getNamedType(info.returnType))) checkReads(audit, value, info);
+  return value;
+};

@@ -1,0 +1,56 @@
+import { GraphQLJSON } from 'graphql-scalars';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ConnectionArgs, ConnectionType } from '../graphql/connection';
+import { AuditAction, Purpose } from './audit.enums';
+
+@ObjectType({ description: 'One entry in the append-only audit trail. Each carries the hash of the one before it.' })
+export class AuditEvent {
+  userId!: string;
+  organisationId!: string;
+  recordDbIds!: string[];
+
+  @Field(() => ID, { description: "The event's number in the trail (1, 2, 3, ...): the chain runs in this order." })
+  id!: string;
+
+  @Field(() => Date) at!: Date;
+  @Field(() => String, { description: 'The username at the time of the event.' }) username!: string;
+  @Field(() => String, { nullable: true, description: 'The GraphQL operation name the client sent.' }) operation!: string | null;
+  @Field(() => AuditAction) action!: AuditAction;
+  @Field(() => String, { nullable: true, description: 'GraphQL type of the records, e.g. SocThreat.' }) recordType!: string | null;
+  @Field(() => [ID], { description: 'Global IDs of the records concerned (all of them: one event per action and type per request).' })
+  recordIds!: string[];
+  @Field(() => Purpose, { nullable: true, description: 'The purpose stated with the request; null when none was.' }) purpose!: Purpose | null;
+  @Field(() => String, { nullable: true }) clientAddress!: string | null;
+  @Field(() => String, { nullable: true }) requestId!: string | null;
+  @Field(() => GraphQLJSON, { description: 'Mutation names, refusal reasons, export formats.' }) detail!: unknown;
+  @Field(() => String, { description: "The previous event's hash (64 zeros for the first)." }) prevHash!: string;
+  @Field(() => String, { description: 'sha256(prevHash || canonical text of this event), set by the database.' }) hash!: string;
+}
+
+@ObjectType()
+export class AuditEventConnection extends ConnectionType(AuditEvent) {}
+
+@InputType()
+export class AuditEventFilter {
+  @Field(() => [ID], { nullable: true }) userIds?: string[] | null;
+  @Field(() => [ID], { nullable: true }) organisationIds?: string[] | null;
+  @Field(() => ID, { nullable: true, description: 'Events naming this record (global ID).' }) recordId?: string | null;
+  @Field(() => [Purpose], { nullable: true }) purpose?: Purpose[] | null;
+  @Field(() => [AuditAction], { nullable: true }) action?: AuditAction[] | null;
+  @Field(() => Date, { nullable: true, description: 'At or after this time.' }) from?: Date | null;
+  @Field(() => Date, { nullable: true, description: 'Before this time.' }) to?: Date | null;
+}
+
+@ArgsType()
+export class AuditEventsArgs extends ConnectionArgs {
+  @Field(() => AuditEventFilter, { nullable: true }) filter?: AuditEventFilter | null;
+}
+
+@ObjectType({ description: 'The result of recomputing the whole audit chain.' })
+export class AuditChainVerification {
+  @Field(() => Boolean, { description: 'Every event links to the one before and hashes to what it says; none missing at the end.' })
+  valid!: boolean;
+  @Field(() => Int) eventsChecked!: number;
+  @Field(() => ID, { nullable: true, description: 'The first event that does not verify (or the missing last one).' })
+  firstBrokenEventId!: string | null;
+}

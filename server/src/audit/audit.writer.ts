@@ -1,0 +1,35 @@
+import type { Knex, MikroORM } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../graphql/context';
+import { openRequestDb } from '../db/request-db';
+import type { AuditEventRow } from './audit.collector';
+
+function insert(knex: Knex, rows: AuditEventRow[]): Promise<unknown> {
+  return knex('audit_event').insert(rows.map((r) => ({ ...r, detail: JSON.stringify(r.detail) })));
+}
+
+/**
+ * Writes what the request's collector holds, in the request's own transaction, just before it
+ * commits: the events and the request's changes stand or fall together (one statement, no
+ * savepoint: if it fails, the transaction fails and the request's changes are rolled back). When
+ * that transaction has failed, the events, denials above all, are written in a transaction of
+ * their own as the same caller.
+ */
+export async function writeAuditEvents(ctx: RequestContext | undefined, orm: MikroORM): Promise<void> {
+  const rows = ctx?.audit?.drain() ?? [];
+  if (!ctx || !rows.length) return;
+  try {
+    await insert(ctx.db.knex, rows);
+    return;
+  } catch (err) {
+    ctx.log.warn({ err }, 'audit events could not be written in the request transaction; writing them on their own');
+  }
+  const own = await openRequestDb(orm, ctx.access.caller, ctx.access.layers);
+  try {
+    // Said in the event, so that a CREATE written here is not read as a record that exists.
+    await insert(own.knex, rows.map((r) => ({ ...r, detail: { ...r.detail, requestRolledBack: [true] } })));
+  } catch (err) {
+    ctx.log.error({ err, events: rows }, 'AUDIT EVENTS LOST: could not write them');
+  } finally {
+    await own.finish();
+  }
+}

@@ -1,0 +1,9 @@
+export { AuditCollector, type AuditOrigin } from './audit.collector';
+export { AuditAction, Purpose } from './audit.enums';
+export { auditMiddleware } from './audit.middleware';
+export { writeAuditEvents } from './audit.writer';
+export { parsePurpose, passPurposeErrors, PURPOSE_HEADER } from './purpose';
+import { AuditEventResolver } from './audit.resolver';
+
+/** The audit trail's GraphQL resolvers (listed in the schema beside the feature modules). */
+export const auditResolvers = [AuditEventResolver] as const;

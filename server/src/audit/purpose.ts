@@ -1,0 +1,47 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { Purpose } from './audit.enums';
+
+export const PURPOSE_HEADER = 'X-Purpose';
+const allowed = Object.values(Purpose).join(', ');
+
+/** A purpose that is not one of the six: refused before anything else happens (HTTP 400). */
+export class InvalidPurposeError extends GraphQLError {
+  constructor(value: string) {
+    const message = `"${value}" is not a purpose: send one of ${allowed}.`;
+    super(`${PURPOSE_HEADER}: ${message}`, {
+      extensions: { code: 'BAD_USER_INPUT', fields: [{ field: PURPOSE_HEADER, message }], http: { status: 400 } },
+    });
+  }
+}
+
+/** Reading sensitive records needs a stated purpose. */
+export class PurposeRequiredError extends GraphQLError {
+  constructor(recordType: string) {
+    super(
+      `Reading ${recordType} records marked OFFICIAL_SENSITIVE or above, and any safeguarding referral, needs a stated purpose: ` +
+        `send the ${PURPOSE_HEADER} header (or connection_init's "purpose") with one of ${allowed}.`,
+      { extensions: { code: 'PURPOSE_REQUIRED', allowedPurposes: Object.values(Purpose) } },
+    );
+  }
+}
+
+/** The purpose sent with a request: absent (or blank) is null; anything else must be one of the six. */
+export function parsePurpose(raw: unknown): Purpose | null {
+  if (raw === undefined || raw === null) return null;
+  const value = String(raw).trim();
+  if (value === '') return null;
+  if (!(Object.values(Purpose) as string[]).includes(value)) throw new InvalidPurposeError(value);
+  return value as Purpose;
+}
+
+/**
+ * Wraps Apollo's error formatter so PURPOSE_REQUIRED reaches clients as it is (the base
+ * formatter masks codes it does not know outside development).
+ */
+export function passPurposeErrors<E>(format: (formatted: GraphQLFormattedError, error: E) => GraphQLFormattedError) {
+  return (formatted: GraphQLFormattedError, error: E): GraphQLFormattedError => {
+    if (formatted.extensions?.code !== 'PURPOSE_REQUIRED') return format(formatted, error);
+    const { stacktrace: _stack, ...extensions } = formatted.extensions;
+    return { ...formatted, extensions };
+  };
+}
