@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { describeInBrowser, launchBrowser, openPage, screenshot, signIn, type WatchedPage } from '../support/browser';
+import { describeInBrowser, launchBrowser, openPage, screenshot, type WatchedPage } from '../support/browser';
+import { signIn } from './sign-in';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /** A demo user of each organisation that can change that organisation's records. */

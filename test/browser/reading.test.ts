@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { describeInBrowser, launchBrowser, openPage, screenshot, signIn, type WatchedPage } from '../support/browser';
+import { describeInBrowser, launchBrowser, openPage, screenshot, type WatchedPage } from '../support/browser';
+import { signIn } from './sign-in';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /** Reading the regional picture in a real browser: sign-in, home, threats, a threat, a partner's referrals. */
@@ -63,7 +64,7 @@ describeInBrowser('web client: reading', () => {
 
   it('lets a partner (children’s services) user reach its referrals inbox and a referral', async () => {
     const { page } = watched;
-    await signIn(page, 'oxon.mash');
+    await signIn(page, 'oxon.mash', 'Safeguarding');
     expect(await page.getByTestId('signed-in').textContent()).toContain('OXON_CS');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Referrals' }).click();
     await page.getByRole('tab', { name: /Inbox: to OXON_CS/ }).waitFor();
@@ -76,5 +77,26 @@ describeInBrowser('web client: reading', () => {
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await page.getByRole('heading', { name: /Your organisation received this referral/ }).waitFor();
     await screenshot(page, 'referral');
+    // The purpose chosen at sign-in went with the requests into the audit trail.
+    const reads = await app.app.orm.em.getConnection().execute(
+      `select e.purpose from audit_event e join safeguarding_referral r on r.id = any (e.record_ids)
+        where e.username = 'oxon.mash' and e.action = 'READ' and r.reference = ?`,
+      [reference.trim()],
+    );
+    expect(reads.length).toBeGreaterThan(0);
+    expect(new Set(reads.map((r: any) => r.purpose))).toEqual(new Set(['SAFEGUARDING']));
+  });
+
+  it('asks for a purpose before signing in', async () => {
+    const { page } = watched;
+    await page.goto('/');
+    const button = page.getByRole('button', { name: /\bserocu\.analyst\b/ });
+    await button.waitFor();
+    expect(await button.isDisabled()).toBe(true);
+    await page.getByLabel('Purpose of your work').selectOption({ label: 'Analysis' });
+    expect(await button.isDisabled()).toBe(false);
+    await button.click();
+    await page.getByTestId('signed-in').waitFor();
+    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('soc-hub.purpose'))).toBe('ANALYSIS');
   });
 });

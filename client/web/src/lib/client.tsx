@@ -12,6 +12,32 @@ import { session } from './session';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
+/** The purposes a user may state (the server's Purpose enum); reading sensitive records needs one. */
+export const PURPOSES = [
+  { value: 'INVESTIGATION', label: 'Investigation' },
+  { value: 'SAFEGUARDING', label: 'Safeguarding' },
+  { value: 'TASKING', label: 'Tasking' },
+  { value: 'ANALYSIS', label: 'Analysis' },
+  { value: 'REPORTING', label: 'Reporting' },
+  { value: 'AUDIT', label: 'Audit' },
+] as const;
+export type Purpose = (typeof PURPOSES)[number]['value'];
+
+const PURPOSE_KEY = 'soc-hub.purpose';
+
+/** The purpose the user chose for this session, sent with every request as X-Purpose. */
+export const purpose = {
+  get: (): Purpose | null => (PURPOSES.some((p) => p.value === sessionStorage.getItem(PURPOSE_KEY)) ? (sessionStorage.getItem(PURPOSE_KEY) as Purpose) : null),
+  set: (value: Purpose | null) => (value ? sessionStorage.setItem(PURPOSE_KEY, value) : sessionStorage.removeItem(PURPOSE_KEY)),
+};
+
+function requestHeaders(): Record<string, string> {
+  const headers: Record<string, string> = { authorization: `Bearer ${session.token() ?? ''}` };
+  const stated = purpose.get();
+  if (stated) headers['x-purpose'] = stated;
+  return headers;
+}
+
 /** A tiny store for the connection state, readable with useConnectionStatus(). */
 function createConnectionStore() {
   let status: ConnectionStatus = 'connecting';
@@ -59,7 +85,7 @@ export function createApiClient(onSignedOut: () => void): Client {
     requestPolicy: 'cache-and-network',
     // POST always: the server's CSRF protection refuses simple GET requests.
     preferGetMethod: false,
-    fetchOptions: () => ({ headers: { authorization: `Bearer ${session.token() ?? ''}` } }),
+    fetchOptions: () => ({ headers: requestHeaders() }),
     exchanges: [
       cacheExchange({
         keys: Object.fromEntries(embeddedTypes.map((name) => [name, () => null])),
