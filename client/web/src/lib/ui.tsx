@@ -26,11 +26,34 @@ export function formatDateTime(value: unknown): string {
   return s ? dateTimeFormat.format(new Date(s)) : '';
 }
 
+/** What the server lists in a sanitised record's `withheld`: a field you are not shown, and why. */
+export interface WithheldShape {
+  field: string;
+  reason: string;
+}
+
+/** Why `field` is withheld from you, or null when it is not (police, or a field partners see). */
+export function withheldReason(withheld: readonly WithheldShape[] | null | undefined, field: string): string | null {
+  return withheld?.find((w) => w.field === field)?.reason ?? null;
+}
+
+/** The notice shown in place of a withheld value, so it never looks like "not recorded". */
+export function Withheld({ reason }: { reason: string }) {
+  return <span className="empty withheld">Withheld: {reason}</span>;
+}
+
+/** For text-only places (select options, labels): the value, or "Withheld: reason". */
+export function textOrWithheld(value: string | null | undefined, withheld: readonly WithheldShape[] | null | undefined, field: string): string {
+  const reason = withheldReason(withheld, field);
+  return reason ? `Withheld: ${reason}` : (value ?? '');
+}
+
 /**
- * The one way a possibly-empty field is shown, so an empty value is never a blank cell. When
- * shared records gain withheld fields, the reason is passed here and shown as "withheld: reason".
+ * The one way a possibly-empty field is shown, so an empty value is never a blank cell. A field
+ * withheld from you (pass its reason, see withheldReason) shows "Withheld: reason" instead.
  */
-export function Value({ children, empty = 'not recorded' }: { children: ReactNode; empty?: string }) {
+export function Value({ children, empty = 'not recorded', withheld }: { children: ReactNode; empty?: string; withheld?: string | null }) {
+  if (withheld) return <Withheld reason={withheld} />;
   const isEmpty = children === null || children === undefined || children === '' || (Array.isArray(children) && !children.length);
   return isEmpty ? <span className="empty">{empty}</span> : <>{children}</>;
 }
@@ -41,7 +64,8 @@ export function Badge({ tone = 'plain', children }: { tone?: 'plain' | 'warn' | 
 
 const priorityTone = { HIGH: 'bad', MEDIUM: 'warn', LOW: 'plain', STANDARD: 'plain' } as const;
 
-export function PriorityBadge({ priority }: { priority: keyof typeof priorityTone | null | undefined }) {
+export function PriorityBadge({ priority, withheld }: { priority: keyof typeof priorityTone | null | undefined; withheld?: string | null }) {
+  if (withheld) return <Withheld reason={withheld} />;
   return priority ? <Badge tone={priorityTone[priority]}>{label(priority)}</Badge> : <span className="empty">not assessed</span>;
 }
 

@@ -16,6 +16,7 @@ const ViewerDocument = graphql(`
         id
         code
         name
+        isLawEnforcement
       }
     }
   }

@@ -5,7 +5,7 @@ import { graphql } from '../../gql';
 import type { DisruptionLevel, ProtectiveMarking, Sharing, Strand, Tactic } from '../../gql/graphql';
 import { protectiveMarkings, sharings, strands, tactics } from '../../lib/enums';
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
-import { enumOptions, Field, FormAlert, label } from '../../lib/ui';
+import { enumOptions, Field, FormAlert, label, textOrWithheld, type WithheldShape } from '../../lib/ui';
 import { LevelChoice } from './LevelChoice';
 
 const DisruptionFormThreatsDocument = graphql(`
@@ -20,6 +20,10 @@ const DisruptionFormThreatsDocument = graphql(`
             id
             category
             description
+            withheld {
+              field
+              reason
+            }
           }
           plan {
             id
@@ -156,7 +160,7 @@ export function DisruptionForm() {
   );
 }
 
-type Threat = { criminalActivities: { id: string; category: string; description: string }[]; plan?: { actions: { id: string; strand: string; description: string }[] } | null };
+type Threat = { criminalActivities: { id: string; category: string; description: string | null; withheld: WithheldShape[] }[]; plan?: { actions: { id: string; strand: string; description: string }[] } | null };
 
 /** The optional links to one of the threat's activities and its plan's actions. */
 function ThreatParts({ threat, form, set, errors }: { threat?: Threat; form: typeof blank; set: (c: Partial<typeof blank>) => void; errors: ReturnType<typeof formErrors> }) {
@@ -169,7 +173,7 @@ function ThreatParts({ threat, form, set, errors }: { threat?: Threat; form: typ
             <option value="">None in particular</option>
             {threat.criminalActivities.map((a) => (
               <option key={a.id} value={a.id}>
-                {label(a.category)}: {a.description}
+                {label(a.category)}: {textOrWithheld(a.description, a.withheld, 'description')}
               </option>
             ))}
           </select>

@@ -1,20 +1,24 @@
 import { Link } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
-import type { HomeQuery } from '../../gql/graphql';
+import type { HomeQuery, ThreatOrder } from '../../gql/graphql';
 import { disruptionLevels, priorityBands } from '../../lib/enums';
-import { Badge, formatDate, formatDateTime, label, Loaded } from '../../lib/ui';
+import { Badge, formatDate, formatDateTime, label, Loaded, Withheld, withheldReason } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 
 const HomeDocument = graphql(`
-  query Home {
-    threats(first: 100, orderBy: [{ field: RISK, direction: DESC }]) {
+  query Home($threatOrder: [ThreatOrder!]) {
+    threats(first: 100, orderBy: $threatOrder) {
       totalCount
       edges {
         node {
           id
           status
           priority
+          withheld {
+            field
+            reason
+          }
           leadOrganisation {
             id
             code
@@ -73,7 +77,9 @@ const closed = ['ARCHIVED', 'REJECTED'];
 /** The regional picture for the signed-in user, on one page. */
 export function Home() {
   const viewer = useViewer();
-  const [{ data, fetching, error }] = useQuery({ query: HomeDocument });
+  // Partners may not sort by risk (it is withheld from them): they get the threats by name.
+  const threatOrder: ThreatOrder[] = [viewer.organisation.isLawEnforcement ? { field: 'RISK', direction: 'DESC' } : { field: 'NAME', direction: 'ASC' }];
+  const [{ data, fetching, error }] = useQuery({ query: HomeDocument, variables: { threatOrder } });
   return (
     <>
       <h1>Regional picture</h1>
@@ -92,6 +98,17 @@ export function Home() {
 }
 
 function PriorityTable({ threats, total }: { threats: Threats; total: number }) {
+  const withheld = threats.map((e) => withheldReason(e.node.withheld, 'priority')).find(Boolean);
+  if (withheld) {
+    return (
+      <section aria-labelledby="by-priority">
+        <h2 id="by-priority">Open threats by priority and lead organisation</h2>
+        <p>
+          <Withheld reason={withheld} />
+        </p>
+      </section>
+    );
+  }
   const open = threats.filter((e) => !closed.includes(e.node.status));
   const orgs = [...new Set(open.map((e) => e.node.leadOrganisation.code))].sort();
   const count = (band: string | null, org: string) => open.filter((e) => e.node.priority === band && e.node.leadOrganisation.code === org).length;

@@ -4,7 +4,7 @@ import { graphql } from '../../gql';
 import type { Strand, Tactic } from '../../gql/graphql';
 import { tactics } from '../../lib/enums';
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
-import { Field, FormAlert, enumOptions, label } from '../../lib/ui';
+import { Field, FormAlert, enumOptions, label, Value, withheldReason } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { useOrganisations } from '../records/organisations';
 import type { Plan } from './PlanEditor';
@@ -98,7 +98,7 @@ export function AddAction({ plan, strand }: { plan: Plan; strand: Strand }) {
           ))}
           {plan.threat.criminalActivities.map((a) => (
             <label key={a.id} className="check">
-              <input type="checkbox" checked={form.activityIds.includes(a.id)} onChange={() => toggle(a.id)} /> {label(a.category)}: {a.description}
+              <input type="checkbox" checked={form.activityIds.includes(a.id)} onChange={() => toggle(a.id)} /> {label(a.category)}: <Value withheld={withheldReason(a.withheld, 'description')}>{a.description}</Value>
             </label>
           ))}
         </fieldset>

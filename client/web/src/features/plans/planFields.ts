@@ -28,6 +28,10 @@ export const PlanEditorFields = graphql(`
         id
         category
         description
+        withheld {
+          field
+          reason
+        }
       }
     }
     quality {

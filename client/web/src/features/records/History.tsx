@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { HistoryAction } from '../../gql/graphql';
-import { formatDateTime, label, Value } from '../../lib/ui';
+import { formatDateTime, label, Value, Withheld } from '../../lib/ui';
 
 export interface HistoryEntry {
   at: unknown;
@@ -13,8 +13,28 @@ export interface HistoryEntry {
 
 const show = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
 
-/** Every change to a shared record, newest first, folded after the first few. */
-export function History({ entries }: { entries: HistoryEntry[] }) {
+/** Said when the server withholds history without listing why (types with no `withheld` field). */
+const unexplained = 'the change history is not shown to your organisation.';
+
+/**
+ * Every change to a shared record, newest first, folded after the first few. `entries` is null
+ * when the history is withheld from you: the notice, with `withheld` (the reason) if known, shows instead.
+ */
+export function History({ entries, withheld }: { entries: HistoryEntry[] | null; withheld?: string | null }) {
+  if (!entries || withheld) {
+    return (
+      <section aria-labelledby="history">
+        <h2 id="history">History</h2>
+        <p>
+          <Withheld reason={withheld ?? unexplained} />
+        </p>
+      </section>
+    );
+  }
+  return <Entries entries={entries} />;
+}
+
+function Entries({ entries }: { entries: HistoryEntry[] }) {
   const [all, setAll] = useState(false);
   const newestFirst = [...entries].reverse();
   const shown = all ? newestFirst : newestFirst.slice(0, 8);

@@ -3,7 +3,8 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { CrimeCategory, PriorityBand, SortDirection, ThreatOrderField, ThreatStatus } from '../../gql/graphql';
-import { Badge, formatDate, label, Loaded, Pager, PriorityBadge, Value } from '../../lib/ui';
+import { Badge, formatDate, label, Loaded, Pager, PriorityBadge, Value, withheldReason } from '../../lib/ui';
+import { useViewer } from '../auth/viewer';
 import { ThreatFilters } from './ThreatFilters';
 
 const ThreatListDocument = graphql(`
@@ -22,6 +23,10 @@ const ThreatListDocument = graphql(`
           status
           priority
           nextReviewDue
+          withheld {
+            field
+            reason
+          }
           leadOrganisation {
             id
             code
@@ -41,17 +46,23 @@ const ThreatListDocument = graphql(`
 
 const list = <T extends string>(value: string | null) => (value ? [value as T] : undefined);
 
-/** Threats: search, filter and sort live in the address, so a view can be bookmarked or shared. */
+/**
+ * Threats: search, filter and sort live in the address, so a view can be bookmarked or shared.
+ * Partners may not filter or sort by priority and risk (withheld from them): they sort by name.
+ */
 export function ThreatList() {
+  const partner = !useViewer().organisation.isLawEnforcement;
   const [params, setParams] = useSearchParams();
   const [trail, setTrail] = useState<(string | null)[]>([null]);
   const filter = {
     text: params.get('q') || undefined,
-    priority: list<PriorityBand>(params.get('priority')),
+    priority: partner ? undefined : list<PriorityBand>(params.get('priority')),
     status: list<ThreatStatus>(params.get('status')),
     category: list<CrimeCategory>(params.get('category')),
   };
-  const orderBy = [{ field: (params.get('sort') ?? 'RISK') as ThreatOrderField, direction: (params.get('dir') ?? 'DESC') as SortDirection }];
+  const defaultSort = partner ? 'NAME' : 'RISK';
+  const sort = (partner && params.get('sort') === 'RISK' ? null : params.get('sort')) ?? defaultSort;
+  const orderBy = [{ field: sort as ThreatOrderField, direction: (params.get('dir') ?? (partner ? 'ASC' : 'DESC')) as SortDirection }];
   const [{ data, fetching, error }] = useQuery({ query: ThreatListDocument, variables: { filter, orderBy, after: trail.at(-1) } });
 
   const update = (changes: Record<string, string>) => {
@@ -64,7 +75,7 @@ export function ThreatList() {
   return (
     <>
       <h1>Threats</h1>
-      <ThreatFilters params={params} onChange={update} />
+      <ThreatFilters params={params} onChange={update} partner={partner} />
       <Loaded data={data?.threats} fetching={fetching} error={error}>
         {(threats) => (
           <>
@@ -89,12 +100,12 @@ export function ThreatList() {
                     </td>
                     <td>{label(t.status)}</td>
                     <td>
-                      <PriorityBadge priority={t.priority} />
+                      <PriorityBadge priority={t.priority} withheld={withheldReason(t.withheld, 'priority')} />
                     </td>
                     <td>{t.leadOrganisation.code}</td>
                     <td>
                       {[...new Set(t.criminalActivities.map((a) => label(a.category)))].join(', ')}{' '}
-                      {t.unassessedActivities.length > 0 && <Badge tone="warn">{t.unassessedActivities.length} unassessed</Badge>}
+                      {!!t.unassessedActivities?.length && <Badge tone="warn">{t.unassessedActivities.length} unassessed</Badge>}
                     </td>
                     <td>
                       <Value empty="none">{formatDate(t.nextReviewDue)}</Value>

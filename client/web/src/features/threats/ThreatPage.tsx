@@ -1,7 +1,7 @@
 import { Link, useParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
-import { formatDate, label, Loaded, PriorityBadge, Value } from '../../lib/ui';
+import { formatDate, label, Loaded, PriorityBadge, Value, withheldReason } from '../../lib/ui';
 import { History } from '../records/History';
 import { ThreatActivities, ThreatLinks, ThreatMembers } from './ThreatParts';
 import { ThreatDisruptions, ThreatPlanSummary } from './ThreatPlanAndDisruptions';
@@ -24,6 +24,10 @@ const ThreatPageDocument = graphql(`
         identifiedOn
         nextReviewDue
         version
+        withheld {
+          field
+          reason
+        }
         leadOrganisation {
           id
           code
@@ -48,6 +52,10 @@ const ThreatPageDocument = graphql(`
           description
           firstIdentified
           lastEvidenced
+          withheld {
+            field
+            reason
+          }
           assessment {
             id
             priority
@@ -137,17 +145,29 @@ export function ThreatPage() {
   if (data && !threat) return <p role="alert">This threat does not exist or you may not see it.</p>;
   return (
     <Loaded data={threat} fetching={fetching} error={error}>
-      {(t) => (
+      {(t) => {
+        const why = (field: string) => withheldReason(t.withheld, field);
+        return (
         <>
           <p className="crumbs">
             <Link to="/threats">Threats</Link> / {t.urn}
           </p>
           <h1>
-            {t.name} <PriorityBadge priority={t.priority} />
+            {t.name} {!why('priority') && <PriorityBadge priority={t.priority} />}
           </h1>
           <dl className="facts">
             <dt>Status</dt>
             <dd>{label(t.status)}</dd>
+            <dt>Priority</dt>
+            <dd>
+              <PriorityBadge priority={t.priority} withheld={why('priority')} />
+            </dd>
+            <dt>Risk score</dt>
+            <dd>
+              <Value empty="not assessed" withheld={why('riskScore')}>
+                {t.riskScore}
+              </Value>
+            </dd>
             <dt>Type</dt>
             <dd>{label(t.subjectType)}</dd>
             <dt>Lead</dt>
@@ -173,17 +193,25 @@ export function ThreatPage() {
               <Value>{formatDate(t.nextReviewDue)}</Value>
             </dd>
           </dl>
-          {t.summary && <p>{t.summary}</p>}
-          <ThreatActivities activities={t.criminalActivities} unassessedIds={t.unassessedActivities.map((a) => a.id)} />
+          <section aria-labelledby="summary">
+            <h2 id="summary">Summary</h2>
+            <p data-testid="summary">
+              <Value empty="no summary recorded" withheld={why('summary')}>
+                {t.summary}
+              </Value>
+            </p>
+          </section>
+          <ThreatActivities activities={t.criminalActivities} unassessedIds={t.unassessedActivities?.map((a) => a.id) ?? null} />
           <div className="two">
-            <ThreatMembers members={t.members} />
-            <ThreatLinks links={t.linkedThreats} />
+            <ThreatMembers members={t.members} withheld={why('members')} />
+            <ThreatLinks links={t.linkedThreats} withheld={why('linkedThreats')} />
           </div>
           <ThreatPlanSummary threatId={t.id} plan={t.plan} />
           <ThreatDisruptions threatId={t.id} disruptions={t.disruptions} summary={t.disruptionSummary} />
-          <History entries={t.history} />
+          <History entries={t.history} withheld={why('history')} />
         </>
-      )}
+        );
+      }}
     </Loaded>
   );
 }

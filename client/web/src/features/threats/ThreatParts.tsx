@@ -1,13 +1,17 @@
 import { Link } from 'react-router-dom';
-import { Badge, formatDate, label, PriorityBadge, Value } from '../../lib/ui';
+import { Badge, formatDate, label, PriorityBadge, Value, Withheld, withheldReason } from '../../lib/ui';
 import type { ThreatDetail } from './types';
 
-/** Every criminal activity with its assessment; unassessed ones stand out. */
-export function ThreatActivities({ activities, unassessedIds }: { activities: ThreatDetail['criminalActivities']; unassessedIds: string[] }) {
+/**
+ * Every criminal activity with its assessment; unassessed ones stand out. `unassessedIds` is null
+ * when assessments are withheld from you (each row then says so in its assessment cell).
+ */
+export function ThreatActivities({ activities, unassessedIds }: { activities: ThreatDetail['criminalActivities']; unassessedIds: string[] | null }) {
+  const unassessedCount = unassessedIds?.length ?? 0;
   return (
     <section aria-labelledby="activities">
       <h2 id="activities">
-        Criminal activities ({activities.length}){unassessedIds.length > 0 && <Badge tone="warn">{unassessedIds.length} not assessed</Badge>}
+        Criminal activities ({activities.length}){unassessedCount > 0 && <Badge tone="warn">{unassessedCount} not assessed</Badge>}
       </h2>
       <table className="list" data-testid="activities">
         <thead>
@@ -21,19 +25,23 @@ export function ThreatActivities({ activities, unassessedIds }: { activities: Th
         </thead>
         <tbody>
           {activities.map((a) => {
-            const unassessed = unassessedIds.includes(a.id);
+            const unassessed = !!unassessedIds?.includes(a.id);
+            const assessmentWithheld = withheldReason(a.withheld, 'assessment');
             return (
               <tr key={a.id} className={unassessed ? 'unassessed' : undefined}>
                 <td>
                   {label(a.category)}
                   {a.subCategory && <div className="hint">{label(a.subCategory)}</div>}
                 </td>
-                <td>{a.description}</td>
+                <td>
+                  <Value withheld={withheldReason(a.withheld, 'description')}>{a.description}</Value>
+                </td>
                 <td>{formatDate(a.firstIdentified)}</td>
                 <td>
                   <Value>{formatDate(a.lastEvidenced)}</Value>
                 </td>
                 <td>
+                  {assessmentWithheld && <Withheld reason={assessmentWithheld} />}
                   {a.assessment && <PriorityBadge priority={a.assessment.priority} />} {a.assessment && a.assessment.status !== 'APPROVED' && label(a.assessment.status)}
                   {unassessed && <Badge tone="warn">Not assessed</Badge>}
                 </td>
@@ -46,7 +54,20 @@ export function ThreatActivities({ activities, unassessedIds }: { activities: Th
   );
 }
 
-export function ThreatMembers({ members }: { members: ThreatDetail['members'] }) {
+/** Shown in place of a list the server withholds (null), so it never reads as an empty list. */
+function WithheldList({ id, title, reason }: { id: string; title: string; reason: string | null }) {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <p data-testid={`${id}-withheld`}>
+        <Withheld reason={reason ?? 'not shown to your organisation.'} />
+      </p>
+    </section>
+  );
+}
+
+export function ThreatMembers({ members, withheld }: { members: ThreatDetail['members']; withheld: string | null }) {
+  if (!members || withheld) return <WithheldList id="members" title="Members" reason={withheld} />;
   return (
     <section aria-labelledby="members">
       <h2 id="members">Members ({members.length})</h2>
@@ -65,7 +86,8 @@ export function ThreatMembers({ members }: { members: ThreatDetail['members'] })
   );
 }
 
-export function ThreatLinks({ links }: { links: ThreatDetail['linkedThreats'] }) {
+export function ThreatLinks({ links, withheld }: { links: ThreatDetail['linkedThreats']; withheld: string | null }) {
+  if (!links || withheld) return <WithheldList id="links" title="Linked threats" reason={withheld} />;
   return (
     <section aria-labelledby="links">
       <h2 id="links">Linked threats ({links.length})</h2>
