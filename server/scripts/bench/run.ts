@@ -99,7 +99,8 @@ function targetsFor(servers: Servers, scenario: Scenario, username: string, fixt
   return {
     ours: {
       url: `${servers.ours.url}/graphql`,
-      headers: { authorization: `Bearer ${servers.tokens.get(username)}` },
+      // A stated purpose: reading sensitive records without one is refused (and audited).
+      headers: { authorization: `Bearer ${servers.tokens.get(username)}`, 'x-purpose': 'ANALYSIS' },
       body: JSON.stringify({ query: scenario.document, variables }),
     },
     baseline: { url: `${servers.baseline.url}/${scenario.name}`, headers: { [BASELINE_USER_HEADER]: username }, body: JSON.stringify({ variables }) },

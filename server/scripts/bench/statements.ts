@@ -30,7 +30,7 @@ export async function startInProcess(databaseUrl: string, dataDir: string, token
   const post = async (username: string, query: string, variables: Record<string, unknown>) => {
     const response = await fetch(`http://127.0.0.1:${app.port}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(username)}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(username)}`, 'x-purpose': 'ANALYSIS' },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as { errors?: { message: string }[] };

@@ -4,7 +4,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
  * The catalogue of errors a client can cause. Each has a stable `extensions.code` that scripts
  * can switch on; messages are written for the person reading them.
  */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'PURPOSE_REQUIRED';
 
 /** Base class: anything that is not an AppError is unexpected, logged, and masked outside development. */
 export abstract class AppError extends GraphQLError {
@@ -79,6 +79,7 @@ const clientFacingCodes = new Set([
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
+  'PURPOSE_REQUIRED',
 ]);
 
 /**
