@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { describeInBrowser, launchBrowser, openPage, screenshot, signIn, type WatchedPage } from '../support/browser';
+import { describeInBrowser, launchBrowser, openPage, screenshot, type WatchedPage } from '../support/browser';
+import { signIn } from './sign-in';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /** A partner's sanitised view in a real browser: withheld fields say so, with the reason, never a blank. */
