@@ -1,5 +1,5 @@
 import { createTestApp, type TestApp } from '../support/test-app';
-import { createThreat, expectData } from '../support/factories';
+import { approvedAssessment, createThreat, expectData, moveThreat, orgId } from '../support/factories';
 import { sharingAgreement } from '../support/access-factories';
 
 let app: TestApp;
@@ -51,5 +51,36 @@ describe('sanitised views for partners', () => {
         { field: 'orderBy[0].field', message: 'risk is withheld from partner organisations' },
       ],
     });
+  });
+});
+
+describe("a partner's view of a plan", () => {
+  it('shows the plan summary and the partner\'s own actions only; gaps, reviews, the gate and history are withheld', async () => {
+    let adopted = await createThreat(app, 'tvp.investigator', { name: 'Operation Planned', access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' } });
+    adopted = await moveThreat(app, 'tvp.investigator', adopted, 'UNDER_ASSESSMENT');
+    await approvedAssessment(app, adopted.id, { level: 2 });
+    adopted = await moveThreat(app, 'tvp.investigator', adopted, 'ASSESSED');
+    adopted = await moveThreat(app, 'tvp.investigator', adopted, 'ADOPTED');
+    const plan = expectData(await app.gql('tvp.investigator', `mutation ($input: CreatePlanInput!) { createPlan(input: $input) { id version } }`, {
+      input: { threatId: adopted.id, access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' } },
+    })).createPlan;
+    const ADD = `mutation ($input: AddActionInput!) { addAction(input: $input) { version actions { id } } }`;
+    const action = (owner: string, description: string) => ({ strand: 'PREVENT', tactic: 'BEHAVIOUR', description, ownerOrganisationId: owner, addressesActivityIds: [] });
+    const first = expectData(await app.gql('tvp.investigator', ADD, { input: { planId: plan.id, expectedVersion: plan.version, action: action(await orgId(app, 'OXON_CS'), 'Diversion sessions in schools') } })).addAction;
+    const second = expectData(await app.gql('tvp.investigator', ADD, { input: { planId: plan.id, expectedVersion: first.version, action: action(await orgId(app, 'TVP'), 'Covert deployment at the trap house') } })).addAction;
+    await app.gql('tvp.investigator', `mutation ($input: AddPlanEntryInput!) { addPlanEntry(input: $input) { version } }`, {
+      input: { planId: plan.id, expectedVersion: second.version, kind: 'INTELLIGENCE_GAP', text: 'Who supplies the line holder?' },
+    });
+    const VIEW = `query ($id: ID!) { node(id: $id) { ... on FourPPlan { status actions { description } intelligenceGaps { text } reviews { forum } quality { score } history { action } withheld { field } } } }`;
+    const partner = expectData(await app.gql('oxon.mash', VIEW, { id: plan.id })).node;
+    expect(partner).toMatchObject({ actions: [{ description: 'Diversion sessions in schools' }], intelligenceGaps: null, reviews: null, quality: null, history: null });
+    expect(partner.withheld.map((w: any) => w.field).sort()).toEqual(['actions', 'history', 'intelligenceGaps', 'quality', 'reviews']);
+    const police = expectData(await app.gql('surrey.investigator', VIEW, { id: plan.id })).node;
+    expect(police.actions).toHaveLength(2);
+    expect(police.intelligenceGaps).toEqual([{ text: 'Who supplies the line holder?' }]);
+    expect(police.withheld).toEqual([]);
+    // The other organisation's action cannot be fetched by its ID either.
+    const theirs = second.actions.find((a: any) => !first.actions.some((f: any) => f.id === a.id)).id;
+    expect(expectData(await app.gql('oxon.mash', 'query ($id: ID!) { node(id: $id) { id } }', { id: theirs })).node).toBeNull();
   });
 });

@@ -18,6 +18,7 @@ const INTELLIGENCE = 'Intelligence is withheld from partner organisations: they 
 const PEOPLE = 'Details of people in organised crime groups are withheld from partner organisations.';
 const ASSESSMENT = 'Threat assessments and their grading are withheld from partner organisations.';
 const HISTORY = 'The record\'s change history is withheld from partner organisations.';
+const OTHERS_ACTIONS = 'Partner organisations are shown only their own organisation\'s actions.';
 
 /** What partners do not see, per GraphQL type and field. */
 const PARTNER_WITHHELD: Record<string, Record<string, string>> = {
@@ -34,7 +35,19 @@ const PARTNER_WITHHELD: Record<string, Record<string, string>> = {
   },
   CriminalActivity: { description: INTELLIGENCE, assessment: ASSESSMENT },
   Nominal: { aliases: PEOPLE, vulnerabilityFlags: PEOPLE, memberships: PEOPLE, history: HISTORY },
+  // Partners see a plan's summary and their own actions (DOMAIN.md): not other organisations'
+  // actions, the intelligence gaps, the reviews, or the gate (whose problems quote intelligence).
+  FourPPlan: {
+    actions: OTHERS_ACTIONS,
+    intelligenceGaps: INTELLIGENCE,
+    reviews: 'Plan reviews are withheld from partner organisations.',
+    quality: 'The quality gate quotes intelligence and is withheld from partner organisations.',
+    history: HISTORY,
+  },
 };
+
+/** Fields that stay but are narrowed for partners rather than nulled (see PARTNER_WITHHELD). */
+const NARROWED = new Set(['FourPPlan.actions']);
 
 /** Whether the caller sees sanitised views (any organisation that is not law enforcement). */
 function seesSanitised(ctx: RequestContext): boolean {
@@ -48,7 +61,12 @@ export function withheldFields(ctx: RequestContext, typename: string): WithheldF
 }
 
 export function isWithheld(ctx: RequestContext, typename: string, field: string): boolean {
-  return seesSanitised(ctx) && field in (PARTNER_WITHHELD[typename] ?? {});
+  return seesSanitised(ctx) && field in (PARTNER_WITHHELD[typename] ?? {}) && !NARROWED.has(`${typename}.${field}`);
+}
+
+/** Whether a list is narrowed to the caller's own organisation's items (partners). */
+export function isNarrowed(ctx: RequestContext, typename: string, field: string): boolean {
+  return seesSanitised(ctx) && NARROWED.has(`${typename}.${field}`);
 }
 
 /** The value, or null when the field is withheld from the caller. */

@@ -2,6 +2,7 @@ import type { NodeFetchers } from '../../graphql/node';
 import { withVisibleParents } from '../../access/policy';
 import { planLoaders } from './plan.loaders';
 import {
+  visibleActions,
   PlanActionResolver,
   PlanEntryResolver,
   PlanObjectiveResolver,
@@ -18,7 +19,10 @@ export const plansModule = {
   nodes: {
     FourPPlan: (ctx, ids) => planLoaders.plan(ctx).loadMany(ids).then(nullForErrors),
     PlanObjective: async (ctx, ids) => withVisibleParents(nullForErrors(await planLoaders.objective(ctx).loadMany(ids)), (o) => planLoaders.plan(ctx).load(o.planId)),
-    PlanAction: async (ctx, ids) => withVisibleParents(nullForErrors(await planLoaders.action(ctx).loadMany(ids)), (a) => planLoaders.plan(ctx).load(a.planId)),
+    PlanAction: async (ctx, ids) =>
+      (await withVisibleParents(nullForErrors(await planLoaders.action(ctx).loadMany(ids)), (a) => planLoaders.plan(ctx).load(a.planId))).map((a) =>
+        a && visibleActions(ctx, [a]).length ? a : null,
+      ),
     PlanEntry: async (ctx, ids) => withVisibleParents(nullForErrors(await planLoaders.entry(ctx).loadMany(ids)), (e) => planLoaders.plan(ctx).load(e.planId)),
   } satisfies NodeFetchers,
 } as const;

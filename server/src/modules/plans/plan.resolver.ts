@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { isNarrowed, unlessWithheld, withheldFields, WithheldField } from '../../access/redaction';
 import { ConnectionArgs, ConnectionType, SortDirection, paginate, type OrderTerm } from '../../graphql/connection';
 import type { RequestContext } from '../../graphql/context';
 import { requireGlobalId } from '../../graphql/global-id';
@@ -58,6 +59,11 @@ function planCriteria(filter: PlanFilter | null | undefined): PlanCriteria {
 const byKind = async (ctx: RequestContext, plan: FourPPlan, kind: PlanEntryKind) =>
   (await planLoaders.entriesOfPlan(ctx).load(plan.dbId)).filter((e) => e.kind === kind);
 
+/** Partners see only their own organisation's actions (DOMAIN.md: "plan summary and its own actions"). */
+export function visibleActions<A extends { ownerOrganisationId: string }>(ctx: RequestContext, actions: A[]): A[] {
+  return isNarrowed(ctx, 'FourPPlan', 'actions') ? actions.filter((a) => a.ownerOrganisationId === ctx.access.caller.organisationId) : actions;
+}
+
 @Resolver(() => FourPPlan)
 export class PlanResolver extends SharedRecordResolver(FourPPlan) {
   @Query(() => FourPPlanConnection, { description: 'Plans, filtered and ordered, so anyone entitled to a plan can find it; a Relay connection.' })
@@ -101,9 +107,14 @@ export class PlanResolver extends SharedRecordResolver(FourPPlan) {
     return planLoaders.objectivesOfPlan(ctx).load(plan.dbId);
   }
 
-  @FieldResolver(() => [PlanAction])
-  actions(@Root() plan: FourPPlan, @Ctx() ctx: RequestContext) {
-    return planLoaders.actionsOfPlan(ctx).load(plan.dbId);
+  @FieldResolver(() => [PlanAction], { description: 'Every action of the plan (partner organisations: their own only; see withheld).' })
+  async actions(@Root() plan: FourPPlan, @Ctx() ctx: RequestContext) {
+    return visibleActions(ctx, await planLoaders.actionsOfPlan(ctx).load(plan.dbId));
+  }
+
+  @FieldResolver(() => [WithheldField], { description: 'Fields you are not shown (null above), and why.' })
+  withheld(@Ctx() ctx: RequestContext) {
+    return withheldFields(ctx, 'FourPPlan');
   }
 
   @FieldResolver(() => [PlanPartner])
@@ -111,9 +122,9 @@ export class PlanResolver extends SharedRecordResolver(FourPPlan) {
     return planLoaders.partnersOfPlan(ctx).load(plan.dbId);
   }
 
-  @FieldResolver(() => [PlanEntry], { description: 'What is not yet known about the threat; resolved gaps stay, with how they were filled.' })
+  @FieldResolver(() => [PlanEntry], { nullable: true, description: 'What is not yet known about the threat; resolved gaps stay, with how they were filled.' })
   intelligenceGaps(@Root() plan: FourPPlan, @Ctx() ctx: RequestContext) {
-    return byKind(ctx, plan, PlanEntryKind.INTELLIGENCE_GAP);
+    return unlessWithheld(ctx, 'FourPPlan', 'intelligenceGaps', () => byKind(ctx, plan, PlanEntryKind.INTELLIGENCE_GAP));
   }
 
   @FieldResolver(() => [PlanEntry])
@@ -126,14 +137,14 @@ export class PlanResolver extends SharedRecordResolver(FourPPlan) {
     return byKind(ctx, plan, PlanEntryKind.LEARNING);
   }
 
-  @FieldResolver(() => [PlanReview], { description: 'Reviews, oldest first.' })
+  @FieldResolver(() => [PlanReview], { nullable: true, description: 'Reviews, oldest first.' })
   reviews(@Root() plan: FourPPlan, @Ctx() ctx: RequestContext) {
-    return planLoaders.reviewsOfPlan(ctx).load(plan.dbId);
+    return unlessWithheld(ctx, 'FourPPlan', 'reviews', () => planLoaders.reviewsOfPlan(ctx).load(plan.dbId));
   }
 
-  @FieldResolver(() => PlanQuality, { description: 'The quality gate: a score and every named problem, computed now.' })
+  @FieldResolver(() => PlanQuality, { nullable: true, description: 'The quality gate: a score and every named problem, computed now.' })
   quality(@Root() plan: FourPPlan, @Ctx() ctx: RequestContext) {
-    return planQuality(ctx, plan);
+    return unlessWithheld(ctx, 'FourPPlan', 'quality', () => planQuality(ctx, plan));
   }
 
   @Mutation(() => FourPPlan, { description: 'Opens the 4P plan of an ADOPTED (or UNDER_REVIEW) threat; one plan per threat.' })
@@ -216,7 +227,7 @@ export class PlanObjectiveResolver {
 
   @FieldResolver(() => [PlanAction], { description: 'The actions under this objective.' })
   async actions(@Root() o: PlanObjective, @Ctx() ctx: RequestContext) {
-    return (await planLoaders.actionsOfPlan(ctx).load(o.planId)).filter((a) => a.objectiveId === o.dbId);
+    return visibleActions(ctx, (await planLoaders.actionsOfPlan(ctx).load(o.planId)).filter((a) => a.objectiveId === o.dbId));
   }
 }
 

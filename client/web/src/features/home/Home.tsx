@@ -173,13 +173,15 @@ function PlansNeedingAttention({ plans }: { plans: HomeQuery['plansNeedingAttent
             <Link to={`/plans/${p.id}`}>
               {p.threat.urn} {p.threat.name}
             </Link>{' '}
-            <Badge tone="warn">{p.quality.score}%</Badge>
+            {p.quality ? <Badge tone="warn">{p.quality.score}%</Badge> : <Withheld reason="The quality gate is withheld from partner organisations." />}
             {!!p.nextReviewDue && <span className="hint"> review due {formatDate(p.nextReviewDue)}</span>}
-            <ul>
-              {p.quality.problems.map((problem) => (
-                <li key={problem.message}>{problem.message}</li>
-              ))}
-            </ul>
+            {p.quality && (
+              <ul>
+                {p.quality.problems.map((problem) => (
+                  <li key={problem.message}>{problem.message}</li>
+                ))}
+              </ul>
+            )}
           </li>
         ))}
       </ul>

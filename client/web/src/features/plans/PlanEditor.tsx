@@ -3,7 +3,7 @@ import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { PlanEditorFieldsFragment } from '../../gql/graphql';
 import { strands } from '../../lib/enums';
-import { Badge, formatDate, label, Loaded, Value } from '../../lib/ui';
+import { Badge, formatDate, label, Loaded, Value, Withheld } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { Partners } from './Partners';
 import { QualityProblems } from './QualityProblems';
@@ -47,13 +47,22 @@ export function PlanEditor() {
             </p>
             {!canEdit && <p className="hint">Read only: only {p.owningOrganisation.code} can change this plan.</p>}
             <section aria-labelledby="gate" className="gate" aria-live="polite">
-              <h2 id="gate">
-                Quality gate <Badge tone={p.quality.passes ? 'good' : 'warn'}>{p.quality.score}%</Badge>{' '}
-                <span className="hint">
-                  {p.quality.checksPassed} of {p.quality.checksMade} checks pass
-                </span>
-              </h2>
-              <QualityProblems problems={p.quality.problems} />
+              {p.quality ? (
+                <>
+                  <h2 id="gate">
+                    Quality gate <Badge tone={p.quality.passes ? 'good' : 'warn'}>{p.quality.score}%</Badge>{' '}
+                    <span className="hint">
+                      {p.quality.checksPassed} of {p.quality.checksMade} checks pass
+                    </span>
+                  </h2>
+                  <QualityProblems problems={p.quality.problems} />
+                </>
+              ) : (
+                <>
+                  <h2 id="gate">Quality gate</h2>
+                  <Withheld reason="The quality gate is withheld from partner organisations." />
+                </>
+              )}
             </section>
             <div className="strands">
               {strands.map((s) => (

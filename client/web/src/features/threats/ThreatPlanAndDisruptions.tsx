@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { Badge, formatDate, label } from '../../lib/ui';
+import { Badge, formatDate, label, Withheld } from '../../lib/ui';
 import { QualityProblems } from '../plans/QualityProblems';
 import type { ThreatDetail } from './types';
 
@@ -12,10 +12,10 @@ export function ThreatPlanSummary({ plan }: { threatId: string; plan: ThreatDeta
         <>
           <p>
             <Link to={`/plans/${plan.id}`}>Open the plan</Link> · {label(plan.status)} · quality{' '}
-            <Badge tone={plan.quality.passes ? 'good' : 'warn'}>{plan.quality.score}%</Badge>
+            {plan.quality ? <Badge tone={plan.quality.passes ? 'good' : 'warn'}>{plan.quality.score}%</Badge> : <Withheld reason="The quality gate is withheld from partner organisations." />}
             {!!plan.nextReviewDue && ` · review due ${formatDate(plan.nextReviewDue)}`}
           </p>
-          <QualityProblems problems={plan.quality.problems} />
+          {plan.quality && <QualityProblems problems={plan.quality.problems} />}
         </>
       )}
     </section>
