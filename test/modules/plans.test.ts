@@ -487,7 +487,7 @@ describe('finding plans', () => {
     const few = await measure(3);
     const many = await measure(10);
     expect(many).toBe(few);
-    expect(few).toBeLessThanOrEqual(19); // including the request transaction's BEGIN, caller settings and COMMIT
+    expect(few).toBeLessThanOrEqual(22); // including the request transaction's BEGIN, caller settings, audit and COMMIT
   });
 });
 
