@@ -84,3 +84,13 @@ describe("a partner's view of a plan", () => {
     expect(expectData(await app.gql('oxon.mash', 'query ($id: ID!) { node(id: $id) { id } }', { id: theirs })).node).toBeNull();
   });
 });
+
+describe('own records', () => {
+  it('are never sanitised: a partner sees everything of a person it recorded itself', async () => {
+    const own = expectData(await app.gql('oxon.mash', `mutation ($input: CreateNominalInput!) {
+      createNominal(input: $input) { name aliases vulnerabilityFlags withheld { field } } }`, {
+      input: { name: 'Mia Hollowell', aliases: ['Mimi'], vulnerabilityFlags: ['MISSING_EPISODES'], dateOfBirth: '2011-09-09', access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } },
+    })).createNominal;
+    expect(own).toEqual({ name: 'Mia Hollowell', aliases: ['Mimi'], vulnerabilityFlags: ['MISSING_EPISODES'], withheld: [] });
+  });
+});

@@ -49,27 +49,32 @@ const PARTNER_WITHHELD: Record<string, Record<string, string>> = {
 /** Fields that stay but are narrowed for partners rather than nulled (see PARTNER_WITHHELD). */
 const NARROWED = new Set(['FourPPlan.actions']);
 
-/** Whether the caller sees sanitised views (any organisation that is not law enforcement). */
-function seesSanitised(ctx: RequestContext): boolean {
-  return !ctx.access.caller.isLawEnforcement;
+/** A record's owner, when it has one: an organisation is never shown a sanitised view of its own records. */
+export interface Owned {
+  owningOrganisationId?: string;
 }
 
-/** The fields of `typename` withheld from the caller, with reasons (empty for police). */
-export function withheldFields(ctx: RequestContext, typename: string): WithheldField[] {
-  if (!seesSanitised(ctx)) return [];
+/** Whether the caller sees a sanitised view: an organisation that is not law enforcement, of someone else's record. */
+function seesSanitised(ctx: RequestContext, record?: Owned): boolean {
+  return !ctx.access.caller.isLawEnforcement && record?.owningOrganisationId !== ctx.access.caller.organisationId;
+}
+
+/** The fields of `typename` withheld from the caller, with reasons (empty for police and for one's own records). */
+export function withheldFields(ctx: RequestContext, typename: string, record?: Owned): WithheldField[] {
+  if (!seesSanitised(ctx, record)) return [];
   return Object.entries(PARTNER_WITHHELD[typename] ?? {}).map(([field, reason]) => ({ field, reason }));
 }
 
-export function isWithheld(ctx: RequestContext, typename: string, field: string): boolean {
-  return seesSanitised(ctx) && field in (PARTNER_WITHHELD[typename] ?? {}) && !NARROWED.has(`${typename}.${field}`);
+export function isWithheld(ctx: RequestContext, typename: string, field: string, record?: Owned): boolean {
+  return seesSanitised(ctx, record) && field in (PARTNER_WITHHELD[typename] ?? {}) && !NARROWED.has(`${typename}.${field}`);
 }
 
 /** Whether a list is narrowed to the caller's own organisation's items (partners). */
-export function isNarrowed(ctx: RequestContext, typename: string, field: string): boolean {
-  return seesSanitised(ctx) && NARROWED.has(`${typename}.${field}`);
+export function isNarrowed(ctx: RequestContext, typename: string, field: string, record?: Owned): boolean {
+  return seesSanitised(ctx, record) && NARROWED.has(`${typename}.${field}`);
 }
 
 /** The value, or null when the field is withheld from the caller. */
-export function unlessWithheld<T>(ctx: RequestContext, typename: string, field: string, value: () => T): T | null {
-  return isWithheld(ctx, typename, field) ? null : value();
+export function unlessWithheld<T>(ctx: RequestContext, typename: string, field: string, value: () => T, record?: Owned): T | null {
+  return isWithheld(ctx, typename, field, record) ? null : value();
 }

@@ -172,7 +172,7 @@ export function SharedRecordResolver<T extends SharedRecord>(type: ClassType<T>)
 
     @FieldResolver(() => [RecordVersion], { nullable: true, description: 'Every change to this record and its parts, oldest first; null when withheld from you.' })
     history(@Root() r: SharedRecord, @Ctx() ctx: RequestContext) {
-      return unlessWithheld(ctx, r.__typename ?? '', 'history', () => historyLoader(ctx).load(r.dbId));
+      return unlessWithheld(ctx, r.__typename ?? '', 'history', () => historyLoader(ctx).load(r.dbId), r);
     }
   }
   return SharedRecordResolverBase;

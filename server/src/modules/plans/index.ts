@@ -20,8 +20,10 @@ export const plansModule = {
     FourPPlan: (ctx, ids) => planLoaders.plan(ctx).loadMany(ids).then(nullForErrors),
     PlanObjective: async (ctx, ids) => withVisibleParents(nullForErrors(await planLoaders.objective(ctx).loadMany(ids)), (o) => planLoaders.plan(ctx).load(o.planId)),
     PlanAction: async (ctx, ids) =>
-      (await withVisibleParents(nullForErrors(await planLoaders.action(ctx).loadMany(ids)), (a) => planLoaders.plan(ctx).load(a.planId))).map((a) =>
-        a && visibleActions(ctx, [a]).length ? a : null,
+      Promise.all(
+        (await withVisibleParents(nullForErrors(await planLoaders.action(ctx).loadMany(ids)), (a) => planLoaders.plan(ctx).load(a.planId))).map(async (a) =>
+          a && visibleActions(ctx, [a], await planLoaders.plan(ctx).load(a.planId)).length ? a : null,
+        ),
       ),
     PlanEntry: async (ctx, ids) => withVisibleParents(nullForErrors(await planLoaders.entry(ctx).loadMany(ids)), (e) => planLoaders.plan(ctx).load(e.planId)),
   } satisfies NodeFetchers,

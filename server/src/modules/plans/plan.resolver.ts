@@ -60,8 +60,8 @@ const byKind = async (ctx: RequestContext, plan: FourPPlan, kind: PlanEntryKind)
   (await planLoaders.entriesOfPlan(ctx).load(plan.dbId)).filter((e) => e.kind === kind);
 
 /** Partners see only their own organisation's actions (DOMAIN.md: "plan summary and its own actions"). */
-export function visibleActions<A extends { ownerOrganisationId: string }>(ctx: RequestContext, actions: A[]): A[] {
-  return isNarrowed(ctx, 'FourPPlan', 'actions') ? actions.filter((a) => a.ownerOrganisationId === ctx.access.caller.organisationId) : actions;
+export function visibleActions<A extends { ownerOrganisationId: string }>(ctx: RequestContext, actions: A[], plan: { owningOrganisationId: string } | null): A[] {
+  return isNarrowed(ctx, 'FourPPlan', 'actions', plan ?? undefined) ? actions.filter((a) => a.ownerOrganisationId === ctx.access.caller.organisationId) : actions;
 }
 
 @Resolver(() => FourPPlan)
@@ -109,12 +109,12 @@ export class PlanResolver extends SharedRecordResolver(FourPPlan) {
 
   @FieldResolver(() => [PlanAction], { description: 'Every action of the plan (partner organisations: their own only; see withheld).' })
   async actions(@Root() plan: FourPPlan, @Ctx() ctx: RequestContext) {
-    return visibleActions(ctx, await planLoaders.actionsOfPlan(ctx).load(plan.dbId));
+    return visibleActions(ctx, await planLoaders.actionsOfPlan(ctx).load(plan.dbId), plan);
   }
 
   @FieldResolver(() => [WithheldField], { description: 'Fields you are not shown (null above), and why.' })
-  withheld(@Ctx() ctx: RequestContext) {
-    return withheldFields(ctx, 'FourPPlan');
+  withheld(@Root() plan: FourPPlan, @Ctx() ctx: RequestContext) {
+    return withheldFields(ctx, 'FourPPlan', plan);
   }
 
   @FieldResolver(() => [PlanPartner])
@@ -124,7 +124,7 @@ export class PlanResolver extends SharedRecordResolver(FourPPlan) {
 
   @FieldResolver(() => [PlanEntry], { nullable: true, description: 'What is not yet known about the threat; resolved gaps stay, with how they were filled.' })
   intelligenceGaps(@Root() plan: FourPPlan, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'FourPPlan', 'intelligenceGaps', () => byKind(ctx, plan, PlanEntryKind.INTELLIGENCE_GAP));
+    return unlessWithheld(ctx, 'FourPPlan', 'intelligenceGaps', () => byKind(ctx, plan, PlanEntryKind.INTELLIGENCE_GAP), plan);
   }
 
   @FieldResolver(() => [PlanEntry])
@@ -139,12 +139,12 @@ export class PlanResolver extends SharedRecordResolver(FourPPlan) {
 
   @FieldResolver(() => [PlanReview], { nullable: true, description: 'Reviews, oldest first.' })
   reviews(@Root() plan: FourPPlan, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'FourPPlan', 'reviews', () => planLoaders.reviewsOfPlan(ctx).load(plan.dbId));
+    return unlessWithheld(ctx, 'FourPPlan', 'reviews', () => planLoaders.reviewsOfPlan(ctx).load(plan.dbId), plan);
   }
 
   @FieldResolver(() => PlanQuality, { nullable: true, description: 'The quality gate: a score and every named problem, computed now.' })
   quality(@Root() plan: FourPPlan, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'FourPPlan', 'quality', () => planQuality(ctx, plan));
+    return unlessWithheld(ctx, 'FourPPlan', 'quality', () => planQuality(ctx, plan), plan);
   }
 
   @Mutation(() => FourPPlan, { description: 'Opens the 4P plan of an ADOPTED (or UNDER_REVIEW) threat; one plan per threat.' })
@@ -227,7 +227,7 @@ export class PlanObjectiveResolver {
 
   @FieldResolver(() => [PlanAction], { description: 'The actions under this objective.' })
   async actions(@Root() o: PlanObjective, @Ctx() ctx: RequestContext) {
-    return visibleActions(ctx, (await planLoaders.actionsOfPlan(ctx).load(o.planId)).filter((a) => a.objectiveId === o.dbId));
+    return visibleActions(ctx, (await planLoaders.actionsOfPlan(ctx).load(o.planId)).filter((a) => a.objectiveId === o.dbId), await planLoaders.plan(ctx).load(o.planId));
   }
 }
 

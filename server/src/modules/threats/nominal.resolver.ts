@@ -31,22 +31,22 @@ export class NominalResolver extends SharedRecordResolver(Nominal) {
 
   @FieldResolver(() => [Membership], { nullable: true, description: 'The threats this person is part of, and in what role.' })
   memberships(@Root() n: Nominal, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'Nominal', 'memberships', () => threatLoaders.membershipsOfNominal(ctx).load(n.dbId));
+    return unlessWithheld(ctx, 'Nominal', 'memberships', () => threatLoaders.membershipsOfNominal(ctx).load(n.dbId), n);
   }
 
   @FieldResolver(() => [WithheldField], { description: 'Fields you are not shown (null above), and why.' })
-  withheld(@Ctx() ctx: RequestContext) {
-    return withheldFields(ctx, 'Nominal');
+  withheld(@Root() n: Nominal, @Ctx() ctx: RequestContext) {
+    return withheldFields(ctx, 'Nominal', n);
   }
 
   @FieldResolver(() => [String], { nullable: true })
   aliases(@Root() n: Nominal, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'Nominal', 'aliases', () => n.aliases);
+    return unlessWithheld(ctx, 'Nominal', 'aliases', () => n.aliases, n);
   }
 
   @FieldResolver(() => [String], { nullable: true })
   vulnerabilityFlags(@Root() n: Nominal, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'Nominal', 'vulnerabilityFlags', () => n.vulnerabilityFlags);
+    return unlessWithheld(ctx, 'Nominal', 'vulnerabilityFlags', () => n.vulnerabilityFlags, n);
   }
 
   @Mutation(() => Nominal)

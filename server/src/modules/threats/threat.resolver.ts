@@ -111,13 +111,13 @@ export class ThreatResolver extends SharedRecordResolver(SocThreat) {
   }
 
   @FieldResolver(() => [WithheldField], { description: 'Fields you are not shown (null above), and why.' })
-  withheld(@Ctx() ctx: RequestContext) {
-    return withheldFields(ctx, 'SocThreat');
+  withheld(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
+    return withheldFields(ctx, 'SocThreat', t);
   }
 
   @FieldResolver(() => String, { nullable: true })
   summary(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'SocThreat', 'summary', () => t.summary);
+    return unlessWithheld(ctx, 'SocThreat', 'summary', () => t.summary, t);
   }
 
   @FieldResolver(() => PriorityBand, {
@@ -125,39 +125,39 @@ export class ThreatResolver extends SharedRecordResolver(SocThreat) {
     description: 'Overall priority, derived from every approved assessment of the threat and of each of its activities; null until one is approved.',
   })
   priority(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'SocThreat', 'priority', () => t.priority);
+    return unlessWithheld(ctx, 'SocThreat', 'priority', () => t.priority, t);
   }
 
   @FieldResolver(() => Number, { nullable: true, description: 'Overall risk score (0-100) behind the priority.' })
   riskScore(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'SocThreat', 'riskScore', () => t.riskScore);
+    return unlessWithheld(ctx, 'SocThreat', 'riskScore', () => t.riskScore, t);
   }
 
   @FieldResolver(() => [Membership], { nullable: true })
   members(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'SocThreat', 'members', () => threatLoaders.membersOfThreat(ctx).load(t.dbId));
+    return unlessWithheld(ctx, 'SocThreat', 'members', () => threatLoaders.membersOfThreat(ctx).load(t.dbId), t);
   }
 
   @FieldResolver(() => [ThreatLink], { nullable: true })
   linkedThreats(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'SocThreat', 'linkedThreats', () => threatLoaders.linksOfThreat(ctx).load(t.dbId));
+    return unlessWithheld(ctx, 'SocThreat', 'linkedThreats', () => threatLoaders.linksOfThreat(ctx).load(t.dbId), t);
   }
 
   @FieldResolver(() => ThreatAssessment, { nullable: true, description: 'The latest approved assessment of the whole threat.' })
   async currentAssessment(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
-    if (isWithheld(ctx, 'SocThreat', 'currentAssessment')) return null;
+    if (isWithheld(ctx, 'SocThreat', 'currentAssessment', t)) return null;
     const all = await threatLoaders.assessmentsOfThreat(ctx).load(t.dbId);
     return all.filter((a) => !a.criminalActivityId && a.status === AssessmentStatus.APPROVED).at(-1) ?? null;
   }
 
   @FieldResolver(() => [ThreatAssessment], { nullable: true, description: 'Every assessment of the threat and of its activities, oldest first.' })
   assessmentHistory(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'SocThreat', 'assessmentHistory', () => threatLoaders.assessmentsOfThreat(ctx).load(t.dbId));
+    return unlessWithheld(ctx, 'SocThreat', 'assessmentHistory', () => threatLoaders.assessmentsOfThreat(ctx).load(t.dbId), t);
   }
 
   @FieldResolver(() => [CriminalActivity], { nullable: true, description: 'Activities with no approved assessment: part of the criminality not yet assessed.' })
   async unassessedActivities(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
-    if (isWithheld(ctx, 'SocThreat', 'unassessedActivities')) return null;
+    if (isWithheld(ctx, 'SocThreat', 'unassessedActivities', t)) return null;
     const [activities, assessments] = await Promise.all([
       threatLoaders.activitiesOfThreat(ctx).load(t.dbId),
       threatLoaders.assessmentsOfThreat(ctx).load(t.dbId),

@@ -48,11 +48,11 @@ export class CriminalActivity extends Node {
 @ObjectType({ implements: [Node, SharedRecord], description: 'A person known to the partnership.' })
 export class Nominal extends SharedRecord {
   @Field(() => String) name!: string;
-  @Field(() => [String]) aliases!: string[];
+  @Field(() => [String], { nullable: true, description: 'Null when withheld from you (see withheld).' }) aliases!: string[];
   @Field(() => LocalDate, { nullable: true }) dateOfBirth!: string | null;
   @Field(() => Boolean, { nullable: true, description: 'Under 18 today; null when the date of birth is unknown.' })
   isChild!: boolean | null;
-  @Field(() => [String]) vulnerabilityFlags!: string[];
+  @Field(() => [String], { nullable: true, description: 'Null when withheld from you (see withheld).' }) vulnerabilityFlags!: string[];
 }
 
 @ObjectType({ implements: Node, description: "A nominal's part in a threat." })
