@@ -1,7 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { describeInBrowser, launchBrowser, openPage, screenshot, type WatchedPage } from '../support/browser';
+import { describeInBrowser, screenshot, useBrowserSession } from '../support/browser';
 import { signIn } from './sign-in';
-import { createTestApp, type TestApp } from '../support/test-app';
 
 /** A demo user of each organisation that can change that organisation's records. */
 const editorOf: Record<string, string> = {
@@ -14,36 +12,19 @@ const editorOf: Record<string, string> = {
 
 /** Forms in a real browser: the server's rules and computed gate are what the user sees. */
 describeInBrowser('web client: editing', () => {
-  let app: TestApp;
-  let browser: Browser;
-  let watched: WatchedPage;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([createTestApp({ seed: 'demo' }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
-  beforeEach(async () => {
-    watched = await openPage(browser, app.url);
-  });
-  afterEach(async () => {
-    expect(watched.consoleErrors).toEqual([]);
-    await watched.context.close();
-  });
+  const session = useBrowserSession();
 
   it('shows the server’s message next to a missing field of a disruption', async () => {
-    const { data } = await app.gql('serocu.analyst', `{ threats(first: 1, filter: { status: [ADOPTED] }) { edges { node { id } } } }`);
+    const { data } = await session.app.gql('serocu.analyst', `{ threats(first: 1, filter: { status: [ADOPTED] }) { edges { node { id } } } }`);
     const threatId = data.threats.edges[0].node.id;
     const input = {
       threatId, date: '2026-11-01', strand: 'PURSUE', tactic: 'CRIME', level: 'MODERATE', description: 'Warrant at a flat',
       evidenceRefs: ['TVP-1'], access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'REGIONAL_LAW_ENFORCEMENT' },
     };
-    const expected = await app.gql('serocu.analyst', `mutation ($input: CreateDisruptionInput!) { createDisruption(input: $input) { id } }`, { input });
+    const expected = await session.app.gql('serocu.analyst', `mutation ($input: CreateDisruptionInput!) { createDisruption(input: $input) { id } }`, { input });
     const message = expected.errors![0].extensions!.fields.find((f: any) => f.field === 'input.impactNarrative').message as string;
 
-    const { page } = watched;
+    const { page } = session.watched;
     await signIn(page, 'serocu.analyst');
     await page.goto(`/disruptions/new?threat=${encodeURIComponent(threatId)}`);
     await page.getByLabel('Date').fill('2026-11-01');
@@ -62,7 +43,7 @@ describeInBrowser('web client: editing', () => {
   });
 
   it('shows the plan quality gate’s problems and refreshes them after an objective is added', async () => {
-    const { data } = await app.gql('serocu.analyst', `{ plans(first: 100, filter: { status: [ACTIVE, DRAFT, UNDER_REVIEW] }) { edges { node {
+    const { data } = await session.app.gql('serocu.analyst', `{ plans(first: 100, filter: { status: [ACTIVE, DRAFT, UNDER_REVIEW] }) { edges { node {
       id owningOrganisation { code } quality { problems { code strand message } } } } } }`);
     const plan = data.plans.edges
       .map((e: any) => e.node)
@@ -70,7 +51,7 @@ describeInBrowser('web client: editing', () => {
     const missing = plan.quality.problems.find((q: any) => q.code === 'MISSING_STRAND');
     const strandName = missing.strand.charAt(0) + missing.strand.slice(1).toLowerCase();
 
-    const { page } = watched;
+    const { page } = session.watched;
     await signIn(page, editorOf[plan.owningOrganisation.code]);
     await page.goto(`/plans/${plan.id}`);
     const problems = page.getByRole('list', { name: 'Quality gate problems' });
@@ -88,7 +69,7 @@ describeInBrowser('web client: editing', () => {
   });
 
   it('lists the validator’s queue with validate, return and reject', async () => {
-    const { page } = watched;
+    const { page } = session.watched;
     await signIn(page, 'serocu.validator');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Disruptions' }).click();
     await page.getByRole('tab', { name: 'Validation queue', selected: true }).waitFor();

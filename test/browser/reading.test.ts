@@ -1,31 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { describeInBrowser, launchBrowser, openPage, screenshot, type WatchedPage } from '../support/browser';
+import { describeInBrowser, screenshot, useBrowserSession } from '../support/browser';
 import { signIn } from './sign-in';
-import { createTestApp, type TestApp } from '../support/test-app';
 
 /** Reading the regional picture in a real browser: sign-in, home, threats, a threat, a partner's referrals. */
 describeInBrowser('web client: reading', () => {
-  let app: TestApp;
-  let browser: Browser;
-  let watched: WatchedPage;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([createTestApp({ seed: 'demo' }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
-  beforeEach(async () => {
-    watched = await openPage(browser, app.url);
-  });
-  afterEach(async () => {
-    expect(watched.consoleErrors).toEqual([]);
-    await watched.context.close();
-  });
+  const session = useBrowserSession();
 
   it('signs in as a demo user and shows the home page', async () => {
-    const { page } = watched;
+    const { page } = session.watched;
     await signIn(page, 'serocu.analyst');
     await page.getByRole('heading', { name: 'Regional picture' }).waitFor();
     await page.getByRole('heading', { name: /Open threats by priority/ }).waitFor();
@@ -40,9 +21,9 @@ describeInBrowser('web client: reading', () => {
   });
 
   it('searches threats and opens a threat page showing every criminal activity', async () => {
-    const { data } = await app.gql('serocu.analyst', `{ threats(first: 100) { edges { node { id name criminalActivities { description } } } } }`);
+    const { data } = await session.app.gql('serocu.analyst', `{ threats(first: 100) { edges { node { id name criminalActivities { description } } } } }`);
     const threat = data.threats.edges.map((e: any) => e.node).sort((a: any, b: any) => b.criminalActivities.length - a.criminalActivities.length)[0];
-    const { page } = watched;
+    const { page } = session.watched;
     await signIn(page, 'serocu.analyst');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Threats' }).click();
     await page.getByRole('searchbox', { name: 'Search' }).fill(threat.name);
@@ -63,7 +44,7 @@ describeInBrowser('web client: reading', () => {
   });
 
   it('lets a partner (children’s services) user reach its referrals inbox and a referral', async () => {
-    const { page } = watched;
+    const { page } = session.watched;
     await signIn(page, 'oxon.mash', 'Safeguarding');
     expect(await page.getByTestId('signed-in').textContent()).toContain('OXON_CS');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Referrals' }).click();
@@ -78,7 +59,7 @@ describeInBrowser('web client: reading', () => {
     await page.getByRole('heading', { name: /Your organisation received this referral/ }).waitFor();
     await screenshot(page, 'referral');
     // The purpose chosen at sign-in went with the requests into the audit trail.
-    const reads = await app.app.orm.em.getConnection().execute(
+    const reads = await session.app.app.orm.em.getConnection().execute(
       `select e.purpose from audit_event e join safeguarding_referral r on r.id = any (e.record_ids)
         where e.username = 'oxon.mash' and e.action = 'READ' and r.reference = ?`,
       [reference.trim()],
@@ -88,7 +69,7 @@ describeInBrowser('web client: reading', () => {
   });
 
   it('asks for a purpose before signing in', async () => {
-    const { page } = watched;
+    const { page } = session.watched;
     await page.goto('/');
     const button = page.getByRole('button', { name: /\bserocu\.analyst\b/ });
     await button.waitFor();

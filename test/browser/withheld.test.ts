@@ -1,31 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { describeInBrowser, launchBrowser, openPage, screenshot, type WatchedPage } from '../support/browser';
+import { describeInBrowser, screenshot, useBrowserSession } from '../support/browser';
 import { signIn } from './sign-in';
-import { createTestApp, type TestApp } from '../support/test-app';
 
 /** A partner's sanitised view in a real browser: withheld fields say so, with the reason, never a blank. */
 describeInBrowser('web client: withheld fields', () => {
-  let app: TestApp;
-  let browser: Browser;
-  let watched: WatchedPage;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([createTestApp({ seed: 'demo' }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
-  beforeEach(async () => {
-    watched = await openPage(browser, app.url);
-  });
-  afterEach(async () => {
-    expect(watched.consoleErrors).toEqual([]);
-    await watched.context.close();
-  });
+  const session = useBrowserSession();
 
   it('shows a partner (children’s services) "Withheld" and the reason for a threat’s summary and members', async () => {
-    const { data } = await app.gql('oxon.mash', `{ threats(first: 1, orderBy: [{ field: NAME, direction: ASC }]) { edges { node { id name summary members { id } withheld { field reason } } } } }`);
+    const { data } = await session.app.gql('oxon.mash', `{ threats(first: 1, orderBy: [{ field: NAME, direction: ASC }]) { edges { node { id name summary members { id } withheld { field reason } } } } }`);
     const threat = data.threats.edges[0]?.node;
     expect(threat).toBeDefined();
     expect(threat.summary).toBeNull();
@@ -34,7 +15,7 @@ describeInBrowser('web client: withheld fields', () => {
     expect(reason('summary')).toBeTruthy();
     expect(reason('members')).toBeTruthy();
 
-    const { page } = watched;
+    const { page } = session.watched;
     await signIn(page, 'oxon.mash');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Threats' }).click();
     const link = page.getByRole('link', { name: threat.name, exact: true });

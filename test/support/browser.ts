@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createTestApp, type TestApp } from './test-app';
 
 /** Debian's Chromium (apt-get install chromium); CHROMIUM_PATH overrides it. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,4 +58,34 @@ const screenshotDir = path.join(__dirname, '..', '..', 'test-results', 'screensh
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+export interface BrowserSession {
+  readonly app: TestApp;
+  readonly browser: Browser;
+  /** This test's page; a fresh context for every test, checked for console errors after it. */
+  readonly watched: WatchedPage;
+}
+
+/**
+ * Registers the hooks every browser test file needs: a demo-data app and Chromium for the file,
+ * a fresh page for each test, and a failure if the page logged a console error.
+ */
+export function useBrowserSession(): BrowserSession {
+  const session = {} as { app: TestApp; browser: Browser; watched: WatchedPage };
+  beforeAll(async () => {
+    [session.app, session.browser] = await Promise.all([createTestApp({ seed: 'demo' }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.app?.stop();
+  });
+  beforeEach(async () => {
+    session.watched = await openPage(session.browser, session.app.url);
+  });
+  afterEach(async () => {
+    expect(session.watched.consoleErrors).toEqual([]);
+    await session.watched.context.close();
+  });
+  return session;
 }
