@@ -109,8 +109,11 @@ export class RecordVersion {
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** A record's history, oldest first, loaded for a whole page of records at once. */
-function historyLoader(ctx: RequestContext) {
+/**
+ * A record's history, oldest first, loaded for a whole page of records at once. Record ids are
+ * UUIDs, unique across tables, so one loader serves every kind of record (agreements too).
+ */
+export function historyLoader(ctx: RequestContext) {
   return ctx.loaders.get<string, RecordVersion[]>('history', async (ids) => {
     const rows = await ctx.db
       .knex('record_version')

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../graphql/context';
 import { ConnectionType, SortDirection, paginate, type OrderTerm } from '../../graphql/connection';
 import { BadUserInputError } from '../../graphql/errors';
 import { requireGlobalId } from '../../graphql/global-id';
-import { RecordVersion } from '../../shared/shared-record';
+import { historyLoader, RecordVersion } from '../../shared/shared-record';
 import { organisationLoader, userLoader } from '../identity/identity.loaders';
 import { Organisation } from '../identity/organisation.entity';
 import { User } from '../identity/user.entity';
@@ -77,7 +77,7 @@ export class SharingAgreementResolver {
 
   @FieldResolver(() => [RecordVersion], { description: 'Every change to this agreement, oldest first.' })
   history(@Root() a: InformationSharingAgreement, @Ctx() ctx: RequestContext) {
-    return sharingLoaders.history(ctx).load(a.dbId);
+    return historyLoader(ctx).load(a.dbId);
   }
 
   @Mutation(() => InformationSharingAgreement, { description: 'Creates an agreement, DRAFT or ACTIVE. Administrators only.' })
