@@ -3,26 +3,25 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
-import { useServer } from 'graphql-ws/use/ws';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
-import { WebSocketServer } from 'ws';
 import { loadOrCreateDevKeys } from './auth/dev-keys';
 import { createTokenVerifier } from './auth/token-verifier';
 import type { Config } from './config';
 import { BOTH_LAYERS, type AccessLayers } from './access/layers';
 import { isEmpty, seedDemoData } from './db/seed';
 import { migrate, openOrm } from './db/orm';
-import { authenticateCaller, buildContext, forOperation, type ContextDeps, type RequestContext } from './graphql/context';
-import type { User } from './modules/identity/user.entity';
-import { makeErrorFormatter, UnauthenticatedError } from './graphql/errors';
+import { buildContext, type ContextDeps, type RequestContext } from './graphql/context';
+import { makeErrorFormatter } from './graphql/errors';
 import { buildAppSchema } from './graphql/schema';
 import { devAuthRouter } from './http/dev-auth';
 import { healthRouter, type Lifecycle } from './http/health';
 import { webClientRouter } from './http/web-client';
 import { requestErrorHandler } from './http/request-errors';
-import { parsePurpose, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents, type Purpose } from './audit';
+import { passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
+import { serveGraphqlOverWebSocket } from './live/websocket';
+export { WS_CLOSE_BAD_PURPOSE, WS_CLOSE_UNAUTHORIZED } from './live/websocket';
 
 export interface App {
   /** Base URL, e.g. http://localhost:4000 (the real port when config.port was 0). */
@@ -33,27 +32,6 @@ export interface App {
   /** Not ready, then HTTP drained and WebSockets closed with 1001, then the pool closed. Idempotent. */
   stop(): Promise<void>;
 }
-
-/** What a WebSocket connection carries: its user, and the operations in flight with their contexts. */
-type WebSocketExtra = {
-  viewer?: User;
-  /** The purpose stated in connection_init, for every operation on the connection. */
-  purpose?: Purpose | null;
-  operations?: Map<string, RequestContext>;
-};
-
-async function finishOperation(extra: WebSocketExtra, id: string, orm: MikroORM): Promise<void> {
-  const context = extra.operations?.get(id);
-  extra.operations?.delete(id);
-  await writeAuditEvents(context, orm);
-  await context?.db.finish();
-}
-
-/** WebSocket close code for a connection_init `purpose` that is not one of the six. */
-export const WS_CLOSE_BAD_PURPOSE = 4400;
-
-/** WebSocket close code for a missing or invalid token in `connection_init`. */
-export const WS_CLOSE_UNAUTHORIZED = 4401;
 
 /**
  * Wires the whole server and starts listening: database (migrated, seeded when empty and
@@ -103,45 +81,7 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, WebSocketExtra>(
-    {
-      schema,
-      // Authenticate once, in connection_init; a bad token closes the socket with 4401.
-      onConnect: async (ctx) => {
-        try {
-          ctx.extra.purpose = parsePurpose(ctx.connectionParams?.purpose);
-        } catch (err) {
-          ctx.extra.socket.close(WS_CLOSE_BAD_PURPOSE, (err as Error).message.slice(0, 120));
-          return false;
-        }
-        try {
-          ctx.extra.viewer = await authenticateCaller(deps, ctx.connectionParams?.authorization);
-          ctx.extra.operations = new Map();
-          return true;
-        } catch (err) {
-          if (!(err instanceof UnauthenticatedError)) log.error({ err }, 'WebSocket authentication failed');
-          ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, 'Unauthorized');
-          return false;
-        }
-      },
-      // Each operation gets its own context and database transaction, finished when it ends.
-      context: async (ctx, id) => {
-        const context = await forOperation(deps, ctx.extra.viewer!, undefined, {
-          purpose: ctx.extra.purpose,
-          clientAddress: ctx.extra.request.socket.remoteAddress ?? null,
-        });
-        ctx.extra.operations!.set(id, context);
-        return context;
-      },
-      onComplete: (ctx, id) => finishOperation(ctx.extra, id, orm),
-      onError: (ctx, id) => finishOperation(ctx.extra, id, orm),
-      onClose: async (ctx) => {
-        for (const id of [...(ctx.extra.operations?.keys() ?? [])]) await finishOperation(ctx.extra, id, orm);
-      },
-    },
-    wsServer,
-  );
+  const wsCleanup = serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,

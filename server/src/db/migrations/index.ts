@@ -9,6 +9,9 @@ import { Migration20261125000700_practice } from './Migration20261125000700_prac
 import { Migration20261125000800_access } from './Migration20261125000800_access';
 import { Migration20261125000900_sharing } from './Migration20261125000900_sharing';
 import { Migration20261125001000_audit } from './Migration20261125001000_audit';
+import { Migration20261125001100_live_events } from './Migration20261125001100_live_events';
+import { Migration20261125001200_api_keys } from './Migration20261125001200_api_keys';
+import { Migration20261125001300_read_performance } from './Migration20261125001300_read_performance';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -25,4 +28,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000800_access', class: Migration20261125000800_access },
   { name: 'Migration20261125000900_sharing', class: Migration20261125000900_sharing },
   { name: 'Migration20261125001000_audit', class: Migration20261125001000_audit },
+  { name: 'Migration20261125001100_live_events', class: Migration20261125001100_live_events },
+  { name: 'Migration20261125001200_api_keys', class: Migration20261125001200_api_keys },
+  { name: 'Migration20261125001300_read_performance', class: Migration20261125001300_read_performance },
 ];
