@@ -12,6 +12,7 @@ import { Migration20261125001000_audit } from './Migration20261125001000_audit';
 import { Migration20261125001100_live_events } from './Migration20261125001100_live_events';
 import { Migration20261125001200_api_keys } from './Migration20261125001200_api_keys';
 import { Migration20261125001300_read_performance } from './Migration20261125001300_read_performance';
+import { Migration20261125001400_reporting } from './Migration20261125001400_reporting';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -31,4 +32,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125001100_live_events', class: Migration20261125001100_live_events },
   { name: 'Migration20261125001200_api_keys', class: Migration20261125001200_api_keys },
   { name: 'Migration20261125001300_read_performance', class: Migration20261125001300_read_performance },
+  { name: 'Migration20261125001400_reporting', class: Migration20261125001400_reporting },
 ];
