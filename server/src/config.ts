@@ -35,6 +35,21 @@ export interface Config {
   readonly oidcUsernameClaim: string;
   /** pino log level (`LOG_LEVEL`), default `info` (`silent` in tests). */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Live updates (subscriptions); see {@link LiveConfig}. */
+  readonly live: LiveConfig;
+}
+
+export interface LiveConfig {
+  /** Fallback poll of the event log in case a notification is missed (`LIVE_POLL_MS`, default 2000). */
+  readonly pollMs: number;
+  /** How long the event log keeps events, so clients can resume (`LIVE_RETENTION_HOURS`, default 168). */
+  readonly retentionHours: number;
+  /** WebSocket connections one user may hold on one instance (`LIVE_MAX_CONNECTIONS_PER_USER`, default 20). */
+  readonly maxConnectionsPerUser: number;
+  /** Operations in flight on one connection (`LIVE_MAX_OPERATIONS_PER_CONNECTION`, default 25). */
+  readonly maxOperationsPerConnection: number;
+  /** Interval of WebSocket pings; a socket that misses one is closed (`LIVE_KEEPALIVE_MS`, default 30000). */
+  readonly keepAliveMs: number;
 }
 
 /** Thrown when an environment variable has a value the platform cannot use. */
@@ -70,6 +85,11 @@ const envSchema = z.object({
   OIDC_AUDIENCE: z.string().min(1).default('soc-hub'),
   OIDC_USERNAME_CLAIM: z.string().min(1).default('preferred_username'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LIVE_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  LIVE_RETENTION_HOURS: z.coerce.number().min(0.001).max(24 * 366).default(168),
+  LIVE_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
+  LIVE_MAX_OPERATIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(25),
+  LIVE_KEEPALIVE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 });
 
 /** What each variable accepts, in words, for the message a person reads when start-up fails. */
@@ -83,6 +103,11 @@ const expectations: Record<string, string> = {
   OIDC_ISSUER: 'a URL such as https://login.example.police.uk',
   OIDC_JWKS_URL: 'a URL',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+  LIVE_POLL_MS: 'milliseconds between 50 and 600000',
+  LIVE_RETENTION_HOURS: 'a number of hours',
+  LIVE_MAX_CONNECTIONS_PER_USER: 'a positive integer',
+  LIVE_MAX_OPERATIONS_PER_CONNECTION: 'a positive integer',
+  LIVE_KEEPALIVE_MS: 'milliseconds between 100 and 600000',
 };
 
 /**
@@ -116,6 +141,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
     dbPoolMax: e.DB_POOL_MAX,
+    live: Object.freeze({
+      pollMs: e.LIVE_POLL_MS,
+      retentionHours: e.LIVE_RETENTION_HOURS,
+      maxConnectionsPerUser: e.LIVE_MAX_CONNECTIONS_PER_USER,
+      maxOperationsPerConnection: e.LIVE_MAX_OPERATIONS_PER_CONNECTION,
+      keepAliveMs: e.LIVE_KEEPALIVE_MS,
+    }),
     seedDemoData: e.SEED_DEMO_DATA ?? !production,
     allowDevTokens,
     oidcIssuer: e.OIDC_ISSUER,

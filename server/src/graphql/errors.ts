@@ -4,7 +4,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
  * The catalogue of errors a client can cause. Each has a stable `extensions.code` that scripts
  * can switch on; messages are written for the person reading them.
  */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'PURPOSE_REQUIRED';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'PURPOSE_REQUIRED' | 'CURSOR_EXPIRED';
 
 /** Base class: anything that is not an AppError is unexpected, logged, and masked outside development. */
 export abstract class AppError extends GraphQLError {
@@ -80,6 +80,7 @@ const clientFacingCodes = new Set([
   'NOT_FOUND',
   'CONFLICT',
   'PURPOSE_REQUIRED',
+  'CURSOR_EXPIRED',
 ]);
 
 /**
