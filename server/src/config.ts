@@ -37,6 +37,42 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Live updates (subscriptions); see {@link LiveConfig}. */
   readonly live: LiveConfig;
+  /**
+   * Requests one caller (one bearer token or API key; one client address when it sends neither)
+   * may make per minute on one instance before getting HTTP 429. `RATE_LIMIT_PER_MINUTE`,
+   * default 6000 (generous so benchmarks and tests are not throttled); 0 switches the limit off.
+   */
+  readonly rateLimitPerMinute: number;
+  /**
+   * Which proxies to believe about the client's address (`X-Forwarded-For`), as Express's
+   * `trust proxy`: `TRUST_PROXY=false` (default: none), a number of hops (`1` behind one load
+   * balancer), or a list of addresses or ranges (`loopback, uniquelocal`).
+   */
+  readonly trustProxy: boolean | number | string;
+  /**
+   * Bearer token Prometheus must send to read `/metrics` (`METRICS_TOKEN`, at least 16
+   * characters). Unset: `/metrics` answers only connections from the loopback interface.
+   */
+  readonly metricsToken: string | undefined;
+  /** Limits checked before any operation runs; see {@link GraphqlLimits}. */
+  readonly graphqlLimits: GraphqlLimits;
+}
+
+/** Limits on one GraphQL document, checked after parsing and before execution; one over refuses it whole. */
+export interface GraphqlLimits {
+  /** Deepest selection nesting (`GRAPHQL_MAX_DEPTH`, default 12; the web client's deepest is 8). */
+  readonly maxDepth: number;
+  /** Aliases in one operation (`GRAPHQL_MAX_ALIASES`, default 15). */
+  readonly maxAliases: number;
+  /** Lexical tokens in one document (`GRAPHQL_MAX_TOKENS`, default 1000; the client's largest has 169). */
+  readonly maxTokens: number;
+  /** Directives in one operation (`GRAPHQL_MAX_DIRECTIVES`, default 10). */
+  readonly maxDirectives: number;
+  /**
+   * Estimated cost, graphql-armor's measure: 1 per scalar, 2 per object, x1.5 per level, x`first`
+   * (`GRAPHQL_MAX_COST`, default 30000; the web client's largest page, 100 threats, costs about 11,000).
+   */
+  readonly maxCost: number;
 }
 
 export interface LiveConfig {
@@ -90,6 +126,18 @@ const envSchema = z.object({
   LIVE_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
   LIVE_MAX_OPERATIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(25),
   LIVE_KEEPALIVE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(6000),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/)
+    .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
+    .default(false),
+  METRICS_TOKEN: z.string().min(16).optional(),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(10).max(100_000).default(1000),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(10),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).max(100_000_000).default(30_000),
 });
 
 /** What each variable accepts, in words, for the message a person reads when start-up fails. */
@@ -108,6 +156,14 @@ const expectations: Record<string, string> = {
   LIVE_MAX_CONNECTIONS_PER_USER: 'a positive integer',
   LIVE_MAX_OPERATIONS_PER_CONNECTION: 'a positive integer',
   LIVE_KEEPALIVE_MS: 'milliseconds between 100 and 600000',
+  RATE_LIMIT_PER_MINUTE: 'a whole number of requests per minute (0: no limit)',
+  TRUST_PROXY: 'true, false, a number of proxy hops, or a list of addresses',
+  METRICS_TOKEN: 'a secret of at least 16 characters',
+  GRAPHQL_MAX_DEPTH: 'an integer between 2 and 100',
+  GRAPHQL_MAX_ALIASES: 'an integer between 0 and 1000',
+  GRAPHQL_MAX_TOKENS: 'an integer between 10 and 100000',
+  GRAPHQL_MAX_DIRECTIVES: 'an integer between 0 and 1000',
+  GRAPHQL_MAX_COST: 'a positive integer',
 };
 
 /**
@@ -155,5 +211,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     oidcAudience: e.OIDC_AUDIENCE,
     oidcUsernameClaim: e.OIDC_USERNAME_CLAIM,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
+    graphqlLimits: Object.freeze({
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxCost: e.GRAPHQL_MAX_COST,
+    }),
   });
 }
