@@ -5,7 +5,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { loadOrCreateDevKeys } from './auth/dev-keys';
 import { createTokenVerifier } from './auth/token-verifier';
 import type { Config } from './config';
@@ -19,6 +19,11 @@ import { devAuthRouter } from './http/dev-auth';
 import { healthRouter, type Lifecycle } from './http/health';
 import { webClientRouter } from './http/web-client';
 import { requestErrorHandler } from './http/request-errors';
+import { apolloHardening } from './graphql/hardening';
+import { createLogger, requestIdOf, requestScope } from './http/logging';
+import { metricsHandler, watchPool } from './http/metrics';
+import { perCallerRateLimit } from './http/rate-limit';
+import { refuseBatches } from './http/single-operation';
 import { passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
 export { WS_CLOSE_BAD_PURPOSE, WS_CLOSE_UNAUTHORIZED } from './live/websocket';
@@ -45,7 +50,7 @@ export interface AppOptions {
 }
 
 export async function createApp(config: Config, databaseUrl: string, options: AppOptions = {}): Promise<App> {
-  const log = options.log ?? pino({ level: config.logLevel });
+  const log = options.log ?? createLogger(config.logLevel);
   const lifecycle: Lifecycle = { state: 'starting' };
   const orm = await openOrm({ databaseUrl, poolMax: config.dbPoolMax });
   try {
@@ -79,15 +84,20 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(requestScope(log));
   const httpServer = http.createServer(app);
 
   const wsCleanup = serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log });
 
+  const hardening = apolloHardening(config);
   const apollo = new ApolloServer<RequestContext>({
     schema,
+    ...hardening,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     formatError: passPurposeErrors(makeErrorFormatter({ exposeDetails, log: (err) => log.error({ err }, 'unexpected GraphQL error') })),
     plugins: [
+      ...hardening.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       // Every HTTP request's transaction ends with its response (commit; rollback if it failed),
@@ -105,13 +115,16 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
   await apollo.start();
 
   app.use(healthRouter(orm, lifecycle));
+  app.get('/metrics', metricsHandler(config.metricsToken));
   if (config.allowDevTokens && devKeys) app.use('/auth/dev', devAuthRouter(orm, devKeys));
   app.use(
     '/graphql',
+    perCallerRateLimit(config.rateLimitPerMinute),
     express.json({ limit: '100kb' }),
+    refuseBatches(),
     expressMiddleware(apollo, {
-      context: ({ req }) =>
-        buildContext(deps, req.headers.authorization, req.get('x-request-id') ?? undefined, {
+      context: ({ req, res }) =>
+        buildContext(deps, req.headers.authorization, requestIdOf(res), {
           purpose: req.get(PURPOSE_HEADER),
           clientAddress: req.ip ?? null,
         }),
@@ -125,6 +138,7 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
+  const unwatchPool = watchPool(orm);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -136,6 +150,7 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
       stopping ??= (async () => {
         lifecycle.state = 'stopping';
         await apollo.stop();
+        unwatchPool();
         await orm.close(true);
       })();
       return stopping;

@@ -1,0 +1,35 @@
+import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Config } from '../config';
+import { metricsPlugin } from '../http/metrics';
+import { documentLimits, hideSuggestionsPlugin } from './limits';
+
+type Hardening = Pick<
+  ApolloServerOptions<BaseContext>,
+  'introspection' | 'csrfPrevention' | 'allowBatchedHttpRequests' | 'hideSchemaDetailsFromClientErrors' | 'parseOptions' | 'validationRules'
+> & { plugins: ApolloServerPlugin<BaseContext>[] };
+
+/**
+ * Apollo Server's options for hostile clients. Always: the document limits, CSRF prevention
+ * (a request must be JSON or carry a header a browser form cannot set), one operation per
+ * request, metrics. In production also: no introspection, no "Did you mean" suggestions, no
+ * landing page. Apollo decides these from `process.env.NODE_ENV` unless told, so they are
+ * stated here from the configuration.
+ */
+export function apolloHardening(config: Config): Hardening {
+  const production = config.nodeEnv === 'production';
+  const limits = documentLimits(config.graphqlLimits);
+  return {
+    introspection: !production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    hideSchemaDetailsFromClientErrors: production,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
+    plugins: [
+      ...limits.plugins,
+      metricsPlugin(),
+      ...(production ? [hideSuggestionsPlugin(), ApolloServerPluginLandingPageDisabled()] : []),
+    ],
+  };
+}

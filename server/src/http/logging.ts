@@ -1,0 +1,81 @@
+import type { RequestHandler } from 'express';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { Config } from '../config';
+import { metrics, routeLabel } from './metrics';
+
+/** The request being served, for every log line written while serving it. */
+interface RequestScope {
+  requestId: string;
+}
+const currentRequest = new AsyncLocalStorage<RequestScope>();
+
+/**
+ * Anything that could identify a person or act as a credential, wherever it turns up in a log
+ * object: tokens and headers, GraphQL variables, and the values PostgreSQL quotes in an error's
+ * `detail` (e.g. "Key (name)=(…) already exists").
+ */
+const REDACTED_PATHS = [
+  'authorization',
+  'token',
+  'variables',
+  'headers',
+  'req.headers',
+  'err.detail',
+  'err.parameters',
+  'err.params',
+  'err.originalError.detail',
+  'err.originalError.parameters',
+  'err.originalError.params',
+  'err.variables',
+];
+
+/**
+ * The process's logger: JSON lines, secrets and personal fields redacted, and the request id of
+ * the request being served on every line written while serving it (from anywhere in the code).
+ */
+export function createLogger(level: Config['logLevel'], destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    mixin: () => {
+      const scope = currentRequest.getStore();
+      return scope ? { requestId: scope.requestId } : {};
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** A client's own request id is kept when it is a plain token of at most 128 characters. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** This request's id, as set by {@link requestScope}. */
+export function requestIdOf(res: { locals: Record<string, unknown> }): string {
+  return res.locals.requestId as string;
+}
+
+/**
+ * Gives every request an id (the client's `X-Request-Id` when it sends a sensible one, else a new
+ * UUID), returns it in the `X-Request-Id` response header, logs one line when the response is
+ * sent (method, route, status, duration: never the query string, headers or body) and counts it.
+ */
+export function requestScope(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.get(REQUEST_ID_HEADER);
+    const requestId = incoming && CLIENT_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const route = routeLabel(req.path);
+      metrics.httpResponses.inc({ route, status: String(res.statusCode) });
+      if (route === '/healthz' || route === '/readyz' || route === '/metrics') return; // probes: counted, not logged
+      const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+      log.info({ requestId, method: req.method, route, status: res.statusCode, ms }, 'request');
+    });
+    currentRequest.run({ requestId }, next);
+  };
+}
