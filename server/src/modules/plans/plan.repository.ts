@@ -3,7 +3,7 @@ import { onlyReadable } from '../../access/policy';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared, sharedColumns } from '../../shared/shared-record';
 import { containsPattern } from '../../shared/sql';
-import { OPEN_ACTION_STATUSES, PARTNER_STRANDS, STRANDS, type PlanStatus } from './plan.enums';
+import { OPEN_ACTION_STATUSES, PARTNER_STRANDS, PlanProblemCode, STRANDS, type PlanStatus } from './plan.enums';
 import type { FourPPlan, PlanAction, PlanEntry, PlanObjective, PlanPartner, PlanReview } from './plan.types';
 
 /**
@@ -40,24 +40,43 @@ const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(
 const REVIEW_OVERDUE_SQL = `(p.status <> 'CLOSED' and coalesce(p.next_review_due < ?::date, p.status = 'ACTIVE'))`;
 
 /**
+ * Each check of the quality gate (plan.quality.ts) in SQL over `fourp_plan p`: true when the
+ * plan has that problem. Only REVIEW_OVERDUE takes a binding (today's date; see
+ * gateProblemBindings). Exported so that figures of gate failures by problem (the reporting
+ * module) use exactly the rules the gate uses. Keep these in step with plan.quality.ts.
+ */
+export const GATE_PROBLEM_SQL: Readonly<Record<PlanProblemCode, string>> = {
+  [PlanProblemCode.NO_LRO]: `p.lro_id is null`,
+  [PlanProblemCode.REVIEW_OVERDUE]: REVIEW_OVERDUE_SQL,
+  [PlanProblemCode.MISSING_STRAND]: `exists (
+    select 1 from unnest(array[${sqlList(STRANDS)}]) as s(strand)
+    where p.strand_exemptions ->> s.strand is null
+      and not exists (select 1 from plan_objective o where o.plan_id = p.id and o.strand = s.strand))`,
+  [PlanProblemCode.ACTIVITY_NOT_ADDRESSED]: `exists (
+    select 1 from criminal_activity ca
+    where ca.threat_id = p.threat_id
+      and not exists (select 1 from plan_action a where a.plan_id = p.id and a.status <> 'CANCELLED' and ca.id = any (a.addresses_activity_ids)))`,
+  [PlanProblemCode.PARTNER_NOT_NAMED]: `exists (
+    select 1 from unnest(array[${sqlList(PARTNER_STRANDS)}]) as s(strand)
+    where p.strand_exemptions ->> s.strand is null
+      and not exists (select 1 from plan_partner pp where pp.plan_id = p.id and s.strand = any (pp.strands)))`,
+};
+
+/** The bindings GATE_PROBLEM_SQL[code] takes. */
+export function gateProblemBindings(code: PlanProblemCode, today: string): string[] {
+  return code === PlanProblemCode.REVIEW_OVERDUE ? [today] : [];
+}
+
+/**
  * The quality gate of plan.quality.ts in SQL over `fourp_plan p`: true when any check fails.
  * Takes one binding, today's date. Keep the two in step (the tests compare them).
  */
 const FAILS_GATE_SQL = `(
-  p.lro_id is null
-  or ${REVIEW_OVERDUE_SQL}
-  or exists (
-    select 1 from unnest(array[${sqlList(STRANDS)}]) as s(strand)
-    where p.strand_exemptions ->> s.strand is null
-      and not exists (select 1 from plan_objective o where o.plan_id = p.id and o.strand = s.strand))
-  or exists (
-    select 1 from criminal_activity ca
-    where ca.threat_id = p.threat_id
-      and not exists (select 1 from plan_action a where a.plan_id = p.id and a.status <> 'CANCELLED' and ca.id = any (a.addresses_activity_ids)))
-  or exists (
-    select 1 from unnest(array[${sqlList(PARTNER_STRANDS)}]) as s(strand)
-    where p.strand_exemptions ->> s.strand is null
-      and not exists (select 1 from plan_partner pp where pp.plan_id = p.id and s.strand = any (pp.strands)))
+  ${GATE_PROBLEM_SQL.NO_LRO}
+  or ${GATE_PROBLEM_SQL.REVIEW_OVERDUE}
+  or ${GATE_PROBLEM_SQL.MISSING_STRAND}
+  or ${GATE_PROBLEM_SQL.ACTIVITY_NOT_ADDRESSED}
+  or ${GATE_PROBLEM_SQL.PARTNER_NOT_NAMED}
 )`;
 
 /** What a plan list can be narrowed by; every field optional, all given ones must hold. */

@@ -1,0 +1,58 @@
+import type { Problems } from '../../shared/validation';
+
+/**
+ * The reporting year (DOMAIN.md, "Figures people ask for"): it runs 1 April to 31 March and is
+ * labelled by the two calendar years it spans, "2025/26"; Q1 is April to June, Q4 January to
+ * March. Calendar dates are UTC dates, as everywhere in the domain.
+ */
+
+/** SQL: the calendar year in which the reporting year of the date expression `date` starts. */
+export function fiscalStartYearSql(date: string): string {
+  // Shifting the date back three months puts 1 April on 1 January of the same year.
+  return `extract(year from (${date} - interval '3 months'))::int`;
+}
+
+/** SQL: the reporting year's label ("2025/26") of the date expression `date`. */
+export function fiscalYearSql(date: string): string {
+  const start = fiscalStartYearSql(date);
+  return `(${start}::text || '/' || lpad(((${start} + 1) % 100)::text, 2, '0'))`;
+}
+
+/** SQL: the quarter of the reporting year ('Q1'..'Q4') of the date expression `date`. */
+export function fiscalQuarterSql(date: string): string {
+  return `('Q' || extract(quarter from (${date} - interval '3 months'))::int::text)`;
+}
+
+/** The label of the reporting year a date (YYYY-MM-DD) falls in. */
+export function fiscalYearOf(date: string): string {
+  const [year, month] = date.split('-').map(Number);
+  const start = month >= 4 ? year : year - 1;
+  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+/** The reporting quarter ('Q1'..'Q4') a date (YYYY-MM-DD) falls in. */
+export function fiscalQuarterOf(date: string): string {
+  const month = Number(date.split('-')[1]);
+  return `Q${Math.floor(((month + 8) % 12) / 3) + 1}`;
+}
+
+/** The first and last days of a reporting year given by its label. */
+export function fiscalYearRange(label: string): { from: string; to: string } {
+  const start = Number(label.slice(0, 4));
+  return { from: `${start}-04-01`, to: `${start + 1}-03-31` };
+}
+
+/**
+ * Checks reporting-year labels ("2025/26": the second year is the one after the first) and
+ * returns them, deduplicated; each bad one is reported against `field[i]`.
+ */
+export function checkFiscalYears(labels: readonly string[] | null | undefined, field: string, p: Problems): string[] {
+  const valid: string[] = [];
+  (labels ?? []).forEach((label, i) => {
+    const match = /^(\d{4})\/(\d{2})$/.exec(label);
+    const ok = !!match && (Number(match[1]) + 1) % 100 === Number(match[2]);
+    if (p.when(!ok, `${field}[${i}]`, 'must be a reporting year such as "2025/26" (1 April 2025 to 31 March 2026)')) return;
+    if (!valid.includes(label)) valid.push(label);
+  });
+  return valid;
+}
