@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { authenticate } from '../auth/authenticate';
+import { apiKeyInForce, apiKeyPurpose, auditApiKeyUse, authenticateApiKey, isApiKeyHeader, refuseServiceAccountToken, type ApiKeyIdentity } from '../auth/api-keys';
 import type { User } from '../modules/identity/user.entity';
 import { openRequestDb, type Caller, type RequestDb } from '../db/request-db';
 import type { AccessLayers } from '../access/layers';
@@ -29,6 +30,8 @@ export interface RequestContext {
   readonly purpose: Purpose | null;
   /** This request's audit events, written in its transaction when it finishes. */
   readonly audit: AuditCollector;
+  /** The API key the request came with (a service account: read-only, purpose REPORTING); absent for a person. */
+  readonly apiKey?: ApiKeyIdentity;
 }
 
 /** What the transport knows about a request besides its token. */
@@ -65,8 +68,11 @@ export async function buildContext(
 }
 
 /** The user behind an Authorization header (or connection_init's authorization), or UNAUTHENTICATED. */
-export function authenticateCaller(deps: ContextDeps, authorization: unknown): Promise<User> {
-  return authenticate(deps.orm.em.fork() as EntityManager, deps.verifyToken, authorization);
+export async function authenticateCaller(deps: ContextDeps, authorization: unknown): Promise<User> {
+  const em = deps.orm.em.fork() as EntityManager;
+  // `Bearer soc_…` is an API key (server/src/auth/api-keys.ts); anything else a token.
+  if (isApiKeyHeader(authorization)) return authenticateApiKey(em, authorization);
+  return refuseServiceAccountToken(await authenticate(em, deps.verifyToken, authorization));
 }
 
 /**
@@ -79,7 +85,8 @@ export async function forOperation(
   requestId: string = randomUUID(),
   origin: RequestOrigin = {},
 ): Promise<RequestContext> {
-  const purpose = parsePurpose(origin.purpose);
+  const apiKey = await apiKeyInForce(deps.orm, viewer);
+  const purpose = apiKey ? apiKeyPurpose(origin.purpose) : parsePurpose(origin.purpose);
   const caller: Caller = {
     userId: viewer.id,
     organisationId: viewer.organisation.id,
@@ -88,7 +95,7 @@ export async function forOperation(
     clearance: viewer.clearance,
   };
   const db = await openRequestDb(deps.orm, caller, deps.accessLayers);
-  return {
+  const context: RequestContext = {
     viewer,
     access: { caller, layers: deps.accessLayers },
     em: deps.orm.em.fork() as EntityManager,
@@ -105,5 +112,8 @@ export async function forOperation(
       clientAddress: origin.clientAddress ?? null,
       requestId,
     }),
+    apiKey,
   };
+  if (apiKey) auditApiKeyUse(context.audit, apiKey);
+  return context;
 }

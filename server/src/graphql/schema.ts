@@ -3,6 +3,8 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { allResolvers } from '../modules';
 import { auditMiddleware, auditResolvers } from '../audit';
+import { refuseMutationsWithApiKeys } from '../auth/api-keys';
+import { noPubSub } from '../live/no-pubsub';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -12,7 +14,10 @@ let built: Promise<GraphQLSchema> | undefined;
  */
 export function buildAppSchema(): Promise<GraphQLSchema> {
   // The audit middleware sees every field: mutations, sensitive reads wherever they appear, refusals.
-  built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], globalMiddlewares: [auditMiddleware], validate: false });
+  // API keys are read-only: their mutations are refused at the mutation roots.
+  built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], globalMiddlewares: [auditMiddleware], validate: false, pubSub: noPubSub }).then(
+    refuseMutationsWithApiKeys,
+  );
   return built;
 }
 

@@ -1,0 +1,134 @@
+import type { Writable } from 'node:stream';
+import { columnsOf, type Column, type ReportDocument } from './documents';
+import { rowWriter, type Format } from './output';
+import { locateRows } from './rows';
+
+/** What a report run needs besides its document. */
+export interface RunOptions {
+  /** Server base URL, e.g. http://localhost:4000. */
+  url: string;
+  /** An API key (`soc_…`) or a person's token: sent as `Authorization: Bearer …`. */
+  credential: string;
+  from?: string;
+  to?: string;
+  /** Organisation code. */
+  org?: string;
+  /** Other variables (`--var name=value`). */
+  vars?: Record<string, unknown>;
+  format: Format;
+  out: Writable;
+  /** Rows per request when paging (the API's maximum is 100). */
+  pageSize?: number;
+  /** Called after each page: rows so far, and the total when the query selects `totalCount`. */
+  onProgress?: (rows: number, total: number | undefined) => void;
+}
+
+/** A refusal or error from the server, with its GraphQL error codes. */
+export class ReportError extends Error {
+  constructor(
+    message: string,
+    readonly codes: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+interface GraphQLResult {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+}
+
+/** One POST to /graphql; errors (HTTP or GraphQL) become a ReportError naming their codes. */
+async function request(
+  options: RunOptions,
+  report: { name: string; text: string; operationName?: string },
+  variables: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  let response: Response;
+  try {
+    response = await fetch(new URL('/graphql', options.url), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${options.credential}`,
+        // What a key always reads for (the server sets it anyway); a person's token needs it stated.
+        'x-purpose': 'REPORTING',
+      },
+      body: JSON.stringify({ query: report.text, variables, operationName: report.operationName }),
+    });
+  } catch (err) {
+    throw new ReportError(`cannot reach ${options.url}: ${(err as Error).cause ?? (err as Error).message}`);
+  }
+  const body = (await response.json().catch(() => ({}))) as GraphQLResult;
+  if (body.errors?.length) {
+    const codes = [...new Set(body.errors.map((e) => e.extensions?.code ?? 'ERROR'))];
+    const lines = body.errors.map((e) => `  ${e.extensions?.code ?? 'ERROR'}${e.path ? ` at ${e.path.join('.')}` : ''}: ${e.message}`);
+    throw new ReportError(`the server refused report "${report.name}" (HTTP ${response.status}):\n${lines.join('\n')}`, codes);
+  }
+  if (!response.ok || !body.data) throw new ReportError(`the server answered HTTP ${response.status} with no data`);
+  return body.data;
+}
+
+/** `--org CODE` as an organisation's global ID, for reports that filter by `$orgId` / `$orgIds`. */
+async function organisationId(options: RunOptions, code: string): Promise<string> {
+  const lookup = { name: 'organisations', text: 'query ReportOrganisations { organisations(first: 100) { edges { node { id code } } } }' };
+  const data = (await request(options, lookup, {})) as { organisations: { edges: { node: { id: string; code: string } }[] } };
+  const found = data.organisations.edges.find((e) => e.node.code === code.toUpperCase());
+  if (!found) throw new ReportError(`--org: no organisation has the code "${code}"`);
+  return found.node.id;
+}
+
+/** The variables the report declares, filled from the options; a required one missing is an error. */
+async function variablesFor(report: ReportDocument, options: RunOptions): Promise<Record<string, unknown>> {
+  const v: Record<string, unknown> = {};
+  const declared = (name: string) => report.variables.has(name);
+  if (declared('from') && options.from) v.from = options.from;
+  if (declared('to') && options.to) v.to = options.to;
+  if (options.org) {
+    if (declared('org')) v.org = options.org.toUpperCase();
+    if (declared('orgId') || declared('orgIds')) {
+      const id = await organisationId(options, options.org);
+      if (declared('orgId')) v.orgId = id;
+      if (declared('orgIds')) v.orgIds = [id];
+    }
+    if (!['org', 'orgId', 'orgIds'].some(declared)) throw new ReportError(`--org: report "${report.name}" has no $org, $orgId or $orgIds variable`);
+  }
+  if (declared('first')) v.first = options.pageSize ?? 100;
+  Object.assign(v, options.vars);
+  const missing = [...report.variables].filter(([name, type]) => type.endsWith('!') && v[name] === undefined && name !== 'after');
+  if (missing.length) {
+    const flags: Record<string, string> = { from: '--from', to: '--to', org: '--org', orgId: '--org', orgIds: '--org' };
+    throw new ReportError(`report "${report.name}" needs ${missing.map(([n]) => flags[n] ?? `--var ${n}=…`).join(', ')}`);
+  }
+  return v;
+}
+
+/**
+ * Runs a report and writes its rows in `format`, a page at a time: each page of a connection is
+ * written before the next is asked for, so memory stays flat however many rows there are.
+ * Paging needs the query to declare `$after` and select `pageInfo { hasNextPage endCursor }`.
+ * @returns the number of rows written.
+ */
+export async function runReport(report: ReportDocument, options: RunOptions): Promise<number> {
+  const variables = await variablesFor(report, options);
+  const writer = rowWriter(options.format, options.out);
+  let columns: Column[] | undefined;
+  let written = 0;
+  for (;;) {
+    const data = await request(options, { name: report.name, text: report.text, operationName: report.operation.name?.value }, variables);
+    const located = locateRows(data, report.rowsPath);
+    columns ??= columnsOf(report, located.keys);
+    await writer.page(located.rows, columns);
+    written += located.rows.length;
+    options.onProgress?.(written, located.connection?.totalCount);
+    const { hasNextPage, endCursor } = located.connection ?? {};
+    if (!hasNextPage || !endCursor) break;
+    if (!report.variables.has('after')) {
+      process.stderr.write(`note: report "${report.name}" has more rows than one page; declare $after (and select pageInfo) to get them all\n`);
+      break;
+    }
+    variables.after = endCursor;
+  }
+  await writer.end();
+  return written;
+}
