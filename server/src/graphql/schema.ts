@@ -4,7 +4,6 @@ import { buildSchema } from 'type-graphql';
 import { allResolvers } from '../modules';
 import { auditMiddleware, auditResolvers } from '../audit';
 import { refuseMutationsWithApiKeys } from '../auth/api-keys';
-import { noPubSub } from '../live/no-pubsub';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -15,7 +14,7 @@ let built: Promise<GraphQLSchema> | undefined;
 export function buildAppSchema(): Promise<GraphQLSchema> {
   // The audit middleware sees every field: mutations, sensitive reads wherever they appear, refusals.
   // API keys are read-only: their mutations are refused at the mutation roots.
-  built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], globalMiddlewares: [auditMiddleware], validate: false, pubSub: noPubSub }).then(
+  built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], globalMiddlewares: [auditMiddleware], validate: false }).then(
     refuseMutationsWithApiKeys,
   );
   return built;
