@@ -1,8 +1,26 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** Placeholder reserved for reporting (filled in by the work on that feature). */
+/**
+ * Indexes for the reporting module's aggregates (disruptionStats and the insights).
+ *
+ * disruptionStats reads every disruption of a status in a date range, with the columns it groups
+ * by and every column the access rules (policy and row-level security) look at. With all of
+ * them in one index (status and date as keys, the rest included), PostgreSQL answers from the
+ * index alone (an index-only scan) instead of visiting 200,000 table rows: on the bench data set
+ * (about 134,000 VALIDATED), measured with EXPLAIN ANALYZE, a bitmap heap scan took 260 ms and
+ * the index-only scan 75 ms on a machine under load (see README, disruptionStats).
+ */
 export class Migration20261125001400_reporting extends Migration {
-  override async up(): Promise<void> {}
+  override async up(): Promise<void> {
+    this.addSql(`create index disruption_stats_idx on disruption (status, date)
+      include (claiming_organisation_id, level, level_agreed, strand, strand_agreed, is_late, criminal_activity_id,
+               owning_organisation_id, protective_marking, sharing, shared_with, contributors)`);
+    // The last validated disruption of each threat (insights: adopted threats with no disruption in N days).
+    this.addSql(`create index disruption_threat_validated_idx on disruption (threat_id, date desc) where status = 'VALIDATED'`);
+  }
 
-  override async down(): Promise<void> {}
+  override async down(): Promise<void> {
+    this.addSql('drop index disruption_threat_validated_idx');
+    this.addSql('drop index disruption_stats_idx');
+  }
 }

@@ -5,7 +5,7 @@ import { Problems } from '../../shared/validation';
 import { DisruptionStatus } from '../disruptions/disruption.enums';
 import { disruptionQuery } from '../disruptions/disruption.repository';
 import { disruptionRules } from '../disruptions/disruption.rules';
-import { checkFiscalYears, fiscalQuarterSql, fiscalYearSql } from './fiscal';
+import { checkFiscalYears, fiscalQuarterNumberSql, fiscalStartYearSql, fiscalYearLabel } from './fiscal';
 import { auditAggregate, sensitiveCountSql } from './reporting.audit';
 import { AGEING_BUCKETS, DisruptionStatsDimension } from './reporting.enums';
 import type { DisruptionStatsArgs } from './reporting.inputs';
@@ -26,8 +26,8 @@ const COUNTS = `d.status = '${DisruptionStatus.VALIDATED}' and d.level_agreed in
 
 const DIMENSIONS: Record<DisruptionStatsDimension, Dimension> = {
   ORGANISATION: { sql: 'd.claiming_organisation_id', field: 'organisationId' },
-  FISCAL_YEAR: { sql: fiscalYearSql('d.date'), field: 'fiscalYear' },
-  QUARTER: { sql: fiscalQuarterSql('d.date'), field: 'quarter' },
+  FISCAL_YEAR: { sql: fiscalStartYearSql('d.date'), field: 'fiscalYear', label: fiscalYearLabel },
+  QUARTER: { sql: fiscalQuarterNumberSql('d.date'), field: 'quarter', label: (q) => `Q${q}` },
   LEVEL: { sql: LEVEL, field: 'level' },
   STRAND: { sql: STRAND, field: 'strand' },
   CATEGORY: { sql: 'ca.category', field: 'category' },

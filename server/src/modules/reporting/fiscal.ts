@@ -12,28 +12,17 @@ export function fiscalStartYearSql(date: string): string {
   return `extract(year from (${date} - interval '3 months'))::int`;
 }
 
-/** SQL: the reporting year's label ("2025/26") of the date expression `date`. */
-export function fiscalYearSql(date: string): string {
-  const start = fiscalStartYearSql(date);
-  return `(${start}::text || '/' || lpad(((${start} + 1) % 100)::text, 2, '0'))`;
+/** SQL: the quarter of the reporting year (1 to 4) of the date expression `date`. */
+export function fiscalQuarterNumberSql(date: string): string {
+  return `extract(quarter from (${date} - interval '3 months'))::int`;
 }
 
-/** SQL: the quarter of the reporting year ('Q1'..'Q4') of the date expression `date`. */
-export function fiscalQuarterSql(date: string): string {
-  return `('Q' || extract(quarter from (${date} - interval '3 months'))::int::text)`;
-}
-
-/** The label of the reporting year a date (YYYY-MM-DD) falls in. */
-export function fiscalYearOf(date: string): string {
-  const [year, month] = date.split('-').map(Number);
-  const start = month >= 4 ? year : year - 1;
-  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
-}
-
-/** The reporting quarter ('Q1'..'Q4') a date (YYYY-MM-DD) falls in. */
-export function fiscalQuarterOf(date: string): string {
-  const month = Number(date.split('-')[1]);
-  return `Q${Math.floor(((month + 8) % 12) / 3) + 1}`;
+/**
+ * The label of the reporting year that starts in `startYear` (2025 → "2025/26"). Figures group
+ * by the number in SQL and are labelled afterwards, once per group rather than once per row.
+ */
+export function fiscalYearLabel(startYear: number): string {
+  return `${startYear}/${String((startYear + 1) % 100).padStart(2, '0')}`;
 }
 
 /** The first and last days of a reporting year given by its label. */

@@ -7,6 +7,8 @@ import { fiscalYearRange } from './fiscal';
 export interface Dimension {
   sql: string;
   field: string;
+  /** Turns the grouped SQL value into what the API shows (e.g. 2025 → "2025/26"). */
+  label?: (value: any) => string;
 }
 
 /**
@@ -51,7 +53,10 @@ export function groupedBy(query: Knex.QueryBuilder, knex: Knex, dims: readonly D
 /** The row fields of the dimensions asked for, from k0, k1, ...; the others null. */
 export function keysOf<T extends string>(row: Record<string, unknown>, dims: readonly Dimension[], all: readonly T[]): Record<T, any> {
   const keys = Object.fromEntries(all.map((f) => [f, null])) as Record<T, any>;
-  dims.forEach((d, i) => (keys[d.field as T] = row[`k${i}`] ?? null));
+  dims.forEach((d, i) => {
+    const value = row[`k${i}`] ?? null;
+    keys[d.field as T] = value !== null && d.label ? d.label(value) : value;
+  });
   return keys;
 }
 
