@@ -119,7 +119,7 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
   if (config.allowDevTokens && devKeys) app.use('/auth/dev', devAuthRouter(orm, devKeys));
   app.use(
     '/graphql',
-    perCallerRateLimit(config.rateLimitPerMinute),
+    perCallerRateLimit(config.rateLimitPerMinute, deps.verifyToken),
     express.json({ limit: '100kb' }),
     refuseBatches(),
     expressMiddleware(apollo, {

@@ -70,7 +70,7 @@ export function requestScope(log: Logger): RequestHandler {
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const started = process.hrtime.bigint();
     res.once('finish', () => {
-      const route = routeLabel(req.path);
+      const route = routeLabel(req.originalUrl.split('?')[0]);
       metrics.httpResponses.inc({ route, status: String(res.statusCode) });
       if (route === '/healthz' || route === '/readyz' || route === '/metrics') return; // probes: counted, not logged
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
