@@ -26,6 +26,7 @@ import { perCallerRateLimit } from './http/rate-limit';
 import { refuseBatches } from './http/single-operation';
 import { passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
+import { nodeFetchers } from './modules';
 export { WS_CLOSE_BAD_PURPOSE, WS_CLOSE_UNAUTHORIZED } from './live/websocket';
 
 export interface App {
@@ -56,7 +57,7 @@ export async function createApp(config: Config, databaseUrl: string, options: Ap
   try {
     await prepareDatabase(config, orm, log);
     lifecycle.state = 'ready';
-    return await listen(config, orm, log, lifecycle, options.accessLayers ?? BOTH_LAYERS);
+    return await listen(config, databaseUrl, orm, log, lifecycle, options.accessLayers ?? BOTH_LAYERS);
   } catch (err) {
     await orm.close(true);
     throw err;
@@ -74,7 +75,7 @@ async function prepareDatabase(config: Config, orm: MikroORM, log: Logger): Prom
   if (applied.length) log.info({ migrations: applied }, 'applied migrations');
 }
 
-async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lifecycle, accessLayers: AccessLayers): Promise<App> {
+async function listen(config: Config, databaseUrl: string, orm: MikroORM, log: Logger, lifecycle: Lifecycle, accessLayers: AccessLayers): Promise<App> {
   const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
   const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers };
   const schema = await buildAppSchema();
@@ -88,7 +89,7 @@ async function listen(config: Config, orm: MikroORM, log: Logger, lifecycle: Lif
   app.use(requestScope(log));
   const httpServer = http.createServer(app);
 
-  const wsCleanup = serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log });
+  const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers });
 
   const hardening = apolloHardening(config);
   const apollo = new ApolloServer<RequestContext>({

@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { allResolvers } from '../modules';
 import { auditMiddleware, auditResolvers } from '../audit';
 import { refuseMutationsWithApiKeys } from '../auth/api-keys';
+import { noPubSub } from '../live/no-pubsub';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -14,7 +15,7 @@ let built: Promise<GraphQLSchema> | undefined;
 export function buildAppSchema(): Promise<GraphQLSchema> {
   // The audit middleware sees every field: mutations, sensitive reads wherever they appear, refusals.
   // API keys are read-only: their mutations are refused at the mutation roots.
-  built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], globalMiddlewares: [auditMiddleware], validate: false }).then(
+  built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], globalMiddlewares: [auditMiddleware], validate: false, pubSub: noPubSub }).then(
     refuseMutationsWithApiKeys,
   );
   return built;

@@ -1,8 +1,9 @@
 import type { NodeFetchers } from '../graphql/node';
+import { LiveResolver } from './live.resolver';
 
 /** Live updates: the event log and its subscriptions (issue 5). */
 export const liveModule = {
   entities: [],
-  resolvers: [],
+  resolvers: [LiveResolver],
   nodes: {} satisfies NodeFetchers,
 } as const;

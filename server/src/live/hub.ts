@@ -1,0 +1,281 @@
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import { execute, Kind, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { AuditCollector, writeAuditEvents, type Purpose } from '../audit';
+import { forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
+import type { NodeFetchers } from '../graphql/node';
+import { toGlobalId } from '../graphql/global-id';
+import type { LiveConfig } from '../config';
+import { User } from '../modules/identity/user.entity';
+import { Doorbell } from './doorbell';
+import { EventLog, toCursor, type LogEntry } from './event-log';
+import { LiveEvent, LiveEventType } from './live.types';
+import { kindOf, Subscriber, type EventFilter } from './subscriber';
+import { keyOf, loadVisible, visibleBefore } from './visibility';
+
+/** Log entries read per round trip. */
+const PAGE = 500;
+/** Users whose deliveries are prepared at once (each holds one pooled connection meanwhile). */
+const PARALLEL_USERS = 4;
+/** Seen records are re-checked this often, so an agreement that lapses by date withdraws them. */
+const RECHECK_MS = 60_000;
+
+export interface SubscribeRequest {
+  viewer: User;
+  purpose: Purpose | null;
+  clientAddress: string | null;
+  filter: EventFilter;
+  /** Resume point (a sequence number), or undefined for "from now". */
+  after: bigint | undefined;
+  info: GraphQLResolveInfo;
+}
+
+/** What the hub tells the WebSocket layer. */
+export interface HubEvents {
+  userDeactivated(userId: string): void;
+}
+
+/**
+ * One per server instance: reads the event log when the doorbell rings and hands each new event
+ * to each of this instance's subscribers that may see it, re-authorised as that subscriber (the
+ * same fetchers, policy and row-level security as queries). All reading and dispatching runs
+ * one task at a time, in log order, so every subscriber gets events in order, each once.
+ */
+export class LiveHub {
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly log: EventLog;
+  private readonly doorbell: Doorbell;
+  private head = 0n;
+  private tail: Promise<void> = Promise.resolve();
+  private pumpQueued = false;
+  private timers: NodeJS.Timeout[] = [];
+  private readonly schema: GraphQLSchema;
+
+  constructor(
+    private readonly deps: ContextDeps,
+    private readonly fetchers: NodeFetchers,
+    schema: GraphQLSchema,
+    databaseUrl: string,
+    private readonly config: LiveConfig,
+    private readonly events: HubEvents,
+  ) {
+    this.schema = schema;
+    this.log = new EventLog(this.privileged);
+    this.doorbell = new Doorbell(databaseUrl, { ring: () => this.ring(), userChanged: (id) => this.userChanged(id) }, deps.log, config.pollMs);
+  }
+
+  private get privileged(): Knex {
+    return this.deps.orm.em.getConnection().getKnex();
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  async start(): Promise<void> {
+    this.head = await this.log.head();
+    await this.doorbell.start();
+    const every = (ms: number, task: () => Promise<unknown>) => {
+      const t = setInterval(() => void this.serially(task), ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(RECHECK_MS, () => this.recheckSeen([...this.subscribers]));
+    every(10 * 60_000, () => this.log.prune(this.config.retentionHours * 3_600_000));
+  }
+
+  async stop(): Promise<void> {
+    this.timers.forEach(clearInterval);
+    await this.doorbell.stop();
+    for (const s of [...this.subscribers]) s.detach();
+    await this.tail;
+  }
+
+  /**
+   * Registers a subscription. A resume point is checked first (ahead of the log, or pruned
+   * away, is an error now rather than a silent gap); the subscriber then catches up from it.
+   */
+  async subscribe(request: SubscribeRequest): Promise<Subscriber> {
+    if (request.after !== undefined) await this.log.checkResumable(request.after, await this.log.head());
+    const subscriber = new Subscriber(request.viewer, request.purpose, request.clientAddress, request.filter, selectionOf(request.info), (s) =>
+      this.subscribers.delete(s),
+    );
+    void this.serially(async () => {
+      if (subscriber.closed) return;
+      subscriber.position = request.after ?? this.head;
+      this.subscribers.add(subscriber);
+      await this.catchUp(subscriber);
+    });
+    return subscriber;
+  }
+
+  /** A notification, a reconnect or the poll: read what is new (coalesced: one pump queued at a time). */
+  ring(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    void this.serially(async () => {
+      this.pumpQueued = false;
+      await this.pump();
+    });
+  }
+
+  private serially(task: () => Promise<unknown>): Promise<void> {
+    const run = this.tail.then(task).then(
+      () => undefined,
+      (err) => this.deps.log.error({ err }, 'live update task failed'),
+    );
+    this.tail = run;
+    return run;
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      const entries = await this.log.readAfter(this.head, PAGE);
+      if (!entries.length) return;
+      this.head = entries[entries.length - 1].seq;
+      await this.dispatch(entries, [...this.subscribers]);
+      if (entries.some((e) => e.recordType === 'InformationSharingAgreement')) await this.recheckSeen([...this.subscribers]);
+    }
+  }
+
+  /** Brings one subscriber from its resume point up to where the others are. */
+  private async catchUp(subscriber: Subscriber): Promise<void> {
+    while (!subscriber.closed && subscriber.position < this.head) {
+      const entries = (await this.log.readAfter(subscriber.position, PAGE)).filter((e) => e.seq <= this.head);
+      if (!entries.length) break;
+      await this.dispatch(entries, [subscriber]);
+    }
+  }
+
+  /** Hands `entries` to `subscribers`, one group per user, each group in its user's transaction. */
+  private async dispatch(entries: LogEntry[], subscribers: Subscriber[]): Promise<void> {
+    const byUser = new Map<string, Subscriber[]>();
+    for (const s of subscribers) if (!s.closed) byUser.set(s.viewer.id, [...(byUser.get(s.viewer.id) ?? []), s]);
+    const groups = [...byUser.values()];
+    for (let i = 0; i < groups.length; i += PARALLEL_USERS) {
+      await Promise.all(groups.slice(i, i + PARALLEL_USERS).map((group) => this.deliverToUser(group, entries)));
+    }
+    const last = entries[entries.length - 1].seq;
+    for (const s of subscribers) if (s.position < last) s.position = last;
+  }
+
+  private async deliverToUser(group: Subscriber[], entries: LogEntry[]): Promise<void> {
+    const wanted = entries.filter((e) => group.some((s) => e.seq > s.position && s.wants(e)));
+    if (!wanted.length) return;
+    const ctx = await forOperation(this.deps, group[0].viewer, undefined, {});
+    const contexts: RequestContext[] = [];
+    try {
+      const visible = await loadVisible(ctx, this.fetchers, wanted);
+      const before = await visibleBefore(ctx, this.privileged, wanted);
+      for (const subscriber of group) {
+        for (const [index, entry] of wanted.entries()) {
+          if (entry.seq <= subscriber.position || !subscriber.wants(entry)) continue;
+          const event = this.decide(subscriber, entry, visible.get(keyOf(entry.recordType, entry.recordId)) ?? null, before.has(index));
+          if (!event) continue;
+          const subCtx = this.contextFor(ctx, subscriber);
+          contexts.push(subCtx);
+          subscriber.push(await execute({ schema: this.schema, ...subscriber.selection, rootValue: event, contextValue: subCtx }));
+        }
+      }
+      for (const c of contexts) await writeAuditEvents(c, this.deps.orm);
+    } finally {
+      await ctx.db.finish();
+    }
+  }
+
+  /** What this subscriber is told about this entry, if anything. */
+  private decide(subscriber: Subscriber, entry: LogEntry, record: object | null, couldSeeBefore: boolean): LiveEvent | null {
+    const key = keyOf(entry.recordType, entry.recordId);
+    if (record) {
+      const kind = kindOf(entry);
+      subscriber.markSeen(key);
+      return subscriber.wantsKind(kind) ? eventOf(entry, kind, record) : null;
+    }
+    if (subscriber.hasSeen(key) || couldSeeBefore) {
+      subscriber.forget(key);
+      return eventOf(entry, entry.action === 'DELETE' ? LiveEventType.DELETED : LiveEventType.WITHDRAWN, null);
+    }
+    return null;
+  }
+
+  /** Each subscriber's own view of the shared transaction: its own purpose and audit trail. */
+  private contextFor(shared: RequestContext, subscriber: Subscriber): RequestContext {
+    const viewer = subscriber.viewer;
+    return {
+      ...shared,
+      purpose: subscriber.purpose,
+      audit: new AuditCollector({
+        userId: viewer.id,
+        username: viewer.username,
+        organisationId: viewer.organisation.id,
+        purpose: subscriber.purpose,
+        clientAddress: subscriber.clientAddress,
+        requestId: shared.requestId,
+      }),
+    };
+  }
+
+  /**
+   * Re-checks the records each subscriber has been shown and sends WITHDRAWN for those now out
+   * of its reach: an agreement suspended or lapsed, or the user's roles or clearance changed.
+   */
+  private async recheckSeen(subscribers: Subscriber[]): Promise<void> {
+    const byUser = new Map<string, Subscriber[]>();
+    for (const s of subscribers) if (!s.closed && s.seenRecords().length) byUser.set(s.viewer.id, [...(byUser.get(s.viewer.id) ?? []), s]);
+    for (const group of byUser.values()) {
+      const ctx = await forOperation(this.deps, group[0].viewer, undefined, {});
+      try {
+        for (const subscriber of group) {
+          for (const lost of await this.lostRecords(ctx, subscriber.seenRecords())) {
+            subscriber.forget(keyOf(lost.recordType, lost.recordId));
+            const withdrawn = eventOf({ ...lost, seq: subscriber.position, action: 'UPDATE', changedFields: [], accessBefore: null, actorId: null, at: new Date() }, LiveEventType.WITHDRAWN, null);
+            subscriber.push(await execute({ schema: this.schema, ...subscriber.selection, rootValue: withdrawn, contextValue: this.contextFor(ctx, subscriber) }));
+          }
+        }
+      } finally {
+        await ctx.db.finish();
+      }
+    }
+  }
+
+  /** Of the records behind `keys` (`type:id`), those the context's caller can no longer read. */
+  private async lostRecords(ctx: RequestContext, keys: string[]): Promise<{ recordType: string; recordId: string }[]> {
+    const records = keys.map((key) => ({ recordType: key.slice(0, key.indexOf(':')), recordId: key.slice(key.indexOf(':') + 1) }));
+    const stillVisible = await loadVisible(ctx, this.fetchers, records as LogEntry[]);
+    return records.filter((r) => !stillVisible.has(keyOf(r.recordType, r.recordId)));
+  }
+
+  /** A user's account changed: close their sockets if deactivated, else refresh who they are and re-check. */
+  private userChanged(userId: string): void {
+    void this.serially(async () => {
+      const em = this.deps.orm.em.fork() as EntityManager;
+      const user = await em.findOne(User, { id: userId }, { populate: ['organisation'] });
+      const theirs = [...this.subscribers].filter((s) => s.viewer.id === userId);
+      if (!user || !user.active) {
+        theirs.forEach((s) => s.detach());
+        this.events.userDeactivated(userId);
+        return;
+      }
+      theirs.forEach((s) => (s.viewer = user));
+      await this.recheckSeen(theirs);
+    });
+  }
+}
+
+function eventOf(entry: LogEntry, type: LiveEventType, record: object | null): LiveEvent {
+  return Object.assign(new LiveEvent(), {
+    cursor: toCursor(entry.seq),
+    type,
+    recordType: entry.recordType,
+    recordId: toGlobalId(entry.recordType, entry.recordId),
+    record,
+    changedFields: type === LiveEventType.WITHDRAWN ? [] : entry.changedFields,
+    at: entry.at,
+    actorId: type === LiveEventType.WITHDRAWN ? null : entry.actorId,
+  });
+}
+
+/** The subscriber's operation as a document of its own, to run once per event. */
+function selectionOf(info: GraphQLResolveInfo) {
+  const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [info.operation, ...Object.values(info.fragments)] };
+  return { document, variableValues: info.variableValues, operationName: info.operation.name?.value };
+}

@@ -1,0 +1,109 @@
+import { Args, Ctx, FieldResolver, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { SubscribeResolverData } from 'type-graphql';
+import type { Purpose } from '../audit';
+import type { RequestContext } from '../graphql/context';
+import { BadUserInputError } from '../graphql/errors';
+import { requireGlobalId, fromGlobalId } from '../graphql/global-id';
+import { userLoader } from '../modules/identity/identity.loaders';
+import { User } from '../modules/identity/user.entity';
+import { fromCursor, toCursor } from './event-log';
+import type { LiveHub } from './hub';
+import { EventsArgs, LiveEvent, LiveEventType, RecordEventsArgs, TypeEventsArgs } from './live.types';
+import type { EventFilter } from './subscriber';
+
+/**
+ * What a subscription operation's context holds. It opens no transaction: each event is run later
+ * in a short transaction of the subscriber's own (see LiveHub).
+ */
+export interface LiveContext {
+  viewer: User;
+  purpose: Purpose | null;
+  clientAddress: string | null;
+  live: LiveHub;
+}
+
+type Data<A> = SubscribeResolverData<unknown, A, LiveContext>;
+
+function subscribe(data: Data<{ after?: string | null }>, filter: Partial<EventFilter>) {
+  const { context, info, args } = data;
+  return context.live.subscribe({
+    viewer: context.viewer,
+    purpose: context.purpose,
+    clientAddress: context.clientAddress,
+    filter: { types: null, recordTypes: null, recordIds: null, ...filter },
+    after: args.after == null ? undefined : fromCursor(args.after),
+    info,
+  });
+}
+
+function recordIdsOf(globalIds: string[] | null | undefined): Set<string> | null {
+  if (!globalIds) return null;
+  return new Set(
+    globalIds.map((g, i) => {
+      const parsed = fromGlobalId(g);
+      if (!parsed) throw new BadUserInputError([{ field: `recordIds[${i}]`, message: 'is not a record ID' }]);
+      return parsed.id;
+    }),
+  );
+}
+
+const only = (...types: string[]) => new Set(types);
+
+@Resolver(() => LiveEvent)
+export class LiveResolver {
+  @Subscription(() => LiveEvent, {
+    description: 'Changes to the records you may see, as they commit, on every server instance. Pass `after` (a cursor) to resume without a gap.',
+    subscribe: (data: Data<EventsArgs>) => subscribe(data, { types: data.args.types ? new Set(data.args.types) : null, recordIds: recordIdsOf(data.args.recordIds) }),
+  })
+  events(@Root() event: LiveEvent, @Args() _args: EventsArgs): LiveEvent {
+    return event;
+  }
+
+  @Subscription(() => LiveEvent, {
+    description: 'Changes to one threat (and its activities, members, assessments and links).',
+    subscribe: (data: Data<RecordEventsArgs>) => subscribe(data, { recordTypes: only('SocThreat'), recordIds: new Set([requireGlobalId(data.args.id, 'SocThreat', 'id')]) }),
+  })
+  threatChanged(@Root() event: LiveEvent, @Args() _args: RecordEventsArgs): LiveEvent {
+    return event;
+  }
+
+  @Subscription(() => LiveEvent, {
+    description: 'Changes to one 4P plan (and its objectives, actions, partners and reviews).',
+    subscribe: (data: Data<RecordEventsArgs>) => subscribe(data, { recordTypes: only('FourPPlan'), recordIds: new Set([requireGlobalId(data.args.id, 'FourPPlan', 'id')]) }),
+  })
+  planChanged(@Root() event: LiveEvent, @Args() _args: RecordEventsArgs): LiveEvent {
+    return event;
+  }
+
+  @Subscription(() => LiveEvent, {
+    description: 'Referrals you are party to: new ones, acknowledgements, updates, outcomes.',
+    subscribe: (data: Data<TypeEventsArgs>) => subscribe(data, { recordTypes: only('SafeguardingReferral') }),
+  })
+  referralChanged(@Root() event: LiveEvent, @Args() _args: TypeEventsArgs): LiveEvent {
+    return event;
+  }
+
+  @Subscription(() => LiveEvent, {
+    description: 'Disruptions as they are recorded (CREATED) and as they move through validation (UPDATED).',
+    subscribe: (data: Data<TypeEventsArgs>) => subscribe(data, { recordTypes: only('Disruption') }),
+  })
+  disruptionRecorded(@Root() event: LiveEvent, @Args() _args: TypeEventsArgs): LiveEvent {
+    return event;
+  }
+
+  @Query(() => String, {
+    description:
+      'The event log\'s current position. Read it before (or with) your query, then subscribe with `after` set to it: nothing that changes in between is missed.',
+  })
+  async eventCursor(@Ctx() ctx: RequestContext): Promise<string> {
+    const { rows } = await ctx.db.knex.raw('select live_event_head() as head');
+    return toCursor(BigInt(rows[0].head));
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  actor(@Root() event: LiveEvent, @Ctx() ctx: RequestContext): Promise<User | null> | null {
+    return event.actorId ? userLoader(ctx).load(event.actorId) : null;
+  }
+}
+
+export { LiveEventType };

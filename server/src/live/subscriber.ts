@@ -1,0 +1,136 @@
+import type { DocumentNode, ExecutionResult } from 'graphql';
+import type { Purpose } from '../audit';
+import type { User } from '../modules/identity/user.entity';
+import type { LogEntry } from './event-log';
+import { LiveEventType } from './live.types';
+
+/** What a subscriber asked for. Empty sets mean "everything". */
+export interface EventFilter {
+  types: Set<LiveEventType> | null;
+  recordTypes: Set<string> | null;
+  /** Database ids. */
+  recordIds: Set<string> | null;
+}
+
+/** How to run the subscriber's own selection over one event (its document, as the client sent it). */
+export interface Selection {
+  document: DocumentNode;
+  variableValues: Record<string, unknown>;
+  operationName: string | undefined;
+}
+
+/** A subscriber's records seen on this connection are bounded, so an idle socket stays small. */
+const MAX_SEEN = 5_000;
+/** Results waiting for a socket that does not read; past this the subscription ends with an error. */
+const MAX_BUFFERED = 1_000;
+
+let nextId = 1;
+
+/**
+ * One subscription: who asked (the viewer is refreshed when their account changes), what they
+ * asked for, the last log position they have been given, and the records they have been shown
+ * (so a record leaving their reach is announced once, as WITHDRAWN). Results are handed to
+ * graphql-ws through an async iterator; `return()` (socket closed, client completed) detaches.
+ */
+export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
+  readonly id = nextId++;
+  position = 0n;
+  private readonly seen = new Set<string>();
+  private readonly buffer: ExecutionResult[] = [];
+  private waiting: ((r: IteratorResult<ExecutionResult>) => void) | undefined;
+  private done = false;
+
+  constructor(
+    public viewer: User,
+    readonly purpose: Purpose | null,
+    readonly clientAddress: string | null,
+    readonly filter: EventFilter,
+    readonly selection: Selection,
+    private readonly onDetach: (s: Subscriber) => void,
+  ) {}
+
+  get closed(): boolean {
+    return this.done;
+  }
+
+  /** Whether events about this record are wanted at all (before access, and before the kind is known). */
+  wants(entry: LogEntry): boolean {
+    const { recordTypes, recordIds } = this.filter;
+    return (!recordTypes || recordTypes.has(entry.recordType)) && (!recordIds || recordIds.has(entry.recordId));
+  }
+
+  /** WITHDRAWN is always wanted: a client showing the record must learn it is gone. */
+  wantsKind(kind: LiveEventType): boolean {
+    return kind === LiveEventType.WITHDRAWN || !this.filter.types || this.filter.types.has(kind);
+  }
+
+  hasSeen(recordId: string): boolean {
+    return this.seen.has(recordId);
+  }
+
+  seenRecords(): string[] {
+    return [...this.seen];
+  }
+
+  markSeen(recordId: string): void {
+    if (this.seen.has(recordId)) return;
+    if (this.seen.size >= MAX_SEEN) this.seen.delete(this.seen.values().next().value!);
+    this.seen.add(recordId);
+  }
+
+  forget(recordId: string): void {
+    this.seen.delete(recordId);
+  }
+
+  push(result: ExecutionResult): void {
+    if (this.done) return;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: result, done: false });
+      return;
+    }
+    if (this.buffer.length >= MAX_BUFFERED) {
+      this.buffer.length = 0;
+      this.buffer.push({ errors: [{ message: 'This subscription fell too far behind and was ended. Resubscribe with your last cursor.' } as never] });
+      this.detach();
+      return;
+    }
+    this.buffer.push(result);
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    const value = this.buffer.shift();
+    if (value) return Promise.resolve({ value, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  return(): Promise<IteratorResult<ExecutionResult>> {
+    this.buffer.length = 0;
+    this.detach();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  /** Stops the subscription; anything still buffered is delivered first. */
+  detach(): void {
+    if (this.done) return;
+    this.done = true;
+    this.onDetach(this);
+    if (this.waiting && !this.buffer.length) {
+      this.waiting({ value: undefined, done: true });
+      this.waiting = undefined;
+    }
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/** The kind of event a log entry is before access is considered. */
+export function kindOf(entry: LogEntry): LiveEventType {
+  if (entry.action === 'CREATE') return LiveEventType.CREATED;
+  if (entry.action === 'DELETE') return LiveEventType.DELETED;
+  return LiveEventType.UPDATED;
+}

@@ -1,0 +1,71 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../graphql/context';
+import type { NodeFetchers } from '../graphql/node';
+import type { LogEntry } from './event-log';
+
+/** Record type → its table and data category, for the records whose reach is set by marking and sharing. */
+const SHARED_RECORDS: Record<string, { table: string; category: string }> = {
+  SocThreat: { table: 'soc_threat', category: 'THREAT' },
+  Nominal: { table: 'nominal', category: 'NOMINAL' },
+  FourPPlan: { table: 'fourp_plan', category: 'PLAN' },
+  Disruption: { table: 'disruption', category: 'DISRUPTION' },
+  PracticeEntry: { table: 'practice_entry', category: 'PRACTICE' },
+};
+
+/**
+ * Categories where, for this caller, marking and sharing alone decide the reach, so the old values
+ * can say whether the caller could see the record before a change. Referrals (parties only) and,
+ * for partners, nominals and disruptions (other columns decide) are left out: for them only the
+ * subscriber's own memory of what it was shown can yield a WITHDRAWN.
+ */
+function sharingDecides(category: string, isLawEnforcement: boolean): boolean {
+  if (category === 'THREAT' || category === 'PRACTICE' || category === 'PLAN') return true;
+  return isLawEnforcement && (category === 'NOMINAL' || category === 'DISRUPTION');
+}
+
+/** `type:id` */
+export const keyOf = (recordType: string, recordId: string) => `${recordType}:${recordId}`;
+
+/**
+ * The records the context's caller may read now, loaded through the same fetchers as `node(id)`
+ * (the application's policy inside the caller's transaction, where row-level security applies).
+ * The objects are what a query would return, redacted the same way.
+ */
+export async function loadVisible(ctx: RequestContext, fetchers: NodeFetchers, entries: LogEntry[]): Promise<Map<string, object>> {
+  const idsByType = new Map<string, Set<string>>();
+  for (const e of entries) if (fetchers[e.recordType]) idsByType.set(e.recordType, (idsByType.get(e.recordType) ?? new Set()).add(e.recordId));
+  const visible = new Map<string, object>();
+  for (const [type, idSet] of idsByType) {
+    const ids = [...idSet];
+    const rows = await fetchers[type](ctx, ids);
+    rows.forEach((row, i) => row && visible.set(keyOf(type, ids[i]), row));
+  }
+  return visible;
+}
+
+/**
+ * Of the entries that changed a record's marking or sharing, those whose record the caller could
+ * read before the change, judged by the database's own rule (soc_can_read) in the caller's
+ * transaction. The record's other access columns are read on the server's own connection,
+ * because the caller may no longer see the row.
+ */
+export async function visibleBefore(ctx: RequestContext, privileged: Knex, entries: LogEntry[]): Promise<Set<number>> {
+  const candidates = entries
+    .map((entry, index) => ({ entry, index, shared: SHARED_RECORDS[entry.recordType] }))
+    .filter(({ entry, shared }) => entry.accessBefore && shared && sharingDecides(shared.category, ctx.access.caller.isLawEnforcement));
+  const result = new Set<number>();
+  for (const { entry, index, shared } of candidates) {
+    const now = await privileged(shared.table).first('owning_organisation_id', 'protective_marking', 'sharing', 'shared_with').where('id', entry.recordId);
+    if (!now) continue;
+    const before = { ...now, ...entry.accessBefore };
+    const { rows } = await ctx.db.knex.raw('select soc_can_read(?, ?::uuid, ?, ?, ?::uuid[]) as readable', [
+      shared.category,
+      before.owning_organisation_id,
+      before.protective_marking,
+      before.sharing,
+      `{${(before.shared_with as string[]).join(',')}}`,
+    ]);
+    if (rows[0]?.readable) result.add(index);
+  }
+  return result;
+}

@@ -1,0 +1,140 @@
+import { createTestApp, type TestApp } from '../support/test-app';
+import { createThreat, expectData, orgId } from '../support/factories';
+import { createReferral } from '../support/referral-factories';
+import { EVENT_FIELDS, LiveSubscription } from '../support/live-client';
+
+const EVENTS = `subscription ($after: String, $types: [EventType!], $recordIds: [ID!]) {
+  events(after: $after, types: $types, recordIds: $recordIds) { ${EVENT_FIELDS} } }`;
+
+describe('live events (one instance)', () => {
+  let app: TestApp;
+  const open: LiveSubscription[] = [];
+  beforeAll(async () => (app = await createTestApp()));
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  afterAll(() => app.stop());
+
+  async function cursorNow(as = 'serocu.analyst'): Promise<string> {
+    return expectData(await app.gql(as, '{ eventCursor }')).eventCursor;
+  }
+
+  async function subscribe(as: string, variables: Record<string, unknown> = {}, purpose: string | null = 'INVESTIGATION', query = EVENTS) {
+    const s = new LiveSubscription(app.url, await app.tokenFor(as), query, { after: await cursorNow(as), ...variables }, purpose);
+    open.push(s);
+    return s;
+  }
+
+  async function updateThreat(as: string, threat: { id: string; version: number }, input: Record<string, unknown>) {
+    return expectData(
+      await app.gql(as, 'mutation ($input: UpdateThreatInput!) { updateThreat(input: $input) { id version sharing } }', {
+        input: { id: threat.id, expectedVersion: threat.version, ...input },
+      }),
+    ).updateThreat;
+  }
+
+  it('delivers a change made over HTTP to a subscriber entitled to see it, with the record as they may see it', async () => {
+    const surrey = await subscribe('surrey.investigator');
+    const threat = await createThreat(app, 'serocu.analyst', { name: 'Operation Larch' });
+    const [message] = await surrey.take(1);
+    expect(message.events).toMatchObject({
+      type: 'CREATED',
+      recordType: 'SocThreat',
+      recordId: threat.id,
+      actor: { username: 'serocu.analyst' },
+      record: { id: threat.id, name: 'Operation Larch' },
+    });
+    expect(message.events.changedFields).toContain('name');
+  });
+
+  it('sends nothing about a record the subscriber may not see', async () => {
+    const partner = await subscribe('oxon.mash', {}, 'SAFEGUARDING');
+    const police = await subscribe('surrey.investigator');
+    await createThreat(app, 'serocu.analyst', { name: 'Operation Hidden', access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'REGIONAL_LAW_ENFORCEMENT' } });
+    const referral = await createReferral(app);
+    // Events are handed out in log order, so once the partner has the referral's event it has
+    // been offered the threat's too. Surrey is police but not a party to the referral.
+    const [first] = await partner.take(1);
+    expect(first.events).toMatchObject({ type: 'CREATED', recordType: 'SafeguardingReferral', recordId: referral.id });
+    expect(partner.received).toHaveLength(1);
+    const [policeFirst] = await police.take(1);
+    expect(policeFirst.events.record.name).toBe('Operation Hidden');
+    expect(police.received.map((m) => m.events.recordType)).not.toContain('SafeguardingReferral');
+  });
+
+  it('sends exactly one WITHDRAWN when sharing is narrowed, and nothing after', async () => {
+    const threat = await createThreat(app, 'serocu.analyst', { name: 'Operation Rowan' });
+    const surrey = await subscribe('surrey.investigator', { recordIds: [threat.id] });
+    const narrowed = await updateThreat('serocu.analyst', threat, { access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'OWNER_ONLY' } });
+    const again = await updateThreat('serocu.analyst', { id: threat.id, version: narrowed.version }, { summary: 'Still going: the line has moved to Reading.' });
+    // A marker Surrey can see, after both changes, so we know they were processed.
+    const marker = await createThreat(app, 'serocu.analyst', { name: 'Operation Marker' });
+    const all = await subscribe('surrey.investigator', { recordIds: [marker.id] });
+    await createThreat(app, 'serocu.analyst', { name: 'Operation After' });
+    await updateThreat('serocu.analyst', marker, { summary: 'Marker changed.' });
+    await all.take(1);
+    await surrey.until(() => surrey.received.length >= 1, 'the withdrawal');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(surrey.received.map((m) => m.events.type)).toEqual(['WITHDRAWN']);
+    expect(surrey.received[0].events).toMatchObject({ recordId: threat.id, record: null, changedFields: [], actor: null });
+    expect(again.version).toBe(narrowed.version + 1);
+  });
+
+  it('resumes from a cursor: every event missed, in order, once each, then live', async () => {
+    const first = await subscribe('surrey.investigator', { types: ['CREATED'] });
+    await createThreat(app, 'serocu.analyst', { name: 'Operation One' });
+    const [one] = await first.take(1);
+    await first.close();
+    await createThreat(app, 'serocu.analyst', { name: 'Operation Two' });
+    await createThreat(app, 'serocu.analyst', { name: 'Operation Three' });
+    const resumed = new LiveSubscription(app.url, await app.tokenFor('surrey.investigator'), EVENTS, { after: one.events.cursor, types: ['CREATED'] });
+    open.push(resumed);
+    const caughtUp = await resumed.take(2);
+    expect(caughtUp.map((m) => m.events.record.name)).toEqual(['Operation Two', 'Operation Three']);
+    await createThreat(app, 'serocu.analyst', { name: 'Operation Four' });
+    await resumed.take(3);
+    expect(resumed.received.map((m) => m.events.record.name)).toEqual(['Operation Two', 'Operation Three', 'Operation Four']);
+  });
+
+  it('refuses a cursor the log no longer holds with CURSOR_EXPIRED, and a foreign one with BAD_USER_INPUT', async () => {
+    const old = await cursorNow();
+    await createThreat(app, 'serocu.analyst', { name: 'Operation Pruned' });
+    await createThreat(app, 'serocu.analyst', { name: 'Operation Kept' });
+    await app.app.orm.em.getConnection().execute('delete from live_event where seq <= (select max(seq) - 1 from live_event)');
+    const expired = new LiveSubscription(app.url, await app.tokenFor('surrey.investigator'), EVENTS, { after: old });
+    open.push(expired);
+    await expired.until(() => expired.errors.length > 0, 'an error');
+    expect((expired.errors[0] as any).extensions.code).toBe('CURSOR_EXPIRED');
+    const foreign = new LiveSubscription(app.url, await app.tokenFor('surrey.investigator'), EVENTS, { after: 'not-a-cursor' });
+    open.push(foreign);
+    await foreign.until(() => foreign.errors.length > 0, 'an error');
+    expect((foreign.errors[0] as any).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'after' }] });
+  });
+
+  it('convenience subscriptions: threatChanged(id) follows one threat', async () => {
+    const threat = await createThreat(app, 'serocu.analyst', { name: 'Operation Followed' });
+    const other = await createThreat(app, 'serocu.analyst', { name: 'Operation Other' });
+    const follower = await subscribe('tvp.investigator', { id: threat.id }, 'INVESTIGATION', `subscription ($id: ID!, $after: String) { threatChanged(id: $id, after: $after) { ${EVENT_FIELDS} } }`);
+    await updateThreat('serocu.analyst', other, { summary: 'Not followed.' });
+    await updateThreat('serocu.analyst', threat, { summary: 'Followed and changed.' });
+    const [message] = await follower.take(1);
+    expect(message.threatChanged).toMatchObject({ type: 'UPDATED', recordId: threat.id, changedFields: ['summary'] });
+  });
+
+  it('closes the sockets of a user who is deactivated with 4403', async () => {
+    const s = await subscribe('sussex.investigator');
+    await s.until(() => true, 'connect');
+    await new Promise((r) => setTimeout(r, 300));
+    await app.app.orm.em.getConnection().execute(`update app_user set active = false where username = 'sussex.investigator'`);
+    await s.until(() => s.closeCode !== undefined, 'the socket to close');
+    expect(s.closeCode).toBe(4403);
+    await app.app.orm.em.getConnection().execute(`update app_user set active = true where username = 'sussex.investigator'`);
+  });
+
+  it('names the organisation a referral came from only to its parties (referralChanged)', async () => {
+    const receiving = await subscribe('oxon.mash', {}, 'SAFEGUARDING', `subscription ($after: String) { referralChanged(after: $after) { ${EVENT_FIELDS} } }`);
+    const referral = await createReferral(app, { receivingOrganisationId: await orgId(app, 'OXON_CS') });
+    const [message] = await receiving.take(1);
+    expect(message.referralChanged).toMatchObject({ type: 'CREATED', recordId: referral.id, record: { reference: referral.reference } });
+  });
+});

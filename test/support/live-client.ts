@@ -1,0 +1,79 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export const EVENT_FIELDS = `cursor type recordType recordId changedFields at actor { username }
+  record { id ... on SocThreat { name sharing } ... on SafeguardingReferral { reference } ... on Disruption { id } }`;
+
+/**
+ * A real graphql-ws client holding one subscription, collecting what arrives so a test can wait
+ * for the n-th message. Errors and closes are collected too.
+ */
+export class LiveSubscription {
+  readonly received: any[] = [];
+  readonly errors: unknown[] = [];
+  closeCode: number | undefined;
+  completed = false;
+  private readonly client: Client;
+  private readonly waiters: (() => void)[] = [];
+  private readonly unsubscribe: () => void;
+
+  constructor(baseUrl: string, token: string, query: string, variables: Record<string, unknown> = {}, purpose: string | null = 'INVESTIGATION') {
+    this.client = createClient({
+      url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}`, ...(purpose ? { purpose } : {}) },
+      retryAttempts: 0,
+      lazy: false,
+      on: { closed: (event: any) => (this.closeCode = event?.code) && this.wake() },
+    });
+    this.unsubscribe = this.client.subscribe(
+      { query, variables },
+      {
+        next: (value) => {
+          if (value.errors) this.errors.push(...value.errors);
+          else this.received.push(value.data);
+          this.wake();
+        },
+        error: (err) => {
+          this.errors.push(err);
+          this.wake();
+        },
+        complete: () => {
+          this.completed = true;
+          this.wake();
+        },
+      },
+    );
+  }
+
+  private wake(): void {
+    this.waiters.splice(0).forEach((w) => w());
+  }
+
+  /** Waits until `predicate` holds (checked on every message), failing after `timeoutMs`. */
+  async until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; received ${JSON.stringify(this.received)} errors ${JSON.stringify(this.errors)}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Waits for at least `n` messages and returns them. */
+  async take(n: number, timeoutMs?: number): Promise<any[]> {
+    await this.until(() => this.received.length >= n, `${n} events`, timeoutMs);
+    return this.received.slice(0, n);
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.client.dispose();
+  }
+}
