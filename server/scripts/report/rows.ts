@@ -46,6 +46,8 @@ function firstRows(value: unknown, keys: string[]): Located | undefined {
  */
 export function locateRows(data: Obj, rowsPath: readonly string[] | undefined): Located {
   if (rowsPath) {
+    // A connection may be named by itself or by its `edges.node`.
+    if (rowsPath.slice(-2).join('.') === 'edges.node') rowsPath = rowsPath.slice(0, -2);
     let value: unknown = data;
     for (const key of rowsPath) value = isObject(value) ? value[key] : undefined;
     if (Array.isArray(value)) return { keys: rowsPath, rows: value };

@@ -1,0 +1,46 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "query DisruptionsExport($from: LocalDate, $to: LocalDate, $orgIds: [ID!], $first: Int, $after: String) {\n  disruptions(\n    first: $first\n    after: $after\n    filter: {dateFrom: $from, dateTo: $to, claimingOrganisationIds: $orgIds}\n    orderBy: [{field: DATE, direction: ASC}]\n  ) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        id\n        date\n        status\n        countsAsDisruption\n        claimingOrganisation {\n          code\n        }\n        contributors {\n          code\n        }\n        threat {\n          urn\n          name\n        }\n        strand\n        level\n        tactic\n        validation {\n          levelAgreed\n          strandAgreed\n          decision\n          at\n        }\n        isLate\n        submittedAt\n        description\n        impactNarrative\n        evidenceRefs\n        protectiveMarking\n      }\n    }\n  }\n}": typeof types.DisruptionsExportDocument,
+};
+const documents: Documents = {
+    "query DisruptionsExport($from: LocalDate, $to: LocalDate, $orgIds: [ID!], $first: Int, $after: String) {\n  disruptions(\n    first: $first\n    after: $after\n    filter: {dateFrom: $from, dateTo: $to, claimingOrganisationIds: $orgIds}\n    orderBy: [{field: DATE, direction: ASC}]\n  ) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        id\n        date\n        status\n        countsAsDisruption\n        claimingOrganisation {\n          code\n        }\n        contributors {\n          code\n        }\n        threat {\n          urn\n          name\n        }\n        strand\n        level\n        tactic\n        validation {\n          levelAgreed\n          strandAgreed\n          decision\n          at\n        }\n        isLate\n        submittedAt\n        description\n        impactNarrative\n        evidenceRefs\n        protectiveMarking\n      }\n    }\n  }\n}": types.DisruptionsExportDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DisruptionsExport($from: LocalDate, $to: LocalDate, $orgIds: [ID!], $first: Int, $after: String) {\n  disruptions(\n    first: $first\n    after: $after\n    filter: {dateFrom: $from, dateTo: $to, claimingOrganisationIds: $orgIds}\n    orderBy: [{field: DATE, direction: ASC}]\n  ) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        id\n        date\n        status\n        countsAsDisruption\n        claimingOrganisation {\n          code\n        }\n        contributors {\n          code\n        }\n        threat {\n          urn\n          name\n        }\n        strand\n        level\n        tactic\n        validation {\n          levelAgreed\n          strandAgreed\n          decision\n          at\n        }\n        isLate\n        submittedAt\n        description\n        impactNarrative\n        evidenceRefs\n        protectiveMarking\n      }\n    }\n  }\n}"): (typeof documents)["query DisruptionsExport($from: LocalDate, $to: LocalDate, $orgIds: [ID!], $first: Int, $after: String) {\n  disruptions(\n    first: $first\n    after: $after\n    filter: {dateFrom: $from, dateTo: $to, claimingOrganisationIds: $orgIds}\n    orderBy: [{field: DATE, direction: ASC}]\n  ) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        id\n        date\n        status\n        countsAsDisruption\n        claimingOrganisation {\n          code\n        }\n        contributors {\n          code\n        }\n        threat {\n          urn\n          name\n        }\n        strand\n        level\n        tactic\n        validation {\n          levelAgreed\n          strandAgreed\n          decision\n          at\n        }\n        isLate\n        submittedAt\n        description\n        impactNarrative\n        evidenceRefs\n        protectiveMarking\n      }\n    }\n  }\n}"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
