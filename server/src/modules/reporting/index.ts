@@ -1,9 +1,16 @@
 import type { NodeFetchers } from '../../graphql/node';
-import { DisruptionStatsResolver, DisruptionStatsRowResolver } from './reporting.resolver';
+import {
+  DisruptionStatsResolver,
+  DisruptionStatsRowResolver,
+  OverdueActionsCountResolver,
+  ReferralStatsRowResolver,
+  ReportingResolver,
+  ThreatStatsRowResolver,
+} from './reporting.resolver';
 
 /** Statistics and insights computed in SQL within each caller's access (issue 7). */
 export const reportingModule = {
   entities: [],
-  resolvers: [DisruptionStatsResolver, DisruptionStatsRowResolver],
+  resolvers: [DisruptionStatsResolver, DisruptionStatsRowResolver, ReportingResolver, ThreatStatsRowResolver, OverdueActionsCountResolver, ReferralStatsRowResolver],
   nodes: {} satisfies NodeFetchers,
 } as const;

@@ -3,8 +3,22 @@ import type { RequestContext } from '../../graphql/context';
 import { organisationLoader } from '../identity/identity.loaders';
 import { Organisation } from '../identity/organisation.entity';
 import { awaitingValidation, claimedAgainstAgreed, disruptionStatsRows, parseDisruptionStats } from './disruption-stats';
-import { DisruptionStatsArgs } from './reporting.inputs';
-import { AwaitingValidation, DisruptionStats, DisruptionStatsRow, LevelComparison } from './reporting.types';
+import { planStats } from './plan-stats';
+import { referralStats } from './referral-stats';
+import { threatStats } from './threat-stats';
+import { DisruptionStatsArgs, ReferralStatsArgs, ThreatStatsArgs } from './reporting.inputs';
+import {
+  AwaitingValidation,
+  DisruptionStats,
+  DisruptionStatsRow,
+  LevelComparison,
+  OverdueActionsCount,
+  PlanStats,
+  ReferralStats,
+  ReferralStatsRow,
+  ThreatStats,
+  ThreatStatsRow,
+} from './reporting.types';
 
 /** The rows' statement runs once per answer, however many of its fields are asked for. */
 function rowsOf(stats: DisruptionStats, ctx: RequestContext): Promise<DisruptionStatsRow[]> {
@@ -59,5 +73,52 @@ export class DisruptionStatsRowResolver {
   @FieldResolver(() => Organisation, { nullable: true, description: 'The claiming organisation (grouped by ORGANISATION).' })
   organisation(@Root() row: DisruptionStatsRow, @Ctx() ctx: RequestContext) {
     return row.organisationId ? organisationLoader(ctx).load(row.organisationId) : null;
+  }
+}
+
+@Resolver()
+export class ReportingResolver {
+  @Query(() => ThreatStats, { description: 'Threats within your access by subject type, priority band (not for partners), lead organisation, category or status.' })
+  threatStats(@Args(() => ThreatStatsArgs) args: ThreatStatsArgs, @Ctx() ctx: RequestContext) {
+    return threatStats(ctx, args);
+  }
+
+  @Query(() => PlanStats, { description: 'Adopted threats with a plan in force and a named LRO; quality gate failures by problem; open and overdue actions by owner.' })
+  planStats(@Ctx() ctx: RequestContext) {
+    return planStats(ctx);
+  }
+
+  @Query(() => ReferralStats, { description: 'Safeguarding referrals you made or received by type, organisation, reporting year and quarter; acknowledgement within target by urgency; outcomes.' })
+  referralStats(@Args(() => ReferralStatsArgs) args: ReferralStatsArgs, @Ctx() ctx: RequestContext) {
+    return referralStats(ctx, args);
+  }
+}
+
+@Resolver(() => ThreatStatsRow)
+export class ThreatStatsRowResolver {
+  @FieldResolver(() => Organisation, { nullable: true, description: 'Grouped by LEAD_ORGANISATION.' })
+  leadOrganisation(@Root() row: ThreatStatsRow, @Ctx() ctx: RequestContext) {
+    return row.leadOrganisationId ? organisationLoader(ctx).load(row.leadOrganisationId) : null;
+  }
+}
+
+@Resolver(() => OverdueActionsCount)
+export class OverdueActionsCountResolver {
+  @FieldResolver(() => Organisation, { description: 'The organisation that owns the actions.' })
+  organisation(@Root() row: OverdueActionsCount, @Ctx() ctx: RequestContext) {
+    return organisationLoader(ctx).load(row.organisationId);
+  }
+}
+
+@Resolver(() => ReferralStatsRow)
+export class ReferralStatsRowResolver {
+  @FieldResolver(() => Organisation, { nullable: true, description: 'Grouped by REFERRING_ORGANISATION.' })
+  referringOrganisation(@Root() row: ReferralStatsRow, @Ctx() ctx: RequestContext) {
+    return row.referringOrganisationId ? organisationLoader(ctx).load(row.referringOrganisationId) : null;
+  }
+
+  @FieldResolver(() => Organisation, { nullable: true, description: 'Grouped by RECEIVING_ORGANISATION.' })
+  receivingOrganisation(@Root() row: ReferralStatsRow, @Ctx() ctx: RequestContext) {
+    return row.receivingOrganisationId ? organisationLoader(ctx).load(row.receivingOrganisationId) : null;
   }
 }

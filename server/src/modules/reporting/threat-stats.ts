@@ -1,0 +1,64 @@
+import type { RequestContext } from '../../graphql/context';
+import { isWithheld } from '../../access/redaction';
+import { Problems } from '../../shared/validation';
+import { threatQuery, type ThreatCriteria } from '../threats/threat.repository';
+import { auditAggregate, sensitiveCountSql } from './reporting.audit';
+import { ThreatStatsDimension } from './reporting.enums';
+import type { ThreatStatsArgs } from './reporting.inputs';
+import { checkGroupBy, groupedBy, idsOrProblems, keysOf, type Dimension } from './reporting.shared';
+import type { ThreatStats } from './reporting.types';
+
+const DIMENSIONS: Record<ThreatStatsDimension, Dimension> = {
+  SUBJECT_TYPE: { sql: 't.subject_type', field: 'subjectType' },
+  PRIORITY_BAND: { sql: 't.priority', field: 'priority' },
+  LEAD_ORGANISATION: { sql: 't.lead_organisation_id', field: 'leadOrganisationId' },
+  CATEGORY: { sql: 'ca.category', field: 'category' },
+  STATUS: { sql: 't.status', field: 'status' },
+};
+const ROW_KEYS = ['subjectType', 'priority', 'leadOrganisationId', 'category', 'status'] as const;
+
+/**
+ * Checks the arguments. A partner organisation may not break threats down by priority: it is
+ * withheld from them (the same rule as the threats list, which refuses a priority filter).
+ */
+function parse(ctx: RequestContext, args: ThreatStatsArgs): ThreatCriteria {
+  const p = new Problems('');
+  checkGroupBy(args.groupBy, p);
+  args.groupBy.forEach((d, i) =>
+    p.when(d === ThreatStatsDimension.PRIORITY_BAND && isWithheld(ctx, 'SocThreat', 'priority'), `groupBy[${i}]`, 'priority is withheld from partner organisations'),
+  );
+  const f = args.filter ?? {};
+  const criteria: ThreatCriteria = {
+    statuses: f.statuses ?? undefined,
+    subjectTypes: f.subjectTypes ?? undefined,
+    leadOrganisationIds: idsOrProblems(f.leadOrganisationIds, 'Organisation', 'filter.leadOrganisationIds', p),
+    categories: f.categories ?? undefined,
+  };
+  p.throwIfAny();
+  return criteria;
+}
+
+/**
+ * Threats by subject type, priority band, lead organisation, category and status: the threats
+ * list's query (its policy filter, in the request's transaction), counted in the database.
+ */
+export async function threatStats(ctx: RequestContext, args: ThreatStatsArgs): Promise<ThreatStats> {
+  const { knex } = ctx.db;
+  const criteria = parse(ctx, args);
+  const dims = args.groupBy.map((d) => DIMENSIONS[d]);
+  const query = threatQuery(knex, criteria).clearSelect();
+  // A threat has many activities: broken down by category it counts once under each of its categories.
+  if (args.groupBy.includes(ThreatStatsDimension.CATEGORY)) query.join('criminal_activity as ca', 'ca.threat_id', 't.id');
+  const rows: Record<string, any>[] = await groupedBy(query, knex, dims).select(
+    knex.raw('count(distinct t.id)::int as count'),
+    knex.raw(`${sensitiveCountSql('t', true)} as sensitive`),
+  );
+  const total: { count: number; sensitive: number } = args.groupBy.includes(ThreatStatsDimension.CATEGORY)
+    ? await threatQuery(knex, criteria).clearSelect().select(knex.raw('count(*)::int as count'), knex.raw(`${sensitiveCountSql('t')} as sensitive`)).first()
+    : { count: rows.reduce((n, r) => n + r.count, 0), sensitive: rows.reduce((n, r) => n + r.sensitive, 0) };
+  auditAggregate(ctx, 'SocThreat', 'threatStats', total.sensitive);
+  return {
+    rows: rows.filter((r) => dims.length === 0 || r.count > 0).map((r) => ({ ...keysOf(r, dims, ROW_KEYS), count: r.count })),
+    total: total.count,
+  };
+}
