@@ -199,4 +199,30 @@ describe('npm run report against a running server', () => {
     expect(lines[0]).toBe('id,level');
     expect(lines).toHaveLength(REGIONAL_ROWS + 60 + 1);
   });
+
+  it('disruptions-by-force-by-quarter: figures match ones computed independently from the records', async () => {
+    const result = await run(['disruptions-by-force-by-quarter', '--format', 'csv']);
+    expect(result.code).toBe(0);
+    const [header, ...lines] = result.stdout.trimEnd().split('\n');
+    expect(header).toBe('organisation.code,fiscalYear,quarter,countingCount,count,lateCount');
+    // Independently: every record SEROCU may see (all validated at MINOR, so all count), by
+    // reporting year from 1 April and quarter (Q1 April to June).
+    const records = await sql(app, `select o.code, to_char(d.date, 'YYYY-MM-DD') as date from disruption d join organisation o on o.id = d.claiming_organisation_id where d.sharing <> 'OWNER_ONLY'`);
+    const expected = new Map<string, number>();
+    for (const r of records) {
+      const [year, month] = r.date.split('-').map(Number);
+      const start = month >= 4 ? year : year - 1;
+      const quarter = `Q${Math.floor(((month + 8) % 12) / 3) + 1}`;
+      const key = `${r.code},${start}/${String(start + 1).slice(2)},${quarter}`;
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    const actual = new Map(lines.map((l) => {
+      const [code, fy, q, counting, count, late] = l.split(',');
+      expect(counting).toBe(count);
+      expect(late).toBe('0');
+      return [`${code},${fy},${q}`, Number(counting)];
+    }));
+    expect(actual).toEqual(expected);
+    expect(actual.size).toBeGreaterThan(2);
+  });
 });

@@ -14,9 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "query DisruptionsByForceByQuarter($from: LocalDate, $to: LocalDate, $orgIds: [ID!]) {\n  disruptionStats(\n    filter: {from: $from, to: $to, organisationIds: $orgIds}\n    groupBy: [ORGANISATION, FISCAL_YEAR, QUARTER]\n  ) {\n    rows {\n      organisation {\n        code\n      }\n      fiscalYear\n      quarter\n      countingCount\n      count\n      lateCount\n    }\n  }\n}": typeof types.DisruptionsByForceByQuarterDocument,
     "query DisruptionsExport($from: LocalDate, $to: LocalDate, $orgIds: [ID!], $first: Int, $after: String) {\n  disruptions(\n    first: $first\n    after: $after\n    filter: {dateFrom: $from, dateTo: $to, claimingOrganisationIds: $orgIds}\n    orderBy: [{field: DATE, direction: ASC}]\n  ) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        id\n        date\n        status\n        countsAsDisruption\n        claimingOrganisation {\n          code\n        }\n        contributors {\n          code\n        }\n        threat {\n          urn\n          name\n        }\n        strand\n        level\n        tactic\n        validation {\n          levelAgreed\n          strandAgreed\n          decision\n          at\n        }\n        isLate\n        submittedAt\n        description\n        impactNarrative\n        evidenceRefs\n        protectiveMarking\n      }\n    }\n  }\n}": typeof types.DisruptionsExportDocument,
 };
 const documents: Documents = {
+    "query DisruptionsByForceByQuarter($from: LocalDate, $to: LocalDate, $orgIds: [ID!]) {\n  disruptionStats(\n    filter: {from: $from, to: $to, organisationIds: $orgIds}\n    groupBy: [ORGANISATION, FISCAL_YEAR, QUARTER]\n  ) {\n    rows {\n      organisation {\n        code\n      }\n      fiscalYear\n      quarter\n      countingCount\n      count\n      lateCount\n    }\n  }\n}": types.DisruptionsByForceByQuarterDocument,
     "query DisruptionsExport($from: LocalDate, $to: LocalDate, $orgIds: [ID!], $first: Int, $after: String) {\n  disruptions(\n    first: $first\n    after: $after\n    filter: {dateFrom: $from, dateTo: $to, claimingOrganisationIds: $orgIds}\n    orderBy: [{field: DATE, direction: ASC}]\n  ) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      node {\n        id\n        date\n        status\n        countsAsDisruption\n        claimingOrganisation {\n          code\n        }\n        contributors {\n          code\n        }\n        threat {\n          urn\n          name\n        }\n        strand\n        level\n        tactic\n        validation {\n          levelAgreed\n          strandAgreed\n          decision\n          at\n        }\n        isLate\n        submittedAt\n        description\n        impactNarrative\n        evidenceRefs\n        protectiveMarking\n      }\n    }\n  }\n}": types.DisruptionsExportDocument,
 };
 
@@ -34,6 +36,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DisruptionsByForceByQuarter($from: LocalDate, $to: LocalDate, $orgIds: [ID!]) {\n  disruptionStats(\n    filter: {from: $from, to: $to, organisationIds: $orgIds}\n    groupBy: [ORGANISATION, FISCAL_YEAR, QUARTER]\n  ) {\n    rows {\n      organisation {\n        code\n      }\n      fiscalYear\n      quarter\n      countingCount\n      count\n      lateCount\n    }\n  }\n}"): (typeof documents)["query DisruptionsByForceByQuarter($from: LocalDate, $to: LocalDate, $orgIds: [ID!]) {\n  disruptionStats(\n    filter: {from: $from, to: $to, organisationIds: $orgIds}\n    groupBy: [ORGANISATION, FISCAL_YEAR, QUARTER]\n  ) {\n    rows {\n      organisation {\n        code\n      }\n      fiscalYear\n      quarter\n      countingCount\n      count\n      lateCount\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
