@@ -11,6 +11,7 @@ import { EventLog, toCursor, type LogEntry } from './event-log';
 import { LiveEvent, LiveEventType } from './live.types';
 import { kindOf, Subscriber, type EventFilter } from './subscriber';
 import { keyOf, loadVisible, visibleBefore } from './visibility';
+import { metrics } from '../http/metrics';
 
 /** Log entries read per round trip. */
 const PAGE = 500;
@@ -23,6 +24,8 @@ export interface SubscribeRequest {
   viewer: User;
   purpose: Purpose | null;
   clientAddress: string | null;
+  /** Whether the subscriber's connection has gone (checked before each delivery). */
+  gone: () => boolean;
   filter: EventFilter;
   /** Resume point (a sequence number), or undefined for "from now". */
   after: bigint | undefined;
@@ -79,7 +82,10 @@ export class LiveHub {
       t.unref();
       this.timers.push(t);
     };
-    every(RECHECK_MS, () => this.recheckSeen([...this.subscribers]));
+    every(RECHECK_MS, async () => {
+      for (const s of this.subscribers) if (s.gone()) s.detach();
+      await this.recheckSeen([...this.subscribers]);
+    });
     every(10 * 60_000, () => this.log.prune(this.config.retentionHours * 3_600_000));
   }
 
@@ -96,13 +102,14 @@ export class LiveHub {
    */
   async subscribe(request: SubscribeRequest): Promise<Subscriber> {
     if (request.after !== undefined) await this.log.checkResumable(request.after, await this.log.head());
-    const subscriber = new Subscriber(request.viewer, request.purpose, request.clientAddress, request.filter, selectionOf(request.info), (s) =>
-      this.subscribers.delete(s),
-    );
+    const subscriber = new Subscriber(request.viewer, request.purpose, request.clientAddress, request.gone, request.filter, selectionOf(request.info), (s) => {
+      if (this.subscribers.delete(s)) metrics.liveSubscribers.dec();
+    });
     void this.serially(async () => {
-      if (subscriber.closed) return;
+      if (subscriber.closed || subscriber.gone()) return subscriber.detach();
       subscriber.position = request.after ?? this.head;
       this.subscribers.add(subscriber);
+      metrics.liveSubscribers.inc();
       await this.catchUp(subscriber);
     });
     return subscriber;
@@ -149,7 +156,10 @@ export class LiveHub {
   /** Hands `entries` to `subscribers`, one group per user, each group in its user's transaction. */
   private async dispatch(entries: LogEntry[], subscribers: Subscriber[]): Promise<void> {
     const byUser = new Map<string, Subscriber[]>();
-    for (const s of subscribers) if (!s.closed) byUser.set(s.viewer.id, [...(byUser.get(s.viewer.id) ?? []), s]);
+    for (const s of subscribers) {
+      if (s.gone()) s.detach();
+      else if (!s.closed) byUser.set(s.viewer.id, [...(byUser.get(s.viewer.id) ?? []), s]);
+    }
     const groups = [...byUser.values()];
     for (let i = 0; i < groups.length; i += PARALLEL_USERS) {
       await Promise.all(groups.slice(i, i + PARALLEL_USERS).map((group) => this.deliverToUser(group, entries)));
@@ -174,6 +184,7 @@ export class LiveHub {
           const subCtx = this.contextFor(ctx, subscriber);
           contexts.push(subCtx);
           subscriber.push(await execute({ schema: this.schema, ...subscriber.selection, rootValue: event, contextValue: subCtx }));
+          metrics.eventLagSeconds.observe((Date.now() - entry.at.getTime()) / 1000);
         }
       }
       for (const c of contexts) await writeAuditEvents(c, this.deps.orm);

@@ -20,6 +20,8 @@ export interface LiveContext {
   purpose: Purpose | null;
   clientAddress: string | null;
   live: LiveHub;
+  /** True once the subscriber's socket has closed: a safety net so no subscription outlives it. */
+  gone: () => boolean;
 }
 
 type Data<A> = SubscribeResolverData<unknown, A, LiveContext>;
@@ -30,6 +32,7 @@ function subscribe(data: Data<{ after?: string | null }>, filter: Partial<EventF
     viewer: context.viewer,
     purpose: context.purpose,
     clientAddress: context.clientAddress,
+    gone: context.gone,
     filter: { types: null, recordTypes: null, recordIds: null, ...filter },
     after: args.after == null ? undefined : fromCursor(args.after),
     info,

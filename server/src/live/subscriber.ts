@@ -44,6 +44,7 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
     public viewer: User,
     readonly purpose: Purpose | null,
     readonly clientAddress: string | null,
+    readonly gone: () => boolean,
     readonly filter: EventFilter,
     readonly selection: Selection,
     private readonly onDetach: (s: Subscriber) => void,

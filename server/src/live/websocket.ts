@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createSourceEventStream, getOperationAST, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
 import type { Logger } from 'pino';
@@ -19,6 +19,8 @@ type WebSocketExtra = {
   /** The purpose stated in connection_init, for every operation on the connection. */
   purpose?: Purpose | null;
   operations?: Map<string, RequestContext | LiveContext>;
+  /** Operation ids started and not yet ended, counted as they arrive (before their contexts exist). */
+  active?: Set<string>;
 };
 
 /** WebSocket close code for a connection_init `purpose` that is not one of the six. */
@@ -55,6 +57,7 @@ function isQueryContext(context: RequestContext | LiveContext | undefined): cont
 }
 
 async function finishOperation(extra: WebSocketExtra, id: string, orm: MikroORM): Promise<void> {
+  extra.active?.delete(id);
   const context = extra.operations?.get(id);
   extra.operations?.delete(id);
   if (!isQueryContext(context)) return; // a subscription holds no transaction
@@ -154,10 +157,13 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
         ctx.extra.operations = new Map();
         return true;
       },
-      onSubscribe: (ctx) => {
-        if ((ctx.extra.operations?.size ?? 0) >= live.maxOperationsPerConnection) {
+      onSubscribe: (ctx, id) => {
+        const active = (ctx.extra.active ??= new Set());
+        if (active.size >= live.maxOperationsPerConnection) {
           ctx.extra.socket.close(WS_CLOSE_TOO_MANY, `At most ${live.maxOperationsPerConnection} operations per connection`);
+          return [new GraphQLError('Too many operations on this connection.')];
         }
+        active.add(id);
       },
       // A query or mutation gets its own transaction, finished when it ends; a subscription gets
       // none (each event runs in a short transaction of its own).
@@ -165,7 +171,13 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
         const origin = { purpose: ctx.extra.purpose, clientAddress: ctx.extra.request.socket.remoteAddress ?? null };
         const isSubscription = getOperationAST(args.document, args.operationName)?.operation === 'subscription';
         const context: RequestContext | LiveContext = isSubscription
-          ? { viewer: ctx.extra.viewer!, purpose: ctx.extra.purpose ?? null, clientAddress: origin.clientAddress, live: hub }
+          ? {
+              viewer: ctx.extra.viewer!,
+              purpose: ctx.extra.purpose ?? null,
+              clientAddress: origin.clientAddress,
+              live: hub,
+              gone: () => ctx.extra.socket.readyState !== ctx.extra.socket.OPEN,
+            }
           : await forOperation(deps, ctx.extra.viewer!, undefined, origin);
         ctx.extra.operations!.set(id, context);
         return context as unknown as Record<string, unknown>;
