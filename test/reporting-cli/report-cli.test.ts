@@ -225,4 +225,34 @@ describe('npm run report against a running server', () => {
     expect(actual).toEqual(expected);
     expect(actual.size).toBeGreaterThan(2);
   });
+
+  it('reports of several sections: threat-picture, plan-quality and referral-timeliness as tables, JSON and CSV blocks', async () => {
+    const LIVE = ['TRIGGER_SUBMITTED', 'UNDER_ASSESSMENT', 'ASSESSED', 'ADOPTED', 'UNDER_REVIEW'];
+    const live = expectData(await app.gql('serocu.analyst', 'query ($s: [ThreatStatus!]) { threats(filter: { status: $s }) { totalCount } }', { s: LIVE }));
+
+    const picture = await run(['threat-picture', '--format', 'json']);
+    expect(picture.code).toBe(0);
+    const sections = JSON.parse(picture.stdout);
+    expect(Object.keys(sections)).toEqual(['threatStats', 'threatStats.rows']);
+    expect(sections.threatStats).toEqual([{ total: live.threats.totalCount }]);
+    expect(sections['threatStats.rows']).toContainEqual({
+      subjectType: 'ORGANISED_CRIME_GROUP', priority: null, leadOrganisation: { code: 'TVP' }, category: 'ILLEGAL_DRUGS', count: 1,
+    });
+
+    const table = await run(['plan-quality', '--format', 'table']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^# planStats\nadoptedThreats +withPlanInForce +withPlanInForceAndLro +plansChecked +plansFailingGate\n/);
+    expect(table.stdout).toContain('\n# planStats.gateFailures\n');
+    expect(table.stdout).toContain('\n# planStats.actionsByOwner\n');
+
+    const csv = await run(['referral-timeliness', '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    const blocks = csv.stdout.trimEnd().split('\n\n');
+    expect(blocks.map((b) => b.split('\n').slice(0, 2).join('\n'))).toEqual([
+      expect.stringMatching(/^# referralStats.acknowledgementByUrgency\nurgency,targetHours,referrals,/),
+      '# referralStats.rows\nreferralType,receivingOrganisation.code,fiscalYear,quarter,count,acknowledged,acknowledgedWithinTarget,awaitingAcknowledgement,overdue',
+      '# referralStats.outcomes\noutcome,count',
+    ]);
+    expect(blocks[0]).toMatch(/\nRED,\d+,0,0,0,0,0/);
+  });
 });

@@ -16,7 +16,9 @@ import { projectRoot } from '../../src/project-root';
  * by path, so a person can copy one, change it and run it). Conventions, all optional:
  * - the first comment lines describe it (`npm run report -- list` shows the first);
  * - `# rows: a.b.c` names where the rows are in the result; otherwise the first list or
- *   connection found (a connection's rows are its `edges.node`);
+ *   connection found (a connection's rows are its `edges.node`). Several `# rows:` lines make
+ *   a report of several sections (tables), each printed under its path; only a one-section
+ *   report pages through a connection;
  * - variables the runner fills when the query declares them: `$from`, `$to` (--from, --to),
  *   `$org` (--org, the organisation code), `$orgId` / `$orgIds` (--org, resolved to its ID),
  *   `$first` and `$after` (paging through a connection, a page at a time), and any other with
@@ -31,8 +33,8 @@ export interface ReportDocument {
   readonly operation: OperationDefinitionNode;
   /** Declared variables: name → type as written (e.g. `LocalDate!`). */
   readonly variables: ReadonlyMap<string, string>;
-  /** Response keys from `data` to the rows, when the document says (`# rows:`). */
-  readonly rowsPath: readonly string[] | undefined;
+  /** Response keys from `data` to each section's rows, when the document says (`# rows:`). */
+  readonly rowsPaths: readonly (readonly string[])[];
 }
 
 /** Where the report documents live. */
@@ -76,7 +78,7 @@ export function loadReport(nameOrFile: string): ReportDocument {
     throw new Error(`${file}: a report holds exactly one query (found ${operations.map((o) => o.operation).join(', ') || 'none'})`);
   }
   const comments = leadingComments(text);
-  const rowsLine = comments.find((l) => /^rows:/.test(l));
+  const rowsLines = comments.filter((l) => /^rows:/.test(l));
   return {
     name: path.basename(file, '.graphql'),
     file,
@@ -85,7 +87,7 @@ export function loadReport(nameOrFile: string): ReportDocument {
     document,
     operation: operations[0],
     variables: new Map((operations[0].variableDefinitions ?? []).map((v) => [v.variable.name.value, print(v.type)])),
-    rowsPath: rowsLine ? rowsLine.replace(/^rows:\s*/, '').trim().split('.') : undefined,
+    rowsPaths: rowsLines.map((l) => l.replace(/^rows:\s*/, '').trim().split('.')),
   };
 }
 

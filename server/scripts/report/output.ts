@@ -8,7 +8,7 @@ export const FORMATS = ['table', 'csv', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Writes with backpressure: a slow disk or pipe holds the next page back instead of filling memory. */
-async function write(out: Writable, text: string): Promise<void> {
+export async function write(out: Writable, text: string): Promise<void> {
   if (text && !out.write(text)) await once(out, 'drain');
 }
 

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { columnsOf, type Column, type ReportDocument } from './documents';
-import { rowWriter, type Format } from './output';
+import { rowWriter, write, type Format } from './output';
 import { locateRows } from './rows';
 
 /** What a report run needs besides its document. */
@@ -111,12 +111,13 @@ async function variablesFor(report: ReportDocument, options: RunOptions): Promis
  */
 export async function runReport(report: ReportDocument, options: RunOptions): Promise<number> {
   const variables = await variablesFor(report, options);
+  if (report.rowsPaths.length > 1) return runSections(report, options, variables);
   const writer = rowWriter(options.format, options.out);
   let columns: Column[] | undefined;
   let written = 0;
   for (;;) {
     const data = await request(options, { name: report.name, text: report.text, operationName: report.operation.name?.value }, variables);
-    const located = locateRows(data, report.rowsPath);
+    const located = locateRows(data, report.rowsPaths[0]);
     columns ??= columnsOf(report, located.keys);
     await writer.page(located.rows, columns);
     written += located.rows.length;
@@ -131,4 +132,44 @@ export async function runReport(report: ReportDocument, options: RunOptions): Pr
   }
   await writer.end();
   return written;
+}
+
+/** `value` without what lies at `path` (a nested section's rows, which its own section shows). */
+function without(value: unknown, path: readonly string[]): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !path.length) return value;
+  const { [path[0]]: inner, ...rest } = value as Record<string, unknown>;
+  return path.length === 1 || inner === undefined ? rest : { ...rest, [path[0]]: without(inner, path.slice(1)) };
+}
+
+/** Whether `inner` lies under `outer` (a section inside another: its columns are its own). */
+function under(outer: readonly string[], inner: readonly string[]): boolean {
+  return inner.length > outer.length && outer.every((k, i) => inner[i] === k);
+}
+
+/**
+ * A report of several sections (several `# rows:` lines): one request, then each section as
+ * its own table (csv: its own block under a `# section` line; json: one object keyed by section).
+ */
+async function runSections(report: ReportDocument, options: RunOptions, variables: Record<string, unknown>): Promise<number> {
+  const data = await request(options, { name: report.name, text: report.text, operationName: report.operation.name?.value }, variables);
+  const sections = report.rowsPaths.map((path) => {
+    const located = locateRows(data, path);
+    const nested = report.rowsPaths.filter((other) => under(path, other)).map((other) => other.slice(path.length).join('.'));
+    const columns = columnsOf(report, located.keys).filter((c) => !nested.some((n) => c.header === n || c.header.startsWith(`${n}.`)));
+    const rows = located.rows.map((row) => nested.reduce((r, n) => without(r, n.split('.')), row));
+    return { title: path.join('.'), rows, columns };
+  });
+  const total = sections.reduce((n, s) => n + s.rows.length, 0);
+  if (options.format === 'json') {
+    await write(options.out, `${JSON.stringify(Object.fromEntries(sections.map((s) => [s.title, s.rows])), null, 2)}\n`);
+  } else {
+    for (const [i, section] of sections.entries()) {
+      await write(options.out, `${i ? '\n' : ''}# ${section.title}\n`);
+      const writer = rowWriter(options.format, options.out);
+      await writer.page(section.rows, section.columns);
+      await writer.end();
+    }
+  }
+  options.onProgress?.(total, total);
+  return total;
 }
