@@ -1,6 +1,8 @@
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createThreat, expectData, orgId } from '../support/factories';
 import { createReferral } from '../support/referral-factories';
+import { sharingAgreement } from '../support/access-factories';
+import { toGlobalId } from '../../server/src/graphql/global-id';
 import { EVENT_FIELDS, LiveSubscription } from '../support/live-client';
 
 const EVENTS = `subscription ($after: String, $types: [EventType!], $recordIds: [ID!]) {
@@ -136,5 +138,40 @@ describe('live events (one instance)', () => {
     const referral = await createReferral(app, { receivingOrganisationId: await orgId(app, 'OXON_CS') });
     const [message] = await receiving.take(1);
     expect(message.referralChanged).toMatchObject({ type: 'CREATED', recordId: referral.id, record: { reference: referral.reference } });
+  });
+
+  it('suspending a sharing agreement withdraws, at once, what the partner was shown under it', async () => {
+    const agreement = await sharingAgreement(app, { parties: ['SEROCU', 'OXON_CS'], categories: ['THREAT'], maxMarking: 'OFFICIAL' });
+    const partner = await subscribe('oxon.mash', { types: ['CREATED', 'UPDATED'] }, 'SAFEGUARDING');
+    const threat = await createThreat(app, 'serocu.analyst', { name: 'Operation Shared', access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' } });
+    const [created] = await partner.take(1);
+    expect(created.events).toMatchObject({ type: 'CREATED', recordId: threat.id });
+    expectData(
+      await app.gql('serocu.admin', 'mutation ($input: SuspendSharingAgreementInput!) { suspendSharingAgreement(input: $input) { status } }', {
+        input: { id: toGlobalId('InformationSharingAgreement', agreement), expectedVersion: 1, reason: 'Data protection review after a complaint.' },
+      }),
+    );
+    // The partner, a party to the agreement, is also told the agreement changed.
+    const aboutThreat = () => partner.received.map((m) => m.events).filter((e) => e.recordId === threat.id);
+    await partner.until(() => aboutThreat().length >= 2, 'the withdrawal');
+    expect(aboutThreat()[1]).toMatchObject({ type: 'WITHDRAWN', record: null });
+    expect(partner.received.map((m) => m.events.recordType)).toContain('InformationSharingAgreement');
+    // Later changes to the record are not sent while it stays out of reach.
+    await updateThreat('serocu.analyst', threat, { summary: 'Changed after the suspension.' });
+    await createReferral(app);
+    await partner.until(() => partner.received.some((m) => m.events.recordType === 'SafeguardingReferral'), 'the referral after it');
+    expect(aboutThreat().map((e) => e.type)).toEqual(['CREATED', 'WITHDRAWN']);
+  });
+
+  it('raising the marking above a subscriber\'s clearance withdraws the record from them only', async () => {
+    await sharingAgreement(app, { parties: ['SEROCU', 'OXON_CS'], categories: ['THREAT'], maxMarking: 'OFFICIAL_SENSITIVE' });
+    const threat = await createThreat(app, 'serocu.analyst', { name: 'Operation Marked', access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' } });
+    const partner = await subscribe('oxon.mash', { recordIds: [threat.id] }, 'SAFEGUARDING');
+    const police = await subscribe('tvp.investigator', { recordIds: [threat.id] });
+    await updateThreat('serocu.analyst', threat, { access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'ALL_PARTNERS' } });
+    const [forPolice] = await police.take(1);
+    expect(forPolice.events).toMatchObject({ type: 'UPDATED', changedFields: ['protectiveMarking'] });
+    const [forPartner] = await partner.take(1);
+    expect(forPartner.events).toMatchObject({ type: 'WITHDRAWN', recordId: threat.id });
   });
 });
