@@ -83,16 +83,19 @@ function reachesCaller(knex: Knex, caller: Caller, alias: string, category: Data
         if (caller.isLawEnforcement) s.orWhere(`${alias}.sharing`, 'REGIONAL_LAW_ENFORCEMENT');
       });
       if (!caller.isLawEnforcement) {
-        shared.whereExists((isa) =>
-          isa
-            .select(knex.raw('1'))
-            .from('information_sharing_agreement as isa')
-            .where('isa.status', 'ACTIVE')
-            .whereRaw('current_date >= isa.effective_from and current_date < isa.expires_on')
-            .whereRaw('?::uuid = any (isa.parties)', [caller.organisationId])
-            .whereRaw(`${alias}.owning_organisation_id = any (isa.parties)`)
-            .whereRaw('? = any (isa.data_categories)', [category])
-            .whereRaw(`soc_marking_rank(${alias}.protective_marking) <= soc_marking_rank(isa.max_protective_marking)`),
+        // Uncorrelated, so PostgreSQL lists the (owner, marking) pairs the caller's agreements
+        // cover once per statement and probes a hash of them per row, rather than searching the
+        // agreements again for every row.
+        shared.whereRaw(
+          `(${alias}.owning_organisation_id, ${alias}.protective_marking) in (
+            select party, marking
+              from information_sharing_agreement isa
+              cross join unnest(isa.parties) as party
+              cross join unnest(?::text[]) as marking
+             where isa.status = 'ACTIVE' and current_date >= isa.effective_from and current_date < isa.expires_on
+               and ?::uuid = any (isa.parties) and ? = any (isa.data_categories)
+               and soc_marking_rank(marking) <= soc_marking_rank(isa.max_protective_marking))`,
+          [`{${readableMarkings(caller.clearance).join(',')}}`, caller.organisationId, category],
         );
       }
     });

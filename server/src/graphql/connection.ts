@@ -92,7 +92,7 @@ export interface OrderTerm {
 
 /**
  * Runs a filtered query as one page of a Relay connection, in a single round trip:
- * `count(*) over ()` gives the total beside the rows. `order` must end in a unique column
+ * a count subquery gives the total beside the rows. `order` must end in a unique column
  * so that pages are stable. `last` without `before` reads the end of the list.
  */
 export async function paginate<Row, Node>(
@@ -118,7 +118,10 @@ export async function paginate<Row, Node>(
     limit = Math.min(args.first ?? (args.last != null ? args.last : DEFAULT_PAGE_SIZE), Math.max(0, end - start));
   }
 
-  const ordered = query.clone().select(query.client.raw('count(*) over () as "__total"'));
+  // The total as an uncorrelated subquery (run once, counting over the filter alone) rather than
+  // `count(*) over ()`, which made PostgreSQL carry every column of every matching row through a
+  // window and a sort to return one page: the page itself can now stop after `limit` rows of an index.
+  const ordered = query.clone().select(query.client.raw('(?) as "__total"', [totalOf(query)]));
   for (const term of order) {
     const direction = fromEnd ? (term.direction === SortDirection.ASC ? 'desc' : 'asc') : term.direction.toLowerCase();
     ordered.orderByRaw(`${term.column} ${direction}`);
@@ -146,8 +149,13 @@ export async function paginate<Row, Node>(
   };
 }
 
+/** `select count(*)` over the query's rows, ignoring its columns and order. */
+function totalOf(query: Knex.QueryBuilder): Knex.QueryBuilder {
+  return query.clone().clearSelect().clearOrder().count({ count: '*' });
+}
+
 /** The total when the page itself is empty (past the end, or a zero-size page). */
 async function countOnly(query: Knex.QueryBuilder): Promise<number> {
-  const [{ count }] = await query.clone().clearSelect().clearOrder().count({ count: '*' });
+  const [{ count }] = await totalOf(query);
   return Number(count);
 }
