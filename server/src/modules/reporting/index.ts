@@ -2,6 +2,7 @@ import type { NodeFetchers } from '../../graphql/node';
 import {
   DisruptionStatsResolver,
   DisruptionStatsRowResolver,
+  InsightResolver,
   OverdueActionsCountResolver,
   ReferralStatsRowResolver,
   ReportingResolver,
@@ -11,6 +12,6 @@ import {
 /** Statistics and insights computed in SQL within each caller's access (issue 7). */
 export const reportingModule = {
   entities: [],
-  resolvers: [DisruptionStatsResolver, DisruptionStatsRowResolver, ReportingResolver, ThreatStatsRowResolver, OverdueActionsCountResolver, ReferralStatsRowResolver],
+  resolvers: [DisruptionStatsResolver, DisruptionStatsRowResolver, ReportingResolver, ThreatStatsRowResolver, OverdueActionsCountResolver, ReferralStatsRowResolver, InsightResolver],
   nodes: {} satisfies NodeFetchers,
 } as const;

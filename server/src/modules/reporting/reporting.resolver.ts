@@ -1,16 +1,23 @@
 import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
+import { Node, resolveNodes, type NodeFetchers } from '../../graphql/node';
+import { plansModule } from '../plans';
+import { sharingModule } from '../sharing';
+import { threatsModule } from '../threats';
+import { insights } from './insights';
 import { organisationLoader } from '../identity/identity.loaders';
 import { Organisation } from '../identity/organisation.entity';
 import { awaitingValidation, claimedAgainstAgreed, disruptionStatsRows, parseDisruptionStats } from './disruption-stats';
 import { planStats } from './plan-stats';
 import { referralStats } from './referral-stats';
 import { threatStats } from './threat-stats';
-import { DisruptionStatsArgs, ReferralStatsArgs, ThreatStatsArgs } from './reporting.inputs';
+import { DisruptionStatsArgs, InsightsArgs, ReferralStatsArgs, ThreatStatsArgs } from './reporting.inputs';
 import {
   AwaitingValidation,
   DisruptionStats,
   DisruptionStatsRow,
+  Insight,
+  Insights,
   LevelComparison,
   OverdueActionsCount,
   PlanStats,
@@ -88,6 +95,16 @@ export class ReportingResolver {
     return planStats(ctx);
   }
 
+  @Query(() => Insights, {
+    description:
+      'The routine analysis a short-staffed unit does not get round to, each finding with the records behind it, within your access: ' +
+      'threats with a single recorded activity, activities no plan action addresses, overdue assessment and plan reviews, adopted threats ' +
+      'with no validated disruption in noDisruptionDays, possible links (threats sharing a member), sharing agreements expiring within 60 days.',
+  })
+  insights(@Args(() => InsightsArgs) args: InsightsArgs, @Ctx() ctx: RequestContext) {
+    return insights(ctx, args);
+  }
+
   @Query(() => ReferralStats, { description: 'Safeguarding referrals you made or received by type, organisation, reporting year and quarter; acknowledgement within target by urgency; outcomes.' })
   referralStats(@Args(() => ReferralStatsArgs) args: ReferralStatsArgs, @Ctx() ctx: RequestContext) {
     return referralStats(ctx, args);
@@ -120,5 +137,16 @@ export class ReferralStatsRowResolver {
   @FieldResolver(() => Organisation, { nullable: true, description: 'Grouped by RECEIVING_ORGANISATION.' })
   receivingOrganisation(@Root() row: ReferralStatsRow, @Ctx() ctx: RequestContext) {
     return row.receivingOrganisationId ? organisationLoader(ctx).load(row.receivingOrganisationId) : null;
+  }
+}
+
+/** How an insight's records are fetched: the same fetchers (and access checks) as node(id). */
+const insightRecordFetchers: NodeFetchers = { ...threatsModule.nodes, ...plansModule.nodes, ...sharingModule.nodes };
+
+@Resolver(() => Insight)
+export class InsightResolver {
+  @FieldResolver(() => [Node], { description: 'The records behind the finding, as node(id) gives them.' })
+  async records(@Root() insight: Insight, @Ctx() ctx: RequestContext) {
+    return (await resolveNodes(ctx, insightRecordFetchers, insight.recordIds)).filter((r) => r !== null);
   }
 }

@@ -147,8 +147,17 @@ export class ReferralStats {
   @Field(() => [OutcomeCount], { description: 'Outcomes recorded, most frequent first.' }) outcomes!: OutcomeCount[];
 }
 
+/** A record a finding names, and whether reading it is a sensitive read. */
+export interface NamedRecord {
+  type: string;
+  dbId: string;
+  sensitive: boolean;
+}
+
 @ObjectType({ description: 'One finding, in plain English, with the records behind it.' })
 export class Insight {
+  namedRecords!: NamedRecord[];
+
   @Field(() => InsightKind) kind!: InsightKind;
   @Field(() => String) summary!: string;
   @Field(() => [ID], { description: 'Global IDs of the records behind the finding (fetch them with nodes, or read records).' })
