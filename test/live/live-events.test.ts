@@ -2,7 +2,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { createThreat, expectData, orgId } from '../support/factories';
 import { createReferral } from '../support/referral-factories';
 import { sharingAgreement } from '../support/access-factories';
-import { toGlobalId } from '../../server/src/graphql/global-id';
+import { fromGlobalId, toGlobalId } from '../../server/src/graphql/global-id';
 import { EVENT_FIELDS, LiveSubscription } from '../support/live-client';
 
 const EVENTS = `subscription ($after: String, $types: [EventType!], $recordIds: [ID!]) {
@@ -173,5 +173,33 @@ describe('live events (one instance)', () => {
     expect(forPolice.events).toMatchObject({ type: 'UPDATED', changedFields: ['protectiveMarking'] });
     const [forPartner] = await partner.take(1);
     expect(forPartner.events).toMatchObject({ type: 'WITHDRAWN', recordId: threat.id });
+  });
+
+  it('audits each delivery of a sensitive record as a read by the subscriber, with their purpose', async () => {
+    const subscriber = await subscribe('hiow.analyst', { types: ['CREATED'] }, 'ANALYSIS');
+    const threat = await createThreat(app, 'serocu.analyst', { name: 'Operation Audited' });
+    await subscriber.take(1);
+    const dbId = fromGlobalId(threat.id)!.id;
+    // Written in the delivery's transaction, which commits just after the message is sent.
+    const auditRows = () =>
+      app.app.orm.em.getConnection().execute(
+        `select a.action, a.purpose from audit_event a join app_user u on u.id = a.user_id
+          where u.username = 'hiow.analyst' and ?::uuid = any (a.record_ids)`,
+        [dbId],
+      );
+    let rows = await auditRows();
+    for (let i = 0; i < 40 && !rows.length; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      rows = await auditRows();
+    }
+    expect(rows).toEqual([{ action: 'READ', purpose: 'ANALYSIS' }]);
+  });
+
+  it('refuses a sensitive record to a subscriber who stated no purpose (PURPOSE_REQUIRED), without ending the subscription', async () => {
+    const subscriber = await subscribe('sussex.investigator', { types: ['CREATED'] }, null);
+    await createThreat(app, 'serocu.analyst', { name: 'Operation Purposeless' });
+    await subscriber.until(() => subscriber.errors.length > 0, 'a refusal');
+    expect((subscriber.errors[0] as any).extensions.code).toBe('PURPOSE_REQUIRED');
+    expect(subscriber.completed).toBe(false);
   });
 });

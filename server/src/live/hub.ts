@@ -187,7 +187,7 @@ export class LiveHub {
           metrics.eventLagSeconds.observe((Date.now() - entry.at.getTime()) / 1000);
         }
       }
-      for (const c of contexts) await writeAuditEvents(c, this.deps.orm);
+      await writeAuditEvents(ctx, this.deps.orm, contexts);
     } finally {
       await ctx.db.finish();
     }
