@@ -202,4 +202,17 @@ describe('live events (one instance)', () => {
     expect((subscriber.errors[0] as any).extensions.code).toBe('PURPOSE_REQUIRED');
     expect(subscriber.completed).toBe(false);
   });
+
+  it('redacts a partner\'s event exactly as a query redacts the same record for them', async () => {
+    await sharingAgreement(app, { parties: ['SEROCU', 'OXON_CS'], categories: ['THREAT'], maxMarking: 'OFFICIAL' });
+    const fields = 'id name summary members { id } withheld { field reason }';
+    const partner = await subscribe('oxon.mash', { types: ['CREATED'] }, 'SAFEGUARDING', `subscription ($after: String) {
+      events(after: $after) { record { ... on SocThreat { ${fields} } } } }`);
+    const threat = await createThreat(app, 'serocu.analyst', { name: 'Operation Sanitised', access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' } });
+    await partner.until(() => partner.received.some((m) => m.events.record?.id === threat.id), 'the threat');
+    const delivered = partner.received.find((m) => m.events.record?.id === threat.id).events.record;
+    const queried = expectData(await app.gql('oxon.mash', `query ($id: ID!) { node(id: $id) { ... on SocThreat { ${fields} } } }`, { id: threat.id }, { purpose: 'SAFEGUARDING' })).node;
+    expect(delivered.withheld.length).toBeGreaterThan(0);
+    expect(delivered).toEqual(queried);
+  });
 });
