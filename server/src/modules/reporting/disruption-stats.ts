@@ -73,7 +73,7 @@ function selection(knex: Knex, q: DisruptionStatsQuery, statuses: readonly Disru
 export async function disruptionStatsRows(ctx: RequestContext, stats: DisruptionStats): Promise<DisruptionStatsRow[]> {
   const { knex } = ctx.db;
   const q = stats.query;
-  const dims = q.groupBy.map((d) => DIMENSIONS[d as DisruptionStatsDimension]);
+  const dims = q.groupBy.map((d) => DIMENSIONS[d]);
   const query = groupedBy(selection(knex, q, q.statuses, q.groupBy.includes(DisruptionStatsDimension.CATEGORY)), knex, dims).select(
     knex.raw('count(*)::int as count'),
     knex.raw(`count(*) filter (where ${COUNTS})::int as counting`),

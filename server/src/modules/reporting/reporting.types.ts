@@ -4,7 +4,7 @@ import { DisruptionLevel, DisruptionStatus } from '../disruptions/disruption.enu
 import { PlanProblemCode, Strand } from '../plans/plan.enums';
 import { ReferralOutcome, ReferralStatus, ReferralType, Urgency } from '../referrals/referral.enums';
 import { CrimeCategory, SubjectType, ThreatStatus } from '../threats/threat.enums';
-import { AgeingBucket, InsightKind } from './reporting.enums';
+import { AgeingBucket, DisruptionStatsDimension, InsightKind } from './reporting.enums';
 
 @ObjectType({ description: 'One group of disruptions: the keys asked for in groupBy (others null) and its counts.' })
 export class DisruptionStatsRow {
@@ -43,7 +43,7 @@ export class AwaitingValidation {
 
 /** The parsed request behind a DisruptionStats answer; its fields are computed when asked for. */
 export interface DisruptionStatsQuery {
-  groupBy: string[];
+  groupBy: DisruptionStatsDimension[];
   from?: string;
   to?: string;
   fiscalYears: string[];
