@@ -255,4 +255,19 @@ describe('npm run report against a running server', () => {
     ]);
     expect(blocks[0]).toMatch(/\nRED,\d+,0,0,0,0,0/);
   });
+
+  it("insights: findings with the records behind them, as the key's organisation sees them", async () => {
+    const result = await run(['insights', '--format', 'json', '--var', 'limit=100']);
+    expect(result.code).toBe(0);
+    const sections = JSON.parse(result.stdout);
+    expect(Object.keys(sections)).toEqual(['insights.counts', 'insights.items', 'insights.withheld']);
+    // Operation Export has one recorded criminal activity (inspection finding 3).
+    const single = sections['insights.items'].filter((i: any) => i.kind === 'SINGLE_ACTIVITY_THREAT');
+    expect(single.map((i: any) => i.records[0].name)).toContain('Operation Export');
+    expect(sections['insights.counts']).toContainEqual({ kind: 'SINGLE_ACTIVITY_THREAT', total: single.length });
+
+    const table = await run(['insights', '--format', 'table']);
+    expect(table.stdout).toMatch(/\n# insights.items\nkind +summary +records.__typename +records.urn +records.name/);
+    expect(table.stdout).toMatch(/SINGLE_ACTIVITY_THREAT .*SocThreat +\S+ +Operation Export/);
+  });
 });

@@ -33,6 +33,8 @@ export interface ReportDocument {
   readonly operation: OperationDefinitionNode;
   /** Declared variables: name → type as written (e.g. `LocalDate!`). */
   readonly variables: ReadonlyMap<string, string>;
+  /** Variables that must be given: non-null and without a default. */
+  readonly required: ReadonlySet<string>;
   /** Response keys from `data` to each section's rows, when the document says (`# rows:`). */
   readonly rowsPaths: readonly (readonly string[])[];
 }
@@ -87,6 +89,9 @@ export function loadReport(nameOrFile: string): ReportDocument {
     document,
     operation: operations[0],
     variables: new Map((operations[0].variableDefinitions ?? []).map((v) => [v.variable.name.value, print(v.type)])),
+    required: new Set(
+      (operations[0].variableDefinitions ?? []).filter((v) => v.type.kind === Kind.NON_NULL_TYPE && !v.defaultValue).map((v) => v.variable.name.value),
+    ),
     rowsPaths: rowsLines.map((l) => l.replace(/^rows:\s*/, '').trim().split('.')),
   };
 }

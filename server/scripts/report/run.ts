@@ -95,10 +95,10 @@ async function variablesFor(report: ReportDocument, options: RunOptions): Promis
   }
   if (declared('first')) v.first = options.pageSize ?? 100;
   Object.assign(v, options.vars);
-  const missing = [...report.variables].filter(([name, type]) => type.endsWith('!') && v[name] === undefined && name !== 'after');
+  const missing = [...report.required].filter((name) => v[name] === undefined && name !== 'after');
   if (missing.length) {
     const flags: Record<string, string> = { from: '--from', to: '--to', org: '--org', orgId: '--org', orgIds: '--org' };
-    throw new ReportError(`report "${report.name}" needs ${missing.map(([n]) => flags[n] ?? `--var ${n}=…`).join(', ')}`);
+    throw new ReportError(`report "${report.name}" needs ${missing.map((n) => flags[n] ?? `--var ${n}=…`).join(', ')}`);
   }
   return v;
 }
