@@ -19,7 +19,7 @@ const SHARINGS = ['OWNER_ONLY', 'NAMED_ORGANISATIONS', 'REGIONAL_LAW_ENFORCEMENT
 const ROLES = ['ANALYST', 'INVESTIGATOR', 'LRO', 'SAFEGUARDING_PRACTITIONER', 'PARTNER_CONTRIBUTOR', 'AUDITOR', 'ADMIN'] as const;
 /** Police and national agencies, then partners that are not law enforcement. */
 const ORGS = ['TVP', 'SURREY', 'HMRC', 'OXON_CS', 'HANTS_CS', 'BUCKS_TS'] as const;
-const CATEGORIES = ['THREAT', 'PRACTICE', 'REFERRAL'] as const;
+const CATEGORIES = ['THREAT', 'PRACTICE', 'REFERRAL', 'PLAN', 'DISRUPTION'] as const;
 const rank = (m: string) => ['OFFICIAL', 'OFFICIAL_SENSITIVE', 'SECRET', 'TOP_SECRET'].indexOf(m);
 
 /** The default role policy (access migration), restated for the oracle. */
@@ -27,11 +27,27 @@ const ROLE_GRANTS: Record<(typeof CATEGORIES)[number], string[]> = {
   THREAT: ROLES.filter((r) => r !== 'ADMIN'),
   PRACTICE: [...ROLES],
   REFERRAL: ['SAFEGUARDING_PRACTITIONER', 'PARTNER_CONTRIBUTOR', 'INVESTIGATOR', 'ANALYST', 'LRO', 'AUDITOR'],
+  PLAN: ROLES.filter((r) => r !== 'ADMIN'),
+  DISRUPTION: ROLES.filter((r) => r !== 'ADMIN'),
 };
 
 interface WorldUser { org: string; roles: string[]; clearance: string }
 interface WorldAgreement { parties: string[]; categories: string[]; marking: string; status: string; from: number; to: number }
-interface WorldRecord { category: (typeof CATEGORIES)[number]; owner: string; marking: string; sharing: string; sharedWith: string[]; receiver: string }
+/**
+ * `receiver`: a referral's receiving organisation. `partner`: the organisation owning an action in
+ * a plan, or contributing to a disruption. `parent`: which of the world's threats a plan or
+ * disruption belongs to (an index into the threats, taken modulo their number).
+ */
+interface WorldRecord {
+  category: (typeof CATEGORIES)[number];
+  owner: string;
+  marking: string;
+  sharing: string;
+  sharedWith: string[];
+  receiver: string;
+  partner: string | null;
+  parent: number;
+}
 interface World { users: WorldUser[]; agreements: WorldAgreement[]; records: WorldRecord[] }
 
 const orgArb = fc.constantFrom(...ORGS);
@@ -57,18 +73,59 @@ const worldArb: fc.Arbitrary<World> = fc.record({
       sharing: fc.constantFrom(...SHARINGS),
       sharedWith: fc.subarray([...ORGS], { maxLength: 2 }),
       receiver: orgArb,
+      partner: fc.option(orgArb, { nil: null }),
+      parent: fc.nat(7),
     }).filter((r) => r.receiver !== r.owner),
     { minLength: 6, maxLength: 12 },
   ),
-});
+}).map(withParents);
+
+/**
+ * Plans and disruptions hang off threats: the world's first record is made a threat, and each
+ * plan takes a threat of its own (one plan per threat); plans beyond the threats are dropped.
+ */
+function withParents(world: World): World {
+  const records = [{ ...world.records[0], category: 'THREAT' as const }, ...world.records.slice(1)];
+  const threats = records.filter((r) => r.category === 'THREAT').length;
+  let plans = 0;
+  return { ...world, records: records.filter((r) => r.category !== 'PLAN' || plans++ < threats) };
+}
+
+/** The world's threats, in order, as plans and disruptions refer to them. */
+function threatsOf(world: World): number[] {
+  return world.records.flatMap((r, i) => (r.category === 'THREAT' ? [i] : []));
+}
+
+/** The threat record (its index) a plan or disruption belongs to. */
+function parentOf(world: World, index: number): number {
+  const threats = threatsOf(world);
+  const record = world.records[index];
+  if (record.category === 'PLAN') return threats[world.records.slice(0, index).filter((r) => r.category === 'PLAN').length];
+  return threats[record.parent % threats.length];
+}
 
 const lawEnforcement = new Set(['TVP', 'SURREY', 'HMRC']);
 
 /** The rules, written plainly from DOMAIN.md and issue 4, independent of both layers. */
-function oracle(world: World, user: WorldUser, record: WorldRecord): boolean {
+function oracle(world: World, user: WorldUser, index: number): boolean {
+  const record = world.records[index];
   if (rank(user.clearance) < rank(record.marking)) return false;
   if (!user.roles.some((r) => ROLE_GRANTS[record.category].includes(r))) return false;
   if (record.category === 'REFERRAL') return user.org === record.owner || user.org === record.receiver || user.roles.includes('AUDITOR');
+  // A plan or disruption is seen only together with its threat (its \`threat\` field is never null).
+  if (record.category === 'PLAN' || record.category === 'DISRUPTION') {
+    if (!oracle(world, user, parentOf(world, index))) return false;
+    if (!lawEnforcement.has(user.org)) {
+      // Partners: a disruption they claim or contribute to; a plan shared with them or holding an action of theirs.
+      if (record.category === 'DISRUPTION') return user.org === record.owner || user.org === record.partner;
+      if (user.org === record.partner) return true;
+    }
+  }
+  return sharedRule(world, user, record);
+}
+
+/** The common rule: owner, or sharing that reaches the user plus (partners) an agreement in force. */
+function sharedRule(world: World, user: WorldUser, record: WorldRecord): boolean {
   if (user.org === record.owner) return true;
   const named = record.sharing === 'NAMED_ORGANISATIONS' ? record.sharedWith : [];
   const reaches =
@@ -102,11 +159,15 @@ async function plant(app: TestApp, world: World, tag: string) {
       values (?, ${orgArray(a.parties)}, '{OTHER}', ?::text[], ?, ${days(a.from)}, ${days(a.to)}, ?)`, [`pw${tag}`, `{${a.categories.join(',')}}`, a.marking, a.status]);
   }
   const author = `(select id from app_user where username = 'serocu.analyst')`;
-  const ids: string[] = [];
-  for (const [i, r] of world.records.entries()) {
+  const ids: string[] = new Array(world.records.length);
+  // Threats first: plans and disruptions refer to them.
+  const order = world.records.map((_, i) => i).sort((x, y) => Number(world.records[y].category === 'THREAT') - Number(world.records[x].category === 'THREAT'));
+  for (const i of order) {
+    const r = world.records[i];
     const shared = `${org(r.owner)}, ?, ?, ${orgArray(r.sharedWith)}, ${author}, ${author}`;
     const sharing = r.category === 'REFERRAL' ? 'NAMED_ORGANISATIONS' : r.sharing;
     const params = [r.marking, sharing];
+    const parentId = r.category === 'PLAN' || r.category === 'DISRUPTION' ? ids[parentOf(world, i)] : null;
     const [row] =
       r.category === 'THREAT'
         ? await exec(`insert into soc_threat (urn, name, subject_type, lead_organisation_id, tasking_level, geographic_scope, identified_on,
@@ -116,12 +177,23 @@ async function plant(app: TestApp, world: World, tag: string) {
           ? await exec(`insert into practice_entry (title, aim, description, topics, stage, evidence_rating, contact,
                 owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
               values (?, 'aim', 'description', '{property}', 'PILOT', 'PROMISING', 'contact', ${shared}) returning id`, [`pw${tag} practice ${i}`, ...params])
-          : await exec(`insert into safeguarding_referral (reference, subject_is_child, referral_type, exploitation_types, referring_organisation_id,
-                receiving_organisation_id, urgency, consent_obtained, summary, acknowledgement_due_at,
-                owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
-              values (?, true, 'MASH_CONTACT', '{COUNTY_LINES}', ${org(r.owner)}, ${org(r.receiver)}, 'GREEN', true, ?, now() + interval '1 day',
-                ${org(r.owner)}, ?, ?, array[${org(r.receiver)}]::uuid[], ${author}, ${author}) returning id`, [`PW-${tag}-${i}`, `pw${tag} referral ${i}`, ...params]);
-    ids.push(row.id);
+          : r.category === 'PLAN'
+            ? await exec(`insert into fourp_plan (threat_id, owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
+                values (?, ${shared}) returning id`, [parentId, ...params])
+            : r.category === 'DISRUPTION'
+              ? await exec(`insert into disruption (threat_id, date, claiming_organisation_id, strand, level, tactic, description, impact_narrative, evidence_refs, contributors,
+                    owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
+                  values (?, current_date, ${org(r.owner)}, 'PURSUE', 'MINOR', 'CRIME', ?, 'impact', '{EV-1}', ${orgArray(r.partner ? [r.partner] : [])}, ${shared}) returning id`,
+                  [parentId, `pw${tag} disruption ${i}`, ...params])
+              : await exec(`insert into safeguarding_referral (reference, subject_is_child, referral_type, exploitation_types, referring_organisation_id,
+                    receiving_organisation_id, urgency, consent_obtained, summary, acknowledgement_due_at,
+                    owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
+                  values (?, true, 'MASH_CONTACT', '{COUNTY_LINES}', ${org(r.owner)}, ${org(r.receiver)}, 'GREEN', true, ?, now() + interval '1 day',
+                    ${org(r.owner)}, ?, ?, array[${org(r.receiver)}]::uuid[], ${author}, ${author}) returning id`, [`PW-${tag}-${i}`, `pw${tag} referral ${i}`, ...params]);
+    ids[i] = row.id;
+    if (r.category === 'PLAN' && r.partner) {
+      await exec(`insert into plan_action (plan_id, strand, description, tactic, owner_organisation_id) values (?, 'PREVENT', 'pw action', 'CRIME', ${org(r.partner)})`, [row.id]);
+    }
   }
   return { usernames, ids };
 }
@@ -130,6 +202,8 @@ async function clear(app: TestApp, tag: string) {
   const exec = (text: string) => app.app.orm.em.getConnection().execute(text);
   await exec(`delete from safeguarding_referral where summary like 'pw${tag} %'`);
   await exec(`delete from practice_entry where title like 'pw${tag} %'`);
+  await exec(`delete from disruption where description like 'pw${tag} %'`);
+  await exec(`delete from fourp_plan where threat_id in (select id from soc_threat where name like 'pw${tag} %')`);
   await exec(`delete from soc_threat where name like 'pw${tag} %'`);
   await exec(`delete from information_sharing_agreement where title = 'pw${tag}'`);
   // Users stay: the audit trail refers to them, and the database keeps it append-only.
@@ -137,28 +211,41 @@ async function clear(app: TestApp, tag: string) {
 }
 
 const toGlobal = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
-const TYPES = { THREAT: 'SocThreat', PRACTICE: 'PracticeEntry', REFERRAL: 'SafeguardingReferral' } as const;
+const TYPES = { THREAT: 'SocThreat', PRACTICE: 'PracticeEntry', REFERRAL: 'SafeguardingReferral', PLAN: 'FourPPlan', DISRUPTION: 'Disruption' } as const;
 
-/** What a user sees of this world through every read path: lists with totals, filters, node, nodes. */
-async function seenBy(app: TestApp, username: string, tag: string, globalIds: string[]): Promise<{ lists: Set<string>; nodes: Set<string>; totals: number }> {
+/** What a user sees of this world through every read path: lists with totals, filters, node, nodes, nested parents, aliases and fragments. */
+async function seenBy(app: TestApp, username: string, tag: string, globalIds: string[], threatIds: string[]): Promise<{ lists: Set<string>; nodes: Set<string>; totals: number }> {
   const data = expectData(
     await app.gql(
       username,
-      `query ($text: String!, $ids: [ID!]!, $first: ID!) {
+      `query ($text: String!, $ids: [ID!]!, $first: ID!, $threatIds: [ID!]!) {
         threats(first: 100, filter: { text: $text }) { totalCount edges { node { id } } }
         practices(first: 100, filter: { topics: ["property"] }) { totalCount edges { node { id } } }
         referrals(first: 100, filter: { text: $text }) { totalCount edges { node { id } } }
-        nodes(ids: $ids) { id }
+        plans(first: 100, filter: { threatIds: $threatIds }) { totalCount edges { node { id threat { id } } } }
+        disruptions(first: 100, filter: { threatIds: $threatIds }) { totalCount edges { node { id threat { id } } } }
+        nodes(ids: $ids) { id ... on FourPPlan { threat { id } } ... on Disruption { threat { id } } }
         one: node(id: $first) { id }
-      }`,
-      { text: `pw${tag} `, ids: globalIds, first: globalIds[0] },
+        again: threats(first: 100, filter: { text: $text }) { edges { node { ...Ids } } }
+        plansAgain: plans(first: 100, filter: { threatIds: $threatIds }) { edges { node { ...Ids } } }
+      }
+      fragment Ids on Node { id }`,
+      { text: `pw${tag} `, ids: globalIds, first: globalIds[0], threatIds },
     ),
   );
-  const lists = new Set<string>([...data.threats.edges, ...data.practices.edges, ...data.referrals.edges].map((e: any) => e.node.id));
+  const listed = [data.threats, data.practices, data.referrals, data.plans, data.disruptions];
+  const lists = new Set<string>(listed.flatMap((c: any) => c.edges.map((e: any) => e.node.id)));
   const nodes = new Set<string>(data.nodes.filter(Boolean).map((n: any) => n.id));
   // node(id) must agree with nodes(ids) for the first record.
   expect(data.one?.id ?? null).toBe(nodes.has(globalIds[0]) ? globalIds[0] : null);
-  return { lists, nodes, totals: data.threats.totalCount + data.practices.totalCount + data.referrals.totalCount };
+  // Aliases and fragments give the same answers as the plain fields.
+  expect(data.again.edges.map((e: any) => e.node.id)).toEqual(data.threats.edges.map((e: any) => e.node.id));
+  expect(data.plansAgain.edges.map((e: any) => e.node.id)).toEqual(data.plans.edges.map((e: any) => e.node.id));
+  // A plan or disruption always comes with its threat, which the user can therefore see.
+  for (const child of [...data.plans.edges.map((e: any) => e.node), ...data.disruptions.edges.map((e: any) => e.node), ...data.nodes.filter((n: any) => n?.threat)]) {
+    expect(nodes.has(child.threat.id) || lists.has(child.threat.id)).toBe(true);
+  }
+  return { lists, nodes, totals: listed.reduce((sum: number, c: any) => sum + c.totalCount, 0) };
 }
 
 describe.each([
@@ -180,9 +267,10 @@ describe.each([
         const { usernames, ids } = await plant(app, world, tag);
         try {
           const globalIds = ids.map((id, i) => toGlobal(TYPES[world.records[i].category], id));
+          const threatIds = threatsOf(world).map((i) => globalIds[i]);
           for (const [u, username] of usernames.entries()) {
-            const expected = new Set(globalIds.filter((_, i) => oracle(world, world.users[u], world.records[i])));
-            const seen = await seenBy(app, username, tag, globalIds);
+            const expected = new Set(globalIds.filter((_, i) => oracle(world, world.users[u], i)));
+            const seen = await seenBy(app, username, tag, globalIds, threatIds);
             expect({ user: world.users[u], lists: [...seen.lists].sort() }).toEqual({ user: world.users[u], lists: [...expected].sort() });
             expect({ user: world.users[u], nodes: [...seen.nodes].sort() }).toEqual({ user: world.users[u], nodes: [...expected].sort() });
             expect(seen.totals).toBe(expected.size);

@@ -88,3 +88,12 @@ export async function saveVersion(trx: Knex.Transaction, table: string, id: stri
     .update({ ...changes, version: trx.raw('version + 1'), updated_by: viewer.id, updated_at: trx.fn.now() })
     .where({ id });
 }
+
+/**
+ * Narrows a query over records that belong to a threat (plans, disruptions) to those whose threat
+ * the caller may also read. Their `threat` field is never null, and a plan or disruption shown
+ * without its threat would say more about the threat than its sharing allows.
+ */
+export function withReadableThreat(query: Knex.QueryBuilder, knex: Knex, threatColumn: string): Knex.QueryBuilder {
+  return query.whereExists(onlyReadable(knex('soc_threat as owner_threat').select(knex.raw('1')).whereRaw(`owner_threat.id = ${threatColumn}`), knex, 'THREAT', 'owner_threat'));
+}

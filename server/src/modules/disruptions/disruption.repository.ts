@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { onlyReadable } from '../../access/policy';
+import { withReadableThreat } from '../../shared/records';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared } from '../../shared/shared-record';
 import { asDate, containsPattern } from '../../shared/sql';
@@ -64,7 +65,7 @@ export interface DisruptionCriteria {
 
 /** A query over disruption (alias d) with the criteria applied. */
 export function disruptionQuery(knex: Knex, c: DisruptionCriteria = {}): Knex.QueryBuilder {
-  const q = onlyReadable(knex('disruption as d').select('d.*'), knex, 'DISRUPTION', 'd');
+  const q = withReadableThreat(onlyReadable(knex('disruption as d').select('d.*'), knex, 'DISRUPTION', 'd'), knex, 'd.threat_id');
   if (c.statuses?.length) q.whereIn('d.status', c.statuses);
   if (c.threatIds) q.whereIn('d.threat_id', c.threatIds);
   if (c.claimingOrganisationIds) q.whereIn('d.claiming_organisation_id', c.claimingOrganisationIds);

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { onlyReadable } from '../../access/policy';
+import { withReadableThreat } from '../../shared/records';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared, sharedColumns } from '../../shared/shared-record';
 import { containsPattern } from '../../shared/sql';
@@ -114,7 +115,7 @@ export function planQuery(knex: Knex, c: PlanCriteria): Knex.QueryBuilder {
 }
 
 export async function plansBy(knex: Knex, column: 'p.id' | 'p.threat_id', ids: readonly string[]): Promise<FourPPlan[]> {
-  const rows = await onlyReadable(knex('fourp_plan as p').select(PLAN_COLUMNS), knex, 'PLAN', 'p').whereIn(column, ids as string[]);
+  const rows = await withReadableThreat(onlyReadable(knex('fourp_plan as p').select(PLAN_COLUMNS), knex, 'PLAN', 'p'), knex, 'p.threat_id').whereIn(column, ids as string[]);
   return rows.map(mapPlan);
 }
 
