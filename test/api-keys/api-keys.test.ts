@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../server/src/auth/api-keys';
 import { createThreat, expectData } from '../support/factories';
 import { dbId, sql } from '../support/disruption-factories';
@@ -177,3 +182,66 @@ describe('audit', () => {
     expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'X-Purpose' }] });
   });
 });
+
+describe('over WebSocket', () => {
+  /** Runs one operation on an open graphql-ws client; resolves with its result or its error. */
+  function execute(client: ReturnType<typeof createClient>, query: string): Promise<any> {
+    return new Promise((resolve) => {
+      let result: any;
+      client.subscribe({ query }, { next: (v) => (result = v), error: (e) => resolve({ error: e }), complete: () => resolve(result) });
+    });
+  }
+
+  it('a key works in connection_init, stays read-only, and is refused on the next operation once revoked', async () => {
+    const { id, key } = await createApiKey(knex(), { organisationCode: 'SEROCU', name: 'socket' });
+    let closeCode: number | undefined;
+    const client = createClient({
+      url: `${app.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${key}` },
+      retryAttempts: 0,
+      on: { closed: (event: any) => (closeCode = event?.code) },
+    });
+    try {
+      expect((await execute(client, VIEWER)).data.viewer.organisation.code).toBe('SEROCU');
+      const mutation = await execute(client, `mutation { addPlanPartner(input: { planId: "x", expectedVersion: 1, organisationId: "y", strands: [PREVENT] }) { id } }`);
+      expect(mutation.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'API_KEY_READ_ONLY' });
+      await revokeApiKey(knex(), id);
+      await new Promise((r) => setTimeout(r, 1100)); // past the per-connection recheck interval
+      const after = await execute(client, VIEWER);
+      expect(after?.data).toBeUndefined();
+      // 4401 when the next operation finds the key revoked; 4403 if the live hub closed the
+      // socket first, on hearing that the service account was deactivated.
+      expect([4401, 4403]).toContain(closeCode);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe('npm run apikey', () => {
+  const script = path.resolve(__dirname, '../../dist/server/scripts/apikey.js');
+  const apikey = (...args: string[]) =>
+    promisify(execFile)(process.execPath, [script, ...args], {
+      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', DATABASE_URL: app.db.url, DATA_DIR: path.join(app.config.dataDir) },
+    });
+
+  it('creates (printing the key once, on stdout alone), lists without secrets, and revokes', async () => {
+    const created = await apikey('create', '--org', 'tvp', '--name', 'cli made', '--expires', '2099-01-01');
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^soc_[0-9a-f]{32}_/);
+    expect(created.stderr).toMatch(/Created API key ([0-9a-f-]{36}) for TVP \("cli made"\), acting as svc\.tvp\.[0-9a-f]{8} \(ANALYST, cleared to OFFICIAL_SENSITIVE\), expiring 2099-01-01/);
+    const id = /Created API key ([0-9a-f-]{36})/.exec(created.stderr)![1];
+    expectData(await withKey(key, VIEWER));
+
+    const listed = (await apikey('list', '--org', 'TVP')).stdout;
+    expect(listed).toMatch(new RegExp(`^${id} +TVP +cli made +ACTIVE `, 'm'));
+    expect(listed).not.toContain(key.slice(37));
+
+    expect((await apikey('revoke', id)).stdout.trim()).toBe(`revoked ${id}`);
+    expect((await withKey(key, VIEWER)).status).toBe(401);
+    expect((await apikey('list')).stdout).toMatch(new RegExp(`^${id} +TVP +cli made +REVOKED `, 'm'));
+    await expect(apikey('create', '--org', 'TVP')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('create needs --org and --name') });
+  });
+});
+

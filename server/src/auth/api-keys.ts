@@ -50,8 +50,11 @@ export interface ApiKeyIdentity {
   checkedAt: number;
 }
 
-/** Users authenticated by an API key in this process, by the User object that request loaded. */
-const keysByViewer = new WeakMap<User, ApiKeyIdentity>();
+/**
+ * Keys in use in this process, by their service account's user id (one entry per key used):
+ * when each was last found valid, so a WebSocket connection's later operations can check again.
+ */
+const keysByServiceUser = new Map<string, ApiKeyIdentity>();
 
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -80,11 +83,11 @@ interface KeyRow {
   in_force: boolean;
 }
 
-/** The key row if it is in force (not revoked, not expired); read as the connecting user (no RLS). */
-async function keyRow(knex: Knex, id: string): Promise<KeyRow | undefined> {
-  return knex('api_key')
-    .where({ id })
-    .first('id', 'name', 'service_user_id', 'secret_hash', knex.raw('(revoked_at is null and (expires_at is null or expires_at > now())) as in_force'));
+const IN_FORCE = '(revoked_at is null and (expires_at is null or expires_at > now())) as in_force';
+
+/** A key's row, and whether it is in force (not revoked, not expired); read as the connecting user (no RLS). */
+async function keyRow(knex: Knex, where: { id: string } | { service_user_id: string }): Promise<KeyRow | undefined> {
+  return knex('api_key').where(where).first('id', 'name', 'service_user_id', 'secret_hash', knex.raw(IN_FORCE));
 }
 
 /**
@@ -94,7 +97,7 @@ async function keyRow(knex: Knex, id: string): Promise<KeyRow | undefined> {
 export async function authenticateApiKey(em: EntityManager, authorization: unknown): Promise<User> {
   const match = KEY_PATTERN.exec(bearerToken(authorization) ?? '');
   if (!match) throw new UnauthenticatedError(INVALID_KEY);
-  const row = await keyRow(em.getConnection().getKnex(), uuidFromHex(match[1]));
+  const row = await keyRow(em.getConnection().getKnex(), { id: uuidFromHex(match[1]) });
   const presented = Buffer.from(hashSecret(match[2]), 'hex');
   const stored = Buffer.from(row?.secret_hash ?? '0'.repeat(64), 'hex');
   // Compared even for an unknown id, so timing says nothing about which ids exist.
@@ -102,7 +105,7 @@ export async function authenticateApiKey(em: EntityManager, authorization: unkno
   if (!row || !secretMatches || !row.in_force) throw new UnauthenticatedError(INVALID_KEY);
   const user = await em.findOne(User, { id: row.service_user_id });
   if (!user || !user.active) throw new UnauthenticatedError(INVALID_KEY);
-  keysByViewer.set(user, { id: row.id, name: row.name, checkedAt: Date.now() });
+  keysByServiceUser.set(user.id, { id: row.id, name: row.name, checkedAt: Date.now() });
   return user;
 }
 
@@ -115,15 +118,19 @@ export function refuseServiceAccountToken(user: User): User {
 }
 
 /**
- * The key behind an authenticated viewer, still in force, or undefined for a person. A
- * WebSocket connection authenticates once, so its later operations check the key again.
+ * The key behind an authenticated viewer, still in force, or undefined for a person. Every
+ * service account is a key's (tokens naming one are refused), so this fails closed: a service
+ * account whose key is not in force is UNAUTHENTICATED. A WebSocket connection authenticates
+ * once, so its later operations check the key again (at most once a second).
  */
 export async function apiKeyInForce(orm: MikroORM, viewer: User): Promise<ApiKeyIdentity | undefined> {
-  const key = keysByViewer.get(viewer);
-  if (!key || Date.now() - key.checkedAt < RECHECK_AFTER_MS) return key;
-  const row = await keyRow(orm.em.getConnection().getKnex(), key.id);
+  if (!viewer.username.startsWith(SERVICE_ACCOUNT_PREFIX)) return undefined;
+  const known = keysByServiceUser.get(viewer.id);
+  if (known && Date.now() - known.checkedAt < RECHECK_AFTER_MS) return known;
+  const row = await keyRow(orm.em.getConnection().getKnex(), { service_user_id: viewer.id });
   if (!row?.in_force) throw new UnauthenticatedError(INVALID_KEY);
-  key.checkedAt = Date.now();
+  const key = { id: row.id, name: row.name, checkedAt: Date.now() };
+  keysByServiceUser.set(viewer.id, key);
   return key;
 }
 
