@@ -43,12 +43,19 @@ async function adoptedThreats(ctx: RequestContext) {
  */
 async function gate(ctx: RequestContext, day: string) {
   const { knex } = ctx.db;
-  const plans = planQuery(knex, { today: day, statuses: IN_FORCE }).clearSelect();
+  const plans = planQuery(knex, { today: day, statuses: IN_FORCE }).clearSelect().select('p.protective_marking');
   if (!ctx.access.caller.isLawEnforcement) plans.where('p.owning_organisation_id', ctx.access.caller.organisationId);
-  plans.select(knex.raw('count(*)::int as checked'), knex.raw(`${sensitiveCountSql('p')} as sensitive`));
-  plans.select(knex.raw(`count(*) filter (where ${PROBLEMS.map((c) => GATE_PROBLEM_SQL[c]).join(' or ')})::int as failing`, PROBLEMS.flatMap((c) => gateProblemBindings(c, day))));
-  PROBLEMS.forEach((c, i) => plans.select(knex.raw(`count(*) filter (where ${GATE_PROBLEM_SQL[c]})::int as problem_${i}`, gateProblemBindings(c, day))));
-  const row: Record<string, number> = await plans.first();
+  // Each check runs once per plan in the inner query; the outer one counts (a plan fails if any
+  // check fails). `offset 0` keeps PostgreSQL from folding the two together, which would copy
+  // every check's subqueries into each count that uses it and run them twice.
+  PROBLEMS.forEach((c, i) => plans.select(knex.raw(`${GATE_PROBLEM_SQL[c]} as problem_${i}`, gateProblemBindings(c, day))));
+  const row: Record<string, number> = await knex
+    .queryBuilder()
+    .from(knex.raw('(? offset 0) as g', [plans]))
+    .select(knex.raw('count(*)::int as checked'), knex.raw(`count(*) filter (where g.protective_marking <> 'OFFICIAL')::int as sensitive`))
+    .select(knex.raw(`count(*) filter (where ${PROBLEMS.map((_, i) => `g.problem_${i}`).join(' or ')})::int as failing`))
+    .select(PROBLEMS.map((_, i) => knex.raw(`count(*) filter (where g.problem_${i})::int as problem_${i}`)))
+    .first();
   auditAggregate(ctx, 'FourPPlan', 'planStats', row.sensitive);
   const failures: GateFailureCount[] = PROBLEMS.map((problem, i) => ({ problem, plans: row[`problem_${i}`] }));
   return { checked: row.checked, failing: row.failing, failures };
