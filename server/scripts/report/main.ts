@@ -53,9 +53,12 @@ function defaultUrl(): string {
   return process.env.SOC_HUB_URL || `http://localhost:${loadConfig().port}`;
 }
 
-/** Progress on stderr, only for a person watching a terminal; a pipe or a log gets none. */
-function progressReporter(name: string): ((rows: number, total: number | undefined) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
+/**
+ * Progress on stderr, only for a person watching a terminal (a pipe or a log gets none), and
+ * not when the report itself is being printed on that terminal.
+ */
+function progressReporter(name: string, toFile: boolean): ((rows: number, total: number | undefined) => void) | undefined {
+  if (!process.stderr.isTTY || (!toFile && process.stdout.isTTY)) return undefined;
   return (rows, total) => {
     const of = total !== undefined ? ` of ${total.toLocaleString('en-GB')}` : '';
     process.stderr.write(`\r${name}: ${rows.toLocaleString('en-GB')}${of} rows`);
@@ -104,7 +107,7 @@ async function main(): Promise<void> {
   // A file is written under a temporary name and renamed when complete: a failed run leaves no half-written report.
   const partial = values.out ? `${values.out}.part` : undefined;
   const out: Writable = partial ? fs.createWriteStream(partial) : process.stdout;
-  const onProgress = progressReporter(report.name);
+  const onProgress = progressReporter(report.name, !!values.out);
   const started = Date.now();
   let rows: number;
   try {

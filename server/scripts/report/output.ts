@@ -61,8 +61,11 @@ function tableWriter(out: Writable): RowWriter {
     async end() {
       if (!headers.length) return write(out, '(no rows)\n');
       const widths = headers.map((h, i) => Math.min(60, Math.max(h.length, ...lines.map((l) => l[i].length))));
+      // Figures line up on the right.
+      const numeric = headers.map((_, i) => lines.length > 0 && lines.every((l) => /^-?\d+(\.\d+)?$/.test(l[i])));
+      const pad = (c: string, i: number) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]));
       const format = (cellsOfLine: string[]) =>
-        cellsOfLine.map((c, i) => (c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : c.padEnd(widths[i]))).join('  ').trimEnd();
+        cellsOfLine.map((c, i) => (c.length > widths[i] ? c.slice(0, widths[i] - 1) + '…' : pad(c, i))).join('  ').trimEnd();
       const text = [format(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
       await write(out, `${text}\n(${lines.length} row${lines.length === 1 ? '' : 's'})\n`);
     },
