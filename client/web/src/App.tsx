@@ -11,6 +11,7 @@ import { PlanEditor } from './features/plans/PlanEditor';
 import { PracticeRegister } from './features/practice/PracticeRegister';
 import { ReferralPage } from './features/referrals/ReferralPage';
 import { Referrals } from './features/referrals/Referrals';
+import { ThreatEdit } from './features/threats/ThreatEdit';
 import { ThreatList } from './features/threats/ThreatList';
 import { ThreatPage } from './features/threats/ThreatPage';
 import { ApiProvider, SessionContext } from './lib/client';
@@ -37,6 +38,7 @@ export function App() {
                 <Route index element={<Home />} />
                 <Route path="threats" element={<ThreatList />} />
                 <Route path="threats/:id" element={<ThreatPage />} />
+                <Route path="threats/:id/edit" element={<ThreatEdit />} />
                 <Route path="plans/:id" element={<PlanEditor />} />
                 <Route path="disruptions" element={<Disruptions />} />
                 <Route path="disruptions/new" element={<DisruptionForm />} />

@@ -1,16 +1,18 @@
 import { cacheExchange, type Cache, type UpdateResolver } from '@urql/exchange-graphcache';
-import { createContext, useContext, useMemo, useSyncExternalStore, type ReactNode } from 'react';
-import { Client, fetchExchange, mapExchange, Provider, type CombinedError } from 'urql';
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { Client, fetchExchange, mapExchange, Provider, subscriptionExchange, type CombinedError } from 'urql';
 import { embeddedTypes, listQueryFields, mutationFields, possibleTypes } from 'virtual:schema-shape';
+import type { LiveEventsSubscription } from '../gql/graphql';
+import { applyLiveEvent, createLiveConnection } from './live';
 import { session } from './session';
 
-/**
- * The one place that owns the GraphQL client and the connection state. Everything else uses
- * urql's hooks. Live updates (graphql-ws subscriptions, resuming from a cursor, conflict views)
- * plug in here later: a subscription exchange beside fetchExchange, reporting into `connection`.
- */
+export { useConnectionStatus, type ConnectionStatus } from './live';
 
-export type ConnectionStatus = 'connecting' | 'online' | 'offline';
+/**
+ * The one place that owns the GraphQL client: queries and mutations over HTTP, subscriptions over
+ * graphql-ws (lib/live.ts, which also holds the connection state and the live cursor). Everything
+ * else uses urql's hooks.
+ */
 
 /** The purposes a user may state (the server's Purpose enum); reading sensitive records needs one. */
 export const PURPOSES = [
@@ -38,28 +40,10 @@ function requestHeaders(): Record<string, string> {
   return headers;
 }
 
-/** A tiny store for the connection state, readable with useConnectionStatus(). */
-function createConnectionStore() {
-  let status: ConnectionStatus = 'connecting';
-  const listeners = new Set<() => void>();
-  return {
-    get: () => status,
-    set(next: ConnectionStatus) {
-      if (next === status) return;
-      status = next;
-      listeners.forEach((l) => l());
-    },
-    subscribe(listener: () => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
-
-export const connection = createConnectionStore();
-
-export function useConnectionStatus(): ConnectionStatus {
-  return useSyncExternalStore(connection.subscribe, connection.get);
+/** The same credentials for graphql-ws's connection_init, read afresh at every (re)connection. */
+function connectionParams(): Record<string, string> {
+  const stated = purpose.get();
+  return { authorization: `Bearer ${session.token() ?? ''}`, ...(stated ? { purpose: stated } : {}) };
 }
 
 /** Lists (connections) and a threat's derived fields may change after any mutation: refetch them. */
@@ -80,6 +64,7 @@ function mutationUpdates(): Record<string, UpdateResolver> {
 const isUnauthenticated = (error: CombinedError) => error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
 
 export function createApiClient(onSignedOut: () => void): Client {
+  const live = createLiveConnection(connectionParams, onSignedOut);
   return new Client({
     url: '/graphql',
     requestPolicy: 'cache-and-network',
@@ -92,20 +77,20 @@ export function createApiClient(onSignedOut: () => void): Client {
         possibleTypes,
         // IDs are global, so the ID alone is the cache key, and node(id) finds a cached record.
         globalIDs: true,
-        resolvers: { Query: { node: (_parent, args) => args.id as string } },
-        updates: { Mutation: mutationUpdates() },
+        // A node the server said is not there (null, e.g. after it was withdrawn) stays null.
+        resolvers: { Query: { node: (_parent, args, cache) => (cache.resolve('Query', 'node', args) === null ? null : (args.id as string)) } },
+        updates: {
+          Mutation: mutationUpdates(),
+          Subscription: { events: (result, _args, cache) => applyLiveEvent((result as LiveEventsSubscription).events, cache) },
+        },
       }),
       mapExchange({
-        onResult(result) {
-          if (!result.error?.networkError) connection.set('online');
-          return result;
-        },
         onError(error) {
-          if (error.networkError) connection.set('offline');
           if (isUnauthenticated(error)) onSignedOut();
         },
       }),
       fetchExchange,
+      subscriptionExchange({ forwardSubscription: live.forwardSubscription }),
     ],
   });
 }

@@ -2,6 +2,7 @@ import { Link, useParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { formatDate, label, Loaded, PriorityBadge, Value, withheldReason } from '../../lib/ui';
+import { useViewer } from '../auth/viewer';
 import { History } from '../records/History';
 import { ThreatActivities, ThreatLinks, ThreatMembers } from './ThreatParts';
 import { ThreatDisruptions, ThreatPlanSummary } from './ThreatPlanAndDisruptions';
@@ -140,6 +141,7 @@ const ThreatPageDocument = graphql(`
 /** One threat: every criminal activity and its assessment, people, links, plan, disruptions, history. */
 export function ThreatPage() {
   const { id = '' } = useParams();
+  const viewer = useViewer();
   const [{ data, fetching, error }] = useQuery({ query: ThreatPageDocument, variables: { id } });
   const threat = data?.node?.__typename === 'SocThreat' ? data.node : data && null;
   if (data && !threat) return <p role="alert">This threat does not exist or you may not see it.</p>;
@@ -151,6 +153,12 @@ export function ThreatPage() {
         <>
           <p className="crumbs">
             <Link to="/threats">Threats</Link> / {t.urn}
+            {t.owningOrganisation.id === viewer.organisation.id && (
+              <>
+                {' '}
+                · <Link to={`/threats/${t.id}/edit`}>Edit details and sharing</Link>
+              </>
+            )}
           </p>
           <h1>
             {t.name} {!why('priority') && <PriorityBadge priority={t.priority} />}
