@@ -1,5 +1,6 @@
 import { createTestApp, type TestApp } from '../support/test-app';
-import { expectData, orgId } from '../support/factories';
+import { approvedAssessment, createThreat, expectData, moveThreat, orgId } from '../support/factories';
+import { sharingAgreement } from '../support/access-factories';
 import { assessedThreat, createDisruption, daysAgo, dbId, sql, submitDisruption, validateDisruption } from '../support/disruption-factories';
 
 /**
@@ -20,6 +21,8 @@ interface Made {
   sharedWith: string[];
   contributors: string[];
   marking: string;
+  /** Whether Oxfordshire may read the threat: a disruption is read only together with its threat. */
+  threatOpenToPartner: boolean;
 }
 
 const USERS: Record<string, { org: string; police: boolean; clearance: number }> = {
@@ -33,7 +36,7 @@ const USERS: Record<string, { org: string; police: boolean; clearance: number }>
 function visibleTo(username: string, d: Made): boolean {
   const u = USERS[username];
   if ((d.marking === 'OFFICIAL_SENSITIVE' ? 1 : 0) > u.clearance) return false;
-  if (!u.police) return d.claimant === u.org || d.contributors.includes(u.org);
+  if (!u.police) return d.threatOpenToPartner && (d.claimant === u.org || d.contributors.includes(u.org));
   if (d.claimant === u.org) return true; // the claimant owns the record
   return d.sharing === 'REGIONAL_LAW_ENFORCEMENT' || d.sharing === 'ALL_PARTNERS' || (d.sharing === 'NAMED_ORGANISATIONS' && d.sharedWith.includes(u.org));
 }
@@ -87,6 +90,13 @@ beforeAll(async () => {
   app = await createTestApp();
   const threat = await assessedThreat(app, { identifiedOn: '2025-06-01', assessedOn: '2025-07-01' });
   const [drugs, slavery] = threat.criminalActivities.map((a: any) => a.id);
+  // A second threat Oxfordshire may read: OFFICIAL, shared with all partners, under an agreement with Thames Valley.
+  await sharingAgreement(app, { parties: ['TVP', 'OXON_CS'], categories: ['THREAT'], maxMarking: 'OFFICIAL' });
+  const open = await createThreat(app, 'tvp.investigator', { name: 'Operation Open', access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' } });
+  const openAssessing = await moveThreat(app, 'tvp.investigator', open, 'UNDER_ASSESSMENT');
+  await approvedAssessment(app, open.id, { level: 2 });
+  await moveThreat(app, 'tvp.investigator', openAssessing, 'ASSESSED');
+  await sql(app, `update soc_threat set assessed_on = '2025-07-01' where id = ?`, [dbId(open.id)]);
   const serocu = await orgId(app, 'SEROCU');
   const oxon = await orgId(app, 'OXON_CS');
 
@@ -95,7 +105,8 @@ beforeAll(async () => {
     input: Record<string, unknown>,
     then: { submit?: boolean; agreed?: string; validator?: string; submittedDaysAgo?: number } = {},
   ) {
-    let d = await createDisruption(app, as, threat.id, input);
+    const against = (input.threatId as string | undefined) ?? threat.id;
+    let d = await createDisruption(app, as, against, input);
     if (then.submit !== false || then.agreed) d = await submitDisruption(app, as, d);
     if (then.agreed) d = await validateDisruption(app, then.validator ?? 'serocu.validator', d, { levelAgreed: then.agreed, reasons: 'Agreed at validation.' });
     if (then.submittedDaysAgo) await sql(app, `update disruption set submitted_at = now() - make_interval(days => ?) where id = ?`, [then.submittedDaysAgo, dbId(d.id)]);
@@ -113,6 +124,7 @@ beforeAll(async () => {
       sharedWith: access.sharedWithIds?.length ? ['SEROCU'] : [],
       contributors: d.contributors.map((c: any) => c.code),
       marking: access.protectiveMarking,
+      threatOpenToPartner: against === open.id,
     });
   }
 
@@ -128,10 +140,16 @@ beforeAll(async () => {
     { date: '2026-05-10', level: 'MINOR', tactic: 'BUSINESS', access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'NAMED_ORGANISATIONS', sharedWithIds: [serocu] } },
     { agreed: 'MINOR' },
   );
-  // Oxfordshire's MASH contributed: the partner sees this one (marked OFFICIAL, within its clearance).
+  // Oxfordshire's MASH contributed: the partner sees this one (marked OFFICIAL, within its
+  // clearance, against a threat it may read) and not the second (its threat is not open to it).
   await claim(
     'tvp.investigator',
-    { date: '2026-06-30', level: 'MINOR', strand: 'PREVENT', tactic: 'LIFESTYLE', contributorIds: [oxon], access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } },
+    { threatId: open.id, date: '2026-06-30', level: 'MINOR', strand: 'PREVENT', tactic: 'LIFESTYLE', contributorIds: [oxon], access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } },
+    { agreed: 'MINOR' },
+  );
+  await claim(
+    'tvp.investigator',
+    { date: '2026-06-29', level: 'MINOR', strand: 'PREVENT', tactic: 'LIFESTYLE', contributorIds: [oxon], access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } },
     { agreed: 'MINOR' },
   );
   // Waiting for validation: 20 days, and today.
@@ -216,7 +234,7 @@ describe('disruptionStats', () => {
     expect(surrey.awaitingValidation.total).toBe(3);
   });
 
-  it('gives a partner only what it claimed or contributed to', async () => {
+  it('gives a partner only what it claimed or contributed to, against threats it may read', async () => {
     const result = await stats('oxon.mash', ['ORGANISATION']);
     expect(result.total).toBe(1);
     expect(result.rows).toEqual([expect.objectContaining({ organisation: { code: 'TVP' }, count: 1, countingCount: 1 })]);
