@@ -19,7 +19,7 @@ const SHARINGS = ['OWNER_ONLY', 'NAMED_ORGANISATIONS', 'REGIONAL_LAW_ENFORCEMENT
 const ROLES = ['ANALYST', 'INVESTIGATOR', 'LRO', 'SAFEGUARDING_PRACTITIONER', 'PARTNER_CONTRIBUTOR', 'AUDITOR', 'ADMIN'] as const;
 /** Police and national agencies, then partners that are not law enforcement. */
 const ORGS = ['TVP', 'SURREY', 'HMRC', 'OXON_CS', 'HANTS_CS', 'BUCKS_TS'] as const;
-const CATEGORIES = ['THREAT', 'PRACTICE', 'REFERRAL', 'PLAN', 'DISRUPTION'] as const;
+const CATEGORIES = ['THREAT', 'PRACTICE', 'REFERRAL', 'PLAN', 'DISRUPTION', 'NOMINAL'] as const;
 const rank = (m: string) => ['OFFICIAL', 'OFFICIAL_SENSITIVE', 'SECRET', 'TOP_SECRET'].indexOf(m);
 
 /** The default role policy (access migration), restated for the oracle. */
@@ -29,13 +29,14 @@ const ROLE_GRANTS: Record<(typeof CATEGORIES)[number], string[]> = {
   REFERRAL: ['SAFEGUARDING_PRACTITIONER', 'PARTNER_CONTRIBUTOR', 'INVESTIGATOR', 'ANALYST', 'LRO', 'AUDITOR'],
   PLAN: ROLES.filter((r) => r !== 'ADMIN'),
   DISRUPTION: ROLES.filter((r) => r !== 'ADMIN'),
+  NOMINAL: ['ANALYST', 'INVESTIGATOR', 'LRO', 'SAFEGUARDING_PRACTITIONER', 'AUDITOR'],
 };
 
 interface WorldUser { org: string; roles: string[]; clearance: string }
 interface WorldAgreement { parties: string[]; categories: string[]; marking: string; status: string; from: number; to: number }
 /**
  * `receiver`: a referral's receiving organisation. `partner`: the organisation owning an action in
- * a plan, or contributing to a disruption. `parent`: which of the world's threats a plan or
+ * a plan, contributing to a disruption, or referring a nominal (as the subject of a referral). `parent`: which of the world's threats a plan or
  * disruption belongs to (an index into the threats, taken modulo their number).
  */
 interface WorldRecord {
@@ -121,6 +122,8 @@ function oracle(world: World, user: WorldUser, index: number): boolean {
       if (user.org === record.partner) return true;
     }
   }
+  // Partners see a nominal only as the subject of a referral they are party to (or their own).
+  if (record.category === 'NOMINAL' && !lawEnforcement.has(user.org)) return user.org === record.owner || user.org === record.partner;
   return sharedRule(world, user, record);
 }
 
@@ -180,6 +183,9 @@ async function plant(app: TestApp, world: World, tag: string) {
           : r.category === 'PLAN'
             ? await exec(`insert into fourp_plan (threat_id, owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
                 values (?, ${shared}) returning id`, [parentId, ...params])
+            : r.category === 'NOMINAL'
+              ? await exec(`insert into nominal (name, owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
+                  values (?, ${shared}) returning id`, [`pw${tag} nominal ${i}`, ...params])
             : r.category === 'DISRUPTION'
               ? await exec(`insert into disruption (threat_id, date, claiming_organisation_id, strand, level, tactic, description, impact_narrative, evidence_refs, contributors,
                     owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
@@ -191,6 +197,14 @@ async function plant(app: TestApp, world: World, tag: string) {
                   values (?, true, 'MASH_CONTACT', '{COUNTY_LINES}', ${org(r.owner)}, ${org(r.receiver)}, 'GREEN', true, ?, now() + interval '1 day',
                     ${org(r.owner)}, ?, ?, array[${org(r.receiver)}]::uuid[], ${author}, ${author}) returning id`, [`PW-${tag}-${i}`, `pw${tag} referral ${i}`, ...params]);
     ids[i] = row.id;
+    if (r.category === 'NOMINAL' && r.partner && r.partner !== r.owner) {
+      // The referral that makes the nominal known to the partner: not one of the world's records.
+      await exec(`insert into safeguarding_referral (reference, subject_id, subject_is_child, referral_type, exploitation_types, referring_organisation_id,
+          receiving_organisation_id, urgency, consent_obtained, summary, acknowledgement_due_at,
+          owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
+        values (?, ?, true, 'MASH_CONTACT', '{COUNTY_LINES}', ${org(r.partner)}, ${org(r.owner)}, 'GREEN', true, ?, now() + interval '1 day',
+          ${org(r.partner)}, 'OFFICIAL', 'NAMED_ORGANISATIONS', array[${org(r.owner)}]::uuid[], ${author}, ${author})`, [`PWL-${tag}-${i}`, row.id, `pwlink${tag}`]);
+    }
     if (r.category === 'PLAN' && r.partner) {
       await exec(`insert into plan_action (plan_id, strand, description, tactic, owner_organisation_id) values (?, 'PREVENT', 'pw action', 'CRIME', ${org(r.partner)})`, [row.id]);
     }
@@ -205,13 +219,15 @@ async function clear(app: TestApp, tag: string) {
   await exec(`delete from disruption where description like 'pw${tag} %'`);
   await exec(`delete from fourp_plan where threat_id in (select id from soc_threat where name like 'pw${tag} %')`);
   await exec(`delete from soc_threat where name like 'pw${tag} %'`);
+  await exec(`delete from safeguarding_referral where summary = 'pwlink${tag}'`);
+  await exec(`delete from nominal where name like 'pw${tag} %'`);
   await exec(`delete from information_sharing_agreement where title = 'pw${tag}'`);
   // Users stay: the audit trail refers to them, and the database keeps it append-only.
   await exec(`update app_user set active = false where username like 'pw${tag}.%'`);
 }
 
 const toGlobal = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
-const TYPES = { THREAT: 'SocThreat', PRACTICE: 'PracticeEntry', REFERRAL: 'SafeguardingReferral', PLAN: 'FourPPlan', DISRUPTION: 'Disruption' } as const;
+const TYPES = { THREAT: 'SocThreat', PRACTICE: 'PracticeEntry', REFERRAL: 'SafeguardingReferral', PLAN: 'FourPPlan', DISRUPTION: 'Disruption', NOMINAL: 'Nominal' } as const;
 
 /** What a user sees of this world through every read path: lists with totals, filters, node, nodes, nested parents, aliases and fragments. */
 async function seenBy(app: TestApp, username: string, tag: string, globalIds: string[], threatIds: string[]): Promise<{ lists: Set<string>; nodes: Set<string>; totals: number }> {
@@ -224,6 +240,7 @@ async function seenBy(app: TestApp, username: string, tag: string, globalIds: st
         referrals(first: 100, filter: { text: $text }) { totalCount edges { node { id } } }
         plans(first: 100, filter: { threatIds: $threatIds }) { totalCount edges { node { id threat { id } } } }
         disruptions(first: 100, filter: { threatIds: $threatIds }) { totalCount edges { node { id threat { id } } } }
+        nominals(first: 100, filter: { text: $text }) { totalCount edges { node { id } } }
         nodes(ids: $ids) { id ... on FourPPlan { threat { id } } ... on Disruption { threat { id } } }
         one: node(id: $first) { id }
         again: threats(first: 100, filter: { text: $text }) { edges { node { ...Ids } } }
@@ -233,7 +250,7 @@ async function seenBy(app: TestApp, username: string, tag: string, globalIds: st
       { text: `pw${tag} `, ids: globalIds, first: globalIds[0], threatIds },
     ),
   );
-  const listed = [data.threats, data.practices, data.referrals, data.plans, data.disruptions];
+  const listed = [data.threats, data.practices, data.referrals, data.plans, data.disruptions, data.nominals];
   const lists = new Set<string>(listed.flatMap((c: any) => c.edges.map((e: any) => e.node.id)));
   const nodes = new Set<string>(data.nodes.filter(Boolean).map((n: any) => n.id));
   // node(id) must agree with nodes(ids) for the first record.

@@ -97,7 +97,10 @@ function fastRule(table: string, category: string): string {
       return `(${IS_POLICE} and ${canRead(category)})
         or (not ${IS_POLICE} and ${clearanceAndRole(category)}
             and (owning_organisation_id = ${ORG}
-                 or exists (select 1 from safeguarding_referral r where r.subject_id = nominal.id)))`;
+                 -- the caller's organisation must be party to the referral: an auditor reads
+                 -- every referral, but that makes no nominal known to their organisation
+                 or exists (select 1 from safeguarding_referral r
+                              where r.subject_id = nominal.id and ${ORG} in (r.referring_organisation_id, r.receiving_organisation_id))))`;
     case 'disruption':
       return `(${IS_POLICE} and ${canRead(category)})
         or (not ${IS_POLICE} and ${clearanceAndRole(category)}
