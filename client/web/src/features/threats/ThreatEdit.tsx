@@ -112,8 +112,11 @@ export function ThreatEdit() {
   // Read once from the server: the form edits the version it was opened on, even as live updates arrive.
   const [{ data, fetching, error }] = useQuery({ query: ThreatEditDocument, variables: { id }, requestPolicy: 'network-only' });
   const threat = data?.node?.__typename === 'SocThreat' ? data.node : data && null;
-  if (data && !threat) return <p role="alert">This threat does not exist or you may not see it.</p>;
-  return <Loaded data={threat} fetching={fetching} error={error}>{(t) => <ThreatEditForm threat={t} />}</Loaded>;
+  // The form keeps the version it was opened on: live updates refreshing the cache must not reset it.
+  const [opened, setOpened] = useState<EditableThreat | null>(null);
+  if (threat && opened?.id !== threat.id) setOpened(threat);
+  if (data && !threat && !opened) return <p role="alert">This threat does not exist or you may not see it.</p>;
+  return <Loaded data={opened} fetching={fetching} error={error}>{(t) => <ThreatEditForm threat={t} />}</Loaded>;
 }
 
 function ThreatEditForm({ threat: opened }: { threat: EditableThreat }) {
