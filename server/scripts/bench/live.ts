@@ -12,6 +12,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { fork } from 'node:child_process';
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
@@ -143,7 +144,7 @@ async function connectSubscribers(servers: Child[], keys: DevKeys, users: Map<st
       on: { connected: () => void acked++ },
     });
     client.subscribe(
-      { query: 'subscription ($after: String) { events(after: $after, types: [CREATED]) { cursor recordId at } }', variables: { after } },
+      { query: 'subscription ($after: String) { events(after: $after, types: [CREATED]) { cursor recordId at } }', variables: after ? { after } : {} },
       {
         next: (value: any) => onEvent({ subscriberOrg: org, recordId: value.data.events.recordId, delayMs: Date.now() - Date.parse(value.data.events.at) }),
         error: (err) => console.error('subscription error', err),
@@ -155,6 +156,39 @@ async function connectSubscribers(servers: Child[], keys: DevKeys, users: Map<st
   const deadline = Date.now() + 60_000;
   while (acked < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   return clients;
+}
+
+interface Memory {
+  rss: number;
+  heapUsed: number;
+}
+
+/**
+ * Memory per idle subscribed connection, garbage collected before each reading: one SOC Hub
+ * instance (memory-server.ts, with --expose-gc), warmed up, then `count` connections each
+ * holding one subscription.
+ */
+async function idleConnectionMemory(databaseUrl: string, dataDir: string, keys: DevKeys, users: Map<string, string>, count: number) {
+  const child = fork(path.join(__dirname, 'memory-server.js'), [], {
+    execArgv: ['--expose-gc'],
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, SEED_DEMO_DATA: 'false', NODE_ENV: 'production', ALLOW_DEV_TOKENS: 'true' },
+  });
+  try {
+    const { url } = await new Promise<{ url: string }>((resolve) => child.once('message', resolve as never));
+    const server = { name: 'memory', url, process: child } as Child;
+    const measure = () => new Promise<Memory>((resolve) => (child.once('message', resolve as never), child.send('measure')));
+    const warmUp = await connectSubscribers([server], keys, users, 50, '', () => undefined);
+    await Promise.all(warmUp.map((c) => c.dispose()));
+    await new Promise((r) => setTimeout(r, 1_000));
+    const before = await measure();
+    const clients = await connectSubscribers([server], keys, users, count, '', () => undefined);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const after = await measure();
+    await Promise.all(clients.map((c) => c.dispose()));
+    return { heapKb: (after.heapUsed - before.heapUsed) / count / 1024, rssKb: (after.rss - before.rss) / count / 1024 };
+  } finally {
+    child.kill('SIGKILL');
+  }
 }
 
 async function runLevel(servers: Child[], api: Api, keys: DevKeys, users: Map<string, string>, subscribers: number, rate: number, seconds: number): Promise<LevelResult> {
@@ -201,7 +235,7 @@ async function runLevel(servers: Child[], api: Api, keys: DevKeys, users: Map<st
   };
 }
 
-function render(results: LevelResult[], rate: number, seconds: number): string {
+function render(results: LevelResult[], rate: number, seconds: number, memory: { count: number; heapKb: number; rssKb: number }): string {
   const rows = results.map(
     (r) =>
       `| ${r.subscribers} | ${r.created} | ${r.expected} | ${r.delivered} | ${r.lost} | ${r.unentitled} | ${r.duplicates} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.kbPerConnection.toFixed(1)} KB |`,
@@ -212,11 +246,14 @@ function render(results: LevelResult[], rate: number, seconds: number): string {
     `Two SOC Hub instances on one PostgreSQL; subscribers split evenly between them; ${rate} threats created per second for ${seconds} s, alternating instances;`,
     `each threat named to one of ${TARGET_ORGS.length} police organisations (or, ${OWNER_ONLY_SHARE * 100}% of them, kept to SEROCU), so each subscriber may see about a tenth.`,
     'Delay: from the commit time recorded in the event log to receipt by the benchmark client (same machine clock).',
-    'Memory: growth of the two server processes\' resident memory after connecting the subscribers, idle, divided by their number.',
+    'Memory column: growth of the two servers\' resident memory after connecting the subscribers, divided by their number, without a garbage collection (an upper bound; the figure below collects first).',
     '',
-    '| subscribers | created | deliveries due | delivered | lost | to someone not entitled | duplicates | delay p50 | delay p99 | memory per idle connection |',
+    '| subscribers | created | deliveries due | delivered | lost | to someone not entitled | duplicates | delay p50 | delay p99 | RSS growth per connection (no GC) |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    `Memory per idle connection with one subscription, garbage collected before each reading (${memory.count} connections to one instance): ` +
+      `${memory.heapKb.toFixed(1)} KB of JavaScript heap, ${memory.rssKb.toFixed(1)} KB of resident memory.`,
     '',
     'Targets (2-core machine): p99 under 100 ms at 2,000 subscribers; under 50 KB per idle connection; 0 lost; 0 to someone not entitled.',
     '',
@@ -276,7 +313,9 @@ async function main(): Promise<void> {
       log(`  ${JSON.stringify(result)}`);
       results.push(result);
     }
-    const report = render(results, rate, seconds);
+    log('memory per idle connection...');
+    const memory = { count: 1000, ...(await idleConnectionMemory(database.url, dataDir, keys, users, 1000)) };
+    const report = render(results, rate, seconds, memory);
     fs.writeFileSync(path.join(BENCH_DATA_DIR, 'live.md'), report);
     console.log(`\n${report}\nwritten to ${path.join(BENCH_DATA_DIR, 'live.md')}`);
   } finally {
