@@ -69,4 +69,36 @@ describeInBrowser('web client: editing conflicts', () => {
     const { data } = await session.app.gql('serocu.analyst', `{ node(id: "${threat.id}") { ... on SocThreat { name summary } } }`);
     expect(data.node).toEqual({ name: 'Operation Aspen (Reading)', summary: 'The analyst’s summary.' });
   });
+
+  it('in the plan editor, shows a strand as the second person saw it and as it is now, and keeps both objectives', async () => {
+    const { data } = await session.app.gql('serocu.lro', `{ plans(first: 100, filter: { status: [ACTIVE, DRAFT, UNDER_REVIEW] }) { edges { node {
+      id version owningOrganisation { code } strandExemptions { strand } } } } }`);
+    const plan = data.plans.edges.map((e: any) => e.node).find((p: any) => p.owningOrganisation.code === 'SEROCU' && !p.strandExemptions.some((x: any) => x.strand === 'PREVENT'));
+    const first = session.watched.page;
+    other = await openPage(session.browser, session.app.url);
+    const second = other.page;
+    await Promise.all([signIn(first, 'serocu.lro'), signIn(second, 'serocu.sro')]);
+    await Promise.all([first.goto(`/plans/${plan.id}`), second.goto(`/plans/${plan.id}`)]);
+    const strandOf = (page: Page) => page.locator('section.strand', { has: page.getByRole('heading', { name: 'Prevent', exact: true }) });
+    for (const page of [first, second]) await strandOf(page).getByText('Add a Prevent objective').click();
+    await strandOf(second).getByRole('textbox', { name: 'Objective' }).fill('Divert younger members through the youth offending team');
+    await strandOf(first).getByRole('textbox', { name: 'Objective' }).fill('Warn parents of children seen with the group');
+    await strandOf(first).getByRole('button', { name: 'Add objective' }).click();
+    await strandOf(first).getByRole('heading', { name: 'Warn parents of children seen with the group' }).waitFor();
+
+    await strandOf(second).getByRole('button', { name: 'Add objective' }).click();
+    const conflict = strandOf(second).getByTestId('conflict');
+    await conflict.waitFor();
+    const objectives = conflict.getByRole('row', { name: /^Prevent objectives/ });
+    expect(await objectives.getByTestId('theirs').textContent()).toContain('Warn parents of children seen with the group');
+    expect(await objectives.getByTestId('mine').textContent()).not.toContain('Warn parents of children seen with the group');
+    expect(await conflict.getByRole('row', { name: /^New Prevent objective/ }).getByTestId('mine').textContent()).toBe('Divert younger members through the youth offending team');
+    await screenshot(second, 'plan-conflict');
+
+    await conflict.getByRole('button', { name: 'Keep mine (save again on the new version)' }).click();
+    await strandOf(second).getByRole('heading', { name: 'Divert younger members through the youth offending team' }).waitFor();
+    await strandOf(second).getByRole('heading', { name: 'Warn parents of children seen with the group' }).waitFor();
+    // The first person sees the second objective arrive live.
+    await strandOf(first).getByRole('heading', { name: 'Divert younger members through the youth offending team' }).waitFor();
+  });
 });

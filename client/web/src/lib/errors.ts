@@ -45,7 +45,7 @@ export function unclaimedMessages(errors: FormErrors, claimed: string[]): string
 }
 
 function describe(code: string | undefined, message: string): string {
-  if (code === 'CONFLICT') return `Someone else changed this record since you opened it. Reload to see their version. (${message})`;
+  if (code === 'CONFLICT') return `Someone else changed this record just before you: nothing of yours was saved. Check it as it is now and try again. (${message})`;
   if (code === 'FORBIDDEN') return `Not allowed: ${message}`;
   return message;
 }

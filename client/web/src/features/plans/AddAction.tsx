@@ -4,9 +4,10 @@ import { graphql } from '../../gql';
 import type { Strand, Tactic } from '../../gql/graphql';
 import { tactics } from '../../lib/enums';
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
-import { Field, FormAlert, enumOptions, label, Value, withheldReason } from '../../lib/ui';
+import { Field, FormAlert, enumOptions, formatDate, label, Value, withheldReason } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { useOrganisations } from '../records/organisations';
+import { PlanStrandConflict, usePlanConflict } from './PlanConflict';
 import type { Plan } from './PlanEditor';
 
 const AddActionDocument = graphql(`
@@ -26,12 +27,12 @@ export function AddAction({ plan, strand }: { plan: Plan; strand: Strand }) {
   const [form, setForm] = useState(blank);
   const [open, setOpen] = useState(false);
   const [state, add] = useMutation(AddActionDocument);
-  const errors = formErrors(state.error);
+  const conflict = usePlanConflict(plan);
+  const errors = formErrors(conflict.current ? undefined : state.error);
   const set = (changes: Partial<typeof form>) => setForm({ ...form, ...changes });
   const toggle = (id: string) => set({ activityIds: form.activityIds.includes(id) ? form.activityIds.filter((x) => x !== id) : [...form.activityIds, id] });
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const save = (expectedVersion: number) => {
     const action = {
       strand,
       tactic: form.tactic,
@@ -41,16 +42,41 @@ export function AddAction({ plan, strand }: { plan: Plan; strand: Strand }) {
       objectiveId: form.objectiveId || null,
       addressesActivityIds: form.activityIds,
     };
-    const result = await add({ input: { planId: plan.id, expectedVersion: plan.version, action } });
-    if (!result.error) {
-      setForm(blank);
-      setOpen(false);
-    }
+    return add({ input: { planId: plan.id, expectedVersion, action } });
+  };
+  const close = () => {
+    setForm(blank);
+    setOpen(false);
+  };
+  const done = (saved: boolean) => saved && close();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    done(await conflict.attempt(save));
   };
 
   return (
-    <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+    <details
+      open={open}
+      onToggle={(e) => {
+        if (e.currentTarget.open && !open) conflict.start();
+        setOpen(e.currentTarget.open);
+      }}
+    >
       <summary>Add a {label(strand)} action</summary>
+      {conflict.current && (
+        <PlanStrandConflict
+          strand={strand}
+          seen={conflict.seenOrNow()}
+          current={conflict.current}
+          change={{ label: `New ${label(strand)} action`, mine: `${form.description} (${label(form.tactic)}${form.dueDate ? `, due ${formatDate(form.dueDate)}` : ''})` }}
+          busy={state.fetching}
+          onKeepMine={async () => done(await conflict.keepMine(save))}
+          onTakeTheirs={() => {
+            conflict.takeTheirs();
+            close();
+          }}
+        />
+      )}
       <form onSubmit={submit}>
         <FormAlert messages={[...errors.general, ...unclaimedMessages(errors, fields)]} />
         <Field label="Action" errors={messagesFor(errors, 'action.description')}>
@@ -102,7 +128,7 @@ export function AddAction({ plan, strand }: { plan: Plan; strand: Strand }) {
             </label>
           ))}
         </fieldset>
-        <button type="submit" disabled={state.fetching}>
+        <button type="submit" disabled={state.fetching || !!conflict.current}>
           Add action
         </button>
       </form>

@@ -4,6 +4,7 @@ import { graphql } from '../../gql';
 import type { Strand } from '../../gql/graphql';
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
 import { Field, FormAlert, label } from '../../lib/ui';
+import { PlanStrandConflict, usePlanConflict } from './PlanConflict';
 import type { Plan } from './PlanEditor';
 
 const AddObjectiveDocument = graphql(`
@@ -19,19 +20,42 @@ export function AddObjective({ plan, strand }: { plan: Plan; strand: Strand }) {
   const [successMeasure, setSuccessMeasure] = useState('');
   const [open, setOpen] = useState(false);
   const [state, add] = useMutation(AddObjectiveDocument);
-  const errors = formErrors(state.error);
+  const conflict = usePlanConflict(plan);
+  const errors = formErrors(conflict.current ? undefined : state.error);
+  const save = (expectedVersion: number) => add({ input: { planId: plan.id, expectedVersion, objective: { strand, description, successMeasure: successMeasure || null } } });
+  const close = () => {
+    setDescription('');
+    setSuccessMeasure('');
+    setOpen(false);
+  };
+  const done = (saved: boolean) => saved && close();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const result = await add({ input: { planId: plan.id, expectedVersion: plan.version, objective: { strand, description, successMeasure: successMeasure || null } } });
-    if (!result.error) {
-      setDescription('');
-      setSuccessMeasure('');
-      setOpen(false);
-    }
+    done(await conflict.attempt(save));
   };
   return (
-    <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+    <details
+      open={open}
+      onToggle={(e) => {
+        if (e.currentTarget.open && !open) conflict.start();
+        setOpen(e.currentTarget.open);
+      }}
+    >
       <summary>Add a {label(strand)} objective</summary>
+      {conflict.current && (
+        <PlanStrandConflict
+          strand={strand}
+          seen={conflict.seenOrNow()}
+          current={conflict.current}
+          change={{ label: `New ${label(strand)} objective`, mine: description }}
+          busy={state.fetching}
+          onKeepMine={async () => done(await conflict.keepMine(save))}
+          onTakeTheirs={() => {
+            conflict.takeTheirs();
+            close();
+          }}
+        />
+      )}
       <form onSubmit={submit}>
         <FormAlert messages={[...errors.general, ...unclaimedMessages(errors, ['objective.description', 'objective.successMeasure'])]} />
         <Field label="Objective" errors={messagesFor(errors, 'objective.description')}>
@@ -40,7 +64,7 @@ export function AddObjective({ plan, strand }: { plan: Plan; strand: Strand }) {
         <Field label="Success measure (optional)" errors={messagesFor(errors, 'objective.successMeasure')}>
           {(p) => <input {...p} value={successMeasure} onChange={(e) => setSuccessMeasure(e.target.value)} />}
         </Field>
-        <button type="submit" disabled={state.fetching}>
+        <button type="submit" disabled={state.fetching || !!conflict.current}>
           Add objective
         </button>
       </form>

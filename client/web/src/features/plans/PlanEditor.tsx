@@ -1,23 +1,13 @@
 import { Link, useParams } from 'react-router-dom';
 import { useQuery } from 'urql';
-import { graphql } from '../../gql';
 import type { PlanEditorFieldsFragment } from '../../gql/graphql';
 import { strands } from '../../lib/enums';
 import { Badge, formatDate, label, Loaded, Value, Withheld } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { Partners } from './Partners';
+import { PlanEditorDocument } from './planFields';
 import { QualityProblems } from './QualityProblems';
 import { StrandColumn } from './StrandColumn';
-
-const PlanEditorDocument = graphql(`
-  query PlanEditor($id: ID!) {
-    node(id: $id) {
-      __typename
-      id
-      ...PlanEditorFields
-    }
-  }
-`);
 
 export type Plan = PlanEditorFieldsFragment;
 

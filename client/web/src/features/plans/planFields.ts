@@ -20,6 +20,10 @@ export const PlanEditorFields = graphql(`
       id
       displayName
     }
+    updatedBy {
+      id
+      displayName
+    }
     threat {
       id
       urn
@@ -83,6 +87,17 @@ export const PlanEditorFields = graphql(`
         code
         name
       }
+    }
+  }
+`);
+
+/** The plan editor's page: the plan by its ID. */
+export const PlanEditorDocument = graphql(`
+  query PlanEditor($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ...PlanEditorFields
     }
   }
 `);

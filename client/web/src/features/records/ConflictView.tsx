@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { CombinedError } from 'urql';
 
 /** A save refused because the record moved on: the version it is at now (from extensions.currentVersion). */
@@ -43,9 +43,10 @@ export function ConflictView({
   onKeepMine: () => void;
   onTakeTheirs: () => void;
 }) {
+  const titleId = useId();
   return (
-    <section className="conflict" role="alert" aria-labelledby="conflict-title" data-testid="conflict">
-      <h2 id="conflict-title">Someone else changed this {what} while you were editing</h2>
+    <section className="conflict" role="alert" aria-labelledby={titleId} data-testid="conflict">
+      <h2 id={titleId}>Someone else changed this {what} while you were editing</h2>
       <p>
         {changedBy ? `${changedBy} saved a newer version.` : 'A newer version was saved.'} Nothing of yours was saved yet. Compare the two and choose which to keep.
       </p>

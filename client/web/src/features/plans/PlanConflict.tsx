@@ -1,0 +1,93 @@
+import { useState, type ReactNode } from 'react';
+import { useClient, type OperationResult } from 'urql';
+import type { Strand } from '../../gql/graphql';
+import { formatDate, label } from '../../lib/ui';
+import { conflictIn, ConflictView, type ConflictRow } from '../records/ConflictView';
+import type { Plan } from './PlanEditor';
+import { PlanEditorDocument } from './planFields';
+
+/**
+ * A plan form's view of concurrency: the form saves against the plan as it was when the user
+ * opened it (`seen`), so a change someone else made meanwhile is a conflict the user resolves,
+ * not something silently saved over. On CONFLICT the plan is fetched as it is now (`current`).
+ */
+export function usePlanConflict(plan: Plan) {
+  const client = useClient();
+  const [seen, setSeen] = useState<Plan | null>(null);
+  const [current, setCurrent] = useState<Plan | null>(null);
+
+  /** Runs the save at the version the user saw (or `version`); true when it saved. */
+  const attempt = async (save: (expectedVersion: number) => Promise<OperationResult>, version = (seen ?? plan).version): Promise<boolean> => {
+    const result = await save(version);
+    if (conflictIn(result.error)) {
+      const now = await client.query(PlanEditorDocument, { id: plan.id }, { requestPolicy: 'network-only' }).toPromise();
+      setCurrent(now.data?.node?.__typename === 'FourPPlan' ? (now.data.node as Plan) : null);
+      return false;
+    }
+    setCurrent(null);
+    if (!result.error) setSeen(null);
+    return !result.error;
+  };
+  return {
+    current,
+    attempt,
+    /** Call when the form opens: what the user is looking at is what they change. */
+    start: () => setSeen(plan),
+    /** Saves the user's change again on the current version. */
+    keepMine: (save: (expectedVersion: number) => Promise<OperationResult>) => {
+      if (!current) return Promise.resolve(false);
+      setSeen(current); // the user has now seen this version
+      return attempt(save, current.version);
+    },
+    /** Drops the user's change; the form then shows the plan as it is now. */
+    takeTheirs: () => {
+      setSeen(null);
+      setCurrent(null);
+    },
+    seenOrNow: () => seen ?? plan,
+  };
+}
+
+const objectivesIn = (plan: Plan, strand: Strand) => plan.objectives.filter((o) => o.strand === strand).map((o) => o.description);
+const actionsIn = (plan: Plan, strand: Strand) =>
+  plan.actions.filter((a) => a.strand === strand).map((a) => `${a.description} (${label(a.status)}${a.dueDate ? `, due ${formatDate(a.dueDate)}` : ''})`);
+
+function Lines({ lines }: { lines: string[] }) {
+  if (!lines.length) return <span className="empty">none</span>;
+  return (
+    <ul className="plain">
+      {lines.map((l, i) => (
+        <li key={i}>{l}</li>
+      ))}
+    </ul>
+  );
+}
+
+const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Both versions of one strand: as the user saw it with their change, and as it is now. */
+export function PlanStrandConflict({
+  strand,
+  seen,
+  current,
+  change,
+  busy,
+  onKeepMine,
+  onTakeTheirs,
+}: {
+  strand: Strand;
+  seen: Plan;
+  current: Plan;
+  change: { label: string; mine: ReactNode };
+  busy: boolean;
+  onKeepMine: () => void;
+  onTakeTheirs: () => void;
+}) {
+  const rows: ConflictRow[] = [
+    { label: change.label, mine: change.mine, theirs: <span className="empty">not in the current version</span>, differs: true },
+    { label: `${label(strand)} objectives`, mine: <Lines lines={objectivesIn(seen, strand)} />, theirs: <Lines lines={objectivesIn(current, strand)} />, differs: !same(objectivesIn(seen, strand), objectivesIn(current, strand)) },
+    { label: `${label(strand)} actions`, mine: <Lines lines={actionsIn(seen, strand)} />, theirs: <Lines lines={actionsIn(current, strand)} />, differs: !same(actionsIn(seen, strand), actionsIn(current, strand)) },
+    { label: 'Plan version', mine: seen.version, theirs: current.version, differs: seen.version !== current.version },
+  ];
+  return <ConflictView what="plan" changedBy={current.updatedBy.displayName} rows={rows} busy={busy} onKeepMine={onKeepMine} onTakeTheirs={onTakeTheirs} />;
+}
