@@ -24,6 +24,7 @@ import { createLogger, requestIdOf, requestScope } from './http/logging';
 import { metricsHandler, watchPool } from './http/metrics';
 import { perCallerRateLimit } from './http/rate-limit';
 import { refuseBatches } from './http/single-operation';
+import { unstartedRequestCloser } from './http/request-transaction';
 import { passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
 import { nodeFetchers } from './modules';
@@ -92,6 +93,7 @@ async function listen(config: Config, databaseUrl: string, orm: MikroORM, log: L
   const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers });
 
   const hardening = apolloHardening(config);
+  const requestTransactions = unstartedRequestCloser<RequestContext>();
   const apollo = new ApolloServer<RequestContext>({
     schema,
     ...hardening,
@@ -99,6 +101,7 @@ async function listen(config: Config, databaseUrl: string, orm: MikroORM, log: L
     formatError: passPurposeErrors(makeErrorFormatter({ exposeDetails, log: (err) => log.error({ err }, 'unexpected GraphQL error') })),
     plugins: [
       ...hardening.plugins,
+      requestTransactions.plugin,
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       // Every HTTP request's transaction ends with its response (commit; rollback if it failed),
@@ -124,11 +127,14 @@ async function listen(config: Config, databaseUrl: string, orm: MikroORM, log: L
     express.json({ limit: '100kb' }),
     refuseBatches(),
     expressMiddleware(apollo, {
-      context: ({ req, res }) =>
-        buildContext(deps, req.headers.authorization, requestIdOf(res), {
-          purpose: req.get(PURPOSE_HEADER),
-          clientAddress: req.ip ?? null,
-        }),
+      context: async ({ req, res }) =>
+        requestTransactions.closeWithResponse(
+          res,
+          await buildContext(deps, req.headers.authorization, requestIdOf(res), {
+            purpose: req.get(PURPOSE_HEADER),
+            clientAddress: req.ip ?? null,
+          }),
+        ),
     }),
   );
   app.use(webClientRouter());

@@ -39,6 +39,37 @@ describe('request size and batching', () => {
   });
 });
 
+describe('requests Apollo refuses before running them', () => {
+  let app: TestApp;
+  beforeAll(async () => (app = await createTestApp({ env: { DB_POOL_MAX: '4' } })));
+  afterAll(() => app.stop());
+
+  it('leave no transaction open: more of them than the pool has connections, then the server still answers', async () => {
+    const token = await app.tokenFor('serocu.analyst');
+    const headers = { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true', accept: 'application/json' };
+    const refusedKinds = [
+      `${app.url}/graphql?query=${encodeURIComponent('mutation { __typename }')}`, // a mutation by GET: 405
+      `${app.url}/graphql?query=${encodeURIComponent('{ __typename }')}&variables=%5B1%5D`, // variables not an object: 400
+    ];
+    for (let i = 0; i < 10; i++) {
+      const response = await fetch(refusedKinds[i % 2], { headers });
+      expect([400, 405]).toContain(response.status);
+      await response.text();
+    }
+    const answer = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', 'x-purpose': 'INVESTIGATION' },
+      body: JSON.stringify({ query: '{ viewer { username } }' }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(await answer.json()).toEqual({ data: { viewer: { username: 'serocu.analyst' } } });
+    const [{ open }] = await app.app.orm.em
+      .getConnection()
+      .execute(`select count(*)::int as open from pg_stat_activity where datname = current_database() and state = 'idle in transaction'`);
+    expect(open).toBe(0);
+  });
+});
+
 describe('rate limit per caller', () => {
   let app: TestApp;
   beforeAll(async () => (app = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '5' } })));
