@@ -15,6 +15,7 @@ import { ThreatEdit } from './features/threats/ThreatEdit';
 import { ThreatList } from './features/threats/ThreatList';
 import { ThreatPage } from './features/threats/ThreatPage';
 import { ApiProvider, SessionContext } from './lib/client';
+import { resetLive } from './lib/live';
 import { session } from './lib/session';
 
 /** Signed out: the sign-in page. Signed in: a client for this session, the viewer, the screens. */
@@ -23,6 +24,7 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const signOut = useCallback((message: string | null = null) => {
     session.signOut();
+    resetLive();
     setNotice(message);
     setToken(null);
   }, []);

@@ -57,6 +57,13 @@ export const addNotice = (text: string) => notices.set([...notices.get(), { id: 
 export const dismissNotice = (id: number) => notices.set(notices.get().filter((n) => n.id !== id));
 export const useNotices = () => useSyncExternalStore(notices.subscribe, notices.get);
 
+/** At sign-out: nothing of one session's live state is left for the next user of the tab. */
+export function resetLive(): void {
+  notices.set([]);
+  liveCursor.set(null);
+  connection.set('connecting');
+}
+
 /** The subscription every signed-in screen relies on; the record's fields are written into the cache. */
 export const LiveEventsDocument = graphql(`
   subscription LiveEvents($after: String) {
@@ -209,29 +216,49 @@ function forwardOver(ws: WsClient): SubscriptionForwarder {
 const SIGNED_OUT_CODES = [4401, 4403];
 /** After this many failed attempts in a row the header says offline (it keeps retrying). */
 const ATTEMPTS_BEFORE_OFFLINE = 3;
+/** A ping every so often; a socket that does not answer in time is dead (sleep, network change). */
+const PING_EVERY_MS = 15_000;
+const PONG_WITHIN_MS = 5_000;
+const DEAD_SOCKET = 4408;
 
 /**
  * The session's WebSocket. connectionParams is a function so every (re)connection sends the
  * current token and purpose. It reconnects for ever with a capped backoff, except when the
- * server says the session is over (4401/4403), which signs the user out.
+ * server says the session is over (4401/4403), which signs the user out. A socket that stops
+ * answering pings, or the browser going offline, counts as a drop.
  */
 export function createLiveConnection(credentials: () => Record<string, string>, onSignedOut: () => void) {
   let failures = 0;
+  let socket: WebSocket | null = null;
+  let pongTimer: ReturnType<typeof setTimeout> | undefined;
+  const drop = () => {
+    if (socket?.readyState === WebSocket.OPEN) socket.close(DEAD_SOCKET, 'No answer from the server');
+  };
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
   const closedCode = (event: unknown) => (event as { code?: number } | undefined)?.code;
   const ws = createClient({
     url,
     connectionParams: credentials,
     lazy: true,
+    keepAlive: PING_EVERY_MS,
     retryAttempts: Infinity,
     retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** retries, 10_000) + Math.random() * 500)),
     shouldRetry: (event) => !SIGNED_OUT_CODES.includes(closedCode(event) ?? 0),
     on: {
-      connected: () => {
+      connected: (connected) => {
+        socket = connected as WebSocket;
         failures = 0;
         connection.set('live');
       },
+      ping: (received) => {
+        if (!received) pongTimer = setTimeout(drop, PONG_WITHIN_MS);
+      },
+      pong: (received) => {
+        if (received) clearTimeout(pongTimer);
+      },
       closed: (event) => {
+        socket = null;
+        clearTimeout(pongTimer);
         const code = closedCode(event);
         if (code === 1000) return connection.set('connecting'); // closed on purpose: nothing subscribed
         if (code && SIGNED_OUT_CODES.includes(code)) return onSignedOut();
@@ -239,6 +266,10 @@ export function createLiveConnection(credentials: () => Record<string, string>, 
         connection.set(failures >= ATTEMPTS_BEFORE_OFFLINE || !navigator.onLine ? 'offline' : 'reconnecting');
       },
     },
+  });
+  window.addEventListener('offline', () => {
+    connection.set('offline');
+    drop();
   });
   return { ws, forwardSubscription: forwardOver(ws) };
 }
