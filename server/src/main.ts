@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import pino from 'pino';
 import { createApp, type App } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './http/logging';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded-postgres';
 import { demoUsers } from './db/seed/demo-identity';
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = pino({ level: config.logLevel });
+  const log = createLogger(config.logLevel);
 
   let embedded: EmbeddedPostgres | undefined;
   let app: App | undefined;

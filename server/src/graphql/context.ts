@@ -102,7 +102,7 @@ export async function forOperation(
     db,
     loaders: new Loaders(),
     requestId,
-    log: deps.log.child({ requestId, user: viewer.username }),
+    log: deps.log.child({ requestId, userId: viewer.id }), // an id, not a name: logs hold no personal data
     purpose,
     audit: new AuditCollector({
       userId: viewer.id,

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadOrCreateDevKeys, signDevToken } from '../../server/src/auth/dev-keys';
+import { openOrm } from '../../server/src/db/orm';
+import { seedIdentity } from '../../server/src/db/seed';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { spawnServer, type ServerProcess } from '../support/server-process';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The server as it runs in production (a real process, its stdout), to read what it logs. */
+describe('logs', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let server: ServerProcess;
+  let token: string;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const orm = await openOrm({ databaseUrl: db.url, poolMax: 2 });
+    await seedIdentity(orm.em.fork());
+    await orm.close(true);
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'soc-hub-logs-'));
+    server = await spawnServer({ DATABASE_URL: db.url, DATA_DIR: dataDir, NODE_ENV: 'production', ALLOW_DEV_TOKENS: 'true', LOG_LEVEL: 'info' });
+    await server.ready();
+    token = await signDevToken(await loadOrCreateDevKeys(dataDir), 'serocu.analyst');
+  });
+  afterAll(async () => {
+    server.proc.kill('SIGTERM');
+    await server.exited();
+    await db.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const post = (body: object, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'INVESTIGATION', ...headers },
+      body: JSON.stringify(body),
+    });
+
+  /** Every JSON line the process wrote (the welcome banner is plain text and left out). */
+  const logLines = () =>
+    server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => ({ raw: line, entry: JSON.parse(line) as Record<string, unknown> }));
+
+  it('gives every request an id, keeping a sensible one the client sent, and returns it', async () => {
+    const kept = await post({ query: '{ viewer { id } }' }, { 'x-request-id': 'client-chosen.id:42' });
+    expect(kept.headers.get('x-request-id')).toBe('client-chosen.id:42');
+    const made = await post({ query: '{ viewer { id } }' });
+    expect(made.headers.get('x-request-id')).toMatch(UUID);
+    const refused = await post({ query: '{ viewer { id } }' }, { 'x-request-id': `${'x'.repeat(129)}` });
+    expect(refused.headers.get('x-request-id')).toMatch(UUID);
+    const odd = await post({ query: '{ viewer { id } }' }, { 'x-request-id': '{"level":60}' });
+    expect(odd.headers.get('x-request-id')).toMatch(UUID);
+  });
+
+  it('writes JSON lines carrying the request id, with no token, name or variables in them', async () => {
+    const secretName = 'Juniper Vosper-Quill';
+    const response = await post(
+      { query: 'query FindPerson($text: String) { nominals(first: 5, filter: { text: $text }) { totalCount } }', variables: { text: secretName }, operationName: 'FindPerson' },
+      { 'x-request-id': 'ops-log-test-1' },
+    );
+    expect(response.status).toBe(200);
+
+    // An unexpected failure: masked for the client, logged in full with the request's id.
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    await admin.query('alter table soc_threat rename to soc_threat_hidden');
+    try {
+      const failed = await post({ query: '{ threats(first: 1) { totalCount } }' }, { 'x-request-id': 'ops-log-test-2' });
+      expect(((await failed.json()) as any).errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await admin.query('alter table soc_threat_hidden rename to soc_threat');
+      await admin.end();
+    }
+    await new Promise((r) => setTimeout(r, 300)); // let the process flush its stdout
+
+    const lines = logLines();
+    const first = lines.filter((l) => l.entry.requestId === 'ops-log-test-1');
+    expect(first.map((l) => l.entry)).toEqual([expect.objectContaining({ msg: 'request', method: 'POST', route: '/graphql', status: 200, level: 30 })]);
+    const second = lines.filter((l) => l.entry.requestId === 'ops-log-test-2').map((l) => l.entry);
+    expect(second).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ msg: 'unexpected GraphQL error', level: 50 }),
+        expect.objectContaining({ msg: 'request', route: '/graphql', status: 200 }),
+      ]),
+    );
+    expect(JSON.stringify(second)).toMatch(/soc_threat/); // the cause is in the log, not in the answer
+
+    const everything = lines.map((l) => l.raw).join('\n');
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(token.split('.')[1]); // not even the token's claims
+    expect(everything).not.toMatch(/Bearer|authorization/i);
+    expect(everything).not.toContain(secretName);
+    expect(everything).not.toContain('serocu.analyst');
+    expect(everything).not.toMatch(/"variables"/);
+  });
+
+  it('does not log health probes', async () => {
+    const before = logLines().length;
+    for (let i = 0; i < 3; i++) await fetch(`${server.url}/readyz`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(logLines().slice(before).filter((l) => l.entry.route === '/readyz')).toEqual([]);
+  });
+});
