@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { spawnServer } from '../support/server-process';
+import { createTestApp } from '../support/test-app';
+
+/** The status of GET url, or 'refused' when nothing answers. */
+const probe = (url: string) =>
+  fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+    (r) => r.status,
+    () => 'refused' as const,
+  );
+
+describe('readiness during start-up', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  beforeAll(async () => {
+    db = await createTestDatabase({ empty: true });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'soc-hub-ready-'));
+  });
+  afterAll(async () => {
+    await db.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is not ready until every migration is applied, then is', async () => {
+    const server = await spawnServer({ DATABASE_URL: db.url, DATA_DIR: dataDir, SEED_DEMO_DATA: 'false', LOG_LEVEL: 'info' });
+    try {
+      const seen: (number | string)[] = [];
+      const deadline = Date.now() + 45_000;
+      while (Date.now() < deadline) {
+        const status = await probe(`${server.url}/readyz`);
+        seen.push(status);
+        if (status === 200) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(seen[seen.length - 1]).toBe(200);
+      expect(seen.slice(0, -1).every((s) => s === 'refused' || s === 503)).toBe(true);
+      // By the first 200 the migrations had all been applied: the log says so first.
+      expect(server.output()).toMatch(/applied migrations/);
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query('select count(*)::int as n from schema_migration');
+      await client.end();
+      expect(rows[0].n).toBeGreaterThan(5);
+    } finally {
+      server.proc.kill('SIGTERM');
+      await server.exited();
+    }
+  });
+});
+
+describe('readiness during shutdown', () => {
+  it('stops taking new work at once while a request in flight completes', async () => {
+    const app = await createTestApp();
+    const locker = new pg.Client({ connectionString: app.db.url });
+    await locker.connect();
+    try {
+      // Hold a lock so that one request is still running when the server is told to stop.
+      await locker.query('begin');
+      await locker.query('lock table soc_threat in access exclusive mode');
+      const inFlight = app.gql('serocu.analyst', '{ threats(first: 1) { totalCount } }');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await probe(`${app.url}/readyz`)).toBe(200);
+
+      const stopped = app.app.stop();
+      await new Promise((r) => setTimeout(r, 100));
+      // Draining: new connections are refused (503 on a connection already open).
+      expect([503, 'refused']).toContain(await probe(`${app.url}/readyz`));
+      expect([503, 'refused']).toContain(await probe(`${app.url}/graphql`));
+
+      await locker.query('commit');
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(answer.data).toEqual({ threats: { totalCount: 0 } });
+      await stopped;
+    } finally {
+      await locker.end();
+      await app.stop();
+    }
+  });
+});
