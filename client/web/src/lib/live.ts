@@ -133,10 +133,13 @@ const kindOf: Record<string, string> = {
   PracticeEntry: 'A practice entry',
 };
 
-/** "Operation Larch" for a threat still in the cache, else "A threat". */
-function describeRecord(cache: Cache, event: LiveEvent): string {
-  const key = cache.keyOfEntity({ __typename: event.recordType, id: event.recordId });
-  const name = key && ((cache.resolve(key, 'name') ?? cache.resolve(key, 'reference') ?? cache.resolve(key, 'urn')) as string | null);
+/**
+ * "Operation Larch" for a threat this session has shown (else "A threat"); null for a record it
+ * never loaded, which the user has not seen and so needs no notice about.
+ */
+function describeRecord(cache: Cache, key: string | null, event: LiveEvent): string | null {
+  if (!key || cache.resolve(key, 'id') == null) return null;
+  const name = (cache.resolve(key, 'name') ?? cache.resolve(key, 'reference') ?? cache.resolve(key, 'urn')) as string | null;
   return name || kindOf[event.recordType] || 'A record';
 }
 
@@ -162,8 +165,8 @@ export function applyLiveEvent(event: LiveEvent, cache: Cache): void {
   const entity = { __typename: event.recordType, id: event.recordId };
   const key = cache.keyOfEntity(entity);
   if (event.type === 'WITHDRAWN' || event.type === 'DELETED') {
-    const what = describeRecord(cache, event);
-    addNotice(event.type === 'WITHDRAWN' ? `${what} is no longer shared with you.` : `${what} was deleted by ${event.actor?.displayName ?? 'someone else'}.`);
+    const what = describeRecord(cache, key, event);
+    if (what) addNotice(event.type === 'WITHDRAWN' ? `${what} is no longer shared with you.` : `${what} was deleted by ${event.actor?.displayName ?? 'someone else'}.`);
     if (key) cache.invalidate(key);
     cache.invalidate('Query', 'node', { id: event.recordId });
     invalidateLists(cache);
