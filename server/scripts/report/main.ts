@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   if (values.help) return void console.log(USAGE);
   if (positionals.length !== 1) usageError(positionals.length ? 'name one report' : 'which report?');
   if (positionals[0] === 'list') {
-    for (const r of listReports()) console.log(`${r.name.padEnd(28)} ${r.description}`);
+    for (const r of listReports()) console.log(`${r.name.padEnd(32)} ${r.description}`);
     return;
   }
   for (const flag of ['from', 'to'] as const) {
