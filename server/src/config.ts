@@ -140,6 +140,9 @@ const envSchema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().min(1).max(100_000_000).default(30_000),
 });
 
+/** Every environment variable the platform reads (deployment files are checked against it). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
+
 /** What each variable accepts, in words, for the message a person reads when start-up fails. */
 const expectations: Record<string, string> = {
   NODE_ENV: 'one of development, test, production',
