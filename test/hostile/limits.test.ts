@@ -1,3 +1,7 @@
+import { parse } from 'graphql';
+import { loadConfig } from '../../server/src/config';
+import { webSocketValidation } from '../../server/src/graphql/limits';
+import { buildAppSchema } from '../../server/src/graphql/schema';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -103,5 +107,17 @@ describe('page size', () => {
       });
       expect((await app.gql('serocu.analyst', `query ($n: Int) { threats(${arg}: $n) { totalCount } }`, { n: 100 })).errors).toBeUndefined();
     }
+  });
+});
+
+describe('the same limits for GraphQL over WebSocket (graphql-ws `validate`)', () => {
+  it('refuses a document over a limit, and introspection in production', async () => {
+    const schema = await buildAppSchema();
+    const validateOverWebSocket = webSocketValidation(loadConfig({ GRAPHQL_MAX_DEPTH: '5' }).graphqlLimits, true);
+    const deep = parse('{ threats(first: 1) { edges { node { criminalActivities { assessment { priority } } } } } }');
+    expect(validateOverWebSocket(schema, parse('{ viewer { id } }'))).toEqual([]);
+    expect(validateOverWebSocket(schema, deep).map((e) => e.extensions.limit)).toEqual(['MAX_DEPTH']);
+    expect(validateOverWebSocket(schema, parse('{ __schema { types { name } } }'))[0].message).toMatch(/introspection/);
+    expect(webSocketValidation(loadConfig({}).graphqlLimits, false)(schema, parse('{ __schema { types { name } } }'))).toEqual([]);
   });
 });

@@ -4,10 +4,13 @@ import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-type
 import {
   GraphQLError,
   Kind,
+  NoSchemaIntrospectionCustomRule,
+  specifiedRules,
   validate,
   visit,
   type ArgumentNode,
   type DocumentNode,
+  type GraphQLSchema,
   type OperationDefinitionNode,
   type ParseOptions,
   type ValidationRule,
@@ -179,4 +182,15 @@ export function hideSuggestionsPlugin(): ApolloServerPlugin<BaseContext> {
       };
     },
   };
+}
+
+/**
+ * The same limits for GraphQL over WebSocket, as graphql-ws's `validate` option (Apollo's
+ * options do not reach it): graphql-js's rules, the document limits and, in production, no
+ * introspection. Tokens are limited by graphql-ws's parser only if it is given `parseOptions`;
+ * page sizes from variables are not priced here.
+ */
+export function webSocketValidation(limits: GraphqlLimits, production: boolean) {
+  const rules = [...specifiedRules, ...documentLimits(limits).validationRules, ...(production ? [NoSchemaIntrospectionCustomRule] : [])];
+  return (schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] => validate(schema, document, rules);
 }
