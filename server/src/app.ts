@@ -13,7 +13,7 @@ import { BOTH_LAYERS, type AccessLayers } from './access/layers';
 import { isEmpty, seedDemoData } from './db/seed';
 import { migrate, openOrm } from './db/orm';
 import { buildContext, type ContextDeps, type RequestContext } from './graphql/context';
-import { makeErrorFormatter } from './graphql/errors';
+import { makeErrorFormatter, ServiceUnavailableError } from './graphql/errors';
 import { buildAppSchema } from './graphql/schema';
 import { devAuthRouter } from './http/dev-auth';
 import { healthRouter, type Lifecycle } from './http/health';
@@ -54,7 +54,7 @@ export interface AppOptions {
 export async function createApp(config: Config, databaseUrl: string, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
   const lifecycle: Lifecycle = { state: 'starting' };
-  const orm = await openOrm({ databaseUrl, poolMax: config.dbPoolMax });
+  const orm = await openOrm({ databaseUrl, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs });
   try {
     await prepareDatabase(config, orm, log);
     lifecycle.state = 'ready';
@@ -108,9 +108,23 @@ async function listen(config: Config, databaseUrl: string, orm: MikroORM, log: L
       // its audit events written in it just before.
       {
         requestDidStart: async () => ({
-          willSendResponse: async ({ contextValue }) => {
-            await writeAuditEvents(contextValue, orm);
-            await contextValue.db?.finish();
+          willSendResponse: async ({ contextValue, response }) => {
+            try {
+              await writeAuditEvents(contextValue, orm);
+              await contextValue.db?.finish();
+              // A field that failed because the database went away: the whole answer is a retryable 503.
+              if (response.body.kind === 'single' && response.body.singleResult.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) {
+                response.http.status = 503;
+              }
+            } catch (err) {
+              // The answer being sent did not happen: say so instead (nothing was kept).
+              log.error({ err }, 'request transaction did not commit');
+              if (response.body.kind === 'single') {
+                const unavailable = new ServiceUnavailableError();
+                response.body.singleResult = { errors: [{ message: unavailable.message, extensions: { code: unavailable.code, retryable: true } }] };
+                response.http.status = 503;
+              }
+            }
           },
         }),
       },

@@ -21,6 +21,8 @@ export interface Config {
   readonly dataDir: string;
   /** Largest number of pooled database connections per server instance. `DB_POOL_MAX`, default 10. */
   readonly dbPoolMax: number;
+  /** Milliseconds a request waits for a pooled connection before a retryable 503. `DB_ACQUIRE_TIMEOUT_MS`, default 10000. */
+  readonly dbAcquireTimeoutMs: number;
   /** Load demo data into an empty database on start. `SEED_DEMO_DATA`, default true except in production. */
   readonly seedDemoData: boolean;
   /** Accept tokens signed by the local development key. `ALLOW_DEV_TOKENS`, default true except in production. */
@@ -114,6 +116,7 @@ const envSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(10),
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   SEED_DEMO_DATA: booleanString.optional(),
   ALLOW_DEV_TOKENS: booleanString.optional(),
   OIDC_ISSUER: z.url().optional(),
@@ -149,6 +152,7 @@ const expectations: Record<string, string> = {
   PORT: 'an integer between 0 and 65535',
   DATABASE_URL: 'a postgres:// connection URL',
   DB_POOL_MAX: 'an integer between 2 and 500',
+  DB_ACQUIRE_TIMEOUT_MS: 'milliseconds between 100 and 600000',
   SEED_DEMO_DATA: 'true or false',
   ALLOW_DEV_TOKENS: 'true or false',
   OIDC_ISSUER: 'a URL such as https://login.example.police.uk',
@@ -200,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
     dbPoolMax: e.DB_POOL_MAX,
+    dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
     live: Object.freeze({
       pollMs: e.LIVE_POLL_MS,
       retentionHours: e.LIVE_RETENTION_HOURS,

@@ -162,6 +162,8 @@ export interface EmbeddedPostgresOptions {
   onLog?: (line: string) => void;
   /** Receives changes made to the machine on the way (folder permissions), worth telling a person. */
   onNotice?: (line: string) => void;
+  /** A fixed port (a restart on the same address, in fault tests); default a free one. */
+  port?: number;
 }
 
 /**
@@ -183,7 +185,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(bin, dataDir, password, ids);
   await stopOrphan(dataDir);
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     bin.postgres,
     ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'fsync=on'],

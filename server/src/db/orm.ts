@@ -11,10 +11,12 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 export interface OrmOptions {
   databaseUrl: string;
   poolMax: number;
+  /** How long a request waits for a free pooled connection before failing (SERVICE_UNAVAILABLE). */
+  acquireTimeoutMs?: number;
 }
 
 /** MikroORM settings shared by the server, the scripts and the tests. */
-export function ormConfig({ databaseUrl, poolMax }: OrmOptions) {
+export function ormConfig({ databaseUrl, poolMax, acquireTimeoutMs = 10_000 }: OrmOptions) {
   return defineConfig({
     clientUrl: databaseUrl,
     entities: allEntities,
@@ -22,7 +24,9 @@ export function ormConfig({ databaseUrl, poolMax }: OrmOptions) {
     // Requests must each use their own fork (see graphql/context.ts); the global one is off limits.
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    pool: { min: 0, max: poolMax },
+    // Bounded waits: with every connection busy, a request fails after acquireTimeoutMs instead of queueing forever.
+    pool: { min: 0, max: poolMax, acquireTimeoutMillis: acquireTimeoutMs, createTimeoutMillis: acquireTimeoutMs },
+    driverOptions: { acquireConnectionTimeout: acquireTimeoutMs },
     migrations: {
       migrationsList,
       tableName: 'schema_migration',

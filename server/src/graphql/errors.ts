@@ -1,10 +1,11 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isDatabaseUnavailable } from '../db/unavailable';
 
 /**
  * The catalogue of errors a client can cause. Each has a stable `extensions.code` that scripts
  * can switch on; messages are written for the person reading them.
  */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'PURPOSE_REQUIRED' | 'CURSOR_EXPIRED';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'PURPOSE_REQUIRED' | 'CURSOR_EXPIRED' | 'SERVICE_UNAVAILABLE';
 
 /** Base class: anything that is not an AppError is unexpected, logged, and masked outside development. */
 export abstract class AppError extends GraphQLError {
@@ -66,6 +67,17 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * The database could not be reached, dropped the connection, or no pooled connection came free
+ * in time. Clients should retry; nothing of the request was kept (its transaction did not commit).
+ */
+export class ServiceUnavailableError extends AppError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  constructor(message = 'The database is unavailable or too busy right now; nothing was changed. Try again in a few seconds.') {
+    super(message, 'SERVICE_UNAVAILABLE', { retryable: true, http: { status: 503 } });
+  }
+}
+
 /** Codes that graphql-js and Apollo produce themselves for malformed requests; safe to show. */
 const clientFacingCodes = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -81,6 +93,7 @@ const clientFacingCodes = new Set([
   'CONFLICT',
   'PURPOSE_REQUIRED',
   'CURSOR_EXPIRED',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 /**
@@ -99,6 +112,10 @@ export function makeErrorFormatter(options: { exposeDetails: boolean; log: (err:
     // write something the policies do not allow. That is the caller's doing, not a fault.
     if (isDatabaseRefusal(error)) {
       return { message: 'You may not make this change.', locations: formatted.locations, path: formatted.path, extensions: { code: 'FORBIDDEN' } };
+    }
+    // The database went away or is out of connections: the client may retry; nothing was kept.
+    if (isDatabaseUnavailable(error)) {
+      return { message: new ServiceUnavailableError().message, locations: formatted.locations, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } };
     }
     options.log(error);
     if (options.exposeDetails) return formatted;

@@ -1,0 +1,33 @@
+/** SQLSTATE classes and codes that mean "the connection or the server went away", not "your query was wrong". */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400']);
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'connection error',
+  'not queryable',
+  'timeout exceeded when trying to connect',
+  'Knex: Timeout acquiring a connection',
+  'terminating connection',
+  'the database system is',
+  // knex, when the connection under a transaction has died and a later statement tries to use it
+  'Transaction query already complete',
+];
+
+function causes(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = err, depth = 0; e && depth < 5; depth++) {
+    chain.push(e);
+    e = (e as { originalError?: unknown; cause?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
+  }
+  return chain;
+}
+
+/** Whether `err` (or what it wraps) is the database being unreachable, restarting, or out of connections. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return causes(err).some((e) => {
+    const { code, name, message } = (e ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
+    if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) return true;
+    if (name === 'KnexTimeoutError') return true;
+    return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => message.includes(m));
+  });
+}
