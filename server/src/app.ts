@@ -27,6 +27,7 @@ import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
 import { passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
+import { webSocketValidation } from './graphql/limits';
 import { nodeFetchers } from './modules';
 export { WS_CLOSE_BAD_PURPOSE, WS_CLOSE_UNAUTHORIZED } from './live/websocket';
 
@@ -90,7 +91,7 @@ async function listen(config: Config, databaseUrl: string, orm: MikroORM, log: L
   app.use(requestScope(log));
   const httpServer = http.createServer(app);
 
-  const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers });
+  const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers, validate: webSocketValidation(config.graphqlLimits, config.nodeEnv === 'production') });
 
   const hardening = apolloHardening(config);
   const requestTransactions = unstartedRequestCloser<RequestContext>();

@@ -41,7 +41,7 @@ describe('live updates: protocol hygiene', () => {
   beforeAll(
     async () =>
       (app = await createTestApp({
-        env: { LIVE_MAX_CONNECTIONS_PER_USER: '3', LIVE_MAX_OPERATIONS_PER_CONNECTION: '2', LIVE_KEEPALIVE_MS: '300' },
+        env: { LIVE_MAX_CONNECTIONS_PER_USER: '3', LIVE_MAX_OPERATIONS_PER_CONNECTION: '2', LIVE_KEEPALIVE_MS: '300', GRAPHQL_MAX_DEPTH: '8' },
       })),
   );
   afterAll(() => app.stop());
@@ -102,5 +102,16 @@ describe('live updates: protocol hygiene', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(sub.errors).toEqual([]);
     await sub.close();
+  });
+
+  it('applies the document limits over WebSocket too: a document nested too deep is refused before it runs', async () => {
+    const deep = new LiveSubscription(
+      app.url,
+      await app.tokenFor('serocu.analyst'),
+      'subscription { events { record { ... on SocThreat { plan { threat { plan { threat { plan { threat { plan { threat { name } } } } } } } } } } } }',
+    );
+    await deep.until(() => deep.errors.length > 0, 'a refusal');
+    expect(JSON.stringify(deep.errors)).toMatch(/depth/i);
+    await deep.close();
   });
 });

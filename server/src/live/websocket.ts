@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createSourceEventStream, getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
 import type { Logger } from 'pino';
@@ -44,6 +44,8 @@ export interface WebSocketDeps {
   databaseUrl: string;
   live: LiveConfig;
   fetchers: NodeFetchers;
+  /** The document limits (depth, aliases, ...) and production rules, as for HTTP. */
+  validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
 }
 
 export interface WebSocketService {
@@ -131,6 +133,7 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
   const cleanup = useServer<Record<string, unknown>, WebSocketExtra>(
     {
       schema,
+      validate: options.validate,
       subscribe: subscribeLive,
       // Authenticate once, in connection_init; a bad token closes the socket with 4401.
       onConnect: async (ctx) => {
