@@ -3,6 +3,7 @@ import { createThreat, expectData, orgId, userId } from '../support/factories';
 import { ACCESS, PLAN_FIELDS, adoptedThreat, completePlan, createPlan, daysFromToday, planDo, planOp } from '../support/plan-factories';
 import { assessPlanQuality, type GateInput } from '../../server/src/modules/plans/plan.quality';
 import { PlanActionStatus, PlanStatus, Strand } from '../../server/src/modules/plans/plan.enums';
+import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
 
 let app: TestApp;
 beforeAll(async () => (app = await createTestApp()));
@@ -476,18 +477,22 @@ describe('finding plans', () => {
       await fresh.gql('serocu.analyst', '{ viewer { username } }');
       statements = 0;
       knex.on('query', count);
+      const shared = statementsSharingRoundTrips();
       try {
         const data = expectData(await fresh.gql('serocu.analyst', NESTED, { first }));
         expect(data.plans.edges).toHaveLength(first);
       } finally {
         knex.removeListener('query', count);
       }
-      return statements;
+      return { statements, roundTrips: statements - (statementsSharingRoundTrips() - shared) };
     };
+    // Round trips, not statements: the reviewers of a page's reviews are known only once the
+    // reviews are read, and cost a second user statement only when one of them was not already
+    // loaded (as an LRO); that statement rides in the same round trip as the rest of its wave.
     const few = await measure(3);
     const many = await measure(10);
-    expect(many).toBe(few);
-    expect(few).toBeLessThanOrEqual(22); // including the request transaction's BEGIN, caller settings, audit and COMMIT
+    expect(many.roundTrips).toBe(few.roundTrips);
+    expect(few.statements).toBeLessThanOrEqual(22); // including the request transaction's BEGIN with the caller's settings, audit and COMMIT
   });
 });
 

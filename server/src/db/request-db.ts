@@ -25,41 +25,233 @@ export interface RequestDb {
   readonly knex: Knex;
   /** Runs `work` as one unit inside the request (a savepoint): it all happens or none of it. */
   transaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` once the request's connection has nothing waiting or in flight (the request's
+   * DataLoaders dispatch this way, so that loads set off together are batched together).
+   */
+  whenIdle(work: () => void): void;
   /** Commits (or, if the transaction failed, rolls back) and returns the connection. Idempotent. */
   finish(): Promise<void>;
 }
 
+/** The settings row-level security reads, as one SELECT of set_config calls (values as escaped literals). */
+function callerSettingsSql(caller: Caller, rowLevelSecurity: boolean, literal: (value: string) => string): string {
+  const settings: [string, string][] = [
+    ['soc.user_id', caller.userId],
+    ['soc.organisation_id', caller.organisationId],
+    ['soc.is_law_enforcement', String(caller.isLawEnforcement)],
+    ['soc.roles', `{${caller.roles.join(',')}}`],
+    ['soc.clearance', caller.clearance],
+    ['role', rowLevelSecurity ? APPLICATION_ROLE : 'none'],
+  ];
+  return `select ${settings.map(([name, value]) => `set_config('${name}', ${literal(value)}, true)`).join(', ')}`;
+}
+
+/** pg's conversion of a parameter to the text it sends (not in its type declarations). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { prepareValue } = require('pg/lib/utils') as { prepareValue(value: unknown): string | Buffer | null };
+
+/** The parts of a pg client this module uses. */
+interface PgClient {
+  query(...args: unknown[]): unknown;
+  escapeLiteral(value: string): string;
+}
+
+type QueryCallback = (err: unknown, result?: unknown) => void;
+interface WaitingQuery {
+  config: { text: string; values?: unknown[] };
+  callback: QueryCallback;
+}
+
+let sharedRoundTrips = 0;
+
 /**
- * Opens the request's transaction. With the database layer off, it skips the switch to the application
- * role (the connecting user, a superuser here, then bypasses the policies): only tests do that,
- * to prove the application's own policy denies without the database's help.
+ * Statements that went out in the same message as another one, so far: statements issued minus
+ * this is the round trips they took (the bench reports both per request).
+ */
+export function statementsSharingRoundTrips(): number {
+  return sharedRoundTrips;
+}
+
+/**
+ * A plain single SELECT whose parameters can be written as literals: nothing but text and
+ * values, no binary values, and no `$` inside a quoted literal or a dollar-quoted body, where
+ * replacing `$n` would change the statement.
+ */
+function batchable(q: WaitingQuery): boolean {
+  const { text, values = [], ...other } = q.config;
+  return (
+    Object.keys(other).length === 0 &&
+    /^\s*select\b/i.test(text) &&
+    !text.includes(';') &&
+    !text.includes('$$') &&
+    !/'[^']*\$[^']*'/.test(text) &&
+    values.every((v) => !Buffer.isBuffer(v))
+  );
+}
+
+/**
+ * The statement with each `$n` replaced by its value as a literal: the text pg would send for it
+ * (prepareValue), quoted, so PostgreSQL types it exactly as it types an untyped parameter.
+ */
+function withLiterals(connection: PgClient, q: WaitingQuery): string {
+  const values = q.config.values ?? [];
+  return q.config.text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = prepareValue(values[Number(n) - 1]) as string | null;
+    return value === null ? 'null' : connection.escapeLiteral(value);
+  });
+}
+
+/**
+ * A pooled connection's queue: its callback-style queries (knex's) go out one message at a time,
+ * and reads waiting together go out as one message. A request's DataLoaders start their batches
+ * in the same tick, all on the request's one connection: pg would queue them itself, but
+ * deprecates being asked to (it goes away in pg 9), and each would still cost a round trip of
+ * its own, the largest cost per statement on a busy machine (profiles: a third of the server's
+ * CPU in socket writes). So queries wait here until the current one is answered, and consecutive
+ * SELECTs that are waiting go out together as one simple-protocol message, each answered with its
+ * own result. One that fails fails the others with it, as it would abort the transaction anyway;
+ * writes and everything else go out alone, unchanged. Installed once per connection, for its
+ * lifetime.
+ */
+class ConnectionQueue {
+  private readonly waiting: WaitingQuery[] = [];
+  private readonly idleWork: (() => void)[] = [];
+  private busy = false;
+  private sendScheduled = false;
+  private idleScheduled = false;
+
+  constructor(
+    private readonly connection: PgClient,
+    private readonly query: (...args: unknown[]) => unknown,
+  ) {}
+
+  static of(connection: PgClient): ConnectionQueue {
+    let queue = queues.get(connection);
+    if (!queue) {
+      queue = new ConnectionQueue(connection, connection.query.bind(connection));
+      queues.set(connection, queue);
+      connection.query = (...args: unknown[]) => queue!.enqueue(args);
+    }
+    return queue;
+  }
+
+  /**
+   * Runs `work` once nothing is waiting or in flight on this connection, after the promise jobs
+   * of the current event-loop turn. DataLoaders dispatch this way (graphql/loaders.ts): every
+   * load set off by the answers of one message joins one batch, whatever the sizes of those
+   * answers and however they arrived, so a request's statements do not depend on timing.
+   */
+  whenIdle(work: () => void): void {
+    this.idleWork.push(work);
+    this.scheduleIdle();
+  }
+
+  private enqueue(args: unknown[]): unknown {
+    const [config, callback] = args;
+    if (args.length !== 2 || typeof callback !== 'function' || !config || typeof config !== 'object' || typeof (config as WaitingQuery['config']).text !== 'string') {
+      return this.query(...args);
+    }
+    this.waiting.push({ config: config as WaitingQuery['config'], callback: callback as QueryCallback });
+    this.scheduleSend();
+    return undefined;
+  }
+
+  // After the current turn's promise jobs, so that every loader started in it has queued its statement.
+  private scheduleSend(): void {
+    if (this.sendScheduled || this.busy || !this.waiting.length) return;
+    this.sendScheduled = true;
+    setImmediate(() => this.send());
+  }
+
+  private scheduleIdle(): void {
+    if (this.idleScheduled || !this.idleWork.length) return;
+    this.idleScheduled = true;
+    setImmediate(() => {
+      this.idleScheduled = false;
+      if (this.busy || this.waiting.length) return; // answered later; the answer schedules this again
+      for (const work of this.idleWork.splice(0)) work();
+    });
+  }
+
+  private send(): void {
+    this.sendScheduled = false;
+    if (this.busy || !this.waiting.length) return;
+    this.busy = true;
+    const batch = [this.waiting.shift()!];
+    if (batchable(batch[0])) while (this.waiting.length && batchable(this.waiting[0])) batch.push(this.waiting.shift()!);
+    const answer = (deliver: () => void) => {
+      this.busy = false;
+      try {
+        deliver();
+      } finally {
+        this.scheduleSend();
+        this.scheduleIdle();
+      }
+    };
+    sharedRoundTrips += batch.length - 1;
+    if (batch.length === 1) {
+      this.query(batch[0].config, (err: unknown, result: unknown) => answer(() => batch[0].callback(err, result)));
+      return;
+    }
+    this.query(batch.map((q) => withLiterals(this.connection, q)).join(';\n'), (err: unknown, results: unknown[]) =>
+      answer(() => batch.forEach((q, i) => (err ? q.callback(err) : q.callback(null, results[i])))),
+    );
+  }
+}
+
+const queues = new WeakMap<object, ConnectionQueue>();
+
+/** knex's transaction object, as far as this module reaches inside it (knex 3, lib/execution/transaction.js). */
+interface KnexTransactionInternals {
+  begin(connection: PgClient): Promise<unknown>;
+  catch(onRejected: (err: unknown) => void): unknown;
+}
+
+/**
+ * Starts a knex transaction whose BEGIN also records the caller: `BEGIN; SELECT set_config(...)`
+ * sent as one simple-protocol message, so opening a request costs one round trip instead of two.
+ * knex has no option for this, so the transaction's begin step is replaced before it runs (it
+ * runs once a pooled connection has been acquired, always after this synchronous code). If the
+ * message fails, the transaction is rolled back before knex returns the connection to the pool.
+ */
+function beginAs(knex: Knex, settings: (literal: (value: string) => string) => string): Promise<{ trx: Knex.Transaction; queue: ConnectionQueue }> {
+  const client = knex.client as unknown as {
+    transaction(container: unknown, config: object): KnexTransactionInternals;
+    emit(event: 'query', query: object): void;
+  };
+  return new Promise((resolve, reject) => {
+    // As knex.transaction() does without a handler: the handler is `resolve`, which hands out the
+    // transaction object and leaves commit and rollback to us.
+    let queue: ConnectionQueue;
+    const transaction = client.transaction((trx: Knex.Transaction) => resolve({ trx, queue }), { userParams: {}, doNotRejectOnRollback: true });
+    transaction.begin = (connection) => {
+      queue = ConnectionQueue.of(connection);
+      const sql = `begin; ${settings((value) => connection.escapeLiteral(value))}`;
+      // Announced like any knex query, so that statement counts (the bench, tests) include it.
+      client.emit('query', { sql, bindings: [], method: 'raw' });
+      return new Promise((began, failed) =>
+        connection.query(sql, (err: unknown) => (err ? connection.query('rollback', () => failed(err)) : began(undefined))),
+      );
+    };
+    transaction.catch(reject);
+  });
+}
+
+/**
+ * Opens the request's transaction, the caller recorded in the same round trip as BEGIN. With the
+ * database layer off, it skips the switch to the application role (the connecting user, a
+ * superuser here, then bypasses the policies): only tests do that, to prove the application's
+ * own policy denies without the database's help.
  */
 export async function openRequestDb(orm: MikroORM, caller: Caller, layers: AccessLayers = BOTH_LAYERS): Promise<RequestDb> {
-  const rowLevelSecurity = layers.database;
-  const trx = await orm.em.getConnection().getKnex().transaction();
-  try {
-    await trx.raw(
-      `select set_config('soc.user_id', ?, true), set_config('soc.organisation_id', ?, true),
-              set_config('soc.is_law_enforcement', ?, true), set_config('soc.roles', ?, true),
-              set_config('soc.clearance', ?, true), set_config('role', ?, true)`,
-      [
-        caller.userId,
-        caller.organisationId,
-        String(caller.isLawEnforcement),
-        `{${caller.roles.join(',')}}`,
-        caller.clearance,
-        rowLevelSecurity ? APPLICATION_ROLE : 'none',
-      ],
-    );
-  } catch (err) {
-    await trx.rollback().catch(() => undefined);
-    throw err;
-  }
+  const { trx, queue } = await beginAs(orm.em.getConnection().getKnex(), (literal) => callerSettingsSql(caller, layers.database, literal));
   // The application's policy finds the caller from the query builder it is handed.
   bindCaller(trx, { caller, layers });
   let finishing: Promise<void> | undefined;
   return {
     knex: trx,
+    whenIdle: (work) => queue.whenIdle(work),
     transaction: (work) =>
       trx.transaction((savepoint) => {
         bindCaller(savepoint, { caller, layers });

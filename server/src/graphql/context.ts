@@ -100,7 +100,7 @@ export async function forOperation(
     access: { caller, layers: deps.accessLayers },
     em: deps.orm.em.fork() as EntityManager,
     db,
-    loaders: new Loaders(),
+    loaders: new Loaders((dispatch) => db.whenIdle(dispatch)),
     requestId,
     log: deps.log.child({ requestId, userId: viewer.id }), // an id, not a name: logs hold no personal data
     purpose,
