@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { allResolvers } from '../modules';
-import { auditMiddleware, auditResolvers } from '../audit';
+import { auditEveryField, auditResolvers } from '../audit';
 import { refuseMutationsWithApiKeys } from '../auth/api-keys';
 import { noPubSub } from '../live/no-pubsub';
 
@@ -15,8 +15,8 @@ let built: Promise<GraphQLSchema> | undefined;
 export function buildAppSchema(): Promise<GraphQLSchema> {
   // The audit middleware sees every field: mutations, sensitive reads wherever they appear, refusals.
   // API keys are read-only: their mutations are refused at the mutation roots.
-  built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], globalMiddlewares: [auditMiddleware], validate: false, pubSub: noPubSub }).then(
-    refuseMutationsWithApiKeys,
+  built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], validate: false, pubSub: noPubSub }).then((schema) =>
+    refuseMutationsWithApiKeys(auditEveryField(schema)),
   );
   return built;
 }
