@@ -91,8 +91,8 @@ export interface OrderTerm {
 }
 
 /**
- * Runs a filtered query as one page of a Relay connection, in a single round trip:
- * a count subquery gives the total beside the rows. `order` must end in a unique column
+ * Runs a filtered query as one page of a Relay connection, in a single statement: the page's
+ * keys in a subquery, the total in another, beside the rows. `order` must end in a unique column
  * so that pages are stable. `last` without `before` reads the end of the list.
  */
 export async function paginate<Row, Node>(
@@ -118,16 +118,32 @@ export async function paginate<Row, Node>(
     limit = Math.min(args.first ?? (args.last != null ? args.last : DEFAULT_PAGE_SIZE), Math.max(0, end - start));
   }
 
-  // The total as an uncorrelated subquery (run once, counting over the filter alone) rather than
-  // `count(*) over ()`, which made PostgreSQL carry every column of every matching row through a
-  // window and a sort to return one page: the page itself can now stop after `limit` rows of an index.
-  const ordered = query.clone().select(query.client.raw('(?) as "__total"', [totalOf(query)]));
-  for (const term of order) {
-    const direction = fromEnd ? (term.direction === SortDirection.ASC ? 'desc' : 'asc') : term.direction.toLowerCase();
-    ordered.orderByRaw(`${term.column} ${direction}`);
-  }
+  const orderBy = (q: Knex.QueryBuilder) => {
+    for (const term of order) {
+      const direction = fromEnd ? (term.direction === SortDirection.ASC ? 'desc' : 'asc') : term.direction.toLowerCase();
+      q.orderByRaw(`${term.column} ${direction}`);
+    }
+    return q;
+  };
+  // The page's keys first (the last order term is unique), over the filter and order alone: only
+  // the few columns they need are read, from an index where there is one, and the scan stops
+  // after the page. Then the page's rows by those keys, under the same filter. Asking for whole
+  // rows at once let PostgreSQL choose to read and sort every matching row (a partner's threats
+  // page: 12 ms of sequential scan and sort for 20 rows, against under 1 ms this way).
+  const key = order[order.length - 1].column;
   // A limit of 0 still needs the total, so fetch one row and drop it.
-  const rows: (Row & { __total: string })[] = await ordered.limit(Math.max(limit, 1)).offset(fromEnd ? 0 : start);
+  const pageKeys = orderBy(query.clone().clearSelect().select(query.client.raw(`${key} as "__key"`)))
+    .limit(Math.max(limit, 1))
+    .offset(fromEnd ? 0 : start);
+  // The total as an uncorrelated subquery (run once, counting over the filter alone) rather than
+  // `count(*) over ()`, which carried every column of every matching row through a window.
+  const ordered = orderBy(
+    query
+      .clone()
+      .select(query.client.raw('(?) as "__total"', [totalOf(query)]))
+      .whereRaw(`${key} in (select "__key" from (?) as "page")`, [pageKeys]),
+  );
+  const rows: (Row & { __total: string })[] = await ordered;
   const totalCount = rows.length ? Number(rows[0].__total) : await countOnly(query);
   const pageRows = rows.slice(0, limit);
   if (fromEnd) {

@@ -5,7 +5,7 @@ import { mapShared, sharedColumns } from '../../shared/shared-record';
 import { asDate, containsPattern } from '../../shared/sql';
 import type { PriorityBand } from '../assessments/assessment.enums';
 import type { CrimeCategory, SubjectType, TaskingLevel, ThreatStatus } from './threat.enums';
-import type { CriminalActivity, Membership, Nominal, SocThreat, ThreatLink } from './threat.types';
+import { CriminalActivity, SocThreat, type Membership, type Nominal, type ThreatLink } from './threat.types';
 
 /**
  * Reads for threats, their activities, members and links: plain SQL returning plain objects,
@@ -19,8 +19,17 @@ const THREAT_COLUMNS = [
   't.lro_id', 't.sro_id', 't.next_review_due', 't.priority', 't.risk_score',
 ];
 
+/**
+ * The row's fields on an object of the GraphQL type's class: type-graphql hands field resolvers
+ * an instance of the class, and copies a plain object into a new one for every field resolver
+ * call (each threat of a page, once per resolved field); an instance is used as it is.
+ */
+function instanceOf<T extends object>(type: new () => T, fields: Omit<T, never>): T {
+  return Object.assign(Object.create(type.prototype) as T, fields);
+}
+
 export function mapThreat(row: Record<string, any>): SocThreat {
-  return {
+  return instanceOf(SocThreat, {
     ...mapShared('SocThreat', (id) => toGlobalId('SocThreat', id), row),
     urn: row.urn,
     name: row.name,
@@ -41,7 +50,7 @@ export function mapThreat(row: Record<string, any>): SocThreat {
     nextReviewDue: row.next_review_due,
     priority: row.priority,
     riskScore: row.risk_score == null ? null : Number(row.risk_score),
-  };
+  });
 }
 
 /** What a threat list can be narrowed by; every field optional, all given ones must hold. */
@@ -95,7 +104,7 @@ export async function threatsByIds(knex: Knex, ids: readonly string[]): Promise<
 }
 
 export function mapActivity(row: Record<string, any>): CriminalActivity {
-  return {
+  return instanceOf(CriminalActivity, {
     __typename: 'CriminalActivity',
     id: toGlobalId('CriminalActivity', row.id),
     dbId: row.id,
@@ -105,7 +114,7 @@ export function mapActivity(row: Record<string, any>): CriminalActivity {
     description: row.description,
     firstIdentified: row.first_identified,
     lastEvidenced: row.last_evidenced,
-  };
+  });
 }
 
 const ACTIVITY_COLUMNS = ['id', 'threat_id', 'category', 'sub_category', 'description', 'first_identified', 'last_evidenced'];
