@@ -7,10 +7,17 @@
 import pino from 'pino';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { statementsSharingRoundTrips } from '../../src/db/request-db';
+
+/** What one request cost the database: statements issued, and the messages that carried them. */
+export interface RequestCost {
+  statements: number;
+  roundTrips: number;
+}
 
 export interface InProcessApp {
-  /** Statements issued while one request runs, authentication included. */
-  count(username: string, query: string, variables: Record<string, unknown>): Promise<number>;
+  /** Statements issued while one request runs, authentication included, and the round trips carrying them. */
+  count(username: string, query: string, variables: Record<string, unknown>): Promise<RequestCost>;
   stop(): Promise<void>;
 }
 
@@ -44,12 +51,13 @@ export async function startInProcess(databaseUrl: string, dataDir: string, token
       let statements = 0;
       const onQuery = () => statements++;
       knex.on('query', onQuery);
+      const shared = statementsSharingRoundTrips();
       try {
         await post(username, query, variables);
       } finally {
         knex.removeListener('query', onQuery);
       }
-      return statements;
+      return { statements, roundTrips: statements - (statementsSharingRoundTrips() - shared) };
     },
     stop: () => app.stop(),
   };
