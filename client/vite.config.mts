@@ -47,13 +47,47 @@ function schemaShapeModule(): Plugin {
   };
 }
 
+const generatedDocuments = `${here}web/src/gql/graphql.ts`;
+
+/** `XDocument` / `XFragmentDoc` → its document node as JavaScript source, from the generated module. */
+function readGeneratedDocuments(): Map<string, string> {
+  const documents = new Map<string, string>();
+  const exported = /^export const (\w+(?:Document|FragmentDoc)) = (\{.*\}) as unknown as DocumentNode<.*>;$/gm;
+  for (const [, name, node] of readFileSync(generatedDocuments, 'utf8').matchAll(exported)) documents.set(name, node);
+  return documents;
+}
+
+/**
+ * Replaces each `graphql(`query Name ...`)` with the document codegen generated for it, inline, as
+ * the client preset's Babel plugin does. Without it every document reaches the first chunk
+ * through gql.ts's lookup table (twice: as the text and as the parsed node), whatever the
+ * route splitting. Types are unaffected: TypeScript checks the source, not this output. A call
+ * this cannot match is left alone and still works through gql.ts.
+ */
+function inlineGraphqlDocuments(): Plugin {
+  let documents = new Map<string, string>();
+  const call = /\bgraphql\(\s*`\s*(query|mutation|subscription|fragment)\s+(\w+)[^`]*`\s*\)/g;
+  return {
+    name: 'soc-hub-inline-graphql-documents',
+    buildStart() {
+      this.addWatchFile(generatedDocuments);
+      documents = readGeneratedDocuments();
+    },
+    transform(code, file) {
+      if (!/\.tsx?$/.test(file) || file.includes('/src/gql/') || !code.includes('graphql(`')) return undefined;
+      const replaced = code.replace(call, (whole, kind: string, name: string) => documents.get(kind === 'fragment' ? `${name}FragmentDoc` : `${name}Document`) ?? whole);
+      return replaced === code ? undefined : { code: replaced, map: null };
+    },
+  };
+}
+
 /**
  * The web client. `npm run build:client` writes dist/client, which the server serves at `/`;
  * `npm run dev` serves it with hot reload, sending API calls to the running server.
  */
 export default defineConfig({
   root: `${here}web`,
-  plugins: [react(), schemaShapeModule()],
+  plugins: [inlineGraphqlDocuments(), react(), schemaShapeModule()],
   build: { outDir: `${here}../dist/client`, emptyOutDir: true },
   server: {
     proxy: {

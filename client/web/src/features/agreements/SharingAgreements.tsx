@@ -1,0 +1,1 @@
+export function SharingAgreements() { return <h1>SharingAgreements</h1>; }

@@ -1,0 +1,1 @@
+export function AuditSearch() { return <h1>AuditSearch</h1>; }
