@@ -7,6 +7,7 @@ import { Badge, formatDate, formatDateTime, label, Loaded, Value } from '../../l
 import { useViewer } from '../auth/viewer';
 import { History } from '../records/History';
 import { DecisionPanel } from './DecisionPanel';
+import { WhoCanSee } from '../access/WhoCanSee';
 
 const DisruptionPageDocument = graphql(`
   query DisruptionPage($id: ID!) {
@@ -106,6 +107,7 @@ export function DisruptionPage() {
           <DisruptionFacts d={d} />
           <NextStep d={d} />
           <History entries={d.history} />
+          <WhoCanSee recordId={d.id} />
         </>
       )}
     </Loaded>

@@ -1,35 +1,35 @@
 import { Link } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
-import type { HomeQuery, ThreatOrder } from '../../gql/graphql';
-import { disruptionLevels, priorityBands } from '../../lib/enums';
-import { Badge, formatDate, formatDateTime, label, Loaded, Withheld, withheldReason } from '../../lib/ui';
+import type { HomeQuery, ThreatStatsDimension } from '../../gql/graphql';
+import { priorityBands, threatStatuses } from '../../lib/enums';
+import { Badge, formatDate, formatDateTime, label, Loaded, Withheld } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
+import { ChangesSinceLastVisit } from './ChangesSinceLastVisit';
+import { DisruptionChart } from './DisruptionChart';
+import { MoreScreens } from './MoreScreens';
 
 const HomeDocument = graphql(`
-  query Home($threatOrder: [ThreatOrder!]) {
-    threats(first: 100, orderBy: $threatOrder) {
-      totalCount
-      edges {
-        node {
+  query Home($threatGroups: [ThreatStatsDimension!]!, $openStatuses: [ThreatStatus!]) {
+    threatStats(groupBy: $threatGroups, filter: { statuses: $openStatuses }) {
+      total
+      rows {
+        count
+        priority
+        leadOrganisation {
           id
-          status
-          priority
-          withheld {
-            field
-            reason
-          }
-          leadOrganisation {
-            id
-            code
-          }
-          disruptionSummary {
-            byLevel {
-              level
-              count
-            }
-          }
+          code
         }
+      }
+    }
+    disruptionStats(groupBy: [FISCAL_YEAR, QUARTER, LEVEL]) {
+      total
+      countingTotal
+      rows {
+        fiscalYear
+        quarter
+        level
+        count
       }
     }
     plansNeedingAttention(first: 10) {
@@ -71,25 +71,34 @@ const HomeDocument = graphql(`
   }
 `);
 
-type Threats = HomeQuery['threats']['edges'];
-const closed = ['ARCHIVED', 'REJECTED'];
+const openStatuses = threatStatuses.filter((s) => !['ARCHIVED', 'REJECTED'].includes(s));
+const priorityWithheld = 'threat priority is withheld from partner organisations.';
 
 /** The regional picture for the signed-in user, on one page. */
 export function Home() {
   const viewer = useViewer();
-  // Partners may not sort by risk (it is withheld from them): they get the threats by name.
-  const threatOrder: ThreatOrder[] = [viewer.organisation.isLawEnforcement ? { field: 'RISK', direction: 'DESC' } : { field: 'NAME', direction: 'ASC' }];
-  const [{ data, fetching, error }] = useQuery({ query: HomeDocument, variables: { threatOrder } });
+  const partner = !viewer.organisation.isLawEnforcement;
+  // The server refuses a breakdown by priority to partners (it is withheld from them).
+  const threatGroups: ThreatStatsDimension[] = partner ? ['LEAD_ORGANISATION'] : ['PRIORITY_BAND', 'LEAD_ORGANISATION'];
+  const [{ data, fetching, error }] = useQuery({ query: HomeDocument, variables: { threatGroups, openStatuses } });
   return (
     <>
       <h1>Regional picture</h1>
       <Loaded data={data} fetching={fetching} error={error}>
         {(d) => (
           <div className="panels">
-            <PriorityTable threats={d.threats.edges} total={d.threats.totalCount} />
-            <DisruptionCounts threats={d.threats.edges} />
+            <PriorityTable stats={d.threatStats} withheld={partner ? priorityWithheld : null} />
+            <section aria-labelledby="disruptions-by-quarter">
+              <h2 id="disruptions-by-quarter">Validated disruptions by quarter and level</h2>
+              <DisruptionChart rows={d.disruptionStats.rows} />
+              <p className="hint">
+                {d.disruptionStats.countingTotal} of {d.disruptionStats.total} validated count as disruptions (only Major, Moderate and Minor do).
+              </p>
+            </section>
             <PlansNeedingAttention plans={d.plansNeedingAttention} />
             <OverdueReferrals referrals={d.referrals} inbox={viewer.organisation.code} />
+            <ChangesSinceLastVisit />
+            <MoreScreens />
           </div>
         )}
       </Loaded>
@@ -97,26 +106,20 @@ export function Home() {
   );
 }
 
-function PriorityTable({ threats, total }: { threats: Threats; total: number }) {
-  const withheld = threats.map((e) => withheldReason(e.node.withheld, 'priority')).find(Boolean);
-  if (withheld) {
-    return (
-      <section aria-labelledby="by-priority">
-        <h2 id="by-priority">Open threats by priority and lead organisation</h2>
-        <p>
-          <Withheld reason={withheld} />
-        </p>
-      </section>
-    );
-  }
-  const open = threats.filter((e) => !closed.includes(e.node.status));
-  const orgs = [...new Set(open.map((e) => e.node.leadOrganisation.code))].sort();
-  const count = (band: string | null, org: string) => open.filter((e) => e.node.priority === band && e.node.leadOrganisation.code === org).length;
-  const rows = [...priorityBands, null] as const;
+function PriorityTable({ stats, withheld }: { stats: HomeQuery['threatStats']; withheld: string | null }) {
+  const orgs = [...new Set(stats.rows.map((r) => r.leadOrganisation?.code ?? ''))].sort();
+  const count = (band: string | null, org: string) =>
+    stats.rows.filter((r) => (withheld || r.priority === band) && (r.leadOrganisation?.code ?? '') === org).reduce((sum, r) => sum + r.count, 0);
+  const rows = withheld ? [null] : ([...priorityBands, null] as const);
   return (
     <section aria-labelledby="by-priority">
-      <h2 id="by-priority">Open threats by priority and lead organisation</h2>
-      <table>
+      <h2 id="by-priority">Open threats by priority and lead organisation ({stats.total})</h2>
+      {withheld && (
+        <p>
+          Priority: <Withheld reason={withheld} />
+        </p>
+      )}
+      <table data-testid="threats-by-priority">
         <thead>
           <tr>
             <th scope="col">Priority</th>
@@ -128,7 +131,7 @@ function PriorityTable({ threats, total }: { threats: Threats; total: number }) 
         <tbody>
           {rows.map((band) => (
             <tr key={band ?? 'none'}>
-              <th scope="row">{band ? <Link to={`/threats?priority=${band}`}>{label(band)}</Link> : 'Not assessed'}</th>
+              <th scope="row">{withheld ? 'All open threats' : band ? <Link to={`/threats?priority=${band}`}>{label(band)}</Link> : 'Not assessed'}</th>
               {orgs.map((o) => (
                 <td key={o} className="num">{count(band, o) || ''}</td>
               ))}
@@ -136,28 +139,6 @@ function PriorityTable({ threats, total }: { threats: Threats; total: number }) 
           ))}
         </tbody>
       </table>
-      {total > threats.length && <p className="hint">Counted over the first {threats.length} of {total} threats.</p>}
-    </section>
-  );
-}
-
-function DisruptionCounts({ threats }: { threats: Threats }) {
-  const byLevel = (level: string) =>
-    threats.reduce((sum, e) => sum + (e.node.disruptionSummary.byLevel.find((l) => l.level === level)?.count ?? 0), 0);
-  return (
-    <section aria-labelledby="disruption-counts">
-      <h2 id="disruption-counts">Validated disruptions by agreed level</h2>
-      <table>
-        <tbody>
-          {disruptionLevels.map((level) => (
-            <tr key={level}>
-              <th scope="row">{label(level)}</th>
-              <td className="num">{byLevel(level)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p className="hint">Only Major, Moderate and Minor count as disruptions.</p>
     </section>
   );
 }

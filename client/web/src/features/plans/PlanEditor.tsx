@@ -8,6 +8,7 @@ import { Partners } from './Partners';
 import { PlanEditorDocument } from './planFields';
 import { QualityProblems } from './QualityProblems';
 import { StrandColumn } from './StrandColumn';
+import { WhoCanSee } from '../access/WhoCanSee';
 
 export type Plan = PlanEditorFieldsFragment;
 
@@ -60,6 +61,7 @@ export function PlanEditor() {
               ))}
             </div>
             <Partners plan={p} canEdit={canEdit} />
+            <WhoCanSee recordId={p.id} />
           </>
         );
       }}

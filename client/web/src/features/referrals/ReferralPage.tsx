@@ -5,6 +5,7 @@ import type { ReferralPageQuery } from '../../gql/graphql';
 import { Badge, formatDateTime, label, Loaded, Value } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { ReferralActions } from './ReferralActions';
+import { WhoCanSee } from '../access/WhoCanSee';
 
 const ReferralPageDocument = graphql(`
   query ReferralPage($id: ID!) {
@@ -105,6 +106,7 @@ export function ReferralPage() {
             <ReferralActions referral={r} receiving={r.receivingOrganisation.id === viewer.organisation.id} />
           ) : null}
           <Timeline r={r} />
+          <WhoCanSee recordId={r.id} />
         </>
       )}
     </Loaded>

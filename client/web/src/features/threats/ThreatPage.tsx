@@ -6,6 +6,7 @@ import { useViewer } from '../auth/viewer';
 import { History } from '../records/History';
 import { ThreatActivities, ThreatLinks, ThreatMembers } from './ThreatParts';
 import { ThreatDisruptions, ThreatPlanSummary } from './ThreatPlanAndDisruptions';
+import { WhoCanSee } from '../access/WhoCanSee';
 
 const ThreatPageDocument = graphql(`
   query ThreatPage($id: ID!) {
@@ -212,11 +213,12 @@ export function ThreatPage() {
           <ThreatActivities activities={t.criminalActivities} unassessedIds={t.unassessedActivities?.map((a) => a.id) ?? null} />
           <div className="two">
             <ThreatMembers members={t.members} withheld={why('members')} />
-            <ThreatLinks links={t.linkedThreats} withheld={why('linkedThreats')} />
+            <ThreatLinks threat={t} links={t.linkedThreats} withheld={why('linkedThreats')} />
           </div>
           <ThreatPlanSummary threatId={t.id} plan={t.plan} />
           <ThreatDisruptions threatId={t.id} disruptions={t.disruptions} summary={t.disruptionSummary} />
           <History entries={t.history} withheld={why('history')} />
+          <WhoCanSee recordId={t.id} />
         </>
         );
       }}

@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
 import { Badge, formatDate, label, PriorityBadge, Value, Withheld, withheldReason } from '../../lib/ui';
+import { ThreatNetwork } from './ThreatNetwork';
 import type { ThreatDetail } from './types';
 
 /**
@@ -86,12 +87,13 @@ export function ThreatMembers({ members, withheld }: { members: ThreatDetail['me
   );
 }
 
-export function ThreatLinks({ links, withheld }: { links: ThreatDetail['linkedThreats']; withheld: string | null }) {
+export function ThreatLinks({ threat, links, withheld }: { threat: Pick<ThreatDetail, 'urn' | 'name'>; links: ThreatDetail['linkedThreats']; withheld: string | null }) {
   if (!links || withheld) return <WithheldList id="links" title="Linked threats" reason={withheld} />;
   return (
     <section aria-labelledby="links">
       <h2 id="links">Linked threats ({links.length})</h2>
       {links.length === 0 && <p>No linked threats.</p>}
+      <ThreatNetwork threat={threat} links={links} />
       <ul className="plain">
         {links.map((l, i) => (
           <li key={l.threat?.id ?? i}>

@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import { Badge, formatDate, label, Withheld } from '../../lib/ui';
 import { QualityProblems } from '../plans/QualityProblems';
+import { DisruptionTimeline } from './DisruptionTimeline';
 import type { ThreatDetail } from './types';
 
 export function ThreatPlanSummary({ plan }: { threatId: string; plan: ThreatDetail['plan'] }) {
@@ -33,6 +34,7 @@ export function ThreatDisruptions({ threatId, disruptions, summary }: { threatId
       <p>
         <Link to={`/disruptions/new?threat=${encodeURIComponent(threatId)}`}>Record a disruption</Link>
       </p>
+      <DisruptionTimeline disruptions={disruptions} />
       <table className="list">
         <thead>
           <tr>
