@@ -60,7 +60,8 @@ export function requestIdOf(res: { locals: Record<string, unknown> }): string {
 /**
  * Gives every request an id (the client's `X-Request-Id` when it sends a sensible one, else a new
  * UUID), returns it in the `X-Request-Id` response header, logs one line when the response is
- * sent (method, route, status, duration: never the query string, headers or body) and counts it.
+ * sent or the client goes away (method, route, status, duration: never the query string, headers
+ * or body) and counts it.
  */
 export function requestScope(log: Logger): RequestHandler {
   return (req, res, next) => {
@@ -69,12 +70,14 @@ export function requestScope(log: Logger): RequestHandler {
     res.locals.requestId = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const started = process.hrtime.bigint();
-    res.once('finish', () => {
+    // 'close' comes after the response is sent, or when the client goes away before it is.
+    res.once('close', () => {
       const route = routeLabel(req.originalUrl.split('?')[0]);
-      metrics.httpResponses.inc({ route, status: String(res.statusCode) });
+      const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+      metrics.httpResponses.inc({ route, status });
       if (route === '/healthz' || route === '/readyz' || route === '/metrics') return; // probes: counted, not logged
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
-      log.info({ requestId, method: req.method, route, status: res.statusCode, ms }, 'request');
+      log.info({ requestId, method: req.method, route, status: res.writableFinished ? res.statusCode : 'aborted', ms }, 'request');
     });
     currentRequest.run({ requestId }, next);
   };
