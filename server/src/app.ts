@@ -3,8 +3,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { loadOrCreateDevKeys } from './auth/dev-keys';
 import { createTokenVerifier } from './auth/token-verifier';
@@ -16,12 +14,13 @@ import { buildContext, type ContextDeps, type RequestContext } from './graphql/c
 import { makeErrorFormatter, ServiceUnavailableError } from './graphql/errors';
 import { buildAppSchema } from './graphql/schema';
 import { devAuthRouter } from './http/dev-auth';
-import { healthRouter, type Lifecycle } from './http/health';
+import { type Lifecycle } from './http/health';
+import { openEarly, type EarlyServer } from './http/early-server';
 import { webClientRouter } from './http/web-client';
 import { requestErrorHandler } from './http/request-errors';
 import { apolloHardening } from './graphql/hardening';
-import { createLogger, requestIdOf, requestScope } from './http/logging';
-import { metricsHandler, watchPool } from './http/metrics';
+import { createLogger, requestIdOf } from './http/logging';
+import { watchPool } from './http/metrics';
 import { perCallerRateLimit } from './http/rate-limit';
 import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
@@ -56,11 +55,18 @@ export async function createApp(config: Config, databaseUrl: string, options: Ap
   const log = options.log ?? createLogger(config.logLevel);
   const lifecycle: Lifecycle = { state: 'starting' };
   const orm = await openOrm({ databaseUrl, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs });
+  // The port opens first, with the probes only: alive, not ready, while the database is prepared.
+  const early = await openEarly(config, orm, lifecycle, log).catch(async (err) => {
+    await orm.close(true);
+    throw err;
+  });
   try {
     await prepareDatabase(config, orm, log);
+    const app = await listen(config, databaseUrl, orm, log, lifecycle, options.accessLayers ?? BOTH_LAYERS, early);
     lifecycle.state = 'ready';
-    return await listen(config, databaseUrl, orm, log, lifecycle, options.accessLayers ?? BOTH_LAYERS);
+    return app;
   } catch (err) {
+    await early.close();
     await orm.close(true);
     throw err;
   }
@@ -77,7 +83,15 @@ async function prepareDatabase(config: Config, orm: MikroORM, log: Logger): Prom
   if (applied.length) log.info({ migrations: applied }, 'applied migrations');
 }
 
-async function listen(config: Config, databaseUrl: string, orm: MikroORM, log: Logger, lifecycle: Lifecycle, accessLayers: AccessLayers): Promise<App> {
+async function listen(
+  config: Config,
+  databaseUrl: string,
+  orm: MikroORM,
+  log: Logger,
+  lifecycle: Lifecycle,
+  accessLayers: AccessLayers,
+  { app, httpServer, port }: EarlyServer,
+): Promise<App> {
   const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
   const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers };
   const schema = await buildAppSchema();
@@ -85,11 +99,6 @@ async function listen(config: Config, databaseUrl: string, orm: MikroORM, log: L
   // test failures say what went wrong.
   const exposeDetails = config.nodeEnv !== 'production';
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
-  app.use(requestScope(log));
-  const httpServer = http.createServer(app);
 
   const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers, validate: webSocketValidation(config.graphqlLimits, config.nodeEnv === 'production') });
 
@@ -133,8 +142,6 @@ async function listen(config: Config, databaseUrl: string, orm: MikroORM, log: L
   });
   await apollo.start();
 
-  app.use(healthRouter(orm, lifecycle));
-  app.get('/metrics', metricsHandler(config.metricsToken));
   if (config.allowDevTokens && devKeys) app.use('/auth/dev', devAuthRouter(orm, devKeys));
   app.use(
     '/graphql',
@@ -155,11 +162,6 @@ async function listen(config: Config, databaseUrl: string, orm: MikroORM, log: L
   app.use(webClientRouter());
   app.use(requestErrorHandler(log));
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
-  });
-  const port = (httpServer.address() as AddressInfo).port;
   const unwatchPool = watchPool(orm);
 
   let stopping: Promise<void> | undefined;

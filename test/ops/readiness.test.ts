@@ -25,21 +25,32 @@ describe('readiness during start-up', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('is not ready until every migration is applied, then is', async () => {
-    const server = await spawnServer({ DATABASE_URL: db.url, DATA_DIR: dataDir, SEED_DEMO_DATA: 'false', LOG_LEVEL: 'info' });
+  it('is alive but not ready while it migrates and loads data, then ready', async () => {
+    // Demo data on an empty database makes start-up long enough to watch.
+    const server = await spawnServer({ DATABASE_URL: db.url, DATA_DIR: dataDir, SEED_DEMO_DATA: 'true', LOG_LEVEL: 'info' });
     try {
-      const seen: (number | string)[] = [];
-      const deadline = Date.now() + 45_000;
+      const seen: { ready: number | string; alive: number | string; graphql: number | string; body?: unknown }[] = [];
+      const deadline = Date.now() + 90_000;
       while (Date.now() < deadline) {
-        const status = await probe(`${server.url}/readyz`);
-        seen.push(status);
-        if (status === 200) break;
+        // Readiness last: the state only moves forward, so if it still says starting, so did the others.
+        const graphql = await probe(`${server.url}/graphql`);
+        const alive = await probe(`${server.url}/healthz`);
+        const readyz = await fetch(`${server.url}/readyz`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+        const ready = readyz?.status ?? 'refused';
+        const body = await readyz?.json().catch(() => undefined);
+        seen.push({ ready, alive, graphql, body });
+        if (ready === 200) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      expect(seen[seen.length - 1]).toBe(200);
-      expect(seen.slice(0, -1).every((s) => s === 'refused' || s === 503)).toBe(true);
-      // By the first 200 the migrations had all been applied: the log says so first.
+      expect(seen[seen.length - 1].ready).toBe(200);
+      const starting = seen.filter((s) => s.ready === 503);
+      expect(starting.length).toBeGreaterThan(0);
+      // While starting: the process says it is alive, not ready, and turns work away with a 503.
+      for (const s of starting) expect(s).toEqual({ ready: 503, alive: 200, graphql: 503, body: { status: 'starting' } });
+      expect(seen.filter((s) => s.ready !== 503 && s.ready !== 200).every((s) => s.ready === 'refused')).toBe(true);
+      // By the first 200 the migrations had all been applied and the data loaded.
       expect(server.output()).toMatch(/applied migrations/);
+      expect(server.output()).toMatch(/loaded demo data/);
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       const { rows } = await client.query('select count(*)::int as n from schema_migration');
@@ -49,7 +60,7 @@ describe('readiness during start-up', () => {
       server.proc.kill('SIGTERM');
       await server.exited();
     }
-  });
+  }, 120_000);
 });
 
 describe('readiness during shutdown', () => {

@@ -1,0 +1,51 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express, { type Express } from 'express';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { healthRouter, type Lifecycle } from './health';
+import { requestScope } from './logging';
+import { metricsHandler } from './metrics';
+
+/** The HTTP server, listening before the rest of the platform is wired onto it. */
+export interface EarlyServer {
+  readonly app: Express;
+  readonly httpServer: http.Server;
+  readonly port: number;
+  /** Stops listening (start-up failed). */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the port before migrations run, with the probes and metrics only: `/healthz` says the
+ * process is alive (so a long migration is not mistaken for a hung process and killed),
+ * `/readyz` says 503 `starting`, and anything else gets 503 SERVICE_UNAVAILABLE until the
+ * lifecycle says ready. Everything mounted on `app` later comes after this gate.
+ */
+export async function openEarly(config: Config, orm: MikroORM, lifecycle: Lifecycle, log: Logger): Promise<EarlyServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(requestScope(log));
+  app.use(healthRouter(orm, lifecycle));
+  app.get('/metrics', metricsHandler(config.metricsToken));
+  app.use((_req, res, next) => {
+    if (lifecycle.state !== 'starting') return next();
+    res
+      .status(503)
+      .set('Retry-After', '5')
+      .json({ errors: [{ message: 'The server is starting. Try again shortly.', extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } }] });
+  });
+  const httpServer = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  return {
+    app,
+    httpServer,
+    port: (httpServer.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => httpServer.close(() => resolve())),
+  };
+}
