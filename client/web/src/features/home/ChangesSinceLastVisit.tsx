@@ -83,7 +83,7 @@ export function ChangesSinceLastVisit() {
               ))}
               {disruptions.map((x) => (
                 <li key={x.id}>
-                  <Link to={`/disruptions/${x.id}`}>{label(x.level)} disruption</Link> against {x.threat?.name ?? 'a threat'} · {label(x.status)}{' '}
+                  <Link to={`/disruptions/${x.id}`}>Disruption ({label(x.level).toLowerCase()})</Link> against {x.threat?.name ?? 'a threat'} · {label(x.status)}{' '}
                   <span className="hint">updated {formatDateTime(x.updatedAt)}</span>
                 </li>
               ))}

@@ -1,0 +1,160 @@
+import type { Page } from 'playwright-core';
+import { describeInBrowser, screenshot, useBrowserSession } from '../support/browser';
+import { orgId } from '../support/factories';
+import { createReferral } from '../support/referral-factories';
+import { signIn } from './sign-in';
+
+const levels = ['MAJOR', 'MODERATE', 'MINOR', 'NONE', 'NEGATIVE'];
+
+/** Follows a link on the home page, then one on the next page: every screen is within two clicks. */
+async function fromHome(page: Page, first: string, second?: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
+  await page.getByRole('heading', { name: 'Regional picture', level: 1 }).waitFor();
+  await page.getByRole('main').getByRole('link', { name: first }).first().click();
+  if (second) await page.getByRole('main').getByRole('link', { name: second }).first().click();
+}
+
+/** The home chart, audit search, sharing agreements, "who can see this?" and a partner's limits, in Chromium. */
+describeInBrowser('web client: screens', () => {
+  const session = useBrowserSession();
+
+  it('draws validated disruptions by quarter and level with the figures the API gives that user, and a table of them', async () => {
+    const { data } = await session.app.gql('serocu.analyst', `{ disruptionStats(groupBy: [FISCAL_YEAR, QUARTER, LEVEL]) { rows { fiscalYear quarter level count } } }`);
+    const expected = new Map<string, Record<string, number>>();
+    for (const row of data.disruptionStats.rows) {
+      const key = `${row.fiscalYear} ${row.quarter}`;
+      const counts = expected.get(key) ?? Object.fromEntries(levels.map((l) => [l, 0]));
+      counts[row.level] += row.count;
+      expected.set(key, counts);
+    }
+    expect(expected.size).toBeGreaterThan(0);
+
+    const { page } = session.watched;
+    await signIn(page, 'serocu.analyst');
+    const table = page.getByTestId('disruption-figures');
+    await table.waitFor();
+    const shown = await table.locator('tbody tr').evaluateAll((rows) =>
+      rows.map((r) => ({
+        key: r.querySelector('th')!.textContent!.trim(),
+        counts: Object.fromEntries([...r.querySelectorAll('td[data-level]')].map((td) => [td.getAttribute('data-level'), Number(td.textContent)])),
+      })),
+    );
+    expect(new Map(shown.map((s) => [s.key, s.counts]))).toEqual(expected);
+
+    // The bars: one per quarter and level with any, the height's figure in its accessible title.
+    const chart = page.getByTestId('disruption-chart');
+    expect(await chart.getByRole('img').getAttribute('aria-labelledby')).toBeTruthy();
+    const bars = await chart.locator('rect[data-level]').evaluateAll((rects) =>
+      rects.map((r) => ({ quarter: r.parentElement!.getAttribute('data-quarter')!, level: r.getAttribute('data-level')!, count: Number(r.getAttribute('data-count')), title: r.querySelector('title')!.textContent })),
+    );
+    expect(bars.length).toBeGreaterThan(0);
+    for (const bar of bars) {
+      expect(bar.count).toBe(expected.get(bar.quarter)![bar.level]);
+      expect(bar.title).toContain(`${bar.quarter}`);
+    }
+    await page.getByTestId('threats-by-priority').waitFor();
+    await page.getByRole('heading', { name: 'What changed since your last visit' }).waitFor();
+    await screenshot(page, 'home-chart');
+  });
+
+  it('lets an auditor find an audit event by record, then by its user, and verify the chain', async () => {
+    // Every read of a referral is audited: tvp.safeguarding reads one it made.
+    const referral = await createReferral(session.app);
+    const read = await session.app.gql('tvp.safeguarding', `query ($id: ID!) { node(id: $id) { id } }`, { id: referral.id });
+    expect(read.data.node.id).toBe(referral.id);
+    const { data } = await session.app.gql('serocu.auditor', `query ($id: ID!) { auditEvents(first: 10, filter: { action: [READ], recordId: $id }) { edges { node { id username recordIds } } } }`, { id: referral.id }, { purpose: 'AUDIT' });
+    const event = data.auditEvents.edges.map((e: any) => e.node).find((e: any) => e.username === 'tvp.safeguarding');
+    expect(event).toBeDefined();
+
+    const { page } = session.watched;
+    await signIn(page, 'serocu.auditor', 'Audit');
+    await fromHome(page, 'Search the audit trail');
+    await page.getByRole('heading', { name: 'Audit trail', level: 1 }).waitFor();
+    await page.getByLabel('Record (global ID)').fill(referral.id);
+    await page.getByRole('combobox', { name: 'Action' }).selectOption('READ');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const rows = page.getByTestId('audit-events').locator('tbody tr');
+    const found = data.auditEvents.edges.length;
+    await page.getByRole('navigation', { name: 'Pages' }).getByText(`${found} of ${found}`, { exact: true }).waitFor();
+    expect(await rows.count()).toBe(found);
+    expect(await rows.filter({ hasText: 'tvp.safeguarding' }).count()).toBe(found);
+
+    await rows.filter({ hasText: 'tvp.safeguarding' }).first().getByRole('button', { name: event.username }).click();
+    await page.getByText(`User: ${event.username}`).waitFor();
+    await page.getByRole('button', { name: 'Verify the audit chain' }).click();
+    await page.getByTestId('chain-result').getByText(/Intact: \d+ events checked/).waitFor();
+    await screenshot(page, 'audit-search');
+  });
+
+  it('lets an admin suspend an agreement (the reason is required, said next to the field) and reinstate it', async () => {
+    const { data } = await session.app.gql('serocu.admin', `{ sharingAgreements(first: 100, filter: { status: [ACTIVE] }) { edges { node { id title version } } } }`);
+    const agreement = data.sharingAgreements.edges[0].node;
+    const missingReason = await session.app.gql('serocu.admin', `mutation ($id: ID!, $version: Int!) { suspendSharingAgreement(input: { id: $id, expectedVersion: $version, reason: "" }) { id } }`, { id: agreement.id, version: agreement.version });
+    const message = missingReason.errors![0].extensions!.fields.find((f: any) => f.field === 'input.reason').message as string;
+
+    const { page } = session.watched;
+    await signIn(page, 'serocu.admin');
+    await fromHome(page, 'Manage sharing agreements');
+    await page.getByRole('button', { name: `Manage ${agreement.title}` }).click();
+    const panel = page.getByRole('region', { name: /Manage “/ });
+    await panel.getByRole('button', { name: 'Suspend' }).click();
+    const reason = panel.getByLabel('Reason');
+    await page.locator('.field-invalid', { has: page.getByLabel('Reason') }).locator('.field-error').getByText(message).waitFor();
+    expect(await reason.getAttribute('aria-invalid')).toBe('true');
+
+    await reason.fill('Breach reported by a party: sharing paused pending review');
+    await panel.getByRole('button', { name: 'Suspend' }).click();
+    const row = page.getByTestId('agreements').getByRole('row').filter({ has: page.getByRole('rowheader', { name: agreement.title, exact: true }) });
+    await row.getByTestId('agreement-status').getByText('Suspended').waitFor();
+    const after = await session.app.gql('serocu.admin', `query ($id: ID!) { node(id: $id) { ... on InformationSharingAgreement { status statusReason } } }`, { id: agreement.id });
+    expect(after.data.node).toEqual({ status: 'SUSPENDED', statusReason: 'Breach reported by a party: sharing paused pending review' });
+    await screenshot(page, 'agreements');
+
+    await panel.getByRole('button', { name: 'Reinstate' }).click();
+    await row.getByTestId('agreement-status').getByText('Active').waitFor();
+    const reinstated = await session.app.gql('serocu.admin', `query ($id: ID!) { node(id: $id) { ... on InformationSharingAgreement { status } } }`, { id: agreement.id });
+    expect(reinstated.data.node.status).toBe('ACTIVE');
+  });
+
+  it('lists the access rules in "Who can see this?" on a threat page, as explainAccess gives them, with the links drawn as a network', async () => {
+    const { data } = await session.app.gql('serocu.analyst', `{ threats(first: 100) { edges { node { id name linkedThreats { threat { id } } } } } }`);
+    const threat = data.threats.edges.map((e: any) => e.node).find((t: any) => t.linkedThreats?.length) ?? data.threats.edges[0].node;
+    const explained = await session.app.gql('serocu.analyst', `query ($id: ID!) { explainAccess(recordId: $id) { canRead rules { rule passed detail } } }`, { id: threat.id });
+    const rules = explained.data.explainAccess.rules as { rule: string; detail: string }[];
+    expect(rules.length).toBeGreaterThan(0);
+
+    const { page } = session.watched;
+    await signIn(page, 'serocu.analyst');
+    await page.goto(`/threats/${threat.id}`);
+    await page.getByRole('heading', { name: new RegExp(threat.name), level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Who can see this?' }).click();
+    const table = page.getByTestId('access-rules');
+    await table.waitFor();
+    const shown = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => ({ rule: r.querySelector('th')!.textContent, detail: r.querySelectorAll('td')[1].textContent })));
+    expect(shown).toEqual(rules.map((r) => ({ rule: r.rule, detail: r.detail })));
+    expect(await page.getByTestId('access-verdict').textContent()).toContain('can read this');
+    if (threat.linkedThreats?.length) {
+      const network = page.getByTestId('threat-network');
+      await network.waitFor();
+      expect(await network.getByRole('link').count()).toBeGreaterThan(0);
+    }
+    await screenshot(page, 'threat-who-can-see');
+  });
+
+  it('shows a partner withheld priorities on the home page and no referral it is not party to', async () => {
+    // Every demo referral involves Oxfordshire's children's services: TVP refers one to Hampshire's.
+    const other = await createReferral(session.app, { receivingOrganisationId: await orgId(session.app, 'HANTS_CS') });
+    const asPartner = await session.app.gql('oxon.mash', `query ($id: ID!) { node(id: $id) { id } }`, { id: other.id }, { purpose: 'SAFEGUARDING' });
+    expect(asPartner.data.node).toBeNull();
+
+    const { page } = session.watched;
+    await signIn(page, 'oxon.mash', 'Safeguarding');
+    await page.getByTestId('threats-by-priority').waitFor();
+    await page.getByRole('region', { name: /Open threats by priority/ }).getByText(/^Withheld: .+/).waitFor();
+    await screenshot(page, 'home-partner');
+
+    await page.goto(`/referrals/${other.id}`);
+    await page.getByRole('alert').getByText('This referral does not exist or you are not party to it.').waitFor();
+    expect(await page.getByText(other.reference).count()).toBe(0);
+  });
+});
