@@ -30,7 +30,7 @@ export interface RequestDb {
    * DataLoaders dispatch this way, so that loads set off together are batched together).
    */
   whenIdle(work: () => void): void;
-  /** Commits (or, if the transaction failed, rolls back) and returns the connection. Idempotent. */
+  /** Commits (or, if a statement failed, PostgreSQL rolls back) and returns the connection. Idempotent. Rejects when the commit itself failed: nothing of the request was kept. */
   finish(): Promise<void>;
 }
 
@@ -152,8 +152,12 @@ class ConnectionQueue {
     if (args.length !== 2 || typeof callback !== 'function' || !config || typeof config !== 'object' || typeof (config as WaitingQuery['config']).text !== 'string') {
       return this.query(...args);
     }
-    this.waiting.push({ config: config as WaitingQuery['config'], callback: callback as QueryCallback });
-    this.scheduleSend();
+    const waiting = { config: config as WaitingQuery['config'], callback: callback as QueryCallback };
+    this.waiting.push(waiting);
+    // A write or COMMIT goes at once when nothing is ahead of it: it is never sent with others,
+    // and waiting a turn would only hold its locks longer (the audit chain's, above all).
+    if (!this.busy && this.waiting.length === 1 && !batchable(waiting)) this.send();
+    else this.scheduleSend();
     return undefined;
   }
 
@@ -261,8 +265,11 @@ export async function openRequestDb(orm: MikroORM, caller: Caller, layers: Acces
       finishing ??= (async () => {
         try {
           await trx.commit();
-        } catch {
+        } catch (err) {
+          // Not committed (the connection died, or a deferred check failed): the caller must not
+          // report success.
           await trx.rollback().catch(() => undefined);
+          throw err;
         }
       })();
       return finishing;

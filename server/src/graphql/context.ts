@@ -11,6 +11,8 @@ import { AuditCollector } from '../audit/audit.collector';
 import type { Purpose } from '../audit/audit.enums';
 import { parsePurpose } from '../audit/purpose';
 import { Loaders } from './loaders';
+import { isDatabaseUnavailable } from '../db/unavailable';
+import { ServiceUnavailableError } from './errors';
 
 /** What every resolver receives. Built by one function for HTTP and WebSocket alike. */
 export interface RequestContext {
@@ -64,7 +66,13 @@ export async function buildContext(
   origin: RequestOrigin = {},
 ): Promise<RequestContext> {
   parsePurpose(origin.purpose); // a bad purpose is refused before anything else happens
-  return forOperation(deps, await authenticateCaller(deps, authorization), requestId, origin);
+  try {
+    return await forOperation(deps, await authenticateCaller(deps, authorization), requestId, origin);
+  } catch (err) {
+    // No database: a retryable 503, not a 500.
+    if (isDatabaseUnavailable(err)) throw new ServiceUnavailableError();
+    throw err;
+  }
 }
 
 /** The user behind an Authorization header (or connection_init's authorization), or UNAUTHENTICATED. */

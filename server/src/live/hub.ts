@@ -1,5 +1,5 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { execute, Kind, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, Kind, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { AuditCollector, writeAuditEvents, type Purpose } from '../audit';
 import { forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
 import type { NodeFetchers } from '../graphql/node';
@@ -17,6 +17,8 @@ import { metrics } from '../http/metrics';
 const PAGE = 500;
 /** Users whose deliveries are prepared at once (each holds one pooled connection meanwhile). */
 const PARALLEL_USERS = 4;
+/** Consecutive failed deliveries after which a subscription is ended (the client resumes with its cursor). */
+const MAX_DELIVERY_FAILURES = 3;
 /** Seen records are re-checked this often, so an agreement that lapses by date withdraws them. */
 const RECHECK_MS = 60_000;
 
@@ -135,11 +137,15 @@ export class LiveHub {
   }
 
   private async pump(): Promise<void> {
+    // Anyone left behind by a failed delivery is brought up to the head first.
+    for (const subscriber of [...this.subscribers]) if (subscriber.position < this.head) await this.catchUp(subscriber);
     for (;;) {
       const entries = await this.log.readAfter(this.head, PAGE);
       if (!entries.length) return;
-      this.head = entries[entries.length - 1].seq;
+      // The head moves only once every subscriber has them: after a failure (the database went
+      // away) the next ring reads the same entries again, and those already delivered are skipped.
       await this.dispatch(entries, [...this.subscribers]);
+      this.head = entries[entries.length - 1].seq;
       if (entries.some((e) => e.recordType === 'InformationSharingAgreement')) await this.recheckSeen([...this.subscribers]);
     }
   }
@@ -161,16 +167,46 @@ export class LiveHub {
       else if (!s.closed) byUser.set(s.viewer.id, [...(byUser.get(s.viewer.id) ?? []), s]);
     }
     const groups = [...byUser.values()];
+    let failed = false;
     for (let i = 0; i < groups.length; i += PARALLEL_USERS) {
-      await Promise.all(groups.slice(i, i + PARALLEL_USERS).map((group) => this.deliverToUser(group, entries)));
+      const chunk = groups.slice(i, i + PARALLEL_USERS);
+      const results = await Promise.allSettled(chunk.map((group) => this.deliverToUser(group, entries)));
+      results.forEach((result, j) => {
+        if (result.status === 'rejected') failed = this.deliveryFailed(chunk[j], result.reason) || failed;
+      });
     }
-    const last = entries[entries.length - 1].seq;
-    for (const s of subscribers) if (s.position < last) s.position = last;
+    if (failed) throw new Error('live events could not be delivered to every subscriber; will retry');
+  }
+
+  /**
+   * A user's delivery failed. Their subscriptions stay where they were, to be retried; one that
+   * keeps failing is ended with an error (the client resumes from its cursor), so that it cannot
+   * hold everyone else back. Returns whether any of them is still waiting for a retry.
+   */
+  private deliveryFailed(group: Subscriber[], reason: unknown): boolean {
+    this.deps.log.warn({ err: reason }, 'live event delivery failed');
+    let retrying = false;
+    for (const subscriber of group) {
+      if (++subscriber.failures < MAX_DELIVERY_FAILURES) {
+        retrying = true;
+        continue;
+      }
+      subscriber.push({ errors: [new GraphQLError('Live updates failed for this subscription. Resubscribe with your last cursor.', { extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } })] });
+      subscriber.detach();
+    }
+    return retrying;
   }
 
   private async deliverToUser(group: Subscriber[], entries: LogEntry[]): Promise<void> {
     const wanted = entries.filter((e) => group.some((s) => e.seq > s.position && s.wants(e)));
-    if (!wanted.length) return;
+    const delivered = () => {
+      const last = entries[entries.length - 1].seq;
+      for (const s of group) {
+        if (s.position < last) s.position = last;
+        s.failures = 0;
+      }
+    };
+    if (!wanted.length) return delivered();
     const ctx = await forOperation(this.deps, group[0].viewer, undefined, {});
     const contexts: RequestContext[] = [];
     try {
@@ -188,6 +224,7 @@ export class LiveHub {
         }
       }
       await writeAuditEvents(ctx, this.deps.orm, contexts);
+      delivered();
     } finally {
       await ctx.db.finish();
     }

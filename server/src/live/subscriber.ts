@@ -35,6 +35,8 @@ let nextId = 1;
 export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
   readonly id = nextId++;
   position = 0n;
+  /** Deliveries that failed in a row (the database unavailable, say). */
+  failures = 0;
   private readonly seen = new Set<string>();
   private readonly buffer: ExecutionResult[] = [];
   private waiting: ((r: IteratorResult<ExecutionResult>) => void) | undefined;

@@ -8,6 +8,7 @@ import { parsePurpose, writeAuditEvents, type Purpose } from '../audit';
 import type { LiveConfig } from '../config';
 import { authenticateCaller, forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
 import { UnauthenticatedError } from '../graphql/errors';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import type { NodeFetchers } from '../graphql/node';
 import type { User } from '../modules/identity/user.entity';
 import { LiveHub } from './hub';
@@ -28,6 +29,9 @@ export const WS_CLOSE_BAD_PURPOSE = 4400;
 
 /** WebSocket close code for a missing or invalid token in `connection_init`. */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
+
+/** WebSocket close code (standard) when the database is unavailable at connection time. */
+export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
 
 /** WebSocket close code when the user is deactivated while connected. */
 export const WS_CLOSE_DEACTIVATED = 4403;
@@ -147,6 +151,11 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
         try {
           viewer = await authenticateCaller(deps, ctx.connectionParams?.authorization);
         } catch (err) {
+          if (isDatabaseUnavailable(err)) {
+            // Not the client's fault: "try again later", so that it reconnects instead of signing out.
+            ctx.extra.socket.close(WS_CLOSE_TRY_AGAIN_LATER, 'Service unavailable; reconnect shortly');
+            return false;
+          }
           if (!(err instanceof UnauthenticatedError)) log.error({ err }, 'WebSocket authentication failed');
           ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, 'Unauthorized');
           return false;
