@@ -157,4 +157,32 @@ describeInBrowser('web client: screens', () => {
     await page.getByRole('alert').getByText('This referral does not exist or you are not party to it.').waitFor();
     expect(await page.getByText(other.reference).count()).toBe(0);
   });
+
+  it('marks the plan gate’s missing-strand problem as being resolved while the user types an objective for that strand, and unmarks it when cleared', async () => {
+    const editorOf: Record<string, string> = { SEROCU: 'serocu.lro', TVP: 'tvp.investigator', HIOW: 'hiow.analyst', SURREY: 'surrey.investigator', SUSSEX: 'sussex.investigator' };
+    const { data } = await session.app.gql('serocu.analyst', `{ plans(first: 100, filter: { status: [ACTIVE, DRAFT, UNDER_REVIEW] }) { edges { node {
+      id owningOrganisation { code } quality { problems { code strand message } } } } } }`);
+    const plan = data.plans.edges.map((e: any) => e.node).find((p: any) => editorOf[p.owningOrganisation.code] && p.quality.problems.some((q: any) => q.code === 'MISSING_STRAND'));
+    const missing = plan.quality.problems.find((q: any) => q.code === 'MISSING_STRAND');
+    const strandName = missing.strand.charAt(0) + missing.strand.slice(1).toLowerCase();
+
+    const { page } = session.watched;
+    await signIn(page, editorOf[plan.owningOrganisation.code]);
+    await page.goto(`/plans/${plan.id}`);
+    const problem = page.getByRole('list', { name: 'Quality gate problems' }).getByRole('listitem').filter({ hasText: missing.message });
+    await problem.waitFor();
+    expect(await problem.getAttribute('class')).toBeNull();
+
+    const strand = page.locator('section.strand', { has: page.getByRole('heading', { name: strandName, exact: true }) });
+    await strand.getByText(`Add a ${strandName} objective`).click();
+    const objective = strand.getByRole('textbox', { name: 'Objective' });
+    await objective.pressSequentially('Prepare the');
+    await problem.getByText('resolved once the objective you are typing is saved').waitFor();
+    expect(await problem.getAttribute('class')).toBe('resolving');
+    await screenshot(page, 'plan-editor-typing');
+
+    await objective.fill('');
+    await problem.getByText('resolved once the objective you are typing is saved').waitFor({ state: 'detached' });
+    expect(await problem.getAttribute('class')).toBeNull();
+  });
 });

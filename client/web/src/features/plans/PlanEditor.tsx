@@ -46,7 +46,7 @@ export function PlanEditor() {
                       {p.quality.checksPassed} of {p.quality.checksMade} checks pass
                     </span>
                   </h2>
-                  <QualityProblems problems={p.quality.problems} />
+                  <QualityProblems problems={p.quality.problems} planId={p.id} />
                 </>
               ) : (
                 <>
