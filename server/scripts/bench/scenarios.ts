@@ -208,6 +208,8 @@ const disruptionStats: Scenario = {
       select ${STATS_KEYS.map(([sql], i) => `${sql} as k${i}`).join(', ')}, count(*)::int as n,
         count(*) filter (where d.level_agreed in ('MAJOR', 'MODERATE', 'MINOR'))::int as counting
       from disruption d where d.status = 'VALIDATED'
+        -- A disruption counts only with its threat readable, as the disruptions list reads them.
+        and exists (select 1 from soc_threat t where t.id = d.threat_id)
       group by 1, 2, 3
     )
     select ${response('disruptionStats', `json_build_object(

@@ -30,6 +30,8 @@ export interface RequestDb {
    * DataLoaders dispatch this way, so that loads set off together are batched together).
    */
   whenIdle(work: () => void): void;
+  /** Makes `finish` roll back instead of commit: the request's changes must not stand (see app.ts). */
+  abort(): void;
   /** Commits (or, if a statement failed, PostgreSQL rolls back) and returns the connection. Idempotent. Rejects when the commit itself failed: nothing of the request was kept. */
   finish(): Promise<void>;
 }
@@ -253,9 +255,11 @@ export async function openRequestDb(orm: MikroORM, caller: Caller, layers: Acces
   // The application's policy finds the caller from the query builder it is handed.
   bindCaller(trx, { caller, layers });
   let finishing: Promise<void> | undefined;
+  let aborted = false;
   return {
     knex: trx,
     whenIdle: (work) => queue.whenIdle(work),
+    abort: () => void (aborted = true),
     transaction: (work) =>
       trx.transaction((savepoint) => {
         bindCaller(savepoint, { caller, layers });
@@ -263,6 +267,7 @@ export async function openRequestDb(orm: MikroORM, caller: Caller, layers: Acces
       }),
     finish() {
       finishing ??= (async () => {
+        if (aborted) return void (await trx.rollback().catch(() => undefined));
         try {
           await trx.commit();
         } catch (err) {
