@@ -39,9 +39,10 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
   const options = {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    mixin: () => {
+    // A request's own child logger already carries its id; pino would write the key twice.
+    mixin: (_object: object, _level: number, logger: Logger) => {
       const scope = currentRequest.getStore();
-      return scope ? { requestId: scope.requestId } : {};
+      return scope && !('requestId' in logger.bindings()) ? { requestId: scope.requestId } : {};
     },
   };
   return destination ? pino(options, destination) : pino(options);
