@@ -51,6 +51,18 @@ export interface AppOptions {
   accessLayers?: AccessLayers;
 }
 
+/** Whether a response carries PURPOSE_REQUIRED; if so, rewrites it to say nothing was saved. */
+function refusedForPurpose(response: { body: { kind: string; singleResult?: { errors?: readonly { message: string; extensions?: Record<string, unknown> }[] } } }): boolean {
+  const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+  const refusals = result?.errors?.filter((e) => e.extensions?.code === 'PURPOSE_REQUIRED') ?? [];
+  if (!result || !refusals.length) return false;
+  (response.body as { singleResult: unknown }).singleResult = {
+    data: null,
+    errors: refusals.map((e) => ({ ...e, message: `Nothing was saved. ${e.message}` })),
+  };
+  return true;
+}
+
 export async function createApp(config: Config, databaseUrl: string, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
   const lifecycle: Lifecycle = { state: 'starting' };
@@ -118,7 +130,15 @@ async function listen(
       // its audit events written in it just before.
       {
         requestDidStart: async () => ({
-          willSendResponse: async ({ contextValue, response }) => {
+          willSendResponse: async ({ contextValue, response, operation }) => {
+            if (operation?.operation === 'mutation' && refusedForPurpose(response)) {
+              // The change was made but its answer holds sensitive records the caller stated no
+              // purpose for: undo the change rather than keep something the caller was told failed.
+              contextValue.db?.abort();
+              await contextValue.db?.finish().catch((err) => log.error({ err }, 'rollback failed'));
+              await writeAuditEvents(contextValue, orm); // in a transaction of their own, marked rolled back
+              return;
+            }
             try {
               await writeAuditEvents(contextValue, orm);
               await contextValue.db?.finish();

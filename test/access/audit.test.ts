@@ -3,7 +3,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { createTestApp, type GqlOptions, type TestApp } from '../support/test-app';
 import { createThreat, expectData, orgId, userId } from '../support/factories';
-import { createReferral } from '../support/referral-factories';
+import { createReferral, referralInput } from '../support/referral-factories';
 import { AuditCollector } from '../../server/src/audit';
 
 let app: TestApp;
@@ -162,6 +162,21 @@ describe('purpose', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ action: 'DENIED', record_type: 'SocThreat', record_ids: [dbId(threat.id)], purpose: null, operation: 'One' });
     expect(events[0].detail.refusals[0]).toMatchObject({ code: 'PURPOSE_REQUIRED', field: 'node' });
+  });
+
+  it('undoes a mutation whose answer holds a sensitive record the caller stated no purpose for, and says nothing was saved', async () => {
+    const threat = await createThreat(app, 'tvp.investigator');
+    const summary = `Unsaid referral ${randomUUID().slice(0, 8)}`;
+    const mutation = `mutation Refer($input: CreateReferralInput!) { createReferral(input: $input) { id linkedThreats { id name } } }`;
+    const input = { ...(await referralInput(app, { summary, protectiveMarking: 'OFFICIAL' })), linkedThreatIds: [threat.id] };
+    const { result, events } = await audited('tvp.safeguarding', mutation, { input }, { purpose: null });
+    expect(result.data).toBeNull();
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['PURPOSE_REQUIRED']);
+    expect(result.errors![0].message).toMatch(/^Nothing was saved\./);
+    expect(await sql('select id from safeguarding_referral where summary = ?', [summary])).toEqual([]);
+    // The refusal is on the trail, marked as rolled back with the attempt.
+    expect(events.map((e: any) => e.action).sort()).toEqual(['CREATE', 'DENIED']);
+    for (const e of events) expect(e.detail.requestRolledBack).toEqual([true]);
   });
 
   it('refuses a page containing sensitive records with one error, and every referral whatever its marking', async () => {
