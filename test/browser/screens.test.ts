@@ -185,4 +185,39 @@ describeInBrowser('web client: screens', () => {
     await problem.getByText('resolved once the objective you are typing is saved').waitFor({ state: 'detached' });
     expect(await problem.getAttribute('class')).toBeNull();
   });
+
+  it('shows the server’s messages next to each field of a new agreement, then creates it', async () => {
+    const input = { title: 'Oxfordshire exploitation protocol', partyIds: [], legalGateways: [], dataCategories: [], maxProtectiveMarking: 'OFFICIAL', effectiveFrom: '2026-12-01', expiresOn: '2027-12-01' };
+    const refused = await session.app.gql('serocu.admin', `mutation ($input: CreateSharingAgreementInput!) { createSharingAgreement(input: $input) { id } }`, { input });
+    const messageFor = (field: string) => refused.errors![0].extensions!.fields.find((f: any) => f.field === `input.${field}`).message as string;
+
+    const { page } = session.watched;
+    await signIn(page, 'serocu.admin');
+    await fromHome(page, 'Manage sharing agreements');
+    await page.getByRole('button', { name: 'New agreement' }).click();
+    const form = page.getByRole('form', { name: 'New sharing agreement' });
+    await form.getByLabel('Title').fill(input.title);
+    await form.getByRole('button', { name: 'Create agreement' }).click();
+    // Dates the API's types require are asked for before anything is sent.
+    await form.locator('.field-invalid', { has: page.getByLabel('Effective from') }).locator('.field-error').waitFor();
+    await form.getByLabel('Effective from').fill(input.effectiveFrom);
+    await form.getByLabel('Expires on').fill(input.expiresOn);
+    await form.getByRole('button', { name: 'Create agreement' }).click();
+    for (const [legend, field] of [['Parties', 'partyIds'], ['Legal gateways', 'legalGateways'], ['Kinds of record covered', 'dataCategories']]) {
+      await form.getByRole('group', { name: new RegExp(`^${legend}`) }).locator('.field-error').getByText(messageFor(field)).waitFor();
+    }
+    expect(await form.getByLabel('Effective from').getAttribute('aria-invalid')).toBeNull();
+    await screenshot(page, 'agreement-form-errors');
+
+    const parties = form.getByRole('group', { name: /^Parties/ });
+    await parties.getByRole('checkbox', { name: 'TVP', exact: true }).check();
+    await parties.getByRole('checkbox', { name: 'OXON_CS', exact: true }).check();
+    await form.getByRole('group', { name: 'Legal gateways' }).getByRole('checkbox').first().check();
+    await form.getByRole('group', { name: 'Kinds of record covered' }).getByRole('checkbox', { name: 'Referral' }).check();
+    await form.getByRole('button', { name: 'Create agreement' }).click();
+    await page.getByTestId('agreements').getByRole('rowheader', { name: input.title, exact: true }).waitFor();
+    const { data } = await session.app.gql('serocu.admin', `{ sharingAgreements(first: 100, filter: { status: [DRAFT] }) { edges { node { title parties { code } } } } }`);
+    const created = data.sharingAgreements.edges.map((e: any) => e.node).find((a: any) => a.title === input.title);
+    expect(created.parties.map((p: any) => p.code).sort()).toEqual(['OXON_CS', 'TVP']);
+  });
 });
