@@ -220,4 +220,19 @@ describeInBrowser('web client: screens', () => {
     const created = data.sharingAgreements.edges.map((e: any) => e.node).find((a: any) => a.title === input.title);
     expect(created.parties.map((p: any) => p.code).sort()).toEqual(['OXON_CS', 'TVP']);
   });
+
+  it('reaches a 4P plan in two clicks from home (Threats, then the plan), and a practice entry’s "who can see this?"', async () => {
+    const { page } = session.watched;
+    await signIn(page, 'serocu.lro');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Threats' }).click();
+    await page.getByRole('link', { name: /^4P plan for / }).first().click();
+    await page.getByRole('heading', { name: /^4P plan: /, level: 1 }).waitFor();
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Practice' }).click();
+    const first = page.getByRole('button', { name: /^Who can see this\? \(.+\)$/ }).first();
+    await first.click();
+    expect(await first.getAttribute('aria-expanded')).toBe('true');
+    await page.getByTestId('access-rules').first().waitFor();
+    expect(await page.getByTestId('access-rules').first().locator('tbody tr').count()).toBeGreaterThan(0);
+  });
 });

@@ -32,16 +32,16 @@ const ExplainAccessDocument = graphql(`
  * administrators and auditors) another user by username. Closed until asked, so a record page
  * costs nothing extra.
  */
-export function WhoCanSee({ recordId }: { recordId: string }) {
+export function WhoCanSee({ recordId, about, heading: Heading = 'h2' }: { recordId: string; about?: string; heading?: 'h2' | 'h3' }) {
   const [open, setOpen] = useState(false);
   const id = useId();
   return (
     <section aria-labelledby={`${id}-heading`} className="who-can-see">
-      <h2 id={`${id}-heading`}>
+      <Heading id={`${id}-heading`}>
         <button type="button" aria-expanded={open} aria-controls={`${id}-panel`} onClick={() => setOpen(!open)}>
-          Who can see this?
+          Who can see this?{about && <span className="visually-hidden"> ({about})</span>}
         </button>
-      </h2>
+      </Heading>
       {open && (
         <div id={`${id}-panel`}>
           <Explanation recordId={recordId} />

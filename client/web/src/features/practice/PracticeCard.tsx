@@ -5,6 +5,7 @@ import type { PracticeCardFieldsFragment } from '../../gql/graphql';
 import { errorText } from '../../lib/errors';
 import { Badge, label } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
+import { WhoCanSee } from '../access/WhoCanSee';
 
 export const PracticeCardFields = graphql(`
   fragment PracticeCardFields on PracticeEntry {
@@ -102,6 +103,7 @@ export function PracticeCard({ practice: p }: { practice: PracticeCardFieldsFrag
           Withdraw my endorsement
         </button>
       )}
+      <WhoCanSee recordId={p.id} about={p.title} heading="h3" />
     </article>
   );
 }

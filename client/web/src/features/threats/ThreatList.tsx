@@ -38,6 +38,9 @@ const ThreatListDocument = graphql(`
           unassessedActivities {
             id
           }
+          plan {
+            id
+          }
         }
       }
     }
@@ -89,6 +92,7 @@ export function ThreatList() {
                   <th scope="col">Lead</th>
                   <th scope="col">Activities</th>
                   <th scope="col">Next review</th>
+                  <th scope="col">4P plan</th>
                 </tr>
               </thead>
               <tbody>
@@ -109,6 +113,10 @@ export function ThreatList() {
                     </td>
                     <td>
                       <Value empty="none">{formatDate(t.nextReviewDue)}</Value>
+                    </td>
+                    <td>
+                      {/* The plan is two clicks from home: Threats, then here. */}
+                      <Value empty="none">{t.plan && <Link to={`/plans/${t.plan.id}`} aria-label={`4P plan for ${t.name}`}>Plan</Link>}</Value>
                     </td>
                   </tr>
                 ))}
