@@ -2,6 +2,7 @@ import { useId } from 'react';
 import type { DisruptionLevel } from '../../gql/graphql';
 import { disruptionLevels } from '../../lib/enums';
 import { label } from '../../lib/ui';
+import { levelColour } from '../../lib/level-colours';
 
 export interface QuarterLevelRow {
   fiscalYear?: string | null;
@@ -9,15 +10,6 @@ export interface QuarterLevelRow {
   level?: DisruptionLevel | null;
   count: number;
 }
-
-/** Distinct, print-safe colours with AA contrast against white; the legend and table carry the meaning too. */
-const levelColour: Record<DisruptionLevel, string> = {
-  MAJOR: '#12263f',
-  MODERATE: '#1d5fa8',
-  MINOR: '#6fa8dc',
-  NONE: '#9aa5b1',
-  NEGATIVE: '#9b1c1c',
-};
 
 /** The most recent quarters drawn; older ones are in the table. */
 const QUARTERS_DRAWN = 8;
@@ -85,7 +77,7 @@ export function DisruptionChart({ rows }: { rows: readonly QuarterLevelRow[] }) 
                 if (!h) return null;
                 y -= h;
                 return (
-                  <rect key={level} x={x} y={y} width={barWidth * 0.7} height={h} fill={levelColour[level]} data-level={level} data-count={q.counts[level]}>
+                  <rect key={level} x={x} y={y} width={barWidth * 0.7} height={h} fill={levelColour[level]} stroke="#fff" strokeWidth="1" data-level={level} data-count={q.counts[level]}>
                     <title>{`${q.key}, ${label(level)}: ${q.counts[level]}`}</title>
                   </rect>
                 );

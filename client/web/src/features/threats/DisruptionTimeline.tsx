@@ -1,14 +1,6 @@
-import type { DisruptionLevel } from '../../gql/graphql';
 import { formatDate, label } from '../../lib/ui';
 import type { ThreatDetail } from './types';
-
-const levelColour: Record<DisruptionLevel, string> = {
-  MAJOR: '#12263f',
-  MODERATE: '#1d5fa8',
-  MINOR: '#6fa8dc',
-  NONE: '#9aa5b1',
-  NEGATIVE: '#9b1c1c',
-};
+import { levelColour } from '../../lib/level-colours';
 
 const day = (value: unknown) => (typeof value === 'string' ? new Date(`${value.slice(0, 10)}T00:00:00Z`).getTime() : NaN);
 
