@@ -55,52 +55,54 @@ export function DisruptionChart({ rows }: { rows: readonly QuarterLevelRow[] }) 
   const ticks = [0, Math.ceil(max / 2), max];
   return (
     <figure className="chart" data-testid="disruption-chart">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={titleId} width="100%" style={{ maxWidth: width }}>
-        <title id={titleId}>
-          Validated disruptions per quarter, stacked by level, for the last {drawn.length} quarters. The table below has every figure.
-        </title>
-        {ticks.map((t) => (
-          <g key={t} aria-hidden="true">
-            <line x1={plot.left} x2={width} y1={height - plot.bottom - scale(t)} y2={height - plot.bottom - scale(t)} stroke="#c8c8c8" />
-            <text x={plot.left - 6} y={height - plot.bottom - scale(t) + 4} textAnchor="end" fontSize="11" fill="#4a4a4a">
-              {t}
-            </text>
-          </g>
-        ))}
-        {drawn.map((q, i) => {
-          let y = height - plot.bottom;
-          const x = plot.left + i * barWidth + barWidth * 0.15;
-          return (
-            <g key={q.key} data-quarter={q.key}>
-              {disruptionLevels.map((level) => {
-                const h = scale(q.counts[level]);
-                if (!h) return null;
-                y -= h;
-                return (
-                  <rect key={level} x={x} y={y} width={barWidth * 0.7} height={h} fill={levelColour[level]} stroke="#fff" strokeWidth="1" data-level={level} data-count={q.counts[level]}>
-                    <title>{`${q.key}, ${label(level)}: ${q.counts[level]}`}</title>
-                  </rect>
-                );
-              })}
-              <text x={x + barWidth * 0.35} y={height - plot.bottom + 14} textAnchor="middle" fontSize="11" fill="#1b1b1b" aria-hidden="true">
-                {q.quarter}
-              </text>
-              <text x={x + barWidth * 0.35} y={height - plot.bottom + 27} textAnchor="middle" fontSize="10" fill="#4a4a4a" aria-hidden="true">
-                {q.year}
+      <div className="chart-picture">
+        <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={titleId} width="100%" style={{ maxWidth: width }}>
+          <title id={titleId}>
+            Validated disruptions per quarter, stacked by level, for the last {drawn.length} quarters. The table with it has every figure.
+          </title>
+          {ticks.map((t) => (
+            <g key={t} aria-hidden="true">
+              <line x1={plot.left} x2={width} y1={height - plot.bottom - scale(t)} y2={height - plot.bottom - scale(t)} stroke="#c8c8c8" />
+              <text x={plot.left - 6} y={height - plot.bottom - scale(t) + 4} textAnchor="end" fontSize="11" fill="#4a4a4a">
+                {t}
               </text>
             </g>
-          );
-        })}
-      </svg>
-      <figcaption>
-        <ul className="legend" aria-label="Levels">
-          {disruptionLevels.map((level) => (
-            <li key={level}>
-              <span className="swatch" style={{ background: levelColour[level] }} aria-hidden="true" /> {label(level)}
-            </li>
           ))}
-        </ul>
-      </figcaption>
+          {drawn.map((q, i) => {
+            let y = height - plot.bottom;
+            const x = plot.left + i * barWidth + barWidth * 0.15;
+            return (
+              <g key={q.key} data-quarter={q.key}>
+                {disruptionLevels.map((level) => {
+                  const h = scale(q.counts[level]);
+                  if (!h) return null;
+                  y -= h;
+                  return (
+                    <rect key={level} x={x} y={y} width={barWidth * 0.7} height={h} fill={levelColour[level]} stroke="#fff" strokeWidth="1" data-level={level} data-count={q.counts[level]}>
+                      <title>{`${q.key}, ${label(level)}: ${q.counts[level]}`}</title>
+                    </rect>
+                  );
+                })}
+                <text x={x + barWidth * 0.35} y={height - plot.bottom + 14} textAnchor="middle" fontSize="11" fill="#1b1b1b" aria-hidden="true">
+                  {q.quarter}
+                </text>
+                <text x={x + barWidth * 0.35} y={height - plot.bottom + 27} textAnchor="middle" fontSize="10" fill="#4a4a4a" aria-hidden="true">
+                  {q.year}
+                </text>
+              </g>
+            );
+          })}
+        </svg>
+        <figcaption>
+          <ul className="legend" aria-label="Levels">
+            {disruptionLevels.map((level) => (
+              <li key={level}>
+                <span className="swatch" style={{ background: levelColour[level] }} aria-hidden="true" /> {label(level)}
+              </li>
+            ))}
+          </ul>
+        </figcaption>
+      </div>
       <QuarterTable quarters={quarters} />
     </figure>
   );

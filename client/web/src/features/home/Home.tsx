@@ -87,14 +87,14 @@ export function Home() {
       <Loaded data={data} fetching={fetching} error={error}>
         {(d) => (
           <div className="panels">
-            <PriorityTable stats={d.threatStats} withheld={partner ? priorityWithheld : null} />
-            <section aria-labelledby="disruptions-by-quarter">
+            <section aria-labelledby="disruptions-by-quarter" className="wide">
               <h2 id="disruptions-by-quarter">Validated disruptions by quarter and level</h2>
               <DisruptionChart rows={d.disruptionStats.rows} />
               <p className="hint">
                 {d.disruptionStats.countingTotal} of {d.disruptionStats.total} validated count as disruptions (only Major, Moderate and Minor do).
               </p>
             </section>
+            <PriorityTable stats={d.threatStats} withheld={partner ? priorityWithheld : null} />
             <PlansNeedingAttention plans={d.plansNeedingAttention} />
             <OverdueReferrals referrals={d.referrals} inbox={viewer.organisation.code} />
             <ChangesSinceLastVisit />
