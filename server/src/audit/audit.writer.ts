@@ -14,10 +14,10 @@ function insert(knex: Knex, rows: AuditEventRow[]): Promise<unknown> {
  * that transaction has failed, the events, denials above all, are written in a transaction of
  * their own as the same caller.
  */
-export async function writeAuditEvents(ctx: RequestContext | undefined, orm: MikroORM, sameCaller: RequestContext[] = []): Promise<void> {
-  // `sameCaller`: contexts sharing ctx's caller and transaction (a live event delivered to several
-  // of one user's subscriptions), written in the same single statement.
-  const rows = [ctx, ...sameCaller].flatMap((c) => c?.audit?.drain() ?? []);
+export async function writeAuditEvents(ctx: RequestContext | undefined, orm: MikroORM, sameCaller: RequestContext[] = [], moreRows: AuditEventRow[] = []): Promise<void> {
+  // `sameCaller` and `moreRows`: contexts and rows sharing ctx's caller and transaction (a live
+  // event delivered to several of one user's subscriptions), written in the same single statement.
+  const rows = [...[ctx, ...sameCaller].flatMap((c) => c?.audit?.drain() ?? []), ...moreRows];
   if (!ctx || !rows.length) return;
   try {
     await insert(ctx.db.knex, rows);

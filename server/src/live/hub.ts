@@ -1,6 +1,7 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { execute, GraphQLError, Kind, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { AuditCollector, writeAuditEvents, type Purpose } from '../audit';
+import type { AuditEventRow } from '../audit/audit.collector';
 import { forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
 import type { NodeFetchers } from '../graphql/node';
 import { toGlobalId } from '../graphql/global-id';
@@ -9,7 +10,7 @@ import { User } from '../modules/identity/user.entity';
 import { Doorbell } from './doorbell';
 import { EventLog, toCursor, type LogEntry } from './event-log';
 import { LiveEvent, LiveEventType } from './live.types';
-import { kindOf, Subscriber, type EventFilter } from './subscriber';
+import { kindOf, Subscriber, type EventFilter, type Selection } from './subscriber';
 import { keyOf, loadVisible, visibleBefore } from './visibility';
 import { metrics } from '../http/metrics';
 
@@ -208,22 +209,34 @@ export class LiveHub {
     };
     if (!wanted.length) return delivered();
     const ctx = await forOperation(this.deps, group[0].viewer, undefined, {});
-    const contexts: RequestContext[] = [];
+    const auditRows: AuditEventRow[] = [];
     try {
       const visible = await loadVisible(ctx, this.fetchers, wanted);
       const before = await visibleBefore(ctx, this.privileged, wanted);
+      // Subscriptions of one user with the same selection get the same answer to the same event:
+      // run it once, and give each subscription the answer and its own audit rows.
+      const answers = new Map<string, { result: ExecutionResult; auditRows: AuditEventRow[] }>();
       for (const subscriber of group) {
         for (const [index, entry] of wanted.entries()) {
           if (entry.seq <= subscriber.position || !subscriber.wants(entry)) continue;
           const event = this.decide(subscriber, entry, visible.get(keyOf(entry.recordType, entry.recordId)) ?? null, before.has(index));
           if (!event) continue;
-          const subCtx = this.contextFor(ctx, subscriber);
-          contexts.push(subCtx);
-          subscriber.push(await execute({ schema: this.schema, ...subscriber.selection, rootValue: event, contextValue: subCtx }));
+          const key = `${subscriber.selection.key}|${subscriber.purpose}|${entry.seq}|${event.type}`;
+          let answer = answers.get(key);
+          if (!answer) {
+            const subCtx = this.contextFor(ctx, subscriber);
+            const result = await execute({ schema: this.schema, ...subscriber.selection, rootValue: event, contextValue: subCtx });
+            answer = { result, auditRows: subCtx.audit.drain() };
+            answers.set(key, answer);
+            auditRows.push(...answer.auditRows);
+          } else {
+            auditRows.push(...answer.auditRows.map((row) => ({ ...row, client_address: subscriber.clientAddress })));
+          }
+          subscriber.push(answer.result);
           metrics.eventLagSeconds.observe((Date.now() - entry.at.getTime()) / 1000);
         }
       }
-      await writeAuditEvents(ctx, this.deps.orm, contexts);
+      await writeAuditEvents(ctx, this.deps.orm, [], auditRows);
       delivered();
     } finally {
       await ctx.db.finish();
@@ -323,7 +336,8 @@ function eventOf(entry: LogEntry, type: LiveEventType, record: object | null): L
 }
 
 /** The subscriber's operation as a document of its own, to run once per event. */
-function selectionOf(info: GraphQLResolveInfo) {
+function selectionOf(info: GraphQLResolveInfo): Selection {
   const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [info.operation, ...Object.values(info.fragments)] };
-  return { document, variableValues: info.variableValues, operationName: info.operation.name?.value };
+  const operationName = info.operation.name?.value;
+  return { document, variableValues: info.variableValues, operationName, key: JSON.stringify([print(document), info.variableValues, operationName]) };
 }

@@ -17,6 +17,8 @@ export interface Selection {
   document: DocumentNode;
   variableValues: Record<string, unknown>;
   operationName: string | undefined;
+  /** Same key, same document, variables and operation: the same answer for the same user and event. */
+  key: string;
 }
 
 /** A subscriber's records seen on this connection are bounded, so an idle socket stays small. */
