@@ -1,4 +1,4 @@
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import { knex, type EntityManager, type Knex } from '@mikro-orm/postgresql';
 import { execute, GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { AuditCollector, writeAuditEvents, type Purpose } from '../audit';
 import type { AuditEventRow } from '../audit/audit.collector';
@@ -65,13 +65,14 @@ export class LiveHub {
     private readonly events: HubEvents,
   ) {
     this.schema = schema;
+    // Its own small pool, so that reading the log neither competes with requests for connections
+    // (it keeps working when their pool is exhausted) nor shows up in a request's statements.
+    this.privileged = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 2 } });
     this.log = new EventLog(this.privileged);
     this.doorbell = new Doorbell(databaseUrl, { ring: () => this.ring(), userChanged: (id) => this.userChanged(id) }, deps.log, config.pollMs);
   }
 
-  private get privileged(): Knex {
-    return this.deps.orm.em.getConnection().getKnex();
-  }
+  private readonly privileged: Knex;
 
   get subscriberCount(): number {
     return this.subscribers.size;
@@ -97,6 +98,7 @@ export class LiveHub {
     await this.doorbell.stop();
     for (const s of [...this.subscribers]) s.detach();
     await this.tail;
+    await this.privileged.destroy();
   }
 
   /**
