@@ -273,6 +273,26 @@ describe('listing threats', () => {
     expect(sorted.edges.map((e: any) => e.node.name)).toEqual(['Operation Filler 11', 'Operation Filler 10']);
   });
 
+  it('pages by cursor through ties and empty sort values exactly as one long page orders them (keyset cursors)', async () => {
+    for (const [orderBy, label] of [
+      [[{ field: 'NEXT_REVIEW_DUE', direction: 'ASC' }], 'review ascending (empty last)'],
+      [[{ field: 'NEXT_REVIEW_DUE', direction: 'DESC' }, { field: 'NAME', direction: 'ASC' }], 'review descending (empty first), then name'],
+      [[{ field: 'UPDATED_AT', direction: 'DESC' }], 'last updated'],
+      [[{ field: 'STATUS', direction: 'ASC' }], 'status (many ties)'],
+    ] as const) {
+      const whole = expectData(await fresh.gql('serocu.analyst', LIST, { first: 100, orderBy })).threats.edges.map((e: any) => e.node.name);
+      const paged: string[] = [];
+      let after: string | null = null;
+      for (let guard = 0; guard < 20; guard++) {
+        const page: any = expectData(await fresh.gql('serocu.analyst', LIST, { first: 2, after, orderBy })).threats;
+        paged.push(...page.edges.map((e: any) => e.node.name));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect({ label, paged }).toEqual({ label, paged: whole });
+    }
+  });
+
   it('caps first at 100 with a clear error, and refuses foreign cursors', async () => {
     const big = await fresh.gql('serocu.analyst', LIST, { first: 101 });
     expect(big.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'first', message: 'must be between 0 and 100' }] });
