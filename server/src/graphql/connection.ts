@@ -211,7 +211,16 @@ function afterKeys(order: OrderTerm[], keys: (string | null)[]): { sql: string; 
     return ascending ? `((${term.column}) > ? or (${term.column}) is null)` : `(${term.column}) < ?`;
   };
   const alternatives = order.map((term, i) => [...order.slice(0, i).map((t, j) => equal(t, keys[j])), beyond(term, keys[i])].join(' and '));
-  return { sql: `(${alternatives.map((a) => `(${a})`).join(' or ')})`, bindings };
+  // The same condition, plus a plain bound on the first sort column that an index can seek to
+  // (an OR of alternatives alone would be checked row by row from the start of the list).
+  const [first] = order;
+  const seek =
+    keys[0] === null
+      ? ''
+      : first.direction === SortDirection.ASC
+        ? (bindings.unshift(keys[0]), `((${first.column}) >= ? or (${first.column}) is null) and `)
+        : (bindings.unshift(keys[0]), `(${first.column}) <= ? and `);
+  return { sql: `(${seek}(${alternatives.map((a) => `(${a})`).join(' or ')}))`, bindings };
 }
 
 /** Keysets need plain expressions (no bindings of their own) to repeat in the WHERE clause. */

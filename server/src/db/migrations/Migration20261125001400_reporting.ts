@@ -20,9 +20,13 @@ export class Migration20261125001400_reporting extends Migration {
     this.addSql('drop index disruption_status_date_idx');
     // The last validated disruption of each threat (insights: adopted threats with no disruption in N days).
     this.addSql(`create index disruption_threat_validated_idx on disruption (threat_id, date desc) where status = 'VALIDATED'`);
+    // Disruption lists in date order (the default, and exports): each keyset page seeks here
+    // instead of sorting every visible disruption again.
+    this.addSql('create index disruption_date_idx on disruption (date, id)');
   }
 
   override async down(): Promise<void> {
+    this.addSql('drop index disruption_date_idx');
     this.addSql('drop index disruption_threat_validated_idx');
     this.addSql('drop index disruption_stats_idx');
     this.addSql('create index disruption_status_date_idx on disruption (status, date)');
