@@ -115,13 +115,15 @@ export async function runReport(report: ReportDocument, options: RunOptions): Pr
   const writer = rowWriter(options.format, options.out);
   let columns: Column[] | undefined;
   let written = 0;
+  let total: number | undefined;
   for (;;) {
     const data = await request(options, { name: report.name, text: report.text, operationName: report.operation.name?.value }, variables);
     const located = locateRows(data, report.rowsPaths[0]);
     columns ??= columnsOf(report, located.keys);
     await writer.page(located.rows, columns);
     written += located.rows.length;
-    options.onProgress?.(written, located.connection?.totalCount);
+    total = located.connection?.totalCount ?? total;
+    options.onProgress?.(written, total);
     const { hasNextPage, endCursor } = located.connection ?? {};
     if (!hasNextPage || !endCursor) break;
     if (!report.variables.has('after')) {
@@ -129,6 +131,9 @@ export async function runReport(report: ReportDocument, options: RunOptions): Pr
       break;
     }
     variables.after = endCursor;
+    // Counting every visible row again on each page is most of a long export's time: a document
+    // that declares $withTotal (totalCount @include(if: $withTotal)) counts on the first page only.
+    if (report.variables.has('withTotal')) variables.withTotal = false;
   }
   await writer.end();
   return written;
