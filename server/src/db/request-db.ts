@@ -270,6 +270,9 @@ export async function openRequestDb(orm: MikroORM, caller: Caller, layers: Acces
         if (aborted) return void (await trx.rollback().catch(() => undefined));
         try {
           await trx.commit();
+          // knex's commit() resolves even when COMMIT failed (a connection killed at that moment):
+          // the failure only rejects the transaction's executionPromise.
+          await trx.executionPromise;
         } catch (err) {
           // Not committed (the connection died, or a deferred check failed): the caller must not
           // report success.
