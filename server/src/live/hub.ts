@@ -164,12 +164,8 @@ export class LiveHub {
 
   /** Hands `entries` to `subscribers`, one group per user, each group in its user's transaction. */
   private async dispatch(entries: LogEntry[], subscribers: Subscriber[]): Promise<void> {
-    const byUser = new Map<string, Subscriber[]>();
-    for (const s of subscribers) {
-      if (s.gone()) s.detach();
-      else if (!s.closed) byUser.set(s.viewer.id, [...(byUser.get(s.viewer.id) ?? []), s]);
-    }
-    const groups = [...byUser.values()];
+    for (const s of subscribers) if (s.gone()) s.detach();
+    const groups = byUser(subscribers.filter((s) => !s.closed));
     let failed = false;
     for (let i = 0; i < groups.length; i += PARALLEL_USERS) {
       const chunk = groups.slice(i, i + PARALLEL_USERS);
@@ -282,9 +278,7 @@ export class LiveHub {
    * of its reach: an agreement suspended or lapsed, or the user's roles or clearance changed.
    */
   private async recheckSeen(subscribers: Subscriber[]): Promise<void> {
-    const byUser = new Map<string, Subscriber[]>();
-    for (const s of subscribers) if (!s.closed && s.seenRecords().length) byUser.set(s.viewer.id, [...(byUser.get(s.viewer.id) ?? []), s]);
-    for (const group of byUser.values()) {
+    for (const group of byUser(subscribers.filter((s) => !s.closed && s.hasSeenAny))) {
       const ctx = await forOperation(this.deps, group[0].viewer, undefined, {});
       try {
         for (const subscriber of group) {
@@ -322,6 +316,17 @@ export class LiveHub {
       await this.recheckSeen(theirs);
     });
   }
+}
+
+/** Subscribers grouped by their user (one transaction and one access check per group). */
+function byUser(subscribers: Subscriber[]): Subscriber[][] {
+  const groups = new Map<string, Subscriber[]>();
+  for (const s of subscribers) {
+    const group = groups.get(s.viewer.id);
+    if (group) group.push(s);
+    else groups.set(s.viewer.id, [s]);
+  }
+  return [...groups.values()];
 }
 
 function eventOf(entry: LogEntry, type: LiveEventType, record: object | null): LiveEvent {

@@ -73,6 +73,10 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
     return this.seen.has(recordId);
   }
 
+  get hasSeenAny(): boolean {
+    return this.seen.size > 0;
+  }
+
   seenRecords(): string[] {
     return [...this.seen];
   }
