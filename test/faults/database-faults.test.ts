@@ -98,9 +98,14 @@ describe('database faults', () => {
         await new Promise((r) => setTimeout(r, 15));
       }
     })();
-    const answers = await Promise.all(names.map((name) => post(server, keys, 'hiow.analyst', CREATE, { input: { ...threatInput(name), leadOrganisationId: leadGlobal } })));
-    killing = false;
-    await killer;
+    let answers: Answer[];
+    try {
+      answers = await Promise.all(names.map((name) => post(server, keys, 'hiow.analyst', CREATE, { input: { ...threatInput(name), leadOrganisationId: leadGlobal } })));
+    } finally {
+      // Stop killing connections even when the requests failed, or later tests inherit it.
+      killing = false;
+      await killer;
+    }
 
     expectCleanAnswers(answers);
     const failed = answers.filter((a) => a.body.errors).length;

@@ -27,7 +27,9 @@ export function unstartedRequestCloser<TContext extends HasRequestDb>() {
     /** Finishes the context's transaction once the response is over, unless an operation started. */
     closeWithResponse(res: Response, context: TContext): TContext {
       res.once('close', () => {
-        if (!started.has(context)) void context.db?.finish();
+        // Nothing ran; closing a connection that has already died is no error here (and must not
+        // become an unhandled rejection, which would end the process).
+        if (!started.has(context)) context.db?.finish().catch(() => undefined);
       });
       return context;
     },

@@ -67,8 +67,13 @@ async function finishOperation(extra: WebSocketExtra, id: string, orm: MikroORM)
   const context = extra.operations?.get(id);
   extra.operations?.delete(id);
   if (!isQueryContext(context)) return; // a subscription holds no transaction
-  await writeAuditEvents(context, orm);
-  await context.db.finish();
+  try {
+    await writeAuditEvents(context, orm);
+    await context.db.finish();
+  } catch (err) {
+    // graphql-ws does not wait for this: an error must not escape as an unhandled rejection.
+    context.log.warn({ err }, 'WebSocket operation transaction did not commit');
+  }
 }
 
 /** Sockets by user, to cap them and to close them all when the user is deactivated. */
