@@ -119,7 +119,7 @@ function halfLoadSection(input: ReportInput): string[] {
   if (!h) return [...lines, 'Not measured in this run (threatsPage not selected, or it had no measured peak).'];
   return [
     ...lines,
-    `At ${n0(h.rate)} requests/s (half the measured peak), p99 ${ms(h.figures.p99)} ms, p50 ${ms(h.figures.p50)} ms, achieved ${n0(h.figures.throughput)} req/s` +
+    `At ${n0(h.rate)} requests/s (half the measured peak; open loop, evenly spaced, timed from when each was due), p99 ${ms(h.figures.p99)} ms, p50 ${ms(h.figures.p50)} ms, achieved ${n0(h.figures.throughput)} req/s` +
       `${h.figures.failures ? `, ${h.figures.failures} failed requests` : ''}. Target p99 < ${HALF_LOAD_P99_MS} ms: ${verdict(h.figures.p99 < HALF_LOAD_P99_MS)}.`,
   ];
 }

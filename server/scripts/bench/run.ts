@@ -16,11 +16,12 @@ import pg from 'pg';
 import { loadOrCreateDevKeys, signDevToken } from '../../src/auth/dev-keys';
 import { compareAnswers } from './check';
 import { BENCH_DATA_DIR, postgresVersion, prepareDatabase, rowCounts, type BenchDatabase } from './database';
-import { comparePair, loadRun, type LoadOptions, type Target } from './measure';
+import { comparePair, type LoadOptions, type Target } from './measure';
 import { startBaseline, startSocHub, stopAll, type Child } from './processes';
 import { renderReport, type ReportInput, type ScenarioResult } from './report';
 import { BASELINE_USER_HEADER, BENCH_USERS, SCENARIOS, type Fixtures, type Scenario } from './scenarios';
 import { startInProcess, type RequestCost } from './statements';
+import { steadyRateRun } from './steady-rate';
 
 interface Options extends LoadOptions {
   poolMax: number;
@@ -180,8 +181,10 @@ async function halfLoad(servers: Servers, results: ScenarioResult[], fixtures: F
   const rate = Math.max(1, Math.round(peak / 2));
   log(`measuring the threats page at half of peak (${rate} req/s)...`);
   const t = targetsFor(servers, SCENARIOS.find((s) => s.name === 'threatsPage')!, BENCH_USERS[0].username, fixtures);
-  // Longer than a throughput run: a p99 needs enough samples to mean something.
-  return { rate, figures: await loadRun(t.ours, o.connections, Math.max(10, o.duration * 2), rate) };
+  // Longer than a throughput run: a p99 needs enough samples to mean something. A short run at
+  // the same rate first, thrown away, as the throughput runs' warm-up is.
+  await steadyRateRun(t.ours, rate, Math.max(2, o.warmup));
+  return { rate, figures: await steadyRateRun(t.ours, rate, Math.max(10, o.duration * 2)) };
 }
 
 function writeReport(markdown: string, startedAt: Date): string {
