@@ -143,6 +143,39 @@ export class RecordPlanReviewInput {
   @Field(() => ID, { nullable: true, description: 'Who chaired the review; default the caller.' }) reviewerId?: string | null;
 }
 
+@InputType({ description: 'An objective being added, as far as the quality gate reads it.' })
+export class PlanDraftObjectiveInput {
+  @Field(() => Strand) strand!: Strand;
+}
+
+@InputType({ description: 'An action being added, as far as the quality gate reads it.' })
+export class PlanDraftActionInput {
+  @Field(() => Strand) strand!: Strand;
+  @Field(() => PlanActionStatus, { nullable: true, description: 'Default PLANNED.' }) status?: PlanActionStatus | null;
+  @Field(() => [ID], { description: "Criminal activities of the plan's threat that this action tackles." }) addressesActivityIds!: string[];
+}
+
+@InputType({ description: 'A partner being named, as far as the quality gate reads it.' })
+export class PlanDraftPartnerInput {
+  @Field(() => ID) organisationId!: string;
+  @Field(() => [Strand]) strands!: Strand[];
+}
+
+@InputType({
+  description:
+    'Unsaved changes to a plan, as the editor holds them while the user types. Each part means what saving it would: ' +
+    'lroId and strandExemptions as updatePlan, objectives and actions as addObjective and addAction, partners as addPlanPartner.',
+})
+export class PlanDraftInput {
+  @Field(() => ID, { nullable: true, description: 'Omitted: the LRO as saved; null: none.' }) lroId?: string | null;
+  @Field(() => [StrandExemptionInput], { nullable: true, description: 'Replaces every recorded exemption; omitted: as saved.' })
+  strandExemptions?: StrandExemptionInput[] | null;
+  @Field(() => [PlanDraftObjectiveInput], { nullable: true, description: 'Objectives being added.' }) objectives?: PlanDraftObjectiveInput[] | null;
+  @Field(() => [PlanDraftActionInput], { nullable: true, description: 'Actions being added.' }) actions?: PlanDraftActionInput[] | null;
+  @Field(() => [PlanDraftPartnerInput], { nullable: true, description: 'Partners being named; naming one already named replaces its strands.' })
+  partners?: PlanDraftPartnerInput[] | null;
+}
+
 @InputType({ description: 'Narrows a plan list; all given conditions must hold.' })
 export class PlanFilter {
   @Field(() => [PlanStatus], { nullable: true }) status?: PlanStatus[];

@@ -31,15 +31,21 @@ export const planLoaders = {
 };
 
 /**
- * The quality gate of a plan, from batched loads: for a page of plans this costs one statement
- * each for objectives, actions, partners and the threats' activities, however long the page.
+ * What the quality gate reads of a saved plan, from batched loads: for a page of plans this costs
+ * one statement each for objectives, actions, partners and the threats' activities, however long
+ * the page.
  */
-export async function planQuality(ctx: RequestContext, plan: FourPPlan) {
+export async function gateInputOf(ctx: RequestContext, plan: FourPPlan) {
   const [objectives, actions, partners, activities] = await Promise.all([
     planLoaders.objectivesOfPlan(ctx).load(plan.dbId),
     planLoaders.actionsOfPlan(ctx).load(plan.dbId),
     planLoaders.partnersOfPlan(ctx).load(plan.dbId),
     threatLoaders.activitiesOfThreat(ctx).load(plan.threatId),
   ]);
-  return assessPlanQuality({ ...plan, objectives, actions, partners, activities, today: today() });
+  return { ...plan, objectives, actions, partners, activities, today: today() };
+}
+
+/** The quality gate of a saved plan. */
+export async function planQuality(ctx: RequestContext, plan: FourPPlan) {
+  return assessPlanQuality(await gateInputOf(ctx, plan));
 }

@@ -2,9 +2,10 @@ import { PARTNER_STRANDS, PlanActionStatus, PlanProblemCode, PlanStatus, STRANDS
 
 /**
  * The plan quality gate (DOMAIN.md "FourPPlan", inspection finding 2), as a pure function so it
- * can be tested without a database and computed for a whole page of plans from batched loads.
- * The same rules are written in SQL in plan.repository.ts (`failsGateSql`) for lists that filter
- * on the gate; the tests check that the two agree.
+ * can be tested without a database, computed for a whole page of plans from batched loads, and
+ * run on a plan with unsaved changes applied ({@link withDraft}, the editor's live preview).
+ * The same rules are written in SQL in plan.repository.ts (`GATE_PROBLEM_SQL`) for lists that
+ * filter on the gate; the tests check that the two agree.
  */
 
 export interface GateActivity {
@@ -106,4 +107,39 @@ export function assessPlanQuality<A extends GateActivity>(plan: GateInput & { ac
 
   const checksPassed = checksMade - problems.length;
   return { score: Math.round((100 * checksPassed) / checksMade), passes: problems.length === 0, checksMade, checksPassed, problems };
+}
+
+/**
+ * Unsaved changes to a plan, as far as the gate can see them, with ids already checked and
+ * decoded (plan.service.ts previewPlanQuality). Each part means what saving it with the matching
+ * mutation would do: `lroId` and `strandExemptions` as updatePlan (undefined: unchanged; null
+ * clears the LRO; exemptions replace the recorded ones), `objectives` and `actions` added as
+ * addObjective and addAction, `partners` named as addPlanPartner (naming one already named
+ * replaces its strands).
+ */
+export interface GateDraft {
+  lroId?: string | null;
+  strandExemptions?: { strand: Strand }[];
+  objectives: { strand: Strand }[];
+  actions: { status: PlanActionStatus; addressesActivityIds: string[] }[];
+  partners: { organisationId: string; strands: Strand[] }[];
+}
+
+type SavedPlan<A extends GateActivity> = Omit<GateInput, 'activities' | 'partners'> & { activities: A[]; partners: { organisationId: string; strands: Strand[] }[] };
+
+/**
+ * The gate's input for the plan as it would be once `draft` is saved. The only place that says
+ * what a draft does to a plan, so the preview runs {@link assessPlanQuality} itself, unchanged.
+ */
+export function withDraft<A extends GateActivity>(plan: SavedPlan<A>, draft: GateDraft): SavedPlan<A> {
+  const partners = new Map(plan.partners.map((p) => [p.organisationId, p]));
+  for (const p of draft.partners) partners.set(p.organisationId, p);
+  return {
+    ...plan,
+    lroId: draft.lroId !== undefined ? draft.lroId : plan.lroId,
+    strandExemptions: draft.strandExemptions ?? plan.strandExemptions,
+    objectives: [...plan.objectives, ...draft.objectives],
+    actions: [...plan.actions, ...draft.actions],
+    partners: [...partners.values()],
+  };
 }

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { isNarrowed, unlessWithheld, withheldFields, WithheldField } from '../../access/redaction';
 import { ConnectionArgs, ConnectionType, SortDirection, paginate, type OrderTerm } from '../../graphql/connection';
 import type { RequestContext } from '../../graphql/context';
@@ -18,6 +18,7 @@ import {
   AddPlanPartnerInput,
   ChangePlanStatusInput,
   CreatePlanInput,
+  PlanDraftInput,
   PlanOrderField,
   PlansArgs,
   RecordPlanReviewInput,
@@ -85,6 +86,15 @@ export class PlanResolver extends SharedRecordResolver(FourPPlan) {
       { column: 'p.next_review_due', direction: SortDirection.ASC },
       { column: 'p.id', direction: SortDirection.ASC },
     ], mapPlan);
+  }
+
+  @Query(() => PlanQuality, {
+    description:
+      "The quality gate of a plan with the editor's unsaved changes (draft) applied: the same rules as the plan's quality, nothing saved. " +
+      'For those who may change the plan (its owning organisation); reading it is audited as reading the plan.',
+  })
+  planQualityPreview(@Arg('planId', () => ID) planId: string, @Arg('draft', () => PlanDraftInput) draft: PlanDraftInput, @Ctx() ctx: RequestContext) {
+    return plans.previewPlanQuality(ctx, planId, draft);
   }
 
   @FieldResolver(() => SocThreat)

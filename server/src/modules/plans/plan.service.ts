@@ -1,10 +1,11 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { auditNamedRecords } from '../reporting/reporting.audit';
 import type { RequestContext } from '../../graphql/context';
-import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId, toGlobalId } from '../../graphql/global-id';
 import { accessColumns, creationColumns, lockForChange, requireExisting, saveVersion } from '../../shared/records';
 import { Problems, addDays, today } from '../../shared/validation';
-import { Role } from '../identity/identity.enums';
+import { markingRank, Role } from '../identity/identity.enums';
 import { ThreatStatus } from '../threats/threat.enums';
 import { PlanActionStatus, PlanEntryKind, PlanStatus, planTransitions, type Strand, type Tactic } from './plan.enums';
 import type {
@@ -16,6 +17,7 @@ import type {
   ChangePlanStatusInput,
   CreatePlanInput,
   ObjectiveInput,
+  PlanDraftInput,
   RecordPlanReviewInput,
   RemovePlanPartInput,
   RemovePlanPartnerInput,
@@ -25,6 +27,8 @@ import type {
   UpdateObjectiveInput,
   UpdatePlanInput,
 } from './plan.inputs';
+import { gateInputOf, planLoaders } from './plan.loaders';
+import { assessPlanQuality, withDraft, type GateDraft } from './plan.quality';
 import { plansBy } from './plan.repository';
 import type { FourPPlan } from './plan.types';
 
@@ -46,9 +50,9 @@ async function lockPlan(trx: Knex.Transaction, ctx: Ctx, planId: string, expecte
 }
 
 /** Objectives, actions, partners and reviews belong to a live plan; a closed one only takes entries (learning, outcomes). */
-function requireOpen(plan: Record<string, any>): void {
+function requireOpen(plan: { status?: string }, field = 'input'): void {
   if (plan.status === PlanStatus.CLOSED) {
-    throw new BadUserInputError([{ field: 'input', message: 'the plan is closed; only intelligence gaps, outcomes and learning can still be recorded' }]);
+    throw new BadUserInputError([{ field, message: 'the plan is closed; only intelligence gaps, outcomes and learning can still be recorded' }]);
   }
 }
 
@@ -216,8 +220,9 @@ function objectiveColumns(o: ObjectiveInput) {
   return { strand: o.strand, description: o.description.trim(), success_measure: o.successMeasure?.trim() || null };
 }
 
-function checkNotExempt(p: Problems, plan: Record<string, any>, strand: Strand, field: string): void {
-  p.when(plan.strand_exemptions?.[strand] != null, field, `${strand} is recorded as not applying to this threat; remove that exemption first`);
+/** An objective cannot go under a strand recorded as not applying; `exemptions` is the stored map strand → reason. */
+function checkNotExempt(p: Problems, exemptions: Record<string, string> | null, strand: Strand, field: string): void {
+  p.when(exemptions?.[strand] != null, field, `${strand} is recorded as not applying to this threat; remove that exemption first`);
 }
 
 export async function addObjective(ctx: Ctx, input: AddObjectiveInput): Promise<FourPPlan> {
@@ -227,7 +232,7 @@ export async function addObjective(ctx: Ctx, input: AddObjectiveInput): Promise<
     requireOpen(plan);
     const p = new Problems();
     checkObjective(p, input.objective, 'objective');
-    checkNotExempt(p, plan, input.objective.strand, 'objective.strand');
+    checkNotExempt(p, plan.strand_exemptions, input.objective.strand, 'objective.strand');
     p.throwIfAny();
     await trx('plan_objective').insert({ plan_id: id, ...objectiveColumns(input.objective) });
     await saveVersion(trx, 'fourp_plan', id, ctx.viewer, {});
@@ -243,7 +248,7 @@ export async function updateObjective(ctx: Ctx, input: UpdateObjectiveInput): Pr
     const p = new Problems();
     checkObjective(p, input.objective, 'objective');
     if (input.objective.strand !== part.strand) {
-      checkNotExempt(p, plan, input.objective.strand, 'objective.strand');
+      checkNotExempt(p, plan.strand_exemptions, input.objective.strand, 'objective.strand');
       const [{ count }] = await trx('plan_action').where({ objective_id: partId }).whereNot({ strand: input.objective.strand }).count({ count: '*' });
       p.when(Number(count) > 0, 'objective.strand', `${count} action(s) under this objective are ${part.strand} actions; change or unlink them first`);
     }
@@ -295,11 +300,7 @@ async function actionColumns(knex: Knex, p: Problems, plan: Record<string, any>,
   }
   const ownerId = globalIdOrProblem(a.ownerOrganisationId, 'Organisation', `${prefix}ownerOrganisationId`, p);
   if (ownerId) await requireExisting(knex, 'organisation', [ownerId], p, `${prefix}ownerOrganisationId`);
-  const activityIds = a.addressesActivityIds.map((g, i) => globalIdOrProblem(g, 'CriminalActivity', `${prefix}addressesActivityIds[${i}]`, p));
-  const ofThreat = new Set((await knex('criminal_activity').select('id').where({ threat_id: plan.threat_id })).map((r) => r.id));
-  activityIds.forEach((id, i) => {
-    if (id) p.when(!ofThreat.has(id), `${prefix}addressesActivityIds[${i}]`, "is not a criminal activity of this plan's threat");
-  });
+  const activityIds = await threatActivityIds(knex, p, plan.threat_id, a.addressesActivityIds, `${prefix}addressesActivityIds`);
   return {
     strand: a.strand,
     objective_id: objectiveId,
@@ -308,8 +309,18 @@ async function actionColumns(knex: Knex, p: Problems, plan: Record<string, any>,
     owner_organisation_id: ownerId,
     due_date: a.dueDate,
     status: a.status,
-    addresses_activity_ids: [...new Set(activityIds.filter((x): x is string => !!x))],
+    addresses_activity_ids: activityIds,
   };
+}
+
+/** The criminal activities an action addresses, decoded, each checked to be one of the plan's threat's; each once. */
+async function threatActivityIds(knex: Knex, p: Problems, threatId: string, globalIds: string[], field: string): Promise<string[]> {
+  const ids = globalIds.map((g, i) => globalIdOrProblem(g, 'CriminalActivity', `${field}[${i}]`, p));
+  const ofThreat = new Set((await knex('criminal_activity').select('id').where({ threat_id: threatId })).map((r) => r.id));
+  ids.forEach((id, i) => {
+    if (id) p.when(!ofThreat.has(id), `${field}[${i}]`, "is not a criminal activity of this plan's threat");
+  });
+  return [...new Set(ids.filter((x): x is string => !!x))];
 }
 
 function actionFields(a: ActionInput): ActionFields {
@@ -378,18 +389,24 @@ export async function addPlanPartner(ctx: Ctx, input: AddPlanPartnerInput): Prom
     const plan = await lockPlan(trx, ctx, id, input.expectedVersion);
     requireOpen(plan);
     const p = new Problems();
-    const organisationId = globalIdOrProblem(input.organisationId, 'Organisation', 'organisationId', p);
-    if (organisationId) await requireExisting(trx, 'organisation', [organisationId], p, 'organisationId');
-    p.when(input.strands.length === 0, 'strands', 'name at least one strand');
+    const partner = await partnerFields(trx, p, input, '');
     p.text(input.role, 'role', { required: false, max: 1000 });
     p.throwIfAny();
     await trx('plan_partner')
-      .insert({ plan_id: id, organisation_id: organisationId, strands: [...new Set(input.strands)], role: input.role?.trim() || null })
+      .insert({ plan_id: id, organisation_id: partner.organisationId, strands: partner.strands, role: input.role?.trim() || null })
       .onConflict(['plan_id', 'organisation_id'])
       .merge(['strands', 'role']);
     await saveVersion(trx, 'fourp_plan', id, ctx.viewer, {});
     return reload(trx, id);
   });
+}
+
+/** A partner's organisation (which must exist) and strands (at least one, each once); `prefix` is where they sit in the input. */
+async function partnerFields(knex: Knex, p: Problems, input: { organisationId: string; strands: Strand[] }, prefix: string) {
+  const organisationId = globalIdOrProblem(input.organisationId, 'Organisation', `${prefix}organisationId`, p);
+  if (organisationId) await requireExisting(knex, 'organisation', [organisationId], p, `${prefix}organisationId`);
+  p.when(input.strands.length === 0, `${prefix}strands`, 'name at least one strand');
+  return { organisationId: organisationId ?? '', strands: [...new Set(input.strands)] };
 }
 
 export async function removePlanPartner(ctx: Ctx, input: RemovePlanPartnerInput): Promise<FourPPlan> {
@@ -463,4 +480,66 @@ export async function recordPlanReview(ctx: Ctx, input: RecordPlanReviewInput): 
     await saveVersion(trx, 'fourp_plan', id, ctx.viewer, { next_review_due: addDays(latest, plan.review_frequency_days) });
     return reload(trx, id);
   });
+}
+
+/**
+ * The plan the caller may change, read as the plan is read everywhere (NOT_FOUND when missing or
+ * not theirs to see, so the two cannot be told apart), without locking it: FORBIDDEN for another
+ * organisation's plan, as the mutations answer (lockForChange).
+ */
+async function editablePlan(ctx: RequestContext, planGlobalId: string): Promise<FourPPlan> {
+  const plan = await planLoaders.plan(ctx).load(requireGlobalId(planGlobalId, 'FourPPlan', 'planId'));
+  if (!plan) throw new NotFoundError('Plan');
+  if (plan.owningOrganisationId !== ctx.viewer.organisation.id) throw new ForbiddenError('Only the owning organisation can change this plan.');
+  return plan;
+}
+
+/**
+ * Checks a draft as the mutations that would save it check their input (same helpers, same
+ * messages; fields named from `draft`) and returns it with ids decoded. Free text (descriptions,
+ * roles) is not part of a draft: the gate does not read it, and the mutations check it on save.
+ */
+async function checkedDraft(knex: Knex, plan: FourPPlan, draft: PlanDraftInput): Promise<GateDraft> {
+  const p = new Problems('draft');
+  const objectives = draft.objectives ?? [];
+  const actions = draft.actions ?? [];
+  const partners = draft.partners ?? [];
+  if (objectives.length || actions.length || partners.length) requireOpen(plan, 'draft');
+
+  const officers = await officerIds(knex, p, { lroId: draft.lroId });
+  let exemptions = Object.fromEntries(plan.strandExemptions.map((e) => [e.strand, e.reason]));
+  if (draft.strandExemptions != null) {
+    exemptions = exemptionColumn(p, draft.strandExemptions, 'strandExemptions');
+    await checkExemptionsAgainstObjectives(knex, p, plan.dbId, draft.strandExemptions, 'strandExemptions');
+  }
+  objectives.forEach((o, i) => checkNotExempt(p, exemptions, o.strand, `objectives[${i}].strand`));
+  const checkedActions = await Promise.all(
+    actions.map(async (a, i) => ({
+      status: a.status ?? PlanActionStatus.PLANNED,
+      addressesActivityIds: await threatActivityIds(knex, p, plan.threatId, a.addressesActivityIds, `actions[${i}].addressesActivityIds`),
+    })),
+  );
+  const checkedPartners = await Promise.all(partners.map((partner, i) => partnerFields(knex, p, partner, `partners[${i}].`)));
+  p.throwIfAny();
+  return {
+    lroId: officers.lroId,
+    strandExemptions: draft.strandExemptions?.map((e) => ({ strand: e.strand })),
+    objectives: objectives.map((o) => ({ strand: o.strand })),
+    actions: checkedActions,
+    partners: checkedPartners,
+  };
+}
+
+/**
+ * The quality gate of a plan as it would be with the editor's unsaved changes saved: the saved
+ * plan, the draft applied by withDraft, and the gate's one implementation (assessPlanQuality).
+ * Only for those who may change the plan; it writes nothing. Reading the plan's gate is reading
+ * the plan, so it is audited as a read of it (and needs a stated purpose when the plan is
+ * sensitive), as `node(id)` on the plan would be.
+ */
+export async function previewPlanQuality(ctx: RequestContext, planGlobalId: string, draft: PlanDraftInput) {
+  const plan = await editablePlan(ctx, planGlobalId);
+  const checked = await checkedDraft(ctx.db.knex, plan, draft);
+  auditNamedRecords(ctx, [{ type: 'FourPPlan', dbId: plan.dbId, sensitive: markingRank(plan.protectiveMarking) >= 1 }], 'planQualityPreview');
+  return assessPlanQuality(withDraft(await gateInputOf(ctx, plan), checked));
 }
