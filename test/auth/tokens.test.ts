@@ -71,6 +71,22 @@ describe('development tokens', () => {
     expectUnauthenticated(await postWithToken(app, expired), /expired/);
   });
 
+  it('refuses a token once it expires, though it was accepted (and remembered as verified) before', async () => {
+    const keys = await loadOrCreateDevKeys(app.config.dataDir);
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = await new SignJWT({ preferred_username: 'serocu.analyst' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(expiresAt)
+      .sign(keys.privateKey);
+    expect((await postWithToken(app, shortLived)).status).toBe(200);
+    expect((await postWithToken(app, shortLived)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, expiresAt * 1000 - Date.now() + 50));
+    expectUnauthenticated(await postWithToken(app, shortLived), /expired/);
+  });
+
   it('refuses a token signed with another key (forged)', async () => {
     const { privateKey } = await generateKeyPair('ES256');
     const forged = await new SignJWT({ preferred_username: 'serocu.admin' })
@@ -99,6 +115,32 @@ describe('development tokens', () => {
     expect((await postWithToken(app, token)).status).toBe(200);
     await app.app.orm.em.getConnection().execute(`update app_user set active = false where username = 'sussex.investigator'`);
     expectUnauthenticated(await postWithToken(app, token), /deactivated/);
+  });
+
+  it('looks the account up in the same message as the transaction\'s BEGIN: a viewer query is two statements in all', async () => {
+    const knex = app.app.orm.em.getConnection().getKnex();
+    const token = await app.tokenFor('surrey.investigator');
+    expect((await postWithToken(app, token)).status).toBe(200); // token verified and remembered; first-use work done
+    const sent: string[] = [];
+    const record = (q: { sql: string }) => sent.push(q.sql);
+    knex.on('query', record);
+    try {
+      expect((await postWithToken(app, token)).body.data.viewer.organisation.code).toBe('SURREY');
+    } finally {
+      knex.removeListener('query', record);
+    }
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatch(/^begin; select u\.\*.* from app_user u join organisation o .*where u\.username = 'surrey\.investigator'$/s);
+    expect(sent[1]).toMatch(/^commit/i);
+  });
+
+  it('an unknown or deactivated account leaves no transaction open: a burst of refusals does not exhaust the pool', async () => {
+    const unknown = await app.tokenFor('nobody.else');
+    const results = await Promise.all(Array.from({ length: 40 }, () => postWithToken(app, unknown)));
+    results.forEach((r) => expectUnauthenticated(r, /not a user of this platform/));
+    expect((await app.gql('serocu.analyst', VIEWER)).status).toBe(200);
+    const pool = (app.app.orm.em.getConnection().getKnex().client as any).pool;
+    expect(pool.numUsed()).toBe(0);
   });
 
   it('signs development tokens through the dev sign-in endpoint for active users only', async () => {

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UnauthenticatedError } from '../graphql/errors';
 import { User } from '../modules/identity/user.entity';
+import { Organisation } from '../modules/identity/organisation.entity';
+import type { AccountRow } from '../db/request-db';
 import type { TokenVerifier } from './token-verifier';
 
 /** `Bearer <token>` → the token, or undefined for a missing or differently-shaped header. */
@@ -16,11 +18,47 @@ export function bearerToken(header: unknown): string | undefined {
  * with UNAUTHENTICATED; the message says which, since none of it reveals anyone's data.
  */
 export async function authenticate(em: EntityManager, verify: TokenVerifier, authorization: unknown): Promise<User> {
+  const username = await verifiedUsername(verify, authorization);
+  return mayActAs(username, await em.findOne(User, { username }));
+}
+
+/** The username a bearer token vouches for, or UNAUTHENTICATED. */
+export async function verifiedUsername(verify: TokenVerifier, authorization: unknown): Promise<string> {
   const token = bearerToken(authorization);
   if (!token) throw new UnauthenticatedError();
-  const username = await verify(token);
-  const user = await em.findOne(User, { username });
+  return verify(token);
+}
+
+/** The account a verified token names, when it exists and is active; UNAUTHENTICATED otherwise. */
+export function mayActAs(username: string, user: User | undefined | null): User {
   if (!user) throw new UnauthenticatedError(`The token names "${username}", who is not a user of this platform.`);
   if (!user.active) throw new UnauthenticatedError(`The account "${username}" is deactivated.`);
   return user;
+}
+
+/**
+ * The User for an account row read at sign-in (db/request-db.ts, openRequestDbAs): plain
+ * instances of the entity classes, since the GraphQL types' getters live on their prototypes;
+ * no entity manager is involved.
+ */
+export function userFromAccount(row: AccountRow): User {
+  const organisation = Object.assign(Object.create(Organisation.prototype) as Organisation, {
+    id: row.organisation_id,
+    code: row.organisation_code,
+    name: row.organisation_name,
+    type: row.organisation_type,
+    region: row.organisation_region,
+    isLawEnforcement: row.organisation_is_law_enforcement,
+  });
+  return Object.assign(Object.create(User.prototype) as User, {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    organisation,
+    roles: row.roles,
+    clearance: row.clearance,
+    active: row.active,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
 }

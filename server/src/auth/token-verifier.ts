@@ -12,9 +12,36 @@ export type TokenVerifier = (token: string) => Promise<string>;
  * unknown issuer is refused before any signature work.
  */
 export function createTokenVerifier(config: Config, devKeys: DevKeys | undefined): TokenVerifier {
+  return rememberingVerified(signatureVerifier(config, devKeys));
+}
+
+/** How many verified tokens are remembered, and for how long at most (a revoked signing key stops working within it). */
+const REMEMBERED_TOKENS = 10_000;
+const REMEMBER_FOR_MS = 60_000;
+
+/**
+ * Remembers tokens already verified, until they expire (or for a minute at most): a client sends
+ * the same token with every request, and checking its signature again each time was a few per
+ * cent of the server's CPU under load. Only successes are remembered; a remembered token past its
+ * `exp` is checked afresh (and refused as expired).
+ */
+function rememberingVerified(verify: (token: string) => Promise<{ username: string; expiresAtMs: number }>): TokenVerifier {
+  const remembered = new Map<string, { username: string; validUntilMs: number }>();
+  return async (token) => {
+    const known = remembered.get(token);
+    if (known && Date.now() < known.validUntilMs) return known.username;
+    remembered.delete(token);
+    const { username, expiresAtMs } = await verify(token);
+    if (remembered.size >= REMEMBERED_TOKENS) remembered.delete(remembered.keys().next().value!);
+    remembered.set(token, { username, validUntilMs: Math.min(expiresAtMs, Date.now() + REMEMBER_FOR_MS) });
+    return username;
+  };
+}
+
+function signatureVerifier(config: Config, devKeys: DevKeys | undefined) {
   const jwks = config.oidcJwksUrl ? createRemoteJWKSet(new URL(config.oidcJwksUrl)) : undefined;
 
-  return async (token) => {
+  return async (token: string): Promise<{ username: string; expiresAtMs: number }> => {
     let issuer: string | undefined;
     try {
       issuer = decodeJwt(token).iss;
@@ -39,6 +66,6 @@ export function createTokenVerifier(config: Config, devKeys: DevKeys | undefined
     }
     const username = payload[issuer === DEV_ISSUER ? 'preferred_username' : config.oidcUsernameClaim];
     if (typeof username !== 'string' || !username) throw new UnauthenticatedError('The token names no user.');
-    return username;
+    return { username, expiresAtMs: payload.exp === undefined ? Infinity : payload.exp * 1000 };
   };
 }

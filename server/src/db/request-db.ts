@@ -220,8 +220,9 @@ interface KnexTransactionInternals {
  * knex has no option for this, so the transaction's begin step is replaced before it runs (it
  * runs once a pooled connection has been acquired, always after this synchronous code). If the
  * message fails, the transaction is rolled back before knex returns the connection to the pool.
+ * Resolves with the rows the settings SELECT returned.
  */
-function beginAs(knex: Knex, settings: (literal: (value: string) => string) => string): Promise<{ trx: Knex.Transaction; queue: ConnectionQueue }> {
+function beginAs(knex: Knex, settings: (literal: (value: string) => string) => string): Promise<{ trx: Knex.Transaction; queue: ConnectionQueue; rows: Record<string, unknown>[] }> {
   const client = knex.client as unknown as {
     transaction(container: unknown, config: object): KnexTransactionInternals;
     emit(event: 'query', query: object): void;
@@ -230,14 +231,19 @@ function beginAs(knex: Knex, settings: (literal: (value: string) => string) => s
     // As knex.transaction() does without a handler: the handler is `resolve`, which hands out the
     // transaction object and leaves commit and rollback to us.
     let queue: ConnectionQueue;
-    const transaction = client.transaction((trx: Knex.Transaction) => resolve({ trx, queue }), { userParams: {}, doNotRejectOnRollback: true });
+    let rows: Record<string, unknown>[] = [];
+    const transaction = client.transaction((trx: Knex.Transaction) => resolve({ trx, queue, rows }), { userParams: {}, doNotRejectOnRollback: true });
     transaction.begin = (connection) => {
       queue = ConnectionQueue.of(connection);
       const sql = `begin; ${settings((value) => connection.escapeLiteral(value))}`;
       // Announced like any knex query, so that statement counts (the bench, tests) include it.
       client.emit('query', { sql, bindings: [], method: 'raw' });
       return new Promise((began, failed) =>
-        connection.query(sql, (err: unknown) => (err ? connection.query('rollback', () => failed(err)) : began(undefined))),
+        connection.query(sql, (err: unknown, results?: { rows: Record<string, unknown>[] }[]) => {
+          if (err) return connection.query('rollback', () => failed(err));
+          rows = results?.[1]?.rows ?? [];
+          began(undefined);
+        }),
       );
     };
     transaction.catch(reject);
@@ -252,6 +258,56 @@ function beginAs(knex: Knex, settings: (literal: (value: string) => string) => s
  */
 export async function openRequestDb(orm: MikroORM, caller: Caller, layers: AccessLayers = BOTH_LAYERS): Promise<RequestDb> {
   const { trx, queue } = await beginAs(orm.em.getConnection().getKnex(), (literal) => callerSettingsSql(caller, layers.database, literal));
+  return requestDb(trx, queue, caller, layers);
+}
+
+/** An account's row as the sign-in lookup reads it: the user's columns, and their organisation's prefixed `organisation_` (its id is the user's organisation_id). */
+export type AccountRow = Record<string, unknown> & { id: string; active: boolean };
+
+const ORGANISATION_COLUMNS = ['code', 'name', 'type', 'region', 'is_law_enforcement'];
+
+/**
+ * The same settings as callerSettingsSql, read from the account row itself: looking the user up
+ * and recording them as the caller is one SELECT.
+ */
+function accountSettingsSql(username: string, rowLevelSecurity: boolean, literal: (value: string) => string): string {
+  const settings = [
+    "set_config('soc.user_id', u.id::text, true)",
+    "set_config('soc.organisation_id', o.id::text, true)",
+    "set_config('soc.is_law_enforcement', o.is_law_enforcement::text, true)",
+    "set_config('soc.roles', u.roles::text, true)",
+    "set_config('soc.clearance', u.clearance, true)",
+    `set_config('role', ${literal(rowLevelSecurity ? APPLICATION_ROLE : 'none')}, true)`,
+  ];
+  const organisation = ORGANISATION_COLUMNS.map((c) => `o.${c} as organisation_${c}`).join(', ');
+  return `select u.*, ${organisation}, ${settings.join(', ')} from app_user u join organisation o on o.id = u.organisation_id where u.username = ${literal(username)}`;
+}
+
+/**
+ * Opens the transaction of a request by the user signed in as `username`: the account lookup,
+ * BEGIN and the caller's settings in one round trip (an HTTP request otherwise spends one on the
+ * lookup alone, on a connection of its own). Resolves with the account row, or with none when
+ * there is no such user (the transaction already rolled back). Whoever gets a row decides
+ * whether it may act (active, not a service account) and must finish the RequestDb either way.
+ */
+export async function openRequestDbAs(orm: MikroORM, username: string, layers: AccessLayers = BOTH_LAYERS): Promise<{ db: RequestDb; account: AccountRow } | undefined> {
+  const { trx, queue, rows } = await beginAs(orm.em.getConnection().getKnex(), (literal) => accountSettingsSql(username, layers.database, literal));
+  const account = rows[0] as AccountRow | undefined;
+  if (!account) {
+    await trx.rollback().catch(() => undefined);
+    return undefined;
+  }
+  const caller: Caller = {
+    userId: account.id,
+    organisationId: account.organisation_id as string,
+    isLawEnforcement: account.organisation_is_law_enforcement as boolean,
+    roles: account.roles as string[],
+    clearance: account.clearance as string,
+  };
+  return { db: requestDb(trx, queue, caller, layers), account };
+}
+
+function requestDb(trx: Knex.Transaction, queue: ConnectionQueue, caller: Caller, layers: AccessLayers): RequestDb {
   // The application's policy finds the caller from the query builder it is handed.
   bindCaller(trx, { caller, layers });
   let finishing: Promise<void> | undefined;

@@ -2,10 +2,10 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier';
-import { authenticate } from '../auth/authenticate';
+import { authenticate, mayActAs, userFromAccount, verifiedUsername } from '../auth/authenticate';
 import { apiKeyInForce, apiKeyPurpose, auditApiKeyUse, authenticateApiKey, isApiKeyHeader, refuseServiceAccountToken, type ApiKeyIdentity } from '../auth/api-keys';
 import type { User } from '../modules/identity/user.entity';
-import { openRequestDb, type Caller, type RequestDb } from '../db/request-db';
+import { openRequestDb, openRequestDbAs, type Caller, type RequestDb } from '../db/request-db';
 import type { AccessLayers } from '../access/layers';
 import { AuditCollector } from '../audit/audit.collector';
 import type { Purpose } from '../audit/audit.enums';
@@ -67,7 +67,8 @@ export async function buildContext(
 ): Promise<RequestContext> {
   parsePurpose(origin.purpose); // a bad purpose is refused before anything else happens
   try {
-    return await forOperation(deps, await authenticateCaller(deps, authorization), requestId, origin);
+    if (isApiKeyHeader(authorization)) return await forOperation(deps, await authenticateCaller(deps, authorization), requestId, origin);
+    return await signedInOperation(deps, await verifiedUsername(deps.verifyToken, authorization), requestId, origin);
   } catch (err) {
     // No database: a retryable 503, not a 500.
     if (isDatabaseUnavailable(err)) throw new ServiceUnavailableError();
@@ -84,6 +85,23 @@ export async function authenticateCaller(deps: ContextDeps, authorization: unkno
 }
 
 /**
+ * A person's request with a verified token: the account lookup shares its round trip with the
+ * transaction's BEGIN (openRequestDbAs). An unknown, deactivated or service account is refused,
+ * and the transaction opened for it rolled back.
+ */
+async function signedInOperation(deps: ContextDeps, username: string, requestId: string, origin: RequestOrigin): Promise<RequestContext> {
+  const opened = await openRequestDbAs(deps.orm, username, deps.accessLayers);
+  try {
+    const viewer = refuseServiceAccountToken(mayActAs(username, opened && userFromAccount(opened.account)));
+    return contextFor(deps, viewer, opened!.db, requestId, origin, undefined, parsePurpose(origin.purpose));
+  } catch (err) {
+    opened?.db.abort();
+    await opened?.db.finish().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
  * A context for one operation by an already authenticated user (each WebSocket operation gets
  * one). It opens the operation's database transaction: whoever creates it must `db.finish()`.
  */
@@ -95,17 +113,33 @@ export async function forOperation(
 ): Promise<RequestContext> {
   const apiKey = await apiKeyInForce(deps.orm, viewer);
   const purpose = apiKey ? apiKeyPurpose(origin.purpose) : parsePurpose(origin.purpose);
-  const caller: Caller = {
+  const db = await openRequestDb(deps.orm, callerOf(viewer), deps.accessLayers);
+  return contextFor(deps, viewer, db, requestId, origin, apiKey, purpose);
+}
+
+/** The caller as the access rules see them. */
+function callerOf(viewer: User): Caller {
+  return {
     userId: viewer.id,
     organisationId: viewer.organisation.id,
     isLawEnforcement: viewer.organisation.isLawEnforcement,
     roles: viewer.roles,
     clearance: viewer.clearance,
   };
-  const db = await openRequestDb(deps.orm, caller, deps.accessLayers);
+}
+
+function contextFor(
+  deps: ContextDeps,
+  viewer: User,
+  db: RequestDb,
+  requestId: string,
+  origin: RequestOrigin,
+  apiKey: ApiKeyIdentity | undefined,
+  purpose: Purpose | null,
+): RequestContext {
   const context: RequestContext = {
     viewer,
-    access: { caller, layers: deps.accessLayers },
+    access: { caller: callerOf(viewer), layers: deps.accessLayers },
     em: deps.orm.em.fork() as EntityManager,
     db,
     loaders: new Loaders((dispatch) => db.whenIdle(dispatch)),
