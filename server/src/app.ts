@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -123,6 +124,10 @@ async function listen(
     formatError: passPurposeErrors(makeErrorFormatter({ exposeDetails, log: (err) => log.error({ err }, 'unexpected GraphQL error') })),
     plugins: [
       ...hardening.plugins,
+      // Apollo installs its cache-control plugin unless told not to; it hooks every resolved
+      // field (a wrapper and a hint object per field, per item of every list) to compute HTTP
+      // caching hints that nothing here uses: every answer depends on who asks and is not cached.
+      ApolloServerPluginCacheControlDisabled(),
       requestTransactions.plugin,
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
