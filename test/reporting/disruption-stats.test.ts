@@ -292,6 +292,25 @@ describe('auditing disruptionStats', () => {
     ]);
   });
 
+  it('computes the rows once however many of their fields are asked for: one aggregate statement, one audited figure', async () => {
+    const knex = app.app.orm.em.getConnection().getKnex();
+    const aggregates: string[] = [];
+    const record = (q: { sql: string }) => /count\(\*\)/.test(q.sql) && /from "disruption"/.test(q.sql) && aggregates.push(q.sql);
+    knex.on('query', record);
+    let result;
+    try {
+      result = await app.gql('tvp.investigator', `query TvpAllFigures { disruptionStats(groupBy: [LEVEL]) {
+        total countingTotal lateTotal rows { level count countingCount lateCount } } }`, undefined, { purpose: 'REPORTING' });
+    } finally {
+      knex.removeListener('query', record);
+    }
+    const stats = expectData(result).disruptionStats;
+    expect(stats.total).toBe(stats.rows.reduce((n: number, r: any) => n + r.count, 0));
+    expect(aggregates).toHaveLength(1);
+    const [event] = await sql(app, `select detail from audit_event where operation = 'TvpAllFigures'`);
+    expect(event.detail.aggregates).toEqual([{ statistic: 'disruptionStats', sensitiveRecords: expect.any(Number) }]);
+  });
+
   it('needs no purpose when every record counted is marked OFFICIAL', async () => {
     const result = await app.gql('oxon.mash', '{ disruptionStats(groupBy: []) { total } }', undefined, { purpose: null });
     expect(expectData(result).disruptionStats.total).toBe(1);

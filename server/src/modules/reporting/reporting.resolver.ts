@@ -41,7 +41,9 @@ export class DisruptionStatsResolver {
       'Only VALIDATED disruptions count unless filter.statuses says otherwise.',
   })
   disruptionStats(@Args(() => DisruptionStatsArgs) args: DisruptionStatsArgs): DisruptionStats {
-    return { query: parseDisruptionStats(args) };
+    // An instance, not a plain object: type-graphql hands each field resolver a fresh copy of a
+    // plain object, so rowsOf's memo would be lost and the aggregate run once per field asked for.
+    return Object.assign(new DisruptionStats(), { query: parseDisruptionStats(args) });
   }
 
   @FieldResolver(() => [DisruptionStatsRow], { description: 'One row per group that has records, ordered by the keys.' })
