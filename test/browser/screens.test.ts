@@ -177,12 +177,12 @@ describeInBrowser('web client: screens', () => {
     await strand.getByText(`Add a ${strandName} objective`).click();
     const objective = strand.getByRole('textbox', { name: 'Objective' });
     await objective.pressSequentially('Prepare the');
-    await problem.getByText('resolved once the objective you are typing is saved').waitFor();
+    await problem.getByText('resolved once what you are typing is saved').waitFor();
     expect(await problem.getAttribute('class')).toBe('resolving');
     await screenshot(page, 'plan-editor-typing');
 
     await objective.fill('');
-    await problem.getByText('resolved once the objective you are typing is saved').waitFor({ state: 'detached' });
+    await problem.getByText('resolved once what you are typing is saved').waitFor({ state: 'detached' });
     expect(await problem.getAttribute('class')).toBeNull();
   });
 

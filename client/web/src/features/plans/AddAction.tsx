@@ -7,6 +7,7 @@ import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
 import { Field, FormAlert, enumOptions, formatDate, label, Value, withheldReason } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { useOrganisations } from '../records/organisations';
+import { GateNote, useDraftPart } from './gate';
 import { PlanStrandConflict, usePlanConflict } from './PlanConflict';
 import type { Plan } from './PlanEditor';
 
@@ -30,6 +31,9 @@ export function AddAction({ plan, strand }: { plan: Plan; strand: Strand }) {
   const conflict = usePlanConflict(plan);
   const errors = formErrors(conflict.current ? undefined : state.error);
   const set = (changes: Partial<typeof form>) => setForm({ ...form, ...changes });
+  // Being entered but not saved: the gate shows what this action would change (only the activities it addresses matter to it).
+  const entered = open && (form.description.trim() !== '' || form.activityIds.length > 0);
+  useDraftPart(`action:${strand}`, entered ? { actions: [{ strand, addressesActivityIds: form.activityIds }] } : null);
   const toggle = (id: string) => set({ activityIds: form.activityIds.includes(id) ? form.activityIds.filter((x) => x !== id) : [...form.activityIds, id] });
 
   const save = (expectedVersion: number) => {
@@ -125,6 +129,7 @@ export function AddAction({ plan, strand }: { plan: Plan; strand: Strand }) {
           {plan.threat.criminalActivities.map((a) => (
             <label key={a.id} className="check">
               <input type="checkbox" checked={form.activityIds.includes(a.id)} onChange={() => toggle(a.id)} /> {label(a.category)}: <Value withheld={withheldReason(a.withheld, 'description')}>{a.description}</Value>
+              <GateNote match={(q) => q.code === 'ACTIVITY_NOT_ADDRESSED' && q.criminalActivity?.id === a.id} />
             </label>
           ))}
         </fieldset>

@@ -4,7 +4,7 @@ import { graphql } from '../../gql';
 import type { Strand } from '../../gql/graphql';
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
 import { Field, FormAlert, label } from '../../lib/ui';
-import { useDraftObjective } from './drafts';
+import { useDraftPart } from './gate';
 import { PlanStrandConflict, usePlanConflict } from './PlanConflict';
 import type { Plan } from './PlanEditor';
 
@@ -22,7 +22,8 @@ export function AddObjective({ plan, strand }: { plan: Plan; strand: Strand }) {
   const [open, setOpen] = useState(false);
   const [state, add] = useMutation(AddObjectiveDocument);
   const conflict = usePlanConflict(plan);
-  useDraftObjective(plan.id, strand, open ? description : '');
+  // Typed but not saved: the gate shows what this objective would change.
+  useDraftPart(`objective:${strand}`, open && description.trim() ? { objectives: [{ strand }] } : null);
   const errors = formErrors(conflict.current ? undefined : state.error);
   const save = (expectedVersion: number) => add({ input: { planId: plan.id, expectedVersion, objective: { strand, description, successMeasure: successMeasure || null } } });
   const close = () => {

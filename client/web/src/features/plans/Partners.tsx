@@ -6,6 +6,7 @@ import { strands } from '../../lib/enums';
 import { errorText, formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
 import { Field, FormAlert, label, Value } from '../../lib/ui';
 import { useOrganisations } from '../records/organisations';
+import { GateNote, useDraftPart } from './gate';
 import type { Plan } from './PlanEditor';
 
 const AddPartnerDocument = graphql(`
@@ -55,6 +56,8 @@ function AddPartner({ plan }: { plan: Plan }) {
   const [role, setRole] = useState('');
   const [state, add] = useMutation(AddPartnerDocument);
   const errors = formErrors(state.error);
+  // Chosen but not saved: the gate shows what naming this partner would change.
+  useDraftPart('partner', organisationId && chosen.length ? { partners: [{ organisationId, strands: chosen }] } : null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const result = await add({ input: { planId: plan.id, expectedVersion: plan.version, organisationId, strands: chosen, role: role || null } });
@@ -85,6 +88,7 @@ function AddPartner({ plan }: { plan: Plan }) {
           {strands.map((s) => (
             <label key={s} className="check">
               <input type="checkbox" checked={chosen.includes(s)} onChange={() => setChosen(chosen.includes(s) ? chosen.filter((x) => x !== s) : [...chosen, s])} /> {label(s)}
+              <GateNote match={(q) => q.code === 'PARTNER_NOT_NAMED' && q.strand === s} />
             </label>
           ))}
         </fieldset>

@@ -1,26 +1,29 @@
 import type { PlanProblemCode, Strand } from '../../gql/graphql';
-import { useIsDrafting } from './drafts';
 
 interface Problem {
   code: PlanProblemCode;
   message: string;
   strand?: Strand | null;
+  criminalActivity?: { id: string } | null;
+  /** Against a draft being typed (plan editor): resolving, brought in by it, or still open. */
+  state?: 'open' | 'resolving' | 'new';
 }
 
+const keyOf = (p: Problem) => `${p.code}:${p.strand ?? ''}:${p.criminalActivity?.id ?? ''}:${p.message}`;
+
 /**
- * The quality gate's named problems, as the server computed them. With `planId`, a strand with no
- * objective that the user is typing one for shows that problem as resolved once saved, as they type.
+ * The quality gate's named problems, as the server computed them. In the plan editor each also
+ * says whether what the user is typing resolves it or brings it in (the server's preview decides).
  */
-export function QualityProblems({ problems, planId }: { problems: Problem[]; planId?: string }) {
-  const isDrafting = useIsDrafting();
+export function QualityProblems({ problems }: { problems: Problem[] }) {
   if (!problems.length) return <p className="good">Passes the quality gate.</p>;
-  const resolving = (p: Problem) => !!planId && p.code === 'MISSING_STRAND' && isDrafting(planId, p.strand);
   return (
     <ul className="problems" aria-label="Quality gate problems">
       {problems.map((p) => (
-        <li key={`${p.code}-${p.message}`} className={resolving(p) ? 'resolving' : undefined}>
+        <li key={keyOf(p)} className={p.state === 'resolving' || p.state === 'new' ? p.state : undefined}>
           {p.message}
-          {resolving(p) && <span className="hint"> (resolved once the objective you are typing is saved)</span>}
+          {p.state === 'resolving' && <span className="hint"> (resolved once what you are typing is saved)</span>}
+          {p.state === 'new' && <span className="hint"> (with what you are typing)</span>}
         </li>
       ))}
     </ul>

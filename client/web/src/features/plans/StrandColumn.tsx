@@ -6,6 +6,7 @@ import { errorText } from '../../lib/errors';
 import { Badge, enumOptions, formatDate, label } from '../../lib/ui';
 import { AddAction } from './AddAction';
 import { AddObjective } from './AddObjective';
+import { GateNote } from './gate';
 import type { Plan } from './PlanEditor';
 
 const UpdateActionStatusDocument = graphql(`
@@ -36,6 +37,7 @@ export function StrandColumn({ strand, plan, canEdit }: { strand: Strand; plan: 
   return (
     <section className="strand" aria-labelledby={`strand-${strand}`}>
       <h2 id={`strand-${strand}`}>{label(strand)}</h2>
+      <GateNote block match={(q) => q.strand === strand} />
       {exemption && <p className="hint">Does not apply: {exemption.reason}</p>}
       {removal.error && <p role="alert" className="error">{errorText(removal.error)}</p>}
       {objectives.map((o) => (

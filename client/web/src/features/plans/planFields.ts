@@ -47,6 +47,9 @@ export const PlanEditorFields = graphql(`
         code
         message
         strand
+        criminalActivity {
+          id
+        }
       }
     }
     strandExemptions {
