@@ -197,13 +197,24 @@ class ConnectionQueue {
     };
     sharedRoundTrips += batch.length - 1;
     if (batch.length === 1) {
-      this.query(batch[0].config, (err: unknown, result: unknown) => answer(() => batch[0].callback(err, result)));
+      this.query(batch[0].config, (err: unknown, result: unknown) => answer(() => batch[0].callback(err ?? commitThatRolledBack(batch[0], result), result)));
       return;
     }
     this.query(batch.map((q) => withLiterals(this.connection, q)).join(';\n'), (err: unknown, results: unknown[]) =>
       answer(() => batch.forEach((q, i) => (err ? q.callback(err) : q.callback(null, results[i])))),
     );
   }
+}
+
+/**
+ * PostgreSQL answers COMMIT of a transaction in which a statement failed with ROLLBACK, and no
+ * error: pg and knex take that for a successful commit. It happens when code catches a failed
+ * statement and carries on (the audit writer does, to write its events on their own), and would
+ * report as done a request none of which was kept. Made an error here, once for every path.
+ */
+function commitThatRolledBack(q: WaitingQuery, result: unknown): Error | null {
+  if (!/^\s*commit\b/i.test(q.config.text) || (result as { command?: string } | undefined)?.command !== 'ROLLBACK') return null;
+  return Object.assign(new Error('COMMIT found the transaction already failed: PostgreSQL rolled it back, and nothing of it was kept'), { code: '25P02' });
 }
 
 const queues = new WeakMap<object, ConnectionQueue>();

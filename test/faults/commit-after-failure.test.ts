@@ -1,0 +1,48 @@
+import { createTestApp, type TestApp } from '../support/test-app';
+import { sql } from '../support/disruption-factories';
+
+/**
+ * A transaction in which a statement failed cannot commit: PostgreSQL answers its COMMIT with
+ * ROLLBACK and no error. The request must then fail, not report as done a change that was never
+ * kept. Here the audit insert at the end of a mutation fails (a trigger installed for the test),
+ * the audit writer catches that to write the events on their own, and the request commits what
+ * is by then a failed transaction.
+ */
+describe('a request whose transaction failed before COMMIT', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+    await sql(
+      app,
+      `create function test_refuse_audit() returns trigger language plpgsql as $$
+       begin
+         if new.operation = 'CreateUnaudited' and not (new.detail ? 'requestRolledBack') then
+           raise exception 'audit insert refused for the test';
+         end if;
+         return new;
+       end $$`,
+    );
+    await sql(app, 'create trigger aaa_test_refuse_audit before insert on audit_event for each row execute function test_refuse_audit()');
+  });
+  afterAll(() => app.stop());
+
+  it('is an error, nothing is kept, and the events are written on their own marked rolled back', async () => {
+    const result: any = await app.gql(
+      'serocu.analyst',
+      `mutation CreateUnaudited($input: CreateNominalInput!) { createNominal(input: $input) { id name } }`,
+      { input: { name: 'Unkept Nominal', aliases: [], access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } } },
+    );
+    expect(result.status).toBe(503);
+    expect(result.data).toBeUndefined();
+    expect(result.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+    expect(await sql(app, `select id from nominal where name = 'Unkept Nominal'`)).toEqual([]);
+    const events = await sql(app, `select action, detail from audit_event where operation = 'CreateUnaudited'`);
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(e.detail.requestRolledBack).toEqual([true]);
+  });
+
+  it('leaves the server working', async () => {
+    const result: any = await app.gql('serocu.analyst', '{ viewer { username } }');
+    expect(result.data.viewer.username).toBe('serocu.analyst');
+  });
+});
