@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { buildSchema, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import { buildSchema, getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
@@ -22,13 +22,22 @@ function schemaShape(schema: GraphQLSchema) {
   const listQueryFields = Object.values(schema.getQueryType()?.getFields() ?? {})
     .filter((f) => String(f.type).replace(/!$/, '').endsWith('Connection'))
     .map((f) => f.name);
+  // What each query field holds: a list's record type (its connection's node), else its type.
+  const queryFieldTypes = Object.fromEntries(
+    Object.values(schema.getQueryType()?.getFields() ?? {}).map((f) => {
+      const type = getNamedType(f.type);
+      const node = isObjectType(type) && listQueryFields.includes(f.name) ? type.getFields().edges?.type : undefined;
+      const nodeType = node && getNamedType(node);
+      return [f.name, (nodeType && isObjectType(nodeType) ? getNamedType(nodeType.getFields().node?.type) : type)?.name ?? type.name];
+    }),
+  );
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith('__')) continue;
     if (isInterfaceType(type)) possibleTypes[type.name] = schema.getPossibleTypes(type).map((t) => t.name);
     const roots = ['Query', 'Mutation', 'Subscription'];
     if (isObjectType(type) && !roots.includes(type.name) && !type.getFields().id) embeddedTypes.push(type.name);
   }
-  return { possibleTypes, embeddedTypes, mutationFields, listQueryFields };
+  return { possibleTypes, embeddedTypes, mutationFields, listQueryFields, queryFieldTypes };
 }
 
 function schemaShapeModule(): Plugin {

@@ -3,7 +3,7 @@ import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import { Client, fetchExchange, mapExchange, Provider, subscriptionExchange, type CombinedError } from 'urql';
 import { embeddedTypes, listQueryFields, mutationFields, possibleTypes } from 'virtual:schema-shape';
 import type { LiveEventsSubscription } from '../gql/graphql';
-import { applyLiveEvent, createLiveConnection } from './live';
+import { applyLiveEvent, createLiveConnection, createLiveRefetch } from './live';
 import { session } from './session';
 
 export { useConnectionStatus, type ConnectionStatus } from './live';
@@ -65,6 +65,7 @@ const isUnauthenticated = (error: CombinedError) => error.graphQLErrors.some((e)
 
 export function createApiClient(onSignedOut: () => void): Client {
   const live = createLiveConnection(connectionParams, onSignedOut);
+  const liveRefetch = createLiveRefetch();
   return new Client({
     url: '/graphql',
     requestPolicy: 'cache-and-network',
@@ -72,6 +73,8 @@ export function createApiClient(onSignedOut: () => void): Client {
     preferGetMethod: false,
     fetchOptions: () => ({ headers: requestHeaders() }),
     exchanges: [
+      // First, so that it sees what each query finally showed (lib/live.ts).
+      liveRefetch.exchange,
       cacheExchange({
         keys: Object.fromEntries(embeddedTypes.map((name) => [name, () => null])),
         possibleTypes,
@@ -81,7 +84,7 @@ export function createApiClient(onSignedOut: () => void): Client {
         resolvers: { Query: { node: (_parent, args, cache) => (cache.resolve('Query', 'node', args) === null ? null : (args.id as string)) } },
         updates: {
           Mutation: mutationUpdates(),
-          Subscription: { events: (result, _args, cache) => applyLiveEvent((result as LiveEventsSubscription).events, cache) },
+          Subscription: { events: (result, _args, cache) => applyLiveEvent((result as LiveEventsSubscription).events, cache, liveRefetch) },
         },
       }),
       mapExchange({

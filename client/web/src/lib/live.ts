@@ -1,8 +1,9 @@
 import type { Cache } from '@urql/exchange-graphcache';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { useSyncExternalStore } from 'react';
-import type { SubscriptionForwarder } from 'urql';
-import { listQueryFields } from 'virtual:schema-shape';
+import { makeOperation, type Client, type Exchange, type Operation, type SubscriptionForwarder } from 'urql';
+import { queryFieldTypes } from 'virtual:schema-shape';
+import { pipe, tap } from 'wonka';
 import { graphql } from '../gql';
 import type { LiveEventsSubscription } from '../gql/graphql';
 
@@ -143,44 +144,150 @@ function describeRecord(cache: Cache, key: string | null, event: LiveEvent): str
   return name || kindOf[event.recordType] || 'A record';
 }
 
-function invalidateLists(cache: Cache) {
-  for (const f of cache.inspectFields('Query')) {
-    if (listQueryFields.includes(f.fieldName)) cache.invalidate('Query', f.fieldName, f.arguments ?? undefined);
-  }
+/** The kind of record each home figure counts: a change to one may change the figure. */
+const figuresOf: Record<string, string> = {
+  ThreatStats: 'SocThreat',
+  DisruptionStats: 'Disruption',
+  PlanStats: 'FourPPlan',
+  ReferralStats: 'SafeguardingReferral',
+};
+/** A query showing figures is fetched again at most this often, however busy the region. */
+const FIGURES_EVERY_MS = 2_000;
+/** Events arriving together (one save can log several) cause one fetch of each query they touch. */
+const GATHER_MS = 100;
+
+/** What an active query last showed: the records in it, and what its root fields hold. */
+interface Shown {
+  operation: Operation;
+  ids: Set<string>;
+  /** The record types its lists list, and the figures it shows (ThreatStats...). */
+  holds: Set<string>;
+  figures: boolean;
 }
 
-/** A threat's derived parts (its plan, disruptions and their summary) after a change to one of them. */
-function invalidateThreatParts(cache: Cache, threatId: string | undefined) {
-  if (!threatId) return;
-  for (const name of ['disruptions', 'disruptionSummary', 'plan']) cache.invalidate({ __typename: 'SocThreat', id: threatId }, name);
+/** The types held by an operation's root fields (`threats` → SocThreat, `threatStats` → ThreatStats). */
+function rootTypes(operation: Operation): Set<string> {
+  const types = new Set<string>();
+  for (const definition of operation.query.definitions) {
+    if (definition.kind !== 'OperationDefinition') continue;
+    for (const selection of definition.selectionSet.selections) {
+      if (selection.kind === 'Field' && queryFieldTypes[selection.name.value]) types.add(queryFieldTypes[selection.name.value]);
+    }
+  }
+  return types;
+}
+
+function shownIn(operation: Operation, data: unknown): Shown {
+  const ids = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (!value || typeof value !== 'object') return;
+    const id = (value as { id?: unknown }).id;
+    if (typeof id === 'string') ids.add(id);
+    Object.values(value).forEach(walk);
+  };
+  walk(data);
+  const holds = rootTypes(operation);
+  return { operation, ids, holds, figures: Object.keys(figuresOf).some((t) => holds.has(t)) };
+}
+
+/** The record's id and those it refers to (a disruption's or a plan's threat), which show it. */
+function idsIn(event: LiveEvent): Set<string> {
+  const ids = new Set([event.recordId]);
+  const walk = (value: unknown): void => {
+    if (!value || typeof value !== 'object') return;
+    const id = (value as { id?: unknown }).id;
+    if (typeof id === 'string') ids.add(id);
+    Object.values(value).forEach(walk);
+  };
+  walk(event.record);
+  return ids;
+}
+
+/** Whether an event may change what a query shows: the record is in it, or a list or figure of its kind. */
+function touches(shown: Shown, event: LiveEvent, ids: Set<string>): boolean {
+  if (shown.holds.has(event.recordType)) return true;
+  if (Object.entries(figuresOf).some(([figure, type]) => type === event.recordType && shown.holds.has(figure))) return true;
+  for (const id of ids) if (shown.ids.has(id)) return true;
+  return false;
 }
 
 /**
- * Applies one event to the normalised cache (graphcache has already written `record`'s fields, so
- * a record on screen updates in place). Parts the event's record does not carry (activities,
- * objectives, history...) are invalidated, so the screens showing them refetch; a new or vanished
- * record changes lists, so those refetch too; a record out of reach is dropped with a notice.
+ * Fetches again, from the server, each active query an event may have changed: the screens
+ * showing the record (its parts the event does not carry), every list of its kind (a record
+ * may enter, leave or move in a filtered or sorted list whatever the change), and the figures
+ * counting it (at most every 2 s). Asking the server, rather than invalidating cache entries
+ * and relying on the cache to notice, means a list or record always ends up complete: an
+ * invalidation landing while a refetch is in flight could leave a screen on "Loading…".
+ * It is an exchange, first in the chain, so it sees what each query finally showed.
  */
-export function applyLiveEvent(event: LiveEvent, cache: Cache): void {
+export function createLiveRefetch() {
+  const shown = new Map<number, Shown>();
+  const due = new Map<number, ReturnType<typeof setTimeout>>();
+  const lastFigures = new Map<number, number>();
+  let client: Client | null = null;
+
+  const refetch = (key: number) => {
+    due.delete(key);
+    const current = shown.get(key);
+    if (!current || !client) return;
+    if (current.figures) lastFigures.set(key, Date.now());
+    client.reexecuteOperation(makeOperation('query', current.operation, { ...current.operation.context, requestPolicy: 'network-only' }));
+  };
+  const schedule = (key: number, figures: boolean) => {
+    if (due.has(key)) return;
+    const wait = figures ? Math.max(GATHER_MS, (lastFigures.get(key) ?? 0) + FIGURES_EVERY_MS - Date.now()) : GATHER_MS;
+    due.set(key, setTimeout(() => refetch(key), wait));
+  };
+  const forget = (key: number) => {
+    shown.delete(key);
+    lastFigures.delete(key);
+    clearTimeout(due.get(key));
+    due.delete(key);
+  };
+
+  const exchange: Exchange = ({ forward, client: theClient }) => {
+    client = theClient;
+    return (operations$) =>
+      pipe(
+        operations$,
+        tap((operation) => operation.kind === 'teardown' && forget(operation.key)),
+        forward,
+        tap(({ operation, data }) => {
+          if (operation.kind === 'query' && data && operation.context.requestPolicy !== 'cache-only') shown.set(operation.key, shownIn(operation, data));
+        }),
+      );
+  };
+
+  /** After an event is in the cache: fetch again what it may have changed. */
+  const afterEvent = (event: LiveEvent) => {
+    const ids = idsIn(event);
+    for (const [key, s] of shown) if (touches(s, event, ids)) schedule(key, s.figures);
+  };
+  return { exchange, afterEvent };
+}
+
+export type LiveRefetch = ReturnType<typeof createLiveRefetch>;
+
+/**
+ * Applies one event to the normalised cache: graphcache has already written `record`'s fields,
+ * so a record on screen updates in place at once; the screens, lists and figures it may change
+ * are then fetched again (createLiveRefetch). A record out of reach is dropped with a notice.
+ */
+export function applyLiveEvent(event: LiveEvent, cache: Cache, refetch: LiveRefetch): void {
   const entity = { __typename: event.recordType, id: event.recordId };
   const key = cache.keyOfEntity(entity);
   if (event.type === 'WITHDRAWN' || event.type === 'DELETED') {
     const what = describeRecord(cache, key, event);
     if (what) addNotice(event.type === 'WITHDRAWN' ? `${what} is no longer shared with you.` : `${what} was deleted by ${event.actor?.displayName ?? 'someone else'}.`);
+    // Gone from the cache, so no screen shows it again, even one not open now.
     if (key) cache.invalidate(key);
     cache.invalidate('Query', 'node', { id: event.recordId });
-    invalidateLists(cache);
-    return;
+  } else if (cache.resolve('Query', 'node', { id: event.recordId }) === null) {
+    // Back within reach after node(id) said it was not there: look again.
+    cache.invalidate('Query', 'node', { id: event.recordId });
   }
-  // Back within reach after node(id) said it was not there: look again.
-  if (cache.resolve('Query', 'node', { id: event.recordId }) === null) cache.invalidate('Query', 'node', { id: event.recordId });
-  const written = new Set(Object.keys(event.record ?? {}));
-  if (key) {
-    for (const f of cache.inspectFields(key)) if (!written.has(f.fieldName)) cache.invalidate(key, f.fieldName, f.arguments ?? undefined);
-  }
-  const record = event.record as { threat?: { id: string } } | null;
-  invalidateThreatParts(cache, record?.threat?.id);
-  if (event.type === 'CREATED') invalidateLists(cache);
+  refetch.afterEvent(event);
 }
 
 const isCursorVariable = (variables: Record<string, unknown> | undefined) => !!variables && 'after' in variables;

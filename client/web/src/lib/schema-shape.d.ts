@@ -8,4 +8,6 @@ declare module 'virtual:schema-shape' {
   export const mutationFields: string[];
   /** Query fields returning a connection (lists a mutation may change). */
   export const listQueryFields: string[];
+  /** Query field → the record type it lists (a connection's node type), or its own type otherwise. */
+  export const queryFieldTypes: Record<string, string>;
 }

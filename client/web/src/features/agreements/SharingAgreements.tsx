@@ -50,7 +50,7 @@ export function SharingAgreements() {
   const [status, setStatus] = useState<AgreementStatus | ''>('');
   const [selected, setSelected] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const [{ data, fetching, error }, refresh] = useQuery({ query: SharingAgreementsDocument, variables: { status: status ? [status] : null } });
+  const [{ data, fetching, error }] = useQuery({ query: SharingAgreementsDocument, variables: { status: status ? [status] : null } });
   const chosen = data?.sharingAgreements.edges.find((e) => e.node.id === selected)?.node;
   return (
     <>
@@ -78,10 +78,6 @@ export function SharingAgreements() {
           onCreated={(id) => {
             setCreating(false);
             setSelected(id);
-            // Asked for again outright: after a create, the list was seen to stay at "Loading…" with
-            // the refetched page in hand (the normalised cache missing some of the new row's
-            // fields; probably a live event invalidating them while the refetch was in flight).
-            refresh({ requestPolicy: 'network-only' });
           }}
         />
       )}
