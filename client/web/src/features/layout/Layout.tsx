@@ -1,4 +1,5 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation, useNavigationType } from 'react-router-dom';
 import { useConnectionStatus, useSession, type ConnectionStatus } from '../../lib/client';
 import { dismissNotice, useNotices } from '../../lib/live';
 import { useViewer } from '../auth/viewer';
@@ -46,10 +47,33 @@ function LiveNotices() {
   );
 }
 
+/**
+ * After moving to another screen, focus its main region, as a page load would start there: the
+ * link that was followed has usually gone, and without this the keyboard would restart at the top
+ * of the page (or nowhere) and a screen reader would not announce the new content. A new screen
+ * opens at its top; Back (a POP) keeps the browser's scroll position. Search and filter changes
+ * (same path) leave focus where the user is typing.
+ */
+function useFocusOnNewScreen() {
+  const main = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  const navigationType = useNavigationType();
+  // The path last focused for, not a first-render flag, so StrictMode's double effects change nothing.
+  const focusedFor = useRef(pathname);
+  useEffect(() => {
+    if (focusedFor.current === pathname) return;
+    focusedFor.current = pathname;
+    main.current?.focus({ preventScroll: true });
+    if (navigationType !== 'POP') window.scrollTo(0, 0);
+  }, [pathname, navigationType]);
+  return main;
+}
+
 /** The top navigation: every screen is one or two clicks from here. */
 export function Layout() {
   const viewer = useViewer();
   const { signOut } = useSession();
+  const main = useFocusOnNewScreen();
   return (
     <>
       <a className="skip" href="#main">
@@ -73,7 +97,7 @@ export function Layout() {
         </button>
       </header>
       <LiveNotices />
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </>
