@@ -90,7 +90,7 @@ describeInBrowser('web client: the plan editor’s live quality gate', () => {
 
     // Clearing the objective brings its problem back; the others stay resolved by what is still typed.
     await objective.fill('');
-    await page.waitForFunction((message) => [...document.querySelectorAll('.problems li')].some((li) => li.textContent?.startsWith(message) && !li.className), preventMissing);
+    await page.locator('.problems li:not([class])', { hasText: preventMissing }).waitFor();
     expect(await stateOf(drugsUnaddressed)).toBe('resolving');
     expect(await stateOf(protectPartner)).toBe('resolving');
 
