@@ -25,7 +25,7 @@ import { watchPool } from './http/metrics';
 import { perCallerRateLimit } from './http/rate-limit';
 import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
-import { passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
+import { nothingSavedErrors, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
 import { webSocketValidation } from './graphql/limits';
 import { nodeFetchers } from './modules';
@@ -55,12 +55,9 @@ export interface AppOptions {
 /** Whether a response carries PURPOSE_REQUIRED; if so, rewrites it to say nothing was saved. */
 function refusedForPurpose(response: { body: { kind: string; singleResult?: { errors?: readonly { message: string; extensions?: Record<string, unknown> }[] } } }): boolean {
   const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
-  const refusals = result?.errors?.filter((e) => e.extensions?.code === 'PURPOSE_REQUIRED') ?? [];
-  if (!result || !refusals.length) return false;
-  (response.body as { singleResult: unknown }).singleResult = {
-    data: null,
-    errors: refusals.map((e) => ({ ...e, message: `Nothing was saved. ${e.message}` })),
-  };
+  const errors = nothingSavedErrors(result?.errors);
+  if (!errors) return false;
+  (response.body as { singleResult: unknown }).singleResult = { data: null, errors };
   return true;
 }
 

@@ -1,13 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createSourceEventStream, getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { parsePurpose, writeAuditEvents, type Purpose } from '../audit';
+import { nothingSavedErrors, parsePurpose, writeAuditEvents, type Purpose } from '../audit';
 import type { LiveConfig } from '../config';
 import { authenticateCaller, forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
-import { UnauthenticatedError } from '../graphql/errors';
+import { ServiceUnavailableError, UnauthenticatedError } from '../graphql/errors';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { NodeFetchers } from '../graphql/node';
 import type { User } from '../modules/identity/user.entity';
@@ -62,12 +62,45 @@ function isQueryContext(context: RequestContext | LiveContext | undefined): cont
   return !!context && 'db' in context;
 }
 
+/**
+ * Queries and mutations run as usual, then their transaction ends before the answer is sent, as
+ * over HTTP: graphql-ws sends the result first and reports completion after, so an answer sent
+ * before COMMIT could say "done" of a change that was not kept. A commit that fails answers
+ * SERVICE_UNAVAILABLE (retryable; nothing was kept); a mutation whose answer was refused for want
+ * of a purpose is rolled back and says so.
+ */
+function executeThenCommit(orm: MikroORM) {
+  return async (args: ExecutionArgs): Promise<Result> => {
+    const result = (await execute(args)) as Result;
+    const context = args.contextValue as RequestContext | LiveContext | undefined;
+    if (!isQueryContext(context)) return result;
+    const isMutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
+    const refused = isMutation ? nothingSavedErrors(result.errors) : undefined;
+    if (refused) {
+      context.db.abort();
+      await context.db.finish().catch((err) => context.log.error({ err }, 'rollback failed'));
+      await writeAuditEvents(context, orm); // in a transaction of their own, marked rolled back
+      return { data: null, errors: refused.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) };
+    }
+    try {
+      await writeAuditEvents(context, orm);
+      await context.db.finish();
+      return result;
+    } catch (err) {
+      context.log.error({ err }, 'WebSocket operation transaction did not commit');
+      return { errors: [new ServiceUnavailableError()] };
+    }
+  };
+}
+
 async function finishOperation(extra: WebSocketExtra, id: string, orm: MikroORM): Promise<void> {
   extra.active?.delete(id);
   const context = extra.operations?.get(id);
   extra.operations?.delete(id);
   if (!isQueryContext(context)) return; // a subscription holds no transaction
   try {
+    // Already done by executeThenCommit unless the operation never ran (the socket closed first):
+    // both steps are then no-ops.
     await writeAuditEvents(context, orm);
     await context.db.finish();
   } catch (err) {
@@ -144,6 +177,7 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
       schema,
       validate: options.validate,
       subscribe: subscribeLive,
+      execute: executeThenCommit(orm),
       // Authenticate once, in connection_init; a bad token closes the socket with 4401.
       onConnect: async (ctx) => {
         try {
