@@ -28,6 +28,7 @@ const ThreatPage = screen(() => import('./features/threats/ThreatPage'), 'Threat
 const ThreatEdit = screen(() => import('./features/threats/ThreatEdit'), 'ThreatEdit');
 const PlanEditor = screen(() => import('./features/plans/PlanEditor'), 'PlanEditor');
 const Disruptions = screen(() => import('./features/disruptions/Disruptions'), 'Disruptions');
+const DisruptionEdit = screen(() => import('./features/disruptions/DisruptionEdit'), 'DisruptionEdit');
 const DisruptionForm = screen(() => import('./features/disruptions/DisruptionForm'), 'DisruptionForm');
 const DisruptionPage = screen(() => import('./features/disruptions/DisruptionPage'), 'DisruptionPage');
 const Referrals = screen(() => import('./features/referrals/Referrals'), 'Referrals');
@@ -64,6 +65,7 @@ export function App() {
                 <Route path="disruptions" element={<Disruptions />} />
                 <Route path="disruptions/new" element={<DisruptionForm />} />
                 <Route path="disruptions/:id" element={<DisruptionPage />} />
+                <Route path="disruptions/:id/edit" element={<DisruptionEdit />} />
                 <Route path="referrals" element={<Referrals />} />
                 <Route path="referrals/:id" element={<ReferralPage />} />
                 <Route path="practice" element={<PracticeRegister />} />

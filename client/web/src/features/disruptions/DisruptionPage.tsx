@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
@@ -178,23 +179,30 @@ function DisruptionFacts({ d }: { d: Disruption }) {
 function NextStep({ d }: { d: Disruption }) {
   const viewer = useViewer();
   const [state, submit] = useMutation(SubmitDisruptionDocument);
+  // The claim as it was when this validator began deciding: kept on screen though it changes live.
+  const [deciding, setDeciding] = useState<Disruption | null>(null);
   const ours = d.claimingOrganisation.id === viewer.organisation.id;
   if (ours && (d.status === 'DRAFT' || d.status === 'RETURNED')) {
     return (
       <section aria-labelledby="next">
         <h2 id="next">Next step</h2>
         {state.error && <p role="alert" className="error">{errorText(state.error)}</p>}
-        <button type="button" disabled={state.fetching} onClick={() => submit({ input: { id: d.id, expectedVersion: d.version } })}>
-          Submit for validation
-        </button>
+        <div className="buttons">
+          <Link className="button" to={`/disruptions/${d.id}/edit`}>
+            {d.status === 'RETURNED' ? 'Correct the claim' : 'Edit the draft'}
+          </Link>
+          <button type="button" disabled={state.fetching} onClick={() => submit({ input: { id: d.id, expectedVersion: d.version } })}>
+            Submit for validation
+          </button>
+        </div>
       </section>
     );
   }
-  if (!ours && d.status === 'SUBMITTED' && viewer.roles.includes('DISRUPTION_VALIDATOR')) {
+  if (deciding || (!ours && d.status === 'SUBMITTED' && viewer.roles.includes('DISRUPTION_VALIDATOR'))) {
     return (
       <section aria-labelledby="next">
         <h2 id="next">Validate this claim</h2>
-        <DecisionPanel claim={d} />
+        <DecisionPanel claim={deciding ?? d} onStart={() => setDeciding((seen) => seen ?? d)} onDone={() => setDeciding(null)} />
       </section>
     );
   }

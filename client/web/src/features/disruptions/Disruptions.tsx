@@ -96,32 +96,44 @@ export function Disruptions() {
 function Queue() {
   const [trail, setTrail] = useState<(string | null)[]>([null]);
   const [{ data, fetching, error }] = useQuery({ query: ValidationQueueDocument, variables: { after: trail.at(-1) } });
+  // Claims a validator has begun deciding, as they were then: they stay on screen after another
+  // validator's decision takes them out of the queue, so the conflict can be shown.
+  const [deciding, setDeciding] = useState<Record<string, DisruptionRowFragment>>({});
+  const stopDeciding = (id: string) => setDeciding(({ [id]: _, ...rest }) => rest);
   return (
     <Loaded data={data?.disruptionValidationQueue} fetching={fetching} error={error}>
-      {(queue) => (
-        <>
-          {queue.totalCount === 0 && <p>Nothing waiting for validation.</p>}
-          <ul className="plain queue">
-            {queue.edges.map(({ node }) => (
-              <QueueItem key={node.id} d={node} />
-            ))}
-          </ul>
-          <Pager pageInfo={queue.pageInfo} total={queue.totalCount} shown={queue.edges.length} trail={trail} onMove={setTrail} />
-        </>
-      )}
+      {(queue) => {
+        const waiting = queue.edges.map((e) => e.node);
+        const gone = Object.values(deciding).filter((d) => !waiting.some((w) => w.id === d.id));
+        return (
+          <>
+            {queue.totalCount === 0 && <p>Nothing waiting for validation.</p>}
+            <ul className="plain queue">
+              {[...waiting, ...gone].map((node) => (
+                <QueueItem key={node.id} d={deciding[node.id] ?? node} onStart={() => setDeciding((all) => ({ [node.id]: all[node.id] ?? node, ...all }))} onStop={() => stopDeciding(node.id)} />
+              ))}
+            </ul>
+            <Pager pageInfo={queue.pageInfo} total={queue.totalCount} shown={queue.edges.length} trail={trail} onMove={setTrail} />
+          </>
+        );
+      }}
     </Loaded>
   );
 }
 
-function QueueItem({ d }: { d: DisruptionRowFragment }) {
+function QueueItem({ d, onStart, onStop }: { d: DisruptionRowFragment; onStart: () => void; onStop: () => void }) {
   const [open, setOpen] = useState(false);
+  const close = () => {
+    setOpen(false);
+    onStop();
+  };
   return (
     <li>
       <RowSummary d={d} />{' '}
-      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button type="button" aria-expanded={open} onClick={() => (open ? close() : setOpen(true))}>
         {open ? 'Close' : 'Decide'}
       </button>
-      {open && <DecisionPanel claim={d} onDone={() => setOpen(false)} />}
+      {open && <DecisionPanel claim={d} onStart={onStart} onDone={close} />}
     </li>
   );
 }
