@@ -6,10 +6,10 @@ import { createReferral } from '../support/referral-factories';
 import { signIn } from './sign-in';
 
 /**
- * Two people acting on the same disruption or referral in two browser contexts: the second,
+ * Two people acting on the same disruption, referral or practice entry in two browser contexts: the second,
  * acting on the version they were looking at, is shown both versions and chooses.
  */
-describeInBrowser('web client: conflicts on disruptions and referrals', () => {
+describeInBrowser('web client: conflicts on disruptions, referrals and practice entries', () => {
   const session = useBrowserSession();
   let other: WatchedPage | null = null;
 
@@ -116,5 +116,44 @@ describeInBrowser('web client: conflicts on disruptions and referrals', () => {
     const { node } = expectData(await session.app.gql('oxon.mash', `{ node(id: "${referral.id}") { ... on SafeguardingReferral { status timeline { text } } } }`, {}, { purpose: 'SAFEGUARDING' }));
     expect(node.status).toBe('ACKNOWLEDGED');
     expect(node.timeline.map((u: { text: string | null }) => u.text)).toEqual(expect.arrayContaining(['Seen again in Banbury on Friday.', 'Strategy discussion booked for Monday.']));
+  });
+
+  it('edits of one practice entry: the second save shows both versions, and "keep mine" keeps both people’s changes', async () => {
+    const { createPractice: entry } = expectData(
+      await session.app.gql('serocu.analyst', 'mutation ($input: CreatePracticeInput!) { createPractice(input: $input) { id version title aim } }', {
+        input: {
+          title: 'Barbershop outreach in Slough',
+          aim: 'Reach boys at risk of county lines recruitment where they already go.',
+          description: 'Youth workers hold drop-in sessions in two barbershops on Saturdays.',
+          topics: ['county lines', 'prevention'],
+          stage: 'IDEA',
+          evidenceRating: 'UNTESTED_NEW',
+          contact: 'prevent@serocu.example',
+          access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' },
+        },
+      }),
+    );
+    const [first, second] = await twoPeople('serocu.analyst', 'serocu.lro');
+    await Promise.all([first.goto('/practice?q=barbershop'), second.goto('/practice?q=barbershop')]);
+    for (const page of [first, second]) await page.getByRole('button', { name: `Edit ${entry.title}` }).click();
+    const formOf = (page: Page) => page.getByRole('form', { name: `Edit ${entry.title}` });
+
+    await formOf(second).getByLabel('Aim').fill('Reach boys at risk of exploitation where they already go.');
+    await formOf(first).getByLabel('Title').fill('Barbershop outreach in Slough and Reading');
+    await formOf(first).getByRole('button', { name: 'Save changes' }).click();
+    await first.getByRole('heading', { name: 'Barbershop outreach in Slough and Reading', exact: true }).waitFor();
+    await formOf(second).getByRole('button', { name: 'Save changes' }).click();
+
+    await second.getByTestId('conflict').waitFor();
+    expect(await conflictRow(second, 'Title').getByTestId('mine').textContent()).toBe(entry.title);
+    expect(await conflictRow(second, 'Title').getByTestId('theirs').textContent()).toBe('Barbershop outreach in Slough and Reading');
+    expect(await conflictRow(second, 'Aim').getByTestId('mine').textContent()).toBe('Reach boys at risk of exploitation where they already go.');
+    expect(await conflictRow(second, 'Aim').getByTestId('theirs').textContent()).toBe(entry.aim);
+    await screenshot(second, 'practice-conflict');
+
+    await second.getByRole('button', { name: 'Keep mine (save again on the new version)' }).click();
+    await second.getByRole('heading', { name: 'Barbershop outreach in Slough and Reading', exact: true }).waitFor();
+    const { node } = expectData(await session.app.gql('serocu.lro', `{ node(id: "${entry.id}") { ... on PracticeEntry { title aim version } } }`));
+    expect(node).toEqual({ title: 'Barbershop outreach in Slough and Reading', aim: 'Reach boys at risk of exploitation where they already go.', version: entry.version + 2 });
   });
 });

@@ -6,10 +6,12 @@ import { errorText } from '../../lib/errors';
 import { Badge, label } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { WhoCanSee } from '../access/WhoCanSee';
+import { PracticeEdit } from './PracticeEdit';
 
 export const PracticeCardFields = graphql(`
   fragment PracticeCardFields on PracticeEntry {
     id
+    version
     title
     aim
     description
@@ -66,6 +68,15 @@ export function PracticeCard({ practice: p }: { practice: PracticeCardFieldsFrag
   const [withdrawal, withdraw] = useMutation(WithdrawDocument);
   const error = endorsement.error ?? withdrawal.error;
   const own = p.organisation.id === viewer.organisation.id;
+  const [editing, setEditing] = useState(false);
+  if (editing) {
+    return (
+      <article className="card" aria-labelledby={`practice-${p.id}`}>
+        <h2 id={`practice-${p.id}`}>Edit {p.title}</h2>
+        <PracticeEdit entry={p} onClose={() => setEditing(false)} />
+      </article>
+    );
+  }
   return (
     <article className="card" aria-labelledby={`practice-${p.id}`}>
       <h2 id={`practice-${p.id}`}>{p.title}</h2>
@@ -88,6 +99,11 @@ export function PracticeCard({ practice: p }: { practice: PracticeCardFieldsFrag
         {p.endorsements.length > 0 && `: ${p.endorsements.map((e) => `${e.organisation.code}${e.comment ? ` (“${e.comment}”)` : ''}`).join(', ')}`}
       </p>
       {error && <p role="alert" className="error">{errorText(error)}</p>}
+      {own && (
+        <button type="button" aria-label={`Edit ${p.title}`} onClick={() => setEditing(true)}>
+          Edit
+        </button>
+      )}
       {!own && !p.endorsedByViewer && (
         <div className="buttons">
           <label>
