@@ -89,6 +89,31 @@ describeInBrowser('web client: conflicts on disruptions, referrals and practice 
     expect(node).toEqual({ status: 'VALIDATED', validation: { validator: { displayName: validator } } });
   });
 
+  it('in the validation queue, a claim another validator decides stays open for the one deciding it, with both decisions shown', async () => {
+    const threat = await assessedThreat(session.app, { name: 'Operation Vetch' });
+    const claim = await submittedDisruption(session.app, 'tvp.investigator', threat.id, { description: 'Cash seizure at a Reading car wash.' });
+    const [first, second] = await twoPeople('serocu.validator', 'serocu.sro');
+    await Promise.all([first.goto('/disruptions?tab=queue'), second.goto('/disruptions?tab=queue')]);
+    const item = (page: Page) => page.getByRole('listitem').filter({ hasText: 'Cash seizure at a Reading car wash.' });
+    for (const page of [first, second]) await item(page).getByRole('button', { name: 'Decide' }).click();
+    await Promise.all([live(first), live(second)]);
+
+    await item(second).getByLabel('Reasons').fill('No evidence that the cash belonged to the group.');
+    const queueFetchedAgain = second.waitForResponse((response) => response.request().postDataJSON()?.operationName === 'ValidationQueue');
+    await item(first).getByRole('button', { name: 'Validate', exact: true }).click();
+    // Gone from the first validator's queue, live; still open in the second's, as they were deciding it.
+    await item(first).waitFor({ state: 'detached' });
+    await queueFetchedAgain;
+    expect(await item(second).getByLabel('Reasons').inputValue()).toBe('No evidence that the cash belonged to the group.');
+    await item(second).getByRole('button', { name: 'Reject' }).click();
+    await item(second).getByTestId('conflict').waitFor();
+    expect(await conflictRow(second, 'Decision').getByTestId('mine').textContent()).toBe('Reject');
+    expect(await conflictRow(second, 'Decision').getByTestId('theirs').textContent()).toBe(`Validated by ${await displayName('serocu.validator')}`);
+    await second.getByRole('button', { name: 'Take theirs' }).click();
+    await item(second).waitFor({ state: 'detached' });
+    expect(expectData(await session.app.gql('serocu.sro', `{ node(id: "${claim.id}") { ... on Disruption { status } } }`)).node.status).toBe('VALIDATED');
+  });
+
   it('a referral moved on by the other organisation: the receiver sees both versions, and "keep mine" acknowledges with their note', async () => {
     const referral = await createReferral(session.app);
     const [referrer, receiver] = await twoPeople('tvp.safeguarding', 'oxon.mash', 'Safeguarding');
