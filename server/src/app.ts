@@ -13,6 +13,7 @@ import { isEmpty, seedDemoData } from './db/seed';
 import { migrate, openOrm } from './db/orm';
 import { buildContext, type ContextDeps, type RequestContext } from './graphql/context';
 import { makeErrorFormatter, ServiceUnavailableError } from './graphql/errors';
+import { answerAfterFailedCommit } from './graphql/commit-failure';
 import { buildAppSchema } from './graphql/schema';
 import { devAuthRouter } from './http/dev-auth';
 import { type Lifecycle } from './http/health';
@@ -25,7 +26,7 @@ import { watchPool } from './http/metrics';
 import { perCallerRateLimit } from './http/rate-limit';
 import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
-import { nothingSavedErrors, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
+import { commitWithAuditEvents, nothingSavedErrors, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
 import { webSocketValidation } from './graphql/limits';
 import { nodeFetchers } from './modules';
@@ -129,7 +130,7 @@ async function listen(
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       // Every HTTP request's transaction ends with its response (commit; rollback if it failed),
-      // its audit events written in it just before.
+      // its audit events written in it, in the same message as COMMIT.
       {
         requestDidStart: async () => ({
           willSendResponse: async ({ contextValue, response, operation }) => {
@@ -142,19 +143,21 @@ async function listen(
               return;
             }
             try {
-              await writeAuditEvents(contextValue, orm);
-              await contextValue.db?.finish();
+              if (contextValue.db) await commitWithAuditEvents(contextValue, orm);
               // A field that failed because the database went away: the whole answer is a retryable 503.
               if (response.body.kind === 'single' && response.body.singleResult.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) {
                 response.http.status = 503;
               }
             } catch (err) {
-              // The answer being sent did not happen: say so instead (nothing was kept).
+              // Nothing was kept: the answer must not say otherwise (graphql/commit-failure.ts).
               log.error({ err }, 'request transaction did not commit');
               if (response.body.kind === 'single') {
-                const unavailable = new ServiceUnavailableError();
-                response.body.singleResult = { errors: [{ message: unavailable.message, extensions: { code: unavailable.code, retryable: true } }] };
-                response.http.status = 503;
+                const { answer, unavailable } = answerAfterFailedCommit(response.body.singleResult, operation?.operation === 'mutation', err);
+                response.body.singleResult = {
+                  data: answer.data,
+                  errors: answer.errors?.map((e) => (e instanceof ServiceUnavailableError ? { message: e.message, extensions: { code: e.code, retryable: true } } : e)),
+                };
+                if (unavailable) response.http.status = 503;
               }
             }
           },

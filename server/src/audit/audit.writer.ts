@@ -3,8 +3,26 @@ import type { RequestContext } from '../graphql/context';
 import { openRequestDb } from '../db/request-db';
 import type { AuditEventRow } from './audit.collector';
 
-function insert(knex: Knex, rows: AuditEventRow[]): Promise<unknown> {
+function insert(knex: Knex, rows: AuditEventRow[]): Knex.QueryBuilder {
   return knex('audit_event').insert(rows.map((r) => ({ ...r, detail: JSON.stringify(r.detail) })));
+}
+
+/**
+ * Ends the request: its audit events are written in its own transaction, in the same message as
+ * its COMMIT (one round trip for both), so the events and the request's changes stand or fall
+ * together. When that fails (the insert or the commit), nothing of the request was kept: the
+ * events, denials above all, are then written in a transaction of their own marked rolled back,
+ * and this rejects so that the caller does not report success.
+ */
+export async function commitWithAuditEvents(ctx: RequestContext, orm: MikroORM): Promise<void> {
+  const rows = ctx.audit.drain();
+  if (!rows.length) return ctx.db.finish();
+  try {
+    await ctx.db.finish(insert(ctx.db.knex, rows).toSQL().toNative());
+  } catch (err) {
+    await writeOnTheirOwn(ctx, orm, rows);
+    throw err;
+  }
 }
 
 /**
@@ -25,13 +43,20 @@ export async function writeAuditEvents(ctx: RequestContext | undefined, orm: Mik
   } catch (err) {
     ctx.log.warn({ err }, 'audit events could not be written in the request transaction; writing them on their own');
   }
-  const own = await openRequestDb(orm, ctx.access.caller, ctx.access.layers);
+  await writeOnTheirOwn(ctx, orm, rows);
+}
+
+/** The events of a request whose transaction failed, in a transaction of their own as the same caller. */
+async function writeOnTheirOwn(ctx: RequestContext, orm: MikroORM, rows: AuditEventRow[]): Promise<void> {
   try {
-    // Said in the event, so that a CREATE written here is not read as a record that exists.
-    await insert(own.knex, rows.map((r) => ({ ...r, detail: { ...r.detail, requestRolledBack: [true] } })));
+    const own = await openRequestDb(orm, ctx.access.caller, ctx.access.layers);
+    try {
+      // Said in the event, so that a CREATE written here is not read as a record that exists.
+      await insert(own.knex, rows.map((r) => ({ ...r, detail: { ...r.detail, requestRolledBack: [true] } })));
+    } finally {
+      await own.finish();
+    }
   } catch (err) {
     ctx.log.error({ err, events: rows }, 'AUDIT EVENTS LOST: could not write them');
-  } finally {
-    await own.finish();
   }
 }

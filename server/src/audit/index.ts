@@ -1,7 +1,7 @@
 export { AuditCollector, type AuditOrigin } from './audit.collector';
 export { AuditAction, Purpose } from './audit.enums';
 export { auditEveryField, auditMiddleware } from './audit.middleware';
-export { writeAuditEvents } from './audit.writer';
+export { commitWithAuditEvents, writeAuditEvents } from './audit.writer';
 export { nothingSavedErrors, parsePurpose, passPurposeErrors, PURPOSE_HEADER } from './purpose';
 import { AuditEventResolver } from './audit.resolver';
 

@@ -11,6 +11,12 @@ export interface Caller {
   clearance: string;
 }
 
+/** A statement with its parameters as pg takes them (`$1`, `$2`, ...; knex's toSQL().toNative()). */
+export interface Statement {
+  sql: string;
+  bindings: readonly unknown[];
+}
+
 /** The role requests run as: no BYPASSRLS, owns no table (created by the access migration). */
 export const APPLICATION_ROLE = 'soc_app';
 
@@ -32,8 +38,13 @@ export interface RequestDb {
   whenIdle(work: () => void): void;
   /** Makes `finish` roll back instead of commit: the request's changes must not stand (see app.ts). */
   abort(): void;
-  /** Commits (or, if a statement failed, PostgreSQL rolls back) and returns the connection. Idempotent. Rejects when the commit itself failed: nothing of the request was kept. */
-  finish(): Promise<void>;
+  /**
+   * Commits (or, if a statement failed, PostgreSQL rolls back) and returns the connection.
+   * Idempotent. Rejects when the commit itself failed: nothing of the request was kept.
+   * `withCommit`: one last write sent in the same message as COMMIT (the request's audit events),
+   * saving its own round trip; if it fails, nothing is committed and this rejects.
+   */
+  finish(withCommit?: Statement): Promise<void>;
 }
 
 /** The settings row-level security reads, as one SELECT of set_config calls (values as escaped literals). */
@@ -122,6 +133,7 @@ class ConnectionQueue {
   private busy = false;
   private sendScheduled = false;
   private idleScheduled = false;
+  private beforeCommit: WaitingQuery['config'] | undefined;
 
   constructor(
     private readonly connection: PgClient,
@@ -149,6 +161,11 @@ class ConnectionQueue {
     this.scheduleIdle();
   }
 
+  /** Sends `statement` in the same message as the next COMMIT, ahead of it. */
+  attachToCommit(statement: Statement): void {
+    this.beforeCommit = { text: statement.sql, values: [...statement.bindings] };
+  }
+
   private enqueue(args: unknown[]): unknown {
     const [config, callback] = args;
     if (args.length !== 2 || typeof callback !== 'function' || !config || typeof config !== 'object' || typeof (config as WaitingQuery['config']).text !== 'string') {
@@ -168,6 +185,25 @@ class ConnectionQueue {
     if (this.sendScheduled || this.busy || !this.waiting.length) return;
     this.sendScheduled = true;
     setImmediate(() => this.send());
+  }
+
+  /**
+   * `write; COMMIT` as one simple-protocol message. When the write fails PostgreSQL skips the
+   * COMMIT and the transaction stays open and failed: the COMMIT's caller gets the error (and
+   * rolls back), so a failed write never commits what came before it.
+   */
+  private sendWithCommit(commit: WaitingQuery, write: WaitingQuery['config'], answer: (deliver: () => void) => void): void {
+    this.beforeCommit = undefined;
+    sharedRoundTrips += 1;
+    const text = `${withLiterals(this.connection, { config: write, callback: () => undefined })};\n${commit.config.text}`;
+    this.query(text, (err: unknown, results?: unknown[]) => {
+      const committed = results?.[results.length - 1];
+      const failure = err ?? commitThatRolledBack(commit, committed);
+      if (!failure) return answer(() => commit.callback(null, committed));
+      // knex takes a failed COMMIT as the end of the transaction and hands the connection back to
+      // the pool: it must not go back inside the failed transaction the skipped COMMIT left open.
+      this.query('rollback', () => answer(() => commit.callback(failure)));
+    });
   }
 
   private scheduleIdle(): void {
@@ -196,6 +232,10 @@ class ConnectionQueue {
       }
     };
     sharedRoundTrips += batch.length - 1;
+    if (batch.length === 1 && this.beforeCommit && isCommit(batch[0])) {
+      this.sendWithCommit(batch[0], this.beforeCommit, answer);
+      return;
+    }
     if (batch.length === 1) {
       this.query(batch[0].config, (err: unknown, result: unknown) => answer(() => batch[0].callback(err ?? commitThatRolledBack(batch[0], result), result)));
       return;
@@ -212,8 +252,12 @@ class ConnectionQueue {
  * statement and carries on (the audit writer does, to write its events on their own), and would
  * report as done a request none of which was kept. Made an error here, once for every path.
  */
+function isCommit(q: WaitingQuery): boolean {
+  return /^\s*commit\b/i.test(q.config.text);
+}
+
 function commitThatRolledBack(q: WaitingQuery, result: unknown): Error | null {
-  if (!/^\s*commit\b/i.test(q.config.text) || (result as { command?: string } | undefined)?.command !== 'ROLLBACK') return null;
+  if (!isCommit(q) || (result as { command?: string } | undefined)?.command !== 'ROLLBACK') return null;
   return Object.assign(new Error('COMMIT found the transaction already failed: PostgreSQL rolled it back, and nothing of it was kept'), { code: '25P02' });
 }
 
@@ -318,6 +362,11 @@ export async function openRequestDbAs(orm: MikroORM, username: string, layers: A
   return { db: requestDb(trx, queue, caller, layers), account };
 }
 
+/** Announces a statement sent outside knex like any knex query, so that statement counts (the bench, tests) include it. */
+function announce(knex: Knex, statement: Statement): void {
+  (knex.client as unknown as { emit(event: 'query', query: object): void }).emit('query', { sql: statement.sql, bindings: statement.bindings, method: 'raw' });
+}
+
 function requestDb(trx: Knex.Transaction, queue: ConnectionQueue, caller: Caller, layers: AccessLayers): RequestDb {
   // The application's policy finds the caller from the query builder it is handed.
   bindCaller(trx, { caller, layers });
@@ -332,10 +381,14 @@ function requestDb(trx: Knex.Transaction, queue: ConnectionQueue, caller: Caller
         bindCaller(savepoint, { caller, layers });
         return work(savepoint);
       }),
-    finish() {
+    finish(withCommit) {
       finishing ??= (async () => {
         if (aborted) return void (await trx.rollback().catch(() => undefined));
         try {
+          if (withCommit) {
+            queue.attachToCommit(withCommit);
+            announce(trx, withCommit);
+          }
           await trx.commit();
           // knex's commit() resolves even when COMMIT failed (a connection killed at that moment):
           // the failure only rejects the transaction's executionPromise.

@@ -4,10 +4,11 @@ import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { nothingSavedErrors, parsePurpose, writeAuditEvents, type Purpose } from '../audit';
+import { commitWithAuditEvents, nothingSavedErrors, parsePurpose, writeAuditEvents, type Purpose } from '../audit';
 import type { LiveConfig } from '../config';
 import { authenticateCaller, forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
-import { ServiceUnavailableError, UnauthenticatedError } from '../graphql/errors';
+import { UnauthenticatedError } from '../graphql/errors';
+import { answerAfterFailedCommit } from '../graphql/commit-failure';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { NodeFetchers } from '../graphql/node';
 import type { User } from '../modules/identity/user.entity';
@@ -83,12 +84,11 @@ function executeThenCommit(orm: MikroORM) {
       return { data: null, errors: refused.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) };
     }
     try {
-      await writeAuditEvents(context, orm);
-      await context.db.finish();
+      await commitWithAuditEvents(context, orm);
       return result;
     } catch (err) {
       context.log.error({ err }, 'WebSocket operation transaction did not commit');
-      return { errors: [new ServiceUnavailableError()] };
+      return answerAfterFailedCommit(result, isMutation, err).answer as Result;
     }
   };
 }
@@ -101,8 +101,7 @@ async function finishOperation(extra: WebSocketExtra, id: string, orm: MikroORM)
   try {
     // Already done by executeThenCommit unless the operation never ran (the socket closed first):
     // both steps are then no-ops.
-    await writeAuditEvents(context, orm);
-    await context.db.finish();
+    await commitWithAuditEvents(context, orm);
   } catch (err) {
     // graphql-ws does not wait for this: an error must not escape as an unhandled rejection.
     context.log.warn({ err }, 'WebSocket operation transaction did not commit');
