@@ -1,5 +1,5 @@
-import { lazy, Suspense, useCallback, useState, type ComponentType } from 'react';
-import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { useCallback, useEffect, useState, type ComponentType } from 'react';
+import { BrowserRouter, matchPath, Route, Routes } from 'react-router-dom';
 import { SignIn } from './features/auth/SignIn';
 import { ViewerGate } from './features/auth/viewer';
 import { Layout } from './features/layout/Layout';
@@ -7,19 +7,43 @@ import { ApiProvider, SessionContext } from './lib/client';
 import { resetLive } from './lib/live';
 import { session } from './lib/session';
 
+type Screen = ComponentType & { preload: () => Promise<ComponentType> };
+
 /**
  * Each screen is its own chunk, loaded when first visited, so the first page downloads only the
- * shell (sign-in, layout, client) and the screen it opens on.
+ * shell (sign-in, layout, client) and the screen it opens on. Not React.lazy: React holds back
+ * content that suspended for up to 300 ms (to reveal several boundaries together), and a screen's
+ * query only starts once it is shown, so every first visit waited that much longer for its data.
  */
-function screen<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): ComponentType {
-  const Lazy = lazy<ComponentType>(() => load().then((m) => ({ default: m[name] as ComponentType })));
-  return function Screen() {
-    return (
-      <Suspense fallback={<p aria-busy="true">Loading…</p>}>
-        <Lazy />
-      </Suspense>
-    );
-  };
+function screen<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): Screen {
+  let loaded: ComponentType | null = null;
+  let loading: Promise<ComponentType> | null = null;
+  const preload = () =>
+    (loading ??= load().then(
+      (m) => (loaded = m[name]),
+      (e: unknown) => {
+        loading = null; // a later visit tries again (e.g. after a brief network failure)
+        throw e;
+      },
+    ));
+  function Screen() {
+    const [Component, setComponent] = useState<ComponentType | null>(() => loaded);
+    const [failed, setFailed] = useState(false);
+    useEffect(() => {
+      if (Component) return;
+      let current = true;
+      preload().then(
+        (c) => current && setComponent(() => c),
+        () => current && setFailed(true),
+      );
+      return () => {
+        current = false;
+      };
+    }, [Component]);
+    if (failed) return <p role="alert" className="error">This screen could not be loaded: check your connection and reload the page.</p>;
+    return Component ? <Component /> : <p aria-busy="true">Loading…</p>;
+  }
+  return Object.assign(Screen, { preload });
 }
 
 const Home = screen(() => import('./features/home/Home'), 'Home');
@@ -28,20 +52,45 @@ const ThreatPage = screen(() => import('./features/threats/ThreatPage'), 'Threat
 const ThreatEdit = screen(() => import('./features/threats/ThreatEdit'), 'ThreatEdit');
 const PlanEditor = screen(() => import('./features/plans/PlanEditor'), 'PlanEditor');
 const Disruptions = screen(() => import('./features/disruptions/Disruptions'), 'Disruptions');
-const DisruptionEdit = screen(() => import('./features/disruptions/DisruptionEdit'), 'DisruptionEdit');
 const DisruptionForm = screen(() => import('./features/disruptions/DisruptionForm'), 'DisruptionForm');
 const DisruptionPage = screen(() => import('./features/disruptions/DisruptionPage'), 'DisruptionPage');
+const DisruptionEdit = screen(() => import('./features/disruptions/DisruptionEdit'), 'DisruptionEdit');
 const Referrals = screen(() => import('./features/referrals/Referrals'), 'Referrals');
 const ReferralPage = screen(() => import('./features/referrals/ReferralPage'), 'ReferralPage');
 const PracticeRegister = screen(() => import('./features/practice/PracticeRegister'), 'PracticeRegister');
 const AuditSearch = screen(() => import('./features/audit/AuditSearch'), 'AuditSearch');
 const SharingAgreements = screen(() => import('./features/agreements/SharingAgreements'), 'SharingAgreements');
 
+/** Every screen by its path (under the layout); '' is the home page. */
+const screens: [path: string, Screen][] = [
+  ['', Home],
+  ['threats', ThreatList],
+  ['threats/:id', ThreatPage],
+  ['threats/:id/edit', ThreatEdit],
+  ['plans/:id', PlanEditor],
+  ['disruptions', Disruptions],
+  ['disruptions/new', DisruptionForm],
+  ['disruptions/:id', DisruptionPage],
+  ['disruptions/:id/edit', DisruptionEdit],
+  ['referrals', Referrals],
+  ['referrals/:id', ReferralPage],
+  ['practice', PracticeRegister],
+  ['audit', AuditSearch],
+  ['agreements', SharingAgreements],
+];
+
+/** Starts fetching the code of the screen at `pathname`, so it arrives alongside the viewer query rather than after it. */
+function preloadScreenAt(pathname: string): void {
+  // Ranked as the router ranks them: 'disruptions/new' before 'disruptions/:id'.
+  const found = screens.find(([path]) => !path.includes(':') && matchPath(`/${path}`, pathname)) ?? screens.find(([path]) => matchPath(`/${path}`, pathname));
+  void found?.[1].preload().catch(() => undefined); // a failure shows when the screen renders
+}
 
 /** Signed out: the sign-in page. Signed in: a client for this session, the viewer, the screens. */
 export function App() {
   const [token, setToken] = useState(session.token());
   const [notice, setNotice] = useState<string | null>(null);
+  useEffect(() => preloadScreenAt(window.location.pathname), []);
   const signOut = useCallback((message: string | null = null) => {
     session.signOut();
     resetLive();
@@ -57,20 +106,7 @@ export function App() {
           <BrowserRouter>
             <Routes>
               <Route element={<Layout />}>
-                <Route index element={<Home />} />
-                <Route path="threats" element={<ThreatList />} />
-                <Route path="threats/:id" element={<ThreatPage />} />
-                <Route path="threats/:id/edit" element={<ThreatEdit />} />
-                <Route path="plans/:id" element={<PlanEditor />} />
-                <Route path="disruptions" element={<Disruptions />} />
-                <Route path="disruptions/new" element={<DisruptionForm />} />
-                <Route path="disruptions/:id" element={<DisruptionPage />} />
-                <Route path="disruptions/:id/edit" element={<DisruptionEdit />} />
-                <Route path="referrals" element={<Referrals />} />
-                <Route path="referrals/:id" element={<ReferralPage />} />
-                <Route path="practice" element={<PracticeRegister />} />
-                <Route path="audit" element={<AuditSearch />} />
-                <Route path="agreements" element={<SharingAgreements />} />
+                {screens.map(([path, Screen]) => (path ? <Route key={path} path={path} element={<Screen />} /> : <Route key="home" index element={<Screen />} />))}
                 <Route path="*" element={<p>No such page.</p>} />
               </Route>
             </Routes>
