@@ -5,6 +5,7 @@ import type { RequestContext } from '../../graphql/context';
 import { requireGlobalId } from '../../graphql/global-id';
 import { SharedRecordResolver } from '../../shared/shared-record';
 import { today } from '../../shared/validation';
+import { Role } from '../identity/identity.enums';
 import { organisationLoader, userLoader } from '../identity/identity.loaders';
 import { Organisation } from '../identity/organisation.entity';
 import { User } from '../identity/user.entity';
@@ -95,6 +96,15 @@ export class PlanResolver extends SharedRecordResolver(FourPPlan) {
   })
   planQualityPreview(@Arg('planId', () => ID) planId: string, @Arg('draft', () => PlanDraftInput) draft: PlanDraftInput, @Ctx() ctx: RequestContext) {
     return plans.previewPlanQuality(ctx, planId, draft);
+  }
+
+  @Query(() => [User], {
+    description:
+      "Who may be named the plan's LRO or SRO (role): active users holding that role, the plan's owning organisation's first. " +
+      'For those who may change the plan (its owning organisation).',
+  })
+  async planOfficerCandidates(@Arg('planId', () => ID) planId: string, @Arg('role', () => Role) role: Role, @Ctx() ctx: RequestContext) {
+    return userLoader(ctx).loadMany(await plans.planOfficerCandidates(ctx, planId, role));
   }
 
   @FieldResolver(() => SocThreat)

@@ -543,3 +543,26 @@ export async function previewPlanQuality(ctx: RequestContext, planGlobalId: stri
   auditNamedRecords(ctx, [{ type: 'FourPPlan', dbId: plan.dbId, sensitive: markingRank(plan.protectiveMarking) >= 1 }], 'planQualityPreview');
   return assessPlanQuality(withDraft(await gateInputOf(ctx, plan), checked));
 }
+
+/** The roles a plan names an officer for (lroId, sroId). */
+const OFFICER_ROLES: Role[] = [Role.LRO, Role.SRO];
+
+/**
+ * Who the editor offers as the plan's LRO (or SRO): the active users holding that role, the
+ * plan's owning organisation's first, then by name. It is exactly what updatePlan accepts
+ * (officerIds): the region's LROs often sit in SEROCU, which manages plans regionally, so a
+ * force's plan may name one of them. Only for those who may change the plan, as the preview.
+ */
+export async function planOfficerCandidates(ctx: RequestContext, planGlobalId: string, role: Role): Promise<string[]> {
+  const p = new Problems('');
+  p.when(!OFFICER_ROLES.includes(role), 'role', `must be one of ${OFFICER_ROLES.join(', ')}`);
+  p.throwIfAny();
+  const plan = await editablePlan(ctx, planGlobalId);
+  const rows = await ctx.db
+    .knex('app_user')
+    .select('id')
+    .where('active', true)
+    .whereRaw('? = any(roles)', [role])
+    .orderByRaw('(organisation_id = ?) desc, display_name, id', [plan.owningOrganisationId]);
+  return rows.map((r) => r.id);
+}
