@@ -12,7 +12,7 @@
  */
 import http from 'node:http';
 import pg from 'pg';
-import { APPLICATION_ROLE } from '../../src/db/request-db';
+import { APPLICATION_ROLE, PLANNER_SETTINGS } from '../../src/db/request-db';
 import { BASELINE_USER_HEADER, SCENARIOS, type Scenario } from './scenarios';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_MAX ?? 10) });
@@ -49,7 +49,8 @@ function bind(client: pg.PoolClient, sql: string, params: unknown[]): string {
 function callerSettings(client: pg.PoolClient, username: string): string {
   return `select set_config('soc.user_id', u.id::text, true), set_config('soc.organisation_id', o.id::text, true),
       set_config('soc.is_law_enforcement', o.is_law_enforcement::text, true), set_config('soc.roles', u.roles::text, true),
-      set_config('soc.clearance', u.clearance, true), set_config('role', '${APPLICATION_ROLE}', true)
+      set_config('soc.clearance', u.clearance, true), set_config('role', '${APPLICATION_ROLE}', true),
+      ${PLANNER_SETTINGS.map(([name, value]) => `set_config('${name}', '${value}', true)`).join(', ')}
     from app_user u join organisation o on o.id = u.organisation_id
     where u.username = ${client.escapeLiteral(username)} and u.active`;
 }
