@@ -11,9 +11,9 @@ const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'
 const failingImpacts = ['serious', 'critical'];
 
 /**
- * Violations known on screens this file's author does not own, left for their owners to fix; each
- * says where and how. A listed one that no longer occurs fails the test, so the list only shrinks:
- * remove the entry once its fix is in.
+ * Violations known on a screen and left for its owner to fix, by screen name as passed to
+ * expectUsable; each says where and how. A listed one that no longer occurs fails the test, so the
+ * list only shrinks: remove the entry once its fix is in. Empty: every screen checked here passes.
  */
 interface KnownViolation {
   rule: string;
@@ -65,7 +65,7 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
   const gone = known.filter((k) => !found.some((f) => f.rule === k.rule && k.target.test(f.target))).map((k) => `${screen}: ${k.rule} at ${k.target} no longer occurs: remove it from knownViolations`);
   for (const f of found.filter(isKnown)) {
     // eslint-disable-next-line no-console
-    console.warn(`Known accessibility violation on ${screen}, for its owner to fix: ${f.rule} at ${f.target}`);
+    console.warn(`Known accessibility violation on ${screen}, for its owner to fix: ${f.rule} at ${f.target}: ${known.find((k) => k.rule === f.rule && k.target.test(f.target))!.fix}`);
   }
   expect([...unexpected, ...gone]).toEqual([]);
 }
@@ -139,8 +139,8 @@ async function pressUntil(page: Page, key: string, wanted: (f: Focused) => boole
 }
 
 /**
- * Focus stops with no visible ring known on screens this file's author does not own (by a pattern
- * matching `tag "name"`); as with knownViolations, a listed one that no longer occurs fails.
+ * Focus stops known to show no ring, by screen and a pattern matching `tag "name"`, left for the
+ * screen's owner; as with knownViolations, a listed one that no longer occurs fails. Empty.
  */
 const knownFaintFocus: Record<string, RegExp[]> = {};
 
