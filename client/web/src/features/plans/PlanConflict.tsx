@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useClient, type OperationResult } from 'urql';
-import type { Strand } from '../../gql/graphql';
+import type { Strand, StrandExemptionInput } from '../../gql/graphql';
 import { formatDate, label } from '../../lib/ui';
 import { conflictIn, ConflictView, type ConflictRow } from '../records/ConflictView';
 import type { Plan } from './PlanEditor';
@@ -64,6 +64,9 @@ function Lines({ lines }: { lines: string[] }) {
 }
 
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const exemptionLines = (list: readonly StrandExemptionInput[]) => list.map((e) => `${label(e.strand)}: ${e.reason}`);
+const exemptionIn = (plan: Plan, strand: Strand) => plan.strandExemptions.find((e) => e.strand === strand)?.reason ?? null;
+const Reason = ({ reason }: { reason: string | null }) => (reason === null ? <span className="empty">applies (no exemption)</span> : <>Does not apply: {reason}</>);
 
 /** Both versions of one strand: as the user saw it with their change, and as it is now. */
 export function PlanStrandConflict({
@@ -71,6 +74,7 @@ export function PlanStrandConflict({
   seen,
   current,
   change,
+  exemptions,
   busy,
   onKeepMine,
   onTakeTheirs,
@@ -78,15 +82,44 @@ export function PlanStrandConflict({
   strand: Strand;
   seen: Plan;
   current: Plan;
-  change: { label: string; mine: ReactNode };
+  /** The user's unsaved change; `theirs`: what the current version has in its place (default: nothing). */
+  change: { label: string; mine: ReactNode; theirs?: ReactNode };
+  /** For a change to the exemptions (saved as one list): every strand's, the user's list beside the current one. */
+  exemptions?: readonly StrandExemptionInput[];
   busy: boolean;
   onKeepMine: () => void;
   onTakeTheirs: () => void;
 }) {
   const rows: ConflictRow[] = [
-    { label: change.label, mine: change.mine, theirs: <span className="empty">not in the current version</span>, differs: true },
+    { label: change.label, mine: change.mine, theirs: change.theirs ?? <span className="empty">not in the current version</span>, differs: true },
+    exemptions
+      ? {
+          label: 'Strands that do not apply',
+          mine: <Lines lines={exemptionLines(exemptions)} />,
+          theirs: <Lines lines={exemptionLines(current.strandExemptions)} />,
+          differs: !same(exemptionLines(exemptions), exemptionLines(current.strandExemptions)),
+        }
+      : {
+          label: `${label(strand)} exemption`,
+          mine: <Reason reason={exemptionIn(seen, strand)} />,
+          theirs: <Reason reason={exemptionIn(current, strand)} />,
+          differs: exemptionIn(seen, strand) !== exemptionIn(current, strand),
+        },
     { label: `${label(strand)} objectives`, mine: <Lines lines={objectivesIn(seen, strand)} />, theirs: <Lines lines={objectivesIn(current, strand)} />, differs: !same(objectivesIn(seen, strand), objectivesIn(current, strand)) },
     { label: `${label(strand)} actions`, mine: <Lines lines={actionsIn(seen, strand)} />, theirs: <Lines lines={actionsIn(current, strand)} />, differs: !same(actionsIn(seen, strand), actionsIn(current, strand)) },
+    { label: 'Plan version', mine: seen.version, theirs: current.version, differs: seen.version !== current.version },
+  ];
+  return <ConflictView what="plan" changedBy={current.updatedBy.displayName} rows={rows} busy={busy} onKeepMine={onKeepMine} onTakeTheirs={onTakeTheirs} />;
+}
+
+const lroName = (plan: Plan) => plan.lro?.displayName ?? null;
+const Officer = ({ name }: { name: string | null }) => (name === null ? <span className="empty">none named</span> : <>{name}</>);
+
+/** Both versions of the plan's LRO: the user's choice and the one they saw, beside the one now saved. */
+export function PlanLroConflict({ seen, current, chosen, busy, onKeepMine, onTakeTheirs }: { seen: Plan; current: Plan; chosen: string | null; busy: boolean; onKeepMine: () => void; onTakeTheirs: () => void }) {
+  const rows: ConflictRow[] = [
+    { label: 'Lead responsible officer', mine: <Officer name={chosen} />, theirs: <Officer name={lroName(current)} />, differs: chosen !== lroName(current) },
+    { label: 'LRO when you opened the plan', mine: <Officer name={lroName(seen)} />, theirs: <Officer name={lroName(current)} />, differs: lroName(seen) !== lroName(current) },
     { label: 'Plan version', mine: seen.version, theirs: current.version, differs: seen.version !== current.version },
   ];
   return <ConflictView what="plan" changedBy={current.updatedBy.displayName} rows={rows} busy={busy} onKeepMine={onKeepMine} onTakeTheirs={onTakeTheirs} />;

@@ -7,6 +7,7 @@ import { Badge, formatDate, label, Loaded, Value, Withheld } from '../../lib/ui'
 import { useViewer } from '../auth/viewer';
 import { GateNote, PlanGate, useGate } from './gate';
 import { Partners } from './Partners';
+import { PlanLro } from './PlanLro';
 import { PlanEditorDocument } from './planFields';
 import { QualityProblems } from './QualityProblems';
 import { StrandColumn } from './StrandColumn';
@@ -39,6 +40,7 @@ export function PlanEditor() {
               <GateNote match={(q) => q.code === 'NO_LRO'} /> · SRO <Value>{p.sro?.displayName}</Value> · next review <Value>{formatDate(p.nextReviewDue)}</Value>
               <GateNote match={(q) => q.code === 'REVIEW_OVERDUE'} /> · version {p.version}
             </p>
+            {canEdit && <PlanLro plan={p} />}
             {!canEdit && <p className="hint">Read only: only {p.owningOrganisation.code} can change this plan.</p>}
             <GateSection />
             <div className="strands">

@@ -7,6 +7,7 @@ import { Badge, enumOptions, formatDate, label } from '../../lib/ui';
 import { AddAction } from './AddAction';
 import { AddObjective } from './AddObjective';
 import { GateNote } from './gate';
+import { ExemptStrand, RemoveExemption } from './StrandExemption';
 import type { Plan } from './PlanEditor';
 
 const UpdateActionStatusDocument = graphql(`
@@ -38,7 +39,8 @@ export function StrandColumn({ strand, plan, canEdit }: { strand: Strand; plan: 
     <section className="strand" aria-labelledby={`strand-${strand}`}>
       <h2 id={`strand-${strand}`}>{label(strand)}</h2>
       <GateNote block match={(q) => q.strand === strand} />
-      {exemption && <p className="hint">Does not apply: {exemption.reason}</p>}
+      {exemption && <p className="hint exemption">Does not apply: {exemption.reason}</p>}
+      {canEdit && exemption && <RemoveExemption plan={plan} strand={strand} />}
       {removal.error && <p role="alert" className="error">{errorText(removal.error)}</p>}
       {objectives.map((o) => (
         <div key={o.id} className="objective">
@@ -60,6 +62,8 @@ export function StrandColumn({ strand, plan, canEdit }: { strand: Strand; plan: 
         </div>
       )}
       {canEdit && <AddObjective plan={plan} strand={strand} />}
+      {/* The other way to satisfy the strand's check; the server refuses it for a strand with objectives. */}
+      {canEdit && !exemption && objectives.length === 0 && <ExemptStrand plan={plan} strand={strand} />}
       {canEdit && <AddAction plan={plan} strand={strand} />}
     </section>
   );

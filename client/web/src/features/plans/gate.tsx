@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useClient, type CombinedError } from 'urql';
 import { graphql } from '../../gql';
-import type { PlanDraftActionInput, PlanDraftInput, PlanDraftObjectiveInput, PlanDraftPartnerInput, PlanProblemCode, Strand } from '../../gql/graphql';
+import type { PlanDraftActionInput, PlanDraftInput, PlanDraftObjectiveInput, PlanDraftPartnerInput, PlanProblemCode, Strand, StrandExemptionInput } from '../../gql/graphql';
 import type { Plan } from './PlanEditor';
 
 /**
@@ -39,6 +39,26 @@ export interface DraftPart {
   objectives?: PlanDraftObjectiveInput[];
   actions?: PlanDraftActionInput[];
   partners?: PlanDraftPartnerInput[];
+  /** The LRO being chosen (null: none); omitted: as saved. */
+  lroId?: string | null;
+  /** Strands being recorded as not applying, with the reason. */
+  exempt?: StrandExemptionInput[];
+  /** Strands whose recorded exemption is being removed. */
+  unexempt?: Strand[];
+}
+
+/**
+ * The plan's whole list of exemptions once `changes` are saved: updatePlan (and the draft)
+ * replace the list, so the forms, which each change one strand, send the saved list with their
+ * change applied. The preview and the save use this one function, so they mean the same.
+ */
+export function exemptionsAfter(saved: readonly StrandExemptionInput[], changes: Pick<DraftPart, 'exempt' | 'unexempt'>[]): StrandExemptionInput[] {
+  const byStrand = new Map(saved.map((e) => [e.strand, { strand: e.strand, reason: e.reason }]));
+  for (const c of changes) {
+    for (const s of c.unexempt ?? []) byStrand.delete(s);
+    for (const e of c.exempt ?? []) byStrand.set(e.strand, { strand: e.strand, reason: e.reason });
+  }
+  return [...byStrand.values()];
 }
 
 export interface GateProblem {
@@ -91,11 +111,18 @@ function compare(saved: GateProblem[], preview: GateProblem[] | null): ShownProb
   ];
 }
 
-/** The parts put together as one draft, or null when nothing is being typed. */
-function draftOf(parts: Record<string, DraftPart>): PlanDraftInput | null {
+/**
+ * The parts put together as one draft, or null when nothing is being typed. The LRO and the
+ * exemptions are sent only when a form changes them (omitted means "as saved").
+ */
+function draftOf(parts: Record<string, DraftPart>, savedExemptions: readonly StrandExemptionInput[]): PlanDraftInput | null {
   const all = Object.values(parts);
   if (!all.length) return null;
+  const lro = all.find((p) => p.lroId !== undefined);
+  const exemptionChanges = all.filter((p) => p.exempt?.length || p.unexempt?.length);
   return {
+    ...(lro ? { lroId: lro.lroId } : {}),
+    ...(exemptionChanges.length ? { strandExemptions: exemptionsAfter(savedExemptions, exemptionChanges) } : {}),
     objectives: all.flatMap((p) => p.objectives ?? []),
     actions: all.flatMap((p) => p.actions ?? []),
     partners: all.flatMap((p) => p.partners ?? []),
@@ -143,7 +170,7 @@ export function PlanGate({ plan, children }: { plan: Plan; children: ReactNode }
       return next;
     });
   }, []);
-  const draft = useMemo(() => (plan.quality ? draftOf(parts) : null), [parts, plan.quality]);
+  const draft = useMemo(() => (plan.quality ? draftOf(parts, plan.strandExemptions) : null), [parts, plan.quality, plan.strandExemptions]);
   const { preview, pending, error, staleAnswers } = useGatePreview(plan.id, plan.version, draft);
   const shownPreview = draft ? preview : null;
   const gate = useMemo<Gate>(

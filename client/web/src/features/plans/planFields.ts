@@ -104,3 +104,12 @@ export const PlanEditorDocument = graphql(`
     }
   }
 `);
+
+/** The plan's own fields (LRO, exemptions, …): only those given change; exemptions are replaced as a whole. */
+export const UpdatePlanDocument = graphql(`
+  mutation UpdatePlan($input: UpdatePlanInput!) {
+    updatePlan(input: $input) {
+      ...PlanEditorFields
+    }
+  }
+`);
