@@ -146,4 +146,28 @@ describeInBrowser('web client: a plan’s strand exemptions and LRO', () => {
     await page.reload();
     await page.getByText('LRO DI Marcus Ellery').waitFor();
   });
+
+  it('an LRO change meeting another’s save shows both versions; take theirs drops it', async () => {
+    const app = session.app;
+    const { plan } = await openPlan(app, 'Operation Dunlin');
+    const { page } = session.watched;
+    await signIn(page, 'tvp.investigator');
+    await page.goto(`/plans/${plan.id}`);
+    await page.getByText('Change the LRO').click();
+    await page.getByRole('combobox', { name: 'Lead responsible officer' }).selectOption({ label: 'None named' });
+    await planDo(app, 'tvp.investigator', 'updatePlan', { id: plan.id, expectedVersion: plan.version, reviewFrequencyDays: 30 });
+    await page.getByText(`version ${plan.version + 1}`).waitFor();
+
+    await page.getByRole('button', { name: 'Save LRO' }).click();
+    const conflict = page.getByTestId('conflict');
+    const row = (name: string) => conflict.getByRole('row', { name: new RegExp(`^${name}`) });
+    expect(await row('Lead responsible officer').getByTestId('mine').textContent()).toBe('none named');
+    expect(await row('Lead responsible officer').getByTestId('theirs').textContent()).toBe('DI Marcus Ellery');
+    expect(await row('Plan version').getByTestId('theirs').textContent()).toBe(String(plan.version + 1));
+
+    await conflict.getByRole('button', { name: 'Take theirs' }).click();
+    await conflict.waitFor({ state: 'detached' });
+    expect(await page.getByRole('combobox', { name: 'Lead responsible officer' }).isVisible()).toBe(false);
+    expect(await saved(app, plan.id)).toMatchObject({ version: plan.version + 1, lro: { displayName: 'DI Marcus Ellery' } });
+  });
 });
