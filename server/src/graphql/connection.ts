@@ -116,11 +116,23 @@ export interface OrderTerm {
  * keys in a subquery, the total in another, beside the rows. `order` must end in a unique column
  * so that pages are stable. `last` without `before` reads the end of the list.
  */
+/**
+ * What the caller knows of what will be asked of the page. `total`: totalCount is selected, so
+ * it is counted in the same message as the page rather than once the page is back. `withNodes`:
+ * run once the page's nodes are read, before the connection is returned, to fetch in one message
+ * what its items' fields will need (prime the request's loaders: see threats/threat.prefetch.ts).
+ */
+export interface PageLookAhead<Node> {
+  total?: boolean;
+  withNodes?: (nodes: Node[]) => Promise<void>;
+}
+
 export async function paginate<Row, Node>(
   query: Knex.QueryBuilder,
   args: ConnectionArgs,
   order: OrderTerm[],
   toNode: (row: Row) => Node,
+  lookAhead: PageLookAhead<Node> = {},
 ): Promise<Connection<Node>> {
   checkSize(args.first, 'first');
   checkSize(args.last, 'last');
@@ -169,11 +181,13 @@ export async function paginate<Row, Node>(
       .select(sortValues)
       .whereRaw(`${key} in (select "__key" from (?) as "page")`, [pageKeys]),
   );
-  const rows: (Row & Record<string, string | null>)[] = await ordered;
-  const hasMore = rows.length > limit;
-  const pageRows = rows.slice(0, limit);
   let total: Promise<number> | undefined;
   const totalCount = () => (total ??= countOnly(query));
+  const pending = ordered.then((rows: (Row & Record<string, string | null>)[]) => rows);
+  if (lookAhead.total) totalCount().catch(() => undefined); // the totalCount field awaits it and sees any error
+  const rows = await pending;
+  const hasMore = rows.length > limit;
+  const pageRows = rows.slice(0, limit);
   if (fromEnd) {
     pageRows.reverse();
     start = Math.max(afterOffset + 1, (await totalCount()) - pageRows.length);
@@ -183,6 +197,7 @@ export async function paginate<Row, Node>(
   const edges = pageRows
     .map((row, i) => ({ cursor: cursorOf(row, start + i), node: toNode(row) }))
     .filter((edge, i) => start + i > afterOffset);
+  await lookAhead.withNodes?.(edges.map((e) => e.node));
   return {
     edges,
     get totalCount() {

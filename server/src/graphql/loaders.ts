@@ -1,4 +1,17 @@
+import type { Knex } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+
+/**
+ * The keys a batch reads by: a list (a loader's batch) or a subquery yielding them (a page's
+ * keys, to read what the page will need in the same round trip as the page: see
+ * graphql/look-ahead.ts).
+ */
+export type KeySet = readonly string[] | Knex.QueryBuilder;
+
+/** For knex's whereIn, which takes either. */
+export function keysOf(keys: KeySet): string[] | Knex.QueryBuilder {
+  return keys as string[] | Knex.QueryBuilder;
+}
 
 /** How a request's loaders send their batches: given the dispatch, run it when the time is right. */
 export type BatchSchedule = (dispatch: () => void) => void;

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../graphql/context';
-import { byKey } from '../../graphql/loaders';
+import type { Knex } from '@mikro-orm/postgresql';
+import { byKey, keysOf, type KeySet } from '../../graphql/loaders';
 import { toOrganisation } from './identity.resolver';
 import { Organisation } from './organisation.entity';
 import { User } from './user.entity';
@@ -10,12 +11,15 @@ import { User } from './user.entity';
  * while holding it deadlocks under load once every connection is held by a request doing the same.
  */
 
+/** Organisations by database id. */
+export async function organisationsBy(knex: Knex, ids: KeySet): Promise<Organisation[]> {
+  const rows = await knex('organisation as o').select('o.id', 'o.code', 'o.name', 'o.type', 'o.region', 'o.is_law_enforcement').whereIn('o.id', keysOf(ids));
+  return rows.map(toOrganisation);
+}
+
 /** Organisations by database id, batched per request. */
 export function organisationLoader(ctx: RequestContext) {
-  return ctx.loaders.get<string, Organisation | null>('organisation', async (ids) => {
-    const rows = await ctx.db.knex('organisation as o').select('o.id', 'o.code', 'o.name', 'o.type', 'o.region', 'o.is_law_enforcement').whereIn('o.id', ids as string[]);
-    return byKey(ids, rows.map(toOrganisation), (o) => o.id);
-  });
+  return ctx.loaders.get<string, Organisation | null>('organisation', async (ids) => byKey(ids, await organisationsBy(ctx.db.knex, ids), (o) => o.id));
 }
 
 /** Users by database id, batched per request, each with its organisation. */

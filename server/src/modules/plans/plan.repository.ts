@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { keysOf, type KeySet } from '../../graphql/loaders';
 import { onlyReadable } from '../../access/policy';
 import { withReadableThreat } from '../../shared/records';
 import { toGlobalId } from '../../graphql/global-id';
@@ -114,8 +115,8 @@ export function planQuery(knex: Knex, c: PlanCriteria): Knex.QueryBuilder {
   return q;
 }
 
-export async function plansBy(knex: Knex, column: 'p.id' | 'p.threat_id', ids: readonly string[]): Promise<FourPPlan[]> {
-  const rows = await withReadableThreat(onlyReadable(knex('fourp_plan as p').select(PLAN_COLUMNS), knex, 'PLAN', 'p'), knex, 'p.threat_id').whereIn(column, ids as string[]);
+export async function plansBy(knex: Knex, column: 'p.id' | 'p.threat_id', ids: KeySet): Promise<FourPPlan[]> {
+  const rows = await withReadableThreat(onlyReadable(knex('fourp_plan as p').select(PLAN_COLUMNS), knex, 'PLAN', 'p'), knex, 'p.threat_id').whereIn(column, keysOf(ids));
   return rows.map(mapPlan);
 }
 
@@ -131,8 +132,8 @@ function mapObjective(row: Record<string, any>): PlanObjective {
   };
 }
 
-export async function objectivesBy(knex: Knex, column: 'id' | 'plan_id', ids: readonly string[]): Promise<PlanObjective[]> {
-  return (await knex('plan_objective').select('*').whereIn(column, ids as string[]).orderBy('seq')).map(mapObjective);
+export async function objectivesBy(knex: Knex, column: 'id' | 'plan_id', ids: KeySet): Promise<PlanObjective[]> {
+  return (await knex('plan_objective').select('*').whereIn(column, keysOf(ids)).orderBy('seq')).map(mapObjective);
 }
 
 function mapAction(row: Record<string, any>, today: string): PlanAction {
@@ -153,12 +154,12 @@ function mapAction(row: Record<string, any>, today: string): PlanAction {
   };
 }
 
-export async function actionsBy(knex: Knex, column: 'id' | 'plan_id', ids: readonly string[], today: string): Promise<PlanAction[]> {
-  return (await knex('plan_action').select('*').whereIn(column, ids as string[]).orderBy('seq')).map((r) => mapAction(r, today));
+export async function actionsBy(knex: Knex, column: 'id' | 'plan_id', ids: KeySet, today: string): Promise<PlanAction[]> {
+  return (await knex('plan_action').select('*').whereIn(column, keysOf(ids)).orderBy('seq')).map((r) => mapAction(r, today));
 }
 
-export async function partnersByPlanIds(knex: Knex, planIds: readonly string[]): Promise<PlanPartner[]> {
-  const rows = await knex('plan_partner').select('plan_id', 'organisation_id', 'strands', 'role').whereIn('plan_id', planIds as string[]).orderBy('seq');
+export async function partnersByPlanIds(knex: Knex, planIds: KeySet): Promise<PlanPartner[]> {
+  const rows = await knex('plan_partner').select('plan_id', 'organisation_id', 'strands', 'role').whereIn('plan_id', keysOf(planIds)).orderBy('seq');
   return rows.map((r) => ({ planId: r.plan_id, organisationId: r.organisation_id, strands: r.strands, role: r.role }));
 }
 

@@ -35,6 +35,8 @@ import { planLoaders, planQuality } from './plan.loaders';
 import { mapPlan, planQuery, type PlanCriteria } from './plan.repository';
 import * as plans from './plan.service';
 import { FourPPlan, PlanAction, PlanEntry, PlanObjective, PlanPartner, PlanQuality, PlanReview } from './plan.types';
+// A threat's `plan` (below) is also fetched ahead with a page of threats: registered by this import.
+import './plan.prefetch';
 
 @ObjectType()
 export class FourPPlanConnection extends ConnectionType(FourPPlan) {}

@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { onlyReadable } from '../../access/policy';
 import { toGlobalId } from '../../graphql/global-id';
+import { keysOf, type KeySet } from '../../graphql/loaders';
 import { mapShared, sharedColumns } from '../../shared/shared-record';
 import { asDate, containsPattern } from '../../shared/sql';
 import type { PriorityBand } from '../assessments/assessment.enums';
@@ -119,8 +120,8 @@ export function mapActivity(row: Record<string, any>): CriminalActivity {
 
 const ACTIVITY_COLUMNS = ['id', 'threat_id', 'category', 'sub_category', 'description', 'first_identified', 'last_evidenced'];
 
-export async function activitiesByThreatIds(knex: Knex, threatIds: readonly string[]): Promise<CriminalActivity[]> {
-  const rows = await knex('criminal_activity').select(ACTIVITY_COLUMNS).whereIn('threat_id', threatIds as string[]).orderBy('seq');
+export async function activitiesByThreatIds(knex: Knex, threatIds: KeySet): Promise<CriminalActivity[]> {
+  const rows = await knex('criminal_activity').select(ACTIVITY_COLUMNS).whereIn('threat_id', keysOf(threatIds)).orderBy('seq');
   return rows.map(mapActivity);
 }
 

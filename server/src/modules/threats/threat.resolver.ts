@@ -1,4 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Selection } from '../../graphql/look-ahead';
+import { prefetchForThreats } from './threat.prefetch';
 import type { RequestContext } from '../../graphql/context';
 import { ConnectionType, SortDirection, paginate, type OrderTerm } from '../../graphql/connection';
 import { ObjectType } from 'type-graphql';
@@ -77,12 +80,16 @@ function partnerCriteria(ctx: RequestContext, args: ThreatsArgs, criteria: Threa
 @Resolver(() => SocThreat)
 export class ThreatResolver extends SharedRecordResolver(SocThreat) {
   @Query(() => SocThreatConnection, { description: 'Threats, filtered and ordered; a Relay connection.' })
-  threats(@Args(() => ThreatsArgs) args: ThreatsArgs, @Ctx() ctx: RequestContext) {
+  threats(@Args(() => ThreatsArgs) args: ThreatsArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
     const order: OrderTerm[] = (args.orderBy?.length ? args.orderBy : [{ field: ThreatOrderField.UPDATED_AT, direction: SortDirection.DESC }]).map(
       (o) => ({ column: orderColumns[o.field], direction: o.direction }),
     );
     order.push({ column: 't.id', direction: SortDirection.ASC });
-    return paginate(threatQuery(ctx.db.knex, partnerCriteria(ctx, args, threatCriteria(args.filter))), args, order, mapThreat);
+    const selected = Selection.of(info);
+    return paginate(threatQuery(ctx.db.knex, partnerCriteria(ctx, args, threatCriteria(args.filter))), args, order, mapThreat, {
+      total: selected.has('totalCount'),
+      withNodes: prefetchForThreats(ctx, selected.child('edges').child('node')),
+    });
   }
 
   @FieldResolver(() => [CriminalActivity], { description: 'Every criminal activity of the threat, oldest first.' })
