@@ -111,9 +111,24 @@ function batchable(q: WaitingQuery): boolean {
     /^\s*select\b/i.test(text) &&
     !text.includes(';') &&
     !text.includes('$$') &&
-    !/'[^']*\$[^']*'/.test(text) &&
+    !dollarInQuotedLiteral(text) &&
     values.every((v) => !Buffer.isBuffer(v))
   );
+}
+
+/**
+ * Whether a `$` stands inside a single-quoted literal (`''` inside one is a quote, not its end).
+ * A pattern matching `'…$…'` also matched from the end of one literal to the start of the next,
+ * across the parameters between them: every statement with two literals and a parameter between
+ * them (a partner's page, with its sharing-agreement rule) went to PostgreSQL on its own.
+ */
+function dollarInQuotedLiteral(text: string): boolean {
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === "'") quoted = !quoted;
+    else if (ch === '$' && quoted) return true;
+  }
+  return false;
 }
 
 /**
