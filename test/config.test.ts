@@ -25,7 +25,8 @@ describe('configuration', () => {
       LIVE_POLL_MS: '750',
       LIVE_MAX_CONNECTIONS_PER_USER: '40',
       OIDC_ISSUER: 'https://login.example.police.uk',
-      OIDC_AUDIENCE: 'soc-hub-prod',
+      OIDC_CLIENT_ID: 'soc-hub-prod',
+      OIDC_SCOPE: 'openid profile email',
       LOG_LEVEL: 'warn',
     });
     expect(config).toMatchObject({
@@ -38,6 +39,8 @@ describe('configuration', () => {
       seedDemoData: false,
       allowDevTokens: false,
       oidcJwksUrl: 'https://login.example.police.uk/.well-known/jwks.json',
+      oidcClientId: 'soc-hub-prod',
+      oidcScope: 'openid profile email',
       oidcAudience: 'soc-hub-prod',
       logLevel: 'warn',
     });

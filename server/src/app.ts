@@ -15,6 +15,7 @@ import { buildContext, type ContextDeps, type RequestContext } from './graphql/c
 import { makeErrorFormatter, ServiceUnavailableError } from './graphql/errors';
 import { answerAfterFailedCommit } from './graphql/commit-failure';
 import { buildAppSchema } from './graphql/schema';
+import { authConfigHandler } from './http/auth-config';
 import { devAuthRouter } from './http/dev-auth';
 import { type Lifecycle } from './http/health';
 import { openEarly, type EarlyServer } from './http/early-server';
@@ -167,6 +168,7 @@ async function listen(
   });
   await apollo.start();
 
+  app.get('/auth/config', authConfigHandler(config, orm));
   if (config.allowDevTokens && devKeys) app.use('/auth/dev', devAuthRouter(orm, devKeys));
   app.use(
     '/graphql',

@@ -31,7 +31,19 @@ export interface Config {
   readonly oidcIssuer: string | undefined;
   /** JWKS address of that issuer (`OIDC_JWKS_URL`), default `<issuer>/.well-known/jwks.json`. */
   readonly oidcJwksUrl: string | undefined;
-  /** Audience the issuer's tokens must name (`OIDC_AUDIENCE`), default `soc-hub`. */
+  /**
+   * The web client's client id at that issuer (`OIDC_CLIENT_ID`): a public client using the
+   * authorization code flow with PKCE. Required in production without dev tokens, since without it
+   * nobody can sign in to the web client.
+   */
+  readonly oidcClientId: string | undefined;
+  /** Scopes the web client asks for (`OIDC_SCOPE`), default `openid profile`; must include `openid`. */
+  readonly oidcScope: string;
+  /**
+   * Audience the issuer's tokens must name (`OIDC_AUDIENCE`), default {@link oidcClientId} (else
+   * `soc-hub`). The web client sends its ID token, whose audience is its client id, so when both
+   * are set they must be equal.
+   */
   readonly oidcAudience: string;
   /** Which token claim holds the username (`OIDC_USERNAME_CLAIM`), default `preferred_username`. */
   readonly oidcUsernameClaim: string;
@@ -121,7 +133,12 @@ const envSchema = z.object({
   ALLOW_DEV_TOKENS: booleanString.optional(),
   OIDC_ISSUER: z.url().optional(),
   OIDC_JWKS_URL: z.url().optional(),
-  OIDC_AUDIENCE: z.string().min(1).default('soc-hub'),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_SCOPE: z
+    .string()
+    .refine((v) => v.split(/\s+/).includes('openid'))
+    .default('openid profile'),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
   OIDC_USERNAME_CLAIM: z.string().min(1).default('preferred_username'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   LIVE_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
@@ -157,6 +174,7 @@ const expectations: Record<string, string> = {
   ALLOW_DEV_TOKENS: 'true or false',
   OIDC_ISSUER: 'a URL such as https://login.example.police.uk',
   OIDC_JWKS_URL: 'a URL',
+  OIDC_SCOPE: 'space-separated scopes including openid, such as "openid profile"',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
   LIVE_POLL_MS: 'milliseconds between 50 and 600000',
   LIVE_RETENTION_HOURS: 'a number of hours',
@@ -172,6 +190,27 @@ const expectations: Record<string, string> = {
   GRAPHQL_MAX_DIRECTIVES: 'an integer between 0 and 1000',
   GRAPHQL_MAX_COST: 'a positive integer',
 };
+
+/**
+ * The OpenID Connect settings that only work together. Without dev tokens (production) the web
+ * client's only way in is the OIDC sign-in, which needs both the issuer and the client id; a
+ * client id needs its issuer; and the audience the server checks must be the client id, since
+ * that is the audience of the ID token the web client sends.
+ */
+function halfConfiguredOidc(e: z.infer<typeof envSchema>, oidcOnly: boolean): ConfigError['problems'] {
+  const problems: ConfigError['problems'] = [];
+  if (!e.OIDC_ISSUER && (oidcOnly || e.OIDC_CLIENT_ID)) {
+    const when = e.OIDC_CLIENT_ID ? 'OIDC_CLIENT_ID is set' : 'NODE_ENV=production';
+    problems.push({ variable: 'OIDC_ISSUER', expected: `the identity provider URL when ${when}`, received: undefined });
+  }
+  if (oidcOnly && !e.OIDC_CLIENT_ID) {
+    problems.push({ variable: 'OIDC_CLIENT_ID', expected: "the web client's client id at the identity provider when NODE_ENV=production (people sign in through it)", received: undefined });
+  }
+  if (e.OIDC_CLIENT_ID && e.OIDC_AUDIENCE && e.OIDC_AUDIENCE !== e.OIDC_CLIENT_ID) {
+    problems.push({ variable: 'OIDC_AUDIENCE', expected: `unset or the same as OIDC_CLIENT_ID ("${e.OIDC_CLIENT_ID}"): the web client sends its ID token, whose audience is its client id`, received: e.OIDC_AUDIENCE });
+  }
+  return problems;
+}
 
 /**
  * Parses and validates the environment once. Empty strings count as unset, so `PORT=` in a
@@ -192,11 +231,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   const allowDevTokens = e.ALLOW_DEV_TOKENS ?? !production;
-  if (production && !allowDevTokens && !e.OIDC_ISSUER) {
-    throw new ConfigError([
-      { variable: 'OIDC_ISSUER', expected: 'the identity provider URL when NODE_ENV=production', received: undefined },
-    ]);
-  }
+  const oidcProblems = halfConfiguredOidc(e, production && !allowDevTokens);
+  if (oidcProblems.length) throw new ConfigError(oidcProblems);
   return Object.freeze({
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -216,7 +252,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowDevTokens,
     oidcIssuer: e.OIDC_ISSUER,
     oidcJwksUrl: e.OIDC_JWKS_URL ?? (e.OIDC_ISSUER ? `${e.OIDC_ISSUER.replace(/\/$/, '')}/.well-known/jwks.json` : undefined),
-    oidcAudience: e.OIDC_AUDIENCE,
+    oidcClientId: e.OIDC_CLIENT_ID,
+    oidcScope: e.OIDC_SCOPE,
+    oidcAudience: e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID ?? 'soc-hub',
     oidcUsernameClaim: e.OIDC_USERNAME_CLAIM,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -157,7 +157,7 @@ describe('development tokens', () => {
 
 describe('production mode', () => {
   it('refuses development tokens and hides the dev sign-in', async () => {
-    const app = await createTestApp({ env: { NODE_ENV: 'production', OIDC_ISSUER: 'https://login.invalid' } });
+    const app = await createTestApp({ env: { NODE_ENV: 'production', OIDC_ISSUER: 'https://login.invalid', OIDC_CLIENT_ID: 'soc-hub' } });
     try {
       const keys = await loadOrCreateDevKeys(app.config.dataDir);
       const result = await postWithToken(app, await signDevToken(keys, 'serocu.analyst'));
@@ -193,7 +193,7 @@ describe('OIDC tokens', () => {
     idp = http.createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(jwks)));
     await new Promise<void>((r) => idp.listen(0, '127.0.0.1', r));
     issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
-    app = await createTestApp({ env: { NODE_ENV: 'production', OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'soc-hub' } });
+    app = await createTestApp({ env: { NODE_ENV: 'production', OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'soc-hub' } });
   });
   afterAll(async () => {
     await app.stop();

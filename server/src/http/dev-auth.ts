@@ -10,17 +10,7 @@ import { User } from '../modules/identity/user.entity';
  */
 export function devAuthRouter(orm: MikroORM, keys: DevKeys): Router {
   const router = Router();
-  router.get('/users', async (_req, res) => {
-    const users = await orm.em.fork().find(User, { active: true }, { orderBy: { username: 'asc' } });
-    res.json(
-      users.map((u) => ({
-        username: u.username,
-        displayName: u.displayName,
-        roles: u.roles,
-        organisation: { code: u.organisation.code, name: u.organisation.name },
-      })),
-    );
-  });
+  router.get('/users', async (_req, res) => void res.json(await demoUsers(orm)));
   router.post('/token', express.json({ limit: '2kb' }), async (req, res) => {
     const username = typeof req.body?.username === 'string' ? req.body.username : '';
     const user = username ? await orm.em.fork().findOne(User, { username, active: true }) : null;
@@ -28,4 +18,23 @@ export function devAuthRouter(orm: MikroORM, keys: DevKeys): Router {
     res.json({ token: await signDevToken(keys, user.username) });
   });
   return router;
+}
+
+/** One user of the development sign-in's list. */
+export interface DemoUser {
+  username: string;
+  displayName: string;
+  roles: string[];
+  organisation: { code: string; name: string };
+}
+
+/** The active users, by username: whom the development sign-in offers. */
+export async function demoUsers(orm: MikroORM): Promise<DemoUser[]> {
+  const users = await orm.em.fork().find(User, { active: true }, { orderBy: { username: 'asc' } });
+  return users.map((u) => ({
+    username: u.username,
+    displayName: u.displayName,
+    roles: u.roles,
+    organisation: { code: u.organisation.code, name: u.organisation.name },
+  }));
 }
