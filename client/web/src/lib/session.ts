@@ -1,6 +1,11 @@
 const TOKEN_KEY = 'soc-hub.token';
 
-/** The signed-in token lives in sessionStorage: it goes when the tab closes. */
+/**
+ * The signed-in token lives in sessionStorage: it goes when the tab closes. Whichever way the user
+ * signed in (a development token, or the ID token from the organisation's identity provider), it
+ * is sent as the bearer token; when it expires the API answers UNAUTHENTICATED and the app returns
+ * to the sign-in page with a notice (App.tsx).
+ */
 export const session = {
   token: () => sessionStorage.getItem(TOKEN_KEY),
   signIn: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
@@ -14,12 +19,28 @@ export interface DemoUser {
   organisation: { code: string; name: string };
 }
 
-/** Development sign-in: the demo users, and a token for one of them. */
+/** The organisation's identity provider, as the server names it; endpoints come from its discovery document. */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  scope: string;
+}
+
+/** How this server lets people sign in (GET /auth/config): either or both may be offered. */
+export interface SignInMethods {
+  development: { users: DemoUser[] } | null;
+  oidc: OidcSettings | null;
+}
+
+/** Asks the server how to sign in. */
+export async function signInMethods(): Promise<SignInMethods> {
+  const response = await fetch('/auth/config');
+  if (!response.ok) throw new Error('The server did not say how to sign in: reload the page to try again.');
+  return response.json();
+}
+
+/** Development sign-in: a token for one of the demo users. */
 export const devAuth = {
-  async users(): Promise<DemoUser[]> {
-    const response = await fetch('/auth/dev/users');
-    return response.ok ? response.json() : [];
-  },
   async token(username: string): Promise<string> {
     const response = await fetch('/auth/dev/token', {
       method: 'POST',

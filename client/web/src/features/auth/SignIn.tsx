@@ -1,17 +1,56 @@
 import { useEffect, useState } from 'react';
 import { PURPOSES, purpose, type Purpose } from '../../lib/client';
-import { devAuth, session, type DemoUser } from '../../lib/session';
+import { devAuth, session, signInMethods, type DemoUser, type OidcSettings, type SignInMethods } from '../../lib/session';
+import { beginOidcSignIn, completeOidcSignIn, isOidcCallback } from './oidc';
 
-/** Development sign-in: a list of the demo users (all fictional). */
+/**
+ * Signed out: the sign-in page, or, when the organisation's identity provider has just sent the
+ * browser back (OIDC), the completion of that sign-in. A failed completion shows the sign-in page
+ * with what went wrong.
+ */
 export function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: () => void }) {
-  const [users, setUsers] = useState<DemoUser[] | null>(null);
+  const [completing, setCompleting] = useState(isOidcCallback);
+  const [failure, setFailure] = useState<string | null>(null);
+  useEffect(() => {
+    if (!completing) return;
+    let current = true;
+    completeOidcSignIn().then(
+      ({ token, purpose: stated }) => {
+        purpose.set(stated);
+        session.signIn(token);
+        if (current) onSignedIn();
+      },
+      (e: unknown) => {
+        if (!current) return;
+        setFailure((e as Error).message);
+        setCompleting(false);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [completing, onSignedIn]);
+
+  if (completing) {
+    return (
+      <main className="sign-in" aria-busy="true">
+        <h1>SOC Hub: signing in…</h1>
+      </main>
+    );
+  }
+  return <SignInPage notice={failure ?? notice} onSignedIn={onSignedIn} />;
+}
+
+/** Asks for the purpose first, then offers the ways this server lets people sign in. */
+function SignInPage({ notice, onSignedIn }: { notice: string | null; onSignedIn: () => void }) {
+  const [methods, setMethods] = useState<SignInMethods | null>(null);
   const [error, setError] = useState<string | null>(null);
   // Chosen afresh at every sign-in: it is recorded with everything the session reads and changes.
   const [chosen, setChosen] = useState<Purpose | null>(null);
-  useEffect(() => void devAuth.users().then(setUsers), []);
+  useEffect(() => void signInMethods().then(setMethods, (e: Error) => setError(e.message)), []);
   useEffect(() => purpose.set(null), []);
 
-  const signIn = async (username: string) => {
+  const signInAs = async (username: string) => {
     try {
       purpose.set(chosen);
       session.signIn(await devAuth.token(username));
@@ -37,18 +76,51 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
         </select>
       </label>
       <p>It is recorded in the audit trail with what you read and change; sensitive records cannot be read without one.</p>
+      {methods === null && !error && <p>Loading…</p>}
+      {methods?.oidc && <OrganisationSignIn settings={methods.oidc} chosen={chosen} onError={setError} />}
+      {methods?.development && <DemoUsers users={methods.development.users} disabled={!chosen} onChoose={signInAs} />}
+      {methods && !methods.oidc && !methods.development && <p>No way to sign in is configured on this server: tell your administrator.</p>}
+    </main>
+  );
+}
+
+/** Production sign-in: off to the organisation's identity provider, and back to where the user was. */
+function OrganisationSignIn({ settings, chosen, onError }: { settings: OidcSettings; chosen: Purpose | null; onError: (message: string) => void }) {
+  const [leaving, setLeaving] = useState(false);
+  const start = async () => {
+    if (!chosen) return;
+    setLeaving(true);
+    try {
+      await beginOidcSignIn(settings, chosen);
+    } catch (e) {
+      onError((e as Error).message);
+      setLeaving(false);
+    }
+  };
+  return (
+    <p>
+      <button type="button" disabled={!chosen || leaving} onClick={start}>
+        Sign in with your organisation's account
+      </button>
+    </p>
+  );
+}
+
+/** Development sign-in: a list of the demo users (all fictional). */
+function DemoUsers({ users, disabled, onChoose }: { users: DemoUser[]; disabled: boolean; onChoose: (username: string) => void }) {
+  return (
+    <>
       <p>Development sign-in: choose a demo user (all fictional).</p>
-      {users === null && <p>Loading…</p>}
-      {users?.length === 0 && <p>Development sign-in is not available on this server.</p>}
+      {users.length === 0 && <p>There are no active users in the database.</p>}
       <ul className="users">
-        {users?.map((u) => (
+        {users.map((u) => (
           <li key={u.username}>
-            <button type="button" disabled={!chosen} onClick={() => signIn(u.username)}>
+            <button type="button" disabled={disabled} onClick={() => onChoose(u.username)}>
               {u.displayName} <small>{u.username} · {u.organisation.code} · {u.roles.join(', ')}</small>
             </button>
           </li>
         ))}
       </ul>
-    </main>
+    </>
   );
 }

@@ -1,0 +1,133 @@
+import type { Browser, Page } from 'playwright-core';
+import { describeInBrowser, launchBrowser, openPage, screenshot, type WatchedPage } from '../support/browser';
+import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+const CLIENT_ID = 'soc-hub-web';
+const ORGANISATION_SIGN_IN = "Sign in with your organisation's account";
+
+/**
+ * Production sign-in in Chromium: a server in production mode (no development tokens) whose
+ * identity provider is the test provider, standing in for the organisation's.
+ */
+describeInBrowser('web client: sign-in through the organisation identity provider (OIDC)', () => {
+  let idp: TestOidcProvider;
+  let app: TestApp;
+  let browser: Browser;
+  let watched: WatchedPage;
+
+  beforeAll(async () => {
+    idp = await startOidcProvider({ clientId: CLIENT_ID });
+    [app, browser] = await Promise.all([
+      createTestApp({ env: { NODE_ENV: 'production', ALLOW_DEV_TOKENS: 'false', OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: CLIENT_ID } }),
+      launchBrowser(),
+    ]);
+    idp.allowRedirectUri(`${app.url}/sign-in/callback`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await idp?.stop();
+  });
+  beforeEach(async () => {
+    watched = await openPage(browser, app.url);
+  });
+  afterEach(async () => {
+    expect(watched.consoleErrors).toEqual([]);
+    await watched.context.close();
+  });
+
+  /** States a purpose on the sign-in page at `path`, then goes to the provider (which answers at once). */
+  async function signInThroughProvider(page: Page, path: string): Promise<void> {
+    await page.goto(path);
+    const button = page.getByRole('button', { name: ORGANISATION_SIGN_IN });
+    await button.waitFor();
+    expect(await button.isDisabled()).toBe(true); // the purpose comes first, as in development
+    await page.getByLabel('Purpose of your work').selectOption({ label: 'Analysis' });
+    await button.click();
+  }
+
+  const stored = (page: Page) =>
+    page.evaluate(() => ({ token: sessionStorage.getItem('soc-hub.token'), purpose: sessionStorage.getItem('soc-hub.purpose'), pending: sessionStorage.getItem('soc-hub.oidc-pending') }));
+
+  it('signs in through the redirect and returns to the page the user asked for, as that user', async () => {
+    const { page } = watched;
+    idp.answerNextWith({ username: 'tvp.investigator' });
+    await page.goto('/');
+    expect(await page.getByText('Development sign-in').count()).toBe(0); // no demo users in production
+    await signInThroughProvider(page, '/threats?sort=NAME');
+
+    await page.getByTestId('signed-in').waitFor();
+    expect(await page.getByTestId('signed-in').textContent()).toMatch(/· TVP$/);
+    await page.getByRole('heading', { name: 'Threats', level: 1 }).waitFor();
+    const url = new URL(page.url());
+    expect(url.pathname + url.search).toBe('/threats?sort=NAME'); // and no code or state left in the address
+    const { token, purpose, pending } = await stored(page);
+    expect({ purpose, pending }).toEqual({ purpose: 'ANALYSIS', pending: null });
+    // The token kept is the provider's ID token: for this client, naming the user.
+    const claims = JSON.parse(Buffer.from(token!.split('.')[1], 'base64url').toString());
+    expect(claims).toMatchObject({ iss: idp.issuer, aud: CLIENT_ID, preferred_username: 'tvp.investigator' });
+    await screenshot(page, 'oidc-signed-in');
+  });
+
+  it('shows the provider refusing the sign-in on the sign-in page, signed out', async () => {
+    const { page } = watched;
+    idp.answerNextWith({ error: 'access_denied', description: 'The user declined' });
+    await signInThroughProvider(page, '/referrals');
+
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe("Sign-in was cancelled or refused by your organisation's sign-in service: The user declined.");
+    expect(new URL(page.url()).pathname).toBe('/referrals');
+    expect(await stored(page)).toEqual({ token: null, purpose: null, pending: null });
+    // The user can try again from here.
+    await page.getByRole('button', { name: ORGANISATION_SIGN_IN }).waitFor();
+    await screenshot(page, 'oidc-refused');
+  });
+
+  it('refuses an answer whose state does not match the sign-in this tab started, without exchanging its code', async () => {
+    const { page } = watched;
+    const exchanged = idp.tokensIssued;
+    idp.answerNextWith({ username: 'serocu.admin', state: 'tampered-state' });
+    await signInThroughProvider(page, '/');
+
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/^The answer from the sign-in service did not match the sign-in started here, so it was not used/);
+    expect(await stored(page)).toEqual({ token: null, purpose: null, pending: null });
+    expect(idp.tokensIssued).toBe(exchanged);
+    expect(await page.getByTestId('signed-in').count()).toBe(0);
+  });
+
+  it('refuses a callback this tab did not start (a forged link)', async () => {
+    const { page } = watched;
+    await page.goto(`/sign-in/callback?code=stolen&state=whatever&iss=${encodeURIComponent(idp.issuer)}`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/^This sign-in was not started in this tab/);
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect((await stored(page)).token).toBeNull();
+  });
+
+  it('returns to the sign-in page with a notice once the ID token has expired', async () => {
+    const { page, consoleErrors } = watched;
+    idp.answerNextWith({ username: 'hiow.analyst', idTokenLifetimeSeconds: 5 });
+    await signInThroughProvider(page, '/');
+    await page.getByTestId('signed-in').waitFor();
+    const { token } = await stored(page);
+    const expiresAtMs = JSON.parse(Buffer.from(token!.split('.')[1], 'base64url').toString()).exp * 1000;
+    // Waiting for the real clock to pass the token's expiry (the server checks it, not this test).
+    await page.waitForTimeout(Math.max(0, expiresAtMs - Date.now() + 200));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Threats' }).click();
+
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('Your session has ended: please sign in again.');
+    await page.getByRole('button', { name: ORGANISATION_SIGN_IN }).waitFor();
+    expect((await stored(page)).token).toBeNull();
+    // The browser reports the API's 401 answers itself; nothing else may be logged.
+    const rest = consoleErrors.filter((e) => !/status of 401/.test(e));
+    consoleErrors.length = 0;
+    expect(rest).toEqual([]);
+  });
+});
