@@ -99,6 +99,19 @@ describeInBrowser('web client: sign-in through the organisation identity provide
     expect(await page.getByTestId('signed-in').count()).toBe(0);
   });
 
+  it('explains a sign-in that expired at the provider before its code was exchanged', async () => {
+    const { page, consoleErrors } = watched;
+    idp.answerNextWith({ username: 'tvp.investigator', codeExpired: true });
+    await signInThroughProvider(page, '/');
+
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('The sign-in expired or was already used before it could be completed: please sign in again.');
+    expect(await stored(page)).toEqual({ token: null, purpose: null, pending: null });
+    // The browser reports the token endpoint's 400 answer itself; nothing else may be logged.
+    expect(consoleErrors.splice(0)).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+  });
+
   it('refuses a callback this tab did not start (a forged link)', async () => {
     const { page } = watched;
     await page.goto(`/sign-in/callback?code=stolen&state=whatever&iss=${encodeURIComponent(idp.issuer)}`);
@@ -126,8 +139,6 @@ describeInBrowser('web client: sign-in through the organisation identity provide
     await page.getByRole('button', { name: ORGANISATION_SIGN_IN }).waitFor();
     expect((await stored(page)).token).toBeNull();
     // The browser reports the API's 401 answers itself; nothing else may be logged.
-    const rest = consoleErrors.filter((e) => !/status of 401/.test(e));
-    consoleErrors.length = 0;
-    expect(rest).toEqual([]);
+    expect(consoleErrors.splice(0).filter((e) => !/status of 401/.test(e))).toEqual([]);
   });
 });

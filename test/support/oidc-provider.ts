@@ -23,8 +23,11 @@ export interface TestOidcProvider {
 }
 
 export type AuthorizationAnswer =
-  /** Signs in as `username`; `state` replaces the client's state (a forged or tampered response). */
-  | { username: string; state?: string; idTokenLifetimeSeconds?: number }
+  /**
+   * Signs in as `username`. `state` replaces the client's state (a forged or tampered answer);
+   * `codeExpired` issues a code already past its lifetime (a sign-in left too long).
+   */
+  | { username: string; state?: string; idTokenLifetimeSeconds?: number; codeExpired?: boolean }
   /** An authorization error response, e.g. `access_denied` when the person declines. */
   | { error: string; description?: string };
 
@@ -115,7 +118,7 @@ export async function startOidcProvider(options: { clientId: string }): Promise<
         nonce: p.get('nonce') ?? undefined,
         username: current.username,
         idTokenLifetimeSeconds: current.idTokenLifetimeSeconds ?? 600,
-        expiresAtMs: Date.now() + CODE_LIFETIME_MS,
+        expiresAtMs: current.codeExpired ? Date.now() - 1 : Date.now() + CODE_LIFETIME_MS,
       });
       back.searchParams.set('code', code);
     }
