@@ -295,6 +295,31 @@ describeInBrowser('web client: accessibility', () => {
     await expectUsable(page, 'validator queue: decision');
   });
 
+  it('tabs follow the ARIA tabs pattern: one tab stop, arrow keys and Home/End move and open, the panel named by its tab', async () => {
+    const { page } = session.watched;
+    await signIn(page, 'serocu.validator');
+    await page.goto('/disruptions');
+    const queue = page.getByRole('tab', { name: 'Validation queue', selected: true });
+    await queue.waitFor();
+    expect(await page.locator('[role=tab][tabindex="0"]').count()).toBe(1);
+    await queue.focus();
+    await page.keyboard.press('ArrowRight');
+    const ours = page.getByRole('tab', { name: 'SEROCU claims', selected: true });
+    await ours.waitFor();
+    expect(await ours.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(new URL(page.url()).searchParams.get('tab')).toBe('ours');
+    await page.getByRole('tabpanel', { name: 'SEROCU claims' }).waitFor();
+    await page.keyboard.press('End');
+    await page.getByRole('tab', { name: 'All', selected: true }).waitFor();
+    await page.keyboard.press('ArrowRight'); // wraps round to the first
+    await page.getByRole('tab', { name: 'Validation queue', selected: true }).waitFor();
+    await page.keyboard.press('ArrowLeft');
+    await page.getByRole('tab', { name: 'All', selected: true }).waitFor();
+    await page.keyboard.press('Home');
+    await page.getByRole('tabpanel', { name: 'Validation queue' }).waitFor();
+    expect(await page.locator('[role=tab][tabindex="0"]').count()).toBe(1);
+  });
+
   it('the referrals inbox (of the receiver) and outbox (of the referrer) pass axe and show focus on every control', async () => {
     const { page } = session.watched;
     await signIn(page, 'oxon.mash', 'Safeguarding');

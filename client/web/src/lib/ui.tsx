@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, type KeyboardEvent, type ReactNode } from 'react';
 import type { CombinedError } from 'urql';
 import { errorText } from './errors';
 
@@ -134,4 +134,45 @@ export function enumOptions(values: readonly string[]) {
       {label(v)}
     </option>
   ));
+}
+
+/**
+ * Tabs as the WAI-ARIA tabs pattern has them: one tab stop (the selected tab); Left/Right move
+ * to and open the previous/next tab, Home/End the first/last; the panel is labelled by its tab.
+ */
+export function Tabs<K extends string>({ label: name, tabs, selected, onSelect, children }: { label: string; tabs: readonly (readonly [K, string])[]; selected: K; onSelect: (key: K) => void; children: ReactNode }) {
+  const baseId = useId();
+  const idOf = (key: K, part: 'tab' | 'panel') => `${baseId}-${part}-${key}`;
+  const move = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    const last = tabs.length - 1;
+    const to = { ArrowLeft: index === 0 ? last : index - 1, ArrowRight: index === last ? 0 : index + 1, Home: 0, End: last }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    onSelect(tabs[to][0]);
+    document.getElementById(idOf(tabs[to][0], 'tab'))?.focus();
+  };
+  return (
+    <>
+      <div role="tablist" aria-label={name} className="tabs">
+        {tabs.map(([key, text], index) => (
+          <button
+            key={key}
+            id={idOf(key, 'tab')}
+            type="button"
+            role="tab"
+            aria-selected={selected === key}
+            aria-controls={idOf(key, 'panel')}
+            tabIndex={selected === key ? 0 : -1}
+            onClick={() => onSelect(key)}
+            onKeyDown={(event) => move(event, index)}
+          >
+            {text}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={idOf(selected, 'panel')} aria-labelledby={idOf(selected, 'tab')} tabIndex={0}>
+        {children}
+      </div>
+    </>
+  );
 }

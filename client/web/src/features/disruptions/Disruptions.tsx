@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { DisruptionFilter, DisruptionRowFragment } from '../../gql/graphql';
-import { Badge, formatDate, label, Loaded, Pager } from '../../lib/ui';
+import { Badge, formatDate, label, Loaded, Pager, Tabs } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { DecisionPanel } from './DecisionPanel';
 
@@ -72,7 +72,7 @@ export function Disruptions() {
   const isValidator = viewer.roles.includes('DISRUPTION_VALIDATOR');
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') ?? (isValidator ? 'queue' : 'ours');
-  const tabs = [...(isValidator ? [['queue', 'Validation queue']] : []), ['ours', `${viewer.organisation.code} claims`], ['all', 'All']];
+  const tabs: [string, string][] = [...(isValidator ? [['queue', 'Validation queue'] as [string, string]] : []), ['ours', `${viewer.organisation.code} claims`], ['all', 'All']];
   return (
     <>
       <h1>Disruptions</h1>
@@ -81,14 +81,9 @@ export function Disruptions() {
           Record a disruption
         </Link>
       </p>
-      <div role="tablist" className="tabs">
-        {tabs.map(([key, text]) => (
-          <button key={key} type="button" role="tab" aria-selected={tab === key} onClick={() => setParams({ tab: key })}>
-            {text}
-          </button>
-        ))}
-      </div>
-      {tab === 'queue' ? <Queue /> : <List key={tab} filter={tab === 'ours' ? { claimingOrganisationIds: [viewer.organisation.id] } : {}} />}
+      <Tabs label="Disruptions" tabs={tabs} selected={tab} onSelect={(key) => setParams({ tab: key })}>
+        {tab === 'queue' ? <Queue /> : <List key={tab} filter={tab === 'ours' ? { claimingOrganisationIds: [viewer.organisation.id] } : {}} />}
+      </Tabs>
     </>
   );
 }

@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { ReferralDirection } from '../../gql/graphql';
-import { Badge, formatDateTime, label, Loaded, Pager, Value } from '../../lib/ui';
+import { Badge, formatDateTime, label, Loaded, Pager, Tabs, Value } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 
 const ReferralListDocument = graphql(`
@@ -51,14 +51,17 @@ export function Referrals() {
   return (
     <>
       <h1>Referrals</h1>
-      <div role="tablist" className="tabs">
-        {(['INBOX', 'OUTBOX'] as const).map((b) => (
-          <button key={b} type="button" role="tab" aria-selected={box === b} onClick={() => setParams({ box: b.toLowerCase() })}>
-            {b === 'INBOX' ? `Inbox: to ${viewer.organisation.code}` : `Outbox: from ${viewer.organisation.code}`}
-          </button>
-        ))}
-      </div>
-      <ReferralTable key={box} direction={box} />
+      <Tabs
+        label="Referrals"
+        tabs={[
+          ['INBOX', `Inbox: to ${viewer.organisation.code}`],
+          ['OUTBOX', `Outbox: from ${viewer.organisation.code}`],
+        ]}
+        selected={box}
+        onSelect={(b) => setParams({ box: b.toLowerCase() })}
+      >
+        <ReferralTable key={box} direction={box} />
+      </Tabs>
     </>
   );
 }
