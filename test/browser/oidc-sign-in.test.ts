@@ -47,8 +47,12 @@ describeInBrowser('web client: sign-in through the organisation identity provide
     await button.click();
   }
 
+  /** What the tab keeps: the token, the stated purpose, and a started OIDC sign-in. */
   const stored = (page: Page) =>
-    page.evaluate(() => ({ token: sessionStorage.getItem('soc-hub.token'), purpose: sessionStorage.getItem('soc-hub.purpose'), pending: sessionStorage.getItem('soc-hub.oidc-pending') }));
+    page.evaluate(() => {
+      const storage = (globalThis as any).sessionStorage; // runs in the page; the tests' types have no DOM
+      return { token: storage.getItem('soc-hub.token'), purpose: storage.getItem('soc-hub.purpose'), pending: storage.getItem('soc-hub.oidc-pending') };
+    });
 
   it('signs in through the redirect and returns to the page the user asked for, as that user', async () => {
     const { page } = watched;
