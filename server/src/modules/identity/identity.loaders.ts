@@ -22,25 +22,35 @@ export function organisationLoader(ctx: RequestContext) {
   return ctx.loaders.get<string, Organisation | null>('organisation', async (ids) => byKey(ids, await organisationsBy(ctx.db.knex, ids), (o) => o.id));
 }
 
-/** Users by database id, batched per request, each with its organisation. */
+/**
+ * Users by database id, each with their organisation read in the same statement (a loader of its
+ * own for the organisations cost a round trip after the users'); the organisations also fill the
+ * organisation loader.
+ */
+export async function usersBy(knex: Knex, ids: KeySet): Promise<User[]> {
+  const rows = await knex('app_user as u')
+    .join('organisation as o', 'o.id', 'u.organisation_id')
+    .select('u.id', 'u.username', 'u.display_name', 'u.roles', 'u.clearance', 'u.active')
+    .select('o.id as org_id', 'o.code as org_code', 'o.name as org_name', 'o.type as org_type', 'o.region as org_region', 'o.is_law_enforcement as org_is_law_enforcement')
+    .whereIn('u.id', keysOf(ids));
+  return rows.map((r) =>
+    Object.assign(new User(), {
+      id: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      organisation: toOrganisation({ id: r.org_id, code: r.org_code, name: r.org_name, type: r.org_type, region: r.org_region, is_law_enforcement: r.org_is_law_enforcement }),
+      roles: r.roles,
+      clearance: r.clearance,
+      active: r.active,
+    }),
+  );
+}
+
+/** Users by database id, batched per request, each with their organisation. */
 export function userLoader(ctx: RequestContext) {
   return ctx.loaders.get<string, User | null>('user', async (ids) => {
-    const rows = await ctx.db.knex('app_user').select('id', 'username', 'display_name', 'organisation_id', 'roles', 'clearance', 'active').whereIn('id', ids as string[]);
-    const organisations = await organisationLoader(ctx).loadMany(rows.map((r) => r.organisation_id));
-    return byKey(
-      ids,
-      rows.map((r, i) =>
-        Object.assign(new User(), {
-          id: r.id,
-          username: r.username,
-          displayName: r.display_name,
-          organisation: organisations[i] as Organisation,
-          roles: r.roles,
-          clearance: r.clearance,
-          active: r.active,
-        }),
-      ),
-      (u) => u.id,
-    );
+    const users = await usersBy(ctx.db.knex, ids);
+    for (const u of users) organisationLoader(ctx).prime(u.organisation.id, u.organisation);
+    return byKey(ids, users, (u) => u.id);
   });
 }
