@@ -72,4 +72,21 @@ describe('a page of threats with its parts prefetched', () => {
     }
     expect(statements - (statementsSharingRoundTrips() - shared)).toBe(4);
   });
+
+  it('node(id) reads a threat with its lead organisation in one statement: three round trips in all', async () => {
+    const knex = app.app.orm.em.getConnection().getKnex();
+    const [first] = expectData(await app.gql('serocu.analyst', '{ threats(first: 1) { edges { node { id leadOrganisation { code } } } } }')).threats.edges;
+    const query = `query ($id: ID!) { node(id: $id) { ... on SocThreat { name leadOrganisation { id code name } } } }`;
+    let statements = 0;
+    const count = () => statements++;
+    knex.on('query', count);
+    const shared = statementsSharingRoundTrips();
+    try {
+      const { node } = expectData(await app.gql('serocu.analyst', query, { id: first.node.id }));
+      expect(node.leadOrganisation.code).toBe(first.node.leadOrganisation.code);
+    } finally {
+      knex.removeListener('query', count);
+    }
+    expect(statements - (statementsSharingRoundTrips() - shared)).toBe(3);
+  });
 });

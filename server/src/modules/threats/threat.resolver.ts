@@ -99,7 +99,7 @@ export class ThreatResolver extends SharedRecordResolver(SocThreat) {
 
   @FieldResolver(() => Organisation)
   leadOrganisation(@Root() t: SocThreat, @Ctx() ctx: RequestContext) {
-    return organisationLoader(ctx).load(t.leadOrganisationId);
+    return t.leadOrganisation ?? organisationLoader(ctx).load(t.leadOrganisationId);
   }
 
   @FieldResolver(() => [Organisation])

@@ -1,3 +1,4 @@
+import type { Organisation } from '../identity/organisation.entity';
 import { Field, ObjectType } from 'type-graphql';
 import { LocalDate } from '../../graphql/scalars';
 import { Node } from '../../graphql/node';
@@ -8,6 +9,8 @@ import { ArchiveReason, CrimeCategory, GeographicScope, MembershipRole, SubjectT
 @ObjectType({ implements: [Node, SharedRecord], description: 'An organised crime group, priority individual or vulnerability: the unit of assessment and tasking.' })
 export class SocThreat extends SharedRecord {
   leadOrganisationId!: string;
+  /** Read with the threat where the query could (threatsByIds); else the resolver loads it. */
+  leadOrganisation?: Organisation;
   areasAffectedIds!: string[];
   lroId!: string | null;
   sroId!: string | null;
