@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { CrimeCategory, PriorityBand, SortDirection, ThreatOrderField, ThreatStatus } from '../../gql/graphql';
+import { crimeCategories, priorityBands, threatOrderFields, threatStatuses } from '../../lib/enums';
 import { Badge, formatDate, label, Loaded, Pager, PriorityBadge, Value, withheldReason } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { ThreatFilters } from './ThreatFilters';
@@ -47,7 +48,18 @@ const ThreatListDocument = graphql(`
   }
 `);
 
-const list = <T extends string>(value: string | null) => (value ? [value as T] : undefined);
+/**
+ * An address parameter as one of `allowed`, or undefined: the address is typed and shared by
+ * people, and a value the server does not know would fail the whole list (400) instead of being
+ * ignored.
+ */
+function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | undefined {
+  return allowed.find((a) => a === value);
+}
+const list = <T extends string>(value: string | null, allowed: readonly T[]) => {
+  const known = oneOf(value, allowed);
+  return known ? [known] : undefined;
+};
 
 /**
  * Threats: search, filter and sort live in the address, so a view can be bookmarked or shared.
@@ -59,13 +71,15 @@ export function ThreatList() {
   const [trail, setTrail] = useState<(string | null)[]>([null]);
   const filter = {
     text: params.get('q') || undefined,
-    priority: partner ? undefined : list<PriorityBand>(params.get('priority')),
-    status: list<ThreatStatus>(params.get('status')),
-    category: list<CrimeCategory>(params.get('category')),
+    priority: partner ? undefined : list<PriorityBand>(params.get('priority'), priorityBands),
+    status: list<ThreatStatus>(params.get('status'), threatStatuses),
+    category: list<CrimeCategory>(params.get('category'), crimeCategories),
   };
   const defaultSort = partner ? 'NAME' : 'RISK';
-  const sort = (partner && params.get('sort') === 'RISK' ? null : params.get('sort')) ?? defaultSort;
-  const orderBy = [{ field: sort as ThreatOrderField, direction: (params.get('dir') ?? (partner ? 'ASC' : 'DESC')) as SortDirection }];
+  const sorts = partner ? threatOrderFields.filter((f) => f !== 'RISK') : threatOrderFields;
+  const sort: ThreatOrderField = oneOf(params.get('sort'), sorts) ?? defaultSort;
+  const direction: SortDirection = oneOf(params.get('dir'), ['ASC', 'DESC'] as SortDirection[]) ?? (partner ? 'ASC' : 'DESC');
+  const orderBy = [{ field: sort, direction }];
   const [{ data, fetching, error }] = useQuery({ query: ThreatListDocument, variables: { filter, orderBy, after: trail.at(-1) } });
 
   const update = (changes: Record<string, string>) => {
