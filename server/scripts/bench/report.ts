@@ -106,8 +106,9 @@ function costSection(input: ReportInput): string[] {
     lines.push(
       `The threats page (with activities, lead organisation, plan and quality) issues ${costText(c.small)} statements (round trips) for ${c.smallSize} threats ` +
         `and ${costText(c.large)} for ${c.largeSize}: ${same ? 'the same, so cost does not grow with page size (met)' : '**it grows with page size (not met)**'}.`,
-      'Counts include authentication (the user lookup), BEGIN with the caller\'s settings (one round trip), the audit events of sensitive reads and COMMIT. ' +
-        'Reads that wait together go to PostgreSQL in one round trip (db/request-db.ts). The baseline sends BEGIN, the caller\'s settings, its statement and COMMIT as one message.',
+      'Counts include BEGIN with the account lookup and the caller\'s settings (one statement), the audit events of sensitive reads and COMMIT (one message). ' +
+        'Reads that wait together go to PostgreSQL in one round trip (db/request-db.ts), and a page of threats fetches what its threats\' fields need in one message once the page is read (modules/threats/threat.prefetch.ts). ' +
+        'The baseline sends BEGIN, the caller\'s settings, its statement and COMMIT as one message.',
     );
   } else lines.push('Not measured in this run (threatsPage not selected).');
   return lines;
