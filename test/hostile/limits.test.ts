@@ -81,6 +81,20 @@ describe('limits before execution', () => {
     expect((await refusal(withDefault)).extensions).toMatchObject({ limit: 'MAX_COST' });
   });
 
+  it('fragments count about as their fields written in place: the same depth, cost within a quarter', async () => {
+    const inline = (first: number) => `{ threats(first: ${first}) { edges { node { id name criminalActivities { id category } plan { id status } } } } }`;
+    const spread = (first: number) =>
+      `query { threats(first: ${first}) { edges { node { ...Parts } } } } fragment Parts on SocThreat { id name criminalActivities { id category } plan { id status } }`;
+    // Depth 5 either way: a spread adds no level (it did, and this page was refused for depth).
+    expect((await app.gql('serocu.analyst', spread(1))).errors).toBeUndefined();
+    // Priced over the limit, both say what they cost; the fragment adds a few points per spread
+    // (graphql-armor prices the spread and the fragment as objects), not a depth factor on all of it.
+    const cost = async (document: string) => Number(/found ([\d.]+)/.exec((await refusal(document)).message)![1]);
+    const [inlined, spreadOut] = [await cost(inline(60)), await cost(spread(60))];
+    expect(spreadOut).toBeGreaterThanOrEqual(inlined);
+    expect(spreadOut / inlined).toBeLessThan(1.25);
+  });
+
   it('runs nothing from a refused mutation', async () => {
     const input = { name: 'Limit Test', access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } };
     const create = (alias: string) => `${alias}: createNominal(input: $input) { id }`;

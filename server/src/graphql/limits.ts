@@ -40,10 +40,13 @@ export interface DocumentLimits {
  */
 export function documentLimits(limits: GraphqlLimits): DocumentLimits {
   const armor = new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, ...reportAs('MAX_DEPTH') },
+    // A fragment counts as its fields written where it is spread (flattenFragments): otherwise
+    // graphql-armor adds a level of depth and a depth factor of cost for every spread, and a client
+    // that moves fields into a fragment (the web client's disruption form, say) is refused for it.
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...reportAs('MAX_DEPTH') },
     maxAliases: { n: limits.maxAliases, ...reportAs('MAX_ALIASES') },
     maxDirectives: { n: limits.maxDirectives, ...reportAs('MAX_DIRECTIVES') },
-    costLimit: { maxCost: limits.maxCost, ...reportAs('MAX_COST') },
+    costLimit: { maxCost: limits.maxCost, flattenFragments: true, ...reportAs('MAX_COST') },
     // graphql-js counts tokens in the parser itself (parseOptions below): a parse error, 400.
     maxTokens: { enabled: false },
     // Suggestions are hidden in production by Apollo's hideSchemaDetailsFromClientErrors and
@@ -113,7 +116,7 @@ export function variableCostPlugin(maxCost: number): ApolloServerPlugin<BaseCont
 
 function pageCostRule(maxCost: number): ValidationRule {
   const armor = new ApolloArmor({
-    costLimit: { maxCost, ...reportAs('MAX_COST') },
+    costLimit: { maxCost, flattenFragments: true, ...reportAs('MAX_COST') },
     maxDepth: { enabled: false },
     maxAliases: { enabled: false },
     maxDirectives: { enabled: false },
