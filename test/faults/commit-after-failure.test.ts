@@ -41,6 +41,26 @@ describe('a request whose transaction failed before COMMIT', () => {
     for (const e of events) expect(e.detail.requestRolledBack).toEqual([true]);
   });
 
+  it('a mutation whose answer then failed to read keeps that error, and answers no data: nothing of it was kept', async () => {
+    // The nominal is created (in its savepoint), then reading its memberships for the answer fails
+    // outside any savepoint, which fails the transaction: COMMIT is answered with ROLLBACK.
+    await sql(app, 'alter table membership rename to membership_hidden');
+    let result: any;
+    try {
+      result = await app.gql(
+        'serocu.analyst',
+        `mutation CreateThenFail($input: CreateNominalInput!) { createNominal(input: $input) { id name memberships { role } } }`,
+        { input: { name: 'Half Answered', aliases: [], access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } } },
+      );
+    } finally {
+      await sql(app, 'alter table membership_hidden rename to membership');
+    }
+    expect(result.data).toBeNull();
+    expect(result.errors.map((e: any) => e.extensions.code)).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect(result.errors[0].path).toEqual(['createNominal', 'memberships']);
+    expect(await sql(app, `select id from nominal where name = 'Half Answered'`)).toEqual([]);
+  });
+
   it('leaves the server working', async () => {
     const result: any = await app.gql('serocu.analyst', '{ viewer { username } }');
     expect(result.data.viewer.username).toBe('serocu.analyst');
