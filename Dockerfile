@@ -27,4 +27,6 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/server/src/main.js"]
+# A larger young generation: a request allocates a few MB that die young, and with the default
+# (16 MB) the scavenger took about 15% of the CPU under load (32 MB: about 7% less CPU per request).
+CMD ["node", "--max-semi-space-size=32", "dist/server/src/main.js"]

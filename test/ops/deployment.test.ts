@@ -129,7 +129,7 @@ describe('Dockerfile', () => {
     expect(['root', '0', '0:0']).not.toContain(user);
     expect(runtime.findIndex((l) => l.startsWith('USER '))).toBeLessThan(runtime.findIndex((l) => l.startsWith('CMD ')));
     expect(runtime.find((l) => l.startsWith('HEALTHCHECK'))).toMatch(/\/readyz/);
-    expect(runtime.find((l) => l.startsWith('CMD'))).toBe('CMD ["node", "dist/server/src/main.js"]');
+    expect(runtime.find((l) => l.startsWith('CMD'))).toBe('CMD ["node", "--max-semi-space-size=32", "dist/server/src/main.js"]');
   });
 
   it('sets only variables the server reads', () => {

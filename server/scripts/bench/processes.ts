@@ -41,7 +41,8 @@ async function waitForReady(child: Child, readyPath: string, output: () => strin
 
 async function start(name: string, script: string, env: Record<string, string>, readyPath: string, logDir: string): Promise<Child> {
   const port = await freePort();
-  const process_ = spawn(process.execPath, [path.join(__dirname, script)], {
+  // The flags `npm start` and the Dockerfile run the server with (both servers alike).
+  const process_ = spawn(process.execPath, ['--max-semi-space-size=32', path.join(__dirname, script)], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
