@@ -60,7 +60,11 @@ export function sharedColumns(alias: string): string[] {
   ];
 }
 
-/** Maps the shared columns of a row (see {@link sharedColumns}). */
+/**
+ * Maps the shared columns of a row (see {@link sharedColumns}). Mappers add their own fields
+ * with `Object.assign(mapShared(...), { ... })`: spreading it into a new literal measured about
+ * ten times slower (some 25 µs a row, 3% of the server's CPU on a page of threats).
+ */
 export function mapShared(typename: string, toGlobal: (id: string) => string, row: Record<string, any>) {
   return {
     __typename: typename,

@@ -12,8 +12,7 @@ import type { Disruption, DisruptionSummary } from './disruption.types';
 /** Reads for disruptions: plain SQL, one statement per kind per page. */
 
 export function mapDisruption(row: Record<string, any>): Disruption {
-  return {
-    ...mapShared('Disruption', (id) => toGlobalId('Disruption', id), row),
+  return Object.assign(mapShared('Disruption', (id) => toGlobalId('Disruption', id), row), {
     threatId: row.threat_id,
     criminalActivityId: row.criminal_activity_id,
     planActionId: row.plan_action_id,
@@ -44,7 +43,7 @@ export function mapDisruption(row: Record<string, any>): Disruption {
         }
       : null,
     countsAsDisruption: countsAsDisruption(disruptionRules, row.status, row.level_agreed),
-  };
+  });
 }
 
 /** What a disruption list can be narrowed by (database ids); all given conditions must hold. */

@@ -20,8 +20,7 @@ const PLAN_COLUMNS = [
 
 export function mapPlan(row: Record<string, any>): FourPPlan {
   const exemptions = (row.strand_exemptions ?? {}) as Record<string, string>;
-  return {
-    ...mapShared('FourPPlan', (id) => toGlobalId('FourPPlan', id), row),
+  return Object.assign(mapShared('FourPPlan', (id) => toGlobalId('FourPPlan', id), row), {
     threatId: row.threat_id,
     lroId: row.lro_id,
     sroId: row.sro_id,
@@ -30,7 +29,7 @@ export function mapPlan(row: Record<string, any>): FourPPlan {
     reviewFrequencyDays: row.review_frequency_days,
     nextReviewDue: row.next_review_due,
     strandExemptions: STRANDS.filter((s) => exemptions[s] != null).map((strand) => ({ strand, reason: exemptions[strand] })),
-  };
+  });
 }
 
 const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');

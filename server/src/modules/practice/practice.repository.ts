@@ -18,8 +18,7 @@ export const SEARCH_RANK = 'ts_rank(p.search, pq)';
 export const ENDORSEMENT_COUNT = '(select count(*) from practice_endorsement e where e.entry_id = p.id)';
 
 export function mapPractice(row: Record<string, any>): PracticeEntry {
-  return {
-    ...mapShared('PracticeEntry', (id) => toGlobalId('PracticeEntry', id), row),
+  return Object.assign(mapShared('PracticeEntry', (id) => toGlobalId('PracticeEntry', id), row), {
     title: row.title,
     aim: row.aim,
     description: row.description,
@@ -28,7 +27,7 @@ export function mapPractice(row: Record<string, any>): PracticeEntry {
     stage: row.stage,
     evidenceRating: row.evidence_rating,
     contact: row.contact,
-  };
+  });
 }
 
 export interface PracticeCriteria {

@@ -20,8 +20,7 @@ const OVERDUE = '(r.acknowledged_at is null and r.acknowledgement_due_at < now()
 const WITHIN_TARGET = 'case when r.acknowledged_at is null then null else r.acknowledged_at <= r.acknowledgement_due_at end';
 
 export function mapReferral(row: Record<string, any>): SafeguardingReferral {
-  return {
-    ...mapShared('SafeguardingReferral', (id) => toGlobalId('SafeguardingReferral', id), row),
+  return Object.assign(mapShared('SafeguardingReferral', (id) => toGlobalId('SafeguardingReferral', id), row), {
     reference: row.reference,
     subjectId: row.subject_id,
     subjectIsChild: row.subject_is_child,
@@ -41,7 +40,7 @@ export function mapReferral(row: Record<string, any>): SafeguardingReferral {
     linkedThreatIds: row.linked_threat_ids ?? [],
     isAcknowledgementOverdue: row.is_overdue,
     acknowledgedWithinTarget: row.within_target,
-  };
+  });
 }
 
 /** What a referral list can be narrowed by; `receivedBy` / `madeBy` come from the direction. */

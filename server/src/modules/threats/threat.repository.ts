@@ -31,8 +31,7 @@ function instanceOf<T extends object>(type: new () => T, fields: Omit<T, never>)
 }
 
 export function mapThreat(row: Record<string, any>): SocThreat {
-  return instanceOf(SocThreat, {
-    ...mapShared('SocThreat', (id) => toGlobalId('SocThreat', id), row),
+  return instanceOf(SocThreat, Object.assign(mapShared('SocThreat', (id) => toGlobalId('SocThreat', id), row), {
     urn: row.urn,
     name: row.name,
     summary: row.summary,
@@ -53,7 +52,7 @@ export function mapThreat(row: Record<string, any>): SocThreat {
     priority: row.priority,
     riskScore: row.risk_score == null ? null : Number(row.risk_score),
     leadOrganisation: row.lead_organisation ? toOrganisation(row.lead_organisation) : undefined,
-  });
+  }));
 }
 
 /** What a threat list can be narrowed by; every field optional, all given ones must hold. */
@@ -175,14 +174,13 @@ const NOMINAL_COLUMNS = [...sharedColumns('n'), 'n.name', 'n.aliases', 'n.date_o
   'n.date_of_birth > (current_date - interval \'18 years\') as is_child'];
 
 export function mapNominal(row: Record<string, any>): Nominal {
-  return {
-    ...mapShared('Nominal', (id) => toGlobalId('Nominal', id), row),
+  return Object.assign(mapShared('Nominal', (id) => toGlobalId('Nominal', id), row), {
     name: row.name,
     aliases: row.aliases ?? [],
     dateOfBirth: row.date_of_birth,
     isChild: row.is_child,
     vulnerabilityFlags: row.vulnerability_flags ?? [],
-  };
+  });
 }
 
 export interface NominalCriteria {
