@@ -42,7 +42,10 @@ export async function gateInputOf(ctx: RequestContext, plan: FourPPlan) {
     planLoaders.partnersOfPlan(ctx).load(plan.dbId),
     threatLoaders.activitiesOfThreat(ctx).load(plan.threatId),
   ]);
-  return { ...plan, objectives, actions, partners, activities, today: today() };
+  // Only what the gate reads, picked rather than spread: copying the whole plan by spread was a
+  // slow path for V8 (see shared/shared-record.ts, mapShared), once per plan of a page.
+  const { status, lroId, nextReviewDue, strandExemptions } = plan;
+  return { status, lroId, nextReviewDue, strandExemptions, objectives, actions, partners, activities, today: today() };
 }
 
 /** The quality gate of a saved plan. */
