@@ -265,7 +265,11 @@ describe('who sees which agreements', () => {
 
   it('says how many days are left', async () => {
     const data = expectData(await app.gql('serocu.admin', 'query ($id: ID!) { node(id: $id) { ... on InformationSharingAgreement { expiresInDays isInForce } } }', { id: bucks.id }));
-    expect(data.node).toEqual({ expiresInDays: 200, isInForce: true });
+    // Counted from today as the query runs, not as the agreement was made: a run that crosses
+    // midnight between the two would otherwise be a day out.
+    const daysLeft = Math.round((Date.parse(bucks.expiresOn) - Date.parse(today())) / 86_400_000);
+    expect(daysLeft).toBeGreaterThanOrEqual(199);
+    expect(data.node).toEqual({ expiresInDays: daysLeft, isInForce: true });
     expect(oxon.expiresInDays).toBe(20);
   });
 
