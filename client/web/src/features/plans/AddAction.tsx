@@ -8,7 +8,7 @@ import { Field, FormAlert, enumOptions, formatDate, label, Value, withheldReason
 import { useViewer } from '../auth/viewer';
 import { useOrganisations } from '../records/organisations';
 import { GateNote, useDraftPart } from './gate';
-import { PlanStrandConflict, usePlanConflict } from './PlanConflict';
+import { PlanFormDetails, PlanStrandConflict, usePlanConflict } from './PlanConflict';
 import type { Plan } from './PlanEditor';
 
 const AddActionDocument = graphql(`
@@ -59,14 +59,7 @@ export function AddAction({ plan, strand }: { plan: Plan; strand: Strand }) {
   };
 
   return (
-    <details
-      open={open}
-      onToggle={(e) => {
-        if (e.currentTarget.open && !open) conflict.start();
-        setOpen(e.currentTarget.open);
-      }}
-    >
-      <summary>Add a {label(strand)} action</summary>
+    <PlanFormDetails open={open} setOpen={setOpen} conflict={conflict} summary={<>Add a {label(strand)} action</>}>
       {conflict.current && (
         <PlanStrandConflict
           strand={strand}
@@ -137,6 +130,6 @@ export function AddAction({ plan, strand }: { plan: Plan; strand: Strand }) {
           Add action
         </button>
       </form>
-    </details>
+    </PlanFormDetails>
   );
 }

@@ -5,7 +5,7 @@ import type { Strand } from '../../gql/graphql';
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
 import { Field, FormAlert, label } from '../../lib/ui';
 import { useDraftPart } from './gate';
-import { PlanStrandConflict, usePlanConflict } from './PlanConflict';
+import { PlanFormDetails, PlanStrandConflict, usePlanConflict } from './PlanConflict';
 import type { Plan } from './PlanEditor';
 
 const AddObjectiveDocument = graphql(`
@@ -37,14 +37,7 @@ export function AddObjective({ plan, strand }: { plan: Plan; strand: Strand }) {
     done(await conflict.attempt(save));
   };
   return (
-    <details
-      open={open}
-      onToggle={(e) => {
-        if (e.currentTarget.open && !open) conflict.start();
-        setOpen(e.currentTarget.open);
-      }}
-    >
-      <summary>Add a {label(strand)} objective</summary>
+    <PlanFormDetails open={open} setOpen={setOpen} conflict={conflict} summary={<>Add a {label(strand)} objective</>}>
       {conflict.current && (
         <PlanStrandConflict
           strand={strand}
@@ -71,6 +64,6 @@ export function AddObjective({ plan, strand }: { plan: Plan; strand: Strand }) {
           Add objective
         </button>
       </form>
-    </details>
+    </PlanFormDetails>
   );
 }

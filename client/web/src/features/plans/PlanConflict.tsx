@@ -7,6 +7,25 @@ import type { Plan } from './PlanEditor';
 import { PlanEditorDocument } from './planFields';
 
 /**
+ * A plan form folded in a <details>: opening it records the plan as the user sees it (the
+ * conflict's `start`), so a later save is checked against that version.
+ */
+export function PlanFormDetails({ summary, open, setOpen, conflict, children }: { summary: ReactNode; open: boolean; setOpen: (open: boolean) => void; conflict: { start(): void }; children: ReactNode }) {
+  return (
+    <details
+      open={open}
+      onToggle={(e) => {
+        if (e.currentTarget.open && !open) conflict.start();
+        setOpen(e.currentTarget.open);
+      }}
+    >
+      <summary>{summary}</summary>
+      {children}
+    </details>
+  );
+}
+
+/**
  * A plan form's view of concurrency: the form saves against the plan as it was when the user
  * opened it (`seen`), so a change someone else made meanwhile is a conflict the user resolves,
  * not something silently saved over. On CONFLICT the plan is fetched as it is now (`current`).

@@ -4,7 +4,7 @@ import type { Strand, StrandExemptionInput } from '../../gql/graphql';
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
 import { Field, FormAlert, label } from '../../lib/ui';
 import { exemptionsAfter, useDraftPart, type DraftPart } from './gate';
-import { PlanStrandConflict, usePlanConflict } from './PlanConflict';
+import { PlanFormDetails, PlanStrandConflict, usePlanConflict } from './PlanConflict';
 import type { Plan } from './PlanEditor';
 import { UpdatePlanDocument } from './planFields';
 
@@ -49,14 +49,7 @@ export function ExemptStrand({ plan, strand }: { plan: Plan; strand: Strand }) {
     done(await conflict.attempt(save(change)));
   };
   return (
-    <details
-      open={open}
-      onToggle={(e) => {
-        if (e.currentTarget.open && !open) conflict.start();
-        setOpen(e.currentTarget.open);
-      }}
-    >
-      <summary>Exempt {label(strand)}: it does not apply</summary>
+    <PlanFormDetails open={open} setOpen={setOpen} conflict={conflict} summary={<>Exempt {label(strand)}: it does not apply</>}>
       {conflict.current && (
         <PlanStrandConflict
           strand={strand}
@@ -81,7 +74,7 @@ export function ExemptStrand({ plan, strand }: { plan: Plan; strand: Strand }) {
           Record exemption
         </button>
       </form>
-    </details>
+    </PlanFormDetails>
   );
 }
 
@@ -98,14 +91,7 @@ export function RemoveExemption({ plan, strand }: { plan: Plan; strand: Strand }
   };
   const seenReason = conflict.seenOrNow().strandExemptions.find((x) => x.strand === strand)?.reason;
   return (
-    <details
-      open={open}
-      onToggle={(e) => {
-        if (e.currentTarget.open && !open) conflict.start();
-        setOpen(e.currentTarget.open);
-      }}
-    >
-      <summary>Remove the {label(strand)} exemption</summary>
+    <PlanFormDetails open={open} setOpen={setOpen} conflict={conflict} summary={<>Remove the {label(strand)} exemption</>}>
       {conflict.current && (
         <PlanStrandConflict
           strand={strand}
@@ -128,6 +114,6 @@ export function RemoveExemption({ plan, strand }: { plan: Plan; strand: Strand }
           Remove exemption
         </button>
       </form>
-    </details>
+    </PlanFormDetails>
   );
 }
