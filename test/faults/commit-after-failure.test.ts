@@ -1,5 +1,6 @@
 import { createTestApp, type TestApp } from '../support/test-app';
 import { sql } from '../support/disruption-factories';
+import { refuseAuditInsertsOf } from '../support/audit-faults';
 
 /**
  * A transaction in which a statement failed cannot commit: PostgreSQL answers its COMMIT with
@@ -12,17 +13,7 @@ describe('a request whose transaction failed before COMMIT', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await createTestApp();
-    await sql(
-      app,
-      `create function test_refuse_audit() returns trigger language plpgsql as $$
-       begin
-         if new.operation = 'CreateUnaudited' and not (new.detail ? 'requestRolledBack') then
-           raise exception 'audit insert refused for the test';
-         end if;
-         return new;
-       end $$`,
-    );
-    await sql(app, 'create trigger aaa_test_refuse_audit before insert on audit_event for each row execute function test_refuse_audit()');
+    await refuseAuditInsertsOf(app, 'CreateUnaudited');
   });
   afterAll(() => app.stop());
 

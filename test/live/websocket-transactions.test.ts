@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { createThreat } from '../support/factories';
 import { referralInput } from '../support/referral-factories';
 import { sql } from '../support/disruption-factories';
+import { refuseAuditInsertsOf } from '../support/audit-faults';
 
 /**
  * Queries and mutations over WebSocket end their transaction before the answer is sent, as over
@@ -16,15 +17,7 @@ describe('WebSocket operations and their transactions', () => {
     app = await createTestApp();
     // The audit insert of operations named NoAudit fails inside the request's transaction (the
     // events are then written on their own, marked rolled back, which this lets through).
-    await sql(
-      app,
-      `create function test_refuse_audit() returns trigger language plpgsql as $$
-       begin
-         if new.operation = 'NoAudit' and not (new.detail ? 'requestRolledBack') then raise exception 'audit insert refused for the test'; end if;
-         return new;
-       end $$`,
-    );
-    await sql(app, 'create trigger aaa_test_refuse_audit before insert on audit_event for each row execute function test_refuse_audit()');
+    await refuseAuditInsertsOf(app, 'NoAudit');
   });
   afterAll(() => app.stop());
 
