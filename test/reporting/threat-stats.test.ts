@@ -113,9 +113,16 @@ describe('threatStats', () => {
     expect(result.total).toBe(2);
   });
 
-  it('refuses a partner a breakdown by priority (withheld from partners), naming the field', async () => {
-    const result = await app.gql('oxon.mash', STATS, { groupBy: ['SUBJECT_TYPE', 'PRIORITY_BAND'] });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'groupBy[1]', message: 'priority is withheld from partner organisations' }] });
+  it('gives a partner a breakdown by priority with other organisations\' bands withheld (counted under null, and said why), not a refusal', async () => {
+    const withheld = `query ($groupBy: [ThreatStatsDimension!]!) { threatStats(groupBy: $groupBy) { total withheld { field reason } rows { subjectType priority count } } }`;
+    const partner = expectData(await app.gql('oxon.mash', withheld, { groupBy: ['SUBJECT_TYPE', 'PRIORITY_BAND'] })).threatStats;
+    const visible = made.filter((t) => visibleTo('oxon.mash', t));
+    expect(visible.some((t) => t.priority !== null)).toBe(true); // there is a band to withhold
+    expect(partner.rows.every((r: any) => r.priority === null)).toBe(true);
+    expect(Object.fromEntries(partner.rows.map((r: any) => [r.subjectType, r.count]))).toEqual(tally(visible, (t) => [t.subjectType]));
+    expect(partner.withheld).toEqual([{ field: 'priority', reason: expect.stringMatching(/withheld from partner organisations/) }]);
+    const police = expectData(await app.gql('serocu.analyst', withheld, { groupBy: ['PRIORITY_BAND'] })).threatStats;
+    expect(police.withheld).toEqual([]);
   });
 
   it('refuses a dimension listed twice and a bad organisation ID', async () => {

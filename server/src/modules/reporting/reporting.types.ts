@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { WithheldField } from '../../access/redaction';
 import { PriorityBand } from '../assessments/assessment.enums';
 import { DisruptionLevel, DisruptionStatus } from '../disruptions/disruption.enums';
 import { PlanProblemCode, Strand } from '../plans/plan.enums';
@@ -76,6 +77,10 @@ export class ThreatStatsRow {
 export class ThreatStats {
   @Field(() => [ThreatStatsRow]) rows!: ThreatStatsRow[];
   @Field(() => Int, { description: 'Threats selected (each once, whatever the breakdown).' }) total!: number;
+  @Field(() => [WithheldField], {
+    description: 'Breakdowns you are not shown, and why: a partner sees the priority band of its own threats only, the others counted under a null band.',
+  })
+  withheld!: WithheldField[];
 }
 
 @ObjectType()

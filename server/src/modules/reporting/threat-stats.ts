@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../graphql/context';
-import { isWithheld } from '../../access/redaction';
+import { isWithheld, withheldFields } from '../../access/redaction';
 import { Problems } from '../../shared/validation';
 import { threatQuery, type ThreatCriteria } from '../threats/threat.repository';
 import { auditAggregate, sensitiveCountSql } from './reporting.audit';
@@ -17,16 +17,25 @@ const DIMENSIONS: Record<ThreatStatsDimension, Dimension> = {
 };
 const ROW_KEYS = ['subjectType', 'priority', 'leadOrganisationId', 'category', 'status'] as const;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * Checks the arguments. A partner organisation may not break threats down by priority: it is
- * withheld from them (the same rule as the threats list, which refuses a priority filter).
+ * The dimension as the caller may see it. A threat's priority is withheld from partner
+ * organisations except on their own threats, so for them a breakdown by priority band counts
+ * everyone else's threats under "withheld" (null, listed in the answer's `withheld`) rather than
+ * refusing the whole report: a partner's report key gets every figure it is entitled to.
  */
+function dimensionFor(ctx: RequestContext, d: ThreatStatsDimension): Dimension {
+  if (d !== ThreatStatsDimension.PRIORITY_BAND || !isWithheld(ctx, 'SocThreat', 'priority')) return DIMENSIONS[d];
+  const own = ctx.access.caller.organisationId;
+  if (!UUID.test(own)) throw new Error('An organisation id is not a UUID'); // it is inlined below
+  return { ...DIMENSIONS[d], sql: `case when t.owning_organisation_id = '${own}'::uuid then t.priority end` };
+}
+
+/** Checks the arguments. */
 function parse(ctx: RequestContext, args: ThreatStatsArgs): ThreatCriteria {
   const p = new Problems('');
   checkGroupBy(args.groupBy, p);
-  args.groupBy.forEach((d, i) =>
-    p.when(d === ThreatStatsDimension.PRIORITY_BAND && isWithheld(ctx, 'SocThreat', 'priority'), `groupBy[${i}]`, 'priority is withheld from partner organisations'),
-  );
   const f = args.filter ?? {};
   const criteria: ThreatCriteria = {
     statuses: f.statuses ?? undefined,
@@ -45,7 +54,7 @@ function parse(ctx: RequestContext, args: ThreatStatsArgs): ThreatCriteria {
 export async function threatStats(ctx: RequestContext, args: ThreatStatsArgs): Promise<ThreatStats> {
   const { knex } = ctx.db;
   const criteria = parse(ctx, args);
-  const dims = args.groupBy.map((d) => DIMENSIONS[d]);
+  const dims = args.groupBy.map((d) => dimensionFor(ctx, d));
   const query = threatQuery(knex, criteria).clearSelect();
   // A threat has many activities: broken down by category it counts once under each of its categories.
   if (args.groupBy.includes(ThreatStatsDimension.CATEGORY)) query.join('criminal_activity as ca', 'ca.threat_id', 't.id');
@@ -60,5 +69,6 @@ export async function threatStats(ctx: RequestContext, args: ThreatStatsArgs): P
   return {
     rows: rows.filter((r) => dims.length === 0 || r.count > 0).map((r) => ({ ...keysOf(r, dims, ROW_KEYS), count: r.count })),
     total: total.count,
+    withheld: args.groupBy.includes(ThreatStatsDimension.PRIORITY_BAND) ? withheldFields(ctx, 'SocThreat').filter((w) => w.field === 'priority') : [],
   };
 }
