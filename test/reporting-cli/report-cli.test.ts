@@ -226,7 +226,7 @@ describe('npm run report against a running server', () => {
     expect(actual.size).toBeGreaterThan(2);
   });
 
-  it('reports of several sections: threat-picture, plan-quality and referral-timeliness as tables, JSON and CSV blocks', async () => {
+  it('reports of several sections: threat-picture, plan-quality and referral-timeliness as tables, JSON, and CSV one table per file (or --section), rows sorted by their keys', async () => {
     const LIVE = ['TRIGGER_SUBMITTED', 'UNDER_ASSESSMENT', 'ASSESSED', 'ADOPTED', 'UNDER_REVIEW'];
     const live = expectData(await app.gql('serocu.analyst', 'query ($s: [ThreatStatus!]) { threats(filter: { status: $s }) { totalCount } }', { s: LIVE }));
 
@@ -245,15 +245,28 @@ describe('npm run report against a running server', () => {
     expect(table.stdout).toContain('\n# planStats.gateFailures\n');
     expect(table.stdout).toContain('\n# planStats.actionsByOwner\n');
 
-    const csv = await run(['referral-timeliness', '--format', 'csv']);
-    expect(csv.code).toBe(0);
-    const blocks = csv.stdout.trimEnd().split('\n\n');
-    expect(blocks.map((b) => b.split('\n').slice(0, 2).join('\n'))).toEqual([
-      expect.stringMatching(/^# referralStats.acknowledgementByUrgency\nurgency,targetHours,referrals,/),
-      '# referralStats.rows\nreferralType,receivingOrganisation.code,fiscalYear,quarter,count,acknowledged,acknowledgedWithinTarget,awaitingAcknowledgement,overdue',
-      '# referralStats.outcomes\noutcome,count',
+    // CSV holds one table: without a file per table or a section picked, the report says so.
+    const refused = await run(['referral-timeliness', '--format', 'csv']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/several tables \(referralStats.acknowledgementByUrgency, referralStats.rows, referralStats.outcomes\).*--section.*--out/);
+    const urgency = await run(['referral-timeliness', '--format', 'csv', '--section', 'referralStats.acknowledgementByUrgency']);
+    expect(urgency.code).toBe(0);
+    expect(urgency.stdout).toMatch(/^urgency,targetHours,referrals,/);
+    // Sorted by its keys: the server lists urgencies most urgent first (RED, AMBER, GREEN); the file, by name.
+    expect(urgency.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(',')[0])).toEqual(['AMBER', 'GREEN', 'RED']);
+    expect(urgency.stdout).toMatch(/\nRED,\d+,0,0,0,0,0/);
+
+    const out = path.join(tmp, 'timeliness.csv');
+    const files = await run(['referral-timeliness', '--format', 'csv', '--out', out]);
+    expect(files.code).toBe(0);
+    const heads = ['acknowledgementByUrgency', 'rows', 'outcomes'].map((t) => fs.readFileSync(path.join(tmp, `timeliness.referralStats.${t}.csv`), 'utf8').split('\n')[0]);
+    expect(heads).toEqual([
+      expect.stringMatching(/^urgency,targetHours,referrals,/),
+      'referralType,receivingOrganisation.code,fiscalYear,quarter,count,acknowledged,acknowledgedWithinTarget,awaitingAcknowledgement,overdue',
+      'outcome,count',
     ]);
-    expect(blocks[0]).toMatch(/\nRED,\d+,0,0,0,0,0/);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(fs.readdirSync(tmp).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
   it('every stock report runs for every kind of organisation\'s key, leaving out what is withheld rather than failing', async () => {

@@ -4,6 +4,7 @@
  * `npm run report -- list` lists the reports. See client/reports/README.md.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config';
@@ -18,7 +19,9 @@ const USAGE = `usage: npm run report -- <name | file.graphql> [options]
   --to YYYY-MM-DD       end of the period (for reports with $to)
   --org CODE            one organisation, e.g. TVP (for reports with $org, $orgId or $orgIds)
   --format FORMAT       table (default on a terminal), csv (default otherwise) or json
-  --out FILE            write to FILE instead of standard output
+  --out FILE            write to FILE instead of standard output (a CSV report of several
+                        tables writes one file per table: FILE's name with the table's before .csv)
+  --section NAME        only this table of a report of several
   --url URL             the server (default SOC_HUB_URL, else http://localhost:$PORT, port 4000)
   --key KEY             the API key (default SOC_API_KEY; npm run apikey -- create makes one)
   --var NAME=VALUE      any other variable the report declares (JSON values allowed); repeatable
@@ -65,6 +68,36 @@ function progressReporter(name: string, toFile: boolean): ((rows: number, total:
   };
 }
 
+/** A file written under a temporary name and renamed when complete: a failed run leaves no half-written report. */
+interface AtomicFile {
+  stream: Writable;
+  commit(): Promise<void>;
+  abort(): void;
+}
+
+function atomicFile(file: string): AtomicFile {
+  const partial = `${file}.part`;
+  const stream = fs.createWriteStream(partial);
+  return {
+    stream,
+    async commit() {
+      stream.end();
+      await new Promise<void>((resolve, reject) => stream.once('finish', () => resolve()).once('error', reject));
+      fs.renameSync(partial, file);
+    },
+    abort() {
+      stream.destroy();
+      fs.rmSync(partial, { force: true });
+    },
+  };
+}
+
+/** tvp.csv and the table referralStats.rows: tvp.referralStats.rows.csv. */
+function sectionFileName(file: string, title: string): string {
+  const ext = path.extname(file);
+  return `${file.slice(0, file.length - ext.length)}.${title}${ext || '.csv'}`;
+}
+
 async function main(): Promise<void> {
   let parsed;
   try {
@@ -76,6 +109,7 @@ async function main(): Promise<void> {
         org: { type: 'string' },
         format: { type: 'string' },
         out: { type: 'string' },
+        section: { type: 'string' },
         url: { type: 'string' },
         key: { type: 'string' },
         var: { type: 'string', multiple: true },
@@ -104,9 +138,15 @@ async function main(): Promise<void> {
   if (!credential) usageError('no API key: pass --key or set SOC_API_KEY (npm run apikey -- create --org CODE --name "...")');
 
   const report = loadReport(positionals[0]);
-  // A file is written under a temporary name and renamed when complete: a failed run leaves no half-written report.
-  const partial = values.out ? `${values.out}.part` : undefined;
-  const out: Writable = partial ? fs.createWriteStream(partial) : process.stdout;
+  const files: AtomicFile[] = [];
+  const openFile = (file: string) => {
+    const opened = atomicFile(file);
+    files.push(opened);
+    return opened.stream;
+  };
+  // CSV holds one table: a report of several written to --out goes to a file per table.
+  const filePerSection = format === 'csv' && report.rowsPaths.length > 1 && values.section === undefined && !!values.out;
+  const out: Writable = values.out && !filePerSection ? openFile(values.out) : process.stdout;
   const onProgress = progressReporter(report.name, !!values.out);
   const started = Date.now();
   let rows: number;
@@ -120,21 +160,16 @@ async function main(): Promise<void> {
       vars: parseVars(values.var ?? []),
       format,
       out,
+      section: values.section,
+      openSectionFile: filePerSection ? (title) => openFile(sectionFileName(values.out!, title)) : undefined,
       pageSize,
       onProgress,
     });
   } catch (err) {
-    if (partial) {
-      out.destroy();
-      fs.rmSync(partial, { force: true });
-    }
+    files.forEach((f) => f.abort());
     throw err;
   }
-  if (partial) {
-    out.end();
-    await new Promise((resolve, reject) => out.once('finish', resolve).once('error', reject));
-    fs.renameSync(partial, values.out!);
-  }
+  for (const f of files) await f.commit();
   if (onProgress) process.stderr.write('\n');
   if (values.out || onProgress) {
     process.stderr.write(`${report.name}: ${rows.toLocaleString('en-GB')} rows${values.out ? ` written to ${values.out}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { columnsOf, type Column, type ReportDocument } from './documents';
 import { rowWriter, write, type Format } from './output';
-import { locateRows } from './rows';
+import { cells, locateRows } from './rows';
 
 /** What a report run needs besides its document. */
 export interface RunOptions {
@@ -17,6 +17,13 @@ export interface RunOptions {
   vars?: Record<string, unknown>;
   format: Format;
   out: Writable;
+  /** One section of a report of several (`--section`), written as a plain table. */
+  section?: string;
+  /**
+   * Opens a file of its own for a section of a report of several (`--out` with CSV, where one
+   * file holds one table); without it such a report cannot be written as CSV whole.
+   */
+  openSectionFile?: (title: string) => Writable;
   /** Rows per request when paging (the API's maximum is 100). */
   pageSize?: number;
   /** Called after each page: rows so far, and the total when the query selects `totalCount`. */
@@ -151,28 +158,75 @@ function under(outer: readonly string[], inner: readonly string[]): boolean {
   return inner.length > outer.length && outer.every((k, i) => inner[i] === k);
 }
 
+/** Compares cells left to right: figures as numbers, text as text, empty cells last. */
+function compareCells(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (a[i] === '') return 1;
+    if (b[i] === '') return -1;
+    const [x, y] = [Number(a[i]), Number(b[i])];
+    const order = Number.isFinite(x) && Number.isFinite(y) ? x - y : a[i].localeCompare(b[i], 'en-GB');
+    if (order) return order;
+  }
+  return 0;
+}
+
+/**
+ * Rows ordered by their columns from the left, which in a report are its keys (organisation,
+ * year, quarter...) before its figures: the same report gives the same file every time.
+ */
+function sortedRows(rows: readonly unknown[], columns: readonly Column[]): unknown[] {
+  return rows
+    .map((row) => ({ row, key: cells(row, columns) }))
+    .sort((a, b) => compareCells(a.key, b.key))
+    .map((r) => r.row);
+}
+
+interface Section {
+  title: string;
+  rows: unknown[];
+  columns: Column[];
+}
+
+async function writeSection(format: Format, out: Writable, section: Section): Promise<void> {
+  const writer = rowWriter(format, out);
+  await writer.page(section.rows, section.columns);
+  await writer.end();
+}
+
 /**
  * A report of several sections (several `# rows:` lines): one request, then each section as
- * its own table (csv: its own block under a `# section` line; json: one object keyed by section).
+ * its own table, its rows sorted. JSON: one object keyed by section; a table: each under a
+ * `# section` line; CSV, which holds one table: one file per section, or the one `--section` picks.
  */
 async function runSections(report: ReportDocument, options: RunOptions, variables: Record<string, unknown>): Promise<number> {
+  const titles = report.rowsPaths.map((path) => path.join('.'));
+  if (options.section !== undefined && !titles.includes(options.section)) {
+    throw new ReportError(`--section: report "${report.name}" has the sections ${titles.join(', ')}`);
+  }
+  if (options.format === 'csv' && options.section === undefined && !options.openSectionFile) {
+    throw new ReportError(`report "${report.name}" has several tables (${titles.join(', ')}) and a CSV file holds one: pick one with --section, or give --out FILE to write each to a file of its own`);
+  }
   const data = await request(options, { name: report.name, text: report.text, operationName: report.operation.name?.value }, variables);
-  const sections = report.rowsPaths.map((path) => {
+  const sections: Section[] = report.rowsPaths.map((path) => {
     const located = locateRows(data, path);
     const nested = report.rowsPaths.filter((other) => under(path, other)).map((other) => other.slice(path.length).join('.'));
     const columns = columnsOf(report, located.keys).filter((c) => !nested.some((n) => c.header === n || c.header.startsWith(`${n}.`)));
     const rows = located.rows.map((row) => nested.reduce((r, n) => without(r, n.split('.')), row));
-    return { title: path.join('.'), rows, columns };
+    return { title: path.join('.'), rows: sortedRows(rows, columns), columns };
   });
-  const total = sections.reduce((n, s) => n + s.rows.length, 0);
-  if (options.format === 'json') {
+  const chosen = options.section === undefined ? sections : sections.filter((s) => s.title === options.section);
+  const total = chosen.reduce((n, s) => n + s.rows.length, 0);
+  if (options.section !== undefined) {
+    await writeSection(options.format, options.out, chosen[0]);
+  } else if (options.format === 'json') {
     await write(options.out, `${JSON.stringify(Object.fromEntries(sections.map((s) => [s.title, s.rows])), null, 2)}\n`);
+  } else if (options.format === 'csv') {
+    for (const section of sections) await writeSection('csv', options.openSectionFile!(section.title), section);
   } else {
     for (const [i, section] of sections.entries()) {
       await write(options.out, `${i ? '\n' : ''}# ${section.title}\n`);
-      const writer = rowWriter(options.format, options.out);
-      await writer.page(section.rows, section.columns);
-      await writer.end();
+      await writeSection(options.format, options.out, section);
     }
   }
   options.onProgress?.(total, total);
