@@ -9,14 +9,12 @@
  * `npm start` is up (it is never stopped from here), else one started for the command.
  */
 import 'reflect-metadata';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiKeyInputError, createApiKey, listApiKeys, revokeApiKey, type ApiKeyListing } from '../src/auth/api-keys';
 import { loadConfig } from '../src/config';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { migrate, openOrm } from '../src/db/orm';
+import { scriptDatabase } from './script-database';
 
 const USAGE = `usage:
   npm run apikey -- create --org CODE --name "what it is for" [--expires YYYY-MM-DD]
@@ -26,21 +24,6 @@ const USAGE = `usage:
 function fail(message: string, code = 2): never {
   console.error(message);
   process.exit(code);
-}
-
-/** The URL of an embedded PostgreSQL that `npm start` is running on this data directory, if any. */
-function runningEmbeddedUrl(dataDir: string): string | undefined {
-  const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return undefined;
-  // postmaster.pid: pid, data directory, start time, port, ...
-  const [pid, , , port] = fs.readFileSync(pidFile, 'utf8').split('\n');
-  try {
-    process.kill(Number(pid), 0);
-  } catch {
-    return undefined;
-  }
-  const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
-  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${Number(port)}/postgres`;
 }
 
 function date(d: Date | null): string {
@@ -69,13 +52,8 @@ void (async () => {
   if (command === 'revoke' && rest.length !== 1) fail(`revoke needs the key's id (see list)\n${USAGE}`);
 
   const config = loadConfig();
-  let embedded: EmbeddedPostgres | undefined;
-  let databaseUrl = config.databaseUrl ?? runningEmbeddedUrl(config.dataDir);
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({ baseDir: config.dataDir });
-    databaseUrl = embedded.url;
-  }
-  const orm = await openOrm({ databaseUrl, poolMax: 2 });
+  const database = await scriptDatabase(config);
+  const orm = await openOrm({ databaseUrl: database.url, poolMax: 2 });
   try {
     await migrate(orm);
     const knex = orm.em.getConnection().getKnex();
@@ -105,7 +83,7 @@ void (async () => {
   } finally {
     // Closed before exiting, so that an embedded database started here is stopped.
     await orm.close(true);
-    await embedded?.stop();
+    await database.release();
   }
 })().catch((err) => {
   console.error(err);
