@@ -1,6 +1,5 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
@@ -102,7 +101,7 @@ async function listen(
   log: Logger,
   lifecycle: Lifecycle,
   accessLayers: AccessLayers,
-  { app, httpServer, port }: EarlyServer,
+  { app, httpServer, port, drainer }: EarlyServer,
 ): Promise<App> {
   const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
   const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers };
@@ -128,7 +127,7 @@ async function listen(
       // caching hints that nothing here uses: every answer depends on who asks and is not cached.
       ApolloServerPluginCacheControlDisabled(),
       requestTransactions.plugin,
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
+      { serverWillStart: async () => ({ drainServer: () => drainer.drain() }) },
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       // Every HTTP request's transaction ends with its response (commit; rollback if it failed),
       // its audit events written in it, in the same message as COMMIT.

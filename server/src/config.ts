@@ -68,6 +68,13 @@ export interface Config {
    * characters). Unset: `/metrics` answers only connections from the loopback interface.
    */
   readonly metricsToken: string | undefined;
+  /**
+   * On shutdown, how long a kept-alive HTTP connection with no request in flight is left for its
+   * client (the load balancer) to close before the server closes it (`SHUTDOWN_IDLE_CONNECTION_MS`,
+   * default 5000; above nginx's upstream keepalive_timeout in deploy/nginx.conf). Closing it first
+   * races with the balancer sending a request on it, which then fails with a 502.
+   */
+  readonly shutdownIdleConnectionMs: number;
   /** Limits checked before any operation runs; see {@link GraphqlLimits}. */
   readonly graphqlLimits: GraphqlLimits;
 }
@@ -153,6 +160,7 @@ const envSchema = z.object({
     .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
     .default(false),
   METRICS_TOKEN: z.string().min(16).optional(),
+  SHUTDOWN_IDLE_CONNECTION_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(10).max(100_000).default(1000),
@@ -184,6 +192,7 @@ const expectations: Record<string, string> = {
   RATE_LIMIT_PER_MINUTE: 'a whole number of requests per minute (0: no limit)',
   TRUST_PROXY: 'true, false, a number of proxy hops, or a list of addresses',
   METRICS_TOKEN: 'a secret of at least 16 characters',
+  SHUTDOWN_IDLE_CONNECTION_MS: 'milliseconds between 0 and 60000',
   GRAPHQL_MAX_DEPTH: 'an integer between 2 and 100',
   GRAPHQL_MAX_ALIASES: 'an integer between 0 and 1000',
   GRAPHQL_MAX_TOKENS: 'an integer between 10 and 100000',
@@ -260,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
+    shutdownIdleConnectionMs: e.SHUTDOWN_IDLE_CONNECTION_MS,
     graphqlLimits: Object.freeze({
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { httpDrainer, type HttpDrainer } from './drain';
 import { healthRouter, type Lifecycle } from './health';
 import { requestScope } from './logging';
 import { metricsHandler } from './metrics';
@@ -13,6 +14,8 @@ export interface EarlyServer {
   readonly app: Express;
   readonly httpServer: http.Server;
   readonly port: number;
+  /** Stops it without failing a request a load balancer sends meanwhile (see drain.ts). */
+  readonly drainer: HttpDrainer;
   /** Stops listening (start-up failed). */
   close(): Promise<void>;
 }
@@ -38,6 +41,7 @@ export async function openEarly(config: Config, orm: MikroORM, lifecycle: Lifecy
       .json({ errors: [{ message: 'The server is starting. Try again shortly.', extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } }] });
   });
   const httpServer = http.createServer(app);
+  const drainer = httpDrainer(httpServer, { idleConnectionMs: config.shutdownIdleConnectionMs, gracePeriodMs: 10_000 });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());
@@ -45,6 +49,7 @@ export async function openEarly(config: Config, orm: MikroORM, lifecycle: Lifecy
   return {
     app,
     httpServer,
+    drainer,
     port: (httpServer.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => httpServer.close(() => resolve())),
   };
