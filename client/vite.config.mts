@@ -90,13 +90,32 @@ function inlineGraphqlDocuments(): Plugin {
   };
 }
 
+const persistedDocuments = `${here}web/src/gql/persisted-documents.json`;
+
+/**
+ * Ships the client's trusted documents with it: dist/client/trusted-documents.json, SHA-256 →
+ * document, which the server reads (server/src/graphql/trusted-documents.ts). Built from
+ * codegen's persisted-documents.json, so it always lists exactly what this build can send.
+ */
+function emitTrustedDocuments(): Plugin {
+  return {
+    name: 'soc-hub-trusted-documents',
+    apply: 'build',
+    generateBundle() {
+      const documents = JSON.parse(readFileSync(persistedDocuments, 'utf8')) as Record<string, string>;
+      const byHash = Object.fromEntries(Object.entries(documents).map(([hash, text]) => [hash.replace(/^sha256:/, ''), text]));
+      this.emitFile({ type: 'asset', fileName: 'trusted-documents.json', source: JSON.stringify(byHash) });
+    },
+  };
+}
+
 /**
  * The web client. `npm run build:client` writes dist/client, which the server serves at `/`;
  * `npm run dev` serves it with hot reload, sending API calls to the running server.
  */
 export default defineConfig({
   root: `${here}web`,
-  plugins: [inlineGraphqlDocuments(), react(), schemaShapeModule()],
+  plugins: [inlineGraphqlDocuments(), react(), schemaShapeModule(), emitTrustedDocuments()],
   build: { outDir: `${here}../dist/client`, emptyOutDir: true },
   server: {
     proxy: {

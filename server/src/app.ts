@@ -18,6 +18,7 @@ import { authConfigHandler } from './http/auth-config';
 import { devAuthRouter } from './http/dev-auth';
 import { type Lifecycle } from './http/health';
 import { openEarly, type EarlyServer } from './http/early-server';
+import { loadTrustedDocuments, trustedDocumentsByHash, trustedDocumentsOnly } from './graphql/trusted-documents';
 import { webClientRouter } from './http/web-client';
 import { requestErrorHandler } from './http/request-errors';
 import { apolloHardening } from './graphql/hardening';
@@ -114,10 +115,14 @@ async function listen(
   const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers, validate: webSocketValidation(config.graphqlLimits, config.nodeEnv === 'production') });
 
   const hardening = apolloHardening(config);
+  const trustedDocuments = loadTrustedDocuments();
   const requestTransactions = unstartedRequestCloser<RequestContext>();
   const apollo = new ApolloServer<RequestContext>({
     schema,
     ...hardening,
+    // No automatic persisted queries: they let anyone register a document under a hash. The web
+    // client's documents are known at build time (graphql/trusted-documents.ts).
+    persistedQueries: false,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     formatError: passPurposeErrors(makeErrorFormatter({ exposeDetails, log: (err) => log.error({ err }, 'unexpected GraphQL error') })),
     plugins: [
@@ -127,6 +132,7 @@ async function listen(
       // caching hints that nothing here uses: every answer depends on who asks and is not cached.
       ApolloServerPluginCacheControlDisabled(),
       requestTransactions.plugin,
+      trustedDocumentsOnly(config, trustedDocuments),
       { serverWillStart: async () => ({ drainServer: () => drainer.drain() }) },
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       // Every HTTP request's transaction ends with its response (commit; rollback if it failed),
@@ -174,6 +180,7 @@ async function listen(
     perCallerRateLimit(config.rateLimitPerMinute, deps.verifyToken),
     express.json({ limit: '100kb' }),
     refuseBatches(),
+    trustedDocumentsByHash(trustedDocuments),
     expressMiddleware(apollo, {
       context: async ({ req, res }) =>
         requestTransactions.closeWithResponse(

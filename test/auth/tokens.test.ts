@@ -1,3 +1,4 @@
+import { webClientOperation } from '../support/web-client-documents';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,11 +7,14 @@ import { createTestApp, type TestApp } from '../support/test-app';
 
 const VIEWER = '{ viewer { username displayName roles clearance active organisation { code name type isLawEnforcement } } }';
 
-async function postWithToken(app: TestApp, token: string | undefined, header = `Bearer ${token}`) {
+/** As the web client asks for the viewer: its own operation, by hash, all a browser session may send in production. */
+const asWebClient = (app: TestApp, token: string) => postWithToken(app, token, `Bearer ${token}`, webClientOperation('Viewer'));
+
+async function postWithToken(app: TestApp, token: string | undefined, header = `Bearer ${token}`, body: Record<string, unknown> = { query: VIEWER }) {
   const response = await fetch(`${app.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token !== undefined ? { authorization: header } : {}) },
-    body: JSON.stringify({ query: VIEWER }),
+    body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as any };
 }
@@ -205,16 +209,16 @@ describe('OIDC tokens', () => {
     new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'idp-1' }).setIssuer(issuer).setAudience(audience).setExpirationTime('5m').sign(signingKey);
 
   it('accepts a token from the configured issuer, checked against its JWKS', async () => {
-    const result = await postWithToken(app, await idpToken({ preferred_username: 'tvp.investigator' }));
+    const result = await asWebClient(app, await idpToken({ preferred_username: 'tvp.investigator' }));
     expect(result.status).toBe(200);
     expect(result.body.data.viewer).toMatchObject({ username: 'tvp.investigator', organisation: { code: 'TVP' } });
   });
 
   it('refuses a token for another audience', async () => {
-    expectUnauthenticated(await postWithToken(app, await idpToken({ preferred_username: 'tvp.investigator' }, 'other-app')));
+    expectUnauthenticated(await asWebClient(app, await idpToken({ preferred_username: 'tvp.investigator' }, 'other-app')));
   });
 
   it('refuses a token without a username claim', async () => {
-    expectUnauthenticated(await postWithToken(app, await idpToken({ sub: 'abc' })), /names no user/);
+    expectUnauthenticated(await asWebClient(app, await idpToken({ sub: 'abc' })), /names no user/);
   });
 });

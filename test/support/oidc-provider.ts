@@ -19,6 +19,8 @@ export interface TestOidcProvider {
   answerNextWith(answer: AuthorizationAnswer): void;
   /** Codes exchanged at the token endpoint so far. */
   readonly tokensIssued: number;
+  /** An ID token for `username`, as a completed sign-in of the web client would hold (for API tests). */
+  idTokenFor(username: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -173,6 +175,8 @@ export async function startOidcProvider(options: { clientId: string }): Promise<
     get tokensIssued() {
       return tokensIssued;
     },
+    idTokenFor: (username) =>
+      idToken({ clientId: options.clientId, redirectUri: '', codeChallenge: '', nonce: undefined, username, idTokenLifetimeSeconds: 600, expiresAtMs: 0 }, privateKey),
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

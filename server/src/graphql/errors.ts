@@ -94,6 +94,7 @@ const clientFacingCodes = new Set([
   'PURPOSE_REQUIRED',
   'CURSOR_EXPIRED',
   'SERVICE_UNAVAILABLE',
+  'TRUSTED_DOCUMENT_REQUIRED',
 ]);
 
 /**

@@ -1,4 +1,5 @@
 import { cacheExchange, type Cache, type UpdateResolver } from '@urql/exchange-graphcache';
+import { persistedExchange } from '@urql/exchange-persisted';
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import { Client, fetchExchange, mapExchange, Provider, subscriptionExchange, type CombinedError } from 'urql';
 import { embeddedTypes, listQueryFields, mutationFields, possibleTypes } from 'virtual:schema-shape';
@@ -91,6 +92,16 @@ export function createApiClient(onSignedOut: () => void): Client {
         onError(error) {
           if (isUnauthenticated(error)) onSignedOut();
         },
+      }),
+      // Operations go by the hash of their document (trusted documents: codegen lists them at
+      // build time and the server runs only those for browser sessions in production).
+      persistedExchange({
+        enforcePersistedQueries: true,
+        // POST, as every request: the server's CSRF protection refuses simple GET requests.
+        preferGetForPersistedQueries: false,
+        enableForMutation: true,
+        enableForSubscriptions: false,
+        generateHash: async (_query, document) => (document as { __meta__?: { hash?: string } }).__meta__?.hash?.replace(/^sha256:/, ''),
       }),
       fetchExchange,
       subscriptionExchange({ forwardSubscription: live.forwardSubscription }),
