@@ -5,7 +5,8 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import { globalIdOrProblem, requireGlobalId, toGlobalId } from '../../graphql/global-id';
 import { accessColumns, creationColumns, lockForChange, requireExisting, saveVersion } from '../../shared/records';
 import { Problems, addDays, today } from '../../shared/validation';
-import { markingRank, Role } from '../identity/identity.enums';
+import { markingRank, OrganisationType, Role } from '../identity/identity.enums';
+import { threatLoaders } from '../threats/threat.loaders';
 import { ThreatStatus } from '../threats/threat.enums';
 import { PlanActionStatus, PlanEntryKind, PlanStatus, planTransitions, type Strand, type Tactic } from './plan.enums';
 import type {
@@ -117,20 +118,35 @@ async function checkExemptionsAgainstObjectives(knex: Knex, p: Problems, planId:
 }
 
 /**
- * Opens the 4P plan of an adopted threat, owned by the caller's organisation. One plan per
- * threat: a second is CONFLICT.
+ * Who may open a threat's plan (docs/domain.md, the access table: a force plans for its own
+ * threats, SEROCU manages plans regionally): law enforcement that owns or leads the threat, or
+ * the regional organised crime unit for any threat it can read. A partner takes actions in a
+ * plan but never owns one: owning it would show the partner the gate's messages, which quote
+ * intelligence withheld from partners, and would lock the police out of planning the threat.
  */
-export async function createPlan(ctx: Ctx, input: CreatePlanInput): Promise<FourPPlan> {
+export function mayOpenPlanFor(viewer: Ctx['viewer'], threat: { owningOrganisationId: string; leadOrganisationId: string }): boolean {
+  const organisation = viewer.organisation;
+  if (!organisation.isLawEnforcement) return false;
+  return organisation.type === OrganisationType.ROCU || [threat.owningOrganisationId, threat.leadOrganisationId].includes(organisation.id);
+}
+
+/**
+ * Opens the 4P plan of an adopted threat, owned by the caller's organisation (see
+ * mayOpenPlanFor). One plan per threat: a second is CONFLICT.
+ */
+export async function createPlan(ctx: RequestContext, input: CreatePlanInput): Promise<FourPPlan> {
+  const p = new Problems();
+  const threatId = globalIdOrProblem(input.threatId, 'SocThreat', 'threatId', p);
+  // Read as threats are read everywhere (both access layers): one the caller may not see is "no such threat".
+  const threat = threatId ? await threatLoaders.threat(ctx).load(threatId) : null;
+  if (threatId && !threat) p.add('threatId', 'no such threat');
+  if (threat && !mayOpenPlanFor(ctx.viewer, threat)) {
+    throw new ForbiddenError("Only the organisation that owns or leads this threat, or the regional organised crime unit, can open its plan.");
+  }
+  if (threat && !PLANNABLE_THREAT_STATUSES.includes(threat.status)) {
+    p.add('threatId', `a plan needs an adopted threat (${PLANNABLE_THREAT_STATUSES.join(' or ')}); this one is ${threat.status}`);
+  }
   return ctx.db.transaction(async (trx) => {
-    const p = new Problems();
-    const threatId = globalIdOrProblem(input.threatId, 'SocThreat', 'threatId', p);
-    if (threatId) {
-      const threat = await trx('soc_threat').where({ id: threatId }).first('status');
-      if (!threat) p.add('threatId', 'no such threat');
-      else if (!PLANNABLE_THREAT_STATUSES.includes(threat.status)) {
-        p.add('threatId', `a plan needs an adopted threat (${PLANNABLE_THREAT_STATUSES.join(' or ')}); this one is ${threat.status}`);
-      }
-    }
     const officers = await officerIds(trx, p, { lroId: input.lroId ?? null, sroId: input.sroId ?? null });
     checkFrequency(p, input.reviewFrequencyDays, 'reviewFrequencyDays');
     const exemptions = exemptionColumn(p, input.strandExemptions ?? [], 'strandExemptions');

@@ -1,0 +1,70 @@
+import { dbId, sql } from '../support/disruption-factories';
+import { expectData, orgId, userId } from '../support/factories';
+import { sharingAgreement } from '../support/access-factories';
+import { adoptedThreat, createPlan, planOp } from '../support/plan-factories';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Writes under the access model: who may change what, beyond who may read it. Each case is a
+ * way round the read rules that an adversarial review found, refused at its cause.
+ */
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+  // Partners that can read what SEROCU shares with all partners, as in the review.
+  await sharingAgreement(app, { parties: ['SEROCU', 'OXON_CS', 'HMRC'], maxMarking: 'OFFICIAL_SENSITIVE' });
+});
+afterAll(() => app.stop());
+
+const plansOf = (threatId: string) => sql(app, `select owning_organisation_id from fourp_plan where threat_id = ?`, [dbId(threatId)]);
+
+describe('opening a threat’s 4P plan', () => {
+  /** An adopted SEROCU threat shared with all partners: every demo user can read it. */
+  async function serocuThreat(name: string) {
+    return adoptedThreat(app, 'serocu.analyst', {
+      name,
+      leadOrganisationId: await orgId(app, 'SEROCU'),
+      access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' },
+    });
+  }
+
+  it('is refused to partners who can read the threat (children’s services, HMRC), and leaves no plan behind', async () => {
+    const threat = await serocuThreat('Operation Takeover');
+    for (const partner of ['oxon.mash', 'hmrc.officer']) {
+      expect(expectData(await app.gql(partner, `query ($id: ID!) { node(id: $id) { id } }`, { id: threat.id })).node).toEqual({ id: threat.id });
+      const refused = await planOp(app, partner, 'createPlan', { threatId: threat.id, access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } });
+      expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    expect(await plansOf(threat.id)).toEqual([]);
+    // The threat's owner can still plan it.
+    const plan = await createPlan(app, 'serocu.analyst', threat.id);
+    expect(plan.status).toBe('DRAFT');
+  });
+
+  it('is refused to a force that neither owns nor leads the threat, and allowed to the one that leads it', async () => {
+    const threat = await adoptedThreat(app, 'serocu.analyst', { name: 'Operation Lead', leadOrganisationId: await orgId(app, 'SURREY') });
+    const refused = await planOp(app, 'tvp.investigator', 'createPlan', { threatId: threat.id, access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'OWNER_ONLY' } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await plansOf(threat.id)).toEqual([]);
+    await createPlan(app, 'surrey.investigator', threat.id);
+    expect((await plansOf(threat.id)).map((p: any) => p.owning_organisation_id)).toEqual([dbId(await orgId(app, 'SURREY'))]);
+  });
+
+  it('lets the regional unit open the plan of a force’s threat it can read', async () => {
+    const threat = await adoptedThreat(app, 'tvp.investigator', { name: 'Operation Regional' });
+    await createPlan(app, 'serocu.analyst', threat.id);
+    expect(await plansOf(threat.id)).toHaveLength(1);
+  });
+
+  it('answers a threat the caller cannot see exactly as one that does not exist', async () => {
+    const hidden = await adoptedThreat(app, 'tvp.investigator', { name: 'Operation Hidden' });
+    await sql(app, `update soc_threat set sharing = 'OWNER_ONLY' where id = ?`, [dbId(hidden.id)]); // set-up: now Thames Valley's alone
+    const lro = await userId(app, 'serocu.lro');
+    const access = { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'OWNER_ONLY' };
+    const asHidden = await planOp(app, 'serocu.analyst', 'createPlan', { threatId: hidden.id, lroId: lro, access });
+    const missingId = Buffer.from(`SocThreat:${dbId(hidden.id).replace(/.{4}$/, '0000')}`).toString('base64url');
+    const asMissing = await planOp(app, 'serocu.analyst', 'createPlan', { threatId: missingId, lroId: lro, access });
+    expect(asHidden.errors?.[0]?.extensions).toEqual(asMissing.errors?.[0]?.extensions);
+    expect(asHidden.errors?.[0]?.extensions?.fields).toEqual([{ field: 'input.threatId', message: 'no such threat' }]);
+  });
+});
