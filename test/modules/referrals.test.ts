@@ -72,6 +72,26 @@ describe('making a referral', () => {
     expect(result.errors![0].message).toMatch(/access/);
   });
 
+  it('refuses a referral marked above what anyone at the receiving organisation can read, naming its highest marking, and writes nothing', async () => {
+    // Oxfordshire's people are cleared to OFFICIAL: an OFFICIAL-SENSITIVE referral would be in no one's inbox.
+    const before = await rowCounts();
+    const refused = await app.gql('tvp.safeguarding', CREATE_REFERRAL, { input: await referralInput(app, { protectiveMarking: 'OFFICIAL_SENSITIVE' }) });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [
+        {
+          field: 'input.protectiveMarking',
+          message: "Oxfordshire County Council Children's Services can read referrals marked up to OFFICIAL: mark this referral OFFICIAL or refer to another organisation",
+        },
+      ],
+    });
+    expect(await rowCounts()).toEqual(before);
+    // Marked within what it can read, it arrives in the receiver's inbox.
+    const sent = await createReferral(app, { protectiveMarking: 'OFFICIAL' });
+    const inbox = expectData(await app.gql('oxon.mash', '{ referrals(first: 100, filter: { direction: INBOX }) { edges { node { reference } } } }'));
+    expect(inbox.referrals.edges.map((e: any) => e.node.reference)).toContain(sent.reference);
+  });
+
   it('records "consent obtained" as the reason when consent was given', async () => {
     const referral = await createReferral(app, { consentObtained: true, sharingReason: null });
     expect(referral.timeline.find((e: any) => e.kind === 'SHARE').shareReason).toBe('consent obtained');

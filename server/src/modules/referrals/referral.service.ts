@@ -5,6 +5,7 @@ import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
 import { creationColumns, requireExisting, saveVersion } from '../../shared/records';
 import { Sharing } from '../../shared/sharing';
 import { Problems } from '../../shared/validation';
+import { markingRank, ProtectiveMarking } from '../identity/identity.enums';
 import type { User } from '../identity/user.entity';
 import { nominalsByIds } from '../threats/threat.repository';
 import { acknowledgementHours, referralRules } from './referral-rules';
@@ -108,11 +109,41 @@ function checkExploitation(p: Problems, input: CreateReferralInput): void {
   p.when(wrong.length > 0, 'exploitationTypes', `${wrong.join(', ')} cannot apply to ${input.subjectIsChild ? 'a child' : 'an adult'}`);
 }
 
+/** A marking as it is written on documents: OFFICIAL-SENSITIVE. */
+const markingLabel = (marking: string) => marking.replace(/_/g, '-');
+
+/**
+ * A referral must reach someone: the receiving organisation reads it only through its users
+ * whose roles may read referrals (the role policy) and whose clearance covers its marking. One
+ * marked above every such user's clearance would be accepted and then be in no one's inbox, and
+ * a child at risk would silently vanish; so it is refused here, naming what the receiver can read.
+ */
+async function checkReceiverCanRead(knex: Knex, p: Problems, receivingId: string, marking: ProtectiveMarking): Promise<void> {
+  const receiver = await knex('organisation as o')
+    .where('o.id', receivingId)
+    .first(
+      'o.name',
+      knex.raw(`(select max(soc_marking_rank(u.clearance)) from app_user u
+                  where u.organisation_id = o.id and u.active
+                    and exists (select 1 from access_role_grant g where g.data_category = 'REFERRAL' and g.role = any (u.roles))) as readable_rank`),
+    );
+  // No reader yet (an organisation whose people are not on the platform, such as the NCA for
+  // MS1 notifications): nothing to compare with; it is read when they join.
+  if (!receiver || receiver.readable_rank === null) return;
+  if (markingRank(marking) <= receiver.readable_rank) return;
+  const highest = Object.values(ProtectiveMarking).find((m) => markingRank(m) === receiver.readable_rank)!;
+  p.add(
+    'protectiveMarking',
+    `${receiver.name} can read referrals marked up to ${markingLabel(highest)}: mark this referral ${markingLabel(highest)} or refer to another organisation`,
+  );
+}
+
 async function checkOrganisationAndThreats(knex: Knex, p: Problems, viewer: User, input: CreateReferralInput) {
   const receivingId = globalIdOrProblem(input.receivingOrganisationId, 'Organisation', 'receivingOrganisationId', p);
   if (receivingId) {
     p.when(receivingId === viewer.organisation.id, 'receivingOrganisationId', 'must be another organisation than yours, the referring one');
     await requireExisting(knex, 'organisation', [receivingId], p, 'receivingOrganisationId');
+    await checkReceiverCanRead(knex, p, receivingId, input.protectiveMarking);
   }
   const threatIds = (input.linkedThreatIds ?? [])
     .map((g, i) => globalIdOrProblem(g, 'SocThreat', `linkedThreatIds[${i}]`, p))
