@@ -1,5 +1,5 @@
 import { dbId, sql } from '../support/disruption-factories';
-import { expectData, orgId, userId } from '../support/factories';
+import { createThreat, expectData, flatScores, orgId, userId } from '../support/factories';
 import { sharingAgreement } from '../support/access-factories';
 import { adoptedThreat, createPlan, planOp } from '../support/plan-factories';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -66,5 +66,77 @@ describe('opening a threat’s 4P plan', () => {
     const asMissing = await planOp(app, 'serocu.analyst', 'createPlan', { threatId: missingId, lroId: lro, access });
     expect(asHidden.errors?.[0]?.extensions).toEqual(asMissing.errors?.[0]?.extensions);
     expect(asHidden.errors?.[0]?.extensions?.fields).toEqual([{ field: 'input.threatId', message: 'no such threat' }]);
+  });
+});
+
+describe('assessments: the two-person rule, and which threats', () => {
+  const CREATE = `mutation ($input: CreateAssessmentInput!) { createAssessment(input: $input) { id version status } }`;
+  const DECIDE = (op: string) => `mutation ($input: AssessmentDecisionInput!) { ${op}(input: $input) { id version status } }`;
+  const REVISE = `mutation ($input: ReviseAssessmentInput!) { reviseAssessment(input: $input) { id version status } }`;
+  const scores = { method: 'MORILE_TACTICAL', confidence: 'HIGH', rationale: 'Two children found on the line.', ...flatScores(2) };
+
+  beforeAll(async () => {
+    // A second assessor in SEROCU, and an assessor and approver in another force.
+    await sql(
+      app,
+      `insert into app_user (username, display_name, organisation_id, roles, clearance)
+       select u.username, u.display_name, o.id, u.roles::text[], 'OFFICIAL_SENSITIVE'
+         from (values ('serocu.assessor2', 'Priya Marsh', 'SEROCU', '{THREAT_ASSESSOR}'), ('hiow.assessor', 'Tom Keyes', 'HIOW', '{THREAT_ASSESSOR,SRO}')) u(username, display_name, org, roles)
+         join organisation o on o.code = u.org`,
+    );
+  });
+
+  async function draftBy(assessor: string, threatId: string) {
+    return expectData(await app.gql(assessor, CREATE, { input: { threatId, ...scores } })).createAssessment;
+  }
+  const version = async (id: string) => (await sql(app, 'select version, status, assessed_by from threat_assessment where id = ?', [dbId(id)]))[0];
+
+  it('lets no one but its author rewrite or submit a draft, and changes nothing when refused', async () => {
+    const threat = await createThreat(app, 'tvp.investigator', { name: 'Operation Draft' });
+    const draft = await draftBy('serocu.analyst', threat.id);
+    const before = await version(draft.id);
+    const rewrite = await app.gql('serocu.assessor2', REVISE, { input: { id: draft.id, expectedVersion: draft.version, ...scores, rationale: 'Rewritten by someone else.' } });
+    expect(rewrite.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const submit = await app.gql('serocu.assessor2', DECIDE('submitAssessment'), { input: { id: draft.id, expectedVersion: draft.version } });
+    expect(submit.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await version(draft.id)).toEqual(before);
+    // Its author can.
+    expect(expectData(await app.gql('serocu.analyst', DECIDE('submitAssessment'), { input: { id: draft.id, expectedVersion: draft.version } })).submitAssessment.status).toBe('SUBMITTED');
+  });
+
+  it('refuses an assessor of a force that neither owns nor leads the threat: no assessment made, approved or returned', async () => {
+    const threat = await createThreat(app, 'tvp.investigator', { name: 'Operation Elsewhere' });
+    const made = await app.gql('hiow.assessor', CREATE, { input: { threatId: threat.id, ...scores } });
+    expect(made.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await sql(app, 'select 1 from threat_assessment where threat_id = ?', [dbId(threat.id)])).toEqual([]);
+
+    const draft = await draftBy('serocu.analyst', threat.id);
+    const submitted = expectData(await app.gql('serocu.analyst', DECIDE('submitAssessment'), { input: { id: draft.id, expectedVersion: draft.version } })).submitAssessment;
+    for (const op of ['approveAssessment', 'returnAssessment']) {
+      const refused = await app.gql('hiow.assessor', DECIDE(op), { input: { id: submitted.id, expectedVersion: submitted.version, reason: 'Not ours to decide.' } });
+      expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    expect((await version(submitted.id)).status).toBe('SUBMITTED');
+  });
+
+  it('does not let the author approve or return their own assessment', async () => {
+    const threat = await createThreat(app, 'tvp.investigator', { name: 'Operation Own' });
+    const draft = await draftBy('serocu.analyst', threat.id);
+    const submitted = expectData(await app.gql('serocu.analyst', DECIDE('submitAssessment'), { input: { id: draft.id, expectedVersion: draft.version } })).submitAssessment;
+    for (const op of ['approveAssessment', 'returnAssessment']) {
+      const refused = await app.gql('serocu.analyst', DECIDE(op), { input: { id: submitted.id, expectedVersion: submitted.version, reason: 'Mine.' } });
+      expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    expect(expectData(await app.gql('serocu.sro', DECIDE('approveAssessment'), { input: { id: submitted.id, expectedVersion: submitted.version } })).approveAssessment.status).toBe('APPROVED');
+  });
+
+  it('answers an assessment of a threat the caller cannot read as one that does not exist', async () => {
+    const threat = await createThreat(app, 'tvp.investigator', { name: 'Operation Unseen' });
+    const draft = await draftBy('serocu.analyst', threat.id);
+    const submitted = expectData(await app.gql('serocu.analyst', DECIDE('submitAssessment'), { input: { id: draft.id, expectedVersion: draft.version } })).submitAssessment;
+    await sql(app, `update soc_threat set sharing = 'OWNER_ONLY' where id = ?`, [dbId(threat.id)]); // set-up: now Thames Valley's alone
+    const refused = await app.gql('serocu.sro', DECIDE('approveAssessment'), { input: { id: submitted.id, expectedVersion: submitted.version } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await version(submitted.id)).status).toBe('SUBMITTED');
   });
 });

@@ -6,6 +6,8 @@ import { asDate } from '../../shared/sql';
 import { Problems, today } from '../../shared/validation';
 import { Role } from '../identity/identity.enums';
 import type { User } from '../identity/user.entity';
+import { managesThreat } from '../threats/threat.authority';
+import { threatLoaders } from '../threats/threat.loaders';
 import { AssessmentStatus, type Confidence } from './assessment.enums';
 import type { AssessmentDecisionInput, AssessmentScoresInput, CreateAssessmentInput, PublishAssessmentModelInput, ReviseAssessmentInput } from './assessment.inputs';
 import {
@@ -30,6 +32,41 @@ const APPROVERS = [Role.THREAT_ASSESSOR, Role.SRO, Role.OCG_COORDINATOR];
 
 function requireRole(viewer: User, roles: Role[], action: string): void {
   if (!viewer.roles.some((r) => roles.includes(r))) throw new ForbiddenError(`${action} needs one of these roles: ${roles.join(', ')}.`);
+}
+
+/*
+ * Who may do what to an assessment (the two-person rule, and for which threats):
+ * - create: a THREAT_ASSESSOR of an organisation that manages the threat (managesThreat: owns
+ *   or leads it, or the regional unit), on a threat they can read;
+ * - revise and submit: only its author (assessedBy), while DRAFT or RETURNED: a second assessor
+ *   rewriting someone else's draft would leave the author's name on another's scores;
+ * - approve and return: someone else than the author, holding an approving role, of an
+ *   organisation that manages the threat.
+ * An assessment of a threat the caller cannot read does not exist for them (NOT_FOUND).
+ */
+
+/** The threat as the caller may read it (both access layers), or null. */
+function readableThreat(ctx: RequestContext, threatId: string) {
+  return threatLoaders.threat(ctx).load(threatId);
+}
+
+function requireManages(ctx: RequestContext, threat: { owningOrganisationId: string; leadOrganisationId: string }, action: string): void {
+  if (!managesThreat(ctx.viewer.organisation, threat)) {
+    throw new ForbiddenError(`Only the organisation that owns or leads this threat, or the regional organised crime unit, can ${action} its assessments.`);
+  }
+}
+
+/** Locks an assessment of a threat the caller can read and manages (NOT_FOUND for one they cannot read). */
+async function lockManagedAssessment(ctx: RequestContext, trx: Knex.Transaction, id: string, expectedVersion: number, from: AssessmentStatus[], action: string) {
+  const row = await lockAssessment(trx, id, expectedVersion, from, action);
+  const threat = await readableThreat(ctx, row.threat_id);
+  if (!threat) throw new NotFoundError('Assessment');
+  requireManages(ctx, threat, action);
+  return row;
+}
+
+function requireAuthor(ctx: RequestContext, row: { assessed_by: string }, action: string): void {
+  if (row.assessed_by !== ctx.viewer.id) throw new ForbiddenError(`Only the assessor who scored this assessment can ${action} it; return it to them, or make a new one.`);
 }
 
 /** The newest scoring model; the committed default becomes version 1 on first use. */
@@ -116,13 +153,14 @@ function scoreColumns(model: { version: number; definition: ModelDefinition }, i
 }
 
 /** Scores a new draft assessment of a threat or of one of its activities with the current model. */
-export async function createAssessment(ctx: Ctx, input: CreateAssessmentInput): Promise<ThreatAssessment> {
+export async function createAssessment(ctx: RequestContext, input: CreateAssessmentInput): Promise<ThreatAssessment> {
   requireRole(ctx.viewer, ASSESSORS, 'Assessing a threat');
+  const p = new Problems();
+  const threatId = globalIdOrProblem(input.threatId, 'SocThreat', 'threatId', p);
+  const threat = threatId ? await readableThreat(ctx, threatId) : null;
+  if (threatId && !threat) p.add('threatId', 'no such threat');
+  if (threat) requireManages(ctx, threat, 'make');
   return ctx.db.transaction(async (trx) => {
-    const p = new Problems();
-    const threatId = globalIdOrProblem(input.threatId, 'SocThreat', 'threatId', p);
-    const threat = threatId ? await trx('soc_threat').where({ id: threatId }).first('id') : undefined;
-    if (threatId && !threat) p.add('threatId', 'no such threat');
     let activityId: string | null = null;
     if (input.criminalActivityId) {
       activityId = globalIdOrProblem(input.criminalActivityId, 'CriminalActivity', 'criminalActivityId', p) ?? null;
@@ -161,11 +199,12 @@ async function updateAssessment(trx: Knex.Transaction, id: string, changes: Reco
 }
 
 /** Rescores a draft or returned assessment (with the current model); it becomes a draft again. */
-export async function reviseAssessment(ctx: Ctx, input: ReviseAssessmentInput): Promise<ThreatAssessment> {
+export async function reviseAssessment(ctx: RequestContext, input: ReviseAssessmentInput): Promise<ThreatAssessment> {
   requireRole(ctx.viewer, ASSESSORS, 'Revising an assessment');
   return ctx.db.transaction(async (trx) => {
     const id = requireGlobalId(input.id, 'ThreatAssessment', 'input.id');
-    await lockAssessment(trx, id, input.expectedVersion, [AssessmentStatus.DRAFT, AssessmentStatus.RETURNED], 'revise');
+    const row = await lockManagedAssessment(ctx, trx, id, input.expectedVersion, [AssessmentStatus.DRAFT, AssessmentStatus.RETURNED], 'revise');
+    requireAuthor(ctx, row, 'revise');
     const model = await currentModel(trx);
     const p = new Problems();
     checkScores(p, model.definition, input);
@@ -174,21 +213,22 @@ export async function reviseAssessment(ctx: Ctx, input: ReviseAssessmentInput): 
   });
 }
 
-export async function submitAssessment(ctx: Ctx, input: AssessmentDecisionInput): Promise<ThreatAssessment> {
+export async function submitAssessment(ctx: RequestContext, input: AssessmentDecisionInput): Promise<ThreatAssessment> {
   requireRole(ctx.viewer, ASSESSORS, 'Submitting an assessment');
   return ctx.db.transaction(async (trx) => {
     const id = requireGlobalId(input.id, 'ThreatAssessment', 'input.id');
-    await lockAssessment(trx, id, input.expectedVersion, [AssessmentStatus.DRAFT, AssessmentStatus.RETURNED], 'submit');
+    const row = await lockManagedAssessment(ctx, trx, id, input.expectedVersion, [AssessmentStatus.DRAFT, AssessmentStatus.RETURNED], 'submit');
+    requireAuthor(ctx, row, 'submit');
     return updateAssessment(trx, id, { status: AssessmentStatus.SUBMITTED });
   });
 }
 
 /** Approves a submitted assessment (not one's own) and recomputes the threat's overall priority. */
-export async function approveAssessment(ctx: Ctx, input: AssessmentDecisionInput): Promise<ThreatAssessment> {
+export async function approveAssessment(ctx: RequestContext, input: AssessmentDecisionInput): Promise<ThreatAssessment> {
   requireRole(ctx.viewer, APPROVERS, 'Approving an assessment');
   return ctx.db.transaction(async (trx) => {
     const id = requireGlobalId(input.id, 'ThreatAssessment', 'input.id');
-    const row = await lockAssessment(trx, id, input.expectedVersion, [AssessmentStatus.SUBMITTED], 'approve');
+    const row = await lockManagedAssessment(ctx, trx, id, input.expectedVersion, [AssessmentStatus.SUBMITTED], 'approve');
     if (row.assessed_by === ctx.viewer.id) throw new ForbiddenError('An assessment needs a second pair of eyes: you cannot approve your own.');
     const approved = await updateAssessment(trx, id, { status: AssessmentStatus.APPROVED, decided_by: ctx.viewer.id, decided_at: trx.fn.now(), status_reason: null });
     await recomputeThreatPriority(trx, row.threat_id);
@@ -196,14 +236,15 @@ export async function approveAssessment(ctx: Ctx, input: AssessmentDecisionInput
   });
 }
 
-export async function returnAssessment(ctx: Ctx, input: AssessmentDecisionInput): Promise<ThreatAssessment> {
+export async function returnAssessment(ctx: RequestContext, input: AssessmentDecisionInput): Promise<ThreatAssessment> {
   requireRole(ctx.viewer, APPROVERS, 'Returning an assessment');
   return ctx.db.transaction(async (trx) => {
     const id = requireGlobalId(input.id, 'ThreatAssessment', 'input.id');
     const p = new Problems();
     p.text(input.reason, 'reason', { max: 2000 });
     p.throwIfAny();
-    await lockAssessment(trx, id, input.expectedVersion, [AssessmentStatus.SUBMITTED], 'return');
+    const row = await lockManagedAssessment(ctx, trx, id, input.expectedVersion, [AssessmentStatus.SUBMITTED], 'return');
+    if (row.assessed_by === ctx.viewer.id) throw new ForbiddenError('An assessment needs a second pair of eyes: you cannot return your own; revise it instead.');
     return updateAssessment(trx, id, { status: AssessmentStatus.RETURNED, status_reason: input.reason!.trim(), decided_by: ctx.viewer.id, decided_at: trx.fn.now() });
   });
 }

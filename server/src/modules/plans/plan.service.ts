@@ -5,7 +5,8 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import { globalIdOrProblem, requireGlobalId, toGlobalId } from '../../graphql/global-id';
 import { accessColumns, creationColumns, lockForChange, requireExisting, saveVersion } from '../../shared/records';
 import { Problems, addDays, today } from '../../shared/validation';
-import { markingRank, OrganisationType, Role } from '../identity/identity.enums';
+import { markingRank, Role } from '../identity/identity.enums';
+import { managesThreat } from '../threats/threat.authority';
 import { threatLoaders } from '../threats/threat.loaders';
 import { ThreatStatus } from '../threats/threat.enums';
 import { PlanActionStatus, PlanEntryKind, PlanStatus, planTransitions, type Strand, type Tactic } from './plan.enums';
@@ -118,21 +119,9 @@ async function checkExemptionsAgainstObjectives(knex: Knex, p: Problems, planId:
 }
 
 /**
- * Who may open a threat's plan (docs/domain.md, the access table: a force plans for its own
- * threats, SEROCU manages plans regionally): law enforcement that owns or leads the threat, or
- * the regional organised crime unit for any threat it can read. A partner takes actions in a
- * plan but never owns one: owning it would show the partner the gate's messages, which quote
- * intelligence withheld from partners, and would lock the police out of planning the threat.
- */
-export function mayOpenPlanFor(viewer: Ctx['viewer'], threat: { owningOrganisationId: string; leadOrganisationId: string }): boolean {
-  const organisation = viewer.organisation;
-  if (!organisation.isLawEnforcement) return false;
-  return organisation.type === OrganisationType.ROCU || [threat.owningOrganisationId, threat.leadOrganisationId].includes(organisation.id);
-}
-
-/**
- * Opens the 4P plan of an adopted threat, owned by the caller's organisation (see
- * mayOpenPlanFor). One plan per threat: a second is CONFLICT.
+ * Opens the 4P plan of an adopted threat, owned by the caller's organisation, which must manage
+ * the threat (managesThreat: a partner owning a plan would read the gate's messages, which quote
+ * intelligence withheld from it). One plan per threat: a second is CONFLICT.
  */
 export async function createPlan(ctx: RequestContext, input: CreatePlanInput): Promise<FourPPlan> {
   const p = new Problems();
@@ -140,7 +129,7 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
   // Read as threats are read everywhere (both access layers): one the caller may not see is "no such threat".
   const threat = threatId ? await threatLoaders.threat(ctx).load(threatId) : null;
   if (threatId && !threat) p.add('threatId', 'no such threat');
-  if (threat && !mayOpenPlanFor(ctx.viewer, threat)) {
+  if (threat && !managesThreat(ctx.viewer.organisation, threat)) {
     throw new ForbiddenError("Only the organisation that owns or leads this threat, or the regional organised crime unit, can open its plan.");
   }
   if (threat && !PLANNABLE_THREAT_STATUSES.includes(threat.status)) {
