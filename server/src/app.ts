@@ -112,7 +112,7 @@ async function listen(
   const exposeDetails = config.nodeEnv !== 'production';
 
 
-  const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers, validate: webSocketValidation(config.graphqlLimits, config.nodeEnv === 'production') });
+  const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers, validate: webSocketValidation(config.graphqlLimits, config.nodeEnv === 'production'), parseOptions: { maxTokens: config.graphqlLimits.maxTokens } });
 
   const hardening = apolloHardening(config);
   const trustedDocuments = loadTrustedDocuments();

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createSourceEventStream, execute, getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type ParseOptions } from 'graphql';
+import { decodeJwt } from 'jose';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
 import type { Logger } from 'pino';
@@ -18,12 +19,19 @@ import type { LiveContext } from './live.resolver';
 /** What a WebSocket connection carries: its user, and the operations in flight with their contexts. */
 type WebSocketExtra = {
   viewer?: User;
+  /** connection_init's credential, checked again before every operation. */
+  authorization?: unknown;
+  /** Closes the socket when its token expires. */
+  expiryTimer?: NodeJS.Timeout;
   /** The purpose stated in connection_init, for every operation on the connection. */
   purpose?: Purpose | null;
   operations?: Map<string, RequestContext | LiveContext>;
   /** Operation ids started and not yet ended, counted as they arrive (before their contexts exist). */
   active?: Set<string>;
 };
+
+/** The largest message a client may send: HTTP's body limit (100 kB) with room for the envelope. */
+export const WS_MAX_PAYLOAD_BYTES = 128 * 1024;
 
 /** WebSocket close code for a connection_init `purpose` that is not one of the six. */
 export const WS_CLOSE_BAD_PURPOSE = 4400;
@@ -36,6 +44,55 @@ export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
 
 /** WebSocket close code when the user is deactivated while connected. */
 export const WS_CLOSE_DEACTIVATED = 4403;
+
+/** WebSocket close code when the account changed (roles, clearance, organisation) while connected. */
+export const WS_CLOSE_ACCOUNT_CHANGED = 4403;
+
+/** What the access rules depend on: a change means every answer on the socket could be wrong. */
+function identityOf(user: User): string {
+  return JSON.stringify([user.id, user.organisation.id, user.clearance, [...user.roles].sort()]);
+}
+
+/** When a bearer JWT expires (ms), or undefined for an API key or a token without `exp`. */
+function tokenExpiry(authorization: unknown): number | undefined {
+  const token = typeof authorization === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
+  if (!token || token.startsWith('soc_')) return undefined;
+  try {
+    const exp = decodeJwt(token).exp;
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Closes the socket once the operation's error, sent in this turn, is on its way. */
+function closeAfterAnswer(socket: WebSocket, code: number, reason: string): void {
+  setImmediate(() => socket.close(code, reason));
+}
+
+/**
+ * The caller, checked again for one operation on an open socket, as HTTP checks every request:
+ * an expired or revoked credential closes the socket with 4401, a deactivated or changed account
+ * (roles, clearance, organisation) with 4403; either way the operation is refused. Without this
+ * a socket kept the identity it connected with for as long as it stayed open.
+ */
+async function recheckCaller(deps: ContextDeps, extra: WebSocketExtra & { socket: WebSocket }, log: Logger): Promise<GraphQLError[] | undefined> {
+  let current: User;
+  try {
+    current = await authenticateCaller(deps, extra.authorization);
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) return [new GraphQLError('The service is unavailable; try again shortly.', { extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } })];
+    if (!(err instanceof UnauthenticatedError)) log.error({ err }, 'WebSocket re-authentication failed');
+    const deactivated = err instanceof UnauthenticatedError && /deactivated/.test(err.message);
+    closeAfterAnswer(extra.socket, deactivated ? WS_CLOSE_DEACTIVATED : WS_CLOSE_UNAUTHORIZED, deactivated ? 'Account deactivated' : 'Sign in again');
+    return [new GraphQLError('Your session has ended: sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
+  }
+  if (identityOf(current) !== identityOf(extra.viewer!)) {
+    closeAfterAnswer(extra.socket, WS_CLOSE_ACCOUNT_CHANGED, 'Account changed; sign in again');
+    return [new GraphQLError('Your account has changed since you connected: sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
+  }
+  return undefined;
+}
 
 /** WebSocket close code when a user opens too many connections, or a connection too many operations. */
 export const WS_CLOSE_TOO_MANY = 4429;
@@ -51,6 +108,8 @@ export interface WebSocketDeps {
   fetchers: NodeFetchers;
   /** The document limits (depth, aliases, ...) and production rules, as for HTTP. */
   validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
+  /** The parser's limits (tokens), as for HTTP. */
+  parseOptions: ParseOptions;
 }
 
 export interface WebSocketService {
@@ -169,7 +228,8 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
   });
   await hub.start();
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  // Frames as large as HTTP's largest body and a little over (ws's default is 100 MiB).
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: WS_MAX_PAYLOAD_BYTES });
   const pinger = keepAlive(wsServer, live.keepAliveMs);
   const cleanup = useServer<Record<string, unknown>, WebSocketExtra>(
     {
@@ -204,16 +264,35 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
           return false;
         }
         ctx.extra.viewer = viewer;
+        ctx.extra.authorization = ctx.connectionParams?.authorization;
         ctx.extra.operations = new Map();
+        const expiresAt = tokenExpiry(ctx.extra.authorization);
+        if (expiresAt !== undefined) {
+          // setTimeout's longest delay is about 24.8 days; a later expiry is still checked per operation.
+          ctx.extra.expiryTimer = setTimeout(() => ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, 'Token expired'), Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
+          ctx.extra.expiryTimer.unref();
+        }
         return true;
       },
-      onSubscribe: (ctx, id) => {
+      onSubscribe: async (ctx, id, payload) => {
         const active = (ctx.extra.active ??= new Set());
         if (active.size >= live.maxOperationsPerConnection) {
           ctx.extra.socket.close(WS_CLOSE_TOO_MANY, `At most ${live.maxOperationsPerConnection} operations per connection`);
           return [new GraphQLError('Too many operations on this connection.')];
         }
+        // Counted on arrival, before anything is awaited, so a burst cannot slip past the cap.
         active.add(id);
+        // Parsed here first, with HTTP's token limit: a syntax error or an over-long document fails
+        // this operation alone (graphql-ws would otherwise close the whole socket).
+        let refused: readonly GraphQLError[] | undefined;
+        try {
+          parse(payload.query, options.parseOptions);
+          refused = await recheckCaller(deps, ctx.extra, log);
+        } catch (err) {
+          refused = [err instanceof GraphQLError ? err : new GraphQLError('The document could not be parsed.', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
+        if (refused) active.delete(id);
+        return refused as GraphQLError[] | undefined;
       },
       // A query or mutation gets its own transaction, finished when it ends; a subscription gets
       // none (each event runs in a short transaction of its own).
@@ -235,6 +314,7 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
       onComplete: (ctx, id) => finishOperation(ctx.extra, id, orm),
       onError: (ctx, id) => finishOperation(ctx.extra, id, orm),
       onClose: async (ctx) => {
+        clearTimeout(ctx.extra.expiryTimer);
         if (ctx.extra.viewer) sockets.remove(ctx.extra.viewer.id, ctx.extra.socket);
         for (const id of [...(ctx.extra.operations?.keys() ?? [])]) await finishOperation(ctx.extra, id, orm);
       },
