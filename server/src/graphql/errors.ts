@@ -95,6 +95,7 @@ const clientFacingCodes = new Set([
   'CURSOR_EXPIRED',
   'SERVICE_UNAVAILABLE',
   'TRUSTED_DOCUMENT_REQUIRED',
+  'LIST_TOO_LONG',
 ]);
 
 /**

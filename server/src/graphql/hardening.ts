@@ -2,6 +2,7 @@ import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apol
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from '../config';
 import { metricsPlugin } from '../http/metrics';
+import { answerSizePlugin } from './answer-size';
 import { documentLimits, hideSuggestionsPlugin } from './limits';
 
 type Hardening = Pick<
@@ -28,6 +29,7 @@ export function apolloHardening(config: Config): Hardening {
     validationRules: limits.validationRules,
     plugins: [
       ...limits.plugins,
+      answerSizePlugin(),
       metricsPlugin(),
       ...(production ? [hideSuggestionsPlugin(), ApolloServerPluginLandingPageDisabled()] : []),
     ],

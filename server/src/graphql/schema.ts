@@ -5,6 +5,7 @@ import { allResolvers } from '../modules';
 import { auditEveryField, auditResolvers } from '../audit';
 import { refuseMutationsWithApiKeys } from '../auth/api-keys';
 import { noPubSub } from '../live/no-pubsub';
+import { enforceListBounds } from './answer-size';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -15,8 +16,9 @@ let built: Promise<GraphQLSchema> | undefined;
 export function buildAppSchema(): Promise<GraphQLSchema> {
   // The audit middleware sees every field: mutations, sensitive reads wherever they appear, refusals.
   // API keys are read-only: their mutations are refused at the mutation roots.
+  // Every plain list holds at most its declared bound (answer-size.ts), so answers are bounded.
   built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], validate: false, pubSub: noPubSub }).then((schema) =>
-    refuseMutationsWithApiKeys(auditEveryField(schema)),
+    enforceListBounds(refuseMutationsWithApiKeys(auditEveryField(schema))),
   );
   return built;
 }
