@@ -10,6 +10,7 @@ import { organisationLoader, userLoader } from '../modules/identity/identity.loa
 import { Sharing } from './sharing';
 import { unlessWithheld } from '../access/redaction';
 import { asDate } from './sql';
+import { historyAsItWas } from './history-as-it-was';
 
 /**
  * Fields every shared record has (DOMAIN.md): owner, marking, sharing, who made and changed it,
@@ -179,7 +180,7 @@ export function SharedRecordResolver<T extends SharedRecord>(type: ClassType<T>)
 
     @FieldResolver(() => [RecordVersion], { nullable: true, description: 'Every change to this record and its parts, oldest first; null when withheld from you.' })
     history(@Root() r: SharedRecord, @Ctx() ctx: RequestContext) {
-      return unlessWithheld(ctx, r.__typename ?? '', 'history', () => historyLoader(ctx).load(r.dbId), r);
+      return unlessWithheld(ctx, r.__typename ?? '', 'history', async () => historyAsItWas(ctx, { typename: r.__typename ?? '', owningOrganisationId: r.owningOrganisationId }, await historyLoader(ctx).load(r.dbId)), r);
     }
   }
   return SharedRecordResolverBase;
