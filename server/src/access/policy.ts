@@ -69,6 +69,29 @@ function roleAllows(knex: Knex, caller: Caller, category: DataCategory) {
 }
 
 /**
+ * Where-clause: an ACTIVE, in-date agreement between the caller's organisation and the owner of
+ * the record under `alias` covers the category and the record's marking (what a non-police
+ * organisation needs to read another organisation's record).
+ */
+function agreementCovers(caller: Caller, alias: string, category: DataCategory) {
+  return (w: Knex.QueryBuilder) =>
+    // Uncorrelated, so PostgreSQL lists the (owner, marking) pairs the caller's agreements
+    // cover once per statement and probes a hash of them per row, rather than searching the
+    // agreements again for every row.
+    w.whereRaw(
+      `(${alias}.owning_organisation_id, ${alias}.protective_marking) in (
+        select party, marking
+          from information_sharing_agreement isa
+          cross join unnest(isa.parties) as party
+          cross join unnest(?::text[]) as marking
+         where isa.status = 'ACTIVE' and current_date >= isa.effective_from and current_date < isa.expires_on
+           and ?::uuid = any (isa.parties) and ? = any (isa.data_categories)
+           and soc_marking_rank(marking) <= soc_marking_rank(isa.max_protective_marking))`,
+      [`{${readableMarkings(caller.clearance).join(',')}}`, caller.organisationId, category],
+    );
+}
+
+/**
  * Where-clause for the common rule on a shared record under `alias`: the owner, or sharing that
  * reaches the caller's organisation, plus (for a non-police organisation) an agreement in force
  * with the owner covering the category and marking.
@@ -82,24 +105,50 @@ function reachesCaller(knex: Knex, caller: Caller, alias: string, category: Data
         );
         if (caller.isLawEnforcement) s.orWhere(`${alias}.sharing`, 'REGIONAL_LAW_ENFORCEMENT');
       });
-      if (!caller.isLawEnforcement) {
-        // Uncorrelated, so PostgreSQL lists the (owner, marking) pairs the caller's agreements
-        // cover once per statement and probes a hash of them per row, rather than searching the
-        // agreements again for every row.
-        shared.whereRaw(
-          `(${alias}.owning_organisation_id, ${alias}.protective_marking) in (
-            select party, marking
-              from information_sharing_agreement isa
-              cross join unnest(isa.parties) as party
-              cross join unnest(?::text[]) as marking
-             where isa.status = 'ACTIVE' and current_date >= isa.effective_from and current_date < isa.expires_on
-               and ?::uuid = any (isa.parties) and ? = any (isa.data_categories)
-               and soc_marking_rank(marking) <= soc_marking_rank(isa.max_protective_marking))`,
-          [`{${readableMarkings(caller.clearance).join(',')}}`, caller.organisationId, category],
-        );
-      }
+      if (!caller.isLawEnforcement) shared.where(agreementCovers(caller, alias, category));
     });
   };
+}
+
+/**
+ * Where-clause: the referral under `alias` is one the caller's organisation may read. Its two
+ * parties read it whatever its sharing (it is their own record, so no agreement is needed);
+ * auditors read every referral; and the regional unit (an organisation of type ROCU, SEROCU)
+ * reads those linked to a threat it can read (DOMAIN.md's table: "those linked to threats"),
+ * judged by the threat rule itself, so that a threat hidden from it hides its referrals too.
+ */
+function referralReachesCaller(knex: Knex, caller: Caller, alias: string) {
+  return (w: Knex.QueryBuilder) => {
+    w.where(`${alias}.referring_organisation_id`, caller.organisationId).orWhere(`${alias}.receiving_organisation_id`, caller.organisationId);
+    if (caller.roles.includes('AUDITOR')) w.orWhereRaw('true');
+    w.orWhere((regional) =>
+      regional
+        .whereExists((o) => o.select(knex.raw('1')).from('organisation as caller_org').where('caller_org.id', caller.organisationId).where('caller_org.type', 'ROCU'))
+        .whereExists((t) =>
+          onlyReadable(t.select(knex.raw('1')).from('soc_threat as linked').whereRaw(`linked.id = any (${alias}.linked_threat_ids)`), knex, 'THREAT', 'linked'),
+        ),
+    );
+  };
+}
+
+/**
+ * Where-clause: the nominal under `alias` is the subject of a referral that the caller's
+ * organisation is party to and whose other party owns the nominal. The owner being a party is
+ * what makes the referral a share the owner made or received: a referral between two
+ * organisations neither of which owns the person passes them on beyond what the owner allowed,
+ * so it makes them known to nobody (createReferral refuses such a referral; this also covers
+ * older rows). The receiver of a referral reads its subject this way, police or not.
+ */
+function subjectOfCallersReferral(knex: Knex, caller: Caller, alias: string) {
+  return (w: Knex.QueryBuilder) =>
+    w.whereExists((r) =>
+      r
+        .select(knex.raw('1'))
+        .from('safeguarding_referral as ref')
+        .whereRaw(`ref.subject_id = ${alias}.id`)
+        .whereRaw(`? in (ref.referring_organisation_id, ref.receiving_organisation_id)`, [caller.organisationId])
+        .whereRaw(`${alias}.owning_organisation_id in (ref.referring_organisation_id, ref.receiving_organisation_id)`),
+    );
 }
 
 /**
@@ -115,22 +164,19 @@ export function onlyReadable(query: Knex.QueryBuilder, knex: Knex, category: Dat
   const common = reachesCaller(knex, caller, alias, category);
   switch (category) {
     case 'REFERRAL':
-      // Only the two parties and auditors, whatever the sharing field says.
-      if (!caller.roles.includes('AUDITOR')) {
-        query.where((w) => w.where(`${alias}.referring_organisation_id`, caller.organisationId).orWhere(`${alias}.receiving_organisation_id`, caller.organisationId));
-      }
-      return query;
+      // Whatever the sharing field says (see referralReachesCaller).
+      return query.where(referralReachesCaller(knex, caller, alias));
     case 'NOMINAL':
-      if (caller.isLawEnforcement) return query.where(common);
-      return query.where((w) =>
-        w.where(`${alias}.owning_organisation_id`, caller.organisationId).orWhereExists((r) =>
-          r
-            .select(knex.raw('1'))
-            .from('safeguarding_referral as ref')
-            .whereRaw(`ref.subject_id = ${alias}.id`)
-            .where((p) => p.where('ref.referring_organisation_id', caller.organisationId).orWhere('ref.receiving_organisation_id', caller.organisationId)),
-        ),
-      );
+      // A person reached through a referral still needs, for a non-police organisation, an
+      // agreement in force with the owner covering nominals at the marking: suspending it hides
+      // the person at once, as it hides the owner's threats. The referral itself stays readable.
+      return query.where((w) => {
+        w.where(`${alias}.owning_organisation_id`, caller.organisationId).orWhere((viaReferral) => {
+          viaReferral.where(subjectOfCallersReferral(knex, caller, alias));
+          if (!caller.isLawEnforcement) viaReferral.where(agreementCovers(caller, alias, category));
+        });
+        if (caller.isLawEnforcement) w.orWhere(common);
+      });
     case 'DISRUPTION':
       if (caller.isLawEnforcement) return query.where(common);
       return query.where((w) => w.where(`${alias}.claiming_organisation_id`, caller.organisationId).orWhereRaw(`?::uuid = any (${alias}.contributors)`, [caller.organisationId]));

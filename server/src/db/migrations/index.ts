@@ -13,6 +13,7 @@ import { Migration20261125001100_live_events } from './Migration20261125001100_l
 import { Migration20261125001200_api_keys } from './Migration20261125001200_api_keys';
 import { Migration20261125001300_read_performance } from './Migration20261125001300_read_performance';
 import { Migration20261125001400_reporting } from './Migration20261125001400_reporting';
+import { Migration20261205001700_referral_access } from './Migration20261205001700_referral_access';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -33,4 +34,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125001200_api_keys', class: Migration20261125001200_api_keys },
   { name: 'Migration20261125001300_read_performance', class: Migration20261125001300_read_performance },
   { name: 'Migration20261125001400_reporting', class: Migration20261125001400_reporting },
+  { name: 'Migration20261205001700_referral_access', class: Migration20261205001700_referral_access },
 ];

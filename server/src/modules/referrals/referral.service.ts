@@ -64,13 +64,28 @@ async function addToTimeline(trx: Knex, referralId: string, viewer: User, e: Tim
   });
 }
 
-/** The subject nominal exists and, when its date of birth is known, agrees with subjectIsChild. */
-async function checkSubject(knex: Knex, p: Problems, subjectId: string, subjectIsChild: boolean): Promise<void> {
+/**
+ * The subject nominal is one the referrer may read (nominalsByIds is policy-filtered, so an
+ * unreadable one is "no such nominal", as a missing one), agrees with subjectIsChild when its date
+ * of birth is known, and is owned by one of the referral's two parties. A referral makes its
+ * subject readable to both parties (policy.ts, subjectOfCallersReferral), so a referrer that does
+ * not own the person could otherwise pass them to an organisation the owner never shared them
+ * with. With the owner a party, the owner is the one sharing (it refers its own person) or the one
+ * told (a partner refers a person back to the organisation that recorded them); anything else the
+ * referrer asks of the owner, who may refer the person themselves.
+ */
+async function checkSubject(knex: Knex, p: Problems, subjectId: string, subjectIsChild: boolean, parties: string[]): Promise<void> {
   const [nominal] = await nominalsByIds(knex, [subjectId]);
   if (!nominal) {
     p.add('subjectId', 'no such nominal');
-  } else if (nominal.isChild != null && nominal.isChild !== subjectIsChild) {
+    return;
+  }
+  if (nominal.isChild != null && nominal.isChild !== subjectIsChild) {
     p.add('subjectIsChild', `does not agree with the subject's date of birth: the nominal is ${nominal.isChild ? 'a child' : 'an adult'}`);
+  }
+  if (!parties.includes(nominal.owningOrganisationId)) {
+    const owner = await knex('organisation').first('name').where('id', nominal.owningOrganisationId);
+    p.add('subjectId', `was recorded by ${owner.name}: refer this person to ${owner.name}, or ask ${owner.name} to make the referral`);
   }
 }
 
@@ -79,7 +94,7 @@ async function checkSubject(knex: Knex, p: Problems, subjectId: string, subjectI
  * anonymous and only for adults; an adult NRM referral needs consent; any share without consent
  * needs its reason recorded (a child needs no consent for sharing with safeguarding partners).
  */
-async function checkSubjectAndConsent(knex: Knex, p: Problems, input: CreateReferralInput): Promise<string | null> {
+async function checkSubjectAndConsent(knex: Knex, p: Problems, input: CreateReferralInput, parties: string[]): Promise<string | null> {
   const isMs1 = input.referralType === ReferralType.DUTY_TO_NOTIFY_MS1;
   let subjectId: string | null = null;
   if (isMs1) {
@@ -87,7 +102,7 @@ async function checkSubjectAndConsent(knex: Knex, p: Problems, input: CreateRefe
     p.when(input.subjectId != null, 'subjectId', 'an MS1 duty-to-notify for an adult is anonymous and holds no identifying fields');
   } else if (input.subjectId != null) {
     subjectId = globalIdOrProblem(input.subjectId, 'Nominal', 'subjectId', p) ?? null;
-    if (subjectId) await checkSubject(knex, p, subjectId, input.subjectIsChild);
+    if (subjectId) await checkSubject(knex, p, subjectId, input.subjectIsChild, parties);
   }
   if (input.referralType === ReferralType.NRM_REFERRAL && !input.subjectIsChild) {
     p.when(!input.consentObtained, 'consentObtained', "an adult's NRM referral needs their consent; without it, make a DUTY_TO_NOTIFY_MS1 instead");
@@ -161,7 +176,7 @@ export async function createReferral(ctx: Ctx, input: CreateReferralInput): Prom
   return ctx.db.transaction(async (trx) => {
     const p = new Problems();
     const { receivingId, threatIds } = await checkOrganisationAndThreats(trx, p, ctx.viewer, input);
-    const subjectId = await checkSubjectAndConsent(trx, p, input);
+    const subjectId = await checkSubjectAndConsent(trx, p, input, [ctx.viewer.organisation.id, receivingId]);
     checkExploitation(p, input);
     p.text(input.summary, 'summary', { max: 8000 });
     p.throwIfAny();
