@@ -17,8 +17,8 @@ const WORLDS = Number(process.env.ACCESS_PROPERTY_WORLDS ?? 40);
 const MARKINGS = ['OFFICIAL', 'OFFICIAL_SENSITIVE', 'SECRET'] as const;
 const SHARINGS = ['OWNER_ONLY', 'NAMED_ORGANISATIONS', 'REGIONAL_LAW_ENFORCEMENT', 'ALL_PARTNERS'] as const;
 const ROLES = ['ANALYST', 'INVESTIGATOR', 'LRO', 'SAFEGUARDING_PRACTITIONER', 'PARTNER_CONTRIBUTOR', 'AUDITOR', 'ADMIN'] as const;
-/** Police and national agencies, then partners that are not law enforcement. */
-const ORGS = ['TVP', 'SURREY', 'HMRC', 'OXON_CS', 'HANTS_CS', 'BUCKS_TS'] as const;
+/** The regional unit, police and national agencies, then partners that are not law enforcement. */
+const ORGS = ['SEROCU', 'TVP', 'SURREY', 'HMRC', 'OXON_CS', 'HANTS_CS', 'BUCKS_TS'] as const;
 const CATEGORIES = ['THREAT', 'PRACTICE', 'REFERRAL', 'PLAN', 'DISRUPTION', 'NOMINAL'] as const;
 const rank = (m: string) => ['OFFICIAL', 'OFFICIAL_SENSITIVE', 'SECRET', 'TOP_SECRET'].indexOf(m);
 
@@ -36,8 +36,11 @@ interface WorldUser { org: string; roles: string[]; clearance: string }
 interface WorldAgreement { parties: string[]; categories: string[]; marking: string; status: string; from: number; to: number }
 /**
  * `receiver`: a referral's receiving organisation. `partner`: the organisation owning an action in
- * a plan, contributing to a disruption, or referring a nominal (as the subject of a referral). `parent`: which of the world's threats a plan or
- * disruption belongs to (an index into the threats, taken modulo their number).
+ * a plan, contributing to a disruption, or referring a nominal to its owner (as the subject of a
+ * referral; that partner also refers the nominal on to `receiver`, a referral between two
+ * organisations that do not own the person); for a referral, any partner links it to its parent
+ * threat. `parent`: which of the world's threats a plan, disruption or linked referral belongs to
+ * (an index into the threats, taken modulo their number).
  */
 interface WorldRecord {
   category: (typeof CATEGORIES)[number];
@@ -105,14 +108,20 @@ function parentOf(world: World, index: number): number {
   return threats[record.parent % threats.length];
 }
 
-const lawEnforcement = new Set(['TVP', 'SURREY', 'HMRC']);
+const lawEnforcement = new Set(['SEROCU', 'TVP', 'SURREY', 'HMRC']);
+/** The regional unit (an organisation of type ROCU). */
+const REGIONAL_UNIT = 'SEROCU';
 
 /** The rules, written plainly from DOMAIN.md and issue 4, independent of both layers. */
 function oracle(world: World, user: WorldUser, index: number): boolean {
   const record = world.records[index];
   if (rank(user.clearance) < rank(record.marking)) return false;
   if (!user.roles.some((r) => ROLE_GRANTS[record.category].includes(r))) return false;
-  if (record.category === 'REFERRAL') return user.org === record.owner || user.org === record.receiver || user.roles.includes('AUDITOR');
+  if (record.category === 'REFERRAL') {
+    // The parties and auditors; the regional unit also reads one linked to a threat it can read.
+    if (user.org === record.owner || user.org === record.receiver || user.roles.includes('AUDITOR')) return true;
+    return user.org === REGIONAL_UNIT && record.partner !== null && oracle(world, user, parentOf(world, index));
+  }
   // A plan or disruption is seen only together with its threat (its \`threat\` field is never null).
   if (record.category === 'PLAN' || record.category === 'DISRUPTION') {
     if (!oracle(world, user, parentOf(world, index))) return false;
@@ -122,8 +131,15 @@ function oracle(world: World, user: WorldUser, index: number): boolean {
       if (user.org === record.partner) return true;
     }
   }
-  // Partners see a nominal only as the subject of a referral they are party to (or their own).
-  if (record.category === 'NOMINAL' && !lawEnforcement.has(user.org)) return user.org === record.owner || user.org === record.partner;
+  if (record.category === 'NOMINAL') {
+    if (user.org === record.owner) return true;
+    // The partner referred the person to their owner: a party to a referral the owner is party to
+    // reads its subject, police at once, others with an agreement in force with the owner. The
+    // referral the partner passed on to the receiver (neither owns the person) grants nothing.
+    if (user.org === record.partner && (lawEnforcement.has(user.org) || agreementCovers(world, user.org, record))) return true;
+    // Otherwise partners see no one; police by the common rule.
+    if (!lawEnforcement.has(user.org)) return false;
+  }
   return sharedRule(world, user, record);
 }
 
@@ -135,9 +151,14 @@ function sharedRule(world: World, user: WorldUser, record: WorldRecord): boolean
     record.sharing === 'ALL_PARTNERS' || named.includes(user.org) || (record.sharing === 'REGIONAL_LAW_ENFORCEMENT' && lawEnforcement.has(user.org));
   if (!reaches) return false;
   if (lawEnforcement.has(user.org)) return true;
+  return agreementCovers(world, user.org, record);
+}
+
+/** An agreement in force between `org` and the record's owner covers its category and marking. */
+function agreementCovers(world: World, org: string, record: WorldRecord): boolean {
   return world.agreements.some(
     (a) =>
-      a.status === 'ACTIVE' && a.from <= 0 && 0 < a.to && a.parties.includes(user.org) && a.parties.includes(record.owner) &&
+      a.status === 'ACTIVE' && a.from <= 0 && 0 < a.to && a.parties.includes(org) && a.parties.includes(record.owner) &&
       a.categories.includes(record.category) && rank(a.marking) >= rank(record.marking),
   );
 }
@@ -170,7 +191,7 @@ async function plant(app: TestApp, world: World, tag: string) {
     const shared = `${org(r.owner)}, ?, ?, ${orgArray(r.sharedWith)}, ${author}, ${author}`;
     const sharing = r.category === 'REFERRAL' ? 'NAMED_ORGANISATIONS' : r.sharing;
     const params = [r.marking, sharing];
-    const parentId = r.category === 'PLAN' || r.category === 'DISRUPTION' ? ids[parentOf(world, i)] : null;
+    const parentId = r.category === 'PLAN' || r.category === 'DISRUPTION' || (r.category === 'REFERRAL' && r.partner) ? ids[parentOf(world, i)] : null;
     const [row] =
       r.category === 'THREAT'
         ? await exec(`insert into soc_threat (urn, name, subject_type, lead_organisation_id, tasking_level, geographic_scope, identified_on,
@@ -192,10 +213,11 @@ async function plant(app: TestApp, world: World, tag: string) {
                   values (?, current_date, ${org(r.owner)}, 'PURSUE', 'MINOR', 'CRIME', ?, 'impact', '{EV-1}', ${orgArray(r.partner ? [r.partner] : [])}, ${shared}) returning id`,
                   [parentId, `pw${tag} disruption ${i}`, ...params])
               : await exec(`insert into safeguarding_referral (reference, subject_is_child, referral_type, exploitation_types, referring_organisation_id,
-                    receiving_organisation_id, urgency, consent_obtained, summary, acknowledgement_due_at,
+                    receiving_organisation_id, urgency, consent_obtained, summary, acknowledgement_due_at, linked_threat_ids,
                     owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
-                  values (?, true, 'MASH_CONTACT', '{COUNTY_LINES}', ${org(r.owner)}, ${org(r.receiver)}, 'GREEN', true, ?, now() + interval '1 day',
-                    ${org(r.owner)}, ?, ?, array[${org(r.receiver)}]::uuid[], ${author}, ${author}) returning id`, [`PW-${tag}-${i}`, `pw${tag} referral ${i}`, ...params]);
+                  values (?, true, 'MASH_CONTACT', '{COUNTY_LINES}', ${org(r.owner)}, ${org(r.receiver)}, 'GREEN', true, ?, now() + interval '1 day', ?::uuid[],
+                    ${org(r.owner)}, ?, ?, array[${org(r.receiver)}]::uuid[], ${author}, ${author}) returning id`,
+                  [`PW-${tag}-${i}`, `pw${tag} referral ${i}`, parentId ? `{${parentId}}` : '{}', ...params]);
     ids[i] = row.id;
     if (r.category === 'NOMINAL' && r.partner && r.partner !== r.owner) {
       // The referral that makes the nominal known to the partner: not one of the world's records.
@@ -204,6 +226,14 @@ async function plant(app: TestApp, world: World, tag: string) {
           owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
         values (?, ?, true, 'MASH_CONTACT', '{COUNTY_LINES}', ${org(r.partner)}, ${org(r.owner)}, 'GREEN', true, ?, now() + interval '1 day',
           ${org(r.partner)}, 'OFFICIAL', 'NAMED_ORGANISATIONS', array[${org(r.owner)}]::uuid[], ${author}, ${author})`, [`PWL-${tag}-${i}`, row.id, `pwlink${tag}`]);
+      if (r.receiver !== r.partner) {
+        // The partner passes the person on to a third organisation (written round the service, which refuses it).
+        await exec(`insert into safeguarding_referral (reference, subject_id, subject_is_child, referral_type, exploitation_types, referring_organisation_id,
+            receiving_organisation_id, urgency, consent_obtained, summary, acknowledgement_due_at,
+            owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
+          values (?, ?, true, 'MASH_CONTACT', '{COUNTY_LINES}', ${org(r.partner)}, ${org(r.receiver)}, 'GREEN', true, ?, now() + interval '1 day',
+            ${org(r.partner)}, 'OFFICIAL', 'NAMED_ORGANISATIONS', array[${org(r.receiver)}]::uuid[], ${author}, ${author})`, [`PWP-${tag}-${i}`, row.id, `pwlink${tag}`]);
+      }
     }
     if (r.category === 'PLAN' && r.partner) {
       await exec(`insert into plan_action (plan_id, strand, description, tactic, owner_organisation_id) values (?, 'PREVENT', 'pw action', 'CRIME', ${org(r.partner)})`, [row.id]);
