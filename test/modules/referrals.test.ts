@@ -164,9 +164,6 @@ describe('making a referral', () => {
     });
     expect(problemFields(forChild)).toEqual(['input.subjectIsChild']);
 
-    // The demo identity has no one at the NCA, and a referral must reach someone who can read it.
-    await sql(`insert into app_user (username, display_name, organisation_id, roles, clearance)
-      select 'nca.mshtu', 'NCA modern slavery unit', id, '{SAFEGUARDING_PRACTITIONER}', 'OFFICIAL_SENSITIVE' from organisation where code = 'NCA'`);
     const anonymous = await createReferral(app, { ...ms1, receivingOrganisationId: await orgId(app, 'NCA') });
     expect(anonymous).toMatchObject({ subject: null, subjectIsChild: false, consentObtained: false, receivingOrganisation: { code: 'NCA' } });
     expect(anonymous.timeline[1]).toMatchObject({ kind: 'SHARE', shareReason: expect.stringMatching(/duty to notify/) });
