@@ -62,3 +62,32 @@ describe('explainAccess', () => {
     expect(receiver.canRead).toBe(true);
   });
 });
+
+describe('explainAccess states the referral and nominal rules as the layers enforce them', () => {
+  const referTo = async (as: string, receiver: string, extra: Record<string, unknown>) =>
+    expectData(await app.gql(as, `mutation ($input: CreateReferralInput!) { createReferral(input: $input) { id } }`, {
+      input: {
+        receivingOrganisationId: await orgId(app, receiver), referralType: 'MASH_CONTACT', subjectIsChild: true, exploitationTypes: ['COUNTY_LINES'], urgency: 'AMBER',
+        consentObtained: false, sharingReason: 'Child at risk.', summary: 'Seen with older males.', protectiveMarking: 'OFFICIAL', ...extra,
+      },
+    })).createReferral;
+
+  it('the regional unit reads a referral linked to a threat it can read', async () => {
+    const threat = await createThreat(app, 'tvp.investigator', { access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } });
+    const referral = await referTo('tvp.safeguarding', 'OXON_CS', { linkedThreatIds: [threat.id] });
+    const answer = expectData(await explain('serocu.analyst', referral.id)).explainAccess;
+    expect(answer.canRead).toBe(true);
+    expect(answer.rules.find((r: any) => r.rule === 'REFERRAL_PARTY').detail).toMatch(/SEROCU, the regional unit, reads referrals linked to a threat it can read/);
+  });
+
+  it("a partner reads a referral's subject only with an agreement in force with the person's owner", async () => {
+    const nominal = expectData(await app.gql('surrey.investigator', `mutation ($input: CreateNominalInput!) { createNominal(input: $input) { id } }`, {
+      input: { name: 'Casey Wendover', dateOfBirth: '2011-04-04', access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } },
+    })).createNominal;
+    await referTo('surrey.investigator', 'OXON_CS', { subjectId: nominal.id });
+    const answer = expectData(await explain('serocu.auditor', nominal.id, 'oxon.mash')).explainAccess;
+    expect(answer.canRead).toBe(false);
+    expect(answer.rules.filter((r: any) => !r.passed).map((r: any) => r.rule)).toEqual(['AGREEMENT']);
+    expect(answer.rules.find((r: any) => r.rule === 'PARTNER_NOMINAL').detail).toMatch(/^Subject of referral SR-/);
+  });
+});

@@ -89,22 +89,64 @@ async function sharingRule(knex: Knex, user: UserFacts, row: Record<string, any>
   return { rule: 'SHARING', passed, detail: `Owned by ${owner}, shared ${row.sharing}: ${passed ? 'reaches' : 'does not reach'} ${user.organisationCode}.` };
 }
 
-/** The rules of one category beyond the common ones, for non-police partners and referrals. */
-async function categoryRules(knex: Knex, user: UserFacts, row: Record<string, any>, category: DataCategory): Promise<RuleOutcome[] | undefined> {
-  if (category === 'REFERRAL') {
-    const party = [row.referring_organisation_id, row.receiving_organisation_id].includes(user.organisationId);
-    const auditor = user.roles.includes('AUDITOR');
-    return [{ rule: 'REFERRAL_PARTY', passed: party || auditor, detail: party ? `${user.organisationCode} is a party to the referral.` : auditor ? 'Auditors may read referrals.' : 'Only the referring and receiving organisations and auditors read a referral, whatever its sharing.' }];
+/**
+ * The referral rule (policy.ts, referralReachesCaller): its parties and auditors, and the regional
+ * unit for a referral linked to a threat it can read (each linked threat explained in turn).
+ */
+async function referralRule(knex: Knex, user: UserFacts, row: Record<string, any>): Promise<RuleOutcome> {
+  const party = [row.referring_organisation_id, row.receiving_organisation_id].includes(user.organisationId);
+  if (party) return { rule: 'REFERRAL_PARTY', passed: true, detail: `${user.organisationCode} is a party to the referral.` };
+  if (user.roles.includes('AUDITOR')) return { rule: 'REFERRAL_PARTY', passed: true, detail: 'Auditors may read referrals.' };
+  const regional = await knex('organisation').where({ id: user.organisationId, type: 'ROCU' }).first('id');
+  if (regional && row.linked_threat_ids?.length) {
+    for (const threat of await knex('soc_threat').whereIn('id', row.linked_threat_ids).select('*')) {
+      if ((await explainRead(knex, user, 'soc_threat', threat)).canRead) {
+        return { rule: 'REFERRAL_PARTY', passed: true, detail: `${user.organisationCode}, the regional unit, reads referrals linked to a threat it can read: ${threat.urn}.` };
+      }
+    }
   }
+  return {
+    rule: 'REFERRAL_PARTY',
+    passed: false,
+    detail: 'Only the referring and receiving organisations and auditors read a referral, whatever its sharing (and the regional unit, one linked to a threat it can read).',
+  };
+}
+
+/**
+ * The nominal rule (policy.ts, onlyReadable and subjectOfCallersReferral): the owner; the parties
+ * to a referral about the person that the owner is party to (a non-police one also needs an
+ * agreement in force with the owner); and police by the common rules. Undefined: the common rules.
+ */
+async function nominalRules(knex: Knex, user: UserFacts, row: Record<string, any>): Promise<RuleOutcome[] | undefined> {
+  const own = row.owning_organisation_id === user.organisationId;
+  if (own && user.isLawEnforcement) return undefined;
+  if (own) return [{ rule: 'PARTNER_NOMINAL', passed: true, detail: `${user.organisationCode} recorded this person.` }];
+  const referral = await knex('safeguarding_referral')
+    .where({ subject_id: row.id })
+    .whereRaw('?::uuid in (referring_organisation_id, receiving_organisation_id)', [user.organisationId])
+    .whereRaw('?::uuid in (referring_organisation_id, receiving_organisation_id)', [row.owning_organisation_id])
+    .first('reference');
+  if (user.isLawEnforcement) {
+    if (!referral) return undefined;
+    return [{ rule: 'REFERRAL_SUBJECT', passed: true, detail: `Subject of referral ${referral.reference}, between ${user.organisationCode} and the organisation that recorded the person.` }];
+  }
+  if (!referral) {
+    return [{ rule: 'PARTNER_NOMINAL', passed: false, detail: 'Partners read only people they recorded, or the subject of a referral between them and the organisation that recorded the person.' }];
+  }
+  return [
+    { rule: 'PARTNER_NOMINAL', passed: true, detail: `Subject of referral ${referral.reference}, between ${user.organisationCode} and the organisation that recorded the person.` },
+    await agreementRule(knex, user, row, 'NOMINAL'),
+  ];
+}
+
+/** The rules of one category beyond the common ones, for referrals, nominals and non-police partners. */
+async function categoryRules(knex: Knex, user: UserFacts, row: Record<string, any>, category: DataCategory): Promise<RuleOutcome[] | undefined> {
+  if (category === 'REFERRAL') return [await referralRule(knex, user, row)];
+  if (category === 'NOMINAL') return nominalRules(knex, user, row);
   if (user.isLawEnforcement) return undefined;
   if (category === 'DISRUPTION') {
     const own = row.claiming_organisation_id === user.organisationId || (row.contributors ?? []).includes(user.organisationId);
     return [{ rule: 'PARTNER_DISRUPTION', passed: own, detail: own ? `${user.organisationCode} claimed or contributed to it.` : 'Partners read only the disruptions they claimed or contributed to.' }];
-  }
-  if (category === 'NOMINAL') {
-    const referral = await knex('safeguarding_referral').where({ subject_id: row.id }).where((w) => w.where('referring_organisation_id', user.organisationId).orWhere('receiving_organisation_id', user.organisationId)).first('reference');
-    const own = row.owning_organisation_id === user.organisationId;
-    return [{ rule: 'PARTNER_NOMINAL', passed: own || !!referral, detail: own ? `${user.organisationCode} recorded this person.` : referral ? `Subject of referral ${referral.reference}, to which ${user.organisationCode} is a party.` : 'Partners read only people they recorded or who are the subject of their referrals.' }];
   }
   return undefined;
 }
