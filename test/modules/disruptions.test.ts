@@ -263,7 +263,7 @@ describe('validation', () => {
 
     const theirs = await submittedDisruption(app, 'tvp.investigator', threat.id, { date: daysAgo(7), tactic: 'BUSINESS' });
     const notValidator = await app.gql('surrey.investigator', VALIDATE, { input: { id: theirs.id, expectedVersion: theirs.version, levelAgreed: 'MODERATE', strandAgreed: 'PURSUE' } });
-    expect(notValidator.errors![0]).toMatchObject({ message: 'Validating a disruption needs the DISRUPTION_VALIDATOR role.', extensions: { code: 'FORBIDDEN' } });
+    expect(notValidator.errors![0]).toMatchObject({ message: 'Only someone with one of these roles can do this: disruption validator.', extensions: { code: 'FORBIDDEN' } });
     const [row] = await sql(app, 'select status from disruption where id = ?', [dbId(ours.id)]);
     expect(row.status).toBe('SUBMITTED');
   });

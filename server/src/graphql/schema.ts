@@ -6,6 +6,7 @@ import { auditEveryField, auditResolvers } from '../audit';
 import { refuseMutationsWithApiKeys } from '../auth/api-keys';
 import { noPubSub } from '../live/no-pubsub';
 import { enforceListBounds } from './answer-size';
+import { requireMutationRoles } from '../access/mutation-roles';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -18,7 +19,7 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
   // API keys are read-only: their mutations are refused at the mutation roots.
   // Every plain list holds at most its declared bound (answer-size.ts), so answers are bounded.
   built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], validate: false, pubSub: noPubSub }).then((schema) =>
-    enforceListBounds(refuseMutationsWithApiKeys(auditEveryField(schema))),
+    enforceListBounds(refuseMutationsWithApiKeys(requireMutationRoles(auditEveryField(schema)))),
   );
   return built;
 }
