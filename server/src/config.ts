@@ -71,7 +71,8 @@ export interface Config {
   /**
    * On shutdown, how long a kept-alive HTTP connection with no request in flight is left for its
    * client (the load balancer) to close before the server closes it (`SHUTDOWN_IDLE_CONNECTION_MS`,
-   * default 5000; above nginx's upstream keepalive_timeout in deploy/nginx.conf). Closing it first
+   * default 5000 in production, above nginx's upstream keepalive_timeout in deploy/nginx.conf;
+   * 0 otherwise, where no balancer holds connections and a stop should be quick). Closing it first
    * races with the balancer sending a request on it, which then fails with a 502.
    */
   readonly shutdownIdleConnectionMs: number;
@@ -160,7 +161,7 @@ const envSchema = z.object({
     .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
     .default(false),
   METRICS_TOKEN: z.string().min(16).optional(),
-  SHUTDOWN_IDLE_CONNECTION_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  SHUTDOWN_IDLE_CONNECTION_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(10).max(100_000).default(1000),
@@ -269,7 +270,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
-    shutdownIdleConnectionMs: e.SHUTDOWN_IDLE_CONNECTION_MS,
+    // Behind a load balancer in production; in development nothing holds connections for long.
+    shutdownIdleConnectionMs: e.SHUTDOWN_IDLE_CONNECTION_MS ?? (production ? 5000 : 0),
     graphqlLimits: Object.freeze({
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

@@ -21,7 +21,7 @@ describe('two replicas behind nginx (deploy/nginx.conf)', () => {
   let replicas: ServerProcess[];
   let nginx: RunningNginx;
   const open: LiveSubscription[] = [];
-  const env = () => ({ DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: 'info', LIVE_POLL_MS: '1000', TRUST_PROXY: '1' });
+  const env = () => ({ DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: 'info', LIVE_POLL_MS: '1000', TRUST_PROXY: '1', SHUTDOWN_IDLE_CONNECTION_MS: '5000' });
 
   beforeAll(async () => {
     db = await createTestDatabase();

@@ -51,8 +51,7 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'soc-hub-app-'));
-  // No load balancer holds connections to a test server: idle ones close at once when it stops.
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, SEED_DEMO_DATA: 'false', SHUTDOWN_IDLE_CONNECTION_MS: '0', ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, SEED_DEMO_DATA: 'false', ...options.env });
   const seed = options.seed ?? 'identity';
   if (seed) {
     const orm = await openOrm({ databaseUrl: db.url, poolMax: 2 });

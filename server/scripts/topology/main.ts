@@ -27,7 +27,7 @@ void (async () => {
   const config = loadConfig();
   let embedded: EmbeddedPostgres | undefined;
   const databaseUrl = config.databaseUrl ?? (embedded = await startEmbeddedPostgres({ baseDir: config.dataDir })).url;
-  const env = { DATABASE_URL: databaseUrl, DATA_DIR: config.dataDir, TRUST_PROXY: '1' };
+  const env = { DATABASE_URL: databaseUrl, DATA_DIR: config.dataDir, TRUST_PROXY: '1', SHUTDOWN_IDLE_CONNECTION_MS: '5000' };
   // One after the other: the first migrates (and seeds an empty database), the second finds it done.
   const replicas = [await startReplica('app1', env), await startReplica('app2', env)];
   const nginx = await startNginx(replicas.map((r) => r.host), Number(process.env.TOPOLOGY_PORT ?? 4000));
