@@ -2,6 +2,7 @@ import { defaultFieldResolver, getNamedType, GraphQLError, isCompositeType, isOb
 import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from '../graphql/context';
 import { fromGlobalId } from '../graphql/global-id';
+import { READ_THROUGH } from '../graphql/node';
 import { markingRank, type ProtectiveMarking } from '../modules/identity/identity.enums';
 import type { AuditCollector } from './audit.collector';
 import { AuditAction } from './audit.enums';
@@ -27,10 +28,16 @@ function isSensitive(record: RecordValue): boolean {
   return typeof record.protectiveMarking === 'string' && markingRank(record.protectiveMarking) >= 1;
 }
 
+/** A child read by ID is read through its parent (graphql/node.ts childFetcher): the parent's purpose rule and READ apply. */
+function readThrough(value: object): RecordValue[] {
+  const parent = (value as { [READ_THROUGH]?: unknown })[READ_THROUGH];
+  return isRecord(parent) ? [parent] : [];
+}
+
 /** The records a field resolved to: one, a list (of lists), or the nodes of a connection's page. */
 function recordsIn(value: unknown, throughConnections: boolean): RecordValue[] {
   if (Array.isArray(value)) return value.flatMap((v) => recordsIn(v, throughConnections));
-  if (isRecord(value)) return [value];
+  if (isRecord(value)) return [value, ...readThrough(value)];
   const edges = (value as { edges?: unknown } | null)?.edges;
   if (throughConnections && Array.isArray(edges)) return edges.flatMap((e) => recordsIn((e as { node?: unknown })?.node, false));
   return [];

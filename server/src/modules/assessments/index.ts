@@ -1,5 +1,4 @@
-import type { NodeFetchers } from '../../graphql/node';
-import { withVisibleParents } from '../../access/policy';
+import { childFetcher, type NodeFetchers } from '../../graphql/node';
 import { threatLoaders } from '../threats/threat.loaders';
 import { AssessmentModelResolver, AssessmentResolver } from './assessment.resolver';
 
@@ -7,10 +6,10 @@ export const assessmentsModule = {
   entities: [],
   resolvers: [AssessmentResolver, AssessmentModelResolver],
   nodes: {
-    ThreatAssessment: async (ctx, ids) =>
-      withVisibleParents(
-        (await threatLoaders.assessment(ctx).loadMany(ids)).map((x) => (x instanceof Error ? null : x)),
-        (a) => threatLoaders.threat(ctx).load(a.threatId),
-      ),
+    ThreatAssessment: childFetcher((ctx, ids) => threatLoaders.assessment(ctx).loadMany(ids), {
+      parentType: 'SocThreat',
+      parentField: () => 'assessmentHistory',
+      parent: (ctx, a) => threatLoaders.threat(ctx).load(a.threatId),
+    }),
   } satisfies NodeFetchers,
 } as const;

@@ -5,8 +5,8 @@ import { SharedRecordResolver } from '../../shared/shared-record';
 import { organisationLoader, userLoader } from '../identity/identity.loaders';
 import { Organisation } from '../identity/organisation.entity';
 import { User } from '../identity/user.entity';
-import { planLoaders } from '../plans/plan.loaders';
 import { PlanAction } from '../plans/plan.types';
+import { planActionFetcher } from '../plans';
 import { threatLoaders } from '../threats/threat.loaders';
 import { CriminalActivity, SocThreat } from '../threats/threat.types';
 import { DisruptionStatus } from './disruption.enums';
@@ -55,7 +55,8 @@ export class DisruptionResolver extends SharedRecordResolver(Disruption) {
 
   @FieldResolver(() => PlanAction, { nullable: true, description: "The action of the threat's 4P plan that achieved it." })
   planAction(@Root() d: Disruption, @Ctx() ctx: RequestContext) {
-    return d.planActionId ? planLoaders.action(ctx).load(d.planActionId) : null;
+    // As the action by its ID: partners see only their own organisation's actions of a plan.
+    return d.planActionId ? planActionFetcher(ctx, [d.planActionId]).then(([a]) => a) : null;
   }
 
   @FieldResolver(() => Organisation)

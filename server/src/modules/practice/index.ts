@@ -1,5 +1,4 @@
-import type { NodeFetchers } from '../../graphql/node';
-import { withVisibleParents } from '../../access/policy';
+import { childFetcher, type NodeFetchers } from '../../graphql/node';
 import { practiceLoaders } from './practice.loaders';
 import { PracticeEndorsementResolver, PracticeResolver } from './practice.resolver';
 
@@ -11,7 +10,10 @@ export const practiceModule = {
   resolvers: [PracticeResolver, PracticeEndorsementResolver],
   nodes: {
     PracticeEntry: (ctx, ids) => practiceLoaders.practice(ctx).loadMany(ids).then(orNull),
-    PracticeEndorsement: async (ctx, ids) =>
-      withVisibleParents(orNull(await practiceLoaders.endorsement(ctx).loadMany(ids)), (e) => practiceLoaders.practice(ctx).load(e.entryId)),
+    PracticeEndorsement: childFetcher((ctx, ids) => practiceLoaders.endorsement(ctx).loadMany(ids), {
+      parentType: 'PracticeEntry',
+      parentField: () => 'endorsements',
+      parent: (ctx, e) => practiceLoaders.practice(ctx).load(e.entryId),
+    }),
   } satisfies NodeFetchers,
 } as const;

@@ -1,5 +1,4 @@
-import type { NodeFetchers } from '../../graphql/node';
-import { withVisibleParents } from '../../access/policy';
+import { childFetcher, type NodeFetchers } from '../../graphql/node';
 import { referralLoaders } from './referral.loaders';
 import { ReferralResolver, ReferralUpdateResolver } from './referral.resolver';
 
@@ -11,6 +10,10 @@ export const referralsModule = {
   resolvers: [ReferralResolver, ReferralUpdateResolver],
   nodes: {
     SafeguardingReferral: (ctx, ids) => referralLoaders.referral(ctx).loadMany(ids).then(orNull),
-    ReferralUpdate: async (ctx, ids) => withVisibleParents(orNull(await referralLoaders.update(ctx).loadMany(ids)), (u) => referralLoaders.referral(ctx).load(u.referralId)),
+    ReferralUpdate: childFetcher((ctx, ids) => referralLoaders.update(ctx).loadMany(ids), {
+      parentType: 'SafeguardingReferral',
+      parentField: () => 'timeline',
+      parent: (ctx, u) => referralLoaders.referral(ctx).load(u.referralId),
+    }),
   } satisfies NodeFetchers,
 } as const;

@@ -1,5 +1,4 @@
-import type { NodeFetchers } from '../../graphql/node';
-import { withVisibleParents } from '../../access/policy';
+import { childFetcher, type NodeFetchers } from '../../graphql/node';
 import { threatLoaders } from './threat.loaders';
 import { CriminalActivityResolver, MembershipResolver, ThreatLinkResolver, ThreatResolver } from './threat.resolver';
 import { NominalResolver } from './nominal.resolver';
@@ -11,12 +10,18 @@ export const threatsModule = {
   resolvers: [ThreatResolver, CriminalActivityResolver, MembershipResolver, ThreatLinkResolver, NominalResolver],
   nodes: {
     SocThreat: (ctx, ids) => threatLoaders.threat(ctx).loadMany(ids).then(nullForErrors),
-    // Parts of a record are found by ID only when the record itself is visible.
-    CriminalActivity: async (ctx, ids) =>
-      withVisibleParents(nullForErrors(await threatLoaders.activity(ctx).loadMany(ids)), (a) => threatLoaders.threat(ctx).load(a.threatId)),
+    // Parts of a threat are found by ID as they are through the threat (graphql/node.ts childFetcher).
+    CriminalActivity: childFetcher((ctx, ids) => threatLoaders.activity(ctx).loadMany(ids), {
+      parentType: 'SocThreat',
+      parentField: () => 'criminalActivities',
+      parent: (ctx, a) => threatLoaders.threat(ctx).load(a.threatId),
+    }),
     Nominal: (ctx, ids) => threatLoaders.nominal(ctx).loadMany(ids).then(nullForErrors),
-    Membership: async (ctx, ids) =>
-      withVisibleParents(byKey(ids, await membershipsBy(ctx.db.knex, 'id', ids), (m) => m.dbId), (m) => threatLoaders.threat(ctx).load(m.threatId)),
+    Membership: childFetcher(async (ctx, ids) => byKey(ids, await membershipsBy(ctx.db.knex, 'id', ids), (m) => m.dbId), {
+      parentType: 'SocThreat',
+      parentField: () => 'members',
+      parent: (ctx, m) => threatLoaders.threat(ctx).load(m.threatId),
+    }),
   } satisfies NodeFetchers,
 } as const;
 
