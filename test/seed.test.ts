@@ -85,6 +85,13 @@ describe('demo referrals and practice', () => {
     expect(referrals.map((r) => r.referralType)).toContain('NRM_REFERRAL');
   });
 
+  it("shows children's services the person each of its referrals is about (a person one of the parties recorded)", async () => {
+    const referrals = await all('{ referrals(first: 100) { edges { node { referralType subject { id } } } } }', 'referrals', 'oxon.mash');
+    const identified = referrals.filter((r) => r.referralType !== 'DUTY_TO_NOTIFY_MS1');
+    expect(identified.length).toBeGreaterThan(0);
+    expect(identified.filter((r) => r.subject === null)).toEqual([]);
+  });
+
   it('has practice entries with endorsements, findable by search', async () => {
     const found = await all('{ practices(first: 20, filter: { text: "cuckooed" }) { edges { node { title endorsementCount } } } }', 'practices');
     expect(found[0]).toEqual({ title: 'Joint police and MASH visits to cuckooed addresses', endorsementCount: 2 });

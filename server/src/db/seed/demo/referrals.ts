@@ -27,12 +27,18 @@ export async function generateReferrals(world: World, size: DemoSize): Promise<v
   const updates: Record<string, unknown>[] = [];
   // Referrals are about the people the groups exploit.
   const victims = world.nominals.filter((n) => n.role === 'EXPLOITED_VICTIM');
+  const policeVictims = victims.filter((v) => POLICE.some(([code]) => org(world, code) === v.owner));
   for (let i = 0; i < size.referrals; i++) {
-    const [policeCode, policeUser] = random.pick(POLICE);
+    // A referral is about a person one of its parties recorded (the API refuses any other: it
+    // would pass the person on beyond their owner's sharing): here, the police side's. A force
+    // that recorded no victims gives way to the force that recorded the person picked.
+    const picked = random.pick(POLICE);
+    const ownVictims = victims.filter((v) => v.owner === org(world, picked[0]));
+    const subject = random.pick(ownVictims.length ? ownVictims : policeVictims);
+    const [policeCode, policeUser] = POLICE.find(([code]) => org(world, code) === subject.owner) ?? picked;
     const fromPolice = random.chance(0.75);
     const [fromCode, fromUser] = fromPolice ? [policeCode, policeUser] : CHILDRENS_SERVICES;
     const [toCode, toUser] = fromPolice ? CHILDRENS_SERVICES : [policeCode, policeUser];
-    const subject = random.pick(victims);
     // The subject's age decides the route: the API refuses a child flag that contradicts a date of birth.
     const isChild = subject.isChild;
     const type = isChild ? random.weighted(CHILD_TYPES) : random.weighted(ADULT_TYPES);
