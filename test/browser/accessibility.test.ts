@@ -336,6 +336,14 @@ describeInBrowser('web client: accessibility', () => {
     await expectUsable(page, 'referrals outbox');
   });
 
+  it('the plans register passes axe and shows focus on every control', async () => {
+    const { page } = session.watched;
+    await signIn(page, 'serocu.lro');
+    await page.goto('/plans');
+    await page.locator('table.list tbody tr').first().waitFor();
+    await expectUsable(page, 'plans register');
+  });
+
   it('the practice register passes axe and shows focus on every control', async () => {
     const { page } = session.watched;
     await signIn(page, 'serocu.lro');

@@ -50,6 +50,7 @@ const Home = screen(() => import('./features/home/Home'), 'Home');
 const ThreatList = screen(() => import('./features/threats/ThreatList'), 'ThreatList');
 const ThreatPage = screen(() => import('./features/threats/ThreatPage'), 'ThreatPage');
 const ThreatEdit = screen(() => import('./features/threats/ThreatEdit'), 'ThreatEdit');
+const PlansRegister = screen(() => import('./features/plans/PlansRegister'), 'PlansRegister');
 const PlanEditor = screen(() => import('./features/plans/PlanEditor'), 'PlanEditor');
 const Disruptions = screen(() => import('./features/disruptions/Disruptions'), 'Disruptions');
 const DisruptionForm = screen(() => import('./features/disruptions/DisruptionForm'), 'DisruptionForm');
@@ -67,6 +68,7 @@ const screens: [path: string, Screen][] = [
   ['threats', ThreatList],
   ['threats/:id', ThreatPage],
   ['threats/:id/edit', ThreatEdit],
+  ['plans', PlansRegister],
   ['plans/:id', PlanEditor],
   ['disruptions', Disruptions],
   ['disruptions/new', DisruptionForm],

@@ -1,5 +1,5 @@
 import type {
-  CrimeCategory, DisruptionLevel, EvidenceRating, PlanActionStatus, PracticeStage, PriorityBand, ProtectiveMarking,
+  CrimeCategory, DisruptionLevel, EvidenceRating, PlanActionStatus, PlanOrderField, PlanStatus, PracticeStage, PriorityBand, ProtectiveMarking,
   ReferralOutcome, Sharing, Strand, SubjectType, Tactic, ThreatOrderField, ThreatStatus,
 } from '../gql/graphql';
 
@@ -23,6 +23,8 @@ export const disruptionLevels = allOf<DisruptionLevel>()(['MAJOR', 'MODERATE', '
 export const protectiveMarkings = allOf<ProtectiveMarking>()(['OFFICIAL', 'OFFICIAL_SENSITIVE', 'SECRET', 'TOP_SECRET']);
 export const sharings = allOf<Sharing>()(['REGIONAL_LAW_ENFORCEMENT', 'OWNER_ONLY', 'NAMED_ORGANISATIONS', 'ALL_PARTNERS']);
 export const actionStatuses = allOf<PlanActionStatus>()(['PLANNED', 'IN_PROGRESS', 'BLOCKED', 'COMPLETE', 'CANCELLED']);
+export const planStatuses = allOf<PlanStatus>()(['DRAFT', 'ACTIVE', 'UNDER_REVIEW', 'CLOSED']);
+export const planOrderFields = allOf<PlanOrderField>()(['UPDATED_AT', 'THREAT_NAME', 'NEXT_REVIEW_DUE']);
 export const practiceStages = allOf<PracticeStage>()(['IDEA', 'PILOT', 'IMPLEMENTED', 'EVALUATED']);
 export const evidenceRatings = allOf<EvidenceRating>()(['UNTESTED_NEW', 'PROMISING', 'EFFECTIVE']);
 export const referralOutcomes = allOf<ReferralOutcome>()([
