@@ -42,7 +42,7 @@ export class AccessResolver {
       throw new ForbiddenError('Only admins and auditors may ask about another user\'s access.');
     }
     const parsed = fromGlobalId(recordId);
-    const table = parsed && RECORD_TABLES[parsed.type];
+    const table = parsed && Object.hasOwn(RECORD_TABLES, parsed.type) ? RECORD_TABLES[parsed.type] : undefined;
     if (!parsed || !table) return null;
     // Overseers see the record's facts whoever they are; anyone else only a record they may read.
     const privileged = ctx.em.getConnection().getKnex();

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ArgsType, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import { BadUserInputError } from './errors';
 
@@ -77,16 +78,34 @@ interface Cursor {
   keys?: (string | null)[];
 }
 
+/**
+ * The sort values are compared with the columns in SQL, so a client must not choose them: a
+ * value of the wrong type (or with a NUL) made the statement fail (a 500 that showed its SQL).
+ * They are signed with a key of this process; keys that do not verify (tampered, or from another
+ * instance or before a restart) are dropped and the cursor's offset alone is used, as it was
+ * before keysets: the same page, found by counting rows instead of seeking.
+ */
+const CURSOR_KEY = randomBytes(32);
+const signatureOf = (offset: number, keys: string) => createHmac('sha256', CURSOR_KEY).update(`${offset}:${keys}`).digest('base64url').slice(0, 22);
+
 function encodeCursor(cursor: Cursor): string {
-  const keys = cursor.keys ? `:${Buffer.from(JSON.stringify(cursor.keys)).toString('base64url')}` : '';
+  const encodedKeys = cursor.keys ? Buffer.from(JSON.stringify(cursor.keys)).toString('base64url') : '';
+  const keys = cursor.keys ? `:${encodedKeys}:${signatureOf(cursor.offset, encodedKeys)}` : '';
   return Buffer.from(`o:${cursor.offset}${keys}`).toString('base64url');
 }
 
 function decodeCursor(cursor: string, field: string): Cursor {
-  const match = /^o:(\d{1,9})(?::([A-Za-z0-9_-]{1,4000}))?$/.exec(Buffer.from(cursor, 'base64url').toString());
-  const keys = match?.[2] ? parseKeys(match[2]) : undefined;
-  if (!match || keys === null) throw new BadUserInputError([{ field, message: 'is not a cursor from this list' }]);
-  return { offset: Number(match[1]), keys };
+  const match = /^o:(\d{1,9})(?::([A-Za-z0-9_-]{1,4000}):([A-Za-z0-9_-]{22}))?$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new BadUserInputError([{ field, message: 'is not a cursor from this list' }]);
+  const offset = Number(match[1]);
+  const keys = match[2] && signed(offset, match[2], match[3]) ? parseKeys(match[2]) : undefined;
+  return { offset, keys: keys ?? undefined };
+}
+
+function signed(offset: number, encodedKeys: string, signature: string): boolean {
+  const expected = Buffer.from(signatureOf(offset, encodedKeys));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 function parseKeys(encoded: string): (string | null)[] | null {

@@ -26,17 +26,25 @@ export type NodeFetcher = (ctx: RequestContext, ids: readonly string[]) => Promi
 export type NodeFetchers = Record<string, NodeFetcher>;
 
 /**
+ * The fetcher for a type named by a client, if it is one of ours. An own property only: the
+ * name comes from a global ID, and `toString` or `constructor` are properties of every object.
+ */
+export function fetcherFor(fetchers: NodeFetchers, type: string): NodeFetcher | undefined {
+  return Object.hasOwn(fetchers, type) ? fetchers[type] : undefined;
+}
+
+/**
  * Resolves global IDs in one batch per type. Unknown, malformed and invisible IDs all give
  * null, so a caller cannot tell a record it may not see from one that does not exist.
  */
 export async function resolveNodes(ctx: RequestContext, fetchers: NodeFetchers, globalIds: readonly string[]): Promise<(object | null)[]> {
   const parsed = globalIds.map((g) => fromGlobalId(g));
   const idsByType = new Map<string, string[]>();
-  for (const p of parsed) if (p && fetchers[p.type]) idsByType.set(p.type, [...(idsByType.get(p.type) ?? []), p.id]);
+  for (const p of parsed) if (p && fetcherFor(fetchers, p.type)) idsByType.set(p.type, [...(idsByType.get(p.type) ?? []), p.id]);
   const found = new Map<string, object | null>();
   for (const [type, ids] of idsByType) {
     const unique = [...new Set(ids)];
-    const rows = await fetchers[type](ctx, unique);
+    const rows = await fetcherFor(fetchers, type)!(ctx, unique);
     unique.forEach((id, i) => found.set(`${type}:${id}`, rows[i]));
   }
   return parsed.map((p) => (p ? (found.get(`${p.type}:${p.id}`) ?? null) : null));

@@ -7,6 +7,7 @@ import { refuseMutationsWithApiKeys } from '../auth/api-keys';
 import { noPubSub } from '../live/no-pubsub';
 import { enforceListBounds } from './answer-size';
 import { requireMutationRoles } from '../access/mutation-roles';
+import { refuseUnstorableText } from './text-input';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -18,8 +19,9 @@ export function buildAppSchema(): Promise<GraphQLSchema> {
   // The audit middleware sees every field: mutations, sensitive reads wherever they appear, refusals.
   // API keys are read-only: their mutations are refused at the mutation roots.
   // Every plain list holds at most its declared bound (answer-size.ts), so answers are bounded.
+  // A string argument PostgreSQL could not store (a NUL, half a surrogate pair) is refused first.
   built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], validate: false, pubSub: noPubSub }).then((schema) =>
-    enforceListBounds(refuseMutationsWithApiKeys(requireMutationRoles(auditEveryField(schema)))),
+    enforceListBounds(refuseMutationsWithApiKeys(requireMutationRoles(auditEveryField(refuseUnstorableText(schema))))),
   );
   return built;
 }
