@@ -6,7 +6,7 @@ import { expectData } from '../support/factories';
  * Property test of the access rules: random worlds (organisations of different kinds, users with
  * random roles and clearances, agreements in and out of force, records with random markings and
  * sharing), every read path run through the real GraphQL API for every user, compared with an
- * oracle written plainly from DOMAIN.md's rules. No leak, no over-denial. It runs with both
+ * oracle written plainly from docs/domain.md's rules. No leak, no over-denial. It runs with both
  * enforcement layers, with row-level security alone and with the application policy alone.
  *
  * A "case" is one user's view of one record; the normal suite checks well over 1,000 per layer
@@ -112,7 +112,7 @@ const lawEnforcement = new Set(['SEROCU', 'TVP', 'SURREY', 'HMRC']);
 /** The regional unit (an organisation of type ROCU). */
 const REGIONAL_UNIT = 'SEROCU';
 
-/** The rules, written plainly from DOMAIN.md and issue 4, independent of both layers. */
+/** The rules, written plainly from docs/domain.md and issue 4, independent of both layers. */
 function oracle(world: World, user: WorldUser, index: number): boolean {
   const record = world.records[index];
   if (rank(user.clearance) < rank(record.marking)) return false;

@@ -4,7 +4,7 @@ import { categoryOf, type DataCategory } from './policy';
 
 /**
  * Explains one access decision in words: which rules granted or denied a user's reading of a
- * record. It restates the rules of DOMAIN.md ("Access") step by step for people; enforcement is
+ * record. It restates the rules of docs/domain.md ("Access") step by step for people; enforcement is
  * done by the policy module and by row-level security, never by this.
  */
 
@@ -152,7 +152,7 @@ async function categoryRules(knex: Knex, user: UserFacts, row: Record<string, an
 }
 
 /**
- * Every rule applied to `user` reading the record in `table`, in the order DOMAIN.md states them,
+ * Every rule applied to `user` reading the record in `table`, in the order docs/domain.md states them,
  * and the verdict. `knex` must be able to read the record (the caller is entitled to ask).
  */
 export async function explainRead(knex: Knex, user: UserFacts, table: string, row: Record<string, any>): Promise<{ canRead: boolean; rules: RuleOutcome[] }> {

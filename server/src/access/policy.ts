@@ -4,7 +4,7 @@ import { markingRank, ProtectiveMarking } from '../modules/identity/identity.enu
 import type { AccessLayers } from './layers';
 
 /**
- * The application's access policy: who may read which shared records (DOMAIN.md, "Access").
+ * The application's access policy: who may read which shared records (docs/domain.md, "Access").
  * It is one of two independent layers: PostgreSQL's row-level security (the access migration)
  * states the same rules in SQL policies; this module states them again, in code, as filters
  * every read path adds to its query. Either one alone must deny; tests switch each off in turn.
@@ -114,7 +114,7 @@ function reachesCaller(knex: Knex, caller: Caller, alias: string, category: Data
  * Where-clause: the referral under `alias` is one the caller's organisation may read. Its two
  * parties read it whatever its sharing (it is their own record, so no agreement is needed);
  * auditors read every referral; and the regional unit (an organisation of type ROCU, SEROCU)
- * reads those linked to a threat it can read (DOMAIN.md's table: "those linked to threats"),
+ * reads those linked to a threat it can read (docs/domain.md's table: "those linked to threats"),
  * judged by the threat rule itself, so that a threat hidden from it hides its referrals too.
  */
 function referralReachesCaller(knex: Knex, caller: Caller, alias: string) {

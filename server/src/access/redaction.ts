@@ -3,7 +3,7 @@ import type { RequestContext } from '../graphql/context';
 
 /**
  * Field-level redaction: partner organisations (not law enforcement) see sanitised views
- * (DOMAIN.md, "Access"): a threat's name, areas, exploitation types and LRO contact, but not
+ * (docs/domain.md, "Access"): a threat's name, areas, exploitation types and LRO contact, but not
  * intelligence: assessments, grading, members, links, narrative, history. Withheld fields come
  * back as null and are listed, with the reason, in the record's `withheld`, so a client can show
  * "withheld: reason" rather than a blank that looks like "not recorded".
@@ -35,7 +35,7 @@ const PARTNER_WITHHELD: Record<string, Record<string, string>> = {
   },
   CriminalActivity: { description: INTELLIGENCE, assessment: ASSESSMENT },
   Nominal: { aliases: PEOPLE, vulnerabilityFlags: PEOPLE, memberships: PEOPLE, history: HISTORY },
-  // Partners see a plan's summary and their own actions (DOMAIN.md): not other organisations'
+  // Partners see a plan's summary and their own actions (docs/domain.md): not other organisations'
   // actions, the intelligence gaps, the reviews, or the gate (whose problems quote intelligence).
   FourPPlan: {
     actions: OTHERS_ACTIONS,

@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 
-/** What an audit event records (DOMAIN.md, AuditEvent). */
+/** What an audit event records (docs/domain.md, AuditEvent). */
 export enum AuditAction {
   READ = 'READ',
   CREATE = 'CREATE',

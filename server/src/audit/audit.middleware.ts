@@ -15,7 +15,7 @@ interface RecordValue {
   protectiveMarking?: ProtectiveMarking;
 }
 
-/** Read whatever their marking: DOMAIN.md puts every referral read on the audit trail. */
+/** Read whatever their marking: docs/domain.md puts every referral read on the audit trail. */
 const ALWAYS_SENSITIVE = new Set(['SafeguardingReferral']);
 
 function isRecord(value: unknown): value is RecordValue {

@@ -13,7 +13,7 @@ import { asDate } from './sql';
 import { historyAsItWas } from './history-as-it-was';
 
 /**
- * Fields every shared record has (DOMAIN.md): owner, marking, sharing, who made and changed it,
+ * Fields every shared record has (docs/domain.md): owner, marking, sharing, who made and changed it,
  * and its version for optimistic concurrency. Related objects load through request loaders.
  */
 @InterfaceType({

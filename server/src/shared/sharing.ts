@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 
-/** How far a shared record reaches beyond its owning organisation (DOMAIN.md, "Access"). */
+/** How far a shared record reaches beyond its owning organisation (docs/domain.md, "Access"). */
 export enum Sharing {
   OWNER_ONLY = 'OWNER_ONLY',
   NAMED_ORGANISATIONS = 'NAMED_ORGANISATIONS',

@@ -29,7 +29,7 @@ const ROLES = ['ANALYST', 'INTELLIGENCE_OFFICER', 'INVESTIGATOR', 'LRO', 'SRO', 
   'DISRUPTION_VALIDATOR', 'SAFEGUARDING_PRACTITIONER', 'PARTNER_CONTRIBUTOR', 'AUDITOR', 'ADMIN'];
 
 /**
- * Which roles may read which kind of record: the default policy (DOMAIN.md, "Access"), held as
+ * Which roles may read which kind of record: the default policy (docs/domain.md, "Access"), held as
  * data so that an admin can change it. Admins administer; they do not read intelligence.
  */
 const DEFAULT_ROLE_GRANTS: Record<string, string[]> = {
@@ -191,7 +191,7 @@ export class Migration20261125000800_access extends Migration {
     this.addSql(`create policy record_version_write on record_version for insert to soc_app with check (true)`);
   }
 
-  /** Per-category rules on top of soc_can_read (DOMAIN.md's access table). */
+  /** Per-category rules on top of soc_can_read (docs/domain.md's access table). */
   private readRule(table: string, category: string): string {
     const common = `soc_can_read('${category}', owning_organisation_id, protective_marking, sharing, shared_with)`;
     const clearanceAndRole = `soc_marking_rank(protective_marking) <= soc_caller_clearance_rank()

@@ -10,7 +10,7 @@ const GENESIS_HASH = '0'.repeat(64);
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 /**
- * The append-only audit trail (DOMAIN.md, AuditEvent). Each event carries the hash of the one
+ * The append-only audit trail (docs/domain.md, AuditEvent). Each event carries the hash of the one
  * before it, computed by a trigger so that no code path can skip or forge it; UPDATE and DELETE
  * are refused by a trigger whoever tries, and the application role has no grant for them either.
  */
@@ -146,7 +146,7 @@ export class Migration20261125001000_audit extends Migration {
   /**
    * soc_app may read (as the policy allows) and append as itself, nothing else. Auditors read
    * events: a regional unit's auditor those of every organisation in its region, any other
-   * auditor their own organisation's (DOMAIN.md, the "audit" column).
+   * auditor their own organisation's (docs/domain.md, the "audit" column).
    */
   private access(): void {
     this.addSql(`create function soc_caller_user() returns uuid language sql stable as $$ select nullif(current_setting('soc.user_id', true), '')::uuid $$`);

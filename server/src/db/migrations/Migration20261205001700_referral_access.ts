@@ -7,7 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
  * application policy (server/src/access/policy.ts, onlyReadable) states the same rules.
  *
  * - Referrals: the regional unit (an organisation of type ROCU, SEROCU) also reads a referral
- *   linked to a threat it can read (DOMAIN.md: "those linked to threats"). The threat subquery
+ *   linked to a threat it can read (docs/domain.md: "those linked to threats"). The threat subquery
  *   runs under soc_threat's own policy, so "can read" is the threat rule itself.
  * - Nominals: any organisation reads the subject of a referral it is party to when the other
  *   party owns the person (the owner made or received the referral, so the owner shared it); a

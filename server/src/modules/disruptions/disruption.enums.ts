@@ -28,7 +28,7 @@ export enum ValidationDecision {
 }
 
 /**
- * The workflow (DOMAIN.md): from each status, where a disruption may go next. A RETURNED claim is
+ * The workflow (docs/domain.md): from each status, where a disruption may go next. A RETURNED claim is
  * edited and resubmitted; a VALIDATED one is only ever corrected by superseding it with a new draft.
  */
 export const disruptionTransitions: Record<DisruptionStatus, DisruptionStatus[]> = {

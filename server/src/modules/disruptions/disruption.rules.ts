@@ -97,7 +97,7 @@ export interface EntryFacts {
 }
 
 /**
- * The rules at entry (DOMAIN.md, Disruption), checked on create, on every update and again at
+ * The rules at entry (docs/domain.md, Disruption), checked on create, on every update and again at
  * submission. Every problem is added, so the caller hears about all of them in one response.
  */
 export function checkEntry(p: Problems, d: DisruptionDraft, facts: EntryFacts): void {

@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 
-/** Organisation types, as DOMAIN.md names them. */
+/** Organisation types, as docs/domain.md names them. */
 export enum OrganisationType {
   ROCU = 'ROCU',
   TERRITORIAL_POLICE_FORCE = 'TERRITORIAL_POLICE_FORCE',
@@ -20,7 +20,7 @@ export enum OrganisationType {
   PRIVATE_SECTOR = 'PRIVATE_SECTOR',
 }
 
-/** What a user may do; the access rules (DOMAIN.md, "Access") are written in these terms. */
+/** What a user may do; the access rules (docs/domain.md, "Access") are written in these terms. */
 export enum Role {
   ANALYST = 'ANALYST',
   INTELLIGENCE_OFFICER = 'INTELLIGENCE_OFFICER',

@@ -11,7 +11,7 @@ export enum Strand {
 /** Every strand, in the order plans show them. */
 export const STRANDS: readonly Strand[] = [Strand.PURSUE, Strand.PREVENT, Strand.PROTECT, Strand.PREPARE];
 
-/** Strands where the gate expects a named partner (DOMAIN.md: "Prevent and Protect name a partner"). */
+/** Strands where the gate expects a named partner (docs/domain.md: "Prevent and Protect name a partner"). */
 export const PARTNER_STRANDS: readonly Strand[] = [Strand.PREVENT, Strand.PROTECT];
 
 /** Tactic groups of the national disruption tactics. */

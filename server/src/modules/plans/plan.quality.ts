@@ -1,7 +1,7 @@
 import { PARTNER_STRANDS, PlanActionStatus, PlanProblemCode, PlanStatus, STRANDS, type Strand } from './plan.enums';
 
 /**
- * The plan quality gate (DOMAIN.md "FourPPlan", inspection finding 2), as a pure function so it
+ * The plan quality gate (docs/domain.md "FourPPlan", inspection finding 2), as a pure function so it
  * can be tested without a database, computed for a whole page of plans from batched loads, and
  * run on a plan with unsaved changes applied ({@link withDraft}, the editor's live preview).
  * The same rules are written in SQL in plan.repository.ts (`GATE_PROBLEM_SQL`) for lists that

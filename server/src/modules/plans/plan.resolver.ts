@@ -63,7 +63,7 @@ function planCriteria(filter: PlanFilter | null | undefined): PlanCriteria {
 const byKind = async (ctx: RequestContext, plan: FourPPlan, kind: PlanEntryKind) =>
   (await planLoaders.entriesOfPlan(ctx).load(plan.dbId)).filter((e) => e.kind === kind);
 
-/** Partners see only their own organisation's actions (DOMAIN.md: "plan summary and its own actions"). */
+/** Partners see only their own organisation's actions (docs/domain.md: "plan summary and its own actions"). */
 export function visibleActions<A extends { ownerOrganisationId: string }>(ctx: RequestContext, actions: A[], plan: { owningOrganisationId: string } | null): A[] {
   return isNarrowed(ctx, 'FourPPlan', 'actions', plan ?? undefined) ? actions.filter((a) => a.ownerOrganisationId === ctx.access.caller.organisationId) : actions;
 }

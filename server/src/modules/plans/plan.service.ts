@@ -36,7 +36,7 @@ import type { FourPPlan } from './plan.types';
 
 type Ctx = Pick<RequestContext, 'db' | 'viewer'>;
 
-/** Threat statuses under which a plan may be opened: the threat is adopted (DOMAIN.md, one plan per adopted threat). */
+/** Threat statuses under which a plan may be opened: the threat is adopted (docs/domain.md, one plan per adopted threat). */
 const PLANNABLE_THREAT_STATUSES = [ThreatStatus.ADOPTED, ThreatStatus.UNDER_REVIEW];
 
 const DEFAULT_REVIEW_FREQUENCY_DAYS = 90;

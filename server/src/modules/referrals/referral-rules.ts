@@ -5,7 +5,7 @@ import { Urgency } from './referral.enums';
 const hours = z.number().int().min(1).max(24 * 30);
 
 /**
- * Referral configuration (DOMAIN.md: "acknowledgement is due within a configurable time by
+ * Referral configuration (docs/domain.md: "acknowledgement is due within a configurable time by
  * urgency"), read from referral-rules.json once at start-up and refused if malformed, so a bad
  * edit stops the server rather than giving referrals wrong due times.
  */

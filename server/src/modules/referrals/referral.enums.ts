@@ -70,7 +70,7 @@ export const CHILD_ONLY_EXPLOITATION: ExploitationType[] = [ExploitationType.CHI
 export const ADULT_ONLY_EXPLOITATION: ExploitationType[] = [ExploitationType.CRIMINAL_EXPLOITATION_ADULT];
 
 /**
- * The lifecycle (DOMAIN.md): from each status, the one status a referral may move to next,
+ * The lifecycle (docs/domain.md): from each status, the one status a referral may move to next,
  * and the mutation that makes the move (so refusals can tell the user what to do instead).
  */
 export const referralTransitions: Record<ReferralStatus, { to: ReferralStatus; mutation: string } | null> = {

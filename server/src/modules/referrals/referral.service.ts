@@ -90,7 +90,7 @@ async function checkSubject(knex: Knex, p: Problems, subjectId: string, subjectI
 }
 
 /**
- * The rules of DOMAIN.md for who a referral is about and whether it may be shared: an MS1 is
+ * The rules of docs/domain.md for who a referral is about and whether it may be shared: an MS1 is
  * anonymous and only for adults; an adult NRM referral needs consent; any share without consent
  * needs its reason recorded (a child needs no consent for sharing with safeguarding partners).
  */

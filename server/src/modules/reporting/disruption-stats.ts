@@ -13,7 +13,7 @@ import { checkGroupBy, checkRange, groupedBy, idsOrProblems, keysOf, sqlList, wi
 import type { AwaitingValidation, DisruptionStats, DisruptionStatsQuery, DisruptionStatsRow, LevelComparison } from './reporting.types';
 
 /**
- * Disruption figures (DOMAIN.md, "Figures people ask for"), each one SQL statement over the
+ * Disruption figures (docs/domain.md, "Figures people ask for"), each one SQL statement over the
  * disruptions the caller may read: the list query of the disruptions module (its policy
  * filter) in the request's transaction (row-level security), aggregated in the database.
  */

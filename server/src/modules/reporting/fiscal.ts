@@ -1,7 +1,7 @@
 import type { Problems } from '../../shared/validation';
 
 /**
- * The reporting year (DOMAIN.md, "Figures people ask for"): it runs 1 April to 31 March and is
+ * The reporting year (docs/domain.md, "Figures people ask for"): it runs 1 April to 31 March and is
  * labelled by the two calendar years it spans, "2025/26"; Q1 is April to June, Q4 January to
  * March. Calendar dates are UTC dates, as everywhere in the domain.
  */

@@ -182,7 +182,7 @@ const possibleLinks: Analysis = async (ctx, o) => {
   });
 };
 
-/** Agreements in force expiring within this many days (DOMAIN.md, "Figures people ask for"). */
+/** Agreements in force expiring within this many days (docs/domain.md, "Figures people ask for"). */
 const AGREEMENT_WARNING_DAYS = 60;
 
 const agreementsExpiring: Analysis = async (ctx, o) => {

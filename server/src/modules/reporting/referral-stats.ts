@@ -51,7 +51,7 @@ function parse(args: ReferralStatsArgs): { criteria: ReferralCriteria; fiscalYea
 /**
  * Referral figures over the referrals list's query (only the referring and receiving
  * organisations, and auditors, see a referral), counted in the database. Every referral read
- * is audited whatever its marking (DOMAIN.md), so every referral counted is a sensitive one.
+ * is audited whatever its marking (docs/domain.md), so every referral counted is a sensitive one.
  */
 export async function referralStats(ctx: RequestContext, args: ReferralStatsArgs): Promise<ReferralStats> {
   const { knex } = ctx.db;

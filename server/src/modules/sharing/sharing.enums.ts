@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 
-/** The lawful bases an agreement can rest on (DOMAIN.md). */
+/** The lawful bases an agreement can rest on (docs/domain.md). */
 export enum LegalGateway {
   CRIME_AND_DISORDER_ACT_1998_S115 = 'CRIME_AND_DISORDER_ACT_1998_S115',
   CHILDREN_ACT_2004_S11 = 'CHILDREN_ACT_2004_S11',

@@ -62,7 +62,7 @@ export enum MembershipRole {
 }
 
 /**
- * The status lifecycle (DOMAIN.md): from each status, where a threat may go next.
+ * The status lifecycle (docs/domain.md): from each status, where a threat may go next.
  * ASSESSED may also be archived, for a threat assessed but never adopted.
  */
 export const threatTransitions: Record<ThreatStatus, ThreatStatus[]> = {

@@ -155,7 +155,7 @@ async function hasApprovedAssessment(knex: Knex, threatId: string): Promise<bool
 }
 
 /**
- * Moves a threat along its lifecycle (DOMAIN.md). An illegal move is BAD_USER_INPUT naming the
+ * Moves a threat along its lifecycle (docs/domain.md). An illegal move is BAD_USER_INPUT naming the
  * allowed ones; ASSESSED and ADOPTED need an approved assessment of the whole threat; archiving
  * needs a reason. Adoption starts the review clock.
  */
