@@ -13,6 +13,8 @@ import { answerAfterFailedCommit } from '../graphql/commit-failure';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { NodeFetchers } from '../graphql/node';
 import type { User } from '../modules/identity/user.entity';
+import { isApiKeyHeader } from '../auth/api-keys';
+import { bearerToken } from '../auth/authenticate';
 import { LiveHub } from './hub';
 import type { LiveContext } from './live.resolver';
 
@@ -55,8 +57,8 @@ function identityOf(user: User): string {
 
 /** When a bearer JWT expires (ms), or undefined for an API key or a token without `exp`. */
 function tokenExpiry(authorization: unknown): number | undefined {
-  const token = typeof authorization === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1] : undefined;
-  if (!token || token.startsWith('soc_')) return undefined;
+  const token = bearerToken(authorization);
+  if (!token || isApiKeyHeader(authorization)) return undefined;
   try {
     const exp = decodeJwt(token).exp;
     return typeof exp === 'number' ? exp * 1000 : undefined;
