@@ -3,6 +3,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { loadOrCreateDevKeys } from './auth/dev-keys';
 import { createTokenVerifier } from './auth/token-verifier';
@@ -13,6 +14,7 @@ import { migrate, openOrm } from './db/orm';
 import { buildContext, type ContextDeps, type RequestContext } from './graphql/context';
 import { makeErrorFormatter, ServiceUnavailableError } from './graphql/errors';
 import { answerAfterFailedCommit } from './graphql/commit-failure';
+import { undoneMutationErrors } from './graphql/undone-mutation';
 import { buildAppSchema } from './graphql/schema';
 import { authConfigHandler } from './http/auth-config';
 import { devAuthRouter } from './http/dev-auth';
@@ -27,7 +29,7 @@ import { watchPool } from './http/metrics';
 import { perCallerRateLimit } from './http/rate-limit';
 import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
-import { commitWithAuditEvents, nothingSavedErrors, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
+import { commitWithAuditEvents, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
 import { webSocketValidation } from './graphql/limits';
 import { nodeFetchers } from './modules';
@@ -54,10 +56,10 @@ export interface AppOptions {
   accessLayers?: AccessLayers;
 }
 
-/** Whether a response carries PURPOSE_REQUIRED; if so, rewrites it to say nothing was saved. */
-function refusedForPurpose(response: { body: { kind: string; singleResult?: { errors?: readonly { message: string; extensions?: Record<string, unknown> }[] } } }): boolean {
+/** Whether a mutation's response says it failed (graphql/undone-mutation.ts); if so, rewrites it to say nothing was kept. */
+function mutationFailed(response: { body: { kind: string; singleResult?: { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] } } }): boolean {
   const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
-  const errors = nothingSavedErrors(result?.errors);
+  const errors = result ? undoneMutationErrors(result) : undefined;
   if (!errors) return false;
   (response.body as { singleResult: unknown }).singleResult = { data: null, errors };
   return true;
@@ -140,9 +142,9 @@ async function listen(
       {
         requestDidStart: async () => ({
           willSendResponse: async ({ contextValue, response, operation }) => {
-            if (operation?.operation === 'mutation' && refusedForPurpose(response)) {
-              // The change was made but its answer holds sensitive records the caller stated no
-              // purpose for: undo the change rather than keep something the caller was told failed.
+            if (operation?.operation === 'mutation' && mutationFailed(response)) {
+              // The caller is told the mutation failed (or may not see what it made): undo the
+              // change rather than keep something the caller was told failed.
               contextValue.db?.abort();
               await contextValue.db?.finish().catch((err) => log.error({ err }, 'rollback failed'));
               await writeAuditEvents(contextValue, orm); // in a transaction of their own, marked rolled back

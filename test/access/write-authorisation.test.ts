@@ -1,6 +1,6 @@
-import { dbId, sql } from '../support/disruption-factories';
+import { assessedThreat, dbId, globalId, sql, submittedDisruption } from '../support/disruption-factories';
 import { createThreat, expectData, flatScores, orgId, userId } from '../support/factories';
-import { sharingAgreement } from '../support/access-factories';
+import { raiseMarkingOnUpdate, sharingAgreement } from '../support/access-factories';
 import { adoptedThreat, createPlan, planOp } from '../support/plan-factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -138,5 +138,38 @@ describe('assessments: the two-person rule, and which threats', () => {
     const refused = await app.gql('serocu.sro', DECIDE('approveAssessment'), { input: { id: submitted.id, expectedVersion: submitted.version } });
     expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await version(submitted.id)).status).toBe('SUBMITTED');
+  });
+});
+
+describe('acting on what one cannot see, and answers that fail after the change', () => {
+  const VALIDATE = `mutation ($input: ValidateDisruptionInput!) { validateDisruption(input: $input) { id status } }`;
+  const statusOf = async (id: string) => (await sql(app, 'select status, version from disruption where id = ?', [dbId(id)]))[0];
+
+  it('answers a validator deciding on a claim whose threat they cannot see as one that does not exist, and saves nothing', async () => {
+    const threat = await assessedThreat(app, { name: 'Operation Unseen Claim' });
+    const claim = await submittedDisruption(app, 'tvp.investigator', threat.id);
+    await sql(app, `update soc_threat set sharing = 'OWNER_ONLY' where id = ?`, [dbId(threat.id)]); // set-up: Thames Valley's alone
+    const before = await statusOf(claim.id);
+    const input = { expectedVersion: claim.version, levelAgreed: claim.level, strandAgreed: claim.strand };
+    const hidden = await app.gql('serocu.validator', VALIDATE, { input: { id: claim.id, ...input } });
+    const missing = await app.gql('serocu.validator', VALIDATE, { input: { id: globalId('Disruption', dbId(claim.id).replace(/.{4}$/, '0000')), ...input } });
+    expect(hidden.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(hidden.errors?.[0]).toEqual(missing.errors?.[0]);
+    expect(await statusOf(claim.id)).toEqual(before);
+  });
+
+  it('undoes a mutation whose answer fails after the change was made (HTTP; WebSocket in live/websocket-transactions)', async () => {
+    const threat = await createThreat(app, 'tvp.investigator', { name: 'Operation Readback' });
+    const undo = await raiseMarkingOnUpdate(app);
+    try {
+      const UPDATE = `mutation ($input: UpdateThreatInput!) { updateThreat(input: $input) { id name } }`;
+      const failed = await app.gql('tvp.investigator', UPDATE, { input: { id: threat.id, expectedVersion: threat.version, name: 'Operation raise me' } });
+      expect(failed.data).toBeNull();
+      expect(failed.errors?.length).toBeGreaterThan(0);
+      const [row] = await sql(app, 'select name, version from soc_threat where id = ?', [dbId(threat.id)]);
+      expect(row).toEqual({ name: 'Operation Readback', version: threat.version });
+    } finally {
+      await undo();
+    }
   });
 });

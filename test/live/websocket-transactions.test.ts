@@ -4,7 +4,8 @@ import WebSocket from 'ws';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createThreat } from '../support/factories';
 import { referralInput } from '../support/referral-factories';
-import { sql } from '../support/disruption-factories';
+import { dbId, sql } from '../support/disruption-factories';
+import { raiseMarkingOnUpdate } from '../support/access-factories';
 import { refuseAuditInsertsOf } from '../support/audit-faults';
 
 /**
@@ -62,6 +63,21 @@ describe('WebSocket operations and their transactions', () => {
     const events = await sql(app, `select action, detail from audit_event where operation = 'Refer' order by id`);
     expect(events.map((e: any) => e.action).sort()).toEqual(['CREATE', 'DENIED']);
     for (const e of events) expect(e.detail.requestRolledBack).toEqual([true]);
+  });
+
+  it('a mutation whose answer fails after the change was made is undone', async () => {
+    const threat = await createThreat(app, 'tvp.investigator', { name: `Readback ${randomUUID().slice(0, 8)}` });
+    const undo = await raiseMarkingOnUpdate(app);
+    try {
+      const result = await overWebSocket('tvp.investigator', 'INVESTIGATION', `mutation Raise($input: UpdateThreatInput!) { updateThreat(input: $input) { id name } }`, {
+        input: { id: threat.id, expectedVersion: threat.version, name: 'Operation raise me' },
+      });
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors.length).toBeGreaterThan(0);
+      expect(await sql(app, 'select name, version from soc_threat where id = ?', [dbId(threat.id)])).toEqual([{ name: threat.name, version: threat.version }]);
+    } finally {
+      await undo();
+    }
   });
 
   it('a mutation that commits answers with its data, which is kept', async () => {

@@ -33,3 +33,18 @@ export async function sharingAgreement(app: TestApp, options: AgreementOptions):
   );
   return row.id;
 }
+
+/**
+ * Fault injected for tests: an update of a threat whose new name contains "raise me" is saved,
+ * and then (by a trigger running as the table's owner, past row-level security) its marking is
+ * raised to SECRET, so the editor cannot read it back and the mutation's answer fails after the
+ * change was made. Returns the undo.
+ */
+export async function raiseMarkingOnUpdate(app: TestApp): Promise<() => Promise<void>> {
+  const run = (sql: string) => app.app.orm.em.getConnection().execute(sql);
+  await run(`create or replace function test_raise_marking() returns trigger language plpgsql security definer as $$
+    begin update soc_threat set protective_marking = 'SECRET' where id = new.id; return null; end $$`);
+  await run(`create trigger test_raise_marking after update on soc_threat for each row
+    when (new.name like '%raise me%' and new.protective_marking <> 'SECRET') execute function test_raise_marking()`);
+  return async () => void (await run('drop trigger test_raise_marking on soc_threat; drop function test_raise_marking()'));
+}

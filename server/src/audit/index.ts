@@ -2,7 +2,7 @@ export { AuditCollector, type AuditOrigin } from './audit.collector';
 export { AuditAction, Purpose } from './audit.enums';
 export { auditEveryField, auditMiddleware } from './audit.middleware';
 export { commitWithAuditEvents, writeAuditEvents } from './audit.writer';
-export { nothingSavedErrors, parsePurpose, passPurposeErrors, PURPOSE_HEADER } from './purpose';
+export { parsePurpose, passPurposeErrors, PURPOSE_HEADER } from './purpose';
 import { AuditEventResolver } from './audit.resolver';
 
 /** The audit trail's GraphQL resolvers (listed in the schema beside the feature modules). */

@@ -45,14 +45,3 @@ export function passPurposeErrors<E>(format: (formatted: GraphQLFormattedError, 
     return { ...formatted, extensions };
   };
 }
-
-/**
- * A mutation whose answer was refused for want of a purpose (PURPOSE_REQUIRED) is undone, not
- * kept while the caller is told it failed: these are the errors to answer with instead, each
- * saying so, or undefined when the answer was not refused. HTTP and WebSocket alike.
- */
-export function nothingSavedErrors<E extends { message: string; extensions?: Record<string, unknown> }>(errors: readonly E[] | undefined): E[] | undefined {
-  const refusals = errors?.filter((e) => e.extensions?.code === 'PURPOSE_REQUIRED') ?? [];
-  if (!refusals.length) return undefined;
-  return refusals.map((e) => ({ ...e, message: `Nothing was saved. ${e.message}` }));
-}

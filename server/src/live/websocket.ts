@@ -5,11 +5,12 @@ import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { commitWithAuditEvents, nothingSavedErrors, parsePurpose, writeAuditEvents, type Purpose } from '../audit';
+import { commitWithAuditEvents, parsePurpose, writeAuditEvents, type Purpose } from '../audit';
 import type { LiveConfig } from '../config';
 import { authenticateCaller, forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
 import { UnauthenticatedError } from '../graphql/errors';
 import { answerAfterFailedCommit } from '../graphql/commit-failure';
+import { undoneMutationErrors } from '../graphql/undone-mutation';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { NodeFetchers } from '../graphql/node';
 import type { User } from '../modules/identity/user.entity';
@@ -128,8 +129,8 @@ function isQueryContext(context: RequestContext | LiveContext | undefined): cont
  * Queries and mutations run as usual, then their transaction ends before the answer is sent, as
  * over HTTP: graphql-ws sends the result first and reports completion after, so an answer sent
  * before COMMIT could say "done" of a change that was not kept. A commit that fails answers
- * SERVICE_UNAVAILABLE (retryable; nothing was kept); a mutation whose answer was refused for want
- * of a purpose is rolled back and says so.
+ * SERVICE_UNAVAILABLE (retryable; nothing was kept); a mutation whose answer says it failed, or
+ * was refused for want of a purpose, is rolled back (graphql/undone-mutation.ts).
  */
 function executeThenCommit(orm: MikroORM) {
   return async (args: ExecutionArgs): Promise<Result> => {
@@ -137,7 +138,7 @@ function executeThenCommit(orm: MikroORM) {
     const context = args.contextValue as RequestContext | LiveContext | undefined;
     if (!isQueryContext(context)) return result;
     const isMutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
-    const refused = isMutation ? nothingSavedErrors(result.errors) : undefined;
+    const refused = isMutation ? undoneMutationErrors(result) : undefined;
     if (refused) {
       context.db.abort();
       await context.db.finish().catch((err) => context.log.error({ err }, 'rollback failed'));

@@ -167,7 +167,8 @@ function refuseIllegalMove(from: DisruptionStatus, to: DisruptionStatus): void {
 
 /** Locks a disruption for a validator's decision: validators are never of the owning organisation, so no owner check here. */
 async function lockForDecision(trx: Knex.Transaction, id: string, expectedVersion: number): Promise<Record<string, any>> {
-  const row = await trx('disruption').select('*').where({ id }).forUpdate().first();
+  // Through the access rules, threat included: a validator may not decide on what they cannot see.
+  const row = await disruptionQuery(trx).where('d.id', id).forUpdate().first();
   if (!row) throw new NotFoundError('Disruption');
   if (row.version !== expectedVersion) {
     throw new ConflictError(`This disruption has changed since you read it (you sent version ${expectedVersion}; it is now ${row.version}). Reload it and apply your change again.`, {
