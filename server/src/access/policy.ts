@@ -50,6 +50,11 @@ function bindingOf(knex: object): PolicyBinding {
   return binding;
 }
 
+/** The caller bound to a request's transaction (or savepoint) object. */
+export function boundCaller(knex: object): Caller {
+  return bindingOf(knex).caller;
+}
+
 /** Markings the caller's clearance covers. */
 function readableMarkings(clearance: string): string[] {
   const rank = markingRank(clearance as ProtectiveMarking);

@@ -1,5 +1,7 @@
+import type { Knex } from '@mikro-orm/postgresql';
 import { Field, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../graphql/context';
+import { boundCaller } from './policy';
 
 /**
  * Field-level redaction: partner organisations (not law enforcement) see sanitised views
@@ -60,6 +62,24 @@ function seesSanitised(ctx: RequestContext, record?: Owned): boolean {
 }
 
 /** The fields of `typename` withheld from the caller, with reasons (empty for police and for one's own records). */
+/**
+ * Where-clause, the same decision in SQL: the caller sees every field of the record under `alias`
+ * (law enforcement, or the record's own organisation). A search or filter over a field that may
+ * be withheld must hold only where this does, so that what a partner finds, and in what order,
+ * never depends on what is withheld from them: a search by a withheld alias would otherwise tell
+ * the partner the alias.
+ */
+export function seesWithheldFields(knex: Knex, alias: string) {
+  const caller = boundCaller(knex);
+  return (w: Knex.QueryBuilder) => (caller.isLawEnforcement ? w.whereRaw('true') : w.where(`${alias}.owning_organisation_id`, caller.organisationId));
+}
+
+/** Where-clause: the caller is shown the plan action under `alias` of the plan under `planAlias` (partners: their own). */
+export function seesAction(knex: Knex, alias: string, planAlias: string) {
+  const caller = boundCaller(knex);
+  return (w: Knex.QueryBuilder) => w.where(seesWithheldFields(knex, planAlias)).orWhere(`${alias}.owner_organisation_id`, caller.organisationId);
+}
+
 export function withheldFields(ctx: RequestContext, typename: string, record?: Owned): WithheldField[] {
   if (!seesSanitised(ctx, record)) return [];
   return Object.entries(PARTNER_WITHHELD[typename] ?? {}).map(([field, reason]) => ({ field, reason }));

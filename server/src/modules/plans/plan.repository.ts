@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { keysOf, type KeySet } from '../../graphql/loaders';
 import { onlyReadable } from '../../access/policy';
+import { seesAction, seesWithheldFields } from '../../access/redaction';
 import { withReadableThreat } from '../../shared/records';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared, sharedColumns } from '../../shared/shared-record';
@@ -99,7 +100,8 @@ export function planQuery(knex: Knex, c: PlanCriteria): Knex.QueryBuilder {
   if (c.statuses?.length) q.whereIn('p.status', c.statuses);
   if (c.owningOrganisationIds?.length) q.whereIn('p.owning_organisation_id', c.owningOrganisationIds);
   if (c.threatIds?.length) q.whereIn('p.threat_id', c.threatIds);
-  if (c.failingGate != null) q.whereRaw(c.failingGate ? FAILS_GATE_SQL : `not ${FAILS_GATE_SQL}`, [c.today]);
+  // The gate is withheld from partners on others' plans: filtering by it would reveal it.
+  if (c.failingGate != null) q.where(seesWithheldFields(knex, 'p')).whereRaw(c.failingGate ? FAILS_GATE_SQL : `not ${FAILS_GATE_SQL}`, [c.today]);
   if (c.reviewOverdue != null) q.whereRaw(c.reviewOverdue ? REVIEW_OVERDUE_SQL : `not ${REVIEW_OVERDUE_SQL}`, [c.today]);
   if (c.text?.trim()) {
     const pattern = containsPattern(c.text.trim());
@@ -108,7 +110,9 @@ export function planQuery(knex: Knex, c: PlanCriteria): Knex.QueryBuilder {
         .whereILike('t.name', pattern)
         .orWhereILike('t.urn', pattern)
         .orWhereExists((sub) => sub.select(knex.raw('1')).from('plan_objective as o').whereRaw('o.plan_id = p.id').whereILike('o.description', pattern))
-        .orWhereExists((sub) => sub.select(knex.raw('1')).from('plan_action as a').whereRaw('a.plan_id = p.id').whereILike('a.description', pattern)),
+        .orWhereExists((sub) =>
+          sub.select(knex.raw('1')).from('plan_action as a').whereRaw('a.plan_id = p.id').where(seesAction(knex, 'a', 'p')).whereILike('a.description', pattern),
+        ),
     );
   }
   return q;

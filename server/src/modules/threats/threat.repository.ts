@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { onlyReadable } from '../../access/policy';
+import { seesWithheldFields } from '../../access/redaction';
 import { toGlobalId } from '../../graphql/global-id';
 import { keysOf, type KeySet } from '../../graphql/loaders';
 import { toOrganisation } from '../identity/identity.resolver';
@@ -68,8 +69,6 @@ export interface ThreatCriteria {
   identifiedTo?: string;
   reviewDueBefore?: string;
   text?: string;
-  /** Search only the name and URN (for partners, from whom summaries and descriptions are withheld). */
-  textInNamesOnly?: boolean;
 }
 
 /** A query over soc_threat (alias t) with the criteria applied and the threat columns selected. */
@@ -91,11 +90,14 @@ export function threatQuery(knex: Knex, c: ThreatCriteria = {}): Knex.QueryBuild
     const pattern = containsPattern(c.text.trim());
     q.where((w) => {
       w.whereILike('t.name', pattern).orWhereILike('t.urn', pattern);
-      if (!c.textInNamesOnly) {
-        w.orWhereILike('t.summary', pattern).orWhereExists((sub) =>
-          sub.select(knex.raw('1')).from('criminal_activity as ca').whereRaw('ca.threat_id = t.id').whereILike('ca.description', pattern),
-        );
-      }
+      // Summaries and activity descriptions are withheld from partners on others' threats.
+      w.orWhere((seen) =>
+        seen.where(seesWithheldFields(knex, 't')).where((inText) =>
+          inText.whereILike('t.summary', pattern).orWhereExists((sub) =>
+            sub.select(knex.raw('1')).from('criminal_activity as ca').whereRaw('ca.threat_id = t.id').whereILike('ca.description', pattern),
+          ),
+        ),
+      );
     });
   }
   return q;
@@ -196,7 +198,10 @@ export function nominalQuery(knex: Knex, c: NominalCriteria = {}): Knex.QueryBui
   if (c.isChild === false) q.whereRaw(`n.date_of_birth <= current_date - interval '18 years'`);
   if (c.text?.trim()) {
     const pattern = containsPattern(c.text.trim());
-    q.where((w) => w.whereILike('n.name', pattern).orWhereRaw('exists (select 1 from unnest(n.aliases) a where a ilike ?)', [pattern]));
+    // Aliases are withheld from partners on others' records: found by name only.
+    q.where((w) =>
+      w.whereILike('n.name', pattern).orWhere((seen) => seen.where(seesWithheldFields(knex, 'n')).whereRaw('exists (select 1 from unnest(n.aliases) a where a ilike ?)', [pattern])),
+    );
   }
   return q;
 }

@@ -65,8 +65,8 @@ export function threatCriteria(filter: ThreatFilter | null | undefined): ThreatC
 }
 
 /**
- * Partners may not search, filter or sort by what is withheld from them, or the results would
- * reveal it: free text covers names and URNs only; priority filters and risk order are refused.
+ * Partners may not filter or sort by what is withheld from them, or the results would reveal it:
+ * priority filters and risk order are refused (free text is narrowed in threatQuery).
  */
 function partnerCriteria(ctx: RequestContext, args: ThreatsArgs, criteria: ThreatCriteria): ThreatCriteria {
   if (!isWithheld(ctx, 'SocThreat', 'priority')) return criteria;
@@ -74,7 +74,7 @@ function partnerCriteria(ctx: RequestContext, args: ThreatsArgs, criteria: Threa
   if (criteria.priorities?.length) p.add('filter.priority', 'priority is withheld from partner organisations');
   args.orderBy?.forEach((o, i) => p.when(o.field === ThreatOrderField.RISK, `orderBy[${i}].field`, 'risk is withheld from partner organisations'));
   p.throwIfAny();
-  return { ...criteria, textInNamesOnly: true };
+  return criteria;
 }
 
 @Resolver(() => SocThreat)
