@@ -110,15 +110,28 @@ describe('development tokens', () => {
     expectUnauthenticated(await postWithToken(app, `${header}.${payload}.`));
   });
 
-  it('refuses a valid token for a user the platform does not know', async () => {
-    expectUnauthenticated(await postWithToken(app, await app.tokenFor('nobody.here')), /not a user of this platform/);
+  it('refuses a properly signed token that never expires (no exp claim)', async () => {
+    const keys = await loadOrCreateDevKeys(app.config.dataDir);
+    const forever = await new SignJWT({ preferred_username: 'serocu.admin' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setIssuedAt()
+      .sign(keys.privateKey);
+    expectUnauthenticated(await postWithToken(app, forever), /no expiry time/);
   });
 
-  it('refuses a deactivated user at once, without a restart', async () => {
+  it('refuses a valid token for a user the platform does not know', async () => {
+    expectUnauthenticated(await postWithToken(app, await app.tokenFor('nobody.here')), /no active SOC Hub account/);
+  });
+
+  it('refuses a deactivated user at once, without a restart, in the same words as an unknown one', async () => {
     const token = await app.tokenFor('sussex.investigator');
     expect((await postWithToken(app, token)).status).toBe(200);
     await app.app.orm.em.getConnection().execute(`update app_user set active = false where username = 'sussex.investigator'`);
-    expectUnauthenticated(await postWithToken(app, token), /deactivated/);
+    const deactivated = await postWithToken(app, token);
+    expectUnauthenticated(deactivated, /no active SOC Hub account/);
+    expect(deactivated.body).toEqual((await postWithToken(app, await app.tokenFor('nobody.there'))).body);
   });
 
   it('looks the account up in the same message as the transaction\'s BEGIN: a viewer query is two statements in all', async () => {
@@ -141,7 +154,7 @@ describe('development tokens', () => {
   it('an unknown or deactivated account leaves no transaction open: a burst of refusals does not exhaust the pool', async () => {
     const unknown = await app.tokenFor('nobody.else');
     const results = await Promise.all(Array.from({ length: 40 }, () => postWithToken(app, unknown)));
-    results.forEach((r) => expectUnauthenticated(r, /not a user of this platform/));
+    results.forEach((r) => expectUnauthenticated(r, /no active SOC Hub account/));
     expect((await app.gql('serocu.analyst', VIEWER)).status).toBe(200);
     const pool = (app.app.orm.em.getConnection().getKnex().client as any).pool;
     expect(pool.numUsed()).toBe(0);

@@ -15,7 +15,8 @@ export function bearerToken(header: unknown): string | undefined {
 /**
  * The signed-in user for an `Authorization` header value, with their organisation loaded.
  * Missing, invalid, expired and forged tokens, unknown users and deactivated users all fail
- * with UNAUTHENTICATED; the message says which, since none of it reveals anyone's data.
+ * with UNAUTHENTICATED; the message says what is wrong with the token, but not whether an
+ * account exists or was deactivated.
  */
 export async function authenticate(em: EntityManager, verify: TokenVerifier, authorization: unknown): Promise<User> {
   const username = await verifiedUsername(verify, authorization);
@@ -29,12 +30,17 @@ export async function verifiedUsername(verify: TokenVerifier, authorization: unk
   return verify(token);
 }
 
-/** The account a verified token names, when it exists and is active; UNAUTHENTICATED otherwise. */
+/**
+ * The account a verified token names, when it exists and is active; UNAUTHENTICATED otherwise,
+ * with one message for both: which accounts exist, or were deactivated, is nobody's business
+ * outside the platform (the log says which).
+ */
 export function mayActAs(username: string, user: User | undefined | null): User {
-  if (!user) throw new UnauthenticatedError(`The token names "${username}", who is not a user of this platform.`);
-  if (!user.active) throw new UnauthenticatedError(`The account "${username}" is deactivated.`);
+  if (!user?.active) throw new UnauthenticatedError(NO_ACCOUNT);
   return user;
 }
+
+export const NO_ACCOUNT = 'There is no active SOC Hub account for this sign-in: ask your organisation’s administrator.';
 
 /**
  * The User for an account row read at sign-in (db/request-db.ts, openRequestDbAs): plain

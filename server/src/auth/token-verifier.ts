@@ -38,6 +38,12 @@ function rememberingVerified(verify: (token: string) => Promise<{ username: stri
   };
 }
 
+/** jose's refusal of a token without `exp`: a token that never expires is never accepted. */
+function missingExpiry(err: unknown): boolean {
+  const e = err as { code?: string; claim?: string };
+  return e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && e.claim === 'exp';
+}
+
 function signatureVerifier(config: Config, devKeys: DevKeys | undefined) {
   const jwks = config.oidcJwksUrl ? createRemoteJWKSet(new URL(config.oidcJwksUrl)) : undefined;
 
@@ -51,9 +57,9 @@ function signatureVerifier(config: Config, devKeys: DevKeys | undefined) {
     let payload: JWTPayload;
     try {
       if (issuer === DEV_ISSUER && config.allowDevTokens && devKeys) {
-        ({ payload } = await jwtVerify(token, devKeys.publicKey, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE }));
+        ({ payload } = await jwtVerify(token, devKeys.publicKey, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, requiredClaims: ['exp'] }));
       } else if (issuer && issuer === config.oidcIssuer && jwks) {
-        ({ payload } = await jwtVerify(token, jwks, { issuer: config.oidcIssuer, audience: config.oidcAudience }));
+        ({ payload } = await jwtVerify(token, jwks, { issuer: config.oidcIssuer, audience: config.oidcAudience, requiredClaims: ['exp'] }));
       } else {
         throw new UnauthenticatedError('The token was not issued by an identity provider this server trusts.');
       }
@@ -61,11 +67,11 @@ function signatureVerifier(config: Config, devKeys: DevKeys | undefined) {
       if (err instanceof UnauthenticatedError) throw err;
       const code = (err as { code?: string }).code;
       throw new UnauthenticatedError(
-        code === 'ERR_JWT_EXPIRED' ? 'The token has expired: sign in again.' : 'The token could not be verified.',
+        code === 'ERR_JWT_EXPIRED' ? 'The token has expired: sign in again.' : missingExpiry(err) ? 'The token has no expiry time: sign in again.' : 'The token could not be verified.',
       );
     }
     const username = payload[issuer === DEV_ISSUER ? 'preferred_username' : config.oidcUsernameClaim];
     if (typeof username !== 'string' || !username) throw new UnauthenticatedError('The token names no user.');
-    return { username, expiresAtMs: payload.exp === undefined ? Infinity : payload.exp * 1000 };
+    return { username, expiresAtMs: payload.exp! * 1000 };
   };
 }
