@@ -201,6 +201,25 @@ describe('live events (one instance)', () => {
     await subscriber.until(() => subscriber.errors.length > 0, 'a refusal');
     expect((subscriber.errors[0] as any).extensions.code).toBe('PURPOSE_REQUIRED');
     expect(subscriber.completed).toBe(false);
+    // Nothing of the event itself: not which record, who changed it or what changed.
+    expect(subscriber.messages).toHaveLength(1);
+    expect(subscriber.messages[0].data ?? null).toBeNull();
+  });
+
+  it('tells a partner only of changes to fields they are shown, and lists only those', async () => {
+    await sharingAgreement(app, { parties: ['SEROCU', 'OXON_CS'], categories: ['THREAT'], maxMarking: 'OFFICIAL' });
+    const threat = await createThreat(app, 'serocu.analyst', { name: 'Operation Quiet', access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' } });
+    const partner = await subscribe('oxon.mash', { recordIds: [threat.id] }, 'SAFEGUARDING');
+    const police = await subscribe('tvp.investigator', { recordIds: [threat.id] });
+    // A change to the summary alone (withheld from partners), then one to the name and summary.
+    const first = await updateThreat('serocu.analyst', threat, { summary: 'The line now runs from a flat in Banbury.' });
+    await updateThreat('serocu.analyst', { id: threat.id, version: first.version }, { name: 'Operation Quieter', summary: 'And a second flat.' });
+    const [a, b] = await police.take(2);
+    expect([a.events.changedFields, b.events.changedFields]).toEqual([['summary'], expect.arrayContaining(['name', 'summary'])]);
+    const [only] = await partner.take(1);
+    expect(only.events).toMatchObject({ type: 'UPDATED', changedFields: ['name'], record: { name: 'Operation Quieter' } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(partner.received).toHaveLength(1);
   });
 
   it('redacts a partner\'s event exactly as a query redacts the same record for them', async () => {

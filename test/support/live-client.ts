@@ -11,6 +11,8 @@ export const EVENT_FIELDS = `cursor type recordType recordId changedFields at ac
 export class LiveSubscription {
   readonly received: any[] = [];
   readonly errors: unknown[] = [];
+  /** Every message as it arrived, data and errors together. */
+  readonly messages: { data?: unknown; errors?: unknown[] }[] = [];
   closeCode: number | undefined;
   completed = false;
   private readonly client: Client;
@@ -30,6 +32,7 @@ export class LiveSubscription {
       { query, variables },
       {
         next: (value) => {
+          this.messages.push(value as { data?: unknown; errors?: unknown[] });
           if (value.errors) this.errors.push(...value.errors);
           else this.received.push(value.data);
           this.wake();

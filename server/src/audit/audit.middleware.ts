@@ -23,7 +23,8 @@ function isRecord(value: unknown): value is RecordValue {
   return !!v && typeof v === 'object' && typeof v.__typename === 'string' && typeof v.dbId === 'string';
 }
 
-function isSensitive(record: RecordValue): boolean {
+/** Whether reading the record needs a stated purpose (and is audited): marked above OFFICIAL, or a referral. */
+export function isSensitive(record: RecordValue): boolean {
   if (ALWAYS_SENSITIVE.has(record.__typename)) return true;
   return typeof record.protectiveMarking === 'string' && markingRank(record.protectiveMarking) >= 1;
 }

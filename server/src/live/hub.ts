@@ -1,6 +1,8 @@
 import { knex, type EntityManager, type Knex } from '@mikro-orm/postgresql';
 import { execute, GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import { AuditCollector, writeAuditEvents, type Purpose } from '../audit';
+import { AuditCollector, isSensitive, writeAuditEvents, type Purpose } from '../audit';
+import { PurposeRequiredError } from '../audit/purpose';
+import { withheldFields } from '../access/redaction';
 import type { AuditEventRow } from '../audit/audit.collector';
 import { forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
 import type { NodeFetchers } from '../graphql/node';
@@ -217,7 +219,13 @@ export class LiveHub {
       for (const subscriber of group) {
         for (const [index, entry] of wanted.entries()) {
           if (entry.seq <= subscriber.position || !subscriber.wants(entry)) continue;
-          const event = this.decide(subscriber, entry, visible.get(keyOf(entry.recordType, entry.recordId)) ?? null, before.has(index));
+          const record = visible.get(keyOf(entry.recordType, entry.recordId)) ?? null;
+          if (record && !subscriber.purpose && isSensitive(record as Parameters<typeof isSensitive>[0])) {
+            // No stated purpose: refused, and told nothing of the record (not even which one changed).
+            if (subscriber.wantsKind(kindOf(entry))) subscriber.push({ errors: [new PurposeRequiredError(entry.recordType)] });
+            continue;
+          }
+          const event = this.decide(ctx, subscriber, entry, record, before.has(index));
           if (!event) continue;
           const key = `${subscriber.selection.key}|${subscriber.purpose}|${entry.seq}|${event.type}`;
           let answer = answers.get(key);
@@ -241,13 +249,19 @@ export class LiveHub {
     }
   }
 
-  /** What this subscriber is told about this entry, if anything. */
-  private decide(subscriber: Subscriber, entry: LogEntry, record: object | null, couldSeeBefore: boolean): LiveEvent | null {
+  /**
+   * What this subscriber is told about this entry, if anything: nothing of a change only to
+   * fields withheld from them, and of the changed fields only those they are shown.
+   */
+  private decide(ctx: RequestContext, subscriber: Subscriber, entry: LogEntry, record: object | null, couldSeeBefore: boolean): LiveEvent | null {
     const key = keyOf(entry.recordType, entry.recordId);
     if (record) {
       const kind = kindOf(entry);
       subscriber.markSeen(key);
-      return subscriber.wantsKind(kind) ? eventOf(entry, kind, record) : null;
+      if (!subscriber.wantsKind(kind)) return null;
+      const changedFields = shownFields(ctx, entry, record);
+      if (entry.action === 'UPDATE' && entry.changedFields.length && !changedFields.length) return null;
+      return eventOf({ ...entry, changedFields }, kind, record);
     }
     if (subscriber.hasSeen(key) || couldSeeBefore) {
       subscriber.forget(key);
@@ -316,6 +330,12 @@ export class LiveHub {
       await this.recheckSeen(theirs);
     });
   }
+}
+
+/** The entry's changed fields less those withheld from the caller (access/redaction.ts). */
+function shownFields(ctx: RequestContext, entry: LogEntry, record: object): string[] {
+  const withheld = new Set(withheldFields(ctx, entry.recordType, record as { owningOrganisationId?: string }).map((w) => w.field));
+  return withheld.size ? entry.changedFields.filter((f) => !withheld.has(f)) : entry.changedFields;
 }
 
 /** Subscribers grouped by their user (one transaction and one access check per group). */
