@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { dbId, sql } from '../support/disruption-factories';
 import { createThreat, expectData, THREAT_FIELDS } from '../support/factories';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -7,9 +8,15 @@ import { createTestApp, type TestApp } from '../support/test-app';
  * threat created SECRET and owner-only, cleaned, then lowered and shared, must not show its SECRET
  * past (summary, activity text) to those who can read it now.
  */
+// Each layer alone hides the past: the database's policy on record_version and the application's replay.
+describe.each([
+  ['both layers', { database: true, application: true }],
+  ['row-level security alone', { database: true, application: false }],
+  ['the application policy alone', { database: false, application: true }],
+])('history as it was, with %s', (mode, accessLayers) => {
 let app: TestApp;
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp({ accessLayers });
   await sql(
     app,
     `insert into app_user (username, display_name, organisation_id, roles, clearance)
@@ -22,7 +29,6 @@ const HISTORY = `query ($id: ID!) { node(id: $id) { ... on SocThreat { history {
 const UPDATE = `mutation ($input: UpdateThreatInput!) { updateThreat(input: $input) { ${THREAT_FIELDS} } }`;
 const UPDATE_ACTIVITY = `mutation ($input: UpdateCriminalActivityInput!) { updateCriminalActivity(input: $input) { ${THREAT_FIELDS} criminalActivities { id } } }`;
 
-describe('history as it was', () => {
   it('hides a SECRET, owner-only past from those the record is lowered and shared to, and shows the owner all of it', async () => {
     let threat = await createThreat(app, 'serocu.secret', {
       name: 'Operation Quarry',
@@ -49,8 +55,9 @@ describe('history as it was', () => {
     expect(reader.map((v: any) => v.action)).toEqual(['UPDATE', 'UPDATE']);
     expect(reader[0].changes).toEqual(
       expect.arrayContaining([
-        { field: 'protectiveMarking', from: null, to: 'OFFICIAL_SENSITIVE' },
-        { field: 'sharing', from: null, to: 'REGIONAL_LAW_ENFORCEMENT' },
+        // The application layer also blanks the earlier marking and sharing.
+        { field: 'protectiveMarking', from: mode === 'row-level security alone' ? 'SECRET' : null, to: 'OFFICIAL_SENSITIVE' },
+        { field: 'sharing', from: mode === 'row-level security alone' ? 'OWNER_ONLY' : null, to: 'REGIONAL_LAW_ENFORCEMENT' },
       ]),
     );
     expect(reader[1].changes).toEqual(expect.arrayContaining([{ field: 'name', from: 'Operation Quarry', to: 'Operation Quarry II' }]));
@@ -68,5 +75,31 @@ describe('history as it was', () => {
     const colleague = expectData(await app.gql('serocu.analyst', HISTORY, { id: threat.id })).node.history;
     expect(JSON.stringify(colleague)).not.toMatch(/intercepted ledger/);
     expect(colleague).toHaveLength(1);
+  });
+});
+
+describe('history rows', () => {
+  let app: TestApp;
+  beforeAll(async () => (app = await createTestApp()));
+  afterAll(() => app.stop());
+
+  it('cannot be forged by the application role: only the history trigger writes them', async () => {
+    const threat = await createThreat(app, 'tvp.investigator', { name: 'Operation Forgery' });
+    const client = new pg.Client({ connectionString: app.db.url });
+    await client.connect();
+    try {
+      const [{ id: user }] = await sql(app, `select id from app_user where username = 'tvp.investigator'`);
+      const [{ id: org }] = await sql(app, `select id from organisation where code = 'TVP'`);
+      await client.query(`begin; set local role soc_app`);
+      await client.query(`select set_config('soc.user_id', $1, true), set_config('soc.organisation_id', $2, true), set_config('soc.clearance', 'OFFICIAL_SENSITIVE', true),
+        set_config('soc.roles', '{INVESTIGATOR}', true), set_config('soc.is_law_enforcement', 'true', true)`, [user, org]);
+      await expect(
+        client.query(`insert into record_version (record_type, record_id, action, changes, actor_id) values ('SocThreat', $1, 'UPDATE', '{"summary":{"from":"x","to":"forged"}}', $2)`, [dbId(threat.id), user]),
+      ).rejects.toThrow(/row-level security/);
+    } finally {
+      await client.query('rollback').catch(() => undefined);
+      await client.end();
+    }
+    expect(await sql(app, `select count(*)::int as n from record_version where changes::text like '%forged%'`)).toEqual([{ n: 0 }]);
   });
 });

@@ -11,7 +11,8 @@ import { Sharing } from './sharing';
  * The record's marking and sharing at each point are replayed from the history itself (every
  * change to them is in it). A change the caller could not have read after it was made is left
  * out; one they could read after but not before (the change that lowered or shared the record)
- * is shown without its earlier values. Changes to parts (activities, actions...) follow the
+ * is shown without its earlier values, and only if it changed nothing but the record's access
+ * (the database's policy on record_version, Migration20261205002000, decides the same). Changes to parts (activities, actions...) follow the
  * record's state at the time, as reads of parts follow their record.
  */
 
@@ -66,6 +67,8 @@ export interface HistoryOwner {
 }
 
 export function historyAsItWas(ctx: RequestContext, record: HistoryOwner, versions: readonly RecordVersion[]): RecordVersion[] {
+  // Part of the application layer: switched off (tests only), the database's policy decides alone.
+  if (!ctx.access.layers.application) return [...versions];
   const shown: RecordVersion[] = [];
   let state: AccessState = {};
   for (const version of versions) {
@@ -73,6 +76,7 @@ export function historyAsItWas(ctx: RequestContext, record: HistoryOwner, versio
     state = applied(state, version);
     if (!couldRead(ctx, record, state)) continue;
     const fromHidden = version.action !== 'CREATE' && !version.part && !couldRead(ctx, record, before);
+    if (fromHidden && !version.changes.every((c) => c.field in ACCESS_FIELDS)) continue;
     shown.push(fromHidden ? { ...version, changes: version.changes.map((c) => ({ ...c, from: null })) } : version);
   }
   return shown;

@@ -15,6 +15,7 @@ import { Migration20261125001300_read_performance } from './Migration20261125001
 import { Migration20261125001400_reporting } from './Migration20261125001400_reporting';
 import { Migration20261205001700_referral_access } from './Migration20261205001700_referral_access';
 import { Migration20261205001900_threat_bound_records } from './Migration20261205001900_threat_bound_records';
+import { Migration20261205002000_history_as_it_was } from './Migration20261205002000_history_as_it_was';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -37,4 +38,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125001400_reporting', class: Migration20261125001400_reporting },
   { name: 'Migration20261205001700_referral_access', class: Migration20261205001700_referral_access },
   { name: 'Migration20261205001900_threat_bound_records', class: Migration20261205001900_threat_bound_records },
+  { name: 'Migration20261205002000_history_as_it_was', class: Migration20261205002000_history_as_it_was },
 ];
