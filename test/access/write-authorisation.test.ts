@@ -1,7 +1,7 @@
 import { assessedThreat, dbId, globalId, sql, submittedDisruption } from '../support/disruption-factories';
 import { createThreat, expectData, flatScores, orgId, userId } from '../support/factories';
 import { raiseMarkingOnUpdate, sharingAgreement } from '../support/access-factories';
-import { adoptedThreat, createPlan, planOp } from '../support/plan-factories';
+import { adoptedThreat, createPlan, planDo, planOp } from '../support/plan-factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -171,5 +171,32 @@ describe('acting on what one cannot see, and answers that fail after the change'
     } finally {
       await undo();
     }
+  });
+});
+
+describe('a partner’s own action in another organisation’s plan', () => {
+  it('lets the partner record its progress (status) and nothing else, and no other partner at all', async () => {
+    const threat = await adoptedThreat(app, 'serocu.analyst', { name: 'Operation Shared Work', access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' } });
+    let plan = await createPlan(app, 'serocu.analyst', threat.id, { access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } });
+    plan = await planDo(app, 'serocu.analyst', 'addAction', {
+      planId: plan.id,
+      expectedVersion: plan.version,
+      action: { strand: 'PREVENT', description: 'Return home interviews for the children found on the line.', tactic: 'BEHAVIOUR', ownerOrganisationId: await orgId(app, 'OXON_CS'), addressesActivityIds: [] },
+    });
+    const action = plan.actions.find((a: any) => a.ownerOrganisation.code === 'OXON_CS');
+
+    // Only the status: anything else is the plan owner's.
+    const reworded = await planOp(app, 'oxon.mash', 'updateAction', { id: action.id, expectedVersion: plan.version, description: 'Nothing to do.' }, 'id');
+    expect(reworded.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const progressed = await planOp(app, 'oxon.mash', 'updateAction', { id: action.id, expectedVersion: plan.version, status: 'IN_PROGRESS' }, 'id version actions { id status description }');
+    expect(expectData(progressed).updateAction.actions).toEqual([{ id: action.id, status: 'IN_PROGRESS', description: action.description }]);
+    const [row] = await sql(app, 'select status, description from plan_action where id = ?', [dbId(action.id)]);
+    expect(row).toEqual({ status: 'IN_PROGRESS', description: action.description });
+
+    // The plan's own organisation still changes anything; another partner nothing.
+    const [{ version }] = await sql(app, 'select version from fourp_plan where id = ?', [dbId(plan.id)]);
+    const other = await planOp(app, 'hmrc.officer', 'updateAction', { id: action.id, expectedVersion: version, status: 'COMPLETE' }, 'id');
+    expect(other.errors?.[0]?.extensions?.code).toMatch(/FORBIDDEN|NOT_FOUND/);
+    expect(expectData(await planOp(app, 'serocu.analyst', 'updateAction', { id: action.id, expectedVersion: version, status: 'COMPLETE' }, 'id')).updateAction.id).toBe(plan.id);
   });
 });

@@ -67,11 +67,13 @@ export async function lockForChange(
   expectedVersion: number,
   viewer: User,
   label: string,
+  /** Who may change it: its owning organisation unless the caller says otherwise. */
+  mayChange: (row: Record<string, any>) => boolean = (row) => row.owning_organisation_id === viewer.organisation.id,
 ): Promise<Record<string, any>> {
   // Through the access policy: a record the caller may not read is missing, not forbidden.
   const row = await onlyReadable(trx(`${table} as rec`).select('rec.*'), trx, categoryOf(table), 'rec').where('rec.id', id).forUpdate().first();
   if (!row) throw new NotFoundError(label);
-  if (row.owning_organisation_id !== viewer.organisation.id) {
+  if (!mayChange(row)) {
     throw new ForbiddenError(`Only the owning organisation can change this ${label.toLowerCase()}.`);
   }
   if (row.version !== expectedVersion) {

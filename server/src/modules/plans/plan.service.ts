@@ -67,6 +67,30 @@ async function lockPartPlan(trx: Knex.Transaction, ctx: Ctx, table: string, type
   return { partId, part, plan };
 }
 
+/**
+ * The plan of an action, locked for change. The plan's owner may change any of its actions; an
+ * organisation that owns an action in someone else's plan (a partner's Prevent or Protect work)
+ * may record its progress, the action's status, and nothing else: the plan is its owner's.
+ */
+async function lockActionPlan(trx: Knex.Transaction, ctx: Ctx, input: UpdateActionInput) {
+  const partId = requireGlobalId(input.id, 'PlanAction', 'input.id');
+  const part = await trx('plan_action').where({ id: partId }).first();
+  if (!part) throw new NotFoundError('Plan action');
+  const org = ctx.viewer.organisation.id;
+  const ownsAction = part.owner_organisation_id === org;
+  const plan = await lockForChange(trx, 'fourp_plan', part.plan_id, input.expectedVersion, ctx.viewer, 'Plan', (row) => row.owning_organisation_id === org || ownsAction);
+  if (plan.owning_organisation_id !== org) {
+    const others = ACTION_DETAILS.filter((field) => input[field] !== undefined && input[field] !== null);
+    if (others.length) {
+      throw new ForbiddenError(`Your organisation owns this action, not the plan: you can change its status only (not ${others.join(', ')}).`);
+    }
+  }
+  return { partId, part, plan };
+}
+
+/** What only the plan's owner may change about an action. */
+const ACTION_DETAILS = ['strand', 'objectiveId', 'description', 'tactic', 'ownerOrganisationId', 'dueDate', 'addressesActivityIds'] as const;
+
 function checkFrequency(p: Problems, days: number | null | undefined, field: string): void {
   if (days != null) p.when(!Number.isInteger(days) || days < 7 || days > 365, field, 'must be between 7 and 365 days');
 }
@@ -349,7 +373,7 @@ export async function addAction(ctx: Ctx, input: AddActionInput): Promise<FourPP
 /** Changes an action (its status, most often); only the fields given change. */
 export async function updateAction(ctx: Ctx, input: UpdateActionInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
-    const { partId, part, plan } = await lockPartPlan(trx, ctx, 'plan_action', 'PlanAction', input.id, input.expectedVersion);
+    const { partId, part, plan } = await lockActionPlan(trx, ctx, input);
     requireOpen(plan);
     const merged: ActionFields = {
       strand: input.strand ?? part.strand,
