@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { HistoryAction } from '../../gql/graphql';
-import { formatDateTime, label, Value, Withheld } from '../../lib/ui';
+import { formatDate, formatDateTime, label, Value, Withheld } from '../../lib/ui';
 
 export interface HistoryEntry {
   at: unknown;
@@ -18,7 +18,7 @@ const code = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z]{2,}$/;
 const show = (value: unknown): string => {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map(show).join(', ');
-  if (typeof value === 'string') return code.test(value) ? label(value) : value;
+  if (typeof value === 'string') return code.test(value) ? label(value) : /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value) : value;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return typeof value === 'object' ? '(changed)' : String(value);
 };
@@ -32,6 +32,9 @@ const fieldName = (field: string) => fieldNames[field] ?? label(field.replace(/I
 
 /** CriminalActivity → "criminal activity". */
 const partName = (part: string) => part.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+
+/** Worth a line: not bookkeeping, and not recorded as empty before and after. */
+const worthShowing = (c: { field: string; from?: unknown; to?: unknown }) => !bookkeeping.has(c.field) && show(c.from) !== show(c.to);
 
 /** A reference to another record (an ID) is not shown as its raw key: only that it changed. */
 const isReference = (c: { from?: unknown; to?: unknown }) => [c.from, c.to].some((v) => typeof v === 'string' && uuid.test(v));
@@ -69,10 +72,10 @@ function Entries({ entries }: { entries: HistoryEntry[] }) {
           <li key={i}>
             <strong>{formatDateTime(e.at)}</strong> {e.actor?.displayName ?? 'system'}: {label(e.action)} {e.part ? partName(e.part) : 'record'}
             {e.version ? ` (version ${e.version})` : ''}
-            {e.changes.some((c) => !bookkeeping.has(c.field)) && (
+            {e.changes.some(worthShowing) && (
               <ul>
                 {e.changes
-                  .filter((c) => !bookkeeping.has(c.field))
+                  .filter(worthShowing)
                   .slice(0, 6)
                   .map((c) =>
                     isReference(c) ? (
