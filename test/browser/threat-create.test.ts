@@ -124,6 +124,8 @@ describeInBrowser('web client: creating a threat and managing its activities', (
     await panel.getByRole('button', { name: 'Add activity' }).click();
     await rows.nth(1).waitFor();
     await panel.waitFor({ state: 'detached' });
+    // Keyboard focus is back on the add button, not lost at the top of the page.
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Add a criminal activity');
     const added = await threatById(id);
     expect(added.version).toBe(created.version + 1);
     expect(added.criminalActivities).toHaveLength(2);

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Badge, formatDate, label, PriorityBadge, Value, Withheld, withheldReason } from '../../lib/ui';
 import { ActivityChangePanel, type ActivityChange } from './ActivityChanges';
@@ -21,6 +21,13 @@ export function ThreatActivities({
 }) {
   const unassessedCount = unassessedIds?.length ?? 0;
   const [change, setChange] = useState<ActivityChange | null>(null);
+  // When a change is saved or cancelled, keyboard focus returns to the add button, not to the page's start.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (!change && wasOpen.current) addButton.current?.focus();
+    wasOpen.current = !!change;
+  }, [change]);
   return (
     <section aria-labelledby="activities">
       <h2 id="activities">
@@ -82,7 +89,7 @@ export function ThreatActivities({
       </table>
       {manage && !change && (
         <p>
-          <button type="button" onClick={() => setChange({ kind: 'add' })}>
+          <button type="button" ref={addButton} onClick={() => setChange({ kind: 'add' })}>
             Add a criminal activity
           </button>
         </p>
