@@ -50,6 +50,7 @@ const Home = screen(() => import('./features/home/Home'), 'Home');
 const ThreatList = screen(() => import('./features/threats/ThreatList'), 'ThreatList');
 const ThreatPage = screen(() => import('./features/threats/ThreatPage'), 'ThreatPage');
 const ThreatEdit = screen(() => import('./features/threats/ThreatEdit'), 'ThreatEdit');
+const ThreatNew = screen(() => import('./features/threats/ThreatNew'), 'ThreatNew');
 const PlansRegister = screen(() => import('./features/plans/PlansRegister'), 'PlansRegister');
 const PlanEditor = screen(() => import('./features/plans/PlanEditor'), 'PlanEditor');
 const Disruptions = screen(() => import('./features/disruptions/Disruptions'), 'Disruptions');
@@ -66,6 +67,7 @@ const SharingAgreements = screen(() => import('./features/agreements/SharingAgre
 const screens: [path: string, Screen][] = [
   ['', Home],
   ['threats', ThreatList],
+  ['threats/new', ThreatNew],
   ['threats/:id', ThreatPage],
   ['threats/:id/edit', ThreatEdit],
   ['plans', PlansRegister],

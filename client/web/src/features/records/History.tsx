@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { HistoryAction } from '../../gql/graphql';
-import { formatDateTime, label, Value, Withheld } from '../../lib/ui';
+import { formatDate, formatDateTime, label, Value, Withheld } from '../../lib/ui';
 
 export interface HistoryEntry {
   at: unknown;
@@ -11,7 +11,33 @@ export interface HistoryEntry {
   changes: { field: string; from?: unknown; to?: unknown }[];
 }
 
-const show = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const code = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z]{2,}$/;
+
+/** A recorded value in words: codes as labels (COUNTY_LINES → County lines), lists joined. */
+const show = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(show).join(', ');
+  if (typeof value === 'string') return code.test(value) ? label(value) : /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value) : value;
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return typeof value === 'object' ? '(changed)' : String(value);
+};
+
+/** Bookkeeping the history records but people need not read: the record's own keys and ordering. */
+const bookkeeping = new Set(['id', 'seq', 'threatId', 'planId', 'version']);
+const fieldNames: Record<string, string> = { lroId: 'LRO', sroId: 'SRO', urn: 'URN' };
+
+/** lastEvidenced → "Last evidenced", leadOrganisationId → "Lead organisation". */
+const fieldName = (field: string) => fieldNames[field] ?? label(field.replace(/Ids?$/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2'));
+
+/** CriminalActivity → "criminal activity". */
+const partName = (part: string) => part.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+
+/** Worth a line: not bookkeeping, and not recorded as empty before and after. */
+const worthShowing = (c: { field: string; from?: unknown; to?: unknown }) => !bookkeeping.has(c.field) && show(c.from) !== show(c.to);
+
+/** A reference to another record (an ID) is not shown as its raw key: only that it changed. */
+const isReference = (c: { from?: unknown; to?: unknown }) => [c.from, c.to].some((v) => typeof v === 'string' && uuid.test(v));
 
 /** Said when the server withholds history without listing why (types with no `withheld` field). */
 const unexplained = 'the change history is not shown to your organisation.';
@@ -44,15 +70,22 @@ function Entries({ entries }: { entries: HistoryEntry[] }) {
       <ol className="history">
         {shown.map((e, i) => (
           <li key={i}>
-            <strong>{formatDateTime(e.at)}</strong> {e.actor?.displayName ?? 'system'}: {label(e.action)} {e.part ? label(e.part) : 'record'}
+            <strong>{formatDateTime(e.at)}</strong> {e.actor?.displayName ?? 'system'}: {label(e.action)} {e.part ? partName(e.part) : 'record'}
             {e.version ? ` (version ${e.version})` : ''}
-            {e.changes.length > 0 && (
+            {e.changes.some(worthShowing) && (
               <ul>
-                {e.changes.slice(0, 6).map((c) => (
-                  <li key={c.field}>
-                    {c.field}: <Value empty="—">{show(c.from)}</Value> → <Value empty="—">{show(c.to)}</Value>
-                  </li>
-                ))}
+                {e.changes
+                  .filter(worthShowing)
+                  .slice(0, 6)
+                  .map((c) =>
+                    isReference(c) ? (
+                      <li key={c.field}>{fieldName(c.field)} changed</li>
+                    ) : (
+                      <li key={c.field}>
+                        {fieldName(c.field)}: <Value empty="—">{show(c.from)}</Value> → <Value empty="—">{show(c.to)}</Value>
+                      </li>
+                    ),
+                  )}
               </ul>
             )}
           </li>

@@ -6,6 +6,7 @@ import type { CrimeCategory, PriorityBand, SortDirection, ThreatOrderField, Thre
 import { crimeCategories, priorityBands, threatOrderFields, threatStatuses } from '../../lib/enums';
 import { Badge, formatDate, label, Loaded, Pager, PriorityBadge, Value, withheldReason } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
+import { mayRecordThreats } from './activityFields';
 import { ThreatFilters } from './ThreatFilters';
 
 const ThreatListDocument = graphql(`
@@ -66,7 +67,8 @@ const list = <T extends string>(value: string | null, allowed: readonly T[]) => 
  * Partners may not filter or sort by priority and risk (withheld from them): they sort by name.
  */
 export function ThreatList() {
-  const partner = !useViewer().organisation.isLawEnforcement;
+  const viewer = useViewer();
+  const partner = !viewer.organisation.isLawEnforcement;
   const [params, setParams] = useSearchParams();
   const [trail, setTrail] = useState<(string | null)[]>([null]);
   const filter = {
@@ -92,6 +94,13 @@ export function ThreatList() {
   return (
     <>
       <h1>Threats</h1>
+      {mayRecordThreats(viewer.roles) && (
+        <p>
+          <Link to="/threats/new" className="button">
+            New threat
+          </Link>
+        </p>
+      )}
       <ThreatFilters params={params} onChange={update} partner={partner} />
       <Loaded data={data?.threats} fetching={fetching} error={error}>
         {(threats) => (

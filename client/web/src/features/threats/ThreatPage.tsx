@@ -1,9 +1,11 @@
 import { Link, useParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
+import type { Sharing } from '../../gql/graphql';
 import { formatDate, label, Loaded, PriorityBadge, Value, withheldReason } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { History } from '../records/History';
+import { mayRecordThreats } from './activityFields';
 import { ThreatActivities, ThreatLinks, ThreatMembers } from './ThreatParts';
 import { ThreatDisruptions, ThreatPlanSummary } from './ThreatPlanAndDisruptions';
 import { WhoCanSee } from '../access/WhoCanSee';
@@ -26,6 +28,8 @@ const ThreatPageDocument = graphql(`
         identifiedOn
         nextReviewDue
         version
+        protectiveMarking
+        sharing
         withheld {
           field
           reason
@@ -139,6 +143,16 @@ const ThreatPageDocument = graphql(`
   }
 `);
 
+/** Who a record's sharing setting reaches, in words. */
+function sharedWith(sharing: Sharing): string {
+  return {
+    OWNER_ONLY: 'with the owning organisation only',
+    REGIONAL_LAW_ENFORCEMENT: 'with regional law enforcement',
+    NAMED_ORGANISATIONS: 'with named organisations',
+    ALL_PARTNERS: 'with all partners',
+  }[sharing];
+}
+
 /** One threat: every criminal activity and its assessment, people, links, plan, disruptions, history. */
 export function ThreatPage() {
   const { id = '' } = useParams();
@@ -165,6 +179,10 @@ export function ThreatPage() {
             {t.name} {!why('priority') && <PriorityBadge priority={t.priority} />}
           </h1>
           <dl className="facts">
+            <dt>Protective marking</dt>
+            <dd data-testid="protective-marking">
+              <strong>{label(t.protectiveMarking)}</strong>, shared {sharedWith(t.sharing)}
+            </dd>
             <dt>Status</dt>
             <dd>{label(t.status)}</dd>
             <dt>Priority</dt>
@@ -210,7 +228,11 @@ export function ThreatPage() {
               </Value>
             </p>
           </section>
-          <ThreatActivities activities={t.criminalActivities} unassessedIds={t.unassessedActivities?.map((a) => a.id) ?? null} />
+          <ThreatActivities
+            activities={t.criminalActivities}
+            unassessedIds={t.unassessedActivities?.map((a) => a.id) ?? null}
+            manage={t.owningOrganisation.id === viewer.organisation.id && mayRecordThreats(viewer.roles) ? { threatId: t.id, version: t.version } : null}
+          />
           <div className="two">
             <ThreatMembers members={t.members} withheld={why('members')} />
             <ThreatLinks threat={t} links={t.linkedThreats} withheld={why('linkedThreats')} />

@@ -1,5 +1,7 @@
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Badge, formatDate, label, PriorityBadge, Value, Withheld, withheldReason } from '../../lib/ui';
+import { ActivityChangePanel, type ActivityChange } from './ActivityChanges';
 import { ThreatNetwork } from './ThreatNetwork';
 import type { ThreatDetail } from './types';
 
@@ -7,8 +9,25 @@ import type { ThreatDetail } from './types';
  * Every criminal activity with its assessment; unassessed ones stand out. `unassessedIds` is null
  * when assessments are withheld from you (each row then says so in its assessment cell).
  */
-export function ThreatActivities({ activities, unassessedIds }: { activities: ThreatDetail['criminalActivities']; unassessedIds: string[] | null }) {
+export function ThreatActivities({
+  activities,
+  unassessedIds,
+  manage,
+}: {
+  activities: ThreatDetail['criminalActivities'];
+  unassessedIds: string[] | null;
+  /** For the owning organisation: the threat and its version, to add, change and remove activities. */
+  manage?: { threatId: string; version: number } | null;
+}) {
   const unassessedCount = unassessedIds?.length ?? 0;
+  const [change, setChange] = useState<ActivityChange | null>(null);
+  // When a change is saved or cancelled, keyboard focus returns to the add button, not to the page's start.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (!change && wasOpen.current) addButton.current?.focus();
+    wasOpen.current = !!change;
+  }, [change]);
   return (
     <section aria-labelledby="activities">
       <h2 id="activities">
@@ -22,6 +41,11 @@ export function ThreatActivities({ activities, unassessedIds }: { activities: Th
             <th scope="col">First identified</th>
             <th scope="col">Last evidenced</th>
             <th scope="col">Assessment</th>
+            {manage && (
+              <th scope="col">
+                <span className="visually-hidden">Changes</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -46,11 +70,39 @@ export function ThreatActivities({ activities, unassessedIds }: { activities: Th
                   {a.assessment && <PriorityBadge priority={a.assessment.priority} />} {a.assessment && a.assessment.status !== 'APPROVED' && label(a.assessment.status)}
                   {unassessed && <Badge tone="warn">Not assessed</Badge>}
                 </td>
+                {manage && (
+                  <td>
+                    <div className="buttons">
+                      <button type="button" className="small" onClick={() => setChange({ kind: 'edit', activity: a })}>
+                        Change<span className="visually-hidden"> {label(a.category).toLowerCase()} activity: {a.description}</span>
+                      </button>
+                      <button type="button" className="small danger" onClick={() => setChange({ kind: 'remove', activity: a })}>
+                        Remove<span className="visually-hidden"> {label(a.category).toLowerCase()} activity: {a.description}</span>
+                      </button>
+                    </div>
+                  </td>
+                )}
               </tr>
             );
           })}
         </tbody>
       </table>
+      {manage && !change && (
+        <p>
+          <button type="button" ref={addButton} onClick={() => setChange({ kind: 'add' })}>
+            Add a criminal activity
+          </button>
+        </p>
+      )}
+      {manage && change && (
+        <ActivityChangePanel
+          key={change.kind === 'add' ? 'add' : `${change.kind}:${change.activity.id}`}
+          threatId={manage.threatId}
+          version={manage.version}
+          change={change}
+          onDone={() => setChange(null)}
+        />
+      )}
     </section>
   );
 }
