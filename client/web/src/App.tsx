@@ -50,6 +50,8 @@ const Home = screen(() => import('./features/home/Home'), 'Home');
 const ThreatList = screen(() => import('./features/threats/ThreatList'), 'ThreatList');
 const ThreatPage = screen(() => import('./features/threats/ThreatPage'), 'ThreatPage');
 const ThreatEdit = screen(() => import('./features/threats/ThreatEdit'), 'ThreatEdit');
+const NewAssessment = screen(() => import('./features/assessments/NewAssessment'), 'NewAssessment');
+const AssessmentPage = screen(() => import('./features/assessments/AssessmentPage'), 'AssessmentPage');
 const PlansRegister = screen(() => import('./features/plans/PlansRegister'), 'PlansRegister');
 const PlanEditor = screen(() => import('./features/plans/PlanEditor'), 'PlanEditor');
 const Disruptions = screen(() => import('./features/disruptions/Disruptions'), 'Disruptions');
@@ -68,6 +70,8 @@ const screens: [path: string, Screen][] = [
   ['threats', ThreatList],
   ['threats/:id', ThreatPage],
   ['threats/:id/edit', ThreatEdit],
+  ['threats/:id/assess', NewAssessment],
+  ['assessments/:id', AssessmentPage],
   ['plans', PlansRegister],
   ['plans/:id', PlanEditor],
   ['disruptions', Disruptions],

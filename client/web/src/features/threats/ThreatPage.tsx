@@ -4,7 +4,7 @@ import { graphql } from '../../gql';
 import { formatDate, label, Loaded, PriorityBadge, Value, withheldReason } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { History } from '../records/History';
-import { ThreatActivities, ThreatLinks, ThreatMembers } from './ThreatParts';
+import { canAssess, ThreatActivities, ThreatAssessments, ThreatLinks, ThreatMembers } from './ThreatParts';
 import { ThreatDisruptions, ThreatPlanSummary } from './ThreatPlanAndDisruptions';
 import { WhoCanSee } from '../access/WhoCanSee';
 
@@ -67,6 +67,22 @@ const ThreatPageDocument = graphql(`
         }
         unassessedActivities {
           id
+        }
+        assessmentHistory {
+          id
+          status
+          priority
+          riskScore
+          createdAt
+          assessedBy {
+            id
+            displayName
+          }
+          criminalActivity {
+            id
+            category
+            subCategory
+          }
         }
         members {
           id
@@ -210,7 +226,8 @@ export function ThreatPage() {
               </Value>
             </p>
           </section>
-          <ThreatActivities activities={t.criminalActivities} unassessedIds={t.unassessedActivities?.map((a) => a.id) ?? null} />
+          <ThreatActivities threat={t} activities={t.criminalActivities} unassessedIds={t.unassessedActivities?.map((a) => a.id) ?? null} canAssess={canAssess(viewer, t)} />
+          <ThreatAssessments threat={t} canAssess={canAssess(viewer, t)} />
           <div className="two">
             <ThreatMembers members={t.members} withheld={why('members')} />
             <ThreatLinks threat={t} links={t.linkedThreats} withheld={why('linkedThreats')} />
