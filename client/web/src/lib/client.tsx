@@ -55,6 +55,10 @@ function invalidateAfterMutation(result: Record<string, any>, cache: Cache, fiel
   const threatId = result[field]?.threat?.id;
   if (threatId) {
     for (const name of ['disruptions', 'disruptionSummary', 'plan']) cache.invalidate({ __typename: 'SocThreat', id: threatId }, name);
+    // An assessment's decision changes what the threat derives from its assessments.
+    if (field.endsWith('Assessment')) {
+      for (const name of ['assessmentHistory', 'unassessedActivities', 'currentAssessment', 'priority', 'riskScore']) cache.invalidate({ __typename: 'SocThreat', id: threatId }, name);
+    }
   }
 }
 
