@@ -69,7 +69,9 @@ describeInBrowser('web client: threat assessments', () => {
     await page.goto(`/threats/${threat.id}`);
     const row = page.getByTestId('activities').locator('tbody tr', { hasText: activity.description });
     await row.getByText('Not assessed').waitFor();
-    await row.getByRole('link', { name: /^Score this activity/ }).click();
+    // By keyboard: the link is followed with Enter.
+    await row.getByRole('link', { name: /^Score this activity/ }).focus();
+    await page.keyboard.press('Enter');
     await page.waitForURL(/\/threats\/[^/]+\/assess\?activity=/);
 
     // The activity is chosen; every factor shows its scale and definition; the marking shows.
@@ -82,7 +84,10 @@ describeInBrowser('web client: threat assessments', () => {
     await expectAccessible(page, 'new assessment');
 
     // Scores as the server will compute them, live: harm 61.11, likelihood 80.56, risk 49.23 (medium).
-    await score(page, 'Physical harm', '3 Substantial');
+    // A factor is scored from the keyboard as any radio group: arrow keys move along the scale.
+    await page.getByRole('group', { name: 'Physical harm', exact: true }).getByLabel('0 None', { exact: true }).focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('group', { name: 'Physical harm', exact: true }).getByLabel('3 Substantial', { exact: true }).isChecked()).toBe(true);
     await score(page, 'Psychological harm', '3 Substantial');
     await score(page, 'Financial harm', '2 Moderate');
     await score(page, 'Harm to communities and the environment', '2 Moderate');
