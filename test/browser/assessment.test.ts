@@ -69,6 +69,7 @@ describeInBrowser('web client: threat assessments', () => {
     await page.goto(`/threats/${threat.id}`);
     const row = page.getByTestId('activities').locator('tbody tr', { hasText: activity.description });
     await row.getByText('Not assessed').waitFor();
+    await expectAccessible(page, 'threat page with assessment links');
     // By keyboard: the link is followed with Enter.
     await row.getByRole('link', { name: /^Score this activity/ }).focus();
     await page.keyboard.press('Enter');
@@ -137,7 +138,7 @@ describeInBrowser('web client: threat assessments', () => {
     await other.getByText('Two children found running the line; dealing seen daily.').waitFor();
     await expectAccessible(other, 'assessment, second person deciding');
     await other.getByRole('button', { name: 'Return to the assessor' }).click();
-    await other.getByText('is required').waitFor();
+    await other.getByText(/^Write a reason: .* needs to know what to look at again\.$/).waitFor();
     expect((await assessmentOf('serocu.sro', assessmentId)).status).toBe('SUBMITTED');
     await other.getByLabel('Reason for returning').fill('Frequency looks low against the last month’s test purchases.');
     await other.getByRole('button', { name: 'Return to the assessor' }).click();
@@ -176,5 +177,7 @@ describeInBrowser('web client: threat assessments', () => {
     await done.getByRole('link', { name: /Approved assessment/ }).waitFor();
     expect(await done.getByText('Not assessed').count()).toBe(0);
     expect(await done.getByRole('link', { name: /^Score this activity/ }).count()).toBe(0);
+    await page.getByTestId('assessment-history').getByRole('link').first().waitFor();
+    await expectAccessible(page, 'threat page after approval');
   });
 });

@@ -258,7 +258,10 @@ function Decision({ a, viewer }: { a: Page; viewer: Viewer }) {
         ? notManagingText
         : null;
 
+  const [noReason, setNoReason] = useState(false);
   const decide = async (kind: 'approve' | 'return') => {
+    setNoReason(kind === 'return' && !reason.trim());
+    if (kind === 'return' && !reason.trim()) return;
     setBusy(true);
     const input = { id: a.id, expectedVersion: a.version, reason: kind === 'return' ? reason : null };
     const result = await client.mutation(kind === 'approve' ? ApproveAssessmentDocument : ReturnAssessmentDocument, { input }).toPromise();
@@ -285,7 +288,7 @@ function Decision({ a, viewer }: { a: Page; viewer: Viewer }) {
             </button>
           </div>
           <form onSubmit={returnIt}>
-            <Field label="Reason for returning" hint={`Required to return it: what ${a.assessedBy.displayName} should look at again.`} errors={messagesFor(errors, 'reason')}>
+            <Field label="Reason for returning" hint={`Required to return it: what ${a.assessedBy.displayName} should look at again.`} errors={noReason ? [`Write a reason: ${a.assessedBy.displayName} needs to know what to look at again.`] : messagesFor(errors, 'reason')}>
               {(p) => <textarea {...p} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />}
             </Field>
             <div className="buttons">
