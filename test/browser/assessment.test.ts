@@ -126,6 +126,7 @@ describeInBrowser('web client: threat assessments', () => {
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     expect((await assessmentOf('serocu.analyst', assessmentId)).status).toBe('SUBMITTED');
     await expectAccessible(page, 'assessment, author waiting');
+    await screenshot(page, 'assessment-author-waiting');
 
     // A second person (the SRO) finds it from the threat page and returns it; a reason is required.
     second = await openPage(session.browser, session.app.url);
@@ -151,6 +152,7 @@ describeInBrowser('web client: threat assessments', () => {
     await page.getByTestId('returned-reason').getByText('Frequency looks low').waitFor();
     await page.getByRole('heading', { name: 'Revise your assessment' }).waitFor();
     await expectAccessible(page, 'assessment, returned to author');
+    await screenshot(page, 'assessment-returned');
     await score(page, 'How often', '4 Severe');
     await page.getByTestId('live-score').getByText('88.89 out of 100').waitFor();
     expect(await page.getByTestId('risk-score').textContent()).toBe('54.32');
@@ -179,5 +181,11 @@ describeInBrowser('web client: threat assessments', () => {
     expect(await done.getByRole('link', { name: /^Score this activity/ }).count()).toBe(0);
     await page.getByTestId('assessment-history').getByRole('link').first().waitFor();
     await expectAccessible(page, 'threat page after approval');
+    await screenshot(page, 'assessment-threat-page');
+    // The history says what changed in the assessment in plain words: no field names, enum spellings or JSON.
+    const history = (await page.locator('ol.history').textContent()) ?? '';
+    expect(history).toContain('How often: 3 → 4');
+    expect(history).toContain('Status: Returned for revision → Draft');
+    expect(history).not.toMatch(/MORILE|SUBMITTED|statusReason|"harm"/);
   });
 });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { HistoryAction } from '../../gql/graphql';
 import { formatDateTime, label, Value, Withheld } from '../../lib/ui';
+import { assessmentChanges, type ShownChange } from '../assessments/history';
 
 export interface HistoryEntry {
   at: unknown;
@@ -12,6 +13,12 @@ export interface HistoryEntry {
 }
 
 const show = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** The entry's changes as shown; an assessment's in plain words (features/assessments/history.ts). */
+function rowsOf(e: HistoryEntry): ShownChange[] {
+  if (e.part && /assessment$/i.test(e.part)) return assessmentChanges(e.changes);
+  return e.changes.map((c) => ({ key: c.field, label: c.field, from: show(c.from), to: show(c.to) }));
+}
 
 /** Said when the server withholds history without listing why (types with no `withheld` field). */
 const unexplained = 'the change history is not shown to your organisation.';
@@ -46,11 +53,11 @@ function Entries({ entries }: { entries: HistoryEntry[] }) {
           <li key={i}>
             <strong>{formatDateTime(e.at)}</strong> {e.actor?.displayName ?? 'system'}: {label(e.action)} {e.part ? label(e.part) : 'record'}
             {e.version ? ` (version ${e.version})` : ''}
-            {e.changes.length > 0 && (
+            {rowsOf(e).length > 0 && (
               <ul>
-                {e.changes.slice(0, 6).map((c) => (
-                  <li key={c.field}>
-                    {c.field}: <Value empty="—">{show(c.from)}</Value> → <Value empty="—">{show(c.to)}</Value>
+                {rowsOf(e).slice(0, 6).map((c) => (
+                  <li key={c.key}>
+                    {c.label}: <Value empty="—">{c.from}</Value> → <Value empty="—">{c.to}</Value>
                   </li>
                 ))}
               </ul>
