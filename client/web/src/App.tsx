@@ -51,6 +51,8 @@ const ThreatList = screen(() => import('./features/threats/ThreatList'), 'Threat
 const ThreatPage = screen(() => import('./features/threats/ThreatPage'), 'ThreatPage');
 const ThreatEdit = screen(() => import('./features/threats/ThreatEdit'), 'ThreatEdit');
 const ThreatNew = screen(() => import('./features/threats/ThreatNew'), 'ThreatNew');
+const NewAssessment = screen(() => import('./features/assessments/NewAssessment'), 'NewAssessment');
+const AssessmentPage = screen(() => import('./features/assessments/AssessmentPage'), 'AssessmentPage');
 const PlansRegister = screen(() => import('./features/plans/PlansRegister'), 'PlansRegister');
 const PlanEditor = screen(() => import('./features/plans/PlanEditor'), 'PlanEditor');
 const Disruptions = screen(() => import('./features/disruptions/Disruptions'), 'Disruptions');
@@ -70,6 +72,8 @@ const screens: [path: string, Screen][] = [
   ['threats/new', ThreatNew],
   ['threats/:id', ThreatPage],
   ['threats/:id/edit', ThreatEdit],
+  ['threats/:id/assess', NewAssessment],
+  ['assessments/:id', AssessmentPage],
   ['plans', PlansRegister],
   ['plans/:id', PlanEditor],
   ['disruptions', Disruptions],

@@ -55,6 +55,12 @@ function invalidateAfterMutation(result: Record<string, any>, cache: Cache, fiel
   const threatId = result[field]?.threat?.id;
   if (threatId) {
     for (const name of ['disruptions', 'disruptionSummary', 'plan']) cache.invalidate({ __typename: 'SocThreat', id: threatId }, name);
+    // An assessment's decision changes what the threat derives from its assessments.
+    if (field.endsWith('Assessment')) {
+      for (const name of ['assessmentHistory', 'unassessedActivities', 'currentAssessment', 'priority', 'riskScore']) cache.invalidate({ __typename: 'SocThreat', id: threatId }, name);
+      const activityId = result[field]?.criminalActivity?.id;
+      if (activityId) cache.invalidate({ __typename: 'CriminalActivity', id: activityId }, 'assessment');
+    }
   }
 }
 

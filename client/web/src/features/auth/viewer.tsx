@@ -18,6 +18,7 @@ const ViewerDocument = graphql(`
         id
         code
         name
+        type
         isLawEnforcement
       }
     }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { HistoryAction } from '../../gql/graphql';
 import { formatDate, formatDateTime, label, Value, Withheld } from '../../lib/ui';
+import { assessmentChanges, type ShownChange } from '../assessments/history';
 
 export interface HistoryEntry {
   at: unknown;
@@ -39,6 +40,12 @@ const worthShowing = (c: { field: string; from?: unknown; to?: unknown }) => !bo
 /** A reference to another record (an ID) is not shown as its raw key: only that it changed. */
 const isReference = (c: { from?: unknown; to?: unknown }) => [c.from, c.to].some((v) => typeof v === 'string' && uuid.test(v));
 
+/** The entry's changes as shown; an assessment's in plain words (features/assessments/history.ts). */
+function rowsOf(e: HistoryEntry): (ShownChange & { reference?: boolean })[] {
+  if (e.part && /assessment$/i.test(e.part)) return assessmentChanges(e.changes);
+  return e.changes.filter(worthShowing).map((c) => ({ key: c.field, label: fieldName(c.field), from: show(c.from), to: show(c.to), reference: isReference(c) }));
+}
+
 /** Said when the server withholds history without listing why (types with no `withheld` field). */
 const unexplained = 'the change history is not shown to your organisation.';
 
@@ -72,17 +79,16 @@ function Entries({ entries }: { entries: HistoryEntry[] }) {
           <li key={i}>
             <strong>{formatDateTime(e.at)}</strong> {e.actor?.displayName ?? 'system'}: {label(e.action)} {e.part ? partName(e.part) : 'record'}
             {e.version ? ` (version ${e.version})` : ''}
-            {e.changes.some(worthShowing) && (
+            {rowsOf(e).length > 0 && (
               <ul>
-                {e.changes
-                  .filter(worthShowing)
+                {rowsOf(e)
                   .slice(0, 6)
                   .map((c) =>
-                    isReference(c) ? (
-                      <li key={c.field}>{fieldName(c.field)} changed</li>
+                    c.reference ? (
+                      <li key={c.key}>{c.label} changed</li>
                     ) : (
-                      <li key={c.field}>
-                        {fieldName(c.field)}: <Value empty="—">{show(c.from)}</Value> → <Value empty="—">{show(c.to)}</Value>
+                      <li key={c.key}>
+                        {c.label}: <Value empty="—">{c.from}</Value> → <Value empty="—">{c.to}</Value>
                       </li>
                     ),
                   )}

@@ -6,7 +6,7 @@ import { formatDate, label, Loaded, PriorityBadge, Value, withheldReason } from 
 import { useViewer } from '../auth/viewer';
 import { History } from '../records/History';
 import { mayRecordThreats } from './activityFields';
-import { ThreatActivities, ThreatLinks, ThreatMembers } from './ThreatParts';
+import { canAssess, ThreatActivities, ThreatAssessments, ThreatLinks, ThreatMembers } from './ThreatParts';
 import { ThreatDisruptions, ThreatPlanSummary } from './ThreatPlanAndDisruptions';
 import { WhoCanSee } from '../access/WhoCanSee';
 
@@ -71,6 +71,22 @@ const ThreatPageDocument = graphql(`
         }
         unassessedActivities {
           id
+        }
+        assessmentHistory {
+          id
+          status
+          priority
+          riskScore
+          createdAt
+          assessedBy {
+            id
+            displayName
+          }
+          criminalActivity {
+            id
+            category
+            subCategory
+          }
         }
         members {
           id
@@ -229,10 +245,13 @@ export function ThreatPage() {
             </p>
           </section>
           <ThreatActivities
+            threat={t}
             activities={t.criminalActivities}
             unassessedIds={t.unassessedActivities?.map((a) => a.id) ?? null}
+            canAssess={canAssess(viewer, t)}
             manage={t.owningOrganisation.id === viewer.organisation.id && mayRecordThreats(viewer.roles) ? { threatId: t.id, version: t.version } : null}
           />
+          <ThreatAssessments threat={t} canAssess={canAssess(viewer, t)} />
           <div className="two">
             <ThreatMembers members={t.members} withheld={why('members')} />
             <ThreatLinks threat={t} links={t.linkedThreats} withheld={why('linkedThreats')} />

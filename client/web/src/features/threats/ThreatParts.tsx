@@ -1,21 +1,34 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Badge, formatDate, label, PriorityBadge, Value, Withheld, withheldReason } from '../../lib/ui';
+import { Badge, formatDate, formatDateTime, label, PriorityBadge, Value, Withheld, withheldReason } from '../../lib/ui';
 import { ActivityChangePanel, type ActivityChange } from './ActivityChanges';
+import { activityName, ASSESSOR_ROLE, managesThreat, statusLabels } from '../assessments/model';
+import type { Viewer } from '../auth/viewer';
 import { ThreatNetwork } from './ThreatNetwork';
 import type { ThreatDetail } from './types';
+
+/** Whether the viewer may score this threat's assessments: a threat assessor of an organisation managing it. */
+export function canAssess(viewer: Viewer, threat: Pick<ThreatDetail, 'owningOrganisation' | 'leadOrganisation'>): boolean {
+  return viewer.roles.includes(ASSESSOR_ROLE) && managesThreat(viewer.organisation, threat);
+}
+
+const scoreLink = (threatId: string, activityId?: string) => `/threats/${threatId}/assess${activityId ? `?activity=${encodeURIComponent(activityId)}` : ''}`;
 
 /**
  * Every criminal activity with its assessment; unassessed ones stand out. `unassessedIds` is null
  * when assessments are withheld from you (each row then says so in its assessment cell).
  */
 export function ThreatActivities({
+  threat,
   activities,
   unassessedIds,
+  canAssess,
   manage,
 }: {
+  threat: Pick<ThreatDetail, 'id'>;
   activities: ThreatDetail['criminalActivities'];
   unassessedIds: string[] | null;
+  canAssess: boolean;
   /** For the owning organisation: the threat and its version, to add, change and remove activities. */
   manage?: { threatId: string; version: number } | null;
 }) {
@@ -67,8 +80,27 @@ export function ThreatActivities({
                 </td>
                 <td>
                   {assessmentWithheld && <Withheld reason={assessmentWithheld} />}
-                  {a.assessment && <PriorityBadge priority={a.assessment.priority} />} {a.assessment && a.assessment.status !== 'APPROVED' && label(a.assessment.status)}
+                  {a.assessment && a.assessment.status === 'APPROVED' && (
+                    <Link to={`/assessments/${a.assessment.id}`}>
+                      <PriorityBadge priority={a.assessment.priority} /> <span className="visually-hidden">Approved assessment of {activityName(a)}</span>
+                    </Link>
+                  )}
                   {unassessed && <Badge tone="warn">Not assessed</Badge>}
+                  {a.assessment && a.assessment.status !== 'APPROVED' && (
+                    <div>
+                      <Link to={`/assessments/${a.assessment.id}`}>
+                        {statusLabels[a.assessment.status]}
+                        <span className="visually-hidden">: assessment of {activityName(a)}</span>
+                      </Link>
+                    </div>
+                  )}
+                  {canAssess && unassessed && !a.assessment && (
+                    <div>
+                      <Link to={scoreLink(threat.id, a.id)}>
+                        Score this activity<span className="visually-hidden">: {activityName(a)}</span>
+                      </Link>
+                    </div>
+                  )}
                 </td>
                 {manage && (
                   <td>
@@ -157,6 +189,35 @@ export function ThreatLinks({ threat, links, withheld }: { threat: Pick<ThreatDe
               <span className="empty">a threat not visible to you</span>
             )}{' '}
             <span className="hint">{l.reason}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Every assessment of the threat and of its activities, newest first, and a way to score the whole threat. */
+export function ThreatAssessments({ threat, canAssess }: { threat: Pick<ThreatDetail, 'id' | 'assessmentHistory' | 'withheld'>; canAssess: boolean }) {
+  const withheld = withheldReason(threat.withheld, 'assessmentHistory');
+  if (!threat.assessmentHistory || withheld) return <WithheldList id="assessments" title="Assessments" reason={withheld} />;
+  const newestFirst = [...threat.assessmentHistory].reverse();
+  return (
+    <section aria-labelledby="assessments">
+      <h2 id="assessments">Assessments ({newestFirst.length})</h2>
+      {canAssess && (
+        <p>
+          <Link to={scoreLink(threat.id)}>Assess the whole threat</Link>
+        </p>
+      )}
+      {newestFirst.length === 0 && <p>No assessments yet.</p>}
+      <ul className="plain" data-testid="assessment-history">
+        {newestFirst.map((x) => (
+          <li key={x.id}>
+            <Link to={`/assessments/${x.id}`}>{x.criminalActivity ? activityName(x.criminalActivity) : 'The whole threat'}</Link> · {statusLabels[x.status]} · <PriorityBadge priority={x.priority} /> risk {x.riskScore}
+            <span className="hint">
+              {' '}
+              by {x.assessedBy.displayName}, {formatDateTime(x.createdAt)}
+            </span>
           </li>
         ))}
       </ul>
