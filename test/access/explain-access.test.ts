@@ -39,6 +39,20 @@ describe('explainAccess', () => {
     expect(after.rules.find((r: any) => r.rule === 'AGREEMENT').detail).toMatch(/covers .* up to OFFICIAL/);
   });
 
+  it('asks an overseer for a purpose, and puts each explanation on the audit trail as a read of the record', async () => {
+    const threat = await createThreat(app, 'tvp.investigator', { access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } });
+    const refused = await app.gql('serocu.auditor', EXPLAIN, { id: threat.id, username: 'oxon.mash' }, { purpose: null });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('PURPOSE_REQUIRED');
+    expect(refused.data?.explainAccess ?? null).toBeNull();
+    expectData(await app.gql('serocu.auditor', EXPLAIN, { id: threat.id, username: 'oxon.mash' }, { purpose: 'AUDIT' }));
+    const rows = await app.app.orm.em.getConnection().execute(
+      `select a.action, a.purpose, a.record_type, a.detail from audit_event a join app_user u on u.id = a.user_id
+        where u.username = 'serocu.auditor' and ?::uuid = any (a.record_ids)`,
+      [Buffer.from(threat.id, 'base64url').toString().split(':')[1]],
+    );
+    expect(rows).toEqual([{ action: 'READ', purpose: 'AUDIT', record_type: 'SocThreat', detail: expect.objectContaining({ explainAccessFor: ['oxon.mash'] }) }]);
+  });
+
   it('refuses to explain another user\'s access to anyone but admins and auditors', async () => {
     const threat = await createThreat(app, 'tvp.investigator');
     const result = await explain('tvp.investigator', threat.id, 'oxon.mash');

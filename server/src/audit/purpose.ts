@@ -16,9 +16,10 @@ export class InvalidPurposeError extends GraphQLError {
 
 /** Reading sensitive records needs a stated purpose. */
 export class PurposeRequiredError extends GraphQLError {
-  constructor(recordType: string) {
+  /** `what`: what needs the purpose, when it is not reading sensitive records of `recordType`. */
+  constructor(recordType: string, what = `Reading ${recordType} records marked OFFICIAL_SENSITIVE or above, and any safeguarding referral,`) {
     super(
-      `Reading ${recordType} records marked OFFICIAL_SENSITIVE or above, and any safeguarding referral, needs a stated purpose: ` +
+      `${what} needs a stated purpose: ` +
         `send the ${PURPOSE_HEADER} header (or connection_init's "purpose") with one of ${allowed}.`,
       { extensions: { code: 'PURPOSE_REQUIRED', allowedPurposes: Object.values(Purpose) } },
     );
