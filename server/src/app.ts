@@ -26,12 +26,12 @@ import { requestErrorHandler } from './http/request-errors';
 import { apolloHardening } from './graphql/hardening';
 import { createLogger, requestIdOf } from './http/logging';
 import { watchPool } from './http/metrics';
-import { perCallerRateLimit } from './http/rate-limit';
+import { callerAllowance, perCallerRateLimit } from './http/rate-limit';
 import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
 import { commitWithAuditEvents, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
-import { webSocketValidation } from './graphql/limits';
+import { pageSizePricer, webSocketValidation } from './graphql/limits';
 import { nodeFetchers } from './modules';
 export { WS_CLOSE_BAD_PURPOSE, WS_CLOSE_UNAUTHORIZED } from './live/websocket';
 
@@ -112,9 +112,10 @@ async function listen(
   // Stack traces only in development; unexpected errors are masked only in production, so
   // test failures say what went wrong.
   const exposeDetails = config.nodeEnv !== 'production';
-
-
-  const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers, validate: webSocketValidation(config.graphqlLimits, config.nodeEnv === 'production'), parseOptions: { maxTokens: config.graphqlLimits.maxTokens } });
+  // One allowance per caller for HTTP requests and WebSocket operations together.
+  const allowance = callerAllowance(config.rateLimitPerMinute);
+  const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers, validate: webSocketValidation(config.graphqlLimits, config.nodeEnv === 'production'), parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
+    pricePageSizes: pageSizePricer(config.graphqlLimits.maxCost), allowance });
 
   const hardening = apolloHardening(config);
   const trustedDocuments = loadTrustedDocuments();
@@ -179,7 +180,7 @@ async function listen(
   if (config.allowDevTokens && devKeys) app.use('/auth/dev', devAuthRouter(orm, devKeys));
   app.use(
     '/graphql',
-    perCallerRateLimit(config.rateLimitPerMinute, deps.verifyToken),
+    perCallerRateLimit(allowance, deps.verifyToken),
     express.json({ limit: '100kb' }),
     refuseBatches(),
     trustedDocumentsByHash(trustedDocuments),

@@ -3,6 +3,7 @@ import { loadConfig } from '../../server/src/config';
 import { webSocketValidation } from '../../server/src/graphql/limits';
 import { buildAppSchema } from '../../server/src/graphql/schema';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { openSocket } from '../support/live-client';
 
 /**
  * Every document limit refuses a document just over it, before anything runs, with HTTP 400,
@@ -79,6 +80,21 @@ describe('limits before execution', () => {
     expect((await app.gql('serocu.analyst', page, { first: 4 })).errors).toBeUndefined();
     const withDefault = 'query Page($first: Int = 50) { threats(first: $first) { edges { node { id name status priority } } } }';
     expect((await refusal(withDefault)).extensions).toMatchObject({ limit: 'MAX_COST' });
+  });
+
+  it('cost: a page size passed as a variable counts over WebSocket too', async () => {
+    const page = 'query Page($first: Int) { threats(first: $first) { edges { node { id name status priority } } } }';
+    const socket = await openSocket(app, 'serocu.analyst');
+    try {
+      expect((await socket.run(page, { first: 5 })).errors).toBeUndefined();
+      const refused = await socket.run(page, { first: 50 });
+      expect(refused.data ?? null).toBeNull();
+      expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'MAX_COST' } });
+      // The socket stays open for the next operation.
+      expect((await socket.run(page, { first: 4 })).errors).toBeUndefined();
+    } finally {
+      await socket.close();
+    }
   });
 
   it('fragments count about as their fields written in place: the same depth, cost within a quarter', async () => {

@@ -1,4 +1,5 @@
 import { createTestApp, type TestApp } from '../support/test-app';
+import { openSocket } from '../support/live-client';
 
 const post = (app: TestApp, body: string, headers: Record<string, string> = {}) =>
   fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
@@ -87,6 +88,22 @@ describe('rate limit per caller', () => {
     expect(body.errors[0].message).toMatch(/^Too many requests: at most 5 a minute for one caller\. Try again in \d+ seconds\.$/);
     // Another user's token has its own allowance.
     expect((await app.gql('tvp.investigator', '{ viewer { username } }')).data.viewer.username).toBe('tvp.investigator');
+  });
+
+  it('counts operations over WebSocket against the same allowance as HTTP requests', async () => {
+    for (let i = 0; i < 3; i++) expect((await app.gql('hiow.analyst', '{ viewer { username } }')).status).toBe(200);
+    const socket = await openSocket(app, 'hiow.analyst');
+    try {
+      expect((await socket.run('{ viewer { username } }')).data.viewer.username).toBe('hiow.analyst');
+      expect((await socket.run('{ viewer { username } }')).data.viewer.username).toBe('hiow.analyst');
+      const refused = await socket.run('{ viewer { username } }');
+      expect(refused.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      expect(refused.errors?.[0]?.message).toMatch(/^Too many requests: at most 5 a minute for one caller\. Try again in \d+ seconds\.$/);
+    } finally {
+      await socket.close();
+    }
+    // Spent over the socket, the allowance is spent for HTTP too.
+    expect((await app.gql('hiow.analyst', '{ viewer { username } }')).status).toBe(429);
   });
 
   it('counts requests without a token by client address', async () => {

@@ -80,3 +80,32 @@ export class LiveSubscription {
     await this.client.dispose();
   }
 }
+
+/**
+ * A graphql-ws connection for queries and mutations: `run` sends one operation and resolves with
+ * its whole result (data and errors, or the error graphql-ws reports for a refused operation).
+ */
+export async function openSocket(app: { url: string; tokenFor(username: string): Promise<string> }, username: string, purpose = 'INVESTIGATION') {
+  const client = createClient({
+    url: `${app.url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${await app.tokenFor(username)}`, purpose },
+    retryAttempts: 0,
+  });
+  return {
+    run(query: string, variables: Record<string, unknown> = {}): Promise<{ data?: any; errors?: any[] }> {
+      return new Promise((resolve) => {
+        let result: { data?: any; errors?: any[] } = {};
+        client.subscribe(
+          { query, variables },
+          {
+            next: (value) => (result = value as typeof result),
+            error: (err) => resolve({ errors: Array.isArray(err) ? err : [err] }),
+            complete: () => resolve(result),
+          },
+        );
+      });
+    },
+    close: () => client.dispose(),
+  };
+}

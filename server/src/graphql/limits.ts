@@ -89,28 +89,37 @@ const MAX_PRICED_COMBINATIONS = 64;
  * done once per document and set of page sizes.
  */
 export function variableCostPlugin(maxCost: number): ApolloServerPlugin<BaseContext> {
-  const costRule = pageCostRule(maxCost);
+  const price = pageSizePricer(maxCost);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request, schema }) {
-          const names = variablesUsedAsPageSize(document);
-          if (!names.length) return;
-          const sizes = names.map((name) => pageSize(request.variables?.[name], operation, name));
-          const key = sizes.join(',');
-          let priced = costs.get(document);
-          if (!priced) costs.set(document, (priced = new Map()));
-          let refusal = priced.get(key);
-          if (refusal === undefined) {
-            const substituted = withPageSizes(document, names, sizes);
-            refusal = validate(schema, substituted, [costRule])[0]?.message ?? null;
-            if (priced.size >= MAX_PRICED_COMBINATIONS) priced.clear();
-            priced.set(key, refusal);
-          }
-          if (refusal) throw limitError(refusal, 'MAX_COST', 400);
+          const refusal = price(schema, document, operation, request.variables);
+          if (refusal) throw refusal;
         },
       };
     },
+  };
+}
+
+/** The page sizes' pricing on its own, for transports Apollo's plugins do not reach (WebSocket): the refusal, if any. */
+export function pageSizePricer(maxCost: number) {
+  const costRule = pageCostRule(maxCost);
+  return (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | undefined | null, variables: Record<string, unknown> | undefined | null): GraphQLError | undefined => {
+    const names = variablesUsedAsPageSize(document);
+    if (!names.length) return undefined;
+    const sizes = names.map((name) => pageSize(variables?.[name], operation ?? undefined, name));
+    const key = sizes.join(',');
+    let priced = costs.get(document);
+    if (!priced) costs.set(document, (priced = new Map()));
+    let refusal = priced.get(key);
+    if (refusal === undefined) {
+      const substituted = withPageSizes(document, names, sizes);
+      refusal = validate(schema, substituted, [costRule])[0]?.message ?? null;
+      if (priced.size >= MAX_PRICED_COMBINATIONS) priced.clear();
+      priced.set(key, refusal);
+    }
+    return refusal ? limitError(refusal, 'MAX_COST', 400) : undefined;
   };
 }
 
@@ -191,7 +200,7 @@ export function hideSuggestionsPlugin(): ApolloServerPlugin<BaseContext> {
  * The same limits for GraphQL over WebSocket, as graphql-ws's `validate` option (Apollo's
  * options do not reach it): graphql-js's rules, the document limits and, in production, no
  * introspection. Tokens are limited by graphql-ws's parser only if it is given `parseOptions`;
- * page sizes from variables are not priced here.
+ * page sizes from variables are priced per operation (pageSizePricer, in live/websocket.ts).
  */
 export function webSocketValidation(limits: GraphqlLimits, production: boolean) {
   const rules = [...specifiedRules, ...documentLimits(limits).validationRules, ...(production ? [NoSchemaIntrospectionCustomRule] : [])];

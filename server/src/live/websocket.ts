@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type ParseOptions } from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, type DocumentNode, type OperationDefinitionNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type ParseOptions } from 'graphql';
 import { decodeJwt } from 'jose';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
@@ -16,6 +16,7 @@ import type { NodeFetchers } from '../graphql/node';
 import type { User } from '../modules/identity/user.entity';
 import { isApiKeyHeader } from '../auth/api-keys';
 import { bearerToken } from '../auth/authenticate';
+import { spendOnWebSocket, type CallerAllowance } from '../http/rate-limit';
 import { LiveHub } from './hub';
 import type { LiveContext } from './live.resolver';
 
@@ -113,6 +114,10 @@ export interface WebSocketDeps {
   validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
   /** The parser's limits (tokens), as for HTTP. */
   parseOptions: ParseOptions;
+  /** Prices page sizes given in variables, as for HTTP (graphql/limits.ts pageSizePricer). */
+  pricePageSizes?: (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | undefined | null, variables: Record<string, unknown> | undefined | null) => GraphQLError | undefined;
+  /** The callers' request allowance, shared with HTTP (http/rate-limit.ts). */
+  allowance?: CallerAllowance;
 }
 
 export interface WebSocketService {
@@ -289,8 +294,11 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
         // this operation alone (graphql-ws would otherwise close the whole socket).
         let refused: readonly GraphQLError[] | undefined;
         try {
-          parse(payload.query, options.parseOptions);
+          const document = parse(payload.query, options.parseOptions);
           refused = await recheckCaller(deps, ctx.extra, log);
+          const overAllowance = refused ? undefined : await spendOnWebSocket(options.allowance, ctx.extra.viewer!.username);
+          const overCost = options.pricePageSizes?.(options.schema, document, getOperationAST(document, payload.operationName), payload.variables);
+          if (!refused && (overAllowance || overCost)) refused = [(overAllowance ?? overCost)!];
         } catch (err) {
           refused = [err instanceof GraphQLError ? err : new GraphQLError('The document could not be parsed.', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }
