@@ -29,6 +29,7 @@ import { watchPool } from './http/metrics';
 import { callerAllowance, perCallerRateLimit } from './http/rate-limit';
 import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
+import { AuditAnchors } from './audit/anchors';
 import { commitWithAuditEvents, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
 import { pageSizePricer, webSocketValidation } from './graphql/limits';
@@ -107,7 +108,8 @@ async function listen(
   { app, httpServer, port, drainer }: EarlyServer,
 ): Promise<App> {
   const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
-  const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers };
+  const auditAnchors = AuditAnchors.inDataDir(config.dataDir, databaseUrl, config.auditAnchor.key, log);
+  const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers, auditAnchors };
   const schema = await buildAppSchema();
   // Stack traces only in development; unexpected errors are masked only in production, so
   // test failures say what went wrong.
@@ -199,6 +201,10 @@ async function listen(
   app.use(requestErrorHandler(log));
 
   const unwatchPool = watchPool(orm);
+  const ownerKnex = orm.em.getConnection().getKnex();
+  const anchorNow = () => auditAnchors.publish(ownerKnex).catch((err) => log.warn({ err }, 'the audit chain could not be anchored'));
+  const anchoring = setInterval(anchorNow, config.auditAnchor.intervalMs);
+  anchoring.unref();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -210,6 +216,8 @@ async function listen(
       stopping ??= (async () => {
         lifecycle.state = 'stopping';
         await apollo.stop();
+        clearInterval(anchoring);
+        await anchorNow(); // the last events of this instance's life are anchored too
         unwatchPool();
         await orm.close(true);
       })();

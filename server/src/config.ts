@@ -78,6 +78,8 @@ export interface Config {
   readonly shutdownIdleConnectionMs: number;
   /** Limits checked before any operation runs; see {@link GraphqlLimits}. */
   readonly graphqlLimits: GraphqlLimits;
+  /** Publishing the audit chain's head (audit/anchors.ts): how often, and the signing key (else one kept in DATA_DIR). */
+  readonly auditAnchor: { readonly intervalMs: number; readonly key: string | undefined };
 }
 
 /** Limits on one GraphQL document, checked after parsing and before execution; one over refuses it whole. */
@@ -167,6 +169,8 @@ const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(10).max(100_000).default(1000),
   GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(10),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(1).max(100_000_000).default(30_000),
+  AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+  AUDIT_ANCHOR_KEY: z.string().min(32).optional(),
 });
 
 /** Every environment variable the platform reads (deployment files are checked against it). */
@@ -199,6 +203,8 @@ const expectations: Record<string, string> = {
   GRAPHQL_MAX_TOKENS: 'an integer between 10 and 100000',
   GRAPHQL_MAX_DIRECTIVES: 'an integer between 0 and 1000',
   GRAPHQL_MAX_COST: 'a positive integer',
+  AUDIT_ANCHOR_INTERVAL_MS: 'milliseconds between 1000 and 86400000',
+  AUDIT_ANCHOR_KEY: 'a secret of at least 32 characters',
 };
 
 /**
@@ -272,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     // Behind a load balancer in production; in development nothing holds connections for long.
     shutdownIdleConnectionMs: e.SHUTDOWN_IDLE_CONNECTION_MS ?? (production ? 5000 : 0),
+    auditAnchor: Object.freeze({ intervalMs: e.AUDIT_ANCHOR_INTERVAL_MS, key: e.AUDIT_ANCHOR_KEY }),
     graphqlLimits: Object.freeze({
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

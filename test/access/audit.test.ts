@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import WebSocket from 'ws';
@@ -470,5 +472,58 @@ describe('the hash chain', () => {
     const rows = await sql('select id, prev_hash, hash from audit_event order by id');
     rows.slice(1).forEach((row: any, i: number) => expect(row.prev_hash).toBe(rows[i].hash));
     expect(expectData(await app.gql('serocu.auditor', VERIFY)).verifyAuditChain).toMatchObject({ valid: true, firstBrokenEventId: null });
+  });
+});
+
+describe('anchors of the hash chain', () => {
+  const VERIFY = '{ verifyAuditChain { valid firstBrokenEventId anchorsChecked firstBrokenAnchorEventId } }';
+  let anchored: TestApp;
+  beforeAll(async () => (anchored = await createTestApp({ env: { AUDIT_ANCHOR_INTERVAL_MS: '1000' } })));
+  afterAll(() => anchored.stop());
+
+  const anchorFile = () => fs.readdirSync(anchored.config.dataDir).find((f) => f.startsWith('audit-anchors.'));
+  const anchors = () => (anchorFile() ? fs.readFileSync(path.join(anchored.config.dataDir, anchorFile()!), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
+
+  async function anchoredHead(): Promise<{ lastEventId: string; lastHash: string }> {
+    await createThreat(anchored, 'tvp.investigator');
+    const [{ id }] = await anchored.app.orm.em.getConnection().execute('select max(id)::text as id from audit_event');
+    for (let i = 0; i < 100 && !anchors().some((a) => Number(a.lastEventId) >= Number(id)); i++) await new Promise((r) => setTimeout(r, 100));
+    return anchors().at(-1);
+  }
+
+  it('publishes signed chain heads to a file, and finds a chain rewritten and recomputed by a superuser', async () => {
+    const head = await anchoredHead();
+    expect(head).toMatchObject({ lastEventId: expect.any(String), lastHash: expect.stringMatching(/^[0-9a-f]{64}$/), signature: expect.any(String) });
+    expect(expectData(await anchored.gql('serocu.auditor', VERIFY)).verifyAuditChain).toMatchObject({ valid: true, firstBrokenAnchorEventId: null });
+
+    // A superuser edits an early event and recomputes every hash after it, and the chain's head:
+    // the chain alone verifies again, but no longer matches what was published.
+    const client = new pg.Client({ connectionString: anchored.db.url });
+    await client.connect();
+    try {
+      await client.query('set session_replication_role = replica');
+      await client.query(`update audit_event set purpose = 'AUDIT' where id = (select min(id) from audit_event)`);
+      await client.query(`do $$ declare e record; prev text := repeat('0', 64); begin
+        for e in select id from audit_event order by id loop
+          update audit_event set prev_hash = prev where id = e.id;
+          update audit_event x set hash = audit_event_hash(prev, x) where x.id = e.id returning x.hash into prev;
+        end loop;
+        update audit_chain_head set last_hash = prev; end $$`);
+    } finally {
+      await client.end();
+    }
+    const result = expectData(await anchored.gql('serocu.auditor', VERIFY)).verifyAuditChain;
+    expect(result.firstBrokenEventId).toBeNull(); // the recomputed chain hangs together...
+    expect(result).toMatchObject({ valid: false, firstBrokenAnchorEventId: anchors()[0].lastEventId }); // ...but not with its anchors
+    expect(result.anchorsChecked).toBeGreaterThan(0);
+  });
+
+  it('refuses an anchor whose signature does not match (the file edited to fit a rewritten chain)', async () => {
+    const file = path.join(anchored.config.dataDir, anchorFile()!);
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const [{ hash }] = await anchored.app.orm.em.getConnection().execute('select hash from audit_event where id = ?', [lines[0].lastEventId]);
+    fs.writeFileSync(file, lines.map((a, i) => JSON.stringify(i === 0 ? { ...a, lastHash: hash } : a)).join('\n') + '\n');
+    const result = expectData(await anchored.gql('serocu.auditor', VERIFY)).verifyAuditChain;
+    expect(result).toMatchObject({ valid: false, firstBrokenAnchorEventId: lines[0].lastEventId });
   });
 });

@@ -127,15 +127,22 @@ export async function auditEvents(ctx: RequestContext, args: AuditEventsArgs) {
   return page;
 }
 
-/** Recomputes the chain in the database (audit_verify_chain) over every event, whoever's. */
+/**
+ * Recomputes the chain in the database (audit_verify_chain) over every event, whoever's, and
+ * checks it against the heads this server published (audit/anchors.ts): a chain a database
+ * superuser rewrote and recomputed is whole but no longer matches its anchors.
+ */
 export async function verifyAuditChain(ctx: RequestContext): Promise<AuditChainVerification> {
   requireAuditor(ctx);
   const { rows } = await ctx.db.knex.raw('select valid, events_checked, first_broken_event_id from audit_verify_chain()');
   const [result] = rows as { valid: boolean; events_checked: string; first_broken_event_id: string | null }[];
-  ctx.audit.record(AuditAction.READ, 'AuditChain', [], { verified: result.valid });
+  const anchors = ctx.auditAnchors ? await ctx.auditAnchors.verify(ctx.em.getConnection().getKnex()) : { anchorsChecked: 0, firstBrokenAnchorEventId: null };
+  const valid = result.valid && anchors.firstBrokenAnchorEventId === null;
+  ctx.audit.record(AuditAction.READ, 'AuditChain', [], { verified: valid });
   return {
-    valid: result.valid,
+    valid,
     eventsChecked: Number(result.events_checked),
     firstBrokenEventId: result.first_broken_event_id === null ? null : String(result.first_broken_event_id),
+    ...anchors,
   };
 }

@@ -48,9 +48,16 @@ export class AuditEventsArgs extends ConnectionArgs {
 
 @ObjectType({ description: 'The result of recomputing the whole audit chain.' })
 export class AuditChainVerification {
-  @Field(() => Boolean, { description: 'Every event links to the one before and hashes to what it says; none missing at the end.' })
+  @Field(() => Boolean, { description: 'Every event links to the one before and hashes to what it says, none is missing at the end, and every published anchor still matches.' })
   valid!: boolean;
   @Field(() => Int) eventsChecked!: number;
   @Field(() => ID, { nullable: true, description: 'The first event that does not verify (or the missing last one).' })
   firstBrokenEventId!: string | null;
+  @Field(() => Int, { description: "How many of this server's published chain heads (anchors) were checked." })
+  anchorsChecked!: number;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The first anchored event whose hash is no longer the one published (the chain was rewritten and recomputed), or whose anchor was tampered with.',
+  })
+  firstBrokenAnchorEventId!: string | null;
 }

@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier';
+import type { AuditAnchors } from '../audit/anchors';
 import { authenticate, mayActAs, userFromAccount, verifiedUsername } from '../auth/authenticate';
 import { apiKeyInForce, apiKeyPurpose, auditApiKeyUse, authenticateApiKey, isApiKeyHeader, refuseServiceAccountToken, type ApiKeyIdentity } from '../auth/api-keys';
 import type { User } from '../modules/identity/user.entity';
@@ -34,6 +35,8 @@ export interface RequestContext {
   readonly audit: AuditCollector;
   /** The API key the request came with (a service account: read-only, purpose REPORTING); absent for a person. */
   readonly apiKey?: ApiKeyIdentity;
+  /** Where the audit chain's head is published (absent in contexts that never verify it). */
+  readonly auditAnchors?: AuditAnchors;
 }
 
 /** What the transport knows about a request besides its token. */
@@ -48,6 +51,8 @@ export interface ContextDeps {
   verifyToken: TokenVerifier;
   log: Logger;
   accessLayers: AccessLayers;
+  /** Where the audit chain's head is published, for verifyAuditChain to check against. */
+  auditAnchors?: AuditAnchors;
 }
 
 export interface RequestAccess {
@@ -155,6 +160,7 @@ function contextFor(
       requestId,
     }),
     apiKey,
+    auditAnchors: deps.auditAnchors,
   };
   if (apiKey) auditApiKeyUse(context.audit, apiKey);
   return context;
