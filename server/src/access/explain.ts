@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { markingRank, type ProtectiveMarking } from '../modules/identity/identity.enums';
 import { categoryOf, type DataCategory } from './policy';
+import { RECORD_KINDS } from './catalogue';
 
 /**
  * Explains one access decision in words: which rules granted or denied a user's reading of a
@@ -24,15 +25,8 @@ export interface UserFacts {
   isLawEnforcement: boolean;
 }
 
-/** Which table each global ID type lives in. */
-export const RECORD_TABLES: Record<string, string> = {
-  SocThreat: 'soc_threat',
-  Nominal: 'nominal',
-  FourPPlan: 'fourp_plan',
-  Disruption: 'disruption',
-  SafeguardingReferral: 'safeguarding_referral',
-  PracticeEntry: 'practice_entry',
-};
+/** Which table each global ID type lives in (the access catalogue). */
+export const RECORD_TABLES: Record<string, string> = Object.fromEntries(RECORD_KINDS.map((k) => [k.typename, k.table]));
 
 async function orgCode(knex: Knex, id: string): Promise<string> {
   return (await knex('organisation').where({ id }).first('code'))?.code ?? 'unknown';

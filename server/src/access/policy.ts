@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import type { Caller } from '../db/request-db';
 import { markingRank, ProtectiveMarking } from '../modules/identity/identity.enums';
 import type { AccessLayers } from './layers';
+import { recordKindOfTable, type DataCategory } from './catalogue';
 
 /**
  * The application's access policy: who may read which shared records (docs/domain.md, "Access").
@@ -14,22 +15,11 @@ import type { AccessLayers } from './layers';
  * on a builder with no caller bound fails loudly instead of reading unfiltered.
  */
 
-export type DataCategory = 'THREAT' | 'NOMINAL' | 'PLAN' | 'DISRUPTION' | 'REFERRAL' | 'PRACTICE';
+export type { DataCategory } from './catalogue';
 
-const TABLE_CATEGORIES: Record<string, DataCategory> = {
-  soc_threat: 'THREAT',
-  nominal: 'NOMINAL',
-  fourp_plan: 'PLAN',
-  disruption: 'DISRUPTION',
-  safeguarding_referral: 'REFERRAL',
-  practice_entry: 'PRACTICE',
-};
-
-/** The data category a shared record table holds. */
+/** The data category a shared record table holds (the access catalogue). */
 export function categoryOf(table: string): DataCategory {
-  const category = TABLE_CATEGORIES[table];
-  if (!category) throw new Error(`${table} is not a shared record table`);
-  return category;
+  return recordKindOfTable(table).category;
 }
 
 export interface PolicyBinding {

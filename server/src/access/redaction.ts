@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { Field, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../graphql/context';
 import { boundCaller } from './policy';
+import { NARROWED_FOR_PARTNERS, PARTNER_WITHHELD } from './catalogue';
 
 /**
  * Field-level redaction: partner organisations (not law enforcement) see sanitised views
@@ -16,40 +17,8 @@ export class WithheldField {
   @Field(() => String) reason!: string;
 }
 
-const INTELLIGENCE = 'Intelligence is withheld from partner organisations: they see a sanitised summary.';
-const PEOPLE = 'Details of people in organised crime groups are withheld from partner organisations.';
-const ASSESSMENT = 'Threat assessments and their grading are withheld from partner organisations.';
-const HISTORY = 'The record\'s change history is withheld from partner organisations.';
-const OTHERS_ACTIONS = 'Partner organisations are shown only their own organisation\'s actions.';
-
-/** What partners do not see, per GraphQL type and field. */
-const PARTNER_WITHHELD: Record<string, Record<string, string>> = {
-  SocThreat: {
-    summary: INTELLIGENCE,
-    priority: ASSESSMENT,
-    riskScore: ASSESSMENT,
-    currentAssessment: ASSESSMENT,
-    assessmentHistory: ASSESSMENT,
-    unassessedActivities: ASSESSMENT,
-    members: PEOPLE,
-    linkedThreats: INTELLIGENCE,
-    history: HISTORY,
-  },
-  CriminalActivity: { description: INTELLIGENCE, assessment: ASSESSMENT },
-  Nominal: { aliases: PEOPLE, vulnerabilityFlags: PEOPLE, memberships: PEOPLE, history: HISTORY },
-  // Partners see a plan's summary and their own actions (docs/domain.md): not other organisations'
-  // actions, the intelligence gaps, the reviews, or the gate (whose problems quote intelligence).
-  FourPPlan: {
-    actions: OTHERS_ACTIONS,
-    intelligenceGaps: INTELLIGENCE,
-    reviews: 'Plan reviews are withheld from partner organisations.',
-    quality: 'The quality gate quotes intelligence and is withheld from partner organisations.',
-    history: HISTORY,
-  },
-};
-
-/** Fields that stay but are narrowed for partners rather than nulled (see PARTNER_WITHHELD). */
-const NARROWED = new Set(['FourPPlan.actions']);
+/** What partners do not see, per GraphQL type and field, and the lists narrowed rather than nulled: the access catalogue. */
+const NARROWED = NARROWED_FOR_PARTNERS;
 
 /** A record's owner, when it has one: an organisation is never shown a sanitised view of its own records. */
 export interface Owned {

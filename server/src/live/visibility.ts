@@ -2,25 +2,18 @@ import type { Knex } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../graphql/context';
 import type { NodeFetchers } from '../graphql/node';
 import type { LogEntry } from './event-log';
-
-/** Record type → its table and data category, for the records whose reach is set by marking and sharing. */
-const SHARED_RECORDS: Record<string, { table: string; category: string }> = {
-  SocThreat: { table: 'soc_threat', category: 'THREAT' },
-  Nominal: { table: 'nominal', category: 'NOMINAL' },
-  FourPPlan: { table: 'fourp_plan', category: 'PLAN' },
-  Disruption: { table: 'disruption', category: 'DISRUPTION' },
-  PracticeEntry: { table: 'practice_entry', category: 'PRACTICE' },
-};
+import { recordKindOfType, type RecordKind } from '../access/catalogue';
 
 /**
- * Categories where, for this caller, marking and sharing alone decide the reach, so the old values
- * can say whether the caller could see the record before a change. Referrals (parties only) and,
- * for partners, nominals and disruptions (other columns decide) are left out: for them only the
- * subscriber's own memory of what it was shown can yield a WITHDRAWN.
+ * Whether, for this caller, marking and sharing alone decide the reach of a record of this type,
+ * so the old values can say whether the caller could see it before a change (the access
+ * catalogue). Referrals (parties only) and, for partners, nominals and disruptions (other
+ * columns decide) are left out: for them only the subscriber's own memory of what it was shown
+ * can yield a WITHDRAWN.
  */
-function sharingDecides(category: string, isLawEnforcement: boolean): boolean {
-  if (category === 'THREAT' || category === 'PRACTICE' || category === 'PLAN') return true;
-  return isLawEnforcement && (category === 'NOMINAL' || category === 'DISRUPTION');
+function sharingDecides(recordType: string, isLawEnforcement: boolean): RecordKind | undefined {
+  const kind = recordKindOfType(recordType);
+  return kind?.reachBySharing && (isLawEnforcement || kind.partnerReachBySharing) ? kind : undefined;
 }
 
 /** `type:id` */
@@ -51,8 +44,8 @@ export async function loadVisible(ctx: RequestContext, fetchers: NodeFetchers, e
  */
 export async function visibleBefore(ctx: RequestContext, privileged: Knex, entries: LogEntry[]): Promise<Set<number>> {
   const candidates = entries
-    .map((entry, index) => ({ entry, index, shared: SHARED_RECORDS[entry.recordType] }))
-    .filter(({ entry, shared }) => entry.accessBefore && shared && sharingDecides(shared.category, ctx.access.caller.isLawEnforcement));
+    .map((entry, index) => ({ entry, index, shared: sharingDecides(entry.recordType, ctx.access.caller.isLawEnforcement) }))
+    .filter((c): c is { entry: LogEntry; index: number; shared: RecordKind } => !!c.entry.accessBefore && !!c.shared);
   const result = new Set<number>();
   for (const { entry, index, shared } of candidates) {
     const now = await privileged(shared.table).first('owning_organisation_id', 'protective_marking', 'sharing', 'shared_with').where('id', entry.recordId);

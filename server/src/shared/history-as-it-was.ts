@@ -2,6 +2,7 @@ import type { RequestContext } from '../graphql/context';
 import { markingRank, type ProtectiveMarking } from '../modules/identity/identity.enums';
 import type { RecordVersion } from './shared-record';
 import { Sharing } from './sharing';
+import { recordKindOfType } from '../access/catalogue';
 
 /**
  * A record's history shows each change only to those who could read the record as it was then.
@@ -35,13 +36,14 @@ function applied(state: AccessState, version: RecordVersion): AccessState {
 }
 
 /**
- * Whether a caller's reach to this kind of record follows its sharing field. It does not for a
- * referral (its two parties and auditors, whatever the sharing) nor for a partner's disruption
- * (those it claimed or contributed to): their reach today is their reach then.
+ * Whether a caller's reach to this kind of record follows its sharing field (the access
+ * catalogue). It does not for a referral (its two parties and auditors, whatever the sharing)
+ * nor for a partner's disruption or person (claims and contributions, referrals): their reach
+ * today is their reach then.
  */
 function reachFollowsSharing(typename: string, isLawEnforcement: boolean): boolean {
-  if (typename === 'SafeguardingReferral') return false;
-  return typename !== 'Disruption' || isLawEnforcement;
+  const kind = recordKindOfType(typename);
+  return !!kind?.reachBySharing && (isLawEnforcement || kind.partnerReachBySharing);
 }
 
 /** Whether the caller could read a record of `ownerId` in `state` (clearance and reach; today's roles and agreements already apply). */
