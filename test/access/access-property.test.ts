@@ -295,6 +295,23 @@ async function seenBy(app: TestApp, username: string, tag: string, globalIds: st
   return { lists, nodes, totals: listed.reduce((sum: number, c: any) => sum + c.totalCount, 0) };
 }
 
+/** Who may call each write below, by role (server/src/access/mutation-roles.ts), restated for the oracle. */
+const WRITE_ROLES: Record<'updateThreat' | 'updateNominal', string[]> = {
+  updateThreat: ['ANALYST', 'INTELLIGENCE_OFFICER', 'INVESTIGATOR', 'LRO', 'SRO', 'OCG_COORDINATOR', 'THREAT_ASSESSOR'],
+  updateNominal: ['ANALYST', 'INTELLIGENCE_OFFICER', 'INVESTIGATOR', 'LRO', 'SRO', 'OCG_COORDINATOR', 'THREAT_ASSESSOR', 'SAFEGUARDING_PRACTITIONER'],
+};
+
+/**
+ * The write oracle: what changing a record must answer. The role is checked first (FORBIDDEN
+ * whatever the record); a record the user cannot read is missing (NOT_FOUND, as one that does
+ * not exist); one they can read but do not own is FORBIDDEN; the owner's change is made.
+ */
+function writeOracle(world: World, user: WorldUser, index: number, mutation: keyof typeof WRITE_ROLES): 'DONE' | 'FORBIDDEN' | 'NOT_FOUND' {
+  if (!user.roles.some((r) => WRITE_ROLES[mutation].includes(r))) return 'FORBIDDEN';
+  if (!oracle(world, user, index)) return 'NOT_FOUND';
+  return user.org === world.records[index].owner ? 'DONE' : 'FORBIDDEN';
+}
+
 describe.each([
   ['both layers', { database: true, application: true }],
   ['row-level security alone', { database: true, application: false }],
@@ -336,5 +353,45 @@ describe.each([
     // Not vacuous: the worlds both grant and deny, in fair measure.
     expect(granted).toBeGreaterThan(cases * 0.1);
     expect(granted).toBeLessThan(cases * 0.9);
+  }, 600_000);
+
+  it('every user may change exactly what the rules allow: refused writes change nothing', async () => {
+    const outcomes: Record<string, number> = { DONE: 0, FORBIDDEN: 0, NOT_FOUND: 0 };
+    let worldNo = 0;
+    const exec = (text: string, params: unknown[] = []) => app.app.orm.em.getConnection().execute(text, params);
+    await fc.assert(
+      // Each world also has an analyst of its first threat's owner, cleared to SECRET: someone who may change it.
+      fc.asyncProperty(worldArb.map((w) => ({ ...w, users: [...w.users, { org: w.records[0].owner, roles: ['ANALYST'], clearance: 'SECRET' }] })), async (world) => {
+        const tag = `w${Date.now().toString(36)}${worldNo++}`;
+        const { usernames, ids } = await plant(app, world, tag);
+        try {
+          for (const [i, record] of world.records.entries()) {
+            const mutation = record.category === 'THREAT' ? 'updateThreat' : record.category === 'NOMINAL' ? 'updateNominal' : null;
+            if (!mutation) continue;
+            const table = mutation === 'updateThreat' ? 'soc_threat' : 'nominal';
+            for (const [u, username] of usernames.entries()) {
+              const [before] = await exec(`select name, version from ${table} where id = ?`, [ids[i]]);
+              const name = `pw${tag} ${record.category.toLowerCase()} ${i} by ${u}`;
+              const type = TYPES[record.category];
+              const answer = await app.gql(username, `mutation ($input: ${mutation === 'updateThreat' ? 'UpdateThreatInput' : 'UpdateNominalInput'}!) { ${mutation}(input: $input) { id } }`, {
+                input: { id: toGlobal(type, ids[i]), expectedVersion: before.version, name },
+              });
+              const expected = writeOracle(world, world.users[u], i, mutation);
+              const got = answer.errors?.length ? String(answer.errors[0].extensions?.code) : 'DONE';
+              expect({ user: world.users[u], record, mutation, got }).toEqual({ user: world.users[u], record, mutation, got: expected });
+              const [after] = await exec(`select name, version from ${table} where id = ?`, [ids[i]]);
+              expect(after).toEqual(expected === 'DONE' ? { name, version: before.version + 1 } : before);
+              outcomes[expected]++;
+            }
+          }
+        } finally {
+          await clear(app, tag);
+        }
+      }),
+      { numRuns: Math.max(5, Math.round(WORLDS / 4)), seed: process.env.ACCESS_PROPERTY_SEED ? Number(process.env.ACCESS_PROPERTY_SEED) : undefined },
+    );
+    console.log(`write property (${_mode}): ${JSON.stringify(outcomes)}`);
+    // Not vacuous: every kind of answer was expected, and checked.
+    for (const outcome of Object.values(outcomes)) expect(outcome).toBeGreaterThan(5);
   }, 600_000);
 });
