@@ -69,6 +69,7 @@ function RecordReview({ plan, openRequest }: { plan: Plan; openRequest: number }
   const conflict = usePlanConflict(plan);
   const errors = formErrors(conflict.current ? undefined : state.error);
   const wrapper = useRef<HTMLDivElement>(null);
+  const [focusPending, setFocusPending] = useState(false);
   const firstField = useRef<HTMLInputElement>(null);
 
   // "Record a review" beside the gate's overdue problem opens this form and takes the user to it.
@@ -76,13 +77,17 @@ function RecordReview({ plan, openRequest }: { plan: Plan; openRequest: number }
     if (!openRequest) return;
     if (!open) conflict.start();
     setOpen(true);
-    requestAnimationFrame(() => {
-      wrapper.current?.scrollIntoView({ block: 'start' });
-      firstField.current?.focus();
-    });
+    setFocusPending(true);
     // Only a new request opens it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [openRequest]);
+  // Once the form is open (rendered), the user is taken to its first field.
+  useEffect(() => {
+    if (!open || !focusPending) return;
+    setFocusPending(false);
+    wrapper.current?.scrollIntoView({ block: 'start' });
+    firstField.current?.focus();
+  }, [open, focusPending]);
 
   const today = todayIso();
   const future = date > today;
