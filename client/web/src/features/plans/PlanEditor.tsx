@@ -66,7 +66,7 @@ export function PlanEditor() {
             </p>
             <p>
               {label(p.status)} · owned by {p.owningOrganisation.code} · LRO <Value>{p.lro?.displayName}</Value>
-              <GateNote match={(q) => q.code === 'NO_LRO'} /> · SRO <Value>{p.sro?.displayName}</Value> · next review <Value>{formatDate(p.nextReviewDue)}</Value>
+              <GateNote match={(q) => q.code === 'NO_LRO'} /> · SRO <Value>{p.sro?.displayName}</Value> · next review {p.status === 'CLOSED' ? <span className="empty">none (closed plans are not reviewed)</span> : <Value>{formatDate(p.nextReviewDue)}</Value>}
               <GateNote match={(q) => q.code === 'REVIEW_OVERDUE'} /> · version {p.version}
             </p>
             {p.status === 'CLOSED' && (

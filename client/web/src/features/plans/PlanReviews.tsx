@@ -32,7 +32,13 @@ export function PlanReviews({ plan, canEdit, openRequest }: { plan: Plan; canEdi
     <section aria-labelledby="reviews">
       <h2 id="reviews">Reviews{plan.reviews && ` (${plan.reviews.length})`}</h2>
       <p>
-        Reviewed every {plan.reviewFrequencyDays} days · next review {plan.nextReviewDue ? formatDate(plan.nextReviewDue) : <span className="empty">none due yet</span>}
+        {plan.status === 'CLOSED' ? (
+          'Closed plans are not reviewed.'
+        ) : (
+          <>
+            Reviewed every {plan.reviewFrequencyDays} days · next review {plan.nextReviewDue ? formatDate(plan.nextReviewDue) : <span className="empty">none due yet</span>}
+          </>
+        )}
         <GateNote match={(q) => q.code === 'REVIEW_OVERDUE'} />
       </p>
       {plan.reviews === null || plan.reviews === undefined ? (
