@@ -114,6 +114,7 @@ const ThreatPageDocument = graphql(`
           id
           status
           nextReviewDue
+          protectiveMarking
           owningOrganisation {
             id
           }

@@ -36,7 +36,7 @@ export function ThreatPlanSummary({ threat, plan }: { threat: ThreatDetail; plan
       {plan && (
         <>
           <p>
-            <Link to={`/plans/${plan.id}`}>Open the plan</Link> · {label(plan.status)} · quality{' '}
+            <Link to={`/plans/${plan.id}`}>Open the plan</Link> · <strong>{label(plan.protectiveMarking)}</strong> · {label(plan.status)} · quality{' '}
             {plan.quality ? <Badge tone={plan.quality.passes ? 'good' : 'warn'}>{plan.quality.score}%</Badge> : <Withheld reason="The quality gate is withheld from partner organisations." />}
             {!!plan.nextReviewDue && ` · review due ${formatDate(plan.nextReviewDue)}`}
           </p>
