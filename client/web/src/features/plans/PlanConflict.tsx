@@ -143,3 +143,19 @@ export function PlanLroConflict({ seen, current, chosen, busy, onKeepMine, onTak
   ];
   return <ConflictView what="plan" changedBy={current.updatedBy.displayName} rows={rows} busy={busy} onKeepMine={onKeepMine} onTakeTheirs={onTakeTheirs} />;
 }
+
+/**
+ * Both versions of the plan for a change that is not one strand's (its status, a review, an
+ * entry, removing an action): the user's change, then the plan's status, next review and version
+ * as they saw them beside the current ones.
+ */
+export function PlanChangeConflict({ seen, current, change, busy, onKeepMine, onTakeTheirs }: { seen: Plan; current: Plan; change: { label: string; mine: ReactNode; theirs?: ReactNode }; busy: boolean; onKeepMine: () => void; onTakeTheirs: () => void }) {
+  const review = (p: Plan) => formatDate(p.nextReviewDue) || 'none due';
+  const rows: ConflictRow[] = [
+    { label: change.label, mine: change.mine, theirs: change.theirs ?? <span className="empty">not in the current version</span>, differs: true },
+    { label: 'Plan status', mine: label(seen.status), theirs: label(current.status), differs: seen.status !== current.status },
+    { label: 'Next review', mine: review(seen), theirs: review(current), differs: review(seen) !== review(current) },
+    { label: 'Plan version', mine: seen.version, theirs: current.version, differs: seen.version !== current.version },
+  ];
+  return <ConflictView what="plan" changedBy={current.updatedBy.displayName} rows={rows} busy={busy} onKeepMine={onKeepMine} onTakeTheirs={onTakeTheirs} />;
+}

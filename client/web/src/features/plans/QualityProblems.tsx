@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { PlanProblemCode, Strand } from '../../gql/graphql';
 
 interface Problem {
@@ -13,9 +14,10 @@ const keyOf = (p: Problem) => `${p.code}:${p.strand ?? ''}:${p.criminalActivity?
 
 /**
  * The quality gate's named problems, as the server computed them. In the plan editor each also
- * says whether what the user is typing resolves it or brings it in (the server's preview decides).
+ * says whether what the user is typing resolves it or brings it in (the server's preview decides),
+ * and `action` may offer beside a problem what fixes it.
  */
-export function QualityProblems({ problems }: { problems: Problem[] }) {
+export function QualityProblems({ problems, action }: { problems: Problem[]; /** What the user can do about a problem, offered beside it (e.g. record the overdue review). */ action?: (problem: Problem) => ReactNode }) {
   if (!problems.length) return <p className="good">Passes the quality gate.</p>;
   return (
     <ul className="problems" aria-label="Quality gate problems">
@@ -24,6 +26,7 @@ export function QualityProblems({ problems }: { problems: Problem[] }) {
           {p.message}
           {p.state === 'resolving' && <span className="hint"> (resolved once what you are typing is saved)</span>}
           {p.state === 'new' && <span className="hint"> (with what you are typing)</span>}
+          {action?.(p)}
         </li>
       ))}
     </ul>

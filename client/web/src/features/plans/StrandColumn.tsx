@@ -6,6 +6,8 @@ import { errorText } from '../../lib/errors';
 import { Badge, enumOptions, formatDate, label } from '../../lib/ui';
 import { AddAction } from './AddAction';
 import { AddObjective } from './AddObjective';
+import { EditObjective } from './EditObjective';
+import { RemoveAction } from './RemoveAction';
 import { GateNote } from './gate';
 import { ExemptStrand, RemoveExemption } from './StrandExemption';
 import type { Plan } from './PlanEditor';
@@ -47,9 +49,12 @@ export function StrandColumn({ strand, plan, canEdit }: { strand: Strand; plan: 
           <h3>{o.description}</h3>
           {o.successMeasure && <p className="hint">Success: {o.successMeasure}</p>}
           {canEdit && (
-            <button type="button" className="small" onClick={() => removeObjective({ input: { id: o.id, expectedVersion: plan.version } })}>
-              Remove objective
-            </button>
+            <>
+              <EditObjective plan={plan} objective={o} />
+              <button type="button" className="small" onClick={() => removeObjective({ input: { id: o.id, expectedVersion: plan.version } })}>
+                Remove objective
+              </button>
+            </>
           )}
           <ActionList actions={actions.filter((a) => a.objective?.id === o.id)} plan={plan} canEdit={canEdit} />
         </div>
@@ -90,6 +95,7 @@ function ActionList({ actions, plan, canEdit }: { actions: Action[]; plan: Plan;
             ) : (
               <Badge>{label(a.status)}</Badge>
             )}
+            {canEdit && <RemoveAction plan={plan} action={a} />}
           </li>
         ))}
       </ul>

@@ -1,4 +1,25 @@
 import { graphql } from '../../gql';
+import { label } from '../../lib/ui';
+
+/** A dated entry of the plan: an intelligence gap (and how it was filled), an outcome or learning. */
+export const PlanEntryFields = graphql(`
+  fragment PlanEntryFields on PlanEntry {
+    id
+    kind
+    text
+    recordedOn
+    recordedBy {
+      id
+      displayName
+    }
+    resolution
+    resolvedOn
+    resolvedBy {
+      id
+      displayName
+    }
+  }
+`);
 
 /** Everything the plan editor shows; every plan mutation returns it, so the cache and the gate refresh. */
 export const PlanEditorFields = graphql(`
@@ -6,8 +27,15 @@ export const PlanEditorFields = graphql(`
     id
     version
     status
+    closureReason
     nextReviewDue
     reviewFrequencyDays
+    protectiveMarking
+    sharing
+    withheld {
+      field
+      reason
+    }
     owningOrganisation {
       id
       code
@@ -82,6 +110,24 @@ export const PlanEditorFields = graphql(`
         category
       }
     }
+    reviews {
+      date
+      forum
+      decisions
+      reviewer {
+        id
+        displayName
+      }
+    }
+    intelligenceGaps {
+      ...PlanEntryFields
+    }
+    outcomes {
+      ...PlanEntryFields
+    }
+    learning {
+      ...PlanEntryFields
+    }
     partners {
       role
       strands
@@ -113,3 +159,20 @@ export const UpdatePlanDocument = graphql(`
     }
   }
 `);
+
+/** Today in the user's time zone as YYYY-MM-DD (for date fields' default and latest allowed value). */
+export function todayIso(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Value spellings the server's messages may quote (e.g. "allowed: ACTIVE, CLOSED"), in words. */
+const SPELLINGS = /\b(DRAFT|ACTIVE|UNDER_REVIEW|CLOSED|PURSUE|PREVENT|PROTECT|PREPARE|PLANNED|IN_PROGRESS|BLOCKED|COMPLETE|CANCELLED|INTELLIGENCE_GAP|OUTCOME|LEARNING)\b/g;
+
+/** A server message about a plan with value spellings in plain words ("set its status to Cancelled"). */
+export function planWords(message: string): string {
+  return message.replace(SPELLINGS, (v) => label(v));
+}
+
+/** The roles that may open and change plans (server/src/access/mutation-roles.ts, INTELLIGENCE). */
+export const PLAN_ROLES: readonly string[] = ['ANALYST', 'INTELLIGENCE_OFFICER', 'INVESTIGATOR', 'LRO', 'SRO', 'OCG_COORDINATOR', 'THREAT_ASSESSOR'];

@@ -114,6 +114,10 @@ const ThreatPageDocument = graphql(`
           id
           status
           nextReviewDue
+          protectiveMarking
+          owningOrganisation {
+            id
+          }
           quality {
             score
             passes
@@ -256,7 +260,7 @@ export function ThreatPage() {
             <ThreatMembers members={t.members} withheld={why('members')} />
             <ThreatLinks threat={t} links={t.linkedThreats} withheld={why('linkedThreats')} />
           </div>
-          <ThreatPlanSummary threatId={t.id} plan={t.plan} />
+          <ThreatPlanSummary threat={t} plan={t.plan} />
           <ThreatDisruptions threatId={t.id} disruptions={t.disruptions} summary={t.disruptionSummary} />
           <History entries={t.history} withheld={why('history')} />
           <WhoCanSee recordId={t.id} />

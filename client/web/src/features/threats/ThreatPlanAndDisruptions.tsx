@@ -1,22 +1,58 @@
 import { Link } from 'react-router-dom';
 import { Badge, formatDate, label, Withheld } from '../../lib/ui';
+import { managesThreat } from '../assessments/model';
+import { useViewer } from '../auth/viewer';
+import { OpenPlan } from '../plans/OpenPlan';
+import { PLAN_ROLES } from '../plans/planFields';
 import { QualityProblems } from '../plans/QualityProblems';
 import { DisruptionTimeline } from './DisruptionTimeline';
 import type { ThreatDetail } from './types';
 
-export function ThreatPlanSummary({ plan }: { threatId: string; plan: ThreatDetail['plan'] }) {
+/** Threat statuses under which a plan may be opened (server: PLANNABLE_THREAT_STATUSES). */
+const PLANNABLE = ['ADOPTED', 'UNDER_REVIEW'];
+
+/**
+ * The threat's plan, or when none is shared with the user (which is not to say there is none),
+ * opening one: for an adopted threat, by an organisation that manages it, as one of the roles that plan.
+ */
+export function ThreatPlanSummary({ threat, plan }: { threat: ThreatDetail; plan: ThreatDetail['plan'] }) {
+  const viewer = useViewer();
+  const mayOpen = PLANNABLE.includes(threat.status) && managesThreat(viewer.organisation, threat) && viewer.roles.some((r) => PLAN_ROLES.includes(r));
+  const ownsPlan = plan?.owningOrganisation.id === viewer.organisation.id && plan.status !== 'CLOSED' && viewer.roles.some((r) => PLAN_ROLES.includes(r));
   return (
     <section aria-labelledby="plan">
       <h2 id="plan">4P plan</h2>
-      {!plan && <p>No plan yet: a plan is opened once the threat is adopted.</p>}
+      {!plan && (
+        <>
+          <p>
+            No 4P plan is shared with you for this threat.{' '}
+            {!PLANNABLE.includes(threat.status)
+              ? 'A plan is opened once the threat is adopted.'
+              : !mayOpen && 'Only the organisation that owns or leads it, or the regional organised crime unit, can open one.'}
+          </p>
+          {mayOpen && <OpenPlan threat={threat} />}
+        </>
+      )}
       {plan && (
         <>
           <p>
-            <Link to={`/plans/${plan.id}`}>Open the plan</Link> · {label(plan.status)} · quality{' '}
+            <Link to={`/plans/${plan.id}`}>Open the plan</Link> · <strong>{label(plan.protectiveMarking)}</strong> · {label(plan.status)} · quality{' '}
             {plan.quality ? <Badge tone={plan.quality.passes ? 'good' : 'warn'}>{plan.quality.score}%</Badge> : <Withheld reason="The quality gate is withheld from partner organisations." />}
             {!!plan.nextReviewDue && ` · review due ${formatDate(plan.nextReviewDue)}`}
           </p>
-          {plan.quality && <QualityProblems problems={plan.quality.problems} />}
+          {plan.quality && (
+            <QualityProblems
+              problems={plan.quality.problems}
+              action={(p) =>
+                p.code === 'REVIEW_OVERDUE' && ownsPlan ? (
+                  <>
+                    {' '}
+                    <Link to={`/plans/${plan.id}?review=1`}>Record a review</Link>
+                  </>
+                ) : null
+              }
+            />
+          )}
         </>
       )}
     </section>
