@@ -22,7 +22,7 @@ interface Policy {
 }
 
 async function policies(): Promise<Policy[]> {
-  return sql(`select tablename as table, policyname as name, cmd as command, permissive, roles, qual from pg_policies where schemaname = 'public'`);
+  return (await sql(`select tablename as table, policyname as name, cmd as command, permissive, roles, qual from pg_policies where schemaname = 'public'`)) as Policy[];
 }
 
 async function protectedTables(): Promise<Map<string, boolean>> {

@@ -89,7 +89,7 @@ describeInBrowser('web client: opening a 4P plan and working on it', () => {
     const action = pursue.locator('ul.actions li', { hasText: 'Entered twice by mistake' });
     await action.getByRole('button', { name: 'Remove action' }).click();
     await action.getByText('If the work was real but has stopped, set its status to Cancelled instead.').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Keep it');
     await page.keyboard.press('Enter');
     await action.getByRole('button', { name: 'Remove action' }).waitFor();
     expect((await planNow(session, planId)).actions).toHaveLength(1);
@@ -103,7 +103,7 @@ describeInBrowser('web client: opening a 4P plan and working on it', () => {
     await problem.getByRole('button', { name: 'Record a review' }).click();
     const reviews = page.locator('section', { has: page.getByRole('heading', { name: /^Reviews/ }) });
     const date = reviews.getByLabel('Date of the review');
-    await page.waitForFunction(() => (document.activeElement as HTMLInputElement | null)?.type === 'date');
+    await page.waitForFunction(() => (globalThis as any).document.activeElement?.type === 'date');
     expect(await date.inputValue()).toBe(daysFromToday(0));
     // A date in the future is refused before anything is sent.
     await date.fill(daysFromToday(3));

@@ -52,7 +52,7 @@ describe('making a referral', () => {
       isAcknowledgementOverdue: false,
       acknowledgedWithinTarget: null,
     });
-    expect(referral.reference).toMatch(new RegExp(`^SR-${new Date().getUTCFullYear()}-\\d{5}$`));
+    expect(referral.reference).toMatch(new RegExp(`^SR-${new Date().getUTCFullYear()}-[2-9A-HJKMNP-Z]{8}$`));
     expect(referral.timeline).toEqual([
       expect.objectContaining({ kind: 'STATUS_CHANGE', fromStatus: null, toStatus: 'SUBMITTED', by: { username: 'tvp.safeguarding' }, organisation: { code: 'TVP' } }),
       expect.objectContaining({

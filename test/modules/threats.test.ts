@@ -39,7 +39,7 @@ describe('recording a threat', () => {
       lro: { username: 'serocu.lro' },
       createdBy: { username: 'tvp.investigator' },
     });
-    expect(threat.urn).toMatch(/^SE-2025-\d{4}$/);
+    expect(threat.urn).toMatch(/^SE-2025-[2-9A-HJKMNP-Z]{8}$/);
     expect(threat.criminalActivities.map((a: any) => a.category)).toEqual(['ILLEGAL_DRUGS', 'MODERN_SLAVERY_HUMAN_TRAFFICKING', 'MONEY_LAUNDERING']);
     expect(threat.history).toEqual(
       expect.arrayContaining([

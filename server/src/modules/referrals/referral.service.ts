@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../graphql/erro
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
 import { creationColumns, requireExisting, saveVersion } from '../../shared/records';
 import { Sharing } from '../../shared/sharing';
+import { randomReference } from '../../shared/reference';
 import { Problems } from '../../shared/validation';
 import { markingRank, ProtectiveMarking } from '../identity/identity.enums';
 import type { User } from '../identity/user.entity';
@@ -181,9 +182,7 @@ export async function createReferral(ctx: Ctx, input: CreateReferralInput): Prom
     p.text(input.summary, 'summary', { max: 8000 });
     p.throwIfAny();
 
-    const [{ reference }] = (
-      await trx.raw(`select 'SR-' || to_char(now() at time zone 'UTC', 'YYYY') || '-' || lpad(nextval('safeguarding_referral_ref_seq')::text, 5, '0') as reference`)
-    ).rows;
+    const reference = randomReference('SR', new Date().getUTCFullYear());
     const [{ id }] = await trx('safeguarding_referral')
       .insert({
         reference,

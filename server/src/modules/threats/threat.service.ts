@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
 import { accessColumns, creationColumns, lockForChange, requireExisting, saveVersion } from '../../shared/records';
+import { randomReference } from '../../shared/reference';
 import { Problems, addDays, today } from '../../shared/validation';
 import type { RequestContext } from '../../graphql/context';
 import { currentModel } from '../assessments/assessment.service';
@@ -95,7 +96,7 @@ export async function createThreat(ctx: Ctx, input: CreateThreatInput): Promise<
     const access = await accessColumns(trx, input.access, p);
     p.throwIfAny();
 
-    const [{ urn }] = (await trx.raw(`select 'SE-' || ? || '-' || lpad(nextval('soc_threat_urn_seq')::text, 4, '0') as urn`, [identifiedOn.slice(0, 4)])).rows;
+    const urn = randomReference('SE', identifiedOn.slice(0, 4));
     const [{ id }] = await trx('soc_threat')
       .insert({
         urn,
