@@ -65,6 +65,12 @@ describeInBrowser('web client: making a referral, and adding practice', () => {
     await rules.getByText(/It is anonymous: it names no one/).waitFor();
     expect(await page.getByLabel('Person', { exact: true }).count()).toBe(0);
     await page.getByLabel('Kind of referral').selectOption({ label: 'Contact to a multi-agency safeguarding hub (MASH)' });
+    // A threat the referrer can see, linked by finding it.
+    const threat = expectData(await session.app.gql('tvp.safeguarding', `{ threats(first: 1, orderBy: [{ field: NAME, direction: ASC }]) { edges { node { id urn name } } } }`)).threats.edges[0].node;
+    await page.getByLabel('Find a threat').fill(threat.urn);
+    await page.getByRole('checkbox', { name: `${threat.urn} ${threat.name}` }).check();
+    await page.getByLabel('Find a threat').fill('');
+    expect(await page.getByRole('checkbox', { name: `${threat.urn} ${threat.name}` }).isChecked()).toBe(true);
     await page.getByLabel('Protective marking').selectOption({ label: 'Official sensitive' });
 
     // Sent without the concerns and the reason for sharing without consent: the server's messages, beside each field.
@@ -92,6 +98,7 @@ describeInBrowser('web client: making a referral, and adding practice', () => {
     await h1.getByText(/^SR-/).waitFor();
     await page.getByTestId('marking').getByText('Official').waitFor();
     await page.getByText(personName).waitFor();
+    await page.getByRole('link', { name: threat.urn, exact: true }).waitFor();
     await expectAxeClean(page, 'new referral page');
 
     const { node } = expectData(await session.app.gql('tvp.safeguarding', `query ($id: ID!) { node(id: $id) { ... on SafeguardingReferral { ${REFERRAL_FIELDS} } } }`, { id: referralId }));
@@ -109,6 +116,7 @@ describeInBrowser('web client: making a referral, and adding practice', () => {
       receivingOrganisation: { code: 'OXON_CS' },
       sharedWith: [{ code: 'OXON_CS' }],
       subject: { id: person.id, name: personName },
+      linkedThreats: [{ id: threat.id, name: threat.name }],
     });
     expect([...node.exploitationTypes].sort()).toEqual(['CHILD_CRIMINAL_EXPLOITATION', 'COUNTY_LINES']);
     expect(node.timeline.find((u: any) => u.kind === 'SHARE')).toMatchObject({ shareReason: reason, sharedWithOrganisation: { code: 'OXON_CS' } });
@@ -194,7 +202,7 @@ describeInBrowser('web client: making a referral, and adding practice', () => {
     await page.getByRole('status').getByText(`Added “${title}” to the register.`).waitFor();
     const card = page.getByRole('article', { name: title });
     await card.waitFor();
-    await card.getByText('Pilot · evidence: Promising').waitFor();
+    await card.getByText('Pilot · evidence: Promising · marked Official').waitFor();
     expect(await page.getByRole('form', { name: 'Add practice' }).count()).toBe(0);
     await expectAxeClean(page, 'practice register after adding');
     await screenshot(page, 'practice-added');

@@ -409,7 +409,7 @@ export function ReferralNew() {
           )}
         </Field>
         <p>
-          <strong>Sharing:</strong> {receiver ? `${receiver.name} only` : 'the organisation you send it to only'}, as well as {viewer.organisation.name}.
+          <strong>Sharing:</strong> {viewer.organisation.name} and {receiver ? receiver.name : 'the organisation you send it to'} only.
         </p>
         <div className="buttons">
           <button type="submit" disabled={state.fetching}>
