@@ -61,6 +61,7 @@ const DisruptionPage = screen(() => import('./features/disruptions/DisruptionPag
 const DisruptionEdit = screen(() => import('./features/disruptions/DisruptionEdit'), 'DisruptionEdit');
 const Referrals = screen(() => import('./features/referrals/Referrals'), 'Referrals');
 const ReferralPage = screen(() => import('./features/referrals/ReferralPage'), 'ReferralPage');
+const ReferralNew = screen(() => import('./features/referrals/ReferralNew'), 'ReferralNew');
 const PracticeRegister = screen(() => import('./features/practice/PracticeRegister'), 'PracticeRegister');
 const AuditSearch = screen(() => import('./features/audit/AuditSearch'), 'AuditSearch');
 const SharingAgreements = screen(() => import('./features/agreements/SharingAgreements'), 'SharingAgreements');
@@ -81,6 +82,7 @@ const screens: [path: string, Screen][] = [
   ['disruptions/:id', DisruptionPage],
   ['disruptions/:id/edit', DisruptionEdit],
   ['referrals', Referrals],
+  ['referrals/new', ReferralNew],
   ['referrals/:id', ReferralPage],
   ['practice', PracticeRegister],
   ['audit', AuditSearch],

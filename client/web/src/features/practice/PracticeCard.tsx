@@ -18,6 +18,7 @@ export const PracticeCardFields = graphql(`
     contact
     stage
     evidenceRating
+    protectiveMarking
     topics
     endorsementCount
     endorsedByViewer
@@ -82,7 +83,7 @@ export function PracticeCard({ practice: p }: { practice: PracticeCardFieldsFrag
       <h2 id={`practice-${p.id}`}>{p.title}</h2>
       <p className="hint">
         {p.organisation.name}
-        {p.partners.length > 0 && ` with ${p.partners.map((x) => x.code).join(', ')}`} · {label(p.stage)} · evidence: {label(p.evidenceRating)}
+        {p.partners.length > 0 && ` with ${p.partners.map((x) => x.code).join(', ')}`} · {label(p.stage)} · evidence: {label(p.evidenceRating)} · marked {label(p.protectiveMarking)}
       </p>
       <p>
         <strong>Aim:</strong> {p.aim}

@@ -2,10 +2,12 @@ import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
-import type { EvidenceRating, PracticeOrderField, PracticeStage } from '../../gql/graphql';
+import type { EvidenceRating, PracticeCardFieldsFragment, PracticeOrderField, PracticeStage } from '../../gql/graphql';
 import { evidenceRatings, practiceStages } from '../../lib/enums';
 import { enumOptions, Loaded, Pager } from '../../lib/ui';
+import { useViewer } from '../auth/viewer';
 import { PracticeCard } from './PracticeCard';
+import { mayAddPractice, PracticeNew } from './PracticeNew';
 
 const PracticesDocument = graphql(`
   query Practices($filter: PracticeFilter, $orderBy: [PracticeOrder!], $after: String) {
@@ -24,8 +26,37 @@ const PracticesDocument = graphql(`
   }
 `);
 
+const PracticeAddedDocument = graphql(`
+  query PracticeAdded($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ... on PracticeEntry {
+        ...PracticeCardFields
+      }
+    }
+  }
+`);
+
+/** The entry just added, kept up to date (an edit or endorsement shows on it). */
+function JustAdded({ entry }: { entry: PracticeCardFieldsFragment }) {
+  const [{ data }] = useQuery({ query: PracticeAddedDocument, variables: { id: entry.id } });
+  const now = data?.node?.__typename === 'PracticeEntry' ? (data.node as PracticeCardFieldsFragment) : entry;
+  return (
+    <section aria-labelledby="just-added" className="cards">
+      <h2 id="just-added" className="visually-hidden">
+        Just added
+      </h2>
+      <PracticeCard practice={now} />
+    </section>
+  );
+}
+
 /** The innovative practice register: full-text search, filters, endorsements. */
 export function PracticeRegister() {
+  const viewer = useViewer();
+  const [adding, setAdding] = useState(false);
+  const [added, setAdded] = useState<PracticeCardFieldsFragment | null>(null);
   const [params, setParams] = useSearchParams();
   const [text, setText] = useState(params.get('q') ?? '');
   const [trail, setTrail] = useState<(string | null)[]>([null]);
@@ -51,6 +82,24 @@ export function PracticeRegister() {
   return (
     <>
       <h1>Practice register</h1>
+      {mayAddPractice(viewer.roles) && !adding && (
+        <p>
+          <button type="button" onClick={() => setAdding(true)}>
+            Add practice
+          </button>
+        </p>
+      )}
+      {adding && (
+        <PracticeNew
+          onCancel={() => setAdding(false)}
+          onAdded={(entry) => {
+            setAdding(false);
+            setAdded(entry);
+          }}
+        />
+      )}
+      <div role="status">{added && <p className="good">Added “{added.title}” to the register.</p>}</div>
+      {added && <JustAdded entry={added} />}
       <form role="search" className="filters" onSubmit={search}>
         <label>
           Search{' '}
@@ -77,7 +126,7 @@ export function PracticeRegister() {
           <>
             {practices.totalCount === 0 && <p>No practice matches.</p>}
             <div className="cards">
-              {practices.edges.map(({ node }) => (
+              {practices.edges.filter(({ node }) => node.id !== added?.id).map(({ node }) => (
                 <PracticeCard key={node.id} practice={node} />
               ))}
             </div>

@@ -6,6 +6,8 @@ import { Badge, formatDateTime, label, Loaded, Value } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { ReferralActions } from './ReferralActions';
 import { WhoCanSee } from '../access/WhoCanSee';
+import { Marking } from '../assessments/parts';
+import { exploitationLabels, referralStatusLabels, referralTypeShort, urgencyLabels } from './referralWords';
 
 const ReferralPageDocument = graphql(`
   query ReferralPage($id: ID!) {
@@ -25,6 +27,7 @@ export const ReferralFields = graphql(`
     version
     reference
     referralType
+    protectiveMarking
     urgency
     status
     summary
@@ -98,9 +101,10 @@ export function ReferralPage() {
             <Link to="/referrals">Referrals</Link> / {r.reference}
           </p>
           <h1>
-            {r.reference} <Badge tone={r.urgency === 'RED' ? 'bad' : 'warn'}>{label(r.urgency)}</Badge> <Badge>{label(r.status)}</Badge>
+            {r.reference} <Badge tone={r.urgency === 'RED' ? 'bad' : 'warn'}>{urgencyLabels[r.urgency]}</Badge> <Badge>{referralStatusLabels[r.status]}</Badge>
             {r.isAcknowledgementOverdue && <Badge tone="bad">Acknowledgement overdue</Badge>}
           </h1>
+          <Marking marking={r.protectiveMarking} />
           <ReferralFacts r={r} />
           {r.receivingOrganisation.id === viewer.organisation.id || r.referringOrganisation.id === viewer.organisation.id ? (
             <ReferralActions referral={r} receiving={r.receivingOrganisation.id === viewer.organisation.id} />
@@ -121,13 +125,13 @@ function ReferralFacts({ r }: { r: Referral }) {
       <dt>To</dt>
       <dd>{r.receivingOrganisation.name}</dd>
       <dt>Type</dt>
-      <dd>{label(r.referralType)}</dd>
+      <dd>{referralTypeShort[r.referralType]}</dd>
       <dt>Subject</dt>
       <dd>
         <Value empty="anonymous">{r.subject?.name}</Value> {r.subjectIsChild && <Badge>Child</Badge>}
       </dd>
       <dt>Exploitation</dt>
-      <dd>{r.exploitationTypes.map(label).join(', ')}</dd>
+      <dd>{r.exploitationTypes.map((t) => exploitationLabels[t]).join(', ')}</dd>
       <dt>Consent</dt>
       <dd>{r.consentObtained ? 'Obtained' : 'Not obtained'}</dd>
       <dt>Summary</dt>
