@@ -88,7 +88,7 @@ describe('insights', () => {
   it('finds threats with a single recorded criminal activity', async () => {
     const found = ofKind(await insights('tvp.investigator'), 'SINGLE_ACTIVITY_THREAT');
     expect(found.map((i: any) => i.recordIds)).toEqual([[ids.cedar]]);
-    expect(found[0].summary).toMatch(/^Operation Cedar \(SE-\d{4}-\d{4}\) has a single recorded criminal activity \(ILLEGAL_DRUGS\)/);
+    expect(found[0].summary).toMatch(/^Operation Cedar \(SE-\d{4}-[2-9A-Z]{8}\) has a single recorded criminal activity \(ILLEGAL_DRUGS\)/);
     expect(found[0].records).toEqual([{ __typename: 'SocThreat', id: ids.cedar }]);
   });
 
