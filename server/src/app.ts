@@ -20,7 +20,7 @@ import { authConfigHandler } from './http/auth-config';
 import { devAuthRouter } from './http/dev-auth';
 import { type Lifecycle } from './http/health';
 import { openEarly, type EarlyServer } from './http/early-server';
-import { loadTrustedDocuments, trustedDocumentsByHash, trustedDocumentsOnly } from './graphql/trusted-documents';
+import { loadTrustedDocuments, trustedDocumentCheck, trustedDocumentsByHash, trustedDocumentsOnly } from './graphql/trusted-documents';
 import { webClientRouter } from './http/web-client';
 import { requestErrorHandler } from './http/request-errors';
 import { apolloHardening } from './graphql/hardening';
@@ -114,13 +114,13 @@ async function listen(
   // Stack traces only in development; unexpected errors are masked only in production, so
   // test failures say what went wrong.
   const exposeDetails = config.nodeEnv !== 'production';
+  const trustedDocuments = loadTrustedDocuments();
   // One allowance per caller for HTTP requests and WebSocket operations together.
   const allowance = callerAllowance(config.rateLimitPerMinute);
   const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers, validate: webSocketValidation(config.graphqlLimits, config.nodeEnv === 'production'), parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
-    pricePageSizes: pageSizePricer(config.graphqlLimits.maxCost), allowance });
+    pricePageSizes: pageSizePricer(config.graphqlLimits.maxCost), allowance, trustedDocumentRefusal: trustedDocumentCheck(config, trustedDocuments).refusal });
 
   const hardening = apolloHardening(config);
-  const trustedDocuments = loadTrustedDocuments();
   const requestTransactions = unstartedRequestCloser<RequestContext>();
   const apollo = new ApolloServer<RequestContext>({
     schema,

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { describeInBrowser, launchBrowser, openPage, screenshot, type WatchedPage } from '../support/browser';
 import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider';
@@ -72,6 +73,24 @@ describeInBrowser('web client: sign-in through the organisation identity provide
     const claims = JSON.parse(Buffer.from(token!.split('.')[1], 'base64url').toString());
     expect(claims).toMatchObject({ iss: idp.issuer, aud: CLIENT_ID, preferred_username: 'tvp.investigator' });
     await screenshot(page, 'oidc-signed-in');
+
+    // Live updates work for a production browser session: its subscription is one of the web
+    // client's trusted documents. A threat recorded meanwhile (by a colleague, in SQL here)
+    // appears in the list without a reload.
+    const db = new pg.Client({ connectionString: app.db.url });
+    await db.connect();
+    try {
+      await db.query(`begin; select set_config('soc.user_id', (select id::text from app_user where username = 'surrey.investigator'), true)`);
+      await db.query(`insert into soc_threat (urn, name, subject_type, lead_organisation_id, tasking_level, geographic_scope, identified_on,
+          owning_organisation_id, protective_marking, sharing, created_by, updated_by)
+        select 'SE-2026-LIVEPROD', 'Operation Production Live', 'ORGANISED_CRIME_GROUP', o.id, 'FORCE', 'FORCE', current_date,
+          o.id, 'OFFICIAL', 'REGIONAL_LAW_ENFORCEMENT', u.id, u.id
+          from organisation o, app_user u where o.code = 'SURREY' and u.username = 'surrey.investigator'`);
+      await db.query('commit');
+    } finally {
+      await db.end();
+    }
+    await page.getByRole('link', { name: 'Operation Production Live' }).waitFor({ timeout: 10_000 });
   });
 
   it('shows the provider refusing the sign-in on the sign-in page, signed out', async () => {

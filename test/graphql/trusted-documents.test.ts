@@ -3,7 +3,9 @@ import path from 'node:path';
 import { createApiKey } from '../../server/src/auth/api-keys';
 import { sha256 } from '../../server/src/graphql/trusted-documents';
 import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider';
+import { parse, print } from 'graphql';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { openSocket } from '../support/live-client';
 
 /**
  * Trusted documents (server/src/graphql/trusted-documents.ts): in production a person's browser
@@ -61,6 +63,27 @@ describe('trusted documents', () => {
     expect(unknown.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     const mismatched = await post(session, { query: '{ viewer { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: viewer.hash } } });
     expect(mismatched.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('holds over WebSocket too: a browser session runs the web client’s documents only, as its library prints them', async () => {
+    const session = await idp.idTokenFor('serocu.analyst');
+    const socket = await openSocket(app, 'serocu.analyst', 'ANALYSIS', session);
+    try {
+      // The web client's own query, as shipped and as re-printed by a GraphQL library.
+      expect((await socket.run(viewer.text)).data?.viewer).toMatchObject({ username: 'serocu.analyst' });
+      expect((await socket.run(print(parse(viewer.text)))).data?.viewer).toMatchObject({ username: 'serocu.analyst' });
+      const other = await socket.run('{ threats(first: 100) { edges { node { id name summary } } } }');
+      expect(other.errors?.[0]?.extensions?.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+    } finally {
+      await socket.close();
+    }
+    // A script's development token is not a browser session.
+    const script = await openSocket(app, 'serocu.analyst');
+    try {
+      expect((await script.run('{ threats(first: 1) { totalCount } }')).errors).toBeUndefined();
+    } finally {
+      await script.close();
+    }
   });
 
   it('lets scripts (an API key, a development token) send any document within the limits', async () => {

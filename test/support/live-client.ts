@@ -85,11 +85,11 @@ export class LiveSubscription {
  * A graphql-ws connection for queries and mutations: `run` sends one operation and resolves with
  * its whole result (data and errors, or the error graphql-ws reports for a refused operation).
  */
-export async function openSocket(app: { url: string; tokenFor(username: string): Promise<string> }, username: string, purpose = 'INVESTIGATION') {
+export async function openSocket(app: { url: string; tokenFor(username: string): Promise<string> }, username: string, purpose = 'INVESTIGATION', token?: string) {
   const client = createClient({
     url: `${app.url.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${await app.tokenFor(username)}`, purpose },
+    connectionParams: { authorization: `Bearer ${token ?? (await app.tokenFor(username))}`, purpose },
     retryAttempts: 0,
   });
   return {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { RequestHandler } from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, parse, print, visit, type SelectionNode } from 'graphql';
 import { decodeJwt } from 'jose';
 import { bearerToken } from '../auth/authenticate';
 import type { Config } from '../config';
@@ -77,18 +77,56 @@ export function trustedDocumentsByHash(documents: TrustedDocuments): RequestHand
  * plugin, so it runs once the caller is signed in: a bad token still gets its 401 first.
  */
 export function trustedDocumentsOnly(config: Config, documents: TrustedDocuments): ApolloServerPlugin<BaseContext> {
-  const hashes = new Set(documents.keys());
+  const check = trustedDocumentCheck(config, documents);
   return {
     async requestDidStart({ request }) {
-      if (config.nodeEnv !== 'production' || !isBrowserSession(request.http?.headers.get('authorization'), config)) return;
+      const authorization = request.http?.headers.get('authorization') ?? undefined;
+      if (!check.applies(authorization)) return;
       return {
         async didResolveOperation({ source }) {
-          if (hashes.has(sha256(source))) return;
-          throw new GraphQLError("A browser session may run only the web client's own operations, sent by hash.", {
-            extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED', http: { status: 400 } },
-          });
+          const refusal = check.refusal(authorization, source);
+          if (refusal) throw refusal;
         },
       };
     },
   };
 }
+
+/**
+ * The rule on its own, for both transports (over WebSocket the session's authorization is the one
+ * sent in connection_init): in production a browser session's document must be a trusted one.
+ */
+export function trustedDocumentCheck(config: Config, documents: TrustedDocuments) {
+  const hashes = new Set(documents.keys());
+  // Over WebSocket the client sends the document's text as written in its source, while the
+  // manifest holds it as codegen normalised it (selections sorted): compared in one canonical
+  // form, so layout and order are not mistaken for a different document.
+  const printed = new Set([...documents.values()].map(normalisedHash));
+  const applies = (authorization: string | undefined) => config.nodeEnv === 'production' && isBrowserSession(authorization, config);
+  return {
+    applies,
+    refusal(authorization: string | undefined, source: string): GraphQLError | undefined {
+      if (!applies(authorization) || hashes.has(sha256(source)) || printed.has(normalisedHash(source))) return undefined;
+      return new GraphQLError("A browser session may run only the web client's own operations, sent by hash.", {
+        extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED', http: { status: 400 } },
+      });
+    },
+  };
+}
+
+function normalisedHash(source: string): string {
+  try {
+    return sha256(print(visit(parse(source), { SelectionSet: { leave: (node) => ({ ...node, selections: [...node.selections].sort(bySelection) }) } })));
+  } catch {
+    return ''; // not a document: never a trusted one
+  }
+}
+
+/** Fields (by response name), then inline fragments (by type), then fragment spreads (by name). */
+function selectionKey(s: SelectionNode): string {
+  if (s.kind === Kind.FIELD) return `0 ${s.alias?.value ?? s.name.value}`;
+  if (s.kind === Kind.INLINE_FRAGMENT) return `1 ${s.typeCondition?.name.value ?? ''} ${print(s)}`;
+  return `2 ${s.name.value}`;
+}
+
+const bySelection = (a: SelectionNode, b: SelectionNode) => (selectionKey(a) < selectionKey(b) ? -1 : selectionKey(a) > selectionKey(b) ? 1 : 0);

@@ -118,6 +118,8 @@ export interface WebSocketDeps {
   pricePageSizes?: (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | undefined | null, variables: Record<string, unknown> | undefined | null) => GraphQLError | undefined;
   /** The callers' request allowance, shared with HTTP (http/rate-limit.ts). */
   allowance?: CallerAllowance;
+  /** In production, a browser session's documents must be the web client's (graphql/trusted-documents.ts). */
+  trustedDocumentRefusal?: (authorization: string | undefined, source: string) => GraphQLError | undefined;
 }
 
 export interface WebSocketService {
@@ -298,7 +300,9 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
           refused = await recheckCaller(deps, ctx.extra, log);
           const overAllowance = refused ? undefined : await spendOnWebSocket(options.allowance, ctx.extra.viewer!.username);
           const overCost = options.pricePageSizes?.(options.schema, document, getOperationAST(document, payload.operationName), payload.variables);
-          if (!refused && (overAllowance || overCost)) refused = [(overAllowance ?? overCost)!];
+          const untrusted = options.trustedDocumentRefusal?.(typeof ctx.extra.authorization === 'string' ? ctx.extra.authorization : undefined, payload.query);
+          const refusal = overAllowance ?? untrusted ?? overCost;
+          if (!refused && refusal) refused = [refusal];
         } catch (err) {
           refused = [err instanceof GraphQLError ? err : new GraphQLError('The document could not be parsed.', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }
