@@ -261,12 +261,12 @@ describeInBrowser('web client: threat members, links, lifecycle and people', () 
     await page.getByRole('link', { name: 'Edit details and sharing' }).click();
     await page.getByRole('heading', { name: 'Edit Delphine Ashcombe', level: 1 }).waitFor();
     await page.getByLabel('Aliases (optional)').fill('Dee\nDel');
-    await page.getByLabel('Protective marking').selectOption({ label: 'Secret' });
+    await page.getByLabel('Protective marking').selectOption({ label: 'Official' });
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByTestId('aliases').getByText('Dee, Del').waitFor();
-    await page.getByTestId('protective-marking').getByText('Secret').waitFor();
-    expect(await personById(id)).toMatchObject({ name: 'Delphine Ashcombe', aliases: ['Dee', 'Del'], dateOfBirth: '2010-09-14', protectiveMarking: 'SECRET', version: 2 });
+    await page.getByTestId('protective-marking').getByText('Official', { exact: true }).waitFor();
+    expect(await personById(id)).toMatchObject({ name: 'Delphine Ashcombe', aliases: ['Dee', 'Del'], dateOfBirth: '2010-09-14', protectiveMarking: 'OFFICIAL', version: 2 });
     // The change is in the person's history.
     await page.getByRole('heading', { name: /^History/ }).waitFor();
     expect(await page.locator('ol.history > li').count()).toBeGreaterThanOrEqual(2);
