@@ -100,6 +100,18 @@ describeInBrowser('web client: threat members, links, lifecycle and people', () 
     expect(added.version).toBe(before.version + 1);
     expect(added.members.find((m: any) => m.nominal?.id === existing.id)).toMatchObject({ role: 'SIGNIFICANT', underOffenderManagement: false });
 
+    // Adding them again is refused in the server's words, not reported as someone else's change.
+    await page.getByRole('button', { name: 'Add a member' }).click();
+    await panel.getByLabel('Find a person by name or alias').fill(existing.name);
+    await panel.getByRole('button', { name: `Choose ${existing.name}`, exact: true }).click();
+    await panel.getByLabel('Role in the group').selectOption({ label: 'Principal' });
+    await panel.getByRole('button', { name: 'Add member' }).click();
+    await panel.getByRole('alert').getByText('This person is already a current member of the threat.', { exact: true }).waitFor();
+    expect(await panel.getByText(/Someone else changed/).count()).toBe(0);
+    expect((await threatById(threat.id)).version).toBe(added.version);
+    await panel.getByRole('button', { name: 'Cancel' }).last().click();
+    await panel.waitFor({ state: 'detached' });
+
     // A new person, recorded on the way.
     await page.getByRole('button', { name: 'Add a member' }).click();
     await panel.getByRole('button', { name: 'Record a new person' }).click();
@@ -219,6 +231,39 @@ describeInBrowser('web client: threat members, links, lifecycle and people', () 
     // Archived is final: no move is offered.
     expect(await page.getByRole('button', { name: 'Move to…' }).count()).toBe(0);
     await page.getByText('Archived is a final status').waitFor();
+  });
+
+  it('moves against the version seen: someone else’s change first is reported, and the move then made on the threat as it is', async () => {
+    // A new threat starts as a trigger submitted.
+    const organisationId = (await gql('{ viewer { organisation { id } } }')).viewer.organisation.id;
+    const threat = (await gql(`mutation ($input: CreateThreatInput!) { createThreat(input: $input) { id status } }`, {
+      input: {
+        name: 'Operation Lapwing Browser', subjectType: 'ORGANISED_CRIME_GROUP', leadOrganisationId: organisationId, taskingLevel: 'REGIONAL', geographicScope: 'REGIONAL',
+        access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'REGIONAL_LAW_ENFORCEMENT' },
+        criminalActivities: [{ category: 'ILLEGAL_DRUGS', description: 'Deal line', firstIdentified: '2026-03-01' }],
+      },
+    })).createThreat;
+    expect(threat.status).toBe('TRIGGER_SUBMITTED');
+    const { page } = session.watched;
+    await signIn(page, 'serocu.analyst');
+    await page.goto(`/threats/${encodeURIComponent(threat.id)}`);
+    await page.getByRole('button', { name: 'Move to…' }).click();
+    const panel = page.getByRole('region', { name: 'Move this threat on from trigger submitted' });
+    expect(await panel.getByLabel('Move to').locator('option').allTextContents()).toEqual(['Under assessment']);
+
+    // Meanwhile, through the API, someone else changes the threat.
+    const before = await threatById(threat.id);
+    const theirs = await session.app.gql('serocu.analyst', `mutation ($input: UpdateThreatInput!) { updateThreat(input: $input) { version } }`, {
+      input: { id: threat.id, expectedVersion: before.version, summary: 'Changed by someone else meanwhile.' },
+    });
+    expect(theirs.errors).toBeUndefined();
+
+    await panel.getByRole('button', { name: 'Move threat' }).click();
+    await panel.getByRole('alert').getByText(/Someone else changed this threat just before you/).waitFor();
+    expect((await threatById(threat.id)).status).toBe('TRIGGER_SUBMITTED');
+    await panel.getByRole('button', { name: 'Move threat' }).click();
+    await page.getByTestId('status').getByText('Under assessment').waitFor();
+    expect(await threatById(threat.id)).toMatchObject({ status: 'UNDER_ASSESSMENT', version: before.version + 2 });
   });
 
   it('finds people, records a person (the server’s message beside a missing name) and edits them', async () => {

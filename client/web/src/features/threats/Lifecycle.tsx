@@ -2,9 +2,9 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { graphql } from '../../gql';
 import type { ArchiveReason, ThreatStatus } from '../../gql/graphql';
-import { formErrors, messagesFor, unclaimedMessages, type FormErrors } from '../../lib/errors';
+import { messagesFor, unclaimedMessages, type FormErrors } from '../../lib/errors';
 import { enumOptions, Field, FormAlert, label } from '../../lib/ui';
-import { plainThreatWords, threatConflictMessage, useThreatSave } from './threatChanges';
+import { plainThreatWords, threatConflictMessage, threatFormErrors, useThreatSave } from './threatChanges';
 
 const ChangeThreatStatusDocument = graphql(`
   mutation ChangeThreatStatus($input: ChangeThreatStatusInput!) {
@@ -71,8 +71,8 @@ function MoveForm({ threatId, version, status, next, onDone }: { threatId: strin
   const [reason, setReason] = useState<ArchiveReason | ''>('');
   const [missing, setMissing] = useState<FormErrors | null>(null);
   const [state, change] = useMutation(ChangeThreatStatusDocument);
-  const { attempt, conflict } = useThreatSave(threatId, version);
-  const errors = missing ?? formErrors(conflict ? undefined : state.error);
+  const { attempt, conflict, checking } = useThreatSave(threatId, version);
+  const errors = missing ?? threatFormErrors(conflict ? undefined : state.error);
   const messages = (field: string) => messagesFor(errors, field).map(plainThreatWords);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
@@ -112,7 +112,7 @@ function MoveForm({ threatId, version, status, next, onDone }: { threatId: strin
           </Field>
         )}
         <div className="buttons">
-          <button type="submit" disabled={state.fetching}>
+          <button type="submit" disabled={state.fetching || checking}>
             {to === 'ARCHIVED' ? 'Archive threat' : 'Move threat'}
           </button>
           <button type="button" onClick={onDone}>

@@ -1,9 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
-import { formErrors, messagesFor, unclaimedMessages, type FormErrors } from '../../lib/errors';
+import { messagesFor, unclaimedMessages, type FormErrors } from '../../lib/errors';
 import { Field, FormAlert, label } from '../../lib/ui';
-import { plainThreatWords, threatConflictMessage, useSettled, useThreatSave } from './threatChanges';
+import { plainThreatWords, threatConflictMessage, threatFormErrors, useSettled, useThreatSave } from './threatChanges';
 
 const FindThreatsDocument = graphql(`
   query FindThreats($text: String) {
@@ -48,8 +48,8 @@ export function LinkThreat({ threatId, version, linkedIds, onDone }: { threatId:
   const [reason, setReason] = useState('');
   const [missing, setMissing] = useState<FormErrors | null>(null);
   const [state, link] = useMutation(LinkThreatsDocument);
-  const { attempt, conflict } = useThreatSave(threatId, version);
-  const errors = missing ?? formErrors(conflict ? undefined : state.error);
+  const { attempt, conflict, checking } = useThreatSave(threatId, version);
+  const errors = missing ?? threatFormErrors(conflict ? undefined : state.error);
   const messages = (field: string) => messagesFor(errors, field).map(plainThreatWords);
   const found = settled.length >= 2 ? (data?.threats.edges.map((e) => e.node).filter((t) => t.id !== threatId) ?? []) : [];
   const resultsId = useId();
@@ -113,7 +113,7 @@ export function LinkThreat({ threatId, version, linkedIds, onDone }: { threatId:
         {(p) => <textarea {...p} rows={2} aria-required value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>
       <div className="buttons">
-        <button type="submit" disabled={state.fetching}>
+        <button type="submit" disabled={state.fetching || checking}>
           Link threats
         </button>
         <button type="button" onClick={onDone}>

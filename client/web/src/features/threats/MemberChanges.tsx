@@ -5,7 +5,7 @@ import type { MembershipRole } from '../../gql/graphql';
 import { formErrors, messagesFor, unclaimedMessages, type FormErrors } from '../../lib/errors';
 import { Badge, enumOptions, Field, FormAlert, formatDate, textOrWithheld } from '../../lib/ui';
 import { blankPerson, CreateNominalDocument, createPersonInput, PersonFields, personFieldNames, plainPersonWords, type PersonValues } from '../people/personFields';
-import { plainThreatWords, threatConflictMessage, useSettled, useThreatSave } from './threatChanges';
+import { plainThreatWords, threatConflictMessage, threatFormErrors, useSettled, useThreatSave } from './threatChanges';
 import type { ThreatDetail } from './types';
 
 const FindPeopleDocument = graphql(`
@@ -177,8 +177,8 @@ export function AddMember({ threatId, version, onDone }: { threatId: string; ver
   const [form, setForm] = useState({ role: '' as MembershipRole | '', from: '', to: '', underOffenderManagement: false });
   const [missing, setMissing] = useState<FormErrors | null>(null);
   const [state, add] = useMutation(AddMemberDocument);
-  const { attempt, conflict } = useThreatSave(threatId, version);
-  const errors = missing ?? formErrors(conflict ? undefined : state.error);
+  const { attempt, conflict, checking } = useThreatSave(threatId, version);
+  const errors = missing ?? threatFormErrors(conflict ? undefined : state.error);
   const set = (changes: Partial<typeof form>) => setForm({ ...form, ...changes });
   const messages = (field: string) => messagesFor(errors, field).map(plainThreatWords);
 
@@ -229,7 +229,7 @@ export function AddMember({ threatId, version, onDone }: { threatId: string; ver
         <input type="checkbox" checked={form.underOffenderManagement} onChange={(e) => set({ underOffenderManagement: e.target.checked })} /> Under offender management
       </label>
       <div className="buttons">
-        <button type="submit" disabled={state.fetching}>
+        <button type="submit" disabled={state.fetching || checking}>
           Add member
         </button>
         <button type="button" onClick={onDone}>
@@ -243,8 +243,8 @@ export function AddMember({ threatId, version, onDone }: { threatId: string; ver
 /** Takes a person off the threat, once confirmed. */
 export function RemoveMember({ threatId, version, member, onDone }: { threatId: string; version: number; member: Member; onDone: () => void }) {
   const [state, remove] = useMutation(RemoveMemberDocument);
-  const { attempt, conflict } = useThreatSave(threatId, version);
-  const errors = formErrors(conflict ? undefined : state.error);
+  const { attempt, conflict, checking } = useThreatSave(threatId, version);
+  const errors = threatFormErrors(conflict ? undefined : state.error);
   const confirm = async () => {
     if (await attempt((expectedVersion) => remove({ input: { membershipId: member.id, expectedVersion } }))) onDone();
   };
@@ -255,7 +255,7 @@ export function RemoveMember({ threatId, version, member, onDone }: { threatId: 
         Only their membership of this threat is removed: the person stays on record, and the threat’s history keeps the change.
       </p>
       <div className="buttons">
-        <button type="button" className="danger" disabled={state.fetching} onClick={() => void confirm()}>
+        <button type="button" className="danger" disabled={state.fetching || checking} onClick={() => void confirm()}>
           Remove member
         </button>
         <button type="button" onClick={onDone}>
