@@ -64,6 +64,10 @@ const ReferralPage = screen(() => import('./features/referrals/ReferralPage'), '
 const ReferralNew = screen(() => import('./features/referrals/ReferralNew'), 'ReferralNew');
 const PracticeRegister = screen(() => import('./features/practice/PracticeRegister'), 'PracticeRegister');
 const AuditSearch = screen(() => import('./features/audit/AuditSearch'), 'AuditSearch');
+const People = screen(() => import('./features/people/People'), 'People');
+const PersonNew = screen(() => import('./features/people/PersonNew'), 'PersonNew');
+const PersonPage = screen(() => import('./features/people/PersonPage'), 'PersonPage');
+const PersonEdit = screen(() => import('./features/people/PersonEdit'), 'PersonEdit');
 const SharingAgreements = screen(() => import('./features/agreements/SharingAgreements'), 'SharingAgreements');
 
 /** Every screen by its path (under the layout); '' is the home page. */
@@ -75,6 +79,10 @@ const screens: [path: string, Screen][] = [
   ['threats/:id/edit', ThreatEdit],
   ['threats/:id/assess', NewAssessment],
   ['assessments/:id', AssessmentPage],
+  ['people', People],
+  ['people/new', PersonNew],
+  ['people/:id', PersonPage],
+  ['people/:id/edit', PersonEdit],
   ['plans', PlansRegister],
   ['plans/:id', PlanEditor],
   ['disruptions', Disruptions],

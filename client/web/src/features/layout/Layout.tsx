@@ -7,6 +7,7 @@ import { useViewer } from '../auth/viewer';
 const sections = [
   { to: '/', label: 'Home', end: true },
   { to: '/threats', label: 'Threats' },
+  { to: '/people', label: 'People' },
   { to: '/plans', label: '4P plans' },
   { to: '/disruptions', label: 'Disruptions' },
   { to: '/referrals', label: 'Referrals' },

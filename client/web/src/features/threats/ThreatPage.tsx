@@ -9,6 +9,7 @@ import { mayRecordThreats } from './activityFields';
 import { canAssess, ThreatActivities, ThreatAssessments, ThreatLinks, ThreatMembers } from './ThreatParts';
 import { ThreatDisruptions, ThreatPlanSummary } from './ThreatPlanAndDisruptions';
 import { WhoCanSee } from '../access/WhoCanSee';
+import { MoveThreat } from './Lifecycle';
 
 const ThreatPageDocument = graphql(`
   query ThreatPage($id: ID!) {
@@ -19,6 +20,8 @@ const ThreatPageDocument = graphql(`
         urn
         name
         status
+        archiveReason
+        closedOn
         summary
         priority
         riskScore
@@ -184,6 +187,8 @@ export function ThreatPage() {
     <Loaded data={threat} fetching={fetching} error={error}>
       {(t) => {
         const why = (field: string) => withheldReason(t.withheld, field);
+        // The owning organisation, with a role that records threats, changes its activities, members, links and status.
+        const manage = t.owningOrganisation.id === viewer.organisation.id && mayRecordThreats(viewer.roles) ? { threatId: t.id, version: t.version } : null;
         return (
         <>
           <p className="crumbs">
@@ -204,7 +209,11 @@ export function ThreatPage() {
               <strong>{label(t.protectiveMarking)}</strong>, shared {sharedWith(t.sharing)}
             </dd>
             <dt>Status</dt>
-            <dd>{label(t.status)}</dd>
+            <dd data-testid="status">
+              {label(t.status)}
+              {t.archiveReason && <> ({label(t.archiveReason).toLowerCase()})</>}
+              {t.closedOn && <span className="hint"> since {formatDate(t.closedOn)}</span>}
+            </dd>
             <dt>Priority</dt>
             <dd>
               <PriorityBadge priority={t.priority} withheld={why('priority')} />
@@ -240,6 +249,7 @@ export function ThreatPage() {
               <Value>{formatDate(t.nextReviewDue)}</Value>
             </dd>
           </dl>
+          {manage && <MoveThreat threatId={t.id} version={t.version} status={t.status} />}
           <section aria-labelledby="summary">
             <h2 id="summary">Summary</h2>
             <p data-testid="summary">
@@ -253,12 +263,12 @@ export function ThreatPage() {
             activities={t.criminalActivities}
             unassessedIds={t.unassessedActivities?.map((a) => a.id) ?? null}
             canAssess={canAssess(viewer, t)}
-            manage={t.owningOrganisation.id === viewer.organisation.id && mayRecordThreats(viewer.roles) ? { threatId: t.id, version: t.version } : null}
+            manage={manage}
           />
           <ThreatAssessments threat={t} canAssess={canAssess(viewer, t)} />
           <div className="two">
-            <ThreatMembers members={t.members} withheld={why('members')} />
-            <ThreatLinks threat={t} links={t.linkedThreats} withheld={why('linkedThreats')} />
+            <ThreatMembers members={t.members} withheld={why('members')} manage={manage} />
+            <ThreatLinks threat={t} links={t.linkedThreats} withheld={why('linkedThreats')} manage={manage} />
           </div>
           <ThreatPlanSummary threat={t} plan={t.plan} />
           <ThreatDisruptions threatId={t.id} disruptions={t.disruptions} summary={t.disruptionSummary} />

@@ -6,6 +6,8 @@ import { activityName, ASSESSOR_ROLE, managesThreat, statusLabels } from '../ass
 import type { Viewer } from '../auth/viewer';
 import { ThreatNetwork } from './ThreatNetwork';
 import type { ThreatDetail } from './types';
+import { LinkThreat } from './LinkChanges';
+import { AddMember, RemoveMember } from './MemberChanges';
 
 /** Whether the viewer may score this threat's assessments: a threat assessor of an organisation managing it. */
 export function canAssess(viewer: Viewer, threat: Pick<ThreatDetail, 'owningOrganisation' | 'leadOrganisation'>): boolean {
@@ -151,34 +153,90 @@ function WithheldList({ id, title, reason }: { id: string; title: string; reason
   );
 }
 
-export function ThreatMembers({ members, withheld }: { members: ThreatDetail['members']; withheld: string | null }) {
+/** For the owning organisation, with a role that may change it: the threat and its version. */
+export type Manage = { threatId: string; version: number } | null;
+
+/** Returns focus to `button` when the panel it opened closes, so the keyboard is not lost at the page's start. */
+function useFocusBack(open: boolean) {
+  const button = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (!open && wasOpen.current) button.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
+  return button;
+}
+
+type Member = NonNullable<ThreatDetail['members']>[number];
+
+export function ThreatMembers({ members, withheld, manage }: { members: ThreatDetail['members']; withheld: string | null; manage?: Manage }) {
+  const [change, setChange] = useState<{ kind: 'add' } | { kind: 'remove'; member: Member } | null>(null);
+  const addButton = useFocusBack(!!change);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (change) heading.current?.focus();
+  }, [change]);
   if (!members || withheld) return <WithheldList id="members" title="Members" reason={withheld} />;
+  const name = (m: Member) => m.nominal?.name ?? 'a person not visible to you';
   return (
     <section aria-labelledby="members">
       <h2 id="members">Members ({members.length})</h2>
       {members.length === 0 && <p>No members recorded.</p>}
-      <ul className="plain">
+      <ul className="plain" data-testid="members">
         {members.map((m) => (
           <li key={m.id}>
-            <Value empty="person not visible to you">{m.nominal?.name}</Value> · {label(m.role)}
+            {m.nominal ? <Link to={`/people/${m.nominal.id}`}>{m.nominal.name}</Link> : <span className="empty">person not visible to you</span>} · {label(m.role)}
             {m.nominal?.isChild && <Badge tone="warn">Child</Badge>}
             {m.underOffenderManagement && <Badge>Offender management</Badge>}
             {!!(m.from || m.to) && <span className="hint"> {formatDate(m.from)} – {formatDate(m.to)}</span>}
+            {manage && (
+              <>
+                {' '}
+                <button type="button" className="small danger" onClick={() => setChange({ kind: 'remove', member: m })}>
+                  Remove<span className="visually-hidden"> {name(m)} from this threat</span>
+                </button>
+              </>
+            )}
           </li>
         ))}
       </ul>
+      {manage && !change && (
+        <p>
+          <button type="button" ref={addButton} onClick={() => setChange({ kind: 'add' })}>
+            Add a member
+          </button>
+        </p>
+      )}
+      {manage && change && (
+        <section className="decision" aria-labelledby="member-change">
+          <h3 id="member-change" ref={heading} tabIndex={-1}>
+            {change.kind === 'add' ? 'Add a member' : `Remove ${name(change.member)} from this threat`}
+          </h3>
+          {change.kind === 'add' ? (
+            <AddMember threatId={manage.threatId} version={manage.version} onDone={() => setChange(null)} />
+          ) : (
+            <RemoveMember key={change.member.id} threatId={manage.threatId} version={manage.version} member={change.member} onDone={() => setChange(null)} />
+          )}
+        </section>
+      )}
     </section>
   );
 }
 
-export function ThreatLinks({ threat, links, withheld }: { threat: Pick<ThreatDetail, 'urn' | 'name'>; links: ThreatDetail['linkedThreats']; withheld: string | null }) {
+export function ThreatLinks({ threat, links, withheld, manage }: { threat: Pick<ThreatDetail, 'urn' | 'name'>; links: ThreatDetail['linkedThreats']; withheld: string | null; manage?: Manage }) {
+  const [open, setOpen] = useState(false);
+  const linkButton = useFocusBack(open);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (open) heading.current?.focus();
+  }, [open]);
   if (!links || withheld) return <WithheldList id="links" title="Linked threats" reason={withheld} />;
   return (
     <section aria-labelledby="links">
       <h2 id="links">Linked threats ({links.length})</h2>
       {links.length === 0 && <p>No linked threats.</p>}
       <ThreatNetwork threat={threat} links={links} />
-      <ul className="plain">
+      <ul className="plain" data-testid="links">
         {links.map((l, i) => (
           <li key={l.threat?.id ?? i}>
             {l.threat ? (
@@ -192,6 +250,27 @@ export function ThreatLinks({ threat, links, withheld }: { threat: Pick<ThreatDe
           </li>
         ))}
       </ul>
+      {manage && links.length > 0 && <p className="hint">A link, once recorded, cannot be removed here.</p>}
+      {manage && !open && (
+        <p>
+          <button type="button" ref={linkButton} onClick={() => setOpen(true)}>
+            Link to another threat
+          </button>
+        </p>
+      )}
+      {manage && open && (
+        <section className="decision" aria-labelledby="link-change">
+          <h3 id="link-change" ref={heading} tabIndex={-1}>
+            Link to another threat
+          </h3>
+          <LinkThreat
+            threatId={manage.threatId}
+            version={manage.version}
+            linkedIds={links.flatMap((l) => (l.threat ? [l.threat.id] : []))}
+            onDone={() => setOpen(false)}
+          />
+        </section>
+      )}
     </section>
   );
 }
