@@ -65,6 +65,7 @@ const ReferralNew = screen(() => import('./features/referrals/ReferralNew'), 'Re
 const PracticeRegister = screen(() => import('./features/practice/PracticeRegister'), 'PracticeRegister');
 const AuditSearch = screen(() => import('./features/audit/AuditSearch'), 'AuditSearch');
 const SharingAgreements = screen(() => import('./features/agreements/SharingAgreements'), 'SharingAgreements');
+const AccessPolicy = screen(() => import('./features/access/AccessPolicy'), 'AccessPolicy');
 
 /** Every screen by its path (under the layout); '' is the home page. */
 const screens: [path: string, Screen][] = [
@@ -87,6 +88,7 @@ const screens: [path: string, Screen][] = [
   ['practice', PracticeRegister],
   ['audit', AuditSearch],
   ['agreements', SharingAgreements],
+  ['admin/access', AccessPolicy],
 ];
 
 /** Starts fetching the code of the screen at `pathname`, so it arrives alongside the viewer query rather than after it. */
