@@ -100,13 +100,33 @@ describeInBrowser('web client: admin and correction journeys', () => {
     await form.getByLabel('Plan', { exact: true }).check();
     await form.getByLabel('Purposes').fill('safeguarding, tasking');
     await expectAccessible(page, 'edit-agreement-draft');
+
+    // Meanwhile another administrator moves its start: saving meets the newer version and shows both.
+    const theirStart = daysFromNow(10);
+    expectData(
+      await session.app.gql('serocu.admin', `mutation ($input: UpdateSharingAgreementInput!) { updateSharingAgreement(input: $input) { version } }`, {
+        input: { id: created.id, expectedVersion: created.version, effectiveFrom: theirStart },
+      }),
+    );
     await form.getByRole('button', { name: 'Save changes' }).click();
+    const conflict = form.getByTestId('conflict');
+    await conflict.getByRole('row', { name: /Title/ }).getByText('Oxfordshire child exploitation panel').waitFor();
+    await expectAccessible(page, 'edit-agreement-conflict');
+    await conflict.getByRole('button', { name: /Keep mine/ }).click();
     await form.getByRole('status').getByText('Saved').waitFor();
 
     const saved = expectData(
-      await session.app.gql('serocu.admin', `query ($id: ID!) { node(id: $id) { ... on InformationSharingAgreement { title dataCategories purposes status version } } }`, { id: created.id }),
+      await session.app.gql('serocu.admin', `query ($id: ID!) { node(id: $id) { ... on InformationSharingAgreement { title dataCategories purposes effectiveFrom status version } } }`, { id: created.id }),
     ).node;
-    expect(saved).toEqual({ title: 'Oxfordshire child exploitation panel', dataCategories: expect.arrayContaining(['REFERRAL', 'PLAN']), purposes: ['safeguarding', 'tasking'], status: 'DRAFT', version: created.version + 1 });
+    // Their start stays: only what this administrator changed was saved again.
+    expect(saved).toEqual({
+      title: 'Oxfordshire child exploitation panel',
+      dataCategories: expect.arrayContaining(['REFERRAL', 'PLAN']),
+      purposes: ['safeguarding', 'tasking'],
+      effectiveFrom: theirStart,
+      status: 'DRAFT',
+      version: created.version + 2,
+    });
     await page.getByRole('rowheader', { name: 'Oxfordshire child exploitation panel' }).waitFor();
 
     // Once active, only its end can be moved later.
@@ -121,7 +141,7 @@ describeInBrowser('web client: admin and correction journeys', () => {
     const extended = expectData(
       await session.app.gql('serocu.admin', `query ($id: ID!) { node(id: $id) { ... on InformationSharingAgreement { status expiresOn version } } }`, { id: created.id }),
     ).node;
-    expect(extended).toEqual({ status: 'ACTIVE', expiresOn: later, version: created.version + 3 });
+    expect(extended).toEqual({ status: 'ACTIVE', expiresOn: later, version: created.version + 4 });
     await expectAccessible(page, 'edit-agreement-active');
     await screenshot(page, 'agreement-edit');
   });

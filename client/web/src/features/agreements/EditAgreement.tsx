@@ -103,6 +103,13 @@ function changesFrom(before: Form, after: Form, draft: boolean): Partial<UpdateS
   return changes;
 }
 
+/** What saving again on the newer version gives: the administrator's changes over the agreement as it is now. */
+function mergedOver(now: Form, before: Form, mine: Form, draft: boolean): Form {
+  const merged = { ...now };
+  for (const key of Object.keys(changesFrom(before, mine, draft)) as (keyof Form)[]) (merged as Record<keyof Form, unknown>)[key] = mine[key];
+  return merged;
+}
+
 /**
  * Changing an agreement's details (administrators): every detail of a draft; of an active agreement
  * only a later expiry (what is agreed and in force is not rewritten: a new agreement is drafted
@@ -136,9 +143,10 @@ export function EditAgreement({ agreement: a }: { agreement: Agreement }) {
     );
   }
 
-  const save = async (expectedVersion: number, againstForm = base.form) => {
+  // Only the fields this administrator changed are sent, so saving again on a newer version keeps the others as they are now.
+  const save = async (expectedVersion: number) => {
     setBusy(true);
-    const result = await client.mutation(UpdateAgreementDocument, { input: { id: a.id, expectedVersion, ...changesFrom(againstForm, form, draft) } }).toPromise();
+    const result = await client.mutation(UpdateAgreementDocument, { input: { id: a.id, expectedVersion, ...changes } }).toPromise();
     if (conflictIn(result.error)) {
       const now = await client.query(AgreementNowDocument, { id: a.id }, { requestPolicy: 'network-only' }).toPromise();
       setCurrent(now.data?.node?.__typename === 'InformationSharingAgreement' ? (now.data.node as Now) : null);
@@ -173,9 +181,9 @@ export function EditAgreement({ agreement: a }: { agreement: Agreement }) {
         <ConflictView
           what="agreement"
           changedBy={current.updatedBy?.displayName}
-          rows={conflictRows(form, formOf(current), orgCode)}
+          rows={conflictRows(mergedOver(formOf(current), base.form, form, draft), formOf(current), orgCode)}
           busy={busy}
-          onKeepMine={() => void save(current.version, formOf(current))}
+          onKeepMine={() => void save(current.version)}
           onTakeTheirs={() => {
             const theirs = formOf(current);
             setBase({ version: current.version, form: theirs });
@@ -236,7 +244,7 @@ export function EditAgreement({ agreement: a }: { agreement: Agreement }) {
   );
 }
 
-/** The administrator's unsaved details beside the agreement as it is now. */
+/** The administrator's unsaved details (their changes over the current version) beside the agreement as it is now. */
 function conflictRows(mine: Form, now: Form, orgCode: (id: string) => string): ConflictRow[] {
   const row = (rowLabel: string, a: string, b: string): ConflictRow => ({ label: rowLabel, mine: <Value empty="none">{a}</Value>, theirs: <Value empty="none">{b}</Value>, differs: a !== b });
   const list = (values: string[], word: (v: string) => string = label) => values.map(word).sort().join(', ');
