@@ -180,6 +180,25 @@ describeInBrowser('web client: admin and correction journeys', () => {
     await screenshot(page, 'role-policy-confirm');
     // Nothing is saved until confirmed.
     expect(await threatRoles()).toEqual(before);
+
+    // Meanwhile another administrator lets administrators read threats: nothing is saved over that unseen.
+    expectData(
+      await session.app.gql('serocu.admin', `mutation ($input: SetAccessRoleGrantsInput!) { setAccessRoleGrants(input: $input) { roles } }`, {
+        input: { dataCategory: 'THREAT', roles: [...before, 'ADMIN'] },
+      }),
+    );
+    await confirmation.getByRole('button', { name: 'Save these changes' }).click();
+    await page.getByRole('alert').getByText(/Someone else changed who may read threats since you opened this page: nothing of yours was saved/).waitFor();
+    const adminsBox = page.getByRole('checkbox', { name: 'Administrators may read threats' });
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('input[aria-label="Administrators may read threats"]')?.checked === true);
+    expect(await box.isChecked()).toBe(true);
+    expect(await threatRoles()).toEqual([...before, 'ADMIN'].sort());
+
+    // Again, on the policy as it is now: both changes in one confirmation.
+    await adminsBox.uncheck();
+    await box.uncheck();
+    await page.getByRole('button', { name: 'Review changes' }).click();
+    await confirmation.getByText('Administrators, Disruption validators will no longer be able to read them').waitFor();
     await confirmation.getByRole('button', { name: 'Save these changes' }).click();
     await page.getByRole('status').getByText(/Saved: the change is in effect/).waitFor();
 
