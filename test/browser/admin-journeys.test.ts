@@ -134,6 +134,12 @@ describeInBrowser('web client: admin and correction journeys', () => {
     await page.getByRole('status').getByText('Done: the agreement is now active.').waitFor();
     await form.getByText(/only its end can be moved later/).waitFor();
     expect(await form.getByLabel('Title').count()).toBe(0);
+    // An earlier end is refused, in words next to the field; nothing saved.
+    await form.getByLabel('Expires on').fill(daysFromNow(300));
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    const refusal = form.locator('.field-invalid', { has: page.getByLabel('Expires on') }).locator('.field-error');
+    await refusal.getByText(/can only be extended beyond .* while the agreement is active/).waitFor();
+    expect(await refusal.textContent()).not.toMatch(/ACTIVE|expiresOn/);
     const later = daysFromNow(400);
     await form.getByLabel('Expires on').fill(later);
     await form.getByRole('button', { name: 'Save changes' }).click();

@@ -3,7 +3,7 @@ import { useClient, type CombinedError } from 'urql';
 import { graphql } from '../../gql';
 import type { AgreementNowQuery, DataCategory, LegalGateway, ProtectiveMarking, UpdateSharingAgreementInput } from '../../gql/graphql';
 import { protectiveMarkings } from '../../lib/enums';
-import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
+import { formErrors, messagesFor, unclaimedMessages, type FormErrors } from '../../lib/errors';
 import { enumOptions, Field, FormAlert, formatDate, label, Value } from '../../lib/ui';
 import { conflictIn, ConflictView, type ConflictRow } from '../records/ConflictView';
 import { useOrganisations } from '../records/organisations';
@@ -84,6 +84,14 @@ function formOf(a: Pick<Agreement, 'title' | 'parties' | 'legalGateways' | 'data
   };
 }
 
+/** Every message of the form in plain words. */
+function plainErrors(errors: FormErrors): FormErrors {
+  return {
+    general: errors.general.map(agreementWords),
+    fields: Object.fromEntries(Object.entries(errors.fields).map(([field, messages]) => [field, messages.map(agreementWords)])),
+  };
+}
+
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 const purposeList = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
 const fieldNames = ['title', 'partyIds', 'legalGateways', 'dataCategories', 'maxProtectiveMarking', 'effectiveFrom', 'expiresOn', 'purposes'];
@@ -101,6 +109,22 @@ function changesFrom(before: Form, after: Form, draft: boolean): Partial<UpdateS
   if (after.effectiveFrom !== before.effectiveFrom) changes.effectiveFrom = after.effectiveFrom;
   if (purposeList(after.purposes).join('\n') !== purposeList(before.purposes).join('\n')) changes.purposes = purposeList(after.purposes);
   return changes;
+}
+
+/** Spellings the server's messages about agreements may quote (statuses, field names), in words. */
+const SPELLINGS: Record<string, string> = {
+  DRAFT: 'draft',
+  ACTIVE: 'active',
+  SUSPENDED: 'suspended',
+  EXPIRED: 'expired',
+  effectiveFrom: 'the first day it applies',
+  expiresOn: 'the day it expires',
+  partyIds: 'the parties',
+};
+
+/** A server message about an agreement in plain words ("can only be extended while the agreement is active"). */
+export function agreementWords(message: string): string {
+  return message.replace(/\b(DRAFT|ACTIVE|SUSPENDED|EXPIRED|effectiveFrom|expiresOn|partyIds)\b/g, (v) => SPELLINGS[v]);
 }
 
 /** What saving again on the newer version gives: the administrator's changes over the agreement as it is now. */
@@ -126,7 +150,7 @@ export function EditAgreement({ agreement: a }: { agreement: Agreement }) {
   const [error, setError] = useState<CombinedError | undefined>();
   const [current, setCurrent] = useState<Now | null>(null);
   const [saved, setSaved] = useState(false);
-  const errors = formErrors(error);
+  const errors = plainErrors(formErrors(error));
   const set = (changes: Partial<Form>) => {
     setSaved(false);
     setForm({ ...form, ...changes });
