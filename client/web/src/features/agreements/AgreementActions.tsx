@@ -3,6 +3,7 @@ import { useMutation } from 'urql';
 import { graphql } from '../../gql';
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
 import { Field, FormAlert, label } from '../../lib/ui';
+import { EditAgreement } from './EditAgreement';
 import type { Agreement } from './SharingAgreements';
 
 const SuspendAgreementDocument = graphql(`
@@ -119,6 +120,7 @@ export function AgreementActions({ agreement: a }: { agreement: Agreement }) {
       <p role="status" className="hint">
         {last && !state.error && !state.fetching && state.data && `Done: the agreement is now ${label(a.status).toLowerCase()}.`}
       </p>
+      <EditAgreement key={a.status} agreement={a} />
     </section>
   );
 }

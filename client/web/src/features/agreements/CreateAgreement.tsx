@@ -18,8 +18,8 @@ const CreateAgreementDocument = graphql(`
   }
 `);
 
-const dataCategories: DataCategory[] = ['THREAT', 'PLAN', 'DISRUPTION', 'NOMINAL', 'REFERRAL', 'PRACTICE'];
-const legalGateways: LegalGateway[] = [
+export const dataCategories: DataCategory[] = ['THREAT', 'PLAN', 'DISRUPTION', 'NOMINAL', 'REFERRAL', 'PRACTICE'];
+export const legalGateways: LegalGateway[] = [
   'CRIME_AND_DISORDER_ACT_1998_S115', 'CHILDREN_ACT_2004_S11', 'MODERN_SLAVERY_ACT_2015_S52', 'DPA_2018_PART3', 'CRCA_2005', 'COMMON_LAW_POLICING_PURPOSE', 'OTHER',
 ];
 const fieldNames = ['title', 'partyIds', 'legalGateways', 'dataCategories', 'maxProtectiveMarking', 'effectiveFrom', 'expiresOn', 'purposes', 'status'];
@@ -36,10 +36,10 @@ const blank = {
   status: 'DRAFT' as AgreementStatus,
 };
 
-const toggle = <T,>(list: T[], value: T) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
+export const toggle = <T,>(list: T[], value: T) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
 
 /** A group of checkboxes with its legend and the server's messages for the whole group. */
-function Checks<T extends string>({ legend, name, options, chosen, onChange, errors, text = label }: { legend: string; name: string; options: readonly T[]; chosen: T[]; onChange: (next: T[]) => void; errors: string[]; text?: (v: T) => string }) {
+export function Checks<T extends string>({ legend, name, options, chosen, onChange, errors, text = label }: { legend: string; name: string; options: readonly T[]; chosen: T[]; onChange: (next: T[]) => void; errors: string[]; text?: (v: T) => string }) {
   return (
     <fieldset className={errors.length ? 'field-invalid' : undefined} aria-describedby={errors.length ? `${name}-error` : undefined}>
       <legend>{legend}</legend>

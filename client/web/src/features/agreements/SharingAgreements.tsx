@@ -25,6 +25,7 @@ const SharingAgreementsDocument = graphql(`
           maxProtectiveMarking
           dataCategories
           legalGateways
+          purposes
           parties {
             id
             code

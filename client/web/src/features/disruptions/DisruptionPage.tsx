@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { DisruptionPageQuery } from '../../gql/graphql';
-import { errorText } from '../../lib/errors';
-import { Badge, formatDate, formatDateTime, label, Loaded, Value } from '../../lib/ui';
+import { errorText, formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
+import { Badge, Field, FormAlert, formatDate, formatDateTime, label, Loaded, Value } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { History } from '../records/History';
 import { DecisionPanel } from './DecisionPanel';
@@ -26,6 +26,15 @@ const DisruptionPageDocument = graphql(`
         evidenceRefs
         isLate
         submittedAt
+        protectiveMarking
+        supersedes {
+          id
+          date
+        }
+        supersededBy {
+          id
+          status
+        }
         claimingOrganisation {
           id
           code
@@ -83,6 +92,27 @@ const SubmitDisruptionDocument = graphql(`
   }
 `);
 
+const SupersedeDisruptionDocument = graphql(`
+  mutation SupersedeDisruption($input: SupersedeDisruptionInput!) {
+    supersedeDisruption(input: $input) {
+      id
+      status
+      version
+      supersedes {
+        id
+        status
+        version
+        statusReason
+        countsAsDisruption
+        supersededBy {
+          id
+          status
+        }
+      }
+    }
+  }
+`);
+
 type Disruption = Extract<NonNullable<DisruptionPageQuery['node']>, { __typename: 'Disruption' }>;
 
 /** One disruption: the claim, its validation, what its organisation or a validator can do next. */
@@ -105,6 +135,9 @@ export function DisruptionPage() {
             Disruption of {formatDate(d.date)} <Badge>{label(d.status)}</Badge> {d.countsAsDisruption && <Badge tone="good">Counts</Badge>}
             {d.isLate && <Badge tone="warn">Late</Badge>}
           </h1>
+          <p className="marking" data-testid="marking">
+            Protective marking: <strong>{label(d.protectiveMarking)}</strong>
+          </p>
           <DisruptionFacts d={d} />
           <NextStep d={d} />
           <History entries={d.history} />
@@ -156,6 +189,22 @@ function DisruptionFacts({ d }: { d: Disruption }) {
           </dd>
         </>
       )}
+      {d.supersedes && (
+        <>
+          <dt>Corrects</dt>
+          <dd>
+            <Link to={`/disruptions/${d.supersedes.id}`}>the validated record of {formatDate(d.supersedes.date)}</Link>, which no longer counts
+          </dd>
+        </>
+      )}
+      {d.supersededBy && (
+        <>
+          <dt>Corrected by</dt>
+          <dd>
+            <Link to={`/disruptions/${d.supersededBy.id}`}>a newer record</Link> ({label(d.supersededBy.status).toLowerCase()})
+          </dd>
+        </>
+      )}
       {d.statusReason && (
         <>
           <dt>Reason</dt>
@@ -198,6 +247,9 @@ function NextStep({ d }: { d: Disruption }) {
       </section>
     );
   }
+  if (ours && d.status === 'VALIDATED' && viewer.roles.some((r) => claimantRoles.includes(r))) {
+    return <CorrectDisruption d={d} />;
+  }
   if (deciding || (!ours && d.status === 'SUBMITTED' && viewer.roles.includes('DISRUPTION_VALIDATOR'))) {
     return (
       <section aria-labelledby="next">
@@ -207,4 +259,53 @@ function NextStep({ d }: { d: Disruption }) {
     );
   }
   return null;
+}
+
+/** Who may correct a claim (server/src/access/mutation-roles.ts, CLAIMANTS): intelligence roles and partner contributors. */
+const claimantRoles: string[] = ['ANALYST', 'INTELLIGENCE_OFFICER', 'INVESTIGATOR', 'LRO', 'SRO', 'OCG_COORDINATOR', 'THREAT_ASSESSOR', 'PARTNER_CONTRIBUTOR'];
+
+/**
+ * Correcting a validated disruption (its claiming organisation): it stops counting at once and a
+ * new draft copy is made, to be edited and submitted for validation afresh; then that draft opens.
+ * Saved against the version on screen: if someone changed the record first, nothing is done.
+ */
+function CorrectDisruption({ d }: { d: Disruption }) {
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [state, supersede] = useMutation(SupersedeDisruptionDocument);
+  const errors = formErrors(state.error);
+  const correct = async () => {
+    const result = await supersede({ input: { id: d.id, expectedVersion: d.version, reason } });
+    if (result.data) navigate(`/disruptions/${result.data.supersedeDisruption.id}`);
+  };
+  return (
+    <section aria-labelledby="next">
+      <h2 id="next">Something wrong with it?</h2>
+      <button type="button" aria-expanded={open} aria-controls="correct-disruption" onClick={() => setOpen(!open)}>
+        Correct this disruption
+      </button>
+      {open && (
+        <div id="correct-disruption" className="decision">
+          <p>
+            Correcting makes a new draft copy of this disruption for you to change and submit for validation again. This validated record then stops
+            counting at once and stays on the record, marked as corrected, with your reason.
+          </p>
+          <p>The draft counts only once a validator validates it.</p>
+          <FormAlert messages={[...errors.general, ...unclaimedMessages(errors, ['reason'])]} />
+          <Field label="What was wrong with it" hint="Required: recorded with the validated record." errors={messagesFor(errors, 'reason')}>
+            {(p) => <textarea {...p} rows={2} aria-required value={reason} onChange={(e) => setReason(e.target.value)} />}
+          </Field>
+          <div className="buttons">
+            <button type="button" disabled={state.fetching} onClick={() => void correct()}>
+              Make a corrected draft
+            </button>
+            <button type="button" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
 }

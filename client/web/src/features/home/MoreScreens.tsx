@@ -19,6 +19,11 @@ export function MoreScreens() {
         <li>
           <Link to="/agreements">{admin ? 'Manage sharing agreements' : 'Sharing agreements'}</Link>
         </li>
+        {(admin || auditor) && (
+          <li>
+            <Link to="/admin/access">Who may read what</Link>
+          </li>
+        )}
         {auditor && (
           <li>
             <Link to="/audit">Search the audit trail</Link>
