@@ -5,6 +5,7 @@ import { toGlobalId } from '../../graphql/global-id';
 import { keysOf, type KeySet } from '../../graphql/loaders';
 import { toOrganisation } from '../identity/identity.resolver';
 import { mapShared, sharedColumns } from '../../shared/shared-record';
+import { withReadableThreat } from '../../shared/records';
 import { asDate, containsPattern } from '../../shared/sql';
 import type { PriorityBand } from '../assessments/assessment.enums';
 import type { CrimeCategory, SubjectType, TaskingLevel, ThreatStatus } from './threat.enums';
@@ -156,7 +157,11 @@ function mapMembership(row: Record<string, any>): Membership {
 }
 
 export async function membershipsBy(knex: Knex, column: 'threat_id' | 'nominal_id' | 'id', ids: readonly string[]): Promise<Membership[]> {
-  return (await knex('membership').select('*').whereIn(column, ids as string[]).orderBy('id')).map(mapMembership);
+  const q = knex('membership as m').select('m.*').whereIn(`m.${column}`, ids as string[]).orderBy('m.id');
+  // A person's memberships (or one by ID) only in threats the caller may read: a membership
+  // names its threat, which is never null. By threat, the threat is already the caller's to read.
+  if (column !== 'threat_id') withReadableThreat(q, knex, 'm.threat_id');
+  return (await q).map(mapMembership);
 }
 
 /** Links touching any of the threats, seen from each side: `threatId` is the one asked about. */
