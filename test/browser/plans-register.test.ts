@@ -42,6 +42,23 @@ describeInBrowser('web client: plans register', () => {
     const sorted = await session.app.gql('serocu.lro', `{ plans(first: 25, orderBy: [{ field: THREAT_NAME, direction: ASC }]) { edges { node { threat { name } } } } }`);
     expect(await page.locator('table.list tbody tr td:nth-child(2)').allTextContents()).toEqual(sorted.data.plans.edges.map((e: any) => e.node.threat.name));
 
+    // The LRO's own plans, and plans with overdue actions: the counts are the API's.
+    const lroId = (await session.app.gql('serocu.lro', '{ viewer { id } }')).data.viewer.id;
+    const mine = await session.app.gql('serocu.lro', `query ($ids: [ID!]) { plans(filter: { lroIds: $ids }) { totalCount } }`, { ids: [lroId] });
+    await page.goto('/plans');
+    await page.getByLabel('LRO').selectOption({ label: 'Plans where I am the LRO' });
+    await page.waitForURL(/lro=me/);
+    await page.getByRole('status').filter({ hasText: new RegExp(`^${mine.data.plans.totalCount} plans?$`) }).waitFor();
+    await page.getByLabel('LRO').selectOption({ label: 'Any' });
+    const overdue = await session.app.gql('serocu.lro', `{ plans(filter: { actionsOverdue: true }) { totalCount } }`);
+    await page.getByLabel('Actions').selectOption({ label: 'With overdue actions' });
+    await page.waitForURL(/actions=yes/);
+    await page.getByRole('status').filter({ hasText: new RegExp(`^${overdue.data.plans.totalCount} plans?$`) }).waitFor();
+    if (overdue.data.plans.totalCount > 0) {
+      const flagged = await page.locator('table.list tbody tr td:nth-child(8)').allTextContents();
+      expect(flagged.every((text) => /^\d+$/.test(text))).toBe(true); // each row shows its number of overdue actions
+    }
+
     // Nothing matching: said as what is shared with you, not as a fact about the region.
     await page.goto('/plans?q=no-such-plan-words');
     await page.getByText('No plans shared with you match.').waitFor();

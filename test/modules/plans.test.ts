@@ -501,3 +501,27 @@ it('PLAN_FIELDS reads back a plan by node(id)', async () => {
   const data = expectData(await app.gql('serocu.analyst', `query ($id: ID!) { node(id: $id) { __typename ... on FourPPlan { ${PLAN_FIELDS} } } }`, { id: plan.id }));
   expect(data.node).toEqual({ __typename: 'FourPPlan', ...plan });
 });
+
+describe('the plans register’s filters: LRO, lead organisation, overdue actions', () => {
+  it('narrows plans by LRO, by the threat’s lead organisation, and by open actions past their due date', async () => {
+    const onTime = await completePlan(app, 'tvp.investigator', { name: 'Operation Punctual' });
+    const late = await completePlan(app, 'tvp.investigator', { name: 'Operation Tardy' });
+    await sql(`update plan_action set due_date = current_date - 3 where plan_id = ?`, [Buffer.from(late.plan.id, 'base64url').toString().split(':')[1]]);
+    const noLro = await createPlan(app, 'tvp.investigator', (await adoptedThreat(app, 'tvp.investigator', { name: 'Operation Unled' })).id, { lroId: null });
+    const threatIds = [onTime.threat.id, late.threat.id, noLro.threat.id];
+    const names = async (filter: Record<string, unknown>) => {
+      const data = expectData(
+        await app.gql('tvp.investigator', `query ($filter: PlanFilter) { plans(first: 100, filter: $filter) { totalCount edges { node { threat { name } } } } }`, {
+          filter: { threatIds, ...filter },
+        }),
+      ).plans;
+      expect(data.totalCount).toBe(data.edges.length);
+      return data.edges.map((e: any) => e.node.threat.name).sort();
+    };
+    expect(await names({ lroIds: [await userId(app, 'serocu.lro')] })).toEqual(['Operation Punctual', 'Operation Tardy']);
+    expect(await names({ actionsOverdue: true })).toEqual(['Operation Tardy']);
+    expect(await names({ actionsOverdue: false })).toEqual(['Operation Punctual', 'Operation Unled']);
+    expect(await names({ leadOrganisationIds: [await orgId(app, 'TVP')] })).toEqual(['Operation Punctual', 'Operation Tardy', 'Operation Unled']);
+    expect(await names({ leadOrganisationIds: [await orgId(app, 'SURREY')] })).toEqual([]);
+  });
+});

@@ -530,8 +530,14 @@ export type PlanEntryKind =
 
 /** Narrows a plan list; all given conditions must hold. */
 export type PlanFilter = {
+  /** true: plans with an open action past its due date (among the actions you are shown); false: the others. */
+  actionsOverdue?: boolean | null | undefined;
   /** true: plans failing the quality gate; false: plans passing it. */
   failingGate?: boolean | null | undefined;
+  /** Plans whose threat is led by one of these organisations. */
+  leadOrganisationIds?: Array<string | number> | null | undefined;
+  /** Plans whose LRO is one of these users. */
+  lroIds?: Array<string | number> | null | undefined;
   owningOrganisationIds?: Array<string | number> | null | undefined;
   /** true: plans whose review is overdue; false: the others. */
   reviewOverdue?: boolean | null | undefined;

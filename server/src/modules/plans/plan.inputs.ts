@@ -183,6 +183,10 @@ export class PlanFilter {
   @Field(() => [ID], { nullable: true }) threatIds?: string[];
   @Field(() => Boolean, { nullable: true, description: 'true: plans failing the quality gate; false: plans passing it.' }) failingGate?: boolean;
   @Field(() => Boolean, { nullable: true, description: 'true: plans whose review is overdue; false: the others.' }) reviewOverdue?: boolean;
+  @Field(() => [ID], { nullable: true, description: 'Plans whose LRO is one of these users.' }) lroIds?: string[];
+  @Field(() => [ID], { nullable: true, description: "Plans whose threat is led by one of these organisations." }) leadOrganisationIds?: string[];
+  @Field(() => Boolean, { nullable: true, description: 'true: plans with an open action past its due date (among the actions you are shown); false: the others.' })
+  actionsOverdue?: boolean;
   @Field(() => String, { nullable: true, description: "Words in the threat's name or URN, or in any objective or action description." })
   text?: string;
 }

@@ -6,7 +6,7 @@ import { withReadableThreat } from '../../shared/records';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared, sharedColumns } from '../../shared/shared-record';
 import { containsPattern } from '../../shared/sql';
-import { OPEN_ACTION_STATUSES, PARTNER_STRANDS, PlanProblemCode, STRANDS, type PlanStatus } from './plan.enums';
+import { OPEN_ACTION_STATUSES, PARTNER_STRANDS, PlanProblemCode, STRANDS, type PlanActionStatus, type PlanStatus } from './plan.enums';
 import type { FourPPlan, PlanAction, PlanEntry, PlanObjective, PlanPartner, PlanReview } from './plan.types';
 
 /**
@@ -88,6 +88,12 @@ export interface PlanCriteria {
   threatIds?: string[];
   failingGate?: boolean;
   reviewOverdue?: boolean;
+  /** Plans whose LRO is one of these users. */
+  lroIds?: string[];
+  /** Plans whose threat is led by one of these organisations. */
+  leadOrganisationIds?: string[];
+  /** Plans with (true) or without (false) an open action past its due date, among the actions the caller is shown. */
+  actionsOverdue?: boolean;
   text?: string;
   /** Today's date, for the gate and overdue checks. */
   today: string;
@@ -103,6 +109,21 @@ export function planQuery(knex: Knex, c: PlanCriteria): Knex.QueryBuilder {
   // The gate is withheld from partners on others' plans: filtering by it would reveal it.
   if (c.failingGate != null) q.where(seesWithheldFields(knex, 'p')).whereRaw(c.failingGate ? FAILS_GATE_SQL : `not ${FAILS_GATE_SQL}`, [c.today]);
   if (c.reviewOverdue != null) q.whereRaw(c.reviewOverdue ? REVIEW_OVERDUE_SQL : `not ${REVIEW_OVERDUE_SQL}`, [c.today]);
+  if (c.lroIds?.length) q.whereIn('p.lro_id', c.lroIds);
+  if (c.leadOrganisationIds?.length) q.whereIn('t.lead_organisation_id', c.leadOrganisationIds);
+  if (c.actionsOverdue != null) {
+    // Only actions the caller is shown count (partners: their own), or the filter would reveal others'.
+    const overdue = (sub: Knex.QueryBuilder) =>
+      sub
+        .select(knex.raw('1'))
+        .from('plan_action as oa')
+        .whereRaw('oa.plan_id = p.id')
+        .where(seesAction(knex, 'oa', 'p'))
+        .whereIn('oa.status', OPEN_ACTION_STATUSES as PlanActionStatus[])
+        .where('oa.due_date', '<', c.today);
+    if (c.actionsOverdue) q.whereExists(overdue);
+    else q.whereNotExists(overdue);
+  }
   if (c.text?.trim()) {
     const pattern = containsPattern(c.text.trim());
     q.where((w) =>

@@ -56,6 +56,9 @@ function planCriteria(filter: PlanFilter | null | undefined): PlanCriteria {
     threatIds: filter?.threatIds?.map((g, i) => requireGlobalId(g, 'SocThreat', `filter.threatIds[${i}]`)),
     failingGate: filter?.failingGate ?? undefined,
     reviewOverdue: filter?.reviewOverdue ?? undefined,
+    lroIds: filter?.lroIds?.map((g, i) => requireGlobalId(g, 'User', `filter.lroIds[${i}]`)),
+    leadOrganisationIds: filter?.leadOrganisationIds?.map((g, i) => requireGlobalId(g, 'Organisation', `filter.leadOrganisationIds[${i}]`)),
+    actionsOverdue: filter?.actionsOverdue ?? undefined,
     text: filter?.text,
   };
 }

@@ -61,18 +61,24 @@ const yesNo = (value: string | null) => (value === 'yes' ? true : value === 'no'
  * bookmarked or shared. The quality gate is withheld from partners, so they get no gate filter.
  */
 export function PlansRegister() {
-  const partner = !useViewer().organisation.isLawEnforcement;
+  const viewer = useViewer();
+  const partner = !viewer.organisation.isLawEnforcement;
+  const isLro = viewer.roles.includes('LRO');
   const organisations = useOrganisations();
   const [params, setParams] = useSearchParams();
   const [trail, setTrail] = useState<(string | null)[]>([null]);
   const status = oneOf<PlanStatus>(params.get('status'), planStatuses);
   const lead = organisations.find((o) => o.id === params.get('lead'))?.id;
+  const ledBy = organisations.find((o) => o.id === params.get('led'))?.id;
   const filter = {
     text: params.get('q') || undefined,
     status: status ? [status] : undefined,
     owningOrganisationIds: lead ? [lead] : undefined,
     failingGate: partner ? undefined : yesNo(params.get('gate')),
     reviewOverdue: yesNo(params.get('review')),
+    leadOrganisationIds: ledBy ? [ledBy] : undefined,
+    lroIds: isLro && params.get('lro') === 'me' ? [viewer.id] : undefined,
+    actionsOverdue: yesNo(params.get('actions')),
   };
   const filtered = Object.values(filter).some((v) => v !== undefined);
   const sort: PlanOrderField = oneOf(params.get('sort'), planOrderFields) ?? 'UPDATED_AT';
@@ -92,7 +98,7 @@ export function PlansRegister() {
   return (
     <>
       <h1>4P plans</h1>
-      <PlanFilters params={params} onChange={update} partner={partner} organisations={organisations} />
+      <PlanFilters params={params} onChange={update} partner={partner} isLro={isLro} organisations={organisations} />
       <Loaded data={data?.plans} fetching={fetching} error={error}>
         {(plans) => (
           <>
@@ -151,11 +157,13 @@ type FilterProps = {
   params: URLSearchParams;
   onChange: (changes: Record<string, string>) => void;
   partner: boolean;
+  /** The user is an LRO: offered their own plans. */
+  isLro: boolean;
   organisations: { id: string; code: string; name: string }[];
 };
 
 /** Search box (applied on Enter), filters and sort (applied at once). */
-function PlanFilters({ params, onChange, partner, organisations }: FilterProps) {
+function PlanFilters({ params, onChange, partner, isLro, organisations }: FilterProps) {
   const [text, setText] = useState(params.get('q') ?? '');
   const search = (e: FormEvent) => {
     e.preventDefault();
@@ -201,6 +209,16 @@ function PlanFilters({ params, onChange, partner, organisations }: FilterProps) 
       {choice('review', 'Review', [
         ['yes', 'Overdue'],
         ['no', 'Not overdue'],
+      ])}
+      {choice(
+        'led',
+        'Threat led by',
+        organisations.map((o) => [o.id, o.name]),
+      )}
+      {isLro && choice('lro', 'LRO', [['me', 'Plans where I am the LRO']])}
+      {choice('actions', 'Actions', [
+        ['yes', 'With overdue actions'],
+        ['no', 'None overdue'],
       ])}
       <label>
         Sort by{' '}
