@@ -1,5 +1,5 @@
 import type {
-  CrimeCategory, DisruptionLevel, EvidenceRating, PlanActionStatus, PlanOrderField, PlanStatus, PracticeStage, PriorityBand, ProtectiveMarking,
+  CrimeCategory, DisruptionLevel, DisruptionOrderField, DisruptionStatus, EvidenceRating, PlanActionStatus, PlanOrderField, PlanStatus, PracticeStage, PriorityBand, ProtectiveMarking,
   ReferralOutcome, Sharing, Strand, SubjectType, Tactic, ThreatOrderField, ThreatStatus,
 } from '../gql/graphql';
 
@@ -20,6 +20,8 @@ export const crimeCategories = allOf<CrimeCategory>()([
 ]);
 export const threatOrderFields = allOf<ThreatOrderField>()(['RISK', 'NAME', 'URN', 'STATUS', 'IDENTIFIED_ON', 'NEXT_REVIEW_DUE', 'UPDATED_AT']);
 export const disruptionLevels = allOf<DisruptionLevel>()(['MAJOR', 'MODERATE', 'MINOR', 'NONE', 'NEGATIVE']);
+export const disruptionStatuses = allOf<DisruptionStatus>()(['DRAFT', 'SUBMITTED', 'VALIDATED', 'RETURNED', 'REJECTED', 'SUPERSEDED']);
+export const disruptionOrderFields = allOf<DisruptionOrderField>()(['SUBMITTED_AT', 'DATE', 'UPDATED_AT']);
 export const protectiveMarkings = allOf<ProtectiveMarking>()(['OFFICIAL', 'OFFICIAL_SENSITIVE', 'SECRET', 'TOP_SECRET']);
 export const sharings = allOf<Sharing>()(['REGIONAL_LAW_ENFORCEMENT', 'OWNER_ONLY', 'NAMED_ORGANISATIONS', 'ALL_PARTNERS']);
 export const actionStatuses = allOf<PlanActionStatus>()(['PLANNED', 'IN_PROGRESS', 'BLOCKED', 'COMPLETE', 'CANCELLED']);
