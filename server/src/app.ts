@@ -57,6 +57,11 @@ export interface AppOptions {
   accessLayers?: AccessLayers;
 }
 
+/** A field that failed because the database went away: the whole answer is a retryable 503. */
+function markUnavailable(response: { http: { status?: number }; body: { kind: string; singleResult?: { errors?: readonly GraphQLFormattedError[] } } }): void {
+  if (response.body.kind === 'single' && response.body.singleResult?.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) response.http.status = 503;
+}
+
 /** Whether a mutation's response says it failed (graphql/undone-mutation.ts); if so, rewrites it to say nothing was kept. */
 function mutationFailed(response: { body: { kind: string; singleResult?: { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] } } }): boolean {
   const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
@@ -150,15 +155,14 @@ async function listen(
               // change rather than keep something the caller was told failed.
               contextValue.db?.abort();
               await contextValue.db?.finish().catch((err) => log.error({ err }, 'rollback failed'));
-              await writeAuditEvents(contextValue, orm); // in a transaction of their own, marked rolled back
+              // In a transaction of their own, marked rolled back (lost if the database is gone).
+              await writeAuditEvents(contextValue, orm).catch((err) => log.error({ err }, 'audit events of an undone mutation not written'));
+              markUnavailable(response);
               return;
             }
             try {
               if (contextValue.db) await commitWithAuditEvents(contextValue, orm);
-              // A field that failed because the database went away: the whole answer is a retryable 503.
-              if (response.body.kind === 'single' && response.body.singleResult.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) {
-                response.http.status = 503;
-              }
+              markUnavailable(response);
             } catch (err) {
               // Nothing was kept: the answer must not say otherwise (graphql/commit-failure.ts).
               log.error({ err }, 'request transaction did not commit');
