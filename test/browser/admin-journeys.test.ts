@@ -1,24 +1,13 @@
-import fs from 'node:fs';
 import type { Page } from 'playwright-core';
+import { axeOnPage } from '../support/axe';
 import { describeInBrowser, screenshot, useBrowserSession } from '../support/browser';
 import { assessedThreat, submittedDisruption, validateDisruption } from '../support/disruption-factories';
 import { expectData, orgId } from '../support/factories';
 import { signIn } from './sign-in';
 
-/** axe-core's browser bundle, injected into each page under test (as test/browser/accessibility.test.ts does). */
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
 /** Every serious or critical axe violation on the page as it is now, one line per node. */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: axeSource });
-  const found: string[] = await page.evaluate(async () => {
-    const { axe, document } = globalThis as any;
-    const results = await axe.run(document);
-    return results.violations.flatMap((v: any) =>
-      v.nodes.filter((n: any) => ['serious', 'critical'].includes(n.impact ?? v.impact)).map((n: any) => `${v.id} at ${n.target.join(' ')}: ${v.help}`),
-    );
-  });
-  expect(found.map((f) => `${screen}: ${f}`)).toEqual([]);
+  expect((await axeOnPage(page)).seriousViolations.map((f) => `${screen}: ${f}`)).toEqual([]);
 }
 
 const daysFromNow = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);

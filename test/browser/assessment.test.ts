@@ -1,29 +1,13 @@
-import fs from 'node:fs';
 import type { Page } from 'playwright-core';
+import { axeOnPage } from '../support/axe';
 import { describeInBrowser, openPage, screenshot, useBrowserSession, type WatchedPage } from '../support/browser';
 import { signIn } from './sign-in';
 
-/** axe-core's browser bundle, injected into each page under test (as accessibility.test.ts does). */
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
 /** Serious or critical axe violations on the page as it is now; the contrast and label rules must have been applied. */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: axeSource });
-  const { found, missing } = await page.evaluate(async () => {
-    const { axe, document } = globalThis as any;
-    const results = await axe.run(document);
-    const applied = new Set([...results.passes, ...results.violations, ...results.incomplete].map((r: any) => r.id));
-    const expected = ['color-contrast'];
-    const shown = (selector: string) => [...document.querySelectorAll(selector)].some((el: any) => el.checkVisibility());
-    if (shown('input:not([type=hidden]), textarea')) expected.push('label');
-    if (shown('select')) expected.push('select-name');
-    return {
-      missing: expected.filter((rule) => !applied.has(rule)),
-      found: results.violations.flatMap((v: any) => v.nodes.map((n: any) => ({ rule: v.id, impact: n.impact ?? v.impact, target: n.target.join(' '), help: v.help }))),
-    };
-  });
-  expect({ screen, rulesNotApplied: missing }).toEqual({ screen, rulesNotApplied: [] });
-  expect(found.filter((f: any) => ['serious', 'critical'].includes(f.impact)).map((f: any) => `${screen}: ${f.rule} at ${f.target}: ${f.help}`)).toEqual([]);
+  const { seriousViolations, rulesNotApplied } = await axeOnPage(page);
+  expect({ screen, rulesNotApplied }).toEqual({ screen, rulesNotApplied: [] });
+  expect(seriousViolations.map((f) => `${screen}: ${f}`)).toEqual([]);
 }
 
 /** Picks a point of the model's scale for one factor, by the factor's name and the point's words. */

@@ -1,23 +1,13 @@
-import fs from 'node:fs';
 import type { Page } from 'playwright-core';
+import { axeOnPage } from '../support/axe';
 import { describeInBrowser, screenshot, useBrowserSession } from '../support/browser';
 import { expectData, orgId } from '../support/factories';
 import { adoptedThreat, daysFromToday, planDo } from '../support/plan-factories';
 import { signIn } from './sign-in';
 
-/** axe-core's browser bundle, injected into the page under test (as accessibility.test.ts does). */
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
 /** Serious or critical axe violations on the page as it is now, one line each. */
 async function axeProblems(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    const { axe, document } = globalThis as any;
-    const results = await axe.run(document);
-    return results.violations.flatMap((v: any) =>
-      v.nodes.filter((n: any) => ['serious', 'critical'].includes(n.impact ?? v.impact)).map((n: any) => `${v.id} at ${n.target.join(' ')}: ${v.help}`),
-    ) as string[];
-  });
+  return (await axeOnPage(page)).seriousViolations;
 }
 
 const PLAN = `id version status closureReason reviewFrequencyDays nextReviewDue protectiveMarking sharing

@@ -1,23 +1,13 @@
-import fs from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { expectData } from '../support/factories';
 import { createNominal, REFERRAL_FIELDS } from '../support/referral-factories';
+import { axeOnPage } from '../support/axe';
 import { describeInBrowser, screenshot, useBrowserSession } from '../support/browser';
 import { signIn } from './sign-in';
 
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Serious and critical axe violations on the page as it is now (as test/browser/accessibility.test.ts runs axe). */
+/** Serious and critical axe violations on the page as it is now. */
 async function expectAxeClean(page: Page, screen: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: axeSource });
-  const found: string[] = await page.evaluate(async () => {
-    const { axe, document } = globalThis as any;
-    const results = await axe.run(document);
-    return results.violations.flatMap((v: any) =>
-      v.nodes.filter((n: any) => ['serious', 'critical'].includes(n.impact ?? v.impact)).map((n: any) => `${v.id} at ${n.target.join(' ')}: ${v.help}`),
-    );
-  });
-  expect(found.map((f) => `${screen}: ${f}`)).toEqual([]);
+  expect((await axeOnPage(page)).seriousViolations.map((f) => `${screen}: ${f}`)).toEqual([]);
 }
 
 /** The form field (label, hint, messages, control) labelled `name`. */

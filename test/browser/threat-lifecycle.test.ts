@@ -1,31 +1,13 @@
-import fs from 'node:fs';
 import type { Page } from 'playwright-core';
+import { axeOnPage } from '../support/axe';
 import { describeInBrowser, screenshot, useBrowserSession } from '../support/browser';
 import { signIn } from './sign-in';
 
-/** axe-core's browser bundle, injected into the page under test (as test/browser/threat-create.test.ts does). */
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Every serious or critical axe violation on the page as it is now, one line per node. */
+/** Every serious or critical axe violation on the page as it is now; the contrast and label rules must have applied. */
 async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: axeSource });
-  const { found, missing } = await page.evaluate(async () => {
-    const { axe, document } = globalThis as any;
-    const results = await axe.run(document);
-    const applied = new Set([...results.passes, ...results.violations, ...results.incomplete].map((r: any) => r.id));
-    const expected = ['color-contrast'];
-    const shown = (selector: string) => [...document.querySelectorAll(selector)].some((el: any) => el.checkVisibility());
-    if (shown('input:not([type=hidden]), textarea')) expected.push('label');
-    if (shown('select')) expected.push('select-name');
-    return {
-      missing: expected.filter((rule) => !applied.has(rule)),
-      found: results.violations.flatMap((v: any) =>
-        v.nodes.filter((n: any) => ['serious', 'critical'].includes(n.impact ?? v.impact)).map((n: any) => `${v.id} at ${n.target.join(' ')}: ${v.help}`),
-      ) as string[],
-    };
-  });
-  expect(missing).toEqual([]);
-  return found;
+  const { seriousViolations, rulesNotApplied } = await axeOnPage(page);
+  expect(rulesNotApplied).toEqual([]);
+  return seriousViolations;
 }
 
 const threatQuery = `query ($id: ID!) {
