@@ -36,8 +36,15 @@ export async function verifiedUsername(verify: TokenVerifier, authorization: unk
  * outside the platform (the log says which).
  */
 export function mayActAs(username: string, user: User | undefined | null): User {
-  if (!user?.active) throw new UnauthenticatedError(NO_ACCOUNT);
+  if (!user?.active) throw new NoAccountError(!!user);
   return user;
+}
+
+/** The refusal of an unknown or deactivated account: one message for both; which one, for the server only. */
+export class NoAccountError extends UnauthenticatedError {
+  constructor(readonly deactivated: boolean) {
+    super(NO_ACCOUNT);
+  }
 }
 
 export const NO_ACCOUNT = 'There is no active SOC Hub account for this sign-in: ask your organisation’s administrator.';

@@ -15,7 +15,7 @@ import { isDatabaseUnavailable } from '../db/unavailable';
 import type { NodeFetchers } from '../graphql/node';
 import type { User } from '../modules/identity/user.entity';
 import { isApiKeyHeader } from '../auth/api-keys';
-import { bearerToken } from '../auth/authenticate';
+import { bearerToken, NoAccountError } from '../auth/authenticate';
 import { spendOnWebSocket, type CallerAllowance } from '../http/rate-limit';
 import { LiveHub } from './hub';
 import type { LiveContext } from './live.resolver';
@@ -87,7 +87,7 @@ async function recheckCaller(deps: ContextDeps, extra: WebSocketExtra & { socket
   } catch (err) {
     if (isDatabaseUnavailable(err)) return [new GraphQLError('The service is unavailable; try again shortly.', { extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } })];
     if (!(err instanceof UnauthenticatedError)) log.error({ err }, 'WebSocket re-authentication failed');
-    const deactivated = err instanceof UnauthenticatedError && /deactivated/.test(err.message);
+    const deactivated = err instanceof NoAccountError && err.deactivated;
     closeAfterAnswer(extra.socket, deactivated ? WS_CLOSE_DEACTIVATED : WS_CLOSE_UNAUTHORIZED, deactivated ? 'Account deactivated' : 'Sign in again');
     return [new GraphQLError('Your session has ended: sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
   }
