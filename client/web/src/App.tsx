@@ -69,6 +69,7 @@ const PersonNew = screen(() => import('./features/people/PersonNew'), 'PersonNew
 const PersonPage = screen(() => import('./features/people/PersonPage'), 'PersonPage');
 const PersonEdit = screen(() => import('./features/people/PersonEdit'), 'PersonEdit');
 const SharingAgreements = screen(() => import('./features/agreements/SharingAgreements'), 'SharingAgreements');
+const SearchPage = screen(() => import('./features/search/SearchPage'), 'SearchPage');
 const AccessPolicy = screen(() => import('./features/access/AccessPolicy'), 'AccessPolicy');
 
 /** Every screen by its path (under the layout); '' is the home page. */
@@ -97,6 +98,7 @@ const screens: [path: string, Screen][] = [
   ['audit', AuditSearch],
   ['agreements', SharingAgreements],
   ['admin/access', AccessPolicy],
+  ['search', SearchPage],
 ];
 
 /** Starts fetching the code of the screen at `pathname`, so it arrives alongside the viewer query rather than after it. */
