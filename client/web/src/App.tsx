@@ -50,6 +50,7 @@ const Home = screen(() => import('./features/home/Home'), 'Home');
 const ThreatList = screen(() => import('./features/threats/ThreatList'), 'ThreatList');
 const ThreatPage = screen(() => import('./features/threats/ThreatPage'), 'ThreatPage');
 const ThreatEdit = screen(() => import('./features/threats/ThreatEdit'), 'ThreatEdit');
+const ThreatPrint = screen(() => import('./features/threats/ThreatPrint'), 'ThreatPrint');
 const ThreatNew = screen(() => import('./features/threats/ThreatNew'), 'ThreatNew');
 const NewAssessment = screen(() => import('./features/assessments/NewAssessment'), 'NewAssessment');
 const AssessmentPage = screen(() => import('./features/assessments/AssessmentPage'), 'AssessmentPage');
@@ -79,6 +80,7 @@ const screens: [path: string, Screen][] = [
   ['threats/new', ThreatNew],
   ['threats/:id', ThreatPage],
   ['threats/:id/edit', ThreatEdit],
+  ['threats/:id/print', ThreatPrint],
   ['threats/:id/assess', NewAssessment],
   ['assessments/:id', AssessmentPage],
   ['people', People],
