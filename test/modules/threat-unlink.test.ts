@@ -64,11 +64,20 @@ describe('unlinking threats', () => {
     expect(denied[0].n).toBe(3);
   });
 
-  it('tells live subscribers, as linking does: the threat moves to its next version in the event log', async () => {
-    const { a, b } = await linkedPair('Operation Oak');
-    const before = await sql(app, `select coalesce(max(seq), 0)::bigint as seq from live_event`);
-    expectData(await app.gql('tvp.investigator', UNLINK, { input: { threatId: a.id, expectedVersion: a.version, linkedThreatId: b.id } }));
-    const events = await sql(app, `select record_type, record_id::text as record_id from live_event where seq > ? order by seq`, [before[0].seq]);
-    expect(events).toContainEqual({ record_type: 'SocThreat', record_id: dbId(a.id) });
+  it('tells live subscribers as linking does: an event for the same threats', async () => {
+    const head = async () => (await sql(app, `select coalesce(max(seq), 0)::bigint as seq from live_event`))[0].seq;
+    const eventsSince = async (seq: string) =>
+      (await sql(app, `select record_type, record_id::text as record_id from live_event where seq > ? order by record_id`, [seq])).map((e: any) => `${e.record_type}:${e.record_id}`);
+    const a = await createThreat(app, 'tvp.investigator', { name: 'Operation Oak A' });
+    const b = await createThreat(app, 'tvp.investigator', { name: 'Operation Oak B' });
+    const beforeLink = await head();
+    const linked = expectData(await app.gql('tvp.investigator', LINK, { input: { threatId: a.id, expectedVersion: 1, linkedThreatId: b.id, reason: 'Shared phones.' } })).linkThreats;
+    const onLink = await eventsSince(beforeLink);
+    const beforeUnlink = await head();
+    expectData(await app.gql('tvp.investigator', UNLINK, { input: { threatId: a.id, expectedVersion: linked.version, linkedThreatId: b.id } }));
+    const onUnlink = await eventsSince(beforeUnlink);
+    expect(onUnlink.length).toBeGreaterThan(0);
+    expect(onUnlink).toEqual(onLink);
+    expect(onUnlink.every((e: string) => [`SocThreat:${dbId(a.id)}`, `SocThreat:${dbId(b.id)}`].includes(e))).toBe(true);
   });
 });
