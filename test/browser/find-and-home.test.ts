@@ -95,12 +95,25 @@ describeInBrowser('web client: find anything, what waits for you, purpose in the
     await page.getByTestId('work-insights').getByRole('heading', { name: /Findings within your access \(\d+\)/ }).waitFor();
     await expectAccessible(page);
 
-    const referrals = (await gql('oxon.mash', `{ referrals(first: 10, filter: { direction: INBOX, status: [SUBMITTED, ACKNOWLEDGED, IN_PROGRESS, DECISION] }) { totalCount } }`)).referrals;
+    const inbox = await gql(
+      'oxon.mash',
+      `{ viewer { organisation { name } }
+         awaiting: referrals(first: 1, filter: { direction: INBOX, awaitingAcknowledgement: true }) { totalCount }
+         inHand: referrals(first: 1, filter: { direction: INBOX, awaitingAcknowledgement: false, status: [ACKNOWLEDGED, IN_PROGRESS, DECISION] }) { totalCount } }`,
+    );
+    const partnerName = inbox.viewer.organisation.name;
     const overdue = (await gql('oxon.mash', `{ plans(first: 10, filter: { actionsOverdue: true }) { totalCount } }`)).plans;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, 'oxon.mash', 'Safeguarding');
-    await page.getByTestId('work-referrals').getByRole('heading', { name: `Referrals waiting on OXON_CS (${referrals.totalCount})` }).waitFor();
-    await page.getByTestId('work-actions').getByRole('heading', { name: `Plans with OXON_CS’s actions overdue (${overdue.totalCount})` }).waitFor();
+    const referrals = page.getByTestId('work-referrals');
+    await referrals.getByRole('heading', { name: `Referrals waiting on ${partnerName} (${inbox.awaiting.totalCount + inbox.inHand.totalCount})` }).waitFor();
+    // Those still to acknowledge come first.
+    expect(inbox.awaiting.totalCount).toBeGreaterThan(0);
+    expect(await referrals.getByRole('heading', { level: 4 }).allTextContents()).toEqual([
+      `To acknowledge (${inbox.awaiting.totalCount})`,
+      ...(inbox.inHand.totalCount ? [`In hand (${inbox.inHand.totalCount})`] : []),
+    ]);
+    await page.getByTestId('work-actions').getByRole('heading', { name: `Plans with ${partnerName}’s actions overdue (${overdue.totalCount})` }).waitFor();
     // Insights and the validators' queue are not a partner's.
     expect(await page.getByTestId('work-insights').count()).toBe(0);
     expect(await page.getByTestId('work-claims').count()).toBe(0);

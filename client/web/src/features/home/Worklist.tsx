@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
-import type { InsightKind, WorklistInsightsQuery } from '../../gql/graphql';
+import type { InsightKind, WorklistInsightsQuery, WorklistReferralsQuery } from '../../gql/graphql';
 import { Badge, formatDate, label } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { referralStatusLabels, referralTypeShort } from '../referrals/referralWords';
@@ -111,22 +111,37 @@ const PlansDocument = graphql(`
 
 const ReferralsDocument = graphql(`
   query WorklistReferrals {
-    referrals(first: 10, filter: { direction: INBOX, status: [SUBMITTED, ACKNOWLEDGED, IN_PROGRESS, DECISION] }, orderBy: [{ field: ACKNOWLEDGEMENT_DUE_AT, direction: ASC }]) {
+    awaiting: referrals(first: 10, filter: { direction: INBOX, awaitingAcknowledgement: true }, orderBy: [{ field: ACKNOWLEDGEMENT_DUE_AT, direction: ASC }]) {
       totalCount
       edges {
         node {
-          id
-          reference
-          referralType
-          urgency
-          status
-          isAcknowledgementOverdue
-          referringOrganisation {
-            id
-            code
-          }
+          ...WorklistReferral
         }
       }
+    }
+    inHand: referrals(
+      first: 10
+      filter: { direction: INBOX, awaitingAcknowledgement: false, status: [ACKNOWLEDGED, IN_PROGRESS, DECISION] }
+      orderBy: [{ field: URGENCY, direction: ASC }, { field: SUBMITTED_AT, direction: ASC }]
+    ) {
+      totalCount
+      edges {
+        node {
+          ...WorklistReferral
+        }
+      }
+    }
+  }
+  fragment WorklistReferral on SafeguardingReferral {
+    id
+    reference
+    referralType
+    urgency
+    status
+    isAcknowledgementOverdue
+    referringOrganisation {
+      id
+      code
     }
   }
 `);
@@ -171,8 +186,8 @@ export function Worklist() {
           <AssessmentWork organisationId={viewer.organisation.id} viewerId={viewer.id} assessor={has(roles, 'THREAT_ASSESSOR')} />
         )}
         {has(roles, 'LRO') && <PlansOfMine viewerId={viewer.id} />}
-        {(partner || has(roles, 'SAFEGUARDING_PRACTITIONER')) && <ReferralsWaiting organisation={viewer.organisation.code} />}
-        {partner && <PlansOfMine organisation={viewer.organisation.code} />}
+        {(partner || has(roles, 'SAFEGUARDING_PRACTITIONER')) && <ReferralsWaiting organisation={viewer.organisation.name} />}
+        {partner && <PlansOfMine organisation={viewer.organisation.name} />}
         {!partner && <InsightsWorklist />}
       </div>
     </section>
@@ -299,27 +314,43 @@ function PlansOfMine({ viewerId, organisation }: { viewerId?: string; organisati
   );
 }
 
+type WaitingReferral = NonNullable<WorklistReferralsQuery['awaiting']>['edges'][number]['node'];
+
 function ReferralsWaiting({ organisation }: { organisation: string }) {
   const [{ data }] = useQuery({ query: ReferralsDocument });
-  const referrals = data?.referrals;
+  const total = data ? data.awaiting.totalCount + data.inHand.totalCount : null;
+  const list = (referrals: { node: WaitingReferral }[]) => (
+    <ul className="plain">
+      {referrals.map(({ node: r }) => (
+        <li key={r.id}>
+          <Link to={`/referrals/${r.id}`}>
+            {r.reference} {referralTypeShort[r.referralType]}
+          </Link>{' '}
+          <Badge tone={r.urgency === 'RED' ? 'bad' : 'warn'}>{label(r.urgency)}</Badge>
+          {r.isAcknowledgementOverdue && <Badge tone="bad">Acknowledgement overdue</Badge>}
+          <span className="hint">
+            {' '}
+            {referralStatusLabels[r.status]}, from {r.referringOrganisation.code}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
   return (
-    <Panel id="work-referrals" title={`Referrals waiting on ${organisation}`} total={referrals?.totalCount ?? null}>
-      {referrals && referrals.edges.length === 0 && <p>No open referral to {organisation}.</p>}
-      <ul className="plain">
-        {referrals?.edges.map(({ node: r }) => (
-          <li key={r.id}>
-            <Link to={`/referrals/${r.id}`}>
-              {r.reference} {referralTypeShort[r.referralType]}
-            </Link>{' '}
-            <Badge tone={r.urgency === 'RED' ? 'bad' : 'warn'}>{label(r.urgency)}</Badge>
-            {r.isAcknowledgementOverdue && <Badge tone="bad">Acknowledgement overdue</Badge>}
-            <span className="hint">
-              {' '}
-              {referralStatusLabels[r.status]}, from {r.referringOrganisation.code}
-            </span>
-          </li>
-        ))}
-      </ul>
+    <Panel id="work-referrals" title={`Referrals waiting on ${organisation}`} total={total}>
+      {data && total === 0 && <p>No open referral to {organisation}.</p>}
+      {data && data.awaiting.totalCount > 0 && (
+        <>
+          <h4>To acknowledge ({data.awaiting.totalCount})</h4>
+          {list(data.awaiting.edges)}
+        </>
+      )}
+      {data && data.inHand.totalCount > 0 && (
+        <>
+          <h4>In hand ({data.inHand.totalCount})</h4>
+          {list(data.inHand.edges)}
+        </>
+      )}
     </Panel>
   );
 }
