@@ -121,6 +121,34 @@ describeInBrowser('web client: find anything, what waits for you, purpose in the
     await screenshot(page, 'home-partner');
   });
 
+  it('an assessor first sees the activities of their organisation’s threats not yet assessed, each opening its scoring', async () => {
+    const viewer = (await gql('serocu.analyst', '{ viewer { organisation { id } } }')).viewer;
+    // A new trigger with an activity nobody has assessed yet.
+    await gql('serocu.analyst', `mutation ($input: CreateThreatInput!) { createThreat(input: $input) { id } }`, {
+      input: {
+        name: 'Operation Whinchat', subjectType: 'ORGANISED_CRIME_GROUP', leadOrganisationId: viewer.organisation.id, taskingLevel: 'REGIONAL', geographicScope: 'REGIONAL',
+        criminalActivities: [{ category: 'ILLEGAL_DRUGS', description: 'Cannabis farms in Slough.', firstIdentified: '2026-01-10' }],
+        access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'REGIONAL_LAW_ENFORCEMENT' },
+      },
+    });
+    const threats = (
+      await gql(
+        'serocu.analyst',
+        `query ($org: [ID!]) { threats(first: 50, filter: { owningOrganisationIds: $org, status: [TRIGGER_SUBMITTED, UNDER_ASSESSMENT, ASSESSED, ADOPTED, UNDER_REVIEW] }) {
+          edges { node { id unassessedActivities { id } } } } }`,
+        { org: [viewer.organisation.id] },
+      )
+    ).threats.edges.map((e: any) => e.node);
+    const unassessed = threats.flatMap((t: any) => t.unassessedActivities.map((a: any) => ({ threat: t.id, activity: a.id })));
+    expect(unassessed.length).toBeGreaterThan(0);
+    const { page } = session.watched;
+    await signIn(page, 'serocu.analyst');
+    const panel = page.getByTestId('work-unassessed');
+    await panel.getByRole('heading', { name: `Activities not yet assessed (${unassessed.length})` }).waitFor();
+    await panel.getByRole('link').first().click();
+    await page.waitForURL((url) => url.pathname === `/threats/${unassessed[0].threat}/assess` && url.searchParams.get('activity') === unassessed[0].activity);
+  });
+
   it('shows the stated purpose in the header and changes it without signing out; the change is on the audit trail', async () => {
     const { page } = session.watched;
     await signIn(page, 'serocu.analyst', 'Investigation');
