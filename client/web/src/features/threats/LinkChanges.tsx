@@ -144,7 +144,7 @@ export function UnlinkThreat({ threatId, version, other, onDone }: { threatId: s
     <>
       <FormAlert messages={[...(conflict ? [threatConflictMessage] : []), ...errors.general.map(plainThreatWords), ...Object.values(errors.fields).flat().map(plainThreatWords)]} />
       <p className="hint">
-        The link goes from both threats; both threats stay on record, and their history keeps the change.
+        The link goes from both threats; both threats stay on record.
       </p>
       <div className="buttons">
         <button type="button" className="danger" disabled={state.fetching || checking} onClick={() => void confirm()}>
