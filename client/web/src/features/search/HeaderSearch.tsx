@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useId, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { useSettled } from '../threats/threatChanges';
@@ -17,7 +17,6 @@ export function HeaderSearch() {
   const settled = useSettled(text.trim(), 200);
   const searching = settled.length >= 2;
   const [{ data, fetching, error }] = useQuery({ query: FindAnythingDocument, variables: { text: settled, first: 5 }, pause: !searching });
-  const input = useRef<HTMLInputElement>(null);
   const id = useId();
   const listId = `${id}-results`;
   const current = searching && data?.search.text === settled ? data.search : null;
@@ -74,7 +73,6 @@ export function HeaderSearch() {
         Find threats, people, plans, disruptions, referrals and practice
       </label>
       <input
-        ref={input}
         id={`${id}-input`}
         type="text"
         role="combobox"
