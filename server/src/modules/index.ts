@@ -12,10 +12,11 @@ import { referralsModule } from './referrals';
 import { practiceModule } from './practice';
 import { sharingModule } from './sharing';
 import { reportingModule } from './reporting';
+import { administrationModule } from './administration';
 import { liveModule } from '../live';
 
 /** Every feature module, in one explicit list: no globs, no registration by import side effects. */
-const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule, sharingModule, reportingModule, liveModule];
+const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule, sharingModule, reportingModule, administrationModule, liveModule];
 
 export const allEntities = featureModules.flatMap((m) => [...m.entities]);
 
