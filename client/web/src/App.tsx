@@ -70,6 +70,8 @@ const PersonPage = screen(() => import('./features/people/PersonPage'), 'PersonP
 const PersonEdit = screen(() => import('./features/people/PersonEdit'), 'PersonEdit');
 const SharingAgreements = screen(() => import('./features/agreements/SharingAgreements'), 'SharingAgreements');
 const AccessPolicy = screen(() => import('./features/access/AccessPolicy'), 'AccessPolicy');
+const UsersAdmin = screen(() => import('./features/admin/UsersAdmin'), 'UsersAdmin');
+const ApiKeysAdmin = screen(() => import('./features/admin/ApiKeysAdmin'), 'ApiKeysAdmin');
 
 /** Every screen by its path (under the layout); '' is the home page. */
 const screens: [path: string, Screen][] = [
@@ -97,6 +99,8 @@ const screens: [path: string, Screen][] = [
   ['audit', AuditSearch],
   ['agreements', SharingAgreements],
   ['admin/access', AccessPolicy],
+  ['admin/users', UsersAdmin],
+  ['admin/api-keys', ApiKeysAdmin],
 ];
 
 /** Starts fetching the code of the screen at `pathname`, so it arrives alongside the viewer query rather than after it. */

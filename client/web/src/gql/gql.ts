@@ -17,6 +17,15 @@ type Documents = {
     "\n  query AccessRoleGrants {\n    accessRoleGrants {\n      dataCategory\n      roles\n    }\n  }\n": typeof types.AccessRoleGrantsDocument,
     "\n  mutation SetAccessRoleGrants($input: SetAccessRoleGrantsInput!) {\n    setAccessRoleGrants(input: $input) {\n      dataCategory\n      roles\n    }\n  }\n": typeof types.SetAccessRoleGrantsDocument,
     "\n  query ExplainAccess($recordId: ID!, $username: String) {\n    explainAccess(recordId: $recordId, username: $username) {\n      recordId\n      canRead\n      user {\n        id\n        username\n        displayName\n        organisation {\n          id\n          code\n        }\n      }\n      rules {\n        rule\n        passed\n        detail\n      }\n    }\n  }\n": typeof types.ExplainAccessDocument,
+    "\n  query ApiKeysAdmin {\n    apiKeys {\n      id\n      name\n      state\n      role\n      clearance\n      createdAt\n      createdBy\n      expiresAt\n      revokedAt\n      lastUsedAt\n      organisation {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ApiKeysAdminDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($input: RevokeApiKeyInput!) {\n    revokeApiKey(input: $input) {\n      id\n      state\n      revokedAt\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query UsersAdmin($filter: UserFilter, $first: Int, $after: String) {\n    users(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          username\n          displayName\n          roles\n          clearance\n          active\n          organisation {\n            id\n            code\n            name\n          }\n        }\n      }\n    }\n  }\n": typeof types.UsersAdminDocument,
+    "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n      displayName\n    }\n  }\n": typeof types.CreateUserDocument,
+    "\n  mutation ChangeUserRoles($input: ChangeUserRolesInput!) {\n    changeUserRoles(input: $input) {\n      id\n      roles\n    }\n  }\n": typeof types.ChangeUserRolesDocument,
+    "\n  mutation ChangeUserClearance($input: ChangeUserClearanceInput!) {\n    changeUserClearance(input: $input) {\n      id\n      clearance\n    }\n  }\n": typeof types.ChangeUserClearanceDocument,
+    "\n  mutation DeactivateUser($input: DeactivateUserInput!) {\n    deactivateUser(input: $input) {\n      id\n      active\n    }\n  }\n": typeof types.DeactivateUserDocument,
+    "\n  query AdministeredOrganisations {\n    organisations(first: 100) {\n      edges {\n        node {\n          id\n          code\n          name\n          region\n        }\n      }\n    }\n  }\n": typeof types.AdministeredOrganisationsDocument,
     "\n  mutation SuspendAgreement($input: SuspendSharingAgreementInput!) {\n    suspendSharingAgreement(input: $input) {\n      id\n      status\n      statusReason\n      isInForce\n      version\n    }\n  }\n": typeof types.SuspendAgreementDocument,
     "\n  mutation ReinstateAgreement($input: AgreementStatusInput!) {\n    reinstateSharingAgreement(input: $input) {\n      id\n      status\n      statusReason\n      isInForce\n      version\n    }\n  }\n": typeof types.ReinstateAgreementDocument,
     "\n  mutation ExpireAgreement($input: AgreementStatusInput!) {\n    expireSharingAgreement(input: $input) {\n      id\n      status\n      statusReason\n      isInForce\n      version\n    }\n  }\n": typeof types.ExpireAgreementDocument,
@@ -129,6 +138,15 @@ const documents: Documents = {
     "\n  query AccessRoleGrants {\n    accessRoleGrants {\n      dataCategory\n      roles\n    }\n  }\n": types.AccessRoleGrantsDocument,
     "\n  mutation SetAccessRoleGrants($input: SetAccessRoleGrantsInput!) {\n    setAccessRoleGrants(input: $input) {\n      dataCategory\n      roles\n    }\n  }\n": types.SetAccessRoleGrantsDocument,
     "\n  query ExplainAccess($recordId: ID!, $username: String) {\n    explainAccess(recordId: $recordId, username: $username) {\n      recordId\n      canRead\n      user {\n        id\n        username\n        displayName\n        organisation {\n          id\n          code\n        }\n      }\n      rules {\n        rule\n        passed\n        detail\n      }\n    }\n  }\n": types.ExplainAccessDocument,
+    "\n  query ApiKeysAdmin {\n    apiKeys {\n      id\n      name\n      state\n      role\n      clearance\n      createdAt\n      createdBy\n      expiresAt\n      revokedAt\n      lastUsedAt\n      organisation {\n        id\n        name\n      }\n    }\n  }\n": types.ApiKeysAdminDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($input: RevokeApiKeyInput!) {\n    revokeApiKey(input: $input) {\n      id\n      state\n      revokedAt\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query UsersAdmin($filter: UserFilter, $first: Int, $after: String) {\n    users(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          username\n          displayName\n          roles\n          clearance\n          active\n          organisation {\n            id\n            code\n            name\n          }\n        }\n      }\n    }\n  }\n": types.UsersAdminDocument,
+    "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n      displayName\n    }\n  }\n": types.CreateUserDocument,
+    "\n  mutation ChangeUserRoles($input: ChangeUserRolesInput!) {\n    changeUserRoles(input: $input) {\n      id\n      roles\n    }\n  }\n": types.ChangeUserRolesDocument,
+    "\n  mutation ChangeUserClearance($input: ChangeUserClearanceInput!) {\n    changeUserClearance(input: $input) {\n      id\n      clearance\n    }\n  }\n": types.ChangeUserClearanceDocument,
+    "\n  mutation DeactivateUser($input: DeactivateUserInput!) {\n    deactivateUser(input: $input) {\n      id\n      active\n    }\n  }\n": types.DeactivateUserDocument,
+    "\n  query AdministeredOrganisations {\n    organisations(first: 100) {\n      edges {\n        node {\n          id\n          code\n          name\n          region\n        }\n      }\n    }\n  }\n": types.AdministeredOrganisationsDocument,
     "\n  mutation SuspendAgreement($input: SuspendSharingAgreementInput!) {\n    suspendSharingAgreement(input: $input) {\n      id\n      status\n      statusReason\n      isInForce\n      version\n    }\n  }\n": types.SuspendAgreementDocument,
     "\n  mutation ReinstateAgreement($input: AgreementStatusInput!) {\n    reinstateSharingAgreement(input: $input) {\n      id\n      status\n      statusReason\n      isInForce\n      version\n    }\n  }\n": types.ReinstateAgreementDocument,
     "\n  mutation ExpireAgreement($input: AgreementStatusInput!) {\n    expireSharingAgreement(input: $input) {\n      id\n      status\n      statusReason\n      isInForce\n      version\n    }\n  }\n": types.ExpireAgreementDocument,
@@ -264,6 +282,42 @@ export function graphql(source: "\n  mutation SetAccessRoleGrants($input: SetAcc
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ExplainAccess($recordId: ID!, $username: String) {\n    explainAccess(recordId: $recordId, username: $username) {\n      recordId\n      canRead\n      user {\n        id\n        username\n        displayName\n        organisation {\n          id\n          code\n        }\n      }\n      rules {\n        rule\n        passed\n        detail\n      }\n    }\n  }\n"): (typeof documents)["\n  query ExplainAccess($recordId: ID!, $username: String) {\n    explainAccess(recordId: $recordId, username: $username) {\n      recordId\n      canRead\n      user {\n        id\n        username\n        displayName\n        organisation {\n          id\n          code\n        }\n      }\n      rules {\n        rule\n        passed\n        detail\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeysAdmin {\n    apiKeys {\n      id\n      name\n      state\n      role\n      clearance\n      createdAt\n      createdBy\n      expiresAt\n      revokedAt\n      lastUsedAt\n      organisation {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query ApiKeysAdmin {\n    apiKeys {\n      id\n      name\n      state\n      role\n      clearance\n      createdAt\n      createdBy\n      expiresAt\n      revokedAt\n      lastUsedAt\n      organisation {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($input: RevokeApiKeyInput!) {\n    revokeApiKey(input: $input) {\n      id\n      state\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($input: RevokeApiKeyInput!) {\n    revokeApiKey(input: $input) {\n      id\n      state\n      revokedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersAdmin($filter: UserFilter, $first: Int, $after: String) {\n    users(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          username\n          displayName\n          roles\n          clearance\n          active\n          organisation {\n            id\n            code\n            name\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsersAdmin($filter: UserFilter, $first: Int, $after: String) {\n    users(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          username\n          displayName\n          roles\n          clearance\n          active\n          organisation {\n            id\n            code\n            name\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n      displayName\n    }\n  }\n"): (typeof documents)["\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      username\n      displayName\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangeUserRoles($input: ChangeUserRolesInput!) {\n    changeUserRoles(input: $input) {\n      id\n      roles\n    }\n  }\n"): (typeof documents)["\n  mutation ChangeUserRoles($input: ChangeUserRolesInput!) {\n    changeUserRoles(input: $input) {\n      id\n      roles\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangeUserClearance($input: ChangeUserClearanceInput!) {\n    changeUserClearance(input: $input) {\n      id\n      clearance\n    }\n  }\n"): (typeof documents)["\n  mutation ChangeUserClearance($input: ChangeUserClearanceInput!) {\n    changeUserClearance(input: $input) {\n      id\n      clearance\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeactivateUser($input: DeactivateUserInput!) {\n    deactivateUser(input: $input) {\n      id\n      active\n    }\n  }\n"): (typeof documents)["\n  mutation DeactivateUser($input: DeactivateUserInput!) {\n    deactivateUser(input: $input) {\n      id\n      active\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdministeredOrganisations {\n    organisations(first: 100) {\n      edges {\n        node {\n          id\n          code\n          name\n          region\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdministeredOrganisations {\n    organisations(first: 100) {\n      edges {\n        node {\n          id\n          code\n          name\n          region\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
