@@ -128,12 +128,18 @@ export type AuditEventFilter = {
   action?: Array<AuditAction> | null | undefined;
   /** At or after this time. */
   from?: string | null | undefined;
+  /** true: leaves out the caller's own searches of the audit trail. */
+  hideOwnSearches?: boolean | null | undefined;
   organisationIds?: Array<string | number> | null | undefined;
   purpose?: Array<Purpose> | null | undefined;
+  /** Events naming this record, given by its reference (a threat's URN such as SE-2024-0042, a referral's reference) or its ID. */
+  record?: string | null | undefined;
   /** Events naming this record (global ID). */
   recordId?: string | number | null | undefined;
   /** Before this time. */
   to?: string | null | undefined;
+  /** Events by users whose username or name contains these words. */
+  user?: string | null | undefined;
   userIds?: Array<string | number> | null | undefined;
 };
 
