@@ -49,6 +49,13 @@ function scopeToCaller(query: Knex.QueryBuilder, ctx: RequestContext): void {
   }
 }
 
+/**
+ * Operations the web client's audit search makes besides the search itself: reading the names of
+ * the records on a page of events (each such read is audited, and would otherwise fill the first
+ * page with the auditor's own reads). Hidden with the auditor's searches; shown when asked.
+ */
+const SEARCH_OPERATIONS = ['AuditRecordNames'];
+
 /** The record behind a reference (threat URN, referral reference) the caller may read, or undefined. */
 async function recordByReference(ctx: RequestContext, reference: string): Promise<string | undefined> {
   const knex = ctx.db.knex;
@@ -95,7 +102,9 @@ export function scopedEvents(ctx: RequestContext, filter: ResolvedFilter): Knex.
   }
   if (filter.recordDbId) query.whereRaw('e.record_ids @> array[?]::uuid[]', [filter.recordDbId]);
   if (filter.hideOwnSearches) {
-    query.whereNot((w) => w.where('e.user_id', ctx.viewer.id).whereIn('e.record_type', ['AuditEvent', 'AuditChain']));
+    query.whereNot((w) =>
+      w.where('e.user_id', ctx.viewer.id).where((own) => own.whereIn('e.record_type', ['AuditEvent', 'AuditChain']).orWhereIn('e.operation', SEARCH_OPERATIONS)),
+    );
   }
   return query;
 }

@@ -45,7 +45,7 @@ export class AuditEventFilter {
     description: "Events naming this record, given by its reference (a threat's URN such as SE-2024-0042, a referral's reference) or its ID.",
   })
   record?: string | null;
-  @Field(() => Boolean, { nullable: true, description: "true: leaves out the caller's own searches of the audit trail." }) hideOwnSearches?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: "true: leaves out the caller's own searches of the audit trail (and the web client's reads of the names of the records they list)." }) hideOwnSearches?: boolean | null;
 }
 
 @ArgsType()
