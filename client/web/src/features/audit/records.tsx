@@ -171,7 +171,7 @@ export function ExportLink({ filter, total }: { filter: AuditEventFilter; total:
   return (
     <p>
       <button type="button" onClick={() => void download()} disabled={state === 'working' || total === 0}>
-        Download these {total} events as CSV
+        {total === 1 ? 'Download this event as CSV' : `Download these ${total} events as CSV`}
       </button>{' '}
       <span role="status" className={state.length > 8 ? 'error' : 'hint'}>
         {state === 'working' ? 'Preparing the file…' : state === 'done' ? 'Downloaded. The export is recorded on the audit trail.' : state === 'idle' ? '' : state}
