@@ -147,14 +147,14 @@ function exportQuery(filter: AuditEventFilter): string {
  * session's token (a plain link could not send it), is streamed, and is itself audited.
  */
 export function ExportLink({ filter, total }: { filter: AuditEventFilter; total: number }) {
-  const [state, setState] = useState<'idle' | 'working' | 'done' | string>('idle');
+  const [state, setState] = useState<{ kind: 'idle' | 'working' | 'done' } | { kind: 'failed'; message: string }>({ kind: 'idle' });
   const download = async () => {
-    setState('working');
+    setState({ kind: 'working' });
     try {
       const response = await fetch(`/audit/export.csv?${exportQuery(filter)}`, { headers: requestHeaders() });
       if (!response.ok) {
         const body = await response.json().catch(() => null);
-        setState(`The export was refused: ${body?.errors?.[0]?.message ?? response.statusText}`);
+        setState({ kind: 'failed', message: `The export was refused: ${body?.errors?.[0]?.message ?? response.statusText}` });
         return;
       }
       const url = URL.createObjectURL(await response.blob());
@@ -163,18 +163,19 @@ export function ExportLink({ filter, total }: { filter: AuditEventFilter; total:
       a.download = `audit-${new Date().toISOString().slice(0, 10)}.csv`;
       a.click();
       URL.revokeObjectURL(url);
-      setState('done');
+      setState({ kind: 'done' });
     } catch {
-      setState('The export could not be downloaded: check your connection and try again.');
+      setState({ kind: 'failed', message: 'The export could not be downloaded: check your connection and try again.' });
     }
   };
+  const words = { idle: '', working: 'Preparing the file…', done: 'Downloaded. The export is recorded on the audit trail.' };
   return (
     <p>
-      <button type="button" onClick={() => void download()} disabled={state === 'working' || total === 0}>
+      <button type="button" onClick={() => void download()} disabled={state.kind === 'working' || total === 0}>
         {total === 1 ? 'Download this event as CSV' : `Download these ${total} events as CSV`}
       </button>{' '}
-      <span role="status" className={state.length > 8 ? 'error' : 'hint'}>
-        {state === 'working' ? 'Preparing the file…' : state === 'done' ? 'Downloaded. The export is recorded on the audit trail.' : state === 'idle' ? '' : state}
+      <span role="status" className={state.kind === 'failed' ? 'error' : 'hint'}>
+        {state.kind === 'failed' ? state.message : words[state.kind]}
       </span>
     </p>
   );
