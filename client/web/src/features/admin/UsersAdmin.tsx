@@ -173,26 +173,30 @@ function UsersScreen() {
         {(d) => (
           <>
             <p>
-              {d.users.totalCount === 1 ? '1 user' : `${d.users.totalCount} users`} {text || organisationId || status !== 'active' ? 'match' : 'are active'}.
+              {d.users.totalCount === 0
+                ? 'No users of the organisations you administer match.'
+                : `${d.users.totalCount === 1 ? '1 user' : `${d.users.totalCount} users`} ${text || organisationId || status !== 'active' ? 'match' : 'are active'}.`}
             </p>
-            <table className="list" data-testid="users">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Sign-in name</th>
-                  <th scope="col">Organisation</th>
-                  <th scope="col">Roles</th>
-                  <th scope="col">Clearance</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Change</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.users.edges.map(({ node }) => (
-                  <UserLine key={node.id} user={node} onChanged={refresh} />
-                ))}
-              </tbody>
-            </table>
+            {d.users.totalCount > 0 && (
+              <table className="list" data-testid="users">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Sign-in name</th>
+                    <th scope="col">Organisation</th>
+                    <th scope="col">Roles</th>
+                    <th scope="col">Clearance</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Change</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.users.edges.map(({ node }) => (
+                    <UserLine key={node.id} user={node} onChanged={refresh} />
+                  ))}
+                </tbody>
+              </table>
+            )}
             <Pager pageInfo={d.users.pageInfo} total={d.users.totalCount} shown={d.users.edges.length} trail={trail} onMove={setTrail} />
           </>
         )}

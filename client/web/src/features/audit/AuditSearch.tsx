@@ -151,53 +151,53 @@ function Search() {
       {recordProblem ? (
         <p className="error">Nothing was searched: the record is not one you can look up. Correct it above.</p>
       ) : (
-      <Loaded data={data} fetching={fetching} error={error}>
-        {(d) => (
-          <>
-            <table className="list" data-testid="audit-events">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Organisation</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Purpose</th>
-                  <th scope="col">Records</th>
-                  <th scope="col">Operation</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.auditEvents.edges.map(({ node: e }) => (
-                  <tr key={e.id}>
-                    <td>{formatDateTime(e.at)}</td>
-                    <td>
-                      <button type="button" className="small" title={`Only events by ${e.username}`} onClick={() => byUser(e.user.id, e.username)}>
-                        {e.username}
-                      </button>
-                    </td>
-                    <td>{e.organisation.code}</td>
-                    <td>
-                      <Badge tone={e.action === 'DENIED' ? 'bad' : 'plain'}>{actionWords[e.action]}</Badge>
-                    </td>
-                    <td>
-                      <Value empty="none stated">{e.purpose ? label(e.purpose) : null}</Value>
-                    </td>
-                    <td>
-                      <RecordsOf type={e.recordType} ids={e.recordIds} names={names} />
-                    </td>
-                    <td>
-                      <Value empty="—">{e.operation}</Value>
-                    </td>
+        <Loaded data={data} fetching={fetching} error={error}>
+          {(d) => (
+            <>
+              <table className="list" data-testid="audit-events">
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">User</th>
+                    <th scope="col">Organisation</th>
+                    <th scope="col">Action</th>
+                    <th scope="col">Purpose</th>
+                    <th scope="col">Records</th>
+                    <th scope="col">Operation</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-            {d.auditEvents.edges.length === 0 && <p>No events you may see match.</p>}
-            <ExportLink filter={filter} total={d.auditEvents.totalCount} />
-            <Pager pageInfo={d.auditEvents.pageInfo} total={d.auditEvents.totalCount} shown={d.auditEvents.edges.length} trail={trail} onMove={setTrail} />
-          </>
-        )}
-      </Loaded>
+                </thead>
+                <tbody>
+                  {d.auditEvents.edges.map(({ node: e }) => (
+                    <tr key={e.id}>
+                      <td>{formatDateTime(e.at)}</td>
+                      <td>
+                        <button type="button" className="small" title={`Only events by ${e.username}`} onClick={() => byUser(e.user.id, e.username)}>
+                          {e.username}
+                        </button>
+                      </td>
+                      <td>{e.organisation.code}</td>
+                      <td>
+                        <Badge tone={e.action === 'DENIED' ? 'bad' : 'plain'}>{actionWords[e.action]}</Badge>
+                      </td>
+                      <td>
+                        <Value empty="none stated">{e.purpose ? label(e.purpose) : null}</Value>
+                      </td>
+                      <td>
+                        <RecordsOf type={e.recordType} ids={e.recordIds} names={names} />
+                      </td>
+                      <td>
+                        <Value empty="—">{e.operation}</Value>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {d.auditEvents.edges.length === 0 && <p>No events you may see match.</p>}
+              <ExportLink filter={filter} total={d.auditEvents.totalCount} />
+              <Pager pageInfo={d.auditEvents.pageInfo} total={d.auditEvents.totalCount} shown={d.auditEvents.edges.length} trail={trail} onMove={setTrail} />
+            </>
+          )}
+        </Loaded>
       )}
     </section>
   );
