@@ -90,6 +90,12 @@ export const MUTATION_ROLES: Readonly<Record<string, readonly Role[]>> = {
   expireSharingAgreement: ADMINS,
   setAccessRoleGrants: ADMINS,
   statePurpose: EVERYONE,
+  createUser: ADMINS,
+  changeUserRoles: ADMINS,
+  changeUserClearance: ADMINS,
+  deactivateUser: ADMINS,
+  createApiKey: ADMINS,
+  revokeApiKey: ADMINS,
 };
 
 /** A role in words for a person: DISRUPTION_VALIDATOR → disruption validator (LRO and SRO stay). */
