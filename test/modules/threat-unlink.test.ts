@@ -82,7 +82,7 @@ describe('unlinking threats', () => {
     const onUnlink = await eventsSince(beforeUnlink);
     expect(onUnlink.length).toBeGreaterThan(0);
     expect(onUnlink).toEqual(onLink);
-    // Both threats: a page open on either updates (Migration20261205003100_link_history_both_sides).
+    // Both threats: a page open on either updates (Migration20261205003200_link_history_both_sides).
     expect([...new Set(onUnlink)].sort()).toEqual([`SocThreat:${dbId(a.id)}`, `SocThreat:${dbId(b.id)}`].sort());
   });
 });

@@ -7,7 +7,7 @@ import { partHistoryTrigger } from './shared-record.sql';
  * history entry and no live event, and a page open on it did not update. The same trigger now
  * also writes it for `linked_threat_id`.
  */
-export class Migration20261205003100_link_history_both_sides extends Migration {
+export class Migration20261205003200_link_history_both_sides extends Migration {
   override async up(): Promise<void> {
     this.addSql(partHistoryTrigger('threat_link', 'SocThreat', 'linked_threat_id', 'linkedThreat').replace('create trigger threat_link_history ', 'create trigger threat_link_history_other_side '));
   }
