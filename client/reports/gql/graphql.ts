@@ -169,6 +169,8 @@ export type InsightsQuery = { insights: { counts: Array<{ kind: InsightKind, tot
         | { __typename: 'Disruption' }
         | { __typename: 'FourPPlan', threat: { urn: string } }
         | { __typename: 'InformationSharingAgreement', title: string, expiresOn: string }
+        | { __typename: 'IntelligenceDissemination' }
+        | { __typename: 'IntelligenceReport' }
         | { __typename: 'Membership' }
         | { __typename: 'Nominal' }
         | { __typename: 'Organisation' }

@@ -86,6 +86,9 @@ export const MUTATION_ROLES: Readonly<Record<string, readonly Role[]>> = {
   reinstateSharingAgreement: ADMINS,
   expireSharingAgreement: ADMINS,
   setAccessRoleGrants: ADMINS,
+  createIntelligenceReport: INTELLIGENCE,
+  updateIntelligenceReport: INTELLIGENCE,
+  disseminateIntelligence: INTELLIGENCE,
 };
 
 /** A role in words for a person: DISRUPTION_VALIDATOR → disruption validator (LRO and SRO stay). */

@@ -10,12 +10,13 @@ import { plansModule } from './plans';
 import { disruptionsModule } from './disruptions';
 import { referralsModule } from './referrals';
 import { practiceModule } from './practice';
+import { intelligenceModule } from './intelligence';
 import { sharingModule } from './sharing';
 import { reportingModule } from './reporting';
 import { liveModule } from '../live';
 
 /** Every feature module, in one explicit list: no globs, no registration by import side effects. */
-const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule, sharingModule, reportingModule, liveModule];
+const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule, intelligenceModule, sharingModule, reportingModule, liveModule];
 
 export const allEntities = featureModules.flatMap((m) => [...m.entities]);
 

@@ -302,6 +302,7 @@ export type CriminalActivityInput = {
 /** A kind of record: what an agreement covers and what the role policy grants. */
 export type DataCategory =
   | 'DISRUPTION'
+  | 'INTELLIGENCE'
   | 'NOMINAL'
   | 'PLAN'
   | 'PRACTICE'
@@ -1145,6 +1146,8 @@ export type AgreementNowQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string, title: string, status: AgreementStatus, statusReason: string | null, isInForce: boolean, effectiveFrom: string, expiresOn: string, expiresInDays: number, version: number, maxProtectiveMarking: ProtectiveMarking, dataCategories: Array<DataCategory>, legalGateways: Array<LegalGateway>, purposes: Array<string>, updatedBy: { __typename: 'User', id: string, displayName: string } | null, parties: Array<{ __typename: 'Organisation', id: string, code: string }> }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -1177,6 +1180,8 @@ export type AssessmentPageQuery = { __typename: 'Query', viewer: { __typename: '
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -1202,6 +1207,8 @@ export type NewAssessmentThreatQuery = { __typename: 'Query', viewer: { __typena
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -1310,6 +1317,8 @@ export type DisruptionNowQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', level: DisruptionLevel, strand: Strand, id: string, status: DisruptionStatus, version: number, statusReason: string | null, countsAsDisruption: boolean, updatedBy: { __typename: 'User', id: string, displayName: string }, threat: { __typename: 'SocThreat', id: string }, validation: { __typename: 'DisruptionValidation', decision: ValidationDecision, levelAgreed: DisruptionLevel | null, strandAgreed: Strand | null, reasons: string | null, at: string, validator: { __typename: 'User', id: string, displayName: string } } | null }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -1335,6 +1344,8 @@ export type DisruptionEditQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', version: number, status: DisruptionStatus, statusReason: string | null, date: string, strand: Strand, tactic: Tactic, level: DisruptionLevel, description: string, impactNarrative: string, evidenceRefs: Array<string>, protectiveMarking: ProtectiveMarking, sharing: Sharing, id: string, criminalActivity: { __typename: 'CriminalActivity', id: string } | null, planAction: { __typename: 'PlanAction', id: string } | null, claimingOrganisation: { __typename: 'Organisation', id: string, code: string }, updatedBy: { __typename: 'User', id: string, displayName: string }, threat: { __typename: 'SocThreat', id: string, urn: string, name: string, criminalActivities: Array<{ __typename: 'CriminalActivity', id: string, category: CrimeCategory, description: string | null, withheld: Array<{ __typename: 'WithheldField', field: string, reason: string }> }>, plan: { __typename: 'FourPPlan', id: string, actions: Array<{ __typename: 'PlanAction', id: string, strand: Strand, description: string }> } | null } }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -1379,6 +1390,8 @@ export type DisruptionPageQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', date: string, level: DisruptionLevel, strand: Strand, tactic: Tactic, description: string, impactNarrative: string, evidenceRefs: Array<string>, isLate: boolean, submittedAt: string | null, protectiveMarking: ProtectiveMarking, id: string, status: DisruptionStatus, version: number, statusReason: string | null, countsAsDisruption: boolean, supersedes: { __typename: 'Disruption', id: string, date: string } | null, supersededBy: { __typename: 'Disruption', id: string, status: DisruptionStatus } | null, claimingOrganisation: { __typename: 'Organisation', id: string, code: string, name: string }, contributors: Array<{ __typename: 'Organisation', id: string, code: string }>, threat: { __typename: 'SocThreat', id: string, urn: string, name: string }, criminalActivity: { __typename: 'CriminalActivity', id: string, category: CrimeCategory, description: string | null } | null, planAction: { __typename: 'PlanAction', id: string, description: string } | null, possibleDuplicateOf: { __typename: 'Disruption', id: string, date: string } | null, history: Array<{ __typename: 'RecordVersion', at: string, action: HistoryAction, part: string | null, version: number | null, actor: { __typename: 'User', id: string, displayName: string } | null, changes: Array<{ __typename: 'FieldChange', field: string, from: unknown, to: unknown }> }> | null, validation: { __typename: 'DisruptionValidation', decision: ValidationDecision, levelAgreed: DisruptionLevel | null, strandAgreed: Strand | null, reasons: string | null, at: string, validator: { __typename: 'User', id: string, displayName: string } } | null }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -1468,6 +1481,8 @@ export type PersonEditQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', name: string, aliases: Array<string> | null, dateOfBirth: string | null, vulnerabilityFlags: Array<string> | null, protectiveMarking: ProtectiveMarking, sharing: Sharing, version: number, id: string, owningOrganisation: { __typename: 'Organisation', id: string, code: string }, sharedWith: Array<{ __typename: 'Organisation', id: string }>, updatedBy: { __typename: 'User', id: string, displayName: string } }
     | { __typename: 'Organisation', id: string }
@@ -1500,6 +1515,8 @@ export type PersonPageQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', name: string, aliases: Array<string> | null, dateOfBirth: string | null, isChild: boolean | null, vulnerabilityFlags: Array<string> | null, protectiveMarking: ProtectiveMarking, sharing: Sharing, version: number, id: string, withheld: Array<{ __typename: 'WithheldField', field: string, reason: string }>, owningOrganisation: { __typename: 'Organisation', id: string, code: string, name: string }, memberships: Array<{ __typename: 'Membership', id: string, role: MembershipRole, from: string | null, to: string | null, underOffenderManagement: boolean, threat: { __typename: 'SocThreat', id: string, urn: string, name: string, status: ThreatStatus } }> | null, history: Array<{ __typename: 'RecordVersion', at: string, action: HistoryAction, part: string | null, version: number | null, actor: { __typename: 'User', id: string, displayName: string } | null, changes: Array<{ __typename: 'FieldChange', field: string, from: unknown, to: unknown }> }> | null }
     | { __typename: 'Organisation', id: string }
@@ -1652,6 +1669,8 @@ export type PlanEditorQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string, version: number, status: PlanStatus, closureReason: string | null, nextReviewDue: string | null, reviewFrequencyDays: number, protectiveMarking: ProtectiveMarking, sharing: Sharing, withheld: Array<{ __typename: 'WithheldField', field: string, reason: string }>, owningOrganisation: { __typename: 'Organisation', id: string, code: string }, lro: { __typename: 'User', id: string, displayName: string } | null, sro: { __typename: 'User', id: string, displayName: string } | null, updatedBy: { __typename: 'User', id: string, displayName: string }, threat: { __typename: 'SocThreat', id: string, urn: string, name: string, criminalActivities: Array<{ __typename: 'CriminalActivity', id: string, category: CrimeCategory, description: string | null, withheld: Array<{ __typename: 'WithheldField', field: string, reason: string }> }> }, quality: { __typename: 'PlanQuality', score: number, passes: boolean, checksMade: number, checksPassed: number, problems: Array<{ __typename: 'PlanQualityProblem', code: PlanProblemCode, message: string, strand: Strand | null, criminalActivity: { __typename: 'CriminalActivity', id: string } | null }> } | null, strandExemptions: Array<{ __typename: 'StrandExemption', strand: Strand, reason: string }>, objectives: Array<{ __typename: 'PlanObjective', id: string, strand: Strand, description: string, successMeasure: string | null }>, actions: Array<{ __typename: 'PlanAction', id: string, strand: Strand, tactic: Tactic, description: string, status: PlanActionStatus, dueDate: string | null, isOverdue: boolean, objective: { __typename: 'PlanObjective', id: string } | null, ownerOrganisation: { __typename: 'Organisation', id: string, code: string }, addressesActivities: Array<{ __typename: 'CriminalActivity', id: string, category: CrimeCategory }> }>, reviews: Array<{ __typename: 'PlanReview', date: string, forum: string, decisions: string, reviewer: { __typename: 'User', id: string, displayName: string } }> | null, intelligenceGaps: Array<{ __typename: 'PlanEntry', id: string, kind: PlanEntryKind, text: string, recordedOn: string, resolution: string | null, resolvedOn: string | null, recordedBy: { __typename: 'User', id: string, displayName: string }, resolvedBy: { __typename: 'User', id: string, displayName: string } | null }> | null, outcomes: Array<{ __typename: 'PlanEntry', id: string, kind: PlanEntryKind, text: string, recordedOn: string, resolution: string | null, resolvedOn: string | null, recordedBy: { __typename: 'User', id: string, displayName: string }, resolvedBy: { __typename: 'User', id: string, displayName: string } | null }>, learning: Array<{ __typename: 'PlanEntry', id: string, kind: PlanEntryKind, text: string, recordedOn: string, resolution: string | null, resolvedOn: string | null, recordedBy: { __typename: 'User', id: string, displayName: string }, resolvedBy: { __typename: 'User', id: string, displayName: string } | null }>, partners: Array<{ __typename: 'PlanPartner', role: string | null, strands: Array<Strand>, organisation: { __typename: 'Organisation', id: string, code: string, name: string } }> }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -1707,6 +1726,8 @@ export type PracticeNowQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -1748,6 +1769,8 @@ export type PracticeAddedQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -1820,6 +1843,8 @@ export type ReferralNowQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -1871,6 +1896,8 @@ export type ReferralPageQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -1908,6 +1935,8 @@ export type ThreatActivitiesNowQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -1996,6 +2025,8 @@ export type ThreatEditQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -2044,6 +2075,8 @@ export type ThreatPageQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -2071,6 +2104,8 @@ export type ThreatChangeNowQuery = { __typename: 'Query', node:
     | { __typename: 'Disruption', id: string }
     | { __typename: 'FourPPlan', id: string }
     | { __typename: 'InformationSharingAgreement', id: string }
+    | { __typename: 'IntelligenceDissemination', id: string }
+    | { __typename: 'IntelligenceReport', id: string }
     | { __typename: 'Membership', id: string }
     | { __typename: 'Nominal', id: string }
     | { __typename: 'Organisation', id: string }
@@ -2096,6 +2131,8 @@ export type LiveEventsSubscription = { events: { __typename: 'LiveEvent', cursor
       | { __typename: 'Disruption', version: number, sharing: Sharing, protectiveMarking: ProtectiveMarking, updatedAt: string, level: DisruptionLevel, strand: Strand, date: string, description: string, id: string, threat: { __typename: 'SocThreat', id: string } }
       | { __typename: 'FourPPlan', version: number, sharing: Sharing, protectiveMarking: ProtectiveMarking, updatedAt: string, nextReviewDue: string | null, id: string, threat: { __typename: 'SocThreat', id: string } }
       | { __typename: 'InformationSharingAgreement', id: string }
+      | { __typename: 'IntelligenceDissemination', id: string }
+      | { __typename: 'IntelligenceReport', version: number, sharing: Sharing, protectiveMarking: ProtectiveMarking, updatedAt: string, id: string }
       | { __typename: 'Membership', id: string }
       | { __typename: 'Nominal', version: number, sharing: Sharing, protectiveMarking: ProtectiveMarking, updatedAt: string, id: string }
       | { __typename: 'Organisation', id: string }
