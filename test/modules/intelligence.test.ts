@@ -1,4 +1,4 @@
-import { createThreat, expectData, orgId } from '../support/factories';
+import { approvedAssessment, createThreat, expectData, orgId } from '../support/factories';
 import { sharingAgreement } from '../support/access-factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 import type { AccessLayers } from '../../server/src/access/layers';
@@ -268,5 +268,36 @@ describe.each([
     expect(await visible('serocu.validator')).toEqual([]);
     expect(await visible('serocu.admin')).toEqual([]);
     expect(await read(ctx.app, 'serocu.validator', world.regional.id)).toBeNull();
+  });
+});
+
+describe('intelligence in the insights', () => {
+  const ctx = setUp();
+  const INSIGHTS = `query UnassessedIntelligence { insights(kinds: [UNASSESSED_INTELLIGENCE]) { items { summary recordIds } counts { kind total } withheld { kind } } }`;
+
+  it('finds the activities intelligence is about that no approved assessment covers, counting only intelligence the caller may read', async () => {
+    const twoActivities = [
+      { category: 'ILLEGAL_DRUGS', subCategory: 'COUNTY_LINES', description: 'Class A supply via the "Wren" line.', firstIdentified: '2025-06-01' },
+      { category: 'MONEY_LAUNDERING', description: 'Cash through a nail bar.', firstIdentified: '2025-06-01' },
+    ];
+    const threat = await createThreat(ctx.app, 'tvp.investigator', { name: 'Operation Wren', criminalActivities: twoActivities, access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } });
+    const [drugs, laundering] = threat.criminalActivities;
+    await approvedAssessment(ctx.app, threat.id, { level: 2, activityId: drugs.id });
+    const shared = await create(ctx.app, 'tvp.investigator', { threatIds: [threat.id], activityIds: [drugs.id, laundering.id] });
+    await create(ctx.app, 'tvp.investigator', { threatIds: [threat.id], activityIds: [laundering.id], access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } });
+
+    const tvp = expectData(await ctx.app.gql('tvp.investigator', INSIGHTS)).insights;
+    expect(tvp.counts).toEqual([{ kind: 'UNASSESSED_INTELLIGENCE', total: 1 }]);
+    expect(tvp.items).toEqual([{ summary: '2 intelligence reports about the MONEY_LAUNDERING activity of Operation Wren (' + threat.urn + '), which has no approved assessment.', recordIds: [laundering.id, threat.id, expect.any(String)] }]);
+
+    // Surrey reads the threat and one of the two reports.
+    const surrey = expectData(await ctx.app.gql('surrey.investigator', INSIGHTS)).insights;
+    expect(surrey.items).toEqual([{ summary: expect.stringMatching(/^1 intelligence report about the MONEY_LAUNDERING activity/), recordIds: [laundering.id, threat.id, shared.id] }]);
+    // The intelligence the finding names is audited as read.
+    const events = await ctx.sql(`select action, record_type from audit_event where operation = 'UnassessedIntelligence' and username = 'surrey.investigator' order by record_type`);
+    expect(events).toEqual(expect.arrayContaining([{ action: 'READ', record_type: 'IntelligenceReport' }]));
+
+    const oxon = expectData(await ctx.app.gql('oxon.mash', INSIGHTS)).insights;
+    expect(oxon.withheld).toEqual([{ kind: 'UNASSESSED_INTELLIGENCE' }]);
   });
 });
