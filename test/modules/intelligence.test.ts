@@ -2,6 +2,7 @@ import { approvedAssessment, createThreat, expectData, orgId } from '../support/
 import { sharingAgreement } from '../support/access-factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 import type { AccessLayers } from '../../server/src/access/layers';
+import { LiveSubscription } from '../support/live-client';
 
 /**
  * Intelligence reports graded 3x5x2 (issue 19), through the real API on real PostgreSQL: entry
@@ -195,6 +196,19 @@ describe('dissemination to a partner', () => {
     expect((await read(ctx.app, 'oxon.mash', report.id)).disseminations.map((d: any) => d.recipientOrganisation.code)).toEqual(['OXON_CS']);
   });
 
+  it('explains why a partner can or cannot read a report: dissemination, then the agreement', async () => {
+    const report = await create(ctx.app, 'tvp.investigator', { access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' } });
+    const explain = async () =>
+      expectData(await ctx.app.gql('serocu.admin', `query ($id: ID!) { explainAccess(recordId: $id, username: "oxon.mash") { canRead rules { rule passed detail } } }`, { id: report.id })).explainAccess;
+    const before = await explain();
+    expect(before.canRead).toBe(false);
+    expect(before.rules.find((r: any) => r.rule === 'DISSEMINATION')).toMatchObject({ passed: false, detail: expect.stringContaining('only when it is disseminated') });
+    expectData(await disseminate(ctx.app, 'tvp.investigator', report.id, 'OXON_CS'));
+    const after = await explain();
+    expect(after.canRead).toBe(true);
+    expect(after.rules.map((r: any) => r.rule)).toEqual(['CLEARANCE', 'ROLE', 'DISSEMINATION', 'AGREEMENT']);
+  });
+
   it('is audited as an EXPORT of the report, with the recipient in the record', async () => {
     const report = await create(ctx.app, 'tvp.investigator');
     const result = await ctx.app.gql('tvp.investigator', `mutation GiveToMash ($input: DisseminateIntelligenceInput!) { disseminateIntelligence(input: $input) { id } }`, {
@@ -299,5 +313,34 @@ describe('intelligence in the insights', () => {
 
     const oxon = expectData(await ctx.app.gql('oxon.mash', INSIGHTS)).insights;
     expect(oxon.withheld).toEqual([{ kind: 'UNASSESSED_INTELLIGENCE' }]);
+  });
+});
+
+describe('live events', () => {
+  const ctx = setUp();
+
+  it('tell a subscriber who may read a report of its creation and changes, with the report as they may see it, and no one else', async () => {
+    const query = `subscription ($after: String) { events(after: $after) { type recordType recordId changedFields
+      record { ... on IntelligenceReport { sanitisedText grading } } } }`;
+    const subscribe = async (as: string) => {
+      const after = expectData(await ctx.app.gql(as, '{ eventCursor }')).eventCursor;
+      return new LiveSubscription(ctx.app.url, await ctx.app.tokenFor(as), query, { after });
+    };
+    const [surrey, oxon] = [await subscribe('surrey.investigator'), await subscribe('oxon.mash')];
+    try {
+      await create(ctx.app, 'tvp.investigator', { sanitisedText: 'Live owner only.', access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } });
+      const report = await create(ctx.app, 'tvp.investigator', { sanitisedText: 'Live regional.' });
+      expectData(await ctx.app.gql('tvp.investigator', UPDATE, { input: { id: report.id, expectedVersion: 1, intelligenceAssessment: 'B' } }));
+      const [created, updated] = await surrey.take(2);
+      expect(created.events).toEqual({ type: 'CREATED', recordType: 'IntelligenceReport', recordId: report.id, changedFields: expect.any(Array), record: { sanitisedText: 'Live regional.', grading: '1A P' } });
+      expect(updated.events).toMatchObject({ type: 'UPDATED', recordId: report.id, changedFields: ['intelligenceAssessment'], record: { grading: '1B P' } });
+      // A marker after both: the partner, who may read neither report, was told nothing before it.
+      await create(ctx.app, 'tvp.investigator', { sanitisedText: 'Live marker.' });
+      await surrey.take(3);
+      expect(oxon.received).toEqual([]);
+      expect(surrey.received.map((m) => m.events.record?.sanitisedText)).toEqual(['Live regional.', 'Live regional.', 'Live marker.']);
+    } finally {
+      await Promise.all([surrey.close(), oxon.close()]);
+    }
   });
 });
