@@ -58,7 +58,7 @@ describeInBrowser('web client: intelligence', () => {
     await page.getByRole('button', { name: 'Disseminate' }).click();
     await page.getByRole('region', { name: 'Disseminations' }).getByText(/to Oxfordshire County Council Children's Services by DC Tom Ashdown.*conditions: For safeguarding the children named only/).waitFor();
     // A partner without an agreement covering intelligence is refused, the reason beside the choice.
-    await page.getByLabel('Partner organisation').selectOption({ label: 'West Sussex County Council Children\'s Services' });
+    await page.getByLabel('Partner organisation').selectOption({ label: 'Buckinghamshire Council Trading Standards' });
     await page.getByRole('button', { name: 'Disseminate' }).click();
     await field(page, 'Partner organisation').locator('.field-error').getByText(/no information sharing agreement in force/).waitFor();
     expect(await page.locator('main').innerText()).not.toMatch(developerWords);
