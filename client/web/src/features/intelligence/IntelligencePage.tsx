@@ -105,7 +105,8 @@ export function IntelligencePage() {
             <Link to="/intelligence">Intelligence</Link> / {r.reference}
           </p>
           <h1>
-            {r.reference} <Value withheld={withheldReason(r.withheld, 'grading')}>{r.grading && <Badge>{r.grading}</Badge>}</Value>
+            {/* A partner's grading is withheld: the facts below say why, the heading stays short. */}
+            {r.reference} {r.grading && <Badge>{r.grading}</Badge>}
           </h1>
           <Marking marking={r.protectiveMarking} />
           {(r.gradingFlags ?? []).map((f) => (
