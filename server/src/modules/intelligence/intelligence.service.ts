@@ -25,8 +25,12 @@ function checkReceivedOn(p: Problems, receivedOn: string | null | undefined): vo
   if (!p.when(!isIsoDate(receivedOn), 'receivedOn', 'must be a date, YYYY-MM-DD')) p.when(receivedOn > today(), 'receivedOn', 'cannot be in the future');
 }
 
+/** A report is about a few threats, activities and people; each list is read back whole (graphql/answer-size.ts). */
+const MAX_LINKS = 50;
+
 /** Global ids of one type, each checked, as database ids. */
 function idsOf(p: Problems, refs: string[], type: string, field: string): string[] {
+  if (p.when(refs.length > MAX_LINKS, field, `at most ${MAX_LINKS}`)) return [];
   return [...new Set(refs.map((r, i) => globalIdOrProblem(r, type, `${field}[${i}]`, p)).filter((x): x is string => !!x))];
 }
 
