@@ -47,6 +47,10 @@ describeInBrowser('web client: intelligence', () => {
     await field(page, 'Sanitised text').locator('textarea').fill('A caller alleged children are held at a flat above the parade.');
     await field(page, 'Original text').locator('textarea').fill('Anonymous caller, known for false reports, named two children at the flat above the parade.');
     await page.getByLabel('Protective marking').selectOption({ label: 'Official' });
+    const threatChoice = page.getByLabel('About the threat').locator('option').nth(1);
+    await threatChoice.waitFor({ state: 'attached' });
+    const threatName = (await threatChoice.textContent())!;
+    await page.getByLabel('About the threat').selectOption({ label: threatName });
     await page.getByRole('button', { name: 'Record intelligence' }).click();
 
     // The report, with its grading flagged by the entry rules and its marking shown.
@@ -64,6 +68,14 @@ describeInBrowser('web client: intelligence', () => {
     expect(await page.locator('main').innerText()).not.toMatch(developerWords);
     await expectAxeClean(page, 'intelligence report');
     await screenshot(page, 'intelligence-report');
+
+    // The threat shows the intelligence behind it.
+    const reference = (await page.getByRole('heading', { level: 1 }).innerText()).split(' ')[0];
+    await page.locator('dl.facts').getByRole('link', { name: threatName }).click();
+    const section = page.getByRole('region', { name: 'Intelligence' });
+    await section.getByRole('link', { name: reference }).waitFor();
+    await section.getByText('A caller alleged children are held at a flat above the parade.').waitFor();
+    await expectAxeClean(page, 'threat with its intelligence');
   });
 
   it('oxon.mash sees only what was disseminated to it: the sanitised text and conditions, the grading, source and original withheld with reasons', async () => {
