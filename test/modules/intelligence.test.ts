@@ -334,11 +334,18 @@ describe('live events', () => {
       const [created, updated] = await surrey.take(2);
       expect(created.events).toEqual({ type: 'CREATED', recordType: 'IntelligenceReport', recordId: report.id, changedFields: expect.any(Array), record: { sanitisedText: 'Live regional.', grading: '1A P' } });
       expect(updated.events).toMatchObject({ type: 'UPDATED', recordId: report.id, changedFields: ['intelligenceAssessment'], record: { grading: '1B P' } });
-      // A marker after both: the partner, who may read neither report, was told nothing before it.
+      // A dissemination is a change to the report's disseminations, heard by those who read them all.
+      expectData(await disseminate(ctx.app, 'tvp.investigator', report.id, 'OXON_CS'));
+      const [, , disseminated] = await surrey.take(3);
+      expect(disseminated.events).toMatchObject({ type: 'UPDATED', recordId: report.id, changedFields: ['disseminations'] });
+      // A marker after them all: the partner, to whom the disseminations are narrowed, was told nothing before it.
       await create(ctx.app, 'tvp.investigator', { sanitisedText: 'Live marker.' });
-      await surrey.take(3);
+      await surrey.take(4);
       expect(oxon.received).toEqual([]);
-      expect(surrey.received.map((m) => m.events.record?.sanitisedText)).toEqual(['Live regional.', 'Live regional.', 'Live marker.']);
+      expect(surrey.received.map((m) => m.events.record?.sanitisedText)).toEqual(['Live regional.', 'Live regional.', 'Live regional.', 'Live marker.']);
+      // The owner's history of the report shows the dissemination.
+      const history = (await ctx.app.gql('tvp.investigator', `query ($id: ID!) { node(id: $id) { ... on IntelligenceReport { history { action part changes { field } } } } }`, { id: report.id })).data.node.history;
+      expect(history.map((h: any) => [h.action, h.part])).toEqual([['CREATE', null], ['UPDATE', null], ['CREATE', 'disseminations']]);
     } finally {
       await Promise.all([surrey.close(), oxon.close()]);
     }

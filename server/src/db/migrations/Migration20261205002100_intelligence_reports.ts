@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import { SHARED_TABLES } from './Migration20261125000800_access';
-import { recordHistoryTrigger, sharedRecordColumns } from './shared-record.sql';
+import { partHistoryTrigger, recordHistoryTrigger, sharedRecordColumns } from './shared-record.sql';
 
 /**
  * Intelligence reports graded 3x5x2 (issue 19): the intelligence threats, activities and people
@@ -61,6 +61,53 @@ const historyPolicy = (tables: { table: string; recordType: string }[]) =>
     .map(({ table, recordType }) => `when '${recordType}' then exists (select 1 from ${table} r where r.id = record_version.record_id and ${asItWas(recordType)})`)
     .join(' ')} else false end)`;
 const REPORT = { table: 'intelligence_report', recordType: 'IntelligenceReport' };
+
+const ACCESS_STATE = (row: string) =>
+  `case when ${row} ? 'protective_marking' then jsonb_build_object('marking', ${row} ->> 'protective_marking', 'sharing', ${row} ->> 'sharing', 'shared_with', ${row} -> 'shared_with') end`;
+
+/**
+ * The history trigger function of Migration20261205002000_history_as_it_was, unchanged but for
+ * the record tables it knows: a part's history row carries its record's access state, so the
+ * function must find the record's table, and intelligence reports now have a part (disseminations).
+ */
+const historyFunction = (tables: { table: string; recordType: string }[]) => `
+  create or replace function record_history() returns trigger
+  language plpgsql as $$
+  declare
+    old_row jsonb := case when tg_op <> 'INSERT' then to_jsonb(old) end;
+    new_row jsonb := case when tg_op <> 'DELETE' then to_jsonb(new) end;
+    row_data jsonb := coalesce(new_row, old_row);
+    changed jsonb := jsonb_changes(old_row, new_row);
+    is_part boolean := tg_nargs > 1;
+    actor uuid := nullif(current_setting('soc.user_id', true), '')::uuid;
+    parent_table text := case tg_argv[0] ${tables.map(({ table, recordType }) => `when '${recordType}' then '${table}'`).join(' ')} end;
+    state_before jsonb := ${ACCESS_STATE('old_row')};
+    state_after jsonb := ${ACCESS_STATE('coalesce(new_row, old_row)')};
+  begin
+    if tg_op = 'UPDATE' and changed = '{}'::jsonb then
+      return new;
+    end if;
+    if is_part and parent_table is not null then
+      -- A part follows its record as the record is at this moment.
+      execute format('select jsonb_build_object(''marking'', protective_marking, ''sharing'', sharing, ''shared_with'', to_jsonb(shared_with)) from %I where id = $1', parent_table)
+        into state_after using (row_data ->> tg_argv[1])::uuid;
+      state_before := state_after;
+    end if;
+    insert into record_version (record_type, record_id, version, action, part, part_id, changes, actor_id, access_before, access_after)
+    values (
+      tg_argv[0],
+      case when is_part then (row_data ->> tg_argv[1])::uuid else (row_data ->> 'id')::uuid end,
+      case when is_part then null else (row_data ->> 'version')::integer end,
+      case tg_op when 'INSERT' then 'CREATE' when 'UPDATE' then 'UPDATE' else 'DELETE' end,
+      case when is_part then tg_argv[2] end,
+      case when is_part then (row_data ->> 'id')::uuid end,
+      changed,
+      actor,
+      state_before,
+      state_after);
+    return coalesce(new, old);
+  end
+  $$`;
 
 export class Migration20261205002100_intelligence_reports extends Migration {
   override async up(): Promise<void> {
@@ -128,6 +175,10 @@ export class Migration20261205002100_intelligence_reports extends Migration {
         disseminated_at timestamptz not null default now()
       )`);
     this.addSql('create index intelligence_dissemination_report_idx on intelligence_dissemination (report_id)');
+    // Filed under the report as its "disseminations" part: its owner's subscribers hear of each one
+    // live; partners are told nothing of it (disseminations are narrowed for them, catalogue.ts).
+    this.addSql(historyFunction([...SHARED_TABLES, REPORT]));
+    this.addSql(partHistoryTrigger('intelligence_dissemination', 'IntelligenceReport', 'report_id', 'disseminations'));
     this.addSql('create index intelligence_dissemination_recipient_idx on intelligence_dissemination (recipient_organisation_id)');
     this.addSql('grant select, insert, update, delete on intelligence_report, intelligence_dissemination to soc_app');
     // A dissemination, once recorded, is what happened: the application role cannot change or remove it.
@@ -155,6 +206,7 @@ export class Migration20261205002100_intelligence_reports extends Migration {
   override async down(): Promise<void> {
     this.addSql('drop policy record_version_read on record_version');
     this.addSql(historyPolicy([...SHARED_TABLES]));
+    this.addSql(historyFunction([...SHARED_TABLES]));
     this.addSql('drop table intelligence_dissemination');
     this.addSql('drop function soc_caller_disseminated_reports()');
     this.addSql('drop table intelligence_report');
