@@ -69,8 +69,21 @@ describeInBrowser('web client: intelligence', () => {
     await expectAxeClean(page, 'intelligence report');
     await screenshot(page, 'intelligence-report');
 
-    // The threat shows the intelligence behind it.
+    // Edited by its owner under the same entry rules: conditions cleared are refused, beside the field.
     const reference = (await page.getByRole('heading', { level: 1 }).innerText()).split(' ')[0];
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.getByRole('heading', { name: `Edit ${reference}`, level: 1 }).waitFor();
+    await field(page, 'Handling conditions').locator('textarea').fill('');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await field(page, 'Handling conditions').locator('.field-error').getByText(/needs the conditions of dissemination stated/).waitFor();
+    await expectAxeClean(page, 'intelligence edit with errors');
+    await field(page, 'Handling conditions').locator('textarea').fill('For safeguarding the children named only.');
+    await page.getByLabel('Intelligence assessment').selectOption({ label: 'D: not known' });
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: `${reference} 3D C`, level: 1 }).waitFor();
+    expect(await page.getByText(/Graded 3E/).count()).toBe(0);
+
+    // The threat shows the intelligence behind it.
     await page.locator('dl.facts').getByRole('link', { name: threatName }).click();
     const section = page.getByRole('region', { name: 'Intelligence' });
     await section.getByRole('link', { name: reference }).waitFor();

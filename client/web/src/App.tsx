@@ -65,6 +65,7 @@ const ReferralNew = screen(() => import('./features/referrals/ReferralNew'), 'Re
 const PracticeRegister = screen(() => import('./features/practice/PracticeRegister'), 'PracticeRegister');
 const IntelligenceList = screen(() => import('./features/intelligence/IntelligenceList'), 'IntelligenceList');
 const IntelligenceNew = screen(() => import('./features/intelligence/IntelligenceNew'), 'IntelligenceNew');
+const IntelligenceEdit = screen(() => import('./features/intelligence/IntelligenceEdit'), 'IntelligenceEdit');
 const IntelligencePage = screen(() => import('./features/intelligence/IntelligencePage'), 'IntelligencePage');
 const AuditSearch = screen(() => import('./features/audit/AuditSearch'), 'AuditSearch');
 const People = screen(() => import('./features/people/People'), 'People');
@@ -100,6 +101,7 @@ const screens: [path: string, Screen][] = [
   ['intelligence', IntelligenceList],
   ['intelligence/new', IntelligenceNew],
   ['intelligence/:id', IntelligencePage],
+  ['intelligence/:id/edit', IntelligenceEdit],
   ['audit', AuditSearch],
   ['agreements', SharingAgreements],
   ['admin/access', AccessPolicy],

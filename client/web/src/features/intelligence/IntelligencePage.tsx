@@ -114,6 +114,13 @@ export function IntelligencePage() {
               <Badge tone="warn">Flagged</Badge> {f.message}
             </p>
           ))}
+          {r.owningOrganisation.id === viewer.organisation.id && (
+            <p>
+              <Link to={`/intelligence/${encodeURIComponent(r.id)}/edit`} className="button">
+                Edit
+              </Link>
+            </p>
+          )}
           <Facts r={r} />
           <Disseminations r={r} />
           {r.owningOrganisation.id === viewer.organisation.id && <DisseminateForm r={r} />}
