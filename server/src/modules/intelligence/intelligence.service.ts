@@ -148,6 +148,25 @@ async function agreementCovers(knex: Knex, owner: string, recipient: string, mar
 }
 
 /**
+ * The organisation a report may be disseminated to: a partner agency (police read intelligence
+ * through its sharing), not the owner, with an agreement in force with the owner covering
+ * intelligence at the report's marking (otherwise it could not read what it is given).
+ */
+async function checkRecipient(knex: Knex, p: Problems, ref: string, report: Record<string, any>): Promise<string> {
+  const field = 'recipientOrganisationId';
+  const id = globalIdOrProblem(ref, 'Organisation', field, p);
+  if (!id) return '';
+  const recipient = await knex('organisation').where({ id }).first('id', 'is_law_enforcement');
+  if (!recipient) p.add(field, 'no such organisation');
+  else if (recipient.id === report.owning_organisation_id) p.add(field, 'your own organisation recorded this intelligence');
+  else if (recipient.is_law_enforcement) p.add(field, 'law enforcement organisations read intelligence through its sharing; dissemination is for partner agencies');
+  else if (!(await agreementCovers(knex, report.owning_organisation_id, recipient.id, report.protective_marking))) {
+    p.add(field, `no information sharing agreement in force with this organisation covers intelligence marked ${report.protective_marking}`);
+  }
+  return id;
+}
+
+/**
  * Gives a report to a partner organisation: a recorded act (audited as EXPORT) carrying the
  * handling code and conditions as they stand, and the sanitised text as it was given. Only the
  * owning organisation disseminates; only to a partner (police read intelligence through its
@@ -161,24 +180,11 @@ export async function disseminateIntelligence(ctx: Ctx, input: DisseminateIntell
     if (!row) throw new NotFoundError('Intelligence report');
     if (row.owning_organisation_id !== ctx.viewer.organisation.id) throw new ForbiddenError('Only the organisation that recorded this intelligence can disseminate it.');
     const p = new Problems();
-    const recipientId = globalIdOrProblem(input.recipientOrganisationId, 'Organisation', 'recipientOrganisationId', p);
-    const recipient = recipientId ? await trx('organisation').where({ id: recipientId }).first('id', 'is_law_enforcement') : undefined;
-    if (recipientId && !recipient) p.add('recipientOrganisationId', 'no such organisation');
-    if (recipient) {
-      if (p.when(recipient.id === row.owning_organisation_id, 'recipientOrganisationId', 'your own organisation recorded this intelligence')) {
-        // nothing more to say
-      } else if (!p.when(recipient.is_law_enforcement, 'recipientOrganisationId', 'law enforcement organisations read intelligence through its sharing; dissemination is for partner agencies')) {
-        p.when(
-          !(await agreementCovers(trx, row.owning_organisation_id, recipient.id, row.protective_marking)),
-          'recipientOrganisationId',
-          `no information sharing agreement in force with this organisation covers intelligence marked ${row.protective_marking}`,
-        );
-      }
-    }
+    const recipientId = await checkRecipient(trx, p, input.recipientOrganisationId, row);
     p.throwIfAny();
     await trx('intelligence_dissemination').insert({
       report_id: id,
-      recipient_organisation_id: recipient.id,
+      recipient_organisation_id: recipientId,
       handling_code: row.handling_code,
       handling_conditions: row.handling_conditions,
       sanitised_text: row.sanitised_text,
