@@ -122,6 +122,20 @@ describe('recording intelligence', () => {
     expect(changed).toMatchObject({ version: 2, grading: '1A C', handlingConditions: "Not to be shared with the subject's school." });
   });
 
+  it('keeps every linked activity with its threat when the links change', async () => {
+    const threat = await createThreat(ctx.app, 'tvp.investigator', { name: 'Operation Siskin' });
+    const other = await createThreat(ctx.app, 'tvp.investigator', { name: 'Operation Linnet' });
+    const report = await create(ctx.app, 'tvp.investigator', { threatIds: [threat.id], activityIds: [threat.criminalActivities[0].id] });
+    const orphaning = await ctx.app.gql('tvp.investigator', UPDATE, { input: { id: report.id, expectedVersion: 1, threatIds: [other.id] } });
+    expect(problemFields(orphaning)).toEqual(['input.threatIds']);
+    const wrongThreat = await ctx.app.gql('tvp.investigator', UPDATE, { input: { id: report.id, expectedVersion: 1, activityIds: [other.criminalActivities[0].id] } });
+    expect(problemFields(wrongThreat)).toEqual(['input.activityIds[0]']);
+    const moved = expectData(
+      await ctx.app.gql('tvp.investigator', UPDATE, { input: { id: report.id, expectedVersion: 1, threatIds: [other.id], activityIds: [other.criminalActivities[0].id] } }),
+    ).updateIntelligenceReport;
+    expect(moved).toMatchObject({ version: 2, threats: [{ name: 'Operation Linnet' }], activities: [{ id: other.criminalActivities[0].id }] });
+  });
+
   it('is refused to roles that do not handle intelligence', async () => {
     for (const as of ['serocu.admin', 'serocu.validator', 'serocu.auditor']) {
       expect(codeOf(await ctx.app.gql(as, CREATE, { input: reportInput() }))).toBe('FORBIDDEN');

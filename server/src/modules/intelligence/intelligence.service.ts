@@ -28,46 +28,59 @@ function checkReceivedOn(p: Problems, receivedOn: string | null | undefined): vo
 /** A report is about a few threats, activities and people; each list is read back whole (graphql/answer-size.ts). */
 const MAX_LINKS = 50;
 
-/** Global ids of one type, each checked, as database ids. */
-function idsOf(p: Problems, refs: string[], type: string, field: string): string[] {
+/** Global ids of one type, each checked, as database ids, in the order given (undefined where not an id of the type). */
+function idsOf(p: Problems, refs: string[], type: string, field: string): (string | undefined)[] {
   if (p.when(refs.length > MAX_LINKS, field, `at most ${MAX_LINKS}`)) return [];
-  return [...new Set(refs.map((r, i) => globalIdOrProblem(r, type, `${field}[${i}]`, p)).filter((x): x is string => !!x))];
+  return refs.map((r, i) => globalIdOrProblem(r, type, `${field}[${i}]`, p));
 }
 
+const unique = (ids: (string | undefined)[]) => [...new Set(ids.filter((x): x is string => !!x))];
+
 /** Adds "no such ..." for each id the caller cannot read: a hidden record is as missing as one that does not exist. */
-function missing(p: Problems, ids: string[], found: Set<string>, field: string, what: string): void {
-  ids.forEach((id, i) => p.when(!found.has(id), `${field}[${i}]`, `no such ${what}`));
+function missing(p: Problems, ids: (string | undefined)[], found: Set<string>, field: string, what: string): void {
+  ids.forEach((id, i) => p.when(!!id && !found.has(id), `${field}[${i}]`, `no such ${what}`));
 }
 
 type LinkRefs = { threatIds?: string[] | null; activityIds?: string[] | null; nominalIds?: string[] | null };
+type StoredLinks = { threat_ids: string[]; activity_ids: string[] };
 
 /**
  * The threats, activities and people a report is about, for the lists given: each one the caller
- * can read, and each activity one of a linked threat (an activity is known through its threat;
- * `storedThreatIds` are the threats linked already, when the threats are not given).
+ * can read, and every activity linked (given now, or already) one of a linked threat: an activity
+ * is known through its threat. Returns the columns to write.
  */
-async function checkLinks(knex: Knex, p: Problems, refs: LinkRefs, storedThreatIds: string[] = []): Promise<Record<string, string[]>> {
+async function checkLinks(knex: Knex, p: Problems, refs: LinkRefs, stored: StoredLinks = { threat_ids: [], activity_ids: [] }): Promise<Record<string, string[]>> {
   const columns: Record<string, string[]> = {};
-  const threatIds = refs.threatIds ? idsOf(p, refs.threatIds, 'SocThreat', 'threatIds') : storedThreatIds;
   if (refs.threatIds) {
-    columns.threat_ids = threatIds;
-    if (threatIds.length) missing(p, threatIds, new Set((await threatQuery(knex).clearSelect().select('t.id').whereIn('t.id', threatIds)).map((r: { id: string }) => r.id)), 'threatIds', 'threat');
+    const ids = idsOf(p, refs.threatIds, 'SocThreat', 'threatIds');
+    columns.threat_ids = unique(ids);
+    const found = columns.threat_ids.length ? await threatQuery(knex).clearSelect().select('t.id').whereIn('t.id', columns.threat_ids) : [];
+    missing(p, ids, new Set(found.map((r: { id: string }) => r.id)), 'threatIds', 'threat');
   }
   if (refs.nominalIds) {
-    const nominalIds = (columns.nominal_ids = idsOf(p, refs.nominalIds, 'Nominal', 'nominalIds'));
-    if (nominalIds.length) missing(p, nominalIds, new Set((await nominalQuery(knex).clearSelect().select('n.id').whereIn('n.id', nominalIds)).map((r: { id: string }) => r.id)), 'nominalIds', 'person');
+    const ids = idsOf(p, refs.nominalIds, 'Nominal', 'nominalIds');
+    columns.nominal_ids = unique(ids);
+    const found = columns.nominal_ids.length ? await nominalQuery(knex).clearSelect().select('n.id').whereIn('n.id', columns.nominal_ids) : [];
+    missing(p, ids, new Set(found.map((r: { id: string }) => r.id)), 'nominalIds', 'person');
   }
-  if (refs.activityIds) {
-    const activityIds = (columns.activity_ids = idsOf(p, refs.activityIds, 'CriminalActivity', 'activityIds'));
-    const rows = activityIds.length
-      ? await threatQuery(knex).clearSelect().select('ca.id', 'ca.threat_id').join('criminal_activity as ca', 'ca.threat_id', 't.id').whereIn('ca.id', activityIds)
-      : [];
-    const threatOf = new Map<string, string>(rows.map((r: Record<string, string>) => [r.id, r.threat_id]));
-    activityIds.forEach((id, i) => {
+  const threats = columns.threat_ids ?? stored.threat_ids;
+  const given = refs.activityIds ? idsOf(p, refs.activityIds, 'CriminalActivity', 'activityIds') : undefined;
+  if (given) columns.activity_ids = unique(given);
+  const activities = columns.activity_ids ?? stored.activity_ids;
+  if (!activities.length || (!given && !refs.threatIds)) return columns;
+  const rows = await threatQuery(knex).clearSelect().select('ca.id', 'ca.threat_id').join('criminal_activity as ca', 'ca.threat_id', 't.id').whereIn('ca.id', activities);
+  const threatOf = new Map<string, string>(rows.map((r: Record<string, string>) => [r.id, r.threat_id]));
+  if (given) {
+    given.forEach((id, i) => {
+      if (!id) return;
       const threat = threatOf.get(id);
       if (!threat) p.add(`activityIds[${i}]`, 'no such criminal activity');
-      else p.when(!threatIds.includes(threat), `activityIds[${i}]`, 'belongs to a threat the report is not linked to: link its threat too');
+      else p.when(!threats.includes(threat), `activityIds[${i}]`, 'belongs to a threat the report is not linked to: link its threat too');
     });
+  } else {
+    // Threats changed, activities kept: none may be left without its threat.
+    const orphaned = activities.some((id) => threatOf.has(id) && !threats.includes(threatOf.get(id)!));
+    p.when(orphaned, 'threatIds', 'the report is linked to criminal activities of a threat left out: remove them from activityIds too');
   }
   return columns;
 }
@@ -128,7 +141,7 @@ export async function updateIntelligenceReport(ctx: Ctx, input: UpdateIntelligen
     }
     checkEntryRules(intelligenceRules, p, after);
     if (input.receivedOn !== undefined) checkReceivedOn(p, input.receivedOn);
-    Object.assign(changes, await checkLinks(trx, p, input, row.threat_ids));
+    Object.assign(changes, await checkLinks(trx, p, input, { threat_ids: row.threat_ids, activity_ids: row.activity_ids }));
     if (input.access) Object.assign(changes, await accessColumns(trx, input.access, p));
     p.throwIfAny();
     await saveVersion(trx, 'intelligence_report', id, ctx.viewer, changes);
