@@ -30,6 +30,7 @@ import { callerAllowance, perCallerRateLimit } from './http/rate-limit';
 import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
 import { AuditAnchors } from './audit/anchors';
+import { startAuditSequencer } from './audit/sequencer';
 import { commitWithAuditEvents, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
 import { pageSizePricer, webSocketValidation } from './graphql/limits';
@@ -206,7 +207,11 @@ async function listen(
 
   const unwatchPool = watchPool(orm);
   const ownerKnex = orm.em.getConnection().getKnex();
-  const anchorNow = () => auditAnchors.publish(ownerKnex).catch((err) => log.warn({ err }, 'the audit chain could not be anchored'));
+  const sequencer = startAuditSequencer(ownerKnex, config.auditChainIntervalMs, log);
+  const anchorNow = async () => {
+    await sequencer.chainNow();
+    await auditAnchors.publish(ownerKnex).catch((err) => log.warn({ err }, 'the audit chain could not be anchored'));
+  };
   const anchoring = setInterval(anchorNow, config.auditAnchor.intervalMs);
   anchoring.unref();
 
@@ -221,7 +226,8 @@ async function listen(
         lifecycle.state = 'stopping';
         await apollo.stop();
         clearInterval(anchoring);
-        await anchorNow(); // the last events of this instance's life are anchored too
+        await sequencer.stop(); // the last events of this instance's life are chained...
+        await anchorNow(); // ...and anchored
         unwatchPool();
         await orm.close(true);
       })();

@@ -80,6 +80,8 @@ export interface Config {
   readonly graphqlLimits: GraphqlLimits;
   /** Publishing the audit chain's head (audit/anchors.ts): how often, and the signing key (else one kept in DATA_DIR). */
   readonly auditAnchor: { readonly intervalMs: number; readonly key: string | undefined };
+  /** How often this instance links committed audit events into the hash chain (audit/sequencer.ts). */
+  readonly auditChainIntervalMs: number;
 }
 
 /** Limits on one GraphQL document, checked after parsing and before execution; one over refuses it whole. */
@@ -171,6 +173,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().min(1).max(100_000_000).default(30_000),
   AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   AUDIT_ANCHOR_KEY: z.string().min(32).optional(),
+  AUDIT_CHAIN_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
 });
 
 /** Every environment variable the platform reads (deployment files are checked against it). */
@@ -205,6 +208,7 @@ const expectations: Record<string, string> = {
   GRAPHQL_MAX_COST: 'a positive integer',
   AUDIT_ANCHOR_INTERVAL_MS: 'milliseconds between 1000 and 86400000',
   AUDIT_ANCHOR_KEY: 'a secret of at least 32 characters',
+  AUDIT_CHAIN_INTERVAL_MS: 'milliseconds between 10 and 60000',
 };
 
 /**
@@ -279,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Behind a load balancer in production; in development nothing holds connections for long.
     shutdownIdleConnectionMs: e.SHUTDOWN_IDLE_CONNECTION_MS ?? (production ? 5000 : 0),
     auditAnchor: Object.freeze({ intervalMs: e.AUDIT_ANCHOR_INTERVAL_MS, key: e.AUDIT_ANCHOR_KEY }),
+    auditChainIntervalMs: e.AUDIT_CHAIN_INTERVAL_MS,
     graphqlLimits: Object.freeze({
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

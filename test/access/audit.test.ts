@@ -20,6 +20,8 @@ afterAll(() => app.stop());
 
 /** As the connecting superuser: sees every row, bypassing row-level security. */
 const sql = (text: string, params: unknown[] = []) => app.app.orm.em.getConnection().execute(text, params);
+/** Links every committed event into the chain now, as the sequencer does on its timer (audit/sequencer.ts). */
+const chainNow = () => sql('select audit_chain_extend()');
 const dbId = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
 
 /** Runs an operation with its own request id and returns the result and the events it left. */
@@ -126,7 +128,8 @@ describe('what is recorded', () => {
       knex.removeListener('query', record);
     }
     expect(sent.slice(-2).map((s) => s.slice(0, 25).toLowerCase())).toEqual(['insert into "audit_event"', 'commit;']);
-    expect(statementsSharingRoundTrips() - shared).toBe(1);
+    // The account lookup; BEGIN with the caller's settings and the read; the events with COMMIT.
+    expect(sent.length - (statementsSharingRoundTrips() - shared)).toBe(3);
     const events = await sql(`select action, record_ids from audit_event where operation = 'ReadOne'`);
     expect(events).toEqual([{ action: 'READ', record_ids: [dbId(threat.id)] }]);
   });
@@ -299,18 +302,47 @@ describe('the table is append-only', () => {
     ).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/row-level security/) });
   });
 
-  it('computes the hashes itself, whatever the inserter sends', async () => {
-    const written = await asApplication('tvp.investigator', async (c) => {
+  it('computes the hashes itself, whatever the inserter sends, when it chains the event after commit', async () => {
+    const [written, chained] = await asApplication('tvp.investigator', async (c) => {
       const [me] = (await c.query(`select soc_caller_user() as id, soc_caller_org() as org`)).rows;
-      await c.query(`insert into audit_event (user_id, username, organisation_id, action, request_id, prev_hash, hash, at) values ($1, 'someone.else', $2, 'READ', 'forged-hash', 'aa', 'bb', '2000-01-01')`, [me.id, me.org]);
+      await c.query(`insert into audit_event (user_id, username, organisation_id, action, request_id, prev_hash, hash, chain_seq, at) values ($1, 'someone.else', $2, 'READ', 'forged-hash', 'aa', 'bb', 1, '2000-01-01')`, [me.id, me.org]);
       // soc_app cannot read back what it wrote unless it audits: switch to the owner to look.
       await c.query('reset role');
-      return (await c.query(`select * from audit_event where request_id = 'forged-hash'`)).rows[0];
+      const before = (await c.query(`select * from audit_event where request_id = 'forged-hash'`)).rows[0];
+      await c.query('select audit_chain_extend()'); // what the sequencer does (audit/sequencer.ts)
+      return [before, (await c.query(`select * from audit_event where request_id = 'forged-hash'`)).rows[0]];
     });
-    expect(written.prev_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(written.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(written.username).toBe('tvp.investigator');
+    // Written unchained, whatever was sent: only the sequencer links an event into the chain.
+    expect(written).toMatchObject({ prev_hash: null, hash: null, chain_seq: null, username: 'tvp.investigator' });
     expect(new Date(written.at).getFullYear()).toBeGreaterThan(2000);
+    expect(chained.prev_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(chained.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Number(chained.chain_seq)).toBeGreaterThan(Number(chained.id));
+  });
+
+  it('lets the chaining fill an unchained event\'s chain fields once and change nothing else, even for the owner', async () => {
+    await asApplication('tvp.investigator', async (c) => {
+      const [me] = (await c.query(`select soc_caller_user() as id, soc_caller_org() as org`)).rows;
+      await c.query(`insert into audit_event (user_id, username, organisation_id, action, request_id) values ($1, 'x', $2, 'READ', 'to-chain')`, [me.id, me.org]);
+      await c.query('reset role');
+      const [unchained] = (await c.query(`select id from audit_event where request_id = 'to-chain'`)).rows;
+      const [chained] = (await c.query(`select id from audit_event where hash is not null order by id desc limit 1`)).rows;
+      // The switch audit_chain_extend() sets, set by hand:
+      await c.query(`select set_config('soc.audit_chaining', 'on', true)`);
+      const attempt = async (statement: string, id: string) => {
+        await c.query('savepoint attempt');
+        try {
+          await c.query(statement, [id]);
+          return 'allowed';
+        } catch (err) {
+          await c.query('rollback to savepoint attempt');
+          return (err as Error).message;
+        }
+      };
+      expect(await attempt(`update audit_event set hash = 'x' where id = $1`, chained.id)).toMatch(/append-only/);
+      expect(await attempt(`update audit_event set purpose = 'AUDIT', hash = 'x' where id = $1`, unchained.id)).toMatch(/append-only/);
+      expect(await attempt(`update audit_event set hash = 'x' where id = $1`, unchained.id)).toBe('allowed');
+    });
   });
 });
 
@@ -406,6 +438,7 @@ describe('auditEvents', () => {
 
 describe('the hash chain', () => {
   const VERIFY = '{ verifyAuditChain { valid eventsChecked firstBrokenEventId } }';
+  const CHAIN_ORDER = 'select id, prev_hash, hash from audit_event where hash is not null order by coalesce(chain_seq, id)';
 
   /** A superuser connection with triggers off, as a tamperer with database access would have. */
   async function tamper(statements: (client: pg.Client) => Promise<void>): Promise<void> {
@@ -421,7 +454,8 @@ describe('the hash chain', () => {
 
   it('links every event to the one before, and verifies', async () => {
     await createThreat(app, 'tvp.investigator');
-    const rows = await sql('select id, prev_hash, hash from audit_event order by id');
+    await chainNow();
+    const rows = await sql(CHAIN_ORDER);
     expect(rows[0].prev_hash).toBe('0'.repeat(64));
     rows.slice(1).forEach((row: any, i: number) => expect(row.prev_hash).toBe(rows[i].hash));
     const result = expectData(await app.gql('tvp.auditor', VERIFY)).verifyAuditChain;
@@ -431,6 +465,9 @@ describe('the hash chain', () => {
 
   it('detects an edited event, and a removed last event', async () => {
     const threat = await createThreat(app, 'tvp.investigator');
+    // Chained events are what the chain protects (a superuser can alter an event in the moment
+    // before the sequencer chains it, as they could alter it before its commit).
+    await chainNow();
     const [target] = await sql(`select * from audit_event where ? = any (record_ids) and action = 'CREATE'`, [dbId(threat.id)]);
     await tamper((c) => c.query(`update audit_event set purpose = 'AUDIT' where id = $1`, [target.id]).then(() => undefined));
     const edited = expectData(await app.gql('serocu.auditor', VERIFY)).verifyAuditChain;
@@ -449,7 +486,8 @@ describe('the hash chain', () => {
     await tamper((c) => c.query(`update audit_event set purpose = $2, hash = $3 where id = $1`, [target.id, target.purpose, target.hash]).then(() => undefined));
     expect(expectData(await app.gql('serocu.auditor', VERIFY)).verifyAuditChain.valid).toBe(true);
 
-    const [last] = await sql('select id from audit_event order by id desc limit 1');
+    await chainNow();
+    const [last] = await sql('select id from audit_event where hash is not null order by coalesce(chain_seq, id) desc limit 1');
     await tamper(async (c) => {
       await c.query('create table tampered_audit_event as select * from audit_event where id = $1', [last.id]);
       await c.query('delete from audit_event where id = $1', [last.id]);
@@ -469,9 +507,54 @@ describe('the hash chain', () => {
     const created = results.map((r) => dbId(expectData(r).createThreat.id));
     const events = (await sql(`select record_ids[1]::text as id from audit_event where action = 'CREATE'`)).filter((e: any) => created.includes(e.id));
     expect(events.map((e: any) => e.id).sort()).toEqual([...created].sort());
-    const rows = await sql('select id, prev_hash, hash from audit_event order by id');
+    await chainNow();
+    const rows = await sql(CHAIN_ORDER);
     rows.slice(1).forEach((row: any, i: number) => expect(row.prev_hash).toBe(rows[i].hash));
     expect(expectData(await app.gql('serocu.auditor', VERIFY)).verifyAuditChain).toMatchObject({ valid: true, firstBrokenEventId: null });
+  });
+});
+
+describe('the chain is extended after commit (audit/sequencer.ts)', () => {
+  const VERIFY = '{ verifyAuditChain { valid eventsChecked eventsUnchained firstBrokenEventId } }';
+  let idle: TestApp;
+  // An instance whose sequencer's timer never fires within the test: as if it crashed right
+  // after committing its requests, before chaining their events.
+  beforeAll(async () => (idle = await createTestApp({ env: { AUDIT_CHAIN_INTERVAL_MS: '60000' } })));
+  afterAll(() => idle.stop());
+  const idleSql = (text: string, params: unknown[] = []) => idle.app.orm.em.getConnection().execute(text, params);
+
+  it('keeps every committed event, unchained, until the chain is extended, and then verifies', async () => {
+    await idleSql('select audit_chain_extend()');
+    const threat = await createThreat(idle, 'tvp.investigator');
+    const [event] = await idleSql(`select * from audit_event where ? = any (record_ids) and action = 'CREATE'`, [dbId(threat.id)]);
+    expect(event).toMatchObject({ hash: null, prev_hash: null });
+    const [{ n }] = await idleSql('select count(*)::int as n from audit_event where hash is null');
+    expect(n).toBeGreaterThan(0);
+    // Checking the chain chains what has committed first: nothing was lost in between.
+    const result = expectData(await idle.gql('serocu.auditor', VERIFY)).verifyAuditChain;
+    expect(result).toMatchObject({ valid: true, firstBrokenEventId: null, eventsUnchained: 0 });
+    const [after] = await idleSql('select hash from audit_event where id = ?', [event.id]);
+    expect(after.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('never chains an event twice when several instances chain at once, while events are written', async () => {
+    const input = await threatInput({ name: 'Operation Sequencer', leadOrganisationId: await orgId(idle, 'TVP') });
+    const chainers = Array.from({ length: 4 }, async () => {
+      const client = new pg.Client({ connectionString: idle.db.url });
+      await client.connect();
+      try {
+        for (let i = 0; i < 15; i++) await client.query('select audit_chain_extend(3)');
+      } finally {
+        await client.end();
+      }
+    });
+    await Promise.all([...chainers, ...Array.from({ length: 15 }, () => idle.gql('sussex.investigator', THREAT, { input }).then(expectData))]);
+    await idleSql('select audit_chain_extend()');
+    const [{ events, seqs }] = await idleSql('select count(*)::int as events, count(distinct chain_seq)::int as seqs from audit_event where chain_seq is not null');
+    expect(seqs).toBe(events);
+    const rows = await idleSql('select prev_hash, hash from audit_event where hash is not null order by coalesce(chain_seq, id)');
+    rows.slice(1).forEach((row: any, i: number) => expect(row.prev_hash).toBe(rows[i].hash));
+    expect(expectData(await idle.gql('serocu.auditor', VERIFY)).verifyAuditChain).toMatchObject({ valid: true, firstBrokenEventId: null });
   });
 });
 
@@ -504,7 +587,7 @@ describe('anchors of the hash chain', () => {
       await client.query('set session_replication_role = replica');
       await client.query(`update audit_event set purpose = 'AUDIT' where id = (select min(id) from audit_event)`);
       await client.query(`do $$ declare e record; prev text := repeat('0', 64); begin
-        for e in select id from audit_event order by id loop
+        for e in select id from audit_event where hash is not null order by coalesce(chain_seq, id) loop
           update audit_event set prev_hash = prev where id = e.id;
           update audit_event x set hash = audit_event_hash(prev, x) where x.id = e.id returning x.hash into prev;
         end loop;

@@ -166,6 +166,22 @@ describe('npm run report against a running server', () => {
     expect(result.stdout).toMatch(/^disruptions-export\s+Every disruption you may see/m);
   });
 
+  it('is installed as the package\'s soc-hub-report command', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+    const bin = path.resolve(__dirname, '../..', pkg.bin['soc-hub-report']);
+    const result = await new Promise<CliRun>((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, 'list'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^disruptions-export\s+Every disruption you may see/m);
+  });
+
   it('fails clearly: a refused key (exit 1, UNAUTHENTICATED, no file left), an unknown report, a bad date', async () => {
     const out = path.join(tmp, 'refused.csv');
     const refused = await cli(['disruptions-export', '--url', app.url, '--key', key.slice(0, -3) + 'xyz', '--out', out]);

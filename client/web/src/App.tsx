@@ -50,6 +50,7 @@ const Home = screen(() => import('./features/home/Home'), 'Home');
 const ThreatList = screen(() => import('./features/threats/ThreatList'), 'ThreatList');
 const ThreatPage = screen(() => import('./features/threats/ThreatPage'), 'ThreatPage');
 const ThreatEdit = screen(() => import('./features/threats/ThreatEdit'), 'ThreatEdit');
+const ThreatPrint = screen(() => import('./features/threats/ThreatPrint'), 'ThreatPrint');
 const ThreatNew = screen(() => import('./features/threats/ThreatNew'), 'ThreatNew');
 const NewAssessment = screen(() => import('./features/assessments/NewAssessment'), 'NewAssessment');
 const AssessmentPage = screen(() => import('./features/assessments/AssessmentPage'), 'AssessmentPage');
@@ -73,6 +74,7 @@ const PersonNew = screen(() => import('./features/people/PersonNew'), 'PersonNew
 const PersonPage = screen(() => import('./features/people/PersonPage'), 'PersonPage');
 const PersonEdit = screen(() => import('./features/people/PersonEdit'), 'PersonEdit');
 const SharingAgreements = screen(() => import('./features/agreements/SharingAgreements'), 'SharingAgreements');
+const SearchPage = screen(() => import('./features/search/SearchPage'), 'SearchPage');
 const AccessPolicy = screen(() => import('./features/access/AccessPolicy'), 'AccessPolicy');
 
 /** Every screen by its path (under the layout); '' is the home page. */
@@ -82,6 +84,7 @@ const screens: [path: string, Screen][] = [
   ['threats/new', ThreatNew],
   ['threats/:id', ThreatPage],
   ['threats/:id/edit', ThreatEdit],
+  ['threats/:id/print', ThreatPrint],
   ['threats/:id/assess', NewAssessment],
   ['assessments/:id', AssessmentPage],
   ['people', People],
@@ -105,6 +108,7 @@ const screens: [path: string, Screen][] = [
   ['audit', AuditSearch],
   ['agreements', SharingAgreements],
   ['admin/access', AccessPolicy],
+  ['search', SearchPage],
 ];
 
 /** Starts fetching the code of the screen at `pathname`, so it arrives alongside the viewer query rather than after it. */

@@ -5,11 +5,16 @@
  * both alike.
  */
 import autocannon from 'autocannon';
+import { BackendCpu, processCpuMs } from './cpu';
 
 export interface Target {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** The server's process, for its CPU per request (absent: not measured). */
+  pid?: number;
+  /** The backends of the benchmark database, for PostgreSQL's CPU per request. */
+  backends?: BackendCpu;
 }
 
 export interface RunFigures {
@@ -19,6 +24,10 @@ export interface RunFigures {
   p99: number;
   /** Non-2xx responses, connection errors and timeouts: a run with any is not trusted. */
   failures: number;
+  /** The server process's CPU per request, ms (when its pid is known). */
+  serverCpuMs?: number;
+  /** PostgreSQL backends' CPU per request, ms (when measured). */
+  databaseCpuMs?: number;
 }
 
 export interface LoadOptions {
@@ -29,6 +38,8 @@ export interface LoadOptions {
 }
 
 export async function loadRun(target: Target, connections: number, duration: number, overallRate?: number): Promise<RunFigures> {
+  const serverBefore = target.pid ? processCpuMs(target.pid) : 0;
+  const backendsBefore = await target.backends?.sample();
   const result = await autocannon({
     url: target.url,
     method: 'POST',
@@ -38,11 +49,15 @@ export async function loadRun(target: Target, connections: number, duration: num
     duration,
     overallRate,
   });
+  const requests = Math.max(1, result.requests.total);
+  const backendsAfter = await target.backends?.sample();
   return {
     throughput: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
+    serverCpuMs: target.pid ? (processCpuMs(target.pid) - serverBefore) / requests : undefined,
+    databaseCpuMs: backendsBefore && backendsAfter ? BackendCpu.spent(backendsBefore, backendsAfter) / requests : undefined,
   };
 }
 
@@ -59,6 +74,8 @@ export function medianOf(runs: RunFigures[]): RunFigures {
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
     failures: runs.reduce((sum, r) => sum + r.failures, 0),
+    serverCpuMs: runs.every((r) => r.serverCpuMs !== undefined) ? median(runs.map((r) => r.serverCpuMs!)) : undefined,
+    databaseCpuMs: runs.every((r) => r.databaseCpuMs !== undefined) ? median(runs.map((r) => r.databaseCpuMs!)) : undefined,
   };
 }
 

@@ -55,17 +55,25 @@ const n0 = (v: number) => Math.round(v).toLocaleString('en-GB');
 const ms = (v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0));
 const verdict = (met: boolean) => (met ? 'met' : '**not met**');
 const costText = (c: RequestCost | undefined) => (c ? `${c.statements} (${c.roundTrips})` : '?');
+const cpuText = (f: RunFigures) => (f.serverCpuMs === undefined ? '?' : `${f.serverCpuMs.toFixed(2)} / ${f.databaseCpuMs?.toFixed(2) ?? '?'}`);
 
-function ratioVerdict(ratio: number): string {
-  if (ratio >= RATIO_TARGET) return 'met (≤ 1.5x)';
-  if (ratio >= RATIO_FLOOR) return 'within 3x only';
-  return '**not met** (> 3x)';
+/**
+ * Issue 17's overhead targets per scenario (PostGraphile v5 measured on this machine with the same
+ * data and rules: about 2.0x on the page, 1.3x on node(id), 1.8x on viewer); 1.5x elsewhere.
+ */
+const OVERHEAD_TARGETS: Record<string, number> = { threatsPage: 1.6, nested: 1.8, node: 1.25, viewer: 1.5, mutation: 1.8 };
+
+function ratioVerdict(scenario: string, ratio: number): string {
+  const target = OVERHEAD_TARGETS[scenario] ?? 1 / RATIO_TARGET;
+  if (1 / ratio <= target) return `met (≤ ${target}x)`;
+  if (ratio >= RATIO_FLOOR) return `**not met** (target ≤ ${target}x)`;
+  return `**not met** (target ≤ ${target}x; over 3x)`;
 }
 
 function resultRow(r: ScenarioResult): string {
-  if (r.error) return `| ${r.title} | ${r.user} | **failed**: ${r.error.replace(/[|\n\r]+/g, ' ').slice(0, 200)} | | | | | | | | | |`;
-  if (!r.ours || !r.baseline) return `| ${r.title} | ${r.user} | not yet available | | | | | | | | | |`;
-  if (!r.ours.throughput) return `| ${r.title} | ${r.user} | **no responses** within the run (server hung or too slow) | | | ${n0(r.baseline.throughput)} | ${ms(r.baseline.p50)} | ${ms(r.baseline.p99)} | | **not met** | ${costText(r.cost)} | |`;
+  if (r.error) return `| ${r.title} | ${r.user} | **failed**: ${r.error.replace(/[|\n\r]+/g, ' ').slice(0, 200)} | | | | | | | | | | | |`;
+  if (!r.ours || !r.baseline) return `| ${r.title} | ${r.user} | not yet available | | | | | | | | | | | |`;
+  if (!r.ours.throughput) return `| ${r.title} | ${r.user} | **no responses** within the run (server hung or too slow) | | | ${n0(r.baseline.throughput)} | ${ms(r.baseline.p50)} | ${ms(r.baseline.p99)} | | **not met** | | | ${costText(r.cost)} | |`;
   const ratio = r.ours.throughput / r.baseline.throughput;
   const throughputTarget = r.minThroughput ? ` (target ≥ ${n0(r.minThroughput)}: ${verdict(r.ours.throughput >= r.minThroughput)})` : '';
   const latencyTarget = r.maxP50Ms ? ` (one at a time; target < ${r.maxP50Ms} ms: ${verdict(r.ours.p50 < r.maxP50Ms)})` : '';
@@ -73,14 +81,14 @@ function resultRow(r: ScenarioResult): string {
   return (
     `| ${r.title} | ${r.user} | ${n0(r.ours.throughput)}${throughputTarget}${failures} | ${ms(r.ours.p50)}${latencyTarget} | ${ms(r.ours.p99)} ` +
     `| ${n0(r.baseline.throughput)} | ${ms(r.baseline.p50)} | ${ms(r.baseline.p99)} | ${ratio.toFixed(2)} (${(1 / ratio).toFixed(1)}x) ` +
-    `| ${ratioVerdict(ratio)} | ${costText(r.cost)} | ${r.sameData === undefined ? '?' : r.sameData ? 'yes' : '**no**'} |`
+    `| ${ratioVerdict(r.scenario, ratio)} | ${cpuText(r.ours)} | ${cpuText(r.baseline)} | ${costText(r.cost)} | ${r.sameData === undefined ? '?' : r.sameData ? 'yes' : '**no**'} |`
   );
 }
 
 function resultsTable(results: ScenarioResult[]): string[] {
   return [
-    '| Scenario | User | SOC Hub req/s | p50 ms | p99 ms | Baseline req/s | p50 ms | p99 ms | Ours / baseline | Overhead target (≤ 1.5x, 3x at most) | SQL statements (round trips) per request; baseline 4 (1) | Same data as baseline |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Scenario | User | SOC Hub req/s | p50 ms | p99 ms | Baseline req/s | p50 ms | p99 ms | Ours / baseline | Overhead target | CPU ms per request, SOC Hub: server / PostgreSQL | Baseline: server / PostgreSQL | SQL statements (round trips) per request; baseline 4 (1) | Same data as baseline |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.map(resultRow),
   ];
 }

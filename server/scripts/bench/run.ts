@@ -16,6 +16,7 @@ import pg from 'pg';
 import { loadOrCreateDevKeys, signDevToken } from '../../src/auth/dev-keys';
 import { compareAnswers } from './check';
 import { BENCH_DATA_DIR, postgresVersion, prepareDatabase, rowCounts, type BenchDatabase } from './database';
+import { BackendCpu } from './cpu';
 import { comparePair, type LoadOptions, type Target } from './measure';
 import { startBaseline, startSocHub, stopAll, type Child } from './processes';
 import { renderReport, type ReportInput, type ScenarioResult } from './report';
@@ -112,6 +113,7 @@ interface Servers {
   ours: Child;
   baseline: Child;
   tokens: Map<string, string>;
+  backends: BackendCpu;
 }
 
 function targetsFor(servers: Servers, scenario: Scenario, username: string, fixtures: Fixtures): { ours: Target; baseline: Target } {
@@ -122,8 +124,16 @@ function targetsFor(servers: Servers, scenario: Scenario, username: string, fixt
       // A stated purpose: reading sensitive records without one is refused (and audited).
       headers: { authorization: `Bearer ${servers.tokens.get(username)}`, 'x-purpose': 'ANALYSIS' },
       body: JSON.stringify({ query: scenario.document, variables }),
+      pid: servers.ours.process.pid,
+      backends: servers.backends,
     },
-    baseline: { url: `${servers.baseline.url}/${scenario.name}`, headers: { [BASELINE_USER_HEADER]: username }, body: JSON.stringify({ variables }) },
+    baseline: {
+      url: `${servers.baseline.url}/${scenario.name}`,
+      headers: { [BASELINE_USER_HEADER]: username },
+      body: JSON.stringify({ variables }),
+      pid: servers.baseline.process.pid,
+      backends: servers.backends,
+    },
   };
 }
 
@@ -213,13 +223,15 @@ async function bench(o: Options, cleanup: { db?: BenchDatabase }): Promise<void>
   log('starting SOC Hub and the baseline...');
   const [ours, baseline] = await Promise.all([startSocHub(db.url, path.resolve(BENCH_DATA_DIR), o.poolMax), startBaseline(db.url, o.poolMax, path.resolve(BENCH_DATA_DIR))]);
   const tokens = new Map(await Promise.all(BENCH_USERS.map(async (u) => [u.username, await tokenFor(u.username)] as const)));
-  const servers: Servers = { ours, baseline, tokens };
+  const backends = await BackendCpu.open(db.url);
+  const servers: Servers = { ours, baseline, tokens, backends };
 
   const notes: string[] = [];
   const results: ScenarioResult[] = [];
   for (const s of selected) for (const u of BENCH_USERS) results.push(await measureScenario(servers, s, u, fixtures, o, statements.counts, notes));
   const half = await halfLoad(servers, results, fixtures, o);
   await stopAll();
+  await backends.close();
 
   if (results.some((r) => r.sameData === false)) {
     notes.push('Where SOC Hub and the baseline answered differently (above), their ratio does not compare like with like: one of the two applies the access rules differently, which is a bug to find before reading the figure.');

@@ -28,6 +28,8 @@ const VALIDATORS = [Role.DISRUPTION_VALIDATOR];
 /** The practice register: every practitioner; not those who only oversee or administer. */
 const PRACTITIONERS = Object.values(Role).filter((r) => r !== Role.AUDITOR && r !== Role.ADMIN);
 const ADMINS = [Role.ADMIN];
+/** Whoever signs in states the purpose of their work. */
+const EVERYONE = Object.values(Role);
 
 export const MUTATION_ROLES: Readonly<Record<string, readonly Role[]>> = {
   createThreat: INTELLIGENCE,
@@ -39,6 +41,7 @@ export const MUTATION_ROLES: Readonly<Record<string, readonly Role[]>> = {
   addMember: INTELLIGENCE,
   removeMember: INTELLIGENCE,
   linkThreats: INTELLIGENCE,
+  unlinkThreats: INTELLIGENCE,
   createNominal: PEOPLE,
   updateNominal: PEOPLE,
   createAssessment: ASSESSORS,
@@ -86,6 +89,7 @@ export const MUTATION_ROLES: Readonly<Record<string, readonly Role[]>> = {
   reinstateSharingAgreement: ADMINS,
   expireSharingAgreement: ADMINS,
   setAccessRoleGrants: ADMINS,
+  statePurpose: EVERYONE,
   createIntelligenceReport: INTELLIGENCE,
   updateIntelligenceReport: INTELLIGENCE,
   disseminateIntelligence: INTELLIGENCE,

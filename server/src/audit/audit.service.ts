@@ -1,3 +1,4 @@
+import { chainAuditEvents } from './sequencer';
 import type { Knex } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../graphql/context';
 import { ForbiddenError } from '../graphql/errors';
@@ -134,14 +135,19 @@ export async function auditEvents(ctx: RequestContext, args: AuditEventsArgs) {
  */
 export async function verifyAuditChain(ctx: RequestContext): Promise<AuditChainVerification> {
   requireAuditor(ctx);
-  const { rows } = await ctx.db.knex.raw('select valid, events_checked, first_broken_event_id from audit_verify_chain()');
-  const [result] = rows as { valid: boolean; events_checked: string; first_broken_event_id: string | null }[];
-  const anchors = ctx.auditAnchors ? await ctx.auditAnchors.verify(ctx.em.getConnection().getKnex()) : { anchorsChecked: 0, firstBrokenAnchorEventId: null };
+  const owner = ctx.em.getConnection().getKnex();
+  // What has committed is chained first (audit/sequencer.ts), so the check covers it; events
+  // committing meanwhile are reported as the unchained tail.
+  await chainAuditEvents(owner);
+  const { rows } = await ctx.db.knex.raw('select valid, events_checked, first_broken_event_id, events_unchained from audit_verify_chain()');
+  const [result] = rows as { valid: boolean; events_checked: string; first_broken_event_id: string | null; events_unchained: string }[];
+  const anchors = ctx.auditAnchors ? await ctx.auditAnchors.verify(owner) : { anchorsChecked: 0, firstBrokenAnchorEventId: null };
   const valid = result.valid && anchors.firstBrokenAnchorEventId === null;
   ctx.audit.record(AuditAction.READ, 'AuditChain', [], { verified: valid });
   return {
     valid,
     eventsChecked: Number(result.events_checked),
+    eventsUnchained: Number(result.events_unchained),
     firstBrokenEventId: result.first_broken_event_id === null ? null : String(result.first_broken_event_id),
     ...anchors,
   };

@@ -3,13 +3,13 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../graphql/connection';
 import { AuditAction, Purpose } from './audit.enums';
 
-@ObjectType({ description: 'One entry in the append-only audit trail. Each carries the hash of the one before it.' })
+@ObjectType({ description: 'One entry in the append-only audit trail. Once chained (within a second of its commit), each carries the hash of the one before it in the chain.' })
 export class AuditEvent {
   userId!: string;
   organisationId!: string;
   recordDbIds!: string[];
 
-  @Field(() => ID, { description: "The event's number in the trail (1, 2, 3, ...): the chain runs in this order." })
+  @Field(() => ID, { description: "The event's number in the trail, in the order events were written (the chain links them in the order they were committed)." })
   id!: string;
 
   @Field(() => Date) at!: Date;
@@ -23,8 +23,10 @@ export class AuditEvent {
   @Field(() => String, { nullable: true }) clientAddress!: string | null;
   @Field(() => String, { nullable: true }) requestId!: string | null;
   @Field(() => GraphQLJSON, { description: 'Mutation names, refusal reasons, export formats.' }) detail!: unknown;
-  @Field(() => String, { description: "The previous event's hash (64 zeros for the first)." }) prevHash!: string;
-  @Field(() => String, { description: 'sha256(prevHash || canonical text of this event), set by the database.' }) hash!: string;
+  @Field(() => String, { nullable: true, description: "The previous event's hash in the chain (64 zeros for the first); null until the event is chained, within a second of its commit." })
+  prevHash!: string | null;
+  @Field(() => String, { nullable: true, description: 'sha256(prevHash || canonical text of this event), set by the database when the event is chained; null until then.' })
+  hash!: string | null;
 }
 
 @ObjectType()
@@ -50,7 +52,11 @@ export class AuditEventsArgs extends ConnectionArgs {
 export class AuditChainVerification {
   @Field(() => Boolean, { description: 'Every event links to the one before and hashes to what it says, none is missing at the end, and every published anchor still matches.' })
   valid!: boolean;
-  @Field(() => Int) eventsChecked!: number;
+  @Field(() => Int, { description: 'Events checked: every event chained so far.' }) eventsChecked!: number;
+  @Field(() => Int, {
+    description: 'Events committed but not yet linked into the chain (they are chained within a second of commit, by any instance); not checked, and not a fault.',
+  })
+  eventsUnchained!: number;
   @Field(() => ID, { nullable: true, description: 'The first event that does not verify (or the missing last one).' })
   firstBrokenEventId!: string | null;
   @Field(() => Int, { description: "How many of this server's published chain heads (anchors) were checked." })

@@ -4,6 +4,7 @@ export { auditEveryField, auditMiddleware, isSensitive } from './audit.middlewar
 export { commitWithAuditEvents, writeAuditEvents } from './audit.writer';
 export { parsePurpose, passPurposeErrors, PURPOSE_HEADER } from './purpose';
 import { AuditEventResolver } from './audit.resolver';
+import { PurposeResolver } from './purpose.resolver';
 
 /** The audit trail's GraphQL resolvers (listed in the schema beside the feature modules). */
-export const auditResolvers = [AuditEventResolver] as const;
+export const auditResolvers = [AuditEventResolver, PurposeResolver] as const;

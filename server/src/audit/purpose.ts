@@ -1,5 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { Purpose } from './audit.enums';
+import { BadUserInputError } from '../graphql/errors';
+import type { AuditCollector } from './audit.collector';
+import { AuditAction, Purpose } from './audit.enums';
 
 export const PURPOSE_HEADER = 'X-Purpose';
 const allowed = Object.values(Purpose).join(', ');
@@ -45,4 +47,22 @@ export function passPurposeErrors<E>(format: (formatted: GraphQLFormattedError, 
     const { stacktrace: _stack, ...extensions } = formatted.extensions;
     return { ...formatted, extensions };
   };
+}
+
+/**
+ * A person changed the purpose they work under without signing out (the web client's header):
+ * one audit event naming the change. The request must itself carry the new purpose, so the
+ * event's purpose column is the one now stated and everything after it is read under it.
+ */
+export function recordPurposeChange(
+  ctx: { purpose: Purpose | null; audit: AuditCollector; viewer: { id: string } },
+  purpose: Purpose,
+  previous: Purpose | null | undefined,
+): { purpose: Purpose; previous: Purpose | null } {
+  if (ctx.purpose !== purpose) {
+    throw new BadUserInputError([{ field: 'purpose', message: `send the new purpose in the ${PURPOSE_HEADER} header of this request as well` }]);
+  }
+  // Under the answer's type, so the mutation's own audit event (audit.middleware) is this one: one row per change.
+  ctx.audit.record(AuditAction.UPDATE, 'StatedPurpose', [ctx.viewer.id], { purposeChanges: { from: previous ?? null, to: purpose } });
+  return { purpose, previous: previous ?? null };
 }

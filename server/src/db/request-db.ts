@@ -162,6 +162,13 @@ class ConnectionQueue {
   private sendScheduled = false;
   private idleScheduled = false;
   private beforeCommit: WaitingQuery['config'] | undefined;
+  /**
+   * `BEGIN; <caller's settings>` not sent yet: it goes in the same message as the request's first
+   * statement, and a request that needs no statement after signing in (viewer) never opens a
+   * transaction at all: its COMMIT is answered here. See {@link deferBegin}.
+   */
+  private pendingBegin: string | undefined;
+  private onBegin: (() => void) | undefined;
 
   constructor(
     private readonly connection: PgClient,
@@ -187,6 +194,31 @@ class ConnectionQueue {
   whenIdle(work: () => void): void {
     this.idleWork.push(work);
     this.scheduleIdle();
+  }
+
+  /**
+   * The transaction's BEGIN and the caller's settings (`sql`) go with the first statement the
+   * request sends; `began` runs when they are sent.
+   */
+  deferBegin(settings: string, began: () => void): void {
+    this.pendingBegin = `begin; ${settings}`;
+    this.onBegin = began;
+  }
+
+  /** Whether the deferred BEGIN has been sent (the transaction exists on the server). */
+  get begun(): boolean {
+    return this.pendingBegin === undefined;
+  }
+
+  /** Takes the deferred BEGIN for the message about to be sent. */
+  private takeBegin(): string | undefined {
+    const sql = this.pendingBegin;
+    if (sql === undefined) return undefined;
+    this.pendingBegin = undefined;
+    this.onBegin?.();
+    this.onBegin = undefined;
+    sharedRoundTrips += 1; // it shares the message of the statement it precedes
+    return sql;
   }
 
   /** Sends `statement` in the same message as the next COMMIT, ahead of it. */
@@ -223,7 +255,8 @@ class ConnectionQueue {
   private sendWithCommit(commit: WaitingQuery, write: WaitingQuery['config'], answer: (deliver: () => void) => void): void {
     this.beforeCommit = undefined;
     sharedRoundTrips += 1;
-    const text = `${withLiterals(this.connection, { config: write, callback: () => undefined })};\n${commit.config.text}`;
+    const begin = this.takeBegin();
+    const text = `${begin === undefined ? '' : `${begin};\n`}${withLiterals(this.connection, { config: write, callback: () => undefined })};\n${commit.config.text}`;
     this.query(text, (err: unknown, results?: unknown[]) => {
       const committed = results?.[results.length - 1];
       const failure = err ?? commitThatRolledBack(commit, committed);
@@ -260,8 +293,37 @@ class ConnectionQueue {
       }
     };
     sharedRoundTrips += batch.length - 1;
+    if (this.pendingBegin !== undefined && batch.length === 1 && !this.beforeCommit && isEnd(batch[0])) {
+      // Nothing was sent in this transaction: there is nothing on the server to end.
+      this.pendingBegin = undefined;
+      this.onBegin = undefined;
+      sharedRoundTrips += 1; // knex counted it as a statement; it takes no round trip
+      const command = isCommit(batch[0]) ? 'COMMIT' : 'ROLLBACK';
+      answer(() => batch[0].callback(null, { command, rows: [], rowCount: null, fields: [] }));
+      return;
+    }
     if (batch.length === 1 && this.beforeCommit && isCommit(batch[0])) {
       this.sendWithCommit(batch[0], this.beforeCommit, answer);
+      return;
+    }
+    if (this.pendingBegin !== undefined && !batchable(batch[0])) {
+      // A write (or a savepoint) goes as it is, with its parameters: the BEGIN goes first, alone.
+      const begin = this.takeBegin()!;
+      sharedRoundTrips -= 1;
+      this.query(begin, (err: unknown) => {
+        if (err) return answer(() => batch.forEach((q) => q.callback(err)));
+        this.busy = false;
+        this.waiting.unshift(...batch);
+        this.send();
+      });
+      return;
+    }
+    const begin = this.takeBegin();
+    if (begin !== undefined) {
+      const skip = DEFERRED_BEGIN_STATEMENTS;
+      this.query(`${begin};\n${batch.map((q) => withLiterals(this.connection, q)).join(';\n')}`, (err: unknown, results: unknown[]) =>
+        answer(() => batch.forEach((q, i) => (err ? q.callback(err) : q.callback(null, results[skip + i])))),
+      );
       return;
     }
     if (batch.length === 1) {
@@ -284,6 +346,13 @@ function isCommit(q: WaitingQuery): boolean {
   return /^\s*commit\b/i.test(q.config.text);
 }
 
+function isEnd(q: WaitingQuery): boolean {
+  return /^\s*(commit|rollback)\b/i.test(q.config.text);
+}
+
+/** A deferred BEGIN is `begin; select set_config(...)`: two results ahead of the statements it precedes. */
+const DEFERRED_BEGIN_STATEMENTS = 2;
+
 function commitThatRolledBack(q: WaitingQuery, result: unknown): Error | null {
   if (!isCommit(q) || (result as { command?: string } | undefined)?.command !== 'ROLLBACK') return null;
   return Object.assign(new Error('COMMIT found the transaction already failed: PostgreSQL rolled it back, and nothing of it was kept'), { code: '25P02' });
@@ -298,18 +367,28 @@ interface KnexTransactionInternals {
 }
 
 /**
- * Starts a knex transaction whose BEGIN also records the caller: `BEGIN; SELECT set_config(...)`
- * sent as one simple-protocol message, so opening a request costs one round trip instead of two.
- * knex has no option for this, so the transaction's begin step is replaced before it runs (it
- * runs once a pooled connection has been acquired, always after this synchronous code). If the
- * message fails, the transaction is rolled back before knex returns the connection to the pool.
- * Resolves with the rows the settings SELECT returned.
+ * Starts a knex transaction whose BEGIN is sent with the request's first statement, in the same
+ * message, with the caller's settings: `BEGIN; SELECT set_config(...); <statement>` (the
+ * connection queue prefixes it). A request that sends nothing after signing in (`viewer`) opens
+ * no transaction, and its COMMIT is answered without a round trip. knex has no option for this,
+ * so the transaction's begin step is replaced before it runs (it runs once a pooled connection
+ * has been acquired, always after this synchronous code).
+ *
+ * `lookup`: a statement run at once, before the transaction (the sign-in's account lookup, as
+ * the owner: it reads the account whatever the row-level security of the caller it finds);
+ * `settings` then gets its rows. Resolves with those rows.
  */
-function beginAs(knex: Knex, settings: (literal: (value: string) => string) => string): Promise<{ trx: Knex.Transaction; queue: ConnectionQueue; rows: Record<string, unknown>[] }> {
+function beginAs(
+  knex: Knex,
+  settings: (rows: Record<string, unknown>[], literal: (value: string) => string) => string,
+  lookup?: (literal: (value: string) => string) => string,
+): Promise<{ trx: Knex.Transaction; queue: ConnectionQueue; rows: Record<string, unknown>[] }> {
   const client = knex.client as unknown as {
     transaction(container: unknown, config: object): KnexTransactionInternals;
     emit(event: 'query', query: object): void;
   };
+  // Announced like any knex query, so that statement counts (the bench, tests) include it.
+  const announce = (sql: string) => client.emit('query', { sql, bindings: [], method: 'raw' });
   return new Promise((resolve, reject) => {
     // As knex.transaction() does without a handler: the handler is `resolve`, which hands out the
     // transaction object and leaves commit and rollback to us.
@@ -318,13 +397,19 @@ function beginAs(knex: Knex, settings: (literal: (value: string) => string) => s
     const transaction = client.transaction((trx: Knex.Transaction) => resolve({ trx, queue, rows }), { userParams: {}, doNotRejectOnRollback: true });
     transaction.begin = (connection) => {
       queue = ConnectionQueue.of(connection);
-      const sql = `begin; ${settings((value) => connection.escapeLiteral(value))}`;
-      // Announced like any knex query, so that statement counts (the bench, tests) include it.
-      client.emit('query', { sql, bindings: [], method: 'raw' });
+      const literal = (value: string) => connection.escapeLiteral(value);
+      const defer = () => {
+        const sql = settings(rows, literal);
+        queue.deferBegin(sql, () => announce(`begin; ${sql}`));
+      };
+      if (!lookup) return Promise.resolve(defer());
+      const sql = lookup(literal);
+      announce(sql);
       return new Promise((began, failed) =>
-        connection.query(sql, (err: unknown, results?: { rows: Record<string, unknown>[] }[]) => {
-          if (err) return connection.query('rollback', () => failed(err));
-          rows = results?.[1]?.rows ?? [];
+        connection.query(sql, (err: unknown, result?: { rows: Record<string, unknown>[] }) => {
+          if (err) return failed(err);
+          rows = result?.rows ?? [];
+          defer();
           began(undefined);
         }),
       );
@@ -340,7 +425,7 @@ function beginAs(knex: Knex, settings: (literal: (value: string) => string) => s
  * own policy denies without the database's help.
  */
 export async function openRequestDb(orm: MikroORM, caller: Caller, layers: AccessLayers = BOTH_LAYERS): Promise<RequestDb> {
-  const { trx, queue } = await beginAs(orm.em.getConnection().getKnex(), (literal) => callerSettingsSql(caller, layers.database, literal));
+  const { trx, queue } = await beginAs(orm.em.getConnection().getKnex(), (_rows, literal) => callerSettingsSql(caller, layers.database, literal));
   return requestDb(trx, queue, caller, layers);
 }
 
@@ -349,46 +434,44 @@ export type AccountRow = Record<string, unknown> & { id: string; active: boolean
 
 const ORGANISATION_COLUMNS = ['code', 'name', 'type', 'region', 'is_law_enforcement'];
 
-/**
- * The same settings as callerSettingsSql, read from the account row itself: looking the user up
- * and recording them as the caller is one SELECT.
- */
-function accountSettingsSql(username: string, rowLevelSecurity: boolean, literal: (value: string) => string): string {
-  const settings = [
-    "set_config('soc.user_id', u.id::text, true)",
-    "set_config('soc.organisation_id', o.id::text, true)",
-    "set_config('soc.is_law_enforcement', o.is_law_enforcement::text, true)",
-    "set_config('soc.roles', u.roles::text, true)",
-    "set_config('soc.clearance', u.clearance, true)",
-    `set_config('role', ${literal(rowLevelSecurity ? APPLICATION_ROLE : 'none')}, true)`,
-    ...PLANNER_SETTINGS.map(([name, value]) => `set_config('${name}', ${literal(value)}, true)`),
-  ];
+/** The sign-in's account lookup: the user's row and their organisation's columns. */
+function accountSql(username: string, literal: (value: string) => string): string {
   const organisation = ORGANISATION_COLUMNS.map((c) => `o.${c} as organisation_${c}`).join(', ');
-  return `select u.*, ${organisation}, ${settings.join(', ')} from app_user u join organisation o on o.id = u.organisation_id where u.username = ${literal(username)}`;
+  return `select u.*, ${organisation} from app_user u join organisation o on o.id = u.organisation_id where u.username = ${literal(username)}`;
 }
 
-/**
- * Opens the transaction of a request by the user signed in as `username`: the account lookup,
- * BEGIN and the caller's settings in one round trip (an HTTP request otherwise spends one on the
- * lookup alone, on a connection of its own). Resolves with the account row, or with none when
- * there is no such user (the transaction already rolled back). Whoever gets a row decides
- * whether it may act (active, not a service account) and must finish the RequestDb either way.
- */
-export async function openRequestDbAs(orm: MikroORM, username: string, layers: AccessLayers = BOTH_LAYERS): Promise<{ db: RequestDb; account: AccountRow } | undefined> {
-  const { trx, queue, rows } = await beginAs(orm.em.getConnection().getKnex(), (literal) => accountSettingsSql(username, layers.database, literal));
-  const account = rows[0] as AccountRow | undefined;
-  if (!account) {
-    await trx.rollback().catch(() => undefined);
-    return undefined;
-  }
-  const caller: Caller = {
+/** The caller an account row describes, as the access rules see them. */
+function callerOf(account: AccountRow): Caller {
+  return {
     userId: account.id,
     organisationId: account.organisation_id as string,
     isLawEnforcement: account.organisation_is_law_enforcement as boolean,
     roles: account.roles as string[],
     clearance: account.clearance as string,
   };
-  return { db: requestDb(trx, queue, caller, layers), account };
+}
+
+/**
+ * Opens the transaction of a request by the user signed in as `username`: the account lookup on
+ * the request's own connection (one round trip), then BEGIN and the caller's settings with the
+ * request's first statement (beginAs), so `viewer`, which needs nothing more, costs one round
+ * trip in all. Resolves with the account row, or with none when
+ * there is no such user (the transaction already rolled back). Whoever gets a row decides
+ * whether it may act (active, not a service account) and must finish the RequestDb either way.
+ */
+export async function openRequestDbAs(orm: MikroORM, username: string, layers: AccessLayers = BOTH_LAYERS): Promise<{ db: RequestDb; account: AccountRow } | undefined> {
+  const { trx, queue, rows } = await beginAs(
+    orm.em.getConnection().getKnex(),
+    // No account: the transaction is rolled back before anything is sent in it.
+    (found, literal) => (found[0] ? callerSettingsSql(callerOf(found[0] as AccountRow), layers.database, literal) : 'select 1'),
+    (literal) => accountSql(username, literal),
+  );
+  const account = rows[0] as AccountRow | undefined;
+  if (!account) {
+    await trx.rollback().catch(() => undefined);
+    return undefined;
+  }
+  return { db: requestDb(trx, queue, callerOf(account), layers), account };
 }
 
 /** Announces a statement sent outside knex like any knex query, so that statement counts (the bench, tests) include it. */

@@ -13,10 +13,11 @@ import { practiceModule } from './practice';
 import { intelligenceModule } from './intelligence';
 import { sharingModule } from './sharing';
 import { reportingModule } from './reporting';
+import { searchModule } from './search';
 import { liveModule } from '../live';
 
 /** Every feature module, in one explicit list: no globs, no registration by import side effects. */
-const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule, intelligenceModule, sharingModule, reportingModule, liveModule];
+const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule, intelligenceModule, sharingModule, reportingModule, searchModule, liveModule];
 
 export const allEntities = featureModules.flatMap((m) => [...m.entities]);
 

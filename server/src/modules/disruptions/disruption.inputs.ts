@@ -89,7 +89,7 @@ export class DisruptionFilter {
   @Field(() => Boolean, { nullable: true }) isLate?: boolean;
   @Field(() => Boolean, { nullable: true, description: 'true: only records flagged as a possible duplicate; false: only those not flagged.' })
   possibleDuplicate?: boolean;
-  @Field(() => String, { nullable: true, description: 'Words in the description or impact narrative.' }) text?: string;
+  @Field(() => String, { nullable: true, description: 'Words in the description or impact narrative, or part of an evidence reference.' }) text?: string;
 }
 
 export enum DisruptionOrderField {

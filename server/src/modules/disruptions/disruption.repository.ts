@@ -77,7 +77,13 @@ export function disruptionQuery(knex: Knex, c: DisruptionCriteria = {}): Knex.Qu
   if (c.possibleDuplicate === false) q.whereNull('d.possible_duplicate_of');
   if (c.text?.trim()) {
     const pattern = containsPattern(c.text.trim());
-    q.where((w) => w.whereILike('d.description', pattern).orWhereILike('d.impact_narrative', pattern));
+    // Evidence references too (crime numbers, seizure and court references): how people name a disruption.
+    q.where((w) =>
+      w
+        .whereILike('d.description', pattern)
+        .orWhereILike('d.impact_narrative', pattern)
+        .orWhereRaw('exists (select 1 from unnest(d.evidence_refs) e where e ilike ?)', [pattern]),
+    );
   }
   if (c.validatableBy) {
     const v = c.validatableBy;

@@ -111,6 +111,13 @@ export class LinkThreatsInput {
   @Field(() => String) reason!: string;
 }
 
+@InputType({ description: 'Removes the link between two threats (recorded in error, or no longer true).' })
+export class UnlinkThreatsInput {
+  @Field(() => ID) threatId!: string;
+  @Field(() => Int) expectedVersion!: number;
+  @Field(() => ID) linkedThreatId!: string;
+}
+
 @InputType()
 export class CreateNominalInput {
   @Field(() => String) name!: string;

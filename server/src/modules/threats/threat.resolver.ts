@@ -20,6 +20,7 @@ import {
   ChangeThreatStatusInput,
   CreateThreatInput,
   LinkThreatsInput,
+  UnlinkThreatsInput,
   RemoveCriminalActivityInput,
   RemoveMemberInput,
   ThreatOrderField,
@@ -216,6 +217,11 @@ export class ThreatResolver extends SharedRecordResolver(SocThreat) {
   @Mutation(() => SocThreat)
   linkThreats(@Arg('input', () => LinkThreatsInput) input: LinkThreatsInput, @Ctx() ctx: RequestContext) {
     return threats.linkThreats(ctx, input);
+  }
+
+  @Mutation(() => SocThreat, { description: 'Removes the link between two threats; the same people may do it as may link them.' })
+  unlinkThreats(@Arg('input', () => UnlinkThreatsInput) input: UnlinkThreatsInput, @Ctx() ctx: RequestContext) {
+    return threats.unlinkThreats(ctx, input);
   }
 }
 

@@ -15,6 +15,7 @@ import type {
   CreateThreatInput,
   CriminalActivityInput,
   LinkThreatsInput,
+  UnlinkThreatsInput,
   RemoveCriminalActivityInput,
   RemoveMemberInput,
   UpdateCriminalActivityInput,
@@ -295,6 +296,26 @@ export async function linkThreats(ctx: Ctx, input: LinkThreatsInput): Promise<So
       .ignore()
       .returning('id');
     if (!inserted.length) throw new ConflictError('These threats are already linked.');
+    await saveVersion(trx, 'soc_threat', threatId, ctx.viewer, {});
+    return reload(trx, threatId);
+  });
+}
+
+/**
+ * Removes the link between two threats, whichever side recorded it: as linking, the caller must
+ * be able to change the threat it is done from, and see the other one.
+ */
+export async function unlinkThreats(ctx: Ctx, input: UnlinkThreatsInput): Promise<SocThreat> {
+  return ctx.db.transaction(async (trx) => {
+    const threatId = requireGlobalId(input.threatId, 'SocThreat', 'input.threatId');
+    await lockForChange(trx, 'soc_threat', threatId, input.expectedVersion, ctx.viewer, 'Threat');
+    const p = new Problems();
+    const otherId = globalIdOrProblem(input.linkedThreatId, 'SocThreat', 'linkedThreatId', p);
+    if (otherId) await requireExisting(trx, 'soc_threat', [otherId], p, 'linkedThreatId');
+    p.throwIfAny();
+    const [a, b] = [threatId, otherId!].sort();
+    const removed = await trx('threat_link').delete().where({ threat_id: a, linked_threat_id: b }).returning('id');
+    if (!removed.length) throw new BadUserInputError([{ field: 'input.linkedThreatId', message: 'these threats are not linked' }]);
     await saveVersion(trx, 'soc_threat', threatId, ctx.viewer, {});
     return reload(trx, threatId);
   });

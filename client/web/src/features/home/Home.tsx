@@ -8,6 +8,7 @@ import { useViewer } from '../auth/viewer';
 import { ChangesSinceLastVisit } from './ChangesSinceLastVisit';
 import { DisruptionChart } from './DisruptionChart';
 import { MoreScreens } from './MoreScreens';
+import { Worklist } from './Worklist';
 
 const HomeDocument = graphql(`
   query Home($threatGroups: [ThreatStatsDimension!]!, $openStatuses: [ThreatStatus!]) {
@@ -74,7 +75,7 @@ const HomeDocument = graphql(`
 const openStatuses = threatStatuses.filter((s) => !['ARCHIVED', 'REJECTED'].includes(s));
 const priorityWithheld = 'threat priority is withheld from partner organisations.';
 
-/** The regional picture for the signed-in user, on one page. */
+/** What waits for the signed-in user (by role), then the regional picture, on one page. */
 export function Home() {
   const viewer = useViewer();
   const partner = !viewer.organisation.isLawEnforcement;
@@ -84,6 +85,7 @@ export function Home() {
   return (
     <>
       <h1>Regional picture</h1>
+      <Worklist />
       <Loaded data={data} fetching={fetching} error={error}>
         {(d) => (
           <div className="panels">

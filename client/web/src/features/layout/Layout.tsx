@@ -3,6 +3,8 @@ import { NavLink, Outlet, useLocation, useNavigationType } from 'react-router-do
 import { useConnectionStatus, useSession, type ConnectionStatus } from '../../lib/client';
 import { dismissNotice, useNotices } from '../../lib/live';
 import { useViewer } from '../auth/viewer';
+import { HeaderSearch } from '../search/HeaderSearch';
+import { PurposeInHeader } from './PurposeInHeader';
 
 const sections = [
   { to: '/', label: 'Home', end: true },
@@ -91,7 +93,9 @@ export function Layout() {
             </NavLink>
           ))}
         </nav>
+        <HeaderSearch />
         <ConnectionState />
+        <PurposeInHeader />
         <span className="who" data-testid="signed-in">
           {viewer.displayName} · {viewer.organisation.code}
         </span>

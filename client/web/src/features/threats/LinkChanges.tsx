@@ -123,3 +123,37 @@ export function LinkThreat({ threatId, version, linkedIds, onDone }: { threatId:
     </form>
   );
 }
+
+const UnlinkThreatsDocument = graphql(`
+  mutation UnlinkThreats($input: UnlinkThreatsInput!) {
+    unlinkThreats(input: $input) {
+      ...ThreatChangeParts
+    }
+  }
+`);
+
+/** Removes the link to another threat, once confirmed. */
+export function UnlinkThreat({ threatId, version, other, onDone }: { threatId: string; version: number; other: { id: string; urn: string; name: string }; onDone: () => void }) {
+  const [state, unlink] = useMutation(UnlinkThreatsDocument);
+  const { attempt, conflict, checking } = useThreatSave(threatId, version);
+  const errors = threatFormErrors(conflict ? undefined : state.error);
+  const confirm = async () => {
+    if (await attempt((expectedVersion) => unlink({ input: { threatId, expectedVersion, linkedThreatId: other.id } }))) onDone();
+  };
+  return (
+    <>
+      <FormAlert messages={[...(conflict ? [threatConflictMessage] : []), ...errors.general.map(plainThreatWords), ...Object.values(errors.fields).flat().map(plainThreatWords)]} />
+      <p className="hint">
+        The link goes from both threats; both threats stay on record.
+      </p>
+      <div className="buttons">
+        <button type="button" className="danger" disabled={state.fetching || checking} onClick={() => void confirm()}>
+          Remove link
+        </button>
+        <button type="button" onClick={onDone}>
+          Keep the link
+        </button>
+      </div>
+    </>
+  );
+}

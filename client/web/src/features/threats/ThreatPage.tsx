@@ -193,7 +193,7 @@ export function ThreatPage() {
         return (
         <>
           <p className="crumbs">
-            <Link to="/threats">Threats</Link> / {t.urn}
+            <Link to="/threats">Threats</Link> / {t.urn} · <Link to={`/threats/${t.id}/print`}>Printable profile</Link>
             {t.owningOrganisation.id === viewer.organisation.id && (
               <>
                 {' '}

@@ -6,7 +6,7 @@ import { activityName, ASSESSOR_ROLE, managesThreat, statusLabels } from '../ass
 import type { Viewer } from '../auth/viewer';
 import { ThreatNetwork } from './ThreatNetwork';
 import type { ThreatDetail } from './types';
-import { LinkThreat } from './LinkChanges';
+import { LinkThreat, UnlinkThreat } from './LinkChanges';
 import { AddMember, RemoveMember } from './MemberChanges';
 
 /** Whether the viewer may score this threat's assessments: a threat assessor of an organisation managing it. */
@@ -223,13 +223,15 @@ export function ThreatMembers({ members, withheld, manage }: { members: ThreatDe
   );
 }
 
+type Linked = NonNullable<NonNullable<ThreatDetail['linkedThreats']>[number]['threat']>;
+
 export function ThreatLinks({ threat, links, withheld, manage }: { threat: Pick<ThreatDetail, 'urn' | 'name'>; links: ThreatDetail['linkedThreats']; withheld: string | null; manage?: Manage }) {
-  const [open, setOpen] = useState(false);
-  const linkButton = useFocusBack(open);
+  const [change, setChange] = useState<{ kind: 'link' } | { kind: 'unlink'; other: Linked } | null>(null);
+  const linkButton = useFocusBack(!!change);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    if (open) heading.current?.focus();
-  }, [open]);
+    if (change) heading.current?.focus();
+  }, [change]);
   if (!links || withheld) return <WithheldList id="links" title="Linked threats" reason={withheld} />;
   return (
     <section aria-labelledby="links">
@@ -247,28 +249,39 @@ export function ThreatLinks({ threat, links, withheld, manage }: { threat: Pick<
               <span className="empty">a threat not visible to you</span>
             )}{' '}
             <span className="hint">{l.reason}</span>
+            {manage && l.threat && (
+              <>
+                {' '}
+                <button type="button" className="small danger" onClick={() => setChange({ kind: 'unlink', other: l.threat! })}>
+                  Remove link<span className="visually-hidden"> to {l.threat.urn} {l.threat.name}</span>
+                </button>
+              </>
+            )}
           </li>
         ))}
       </ul>
-      {manage && links.length > 0 && <p className="hint">A link, once recorded, cannot be removed here.</p>}
-      {manage && !open && (
+      {manage && !change && (
         <p>
-          <button type="button" ref={linkButton} onClick={() => setOpen(true)}>
+          <button type="button" ref={linkButton} onClick={() => setChange({ kind: 'link' })}>
             Link to another threat
           </button>
         </p>
       )}
-      {manage && open && (
+      {manage && change && (
         <section className="decision" aria-labelledby="link-change">
           <h3 id="link-change" ref={heading} tabIndex={-1}>
-            Link to another threat
+            {change.kind === 'link' ? 'Link to another threat' : `Remove the link to ${change.other.urn} ${change.other.name}`}
           </h3>
-          <LinkThreat
-            threatId={manage.threatId}
-            version={manage.version}
-            linkedIds={links.flatMap((l) => (l.threat ? [l.threat.id] : []))}
-            onDone={() => setOpen(false)}
-          />
+          {change.kind === 'link' ? (
+            <LinkThreat
+              threatId={manage.threatId}
+              version={manage.version}
+              linkedIds={links.flatMap((l) => (l.threat ? [l.threat.id] : []))}
+              onDone={() => setChange(null)}
+            />
+          ) : (
+            <UnlinkThreat key={change.other.id} threatId={manage.threatId} version={manage.version} other={change.other} onDone={() => setChange(null)} />
+          )}
         </section>
       )}
     </section>

@@ -109,7 +109,7 @@ const historyFunction = (tables: { table: string; recordType: string }[]) => `
   end
   $$`;
 
-export class Migration20261205002100_intelligence_reports extends Migration {
+export class Migration20261205003100_intelligence_reports extends Migration {
   override async up(): Promise<void> {
     this.category(CATEGORIES);
     this.addSql(`insert into access_role_grant (data_category, role) values ${READERS.map((r) => `('INTELLIGENCE', '${r}')`).join(', ')}`);

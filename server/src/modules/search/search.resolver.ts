@@ -1,0 +1,69 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../graphql/context';
+import { DisruptionConnection } from '../disruptions/disruption.resolver';
+import { listDisruptions } from '../disruptions/disruption.service';
+import { FourPPlanConnection, PlanResolver } from '../plans/plan.resolver';
+import { PracticeEntryConnection, PracticeResolver } from '../practice/practice.resolver';
+import { ReferralResolver, SafeguardingReferralConnection } from '../referrals/referral.resolver';
+import { NominalConnection, NominalResolver } from '../threats/nominal.resolver';
+import { SocThreatConnection, ThreatResolver } from '../threats/threat.resolver';
+import { searchFor } from './search.service';
+import { SearchResults } from './search.types';
+
+/**
+ * Each kind is found by calling that kind's own list query with its text filter: one place for
+ * each decision (what is readable, what partners may not match on), none restated here.
+ */
+const lists = {
+  threats: new ThreatResolver(),
+  people: new NominalResolver(),
+  plans: new PlanResolver(),
+  referrals: new ReferralResolver(),
+  practices: new PracticeResolver(),
+};
+
+const page = (s: SearchResults) => ({ first: s.first, filter: { text: s.text } });
+
+@Resolver(() => SearchResults)
+export class SearchResolver {
+  @Query(() => SearchResults, {
+    description:
+      'Finds threats (name, URN, summary, activities), people (name, alias), plans (threat name or URN, objectives, actions), disruptions ' +
+      '(description, narrative, evidence references), referrals (reference, summary) and practice entries (full text), within your access: ' +
+      'each kind as its own list with the same filter finds it, so partners never match on what they are not shown.',
+  })
+  search(@Arg('text', () => String) text: string, @Arg('first', () => Int, { nullable: true, description: 'At most this many of each kind (default 5, at most 20).' }) first: number | null) {
+    return searchFor(text, first);
+  }
+
+  @FieldResolver(() => SocThreatConnection)
+  threats(@Root() s: SearchResults, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return lists.threats.threats(page(s), ctx, info);
+  }
+
+  @FieldResolver(() => NominalConnection, { description: 'People (nominals).' })
+  people(@Root() s: SearchResults, @Ctx() ctx: RequestContext) {
+    return lists.people.nominals(page(s), ctx);
+  }
+
+  @FieldResolver(() => FourPPlanConnection)
+  plans(@Root() s: SearchResults, @Ctx() ctx: RequestContext) {
+    return lists.plans.plans(page(s), ctx);
+  }
+
+  @FieldResolver(() => DisruptionConnection)
+  disruptions(@Root() s: SearchResults, @Ctx() ctx: RequestContext) {
+    return listDisruptions(ctx, page(s));
+  }
+
+  @FieldResolver(() => SafeguardingReferralConnection)
+  referrals(@Root() s: SearchResults, @Ctx() ctx: RequestContext) {
+    return lists.referrals.referrals(page(s), ctx);
+  }
+
+  @FieldResolver(() => PracticeEntryConnection)
+  practices(@Root() s: SearchResults, @Ctx() ctx: RequestContext) {
+    return lists.practices.practices(page(s), ctx);
+  }
+}

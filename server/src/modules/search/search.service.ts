@@ -1,0 +1,22 @@
+import { Problems } from '../../shared/validation';
+import type { SearchResults } from './search.types';
+
+export const SEARCH_MIN_LENGTH = 2;
+export const SEARCH_MAX_LENGTH = 200;
+export const SEARCH_DEFAULT_FIRST = 5;
+export const SEARCH_MAX_FIRST = 20;
+
+/**
+ * Checks what was asked for; the lists themselves run only for the kinds the client selects
+ * (field resolvers), so a search costs one statement (and a count) per kind shown.
+ */
+export function searchFor(text: string, first: number | null | undefined): SearchResults {
+  const p = new Problems('');
+  const trimmed = text.trim();
+  p.when(trimmed.length < SEARCH_MIN_LENGTH, 'text', `type at least ${SEARCH_MIN_LENGTH} characters`);
+  p.when(trimmed.length > SEARCH_MAX_LENGTH, 'text', `must be at most ${SEARCH_MAX_LENGTH} characters`);
+  const n = first ?? SEARCH_DEFAULT_FIRST;
+  p.when(!Number.isInteger(n) || n < 1 || n > SEARCH_MAX_FIRST, 'first', `must be between 1 and ${SEARCH_MAX_FIRST}`);
+  p.throwIfAny();
+  return { text: trimmed, first: n };
+}

@@ -1,0 +1,135 @@
+import { createTestApp, type TestApp } from '../support/test-app';
+import { createThreat, expectData } from '../support/factories';
+import { sharingAgreement } from '../support/access-factories';
+import { createDisruption, daysAgo, sql } from '../support/disruption-factories';
+import { createNominal, createReferral } from '../support/referral-factories';
+import { adoptedThreat, createPlan } from '../support/plan-factories';
+
+/**
+ * `search`: one query over every kind of record, each kind through its own list query, so what
+ * a caller may read, what partners may not match on, purpose and audit are exactly the lists'.
+ */
+let app: TestApp;
+const PARTNERSHIP = ['SEROCU', 'TVP', 'HIOW', 'SURREY', 'SUSSEX', 'OXON_CS'];
+beforeAll(async () => {
+  app = await createTestApp();
+  await sharingAgreement(app, { parties: PARTNERSHIP });
+});
+afterAll(() => app.stop());
+
+const SEARCH = `query Find($text: String!, $first: Int) { search(text: $text, first: $first) {
+  text first
+  threats { totalCount edges { node { id name urn } } }
+  people { totalCount edges { node { id name } } }
+  plans { totalCount edges { node { id threat { name } } } }
+  disruptions { totalCount edges { node { id description } } }
+  referrals { totalCount edges { node { id reference } } }
+  practices { totalCount edges { node { id title } } }
+} }`;
+
+const names = (c: { edges: { node: any }[] }, key = 'name') => c.edges.map((e) => e.node[key]);
+
+async function search(as: string, text: string, first?: number) {
+  return expectData(await app.gql(as, SEARCH, { text, first })).search;
+}
+
+describe('finding anything', () => {
+  it('finds each kind of record by name, URN or reference and by its text, grouped by kind', async () => {
+    const threat = await adoptedThreat(app, 'tvp.investigator', {
+      name: 'Operation Kestrelwood',
+      summary: 'A family firm laundering through nail bars in Reading.',
+    });
+    await createPlan(app, 'tvp.investigator', threat.id);
+    await createNominal(app, 'tvp.investigator', 'Dorian Quayle', '1990-02-03');
+    expectData(await app.gql('tvp.investigator', `mutation { createNominal(input: { name: "Lenny Marsh", aliases: ["Wolfsbane"], access: { protectiveMarking: OFFICIAL, sharing: REGIONAL_LAW_ENFORCEMENT } }) { id } }`));
+    await createDisruption(app, 'tvp.investigator', threat.id, { date: daysAgo(0), evidenceRefs: ['43/99881/26'], description: 'Cash seizure at a nail bar.' });
+    const referral = await createReferral(app, { summary: 'A girl of 14 seen working late in a nail bar.' });
+    expectData(await app.gql('tvp.investigator', `mutation ($input: CreatePracticeInput!) { createPractice(input: $input) { id } }`, {
+      input: {
+        title: 'Nail bar welfare visits',
+        aim: 'Find exploited workers early.',
+        description: 'Licensing officers and police visit nail bars together.',
+        topics: ['modern slavery'],
+        stage: 'PILOT',
+        evidenceRating: 'PROMISING',
+        contact: 'tvp-protect@example.org',
+        access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' },
+      },
+    }));
+
+    const byName = await search('tvp.investigator', 'kestrelwood');
+    expect(names(byName.threats)).toEqual(['Operation Kestrelwood']);
+    expect(byName.plans.edges.map((e: any) => e.node.threat.name)).toEqual(['Operation Kestrelwood']);
+    expect(byName.threats.totalCount).toBe(1);
+
+    expect(names((await search('tvp.investigator', threat.urn)).threats)).toEqual(['Operation Kestrelwood']);
+    expect(names((await search('tvp.investigator', 'laundering through nail')).threats)).toEqual(['Operation Kestrelwood']);
+    expect(names((await search('tvp.investigator', 'quayle')).people)).toEqual(['Dorian Quayle']);
+    expect(names((await search('tvp.investigator', 'wolfsbane')).people)).toEqual(['Lenny Marsh']);
+    expect(names((await search('tvp.investigator', '99881')).disruptions, 'description')).toEqual(['Cash seizure at a nail bar.']);
+    expect(names((await search('tvp.safeguarding', referral.reference)).referrals, 'reference')).toEqual([referral.reference]);
+
+    const nailBars = await search('tvp.investigator', 'nail bar');
+    expect(names(nailBars.practices, 'title')).toEqual(['Nail bar welfare visits']);
+    expect(nailBars.disruptions.totalCount).toBe(1);
+    expect(nailBars.threats.totalCount).toBe(1);
+  });
+
+  it('lists at most `first` of each kind, with each kind’s total', async () => {
+    for (const n of [1, 2, 3]) await createThreat(app, 'tvp.investigator', { name: `Operation Pennywort ${n}` });
+    const found = await search('tvp.investigator', 'pennywort', 2);
+    expect(found.threats.totalCount).toBe(3);
+    expect(found.threats.edges).toHaveLength(2);
+    expect(found.first).toBe(2);
+  });
+
+  it('does not find, nor count, what the caller may not read', async () => {
+    await createThreat(app, 'tvp.investigator', { name: 'Operation Quillwort', access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } });
+    expect((await search('tvp.investigator', 'quillwort')).threats.totalCount).toBe(1);
+    for (const other of ['oxon.mash', 'surrey.investigator', 'hmrc.officer']) {
+      const found = await search(other, 'quillwort');
+      expect({ other, threats: found.threats.totalCount, plans: found.plans.totalCount }).toEqual({ other, threats: 0, plans: 0 });
+    }
+    // Referrals: only their parties (tvp.safeguarding's referral is not Surrey's to find).
+    const referral = await createReferral(app, { summary: 'Boy of 15 found with a burner phone in Didcot.' });
+    expect((await search('surrey.investigator', referral.reference)).referrals.totalCount).toBe(0);
+    expect((await search('oxon.mash', referral.reference)).referrals.totalCount).toBe(1);
+  });
+
+  it('never matches a partner on fields withheld from them, though the police find the same record by them', async () => {
+    await createThreat(app, 'tvp.investigator', {
+      name: 'Operation Sorrel',
+      summary: 'Supply run by the Zephyrine brothers.',
+      criminalActivities: [{ category: 'ILLEGAL_DRUGS', description: 'Runners recruited at the Marigoldfield estate.', firstIdentified: '2025-06-01' }],
+      access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' },
+    });
+    // The partner reads the threat (found by its name)...
+    expect(names((await search('oxon.mash', 'sorrel')).threats)).toEqual(['Operation Sorrel']);
+    // ...but its summary and activity descriptions are withheld, so they find nothing by them.
+    for (const words of ['zephyrine', 'marigoldfield']) {
+      expect((await search('tvp.investigator', words)).threats.totalCount).toBe(1);
+      expect((await search('oxon.mash', words)).threats.totalCount).toBe(0);
+    }
+  });
+
+  it('needs a stated purpose for sensitive records and puts what was found on the audit trail', async () => {
+    await createThreat(app, 'tvp.investigator', { name: 'Operation Tansy' });
+    const refused = await app.gql('tvp.investigator', SEARCH, { text: 'tansy' }, { purpose: null });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('PURPOSE_REQUIRED');
+    const found = await search('tvp.investigator', 'tansy');
+    const [event] = await sql(
+      app,
+      `select record_ids from audit_event where operation = 'Find' and action = 'READ' and record_type = 'SocThreat' and username = 'tvp.investigator' order by id desc limit 1`,
+    );
+    expect(event.record_ids).toHaveLength(1);
+    expect(found.threats.edges[0].node.id).toBeDefined();
+  });
+
+  it('refuses too little text and too many results, naming the argument', async () => {
+    const short = await app.gql('tvp.investigator', SEARCH, { text: ' a ' });
+    expect(short.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'text', message: 'type at least 2 characters' }] });
+    const many = await app.gql('tvp.investigator', SEARCH, { text: 'operation', first: 21 });
+    expect(many.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'first', message: 'must be between 1 and 20' }] });
+  });
+});
+
