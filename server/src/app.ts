@@ -31,6 +31,7 @@ import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
 import { AuditAnchors } from './audit/anchors';
 import { startAuditSequencer } from './audit/sequencer';
+import { auditExportHandler } from './audit/audit.export';
 import { commitWithAuditEvents, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
 import { pageSizePricer, webSocketValidation } from './graphql/limits';
@@ -185,9 +186,11 @@ async function listen(
 
   app.get('/auth/config', authConfigHandler(config, orm));
   if (config.allowDevTokens && devKeys) app.use('/auth/dev', devAuthRouter(orm, devKeys));
+  // One limiter for every route a caller's token reaches (a limiter's store cannot be shared).
+  const rateLimited = perCallerRateLimit(allowance, deps.verifyToken);
   app.use(
     '/graphql',
-    perCallerRateLimit(allowance, deps.verifyToken),
+    rateLimited,
     express.json({ limit: '100kb' }),
     refuseBatches(),
     trustedDocumentsByHash(trustedDocuments),
@@ -202,6 +205,7 @@ async function listen(
         ),
     }),
   );
+  app.get('/audit/export.csv', rateLimited, auditExportHandler(deps, orm));
   app.use(webClientRouter());
   app.use(requestErrorHandler(log));
 

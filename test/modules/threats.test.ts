@@ -322,7 +322,9 @@ describe('listing threats', () => {
     const few = await measure(5);
     const many = await measure(15);
     expect(many).toBe(few);
-    expect(few).toBeLessThanOrEqual(12);
+    // The account lookup and `BEGIN; <caller's settings>` count as two (the second shares the
+    // page's message: db/request-db.ts).
+    expect(few).toBeLessThanOrEqual(13);
   });
 });
 

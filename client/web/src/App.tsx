@@ -76,6 +76,8 @@ const PersonEdit = screen(() => import('./features/people/PersonEdit'), 'PersonE
 const SharingAgreements = screen(() => import('./features/agreements/SharingAgreements'), 'SharingAgreements');
 const SearchPage = screen(() => import('./features/search/SearchPage'), 'SearchPage');
 const AccessPolicy = screen(() => import('./features/access/AccessPolicy'), 'AccessPolicy');
+const UsersAdmin = screen(() => import('./features/admin/UsersAdmin'), 'UsersAdmin');
+const ApiKeysAdmin = screen(() => import('./features/admin/ApiKeysAdmin'), 'ApiKeysAdmin');
 
 /** Every screen by its path (under the layout); '' is the home page. */
 const screens: [path: string, Screen][] = [
@@ -109,6 +111,8 @@ const screens: [path: string, Screen][] = [
   ['agreements', SharingAgreements],
   ['admin/access', AccessPolicy],
   ['search', SearchPage],
+  ['admin/users', UsersAdmin],
+  ['admin/api-keys', ApiKeysAdmin],
 ];
 
 /** Starts fetching the code of the screen at `pathname`, so it arrives alongside the viewer query rather than after it. */

@@ -4,17 +4,18 @@ import type { RequestContext } from '../graphql/context';
 import { ForbiddenError } from '../graphql/errors';
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type Connection } from '../graphql/connection';
 import { BadUserInputError } from '../graphql/errors';
-import { requireGlobalId, toGlobalId } from '../graphql/global-id';
+import { fromGlobalId, requireGlobalId, toGlobalId } from '../graphql/global-id';
+import { onlyReadable } from '../access/policy';
 import { Role, OrganisationType } from '../modules/identity/identity.enums';
-import { asDate } from '../shared/sql';
+import { asDate, containsPattern } from '../shared/sql';
 import { AuditAction } from './audit.enums';
 import type { AuditChainVerification, AuditEvent, AuditEventsArgs, AuditEventFilter } from './audit.types';
 
-function requireAuditor(ctx: RequestContext): void {
+export function requireAuditor(ctx: RequestContext): void {
   if (!ctx.viewer.roles.includes(Role.AUDITOR)) throw new ForbiddenError('Only auditors may read the audit trail.');
 }
 
-function mapEvent(row: Record<string, any>): AuditEvent {
+export function mapEvent(row: Record<string, any>): AuditEvent {
   const recordDbIds = (row.record_ids ?? []) as string[];
   return {
     id: String(row.id),
@@ -49,6 +50,66 @@ function scopeToCaller(query: Knex.QueryBuilder, ctx: RequestContext): void {
   }
 }
 
+/**
+ * Operations the web client's audit search makes besides the search itself: reading the names of
+ * the records on a page of events (each such read is audited, and would otherwise fill the first
+ * page with the auditor's own reads). Hidden with the auditor's searches; shown when asked.
+ */
+const SEARCH_OPERATIONS = ['AuditRecordNames'];
+
+/** The record behind a reference (threat URN, referral reference) the caller may read, or undefined. */
+async function recordByReference(ctx: RequestContext, reference: string): Promise<string | undefined> {
+  const knex = ctx.db.knex;
+  const threat = await onlyReadable(knex('soc_threat as t').select('t.id').whereRaw('upper(t.urn) = upper(?)', [reference]), knex, 'THREAT', 't').first();
+  if (threat) return threat.id;
+  const referral = await onlyReadable(knex('safeguarding_referral as r').select('r.id').whereRaw('upper(r.reference) = upper(?)', [reference]), knex, 'REFERRAL', 'r').first();
+  return referral?.id;
+}
+
+/**
+ * The database id `filter.record` names: a global ID of ours, or the reference of a record the
+ * caller may read (one they may not read is not found, as one that does not exist).
+ */
+async function recordOfFilter(ctx: RequestContext, text: string): Promise<string> {
+  const given = text.trim();
+  const parsed = fromGlobalId(given);
+  if (parsed) return parsed.id;
+  const found = given ? await recordByReference(ctx, given) : undefined;
+  if (!found) {
+    throw new BadUserInputError([
+      { field: 'filter.record', message: `No threat or referral you can see has the reference "${given.slice(0, 60)}". Give a threat's URN (such as SE-2024-0042), a referral's reference, or a record's ID.` },
+    ]);
+  }
+  return found;
+}
+
+/** The filters that need the database to understand (references), resolved before the query is built. */
+export async function resolveFilter(ctx: RequestContext, filter: AuditEventFilter | null | undefined): Promise<ResolvedFilter> {
+  return { ...(filter ?? {}), recordDbId: filter?.record ? await recordOfFilter(ctx, filter.record) : undefined };
+}
+
+export type ResolvedFilter = AuditEventFilter & { recordDbId?: string };
+
+/** Narrows `query` (audit_event as e) to whose events the caller may read and to the filter. */
+export function scopedEvents(ctx: RequestContext, filter: ResolvedFilter): Knex.QueryBuilder {
+  const query = ctx.db.knex('audit_event as e').select('e.*');
+  if (ctx.access.layers.application) scopeToCaller(query, ctx);
+  applyFilter(query, filter);
+  if (filter.user?.trim()) {
+    const words = containsPattern(filter.user.trim());
+    query.where((w) =>
+      w.whereILike('e.username', words).orWhereIn('e.user_id', ctx.db.knex('app_user').select('id').whereILike('display_name', words)),
+    );
+  }
+  if (filter.recordDbId) query.whereRaw('e.record_ids @> array[?]::uuid[]', [filter.recordDbId]);
+  if (filter.hideOwnSearches) {
+    query.whereNot((w) =>
+      w.where('e.user_id', ctx.viewer.id).where((own) => own.whereIn('e.record_type', ['AuditEvent', 'AuditChain']).orWhereIn('e.operation', SEARCH_OPERATIONS)),
+    );
+  }
+  return query;
+}
+
 function applyFilter(query: Knex.QueryBuilder, filter: AuditEventFilter | null | undefined): void {
   if (!filter) return;
   if (filter.userIds) query.whereIn('e.user_id', filter.userIds.map((g, i) => requireGlobalId(g, 'User', `filter.userIds[${i}]`)));
@@ -65,10 +126,11 @@ function applyFilter(query: Knex.QueryBuilder, filter: AuditEventFilter | null |
   if (filter.to) query.where('e.at', '<', filter.to);
 }
 
-/** Any record's global ID: the type inside only has to be one of ours. */
+/** Any record's global ID: the type inside only has to be one of ours (never echoed: it may be garbled bytes). */
 function requireRecordId(globalId: string): string {
-  const [type] = Buffer.from(globalId, 'base64url').toString('utf8').split(':');
-  return requireGlobalId(globalId, type || 'record', 'filter.recordId');
+  const parsed = fromGlobalId(globalId);
+  if (!parsed) throw new BadUserInputError([{ field: 'filter.recordId', message: "is not a record's ID (to search by a threat's URN or a referral's reference, use filter.record)" }]);
+  return parsed.id;
 }
 
 const encodeCursor = (id: string) => Buffer.from(`e:${id}`).toString('base64url');
@@ -120,9 +182,7 @@ async function pageOfEvents(query: Knex.QueryBuilder, args: AuditEventsArgs): Pr
 /** The audit trail, newest first, as far as the caller may see it; the reading itself is recorded. */
 export async function auditEvents(ctx: RequestContext, args: AuditEventsArgs) {
   requireAuditor(ctx);
-  const query = ctx.db.knex('audit_event as e').select('e.*');
-  if (ctx.access.layers.application) scopeToCaller(query, ctx);
-  applyFilter(query, args.filter);
+  const query = scopedEvents(ctx, await resolveFilter(ctx, args.filter));
   const page = await pageOfEvents(query, args);
   ctx.audit.record(AuditAction.READ, 'AuditEvent', [], { eventIds: page.edges.map((e) => e.node.id) });
   return page;
@@ -150,5 +210,6 @@ export async function verifyAuditChain(ctx: RequestContext): Promise<AuditChainV
     eventsUnchained: Number(result.events_unchained),
     firstBrokenEventId: result.first_broken_event_id === null ? null : String(result.first_broken_event_id),
     ...anchors,
+    checkedAt: new Date(),
   };
 }

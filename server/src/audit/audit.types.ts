@@ -41,6 +41,13 @@ export class AuditEventFilter {
   @Field(() => [AuditAction], { nullable: true }) action?: AuditAction[] | null;
   @Field(() => Date, { nullable: true, description: 'At or after this time.' }) from?: Date | null;
   @Field(() => Date, { nullable: true, description: 'Before this time.' }) to?: Date | null;
+  @Field(() => String, { nullable: true, description: 'Events by users whose username or name contains these words.' }) user?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "Events naming this record, given by its reference (a threat's URN such as SE-2024-0042, a referral's reference) or its ID.",
+  })
+  record?: string | null;
+  @Field(() => Boolean, { nullable: true, description: "true: leaves out the caller's own searches of the audit trail (and the web client's reads of the names of the records they list)." }) hideOwnSearches?: boolean | null;
 }
 
 @ArgsType()
@@ -66,4 +73,5 @@ export class AuditChainVerification {
     description: 'The first anchored event whose hash is no longer the one published (the chain was rewritten and recomputed), or whose anchor was tampered with.',
   })
   firstBrokenAnchorEventId!: string | null;
+  @Field(() => Date, { description: 'When this check ran.' }) checkedAt!: Date;
 }

@@ -228,24 +228,34 @@ export async function createApiKey(
   }
   const organisation = await knex('organisation').where({ code: input.organisationCode.toUpperCase() }).first('id', 'code', 'name', 'is_law_enforcement');
   if (!organisation) throw new ApiKeyInputError(`--org: no organisation has the code "${input.organisationCode}".`);
-  const { role, clearance } = await serviceAccountProfile(knex, organisation);
-  const { id, key, secretHash } = generateApiKey();
+  return knex.transaction((trx) => insertApiKey(trx, organisation, { name, expiresAt, createdBy: input.createdBy ?? null }));
+}
+
+/**
+ * Writes a key and its service-account user within the caller's transaction (the command's own,
+ * or a request's as an administrator, where row-level security checks they administer the organisation).
+ */
+export async function insertApiKey(
+  trx: Knex,
+  organisation: { id: string; code: string; is_law_enforcement: boolean },
+  key: { name: string; expiresAt: Date | null; createdBy: string | null },
+): Promise<CreatedApiKey> {
+  const { role, clearance } = await serviceAccountProfile(trx, organisation);
+  const { id, key: text, secretHash } = generateApiKey();
   const username = `${SERVICE_ACCOUNT_PREFIX}${organisation.code.toLowerCase().replace(/_/g, '-')}.${id.slice(0, 8)}`;
-  await knex.transaction(async (trx) => {
-    const [user] = await trx('app_user')
-      .insert({ username, display_name: `Service account: ${name} (${organisation.code})`, organisation_id: organisation.id, roles: [role], clearance })
-      .returning('id');
-    await trx('api_key').insert({
-      id,
-      organisation_id: organisation.id,
-      service_user_id: user.id,
-      name,
-      secret_hash: secretHash,
-      created_by: input.createdBy ?? null,
-      expires_at: expiresAt,
-    });
+  const [user] = await trx('app_user')
+    .insert({ username, display_name: `Service account: ${key.name} (${organisation.code})`, organisation_id: organisation.id, roles: [role], clearance })
+    .returning('id');
+  await trx('api_key').insert({
+    id,
+    organisation_id: organisation.id,
+    service_user_id: user.id,
+    name: key.name,
+    secret_hash: secretHash,
+    created_by: key.createdBy,
+    expires_at: key.expiresAt,
   });
-  return { id, key, username, role, clearance, expiresAt };
+  return { id, key: text, username, role, clearance, expiresAt: key.expiresAt };
 }
 
 export interface ApiKeyListing {
@@ -277,7 +287,7 @@ export async function listApiKeys(knex: Knex, organisationCode?: string): Promis
       'k.expires_at',
       'k.revoked_at',
       knex.raw(`case when k.revoked_at is not null then 'REVOKED' when k.expires_at <= now() then 'EXPIRED' else 'ACTIVE' end as state`),
-      knex.raw(`(select max(e.at) from audit_event e where e.record_type = 'ApiKey' and e.record_ids @> array[k.id]) as last_used_at`),
+      knex.raw(`(select max(e.at) from audit_event e where e.record_type = 'ApiKey' and e.action = 'EXPORT' and e.record_ids @> array[k.id]) as last_used_at`),
     )
     .orderBy('k.created_at', 'desc');
   if (organisationCode) q.where('o.code', organisationCode.toUpperCase());

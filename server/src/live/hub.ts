@@ -115,11 +115,34 @@ export class LiveHub {
     void this.serially(async () => {
       if (subscriber.closed || subscriber.gone()) return subscriber.detach();
       subscriber.position = request.after ?? this.head;
+      await this.markFollowed(subscriber);
       this.subscribers.add(subscriber);
       metrics.liveSubscribers.inc();
       await this.catchUp(subscriber);
     });
     return subscriber;
+  }
+
+  /**
+   * The records a subscription names that its subscriber can read now count as shown to it: if
+   * they later leave the subscriber's reach (an agreement suspended), WITHDRAWN says so, though
+   * no event about them had been sent. Those it cannot read are not marked, so nothing is said of them.
+   */
+  private async markFollowed(subscriber: Subscriber): Promise<void> {
+    const followed = subscriber.filter.followed ?? [];
+    if (!followed.length) return;
+    try {
+      const ctx = await forOperation(this.deps, subscriber.viewer, undefined, {});
+      try {
+        const visible = await loadVisible(ctx, this.fetchers, followed as LogEntry[]);
+        for (const key of visible.keys()) subscriber.markSeen(key);
+      } finally {
+        await ctx.db.finish();
+      }
+    } catch (err) {
+      // The subscription still starts: its records count as shown once an event about them is sent.
+      this.deps.log.warn({ err }, 'followed records could not be checked at subscription');
+    }
   }
 
   /** A notification, a reconnect or the poll: read what is new (coalesced: one pump queued at a time). */

@@ -39,15 +39,21 @@ function subscribe(data: Data<{ after?: string | null }>, filter: Partial<EventF
   });
 }
 
-function recordIdsOf(globalIds: string[] | null | undefined): Set<string> | null {
-  if (!globalIds) return null;
-  return new Set(
-    globalIds.map((g, i) => {
-      const parsed = fromGlobalId(g);
-      if (!parsed) throw new BadUserInputError([{ field: `recordIds[${i}]`, message: 'is not a record ID' }]);
-      return parsed.id;
-    }),
-  );
+/** The records a subscription names by global ID: their database ids, and each with its type (followed). */
+function recordIdsOf(globalIds: string[] | null | undefined): Pick<EventFilter, 'recordIds' | 'followed'> {
+  if (!globalIds) return { recordIds: null };
+  const followed = globalIds.map((g, i) => {
+    const parsed = fromGlobalId(g);
+    if (!parsed) throw new BadUserInputError([{ field: `recordIds[${i}]`, message: 'is not a record ID' }]);
+    return { recordType: parsed.type, recordId: parsed.id };
+  });
+  return { recordIds: new Set(followed.map((f) => f.recordId)), followed };
+}
+
+/** One record followed by a convenience subscription (threatChanged(id), planChanged(id)). */
+function oneRecord(type: string, globalId: string): Partial<EventFilter> {
+  const recordId = requireGlobalId(globalId, type, 'id');
+  return { recordTypes: only(type), recordIds: new Set([recordId]), followed: [{ recordType: type, recordId }] };
 }
 
 const only = (...types: string[]) => new Set(types);
@@ -56,7 +62,7 @@ const only = (...types: string[]) => new Set(types);
 export class LiveResolver {
   @Subscription(() => LiveEvent, {
     description: 'Changes to the records you may see, as they commit, on every server instance. Pass `after` (a cursor) to resume without a gap.',
-    subscribe: (data: Data<EventsArgs>) => subscribe(data, { types: data.args.types ? new Set(data.args.types) : null, recordIds: recordIdsOf(data.args.recordIds) }),
+    subscribe: (data: Data<EventsArgs>) => subscribe(data, { types: data.args.types ? new Set(data.args.types) : null, ...recordIdsOf(data.args.recordIds) }),
   })
   events(@Root() event: LiveEvent, @Args() _args: EventsArgs): LiveEvent {
     return event;
@@ -64,7 +70,7 @@ export class LiveResolver {
 
   @Subscription(() => LiveEvent, {
     description: 'Changes to one threat (and its activities, members, assessments and links).',
-    subscribe: (data: Data<RecordEventsArgs>) => subscribe(data, { recordTypes: only('SocThreat'), recordIds: new Set([requireGlobalId(data.args.id, 'SocThreat', 'id')]) }),
+    subscribe: (data: Data<RecordEventsArgs>) => subscribe(data, oneRecord('SocThreat', data.args.id)),
   })
   threatChanged(@Root() event: LiveEvent, @Args() _args: RecordEventsArgs): LiveEvent {
     return event;
@@ -72,7 +78,7 @@ export class LiveResolver {
 
   @Subscription(() => LiveEvent, {
     description: 'Changes to one 4P plan (and its objectives, actions, partners and reviews).',
-    subscribe: (data: Data<RecordEventsArgs>) => subscribe(data, { recordTypes: only('FourPPlan'), recordIds: new Set([requireGlobalId(data.args.id, 'FourPPlan', 'id')]) }),
+    subscribe: (data: Data<RecordEventsArgs>) => subscribe(data, oneRecord('FourPPlan', data.args.id)),
   })
   planChanged(@Root() event: LiveEvent, @Args() _args: RecordEventsArgs): LiveEvent {
     return event;

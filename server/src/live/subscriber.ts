@@ -10,6 +10,12 @@ export interface EventFilter {
   recordTypes: Set<string> | null;
   /** Database ids. */
   recordIds: Set<string> | null;
+  /**
+   * The records named by ID (recordIds, threatChanged(id)...), with their types: followed from
+   * the start, so one the subscriber could read when subscribing and later may not (an agreement
+   * suspended) is announced as WITHDRAWN, though no event about it had been sent yet.
+   */
+  followed?: { recordType: string; recordId: string }[];
 }
 
 /** How to run the subscriber's own selection over one event (its document, as the client sent it). */

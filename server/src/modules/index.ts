@@ -14,10 +14,11 @@ import { intelligenceModule } from './intelligence';
 import { sharingModule } from './sharing';
 import { reportingModule } from './reporting';
 import { searchModule } from './search';
+import { administrationModule } from './administration';
 import { liveModule } from '../live';
 
 /** Every feature module, in one explicit list: no globs, no registration by import side effects. */
-const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule, intelligenceModule, sharingModule, reportingModule, searchModule, liveModule];
+const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule, intelligenceModule, sharingModule, reportingModule, searchModule, administrationModule, liveModule];
 
 export const allEntities = featureModules.flatMap((m) => [...m.entities]);
 

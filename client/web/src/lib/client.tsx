@@ -34,7 +34,8 @@ export const purpose = {
   set: (value: Purpose | null) => (value ? sessionStorage.setItem(PURPOSE_KEY, value) : sessionStorage.removeItem(PURPOSE_KEY)),
 };
 
-function requestHeaders(): Record<string, string> {
+/** The session's credentials and purpose, as every API request sends them (also for plain HTTP downloads). */
+export function requestHeaders(): Record<string, string> {
   const headers: Record<string, string> = { authorization: `Bearer ${session.token() ?? ''}` };
   const stated = purpose.get();
   if (stated) headers['x-purpose'] = stated;

@@ -33,3 +33,6 @@ export const referralOutcomes = allOf<ReferralOutcome>()([
   'NO_FURTHER_ACTION', 'EARLY_HELP_OR_OTHER_AGENCY', 'CSC_ASSESSMENT', 'REASONABLE_GROUNDS_POSITIVE', 'REASONABLE_GROUNDS_NEGATIVE',
   'CONCLUSIVE_GROUNDS_POSITIVE', 'CONCLUSIVE_GROUNDS_NEGATIVE',
 ]);
+
+/** Who may record disruption claims (the server's CLAIMANTS, server/src/access/mutation-roles.ts). */
+export const claimantRoles: string[] = ['ANALYST', 'INTELLIGENCE_OFFICER', 'INVESTIGATOR', 'LRO', 'SRO', 'OCG_COORDINATOR', 'THREAT_ASSESSOR', 'PARTNER_CONTRIBUTOR'];

@@ -144,6 +144,9 @@ function describeRecord(cache: Cache, key: string | null, event: LiveEvent): str
   return name || kindOf[event.recordType] || 'A record';
 }
 
+/** Changes to these may change what the user may read at all. */
+const ACCESS_CHANGES = new Set(['InformationSharingAgreement']);
+
 /** The kind of record each home figure counts: a change to one may change the figure. */
 const figuresOf: Record<string, string> = {
   ThreatStats: 'SocThreat',
@@ -160,6 +163,8 @@ const GATHER_MS = 100;
 interface Shown {
   operation: Operation;
   ids: Set<string>;
+  /** The record each root field showed (`node` → its id), to tell when one has gone. */
+  roots: Map<string, string>;
   /** The record types its lists list, and the figures it shows (ThreatStats...). */
   holds: Set<string>;
   figures: boolean;
@@ -187,8 +192,13 @@ function shownIn(operation: Operation, data: unknown): Shown {
     Object.values(value).forEach(walk);
   };
   walk(data);
+  const roots = new Map<string, string>();
+  for (const [field, value] of Object.entries((data as Record<string, unknown>) ?? {})) {
+    const id = (value as { id?: unknown } | null)?.id;
+    if (typeof id === 'string') roots.set(field, id);
+  }
   const holds = rootTypes(operation);
-  return { operation, ids, holds, figures: Object.keys(figuresOf).some((t) => holds.has(t)) };
+  return { operation, ids, roots, holds, figures: Object.keys(figuresOf).some((t) => holds.has(t)) };
 }
 
 /** The record's id and those it refers to (a disruption's or a plan's threat), which show it. */
@@ -223,6 +233,8 @@ function touches(shown: Shown, event: LiveEvent, ids: Set<string>): boolean {
  */
 export function createLiveRefetch() {
   const shown = new Map<number, Shown>();
+  /** Queries fetched again because access changed: the records they showed, by root field, named. */
+  const accessChecks = new Map<number, Map<string, string>>();
   const due = new Map<number, ReturnType<typeof setTimeout>>();
   const lastFigures = new Map<number, number>();
   let client: Client | null = null;
@@ -241,6 +253,7 @@ export function createLiveRefetch() {
   };
   const forget = (key: number) => {
     shown.delete(key);
+    accessChecks.delete(key);
     lastFigures.delete(key);
     clearTimeout(due.get(key));
     due.delete(key);
@@ -254,7 +267,14 @@ export function createLiveRefetch() {
         tap((operation) => operation.kind === 'teardown' && forget(operation.key)),
         forward,
         tap(({ operation, data }) => {
-          if (operation.kind === 'query' && data && operation.context.requestPolicy !== 'cache-only') shown.set(operation.key, shownIn(operation, data));
+          if (operation.kind !== 'query' || !data || operation.context.requestPolicy === 'cache-only') return;
+          shown.set(operation.key, shownIn(operation, data));
+          const check = accessChecks.get(operation.key);
+          if (check && operation.context.requestPolicy === 'network-only') {
+            accessChecks.delete(operation.key);
+            // The record this screen showed is no longer there for this user: say so.
+            for (const [field, name] of check) if ((data as Record<string, unknown>)[field] === null) addNotice(`${name} is no longer shared with you.`);
+          }
         }),
       );
   };
@@ -264,7 +284,26 @@ export function createLiveRefetch() {
     const ids = idsIn(event);
     for (const [key, s] of shown) if (touches(s, event, ids)) schedule(key, s.figures);
   };
-  return { exchange, afterEvent };
+
+  /**
+   * What the user may read may have changed as a whole (an agreement suspended, expired or
+   * reinstated): every active query is fetched again, and a screen whose record has gone says so.
+   * The server announces WITHDRAWN only for records it has itself sent this subscription; a page
+   * loaded over HTTP and never changed since was not among them, and kept showing a record its
+   * reader could no longer read.
+   */
+  const accessChanged = (nameOf: (id: string) => string | null) => {
+    for (const [key, s] of shown) {
+      const named = new Map<string, string>();
+      for (const [field, id] of s.roots) {
+        const name = nameOf(id);
+        if (name) named.set(field, name);
+      }
+      if (named.size) accessChecks.set(key, named);
+      schedule(key, s.figures);
+    }
+  };
+  return { exchange, afterEvent, accessChanged };
 }
 
 export type LiveRefetch = ReturnType<typeof createLiveRefetch>;
@@ -286,6 +325,13 @@ export function applyLiveEvent(event: LiveEvent, cache: Cache, refetch: LiveRefe
   } else if (cache.resolve('Query', 'node', { id: event.recordId }) === null) {
     // Back within reach after node(id) said it was not there: look again.
     cache.invalidate('Query', 'node', { id: event.recordId });
+  }
+  if (ACCESS_CHANGES.has(event.recordType)) {
+    refetch.accessChanged((id) => describeRecord(cache, id, { ...event, recordType: String(cache.resolve(id, '__typename') ?? '') }));
+    // Records that were not there (null) may be back within reach.
+    for (const f of cache.inspectFields('Query')) {
+      if (f.fieldName === 'node' && cache.resolve('Query', 'node', f.arguments ?? undefined) === null) cache.invalidate('Query', 'node', f.arguments ?? undefined);
+    }
   }
   refetch.afterEvent(event);
 }

@@ -16,6 +16,7 @@ import { Migration20261125001400_reporting } from './Migration20261125001400_rep
 import { Migration20261205001700_referral_access } from './Migration20261205001700_referral_access';
 import { Migration20261205001900_threat_bound_records } from './Migration20261205001900_threat_bound_records';
 import { Migration20261205002000_history_as_it_was } from './Migration20261205002000_history_as_it_was';
+import { Migration20261205002100_user_administration } from './Migration20261205002100_user_administration';
 import { Migration20261205003000_audit_sequencer } from './Migration20261205003000_audit_sequencer';
 import { Migration20261205003100_intelligence_reports } from './Migration20261205003100_intelligence_reports';
 
@@ -41,6 +42,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205001700_referral_access', class: Migration20261205001700_referral_access },
   { name: 'Migration20261205001900_threat_bound_records', class: Migration20261205001900_threat_bound_records },
   { name: 'Migration20261205002000_history_as_it_was', class: Migration20261205002000_history_as_it_was },
+  { name: 'Migration20261205002100_user_administration', class: Migration20261205002100_user_administration },
   { name: 'Migration20261205003000_audit_sequencer', class: Migration20261205003000_audit_sequencer },
   { name: 'Migration20261205003100_intelligence_reports', class: Migration20261205003100_intelligence_reports },
 ];

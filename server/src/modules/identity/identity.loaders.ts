@@ -28,22 +28,29 @@ export function organisationLoader(ctx: RequestContext) {
  * organisation loader.
  */
 export async function usersBy(knex: Knex, ids: KeySet): Promise<User[]> {
-  const rows = await knex('app_user as u')
+  const rows = await userRows(knex).whereIn('u.id', keysOf(ids));
+  return rows.map(toUser);
+}
+
+/** app_user as `u` joined to its organisation, selecting what {@link toUser} maps. */
+export function userRows(knex: Knex): Knex.QueryBuilder {
+  return knex('app_user as u')
     .join('organisation as o', 'o.id', 'u.organisation_id')
     .select('u.id', 'u.username', 'u.display_name', 'u.roles', 'u.clearance', 'u.active')
-    .select('o.id as org_id', 'o.code as org_code', 'o.name as org_name', 'o.type as org_type', 'o.region as org_region', 'o.is_law_enforcement as org_is_law_enforcement')
-    .whereIn('u.id', keysOf(ids));
-  return rows.map((r) =>
-    Object.assign(new User(), {
-      id: r.id,
-      username: r.username,
-      displayName: r.display_name,
-      organisation: toOrganisation({ id: r.org_id, code: r.org_code, name: r.org_name, type: r.org_type, region: r.org_region, is_law_enforcement: r.org_is_law_enforcement }),
-      roles: r.roles,
-      clearance: r.clearance,
-      active: r.active,
-    }),
-  );
+    .select('o.id as org_id', 'o.code as org_code', 'o.name as org_name', 'o.type as org_type', 'o.region as org_region', 'o.is_law_enforcement as org_is_law_enforcement');
+}
+
+/** A row of app_user joined to its organisation (the columns usersBy selects) as a User. */
+export function toUser(r: Record<string, any>): User {
+  return Object.assign(new User(), {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    organisation: toOrganisation({ id: r.org_id, code: r.org_code, name: r.org_name, type: r.org_type, region: r.org_region, is_law_enforcement: r.org_is_law_enforcement }),
+    roles: r.roles,
+    clearance: r.clearance,
+    active: r.active,
+  });
 }
 
 /** Users by database id, batched per request, each with their organisation. */

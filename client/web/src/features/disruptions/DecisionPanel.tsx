@@ -6,6 +6,7 @@ import { strands } from '../../lib/enums';
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
 import { enumOptions, Field, FormAlert, label, Value } from '../../lib/ui';
 import { conflictIn, ConflictView, type ConflictRow } from '../records/ConflictView';
+import { ClaimForDecision } from './ClaimForDecision';
 import { LevelChoice } from './LevelChoice';
 
 const ValidateDocument = graphql(`
@@ -134,6 +135,7 @@ export function DecisionPanel({ claim, onDone, onStart }: { claim: Claim; onDone
 
   return (
     <div className="decision">
+      <ClaimForDecision id={claim.id} />
       {current && refused && (
         <ConflictView
           what="claim"

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
@@ -30,6 +30,7 @@ const DisruptionFormThreatsDocument = graphql(`
             actions {
               id
               strand
+              tactic
               description
             }
           }
@@ -67,11 +68,17 @@ export function DisruptionForm() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const [threatId, setThreatId] = useState(params.get('threat') ?? '');
-  const [form, setForm] = useState(blank);
+  // Opened from a plan action ("Record a disruption"): the threat and the action come chosen.
+  const [form, setForm] = useState({ ...blank, planActionId: params.get('action') ?? '' });
   const [{ data }] = useQuery({ query: DisruptionFormThreatsDocument });
   const [state, create] = useMutation(CreateDisruptionDocument);
   const errors = formErrors(state.error);
   const threat = data?.threats.edges.find((e) => e.node.id === threatId)?.node;
+  const fromAction = threat?.plan?.actions.find((a) => a.id === params.get('action'));
+  // The action's strand and tactic, once its threat is loaded, unless already chosen.
+  useEffect(() => {
+    if (fromAction) setForm((f) => ({ ...f, strand: f.strand || fromAction.strand, tactic: f.tactic || fromAction.tactic }));
+  }, [fromAction]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -88,6 +95,11 @@ export function DisruptionForm() {
   return (
     <>
       <h1>Record a disruption</h1>
+      {fromAction && threat && (
+        <p data-testid="from-action">
+          Achieved by the plan action “{fromAction.description}” of {threat.urn} {threat.name}.
+        </p>
+      )}
       <form onSubmit={submit} className="form" noValidate>
         <FormAlert messages={[...errors.general, ...unclaimedMessages(errors, fieldNames)]} />
         <Field label="Threat" errors={messagesFor(errors, 'threatId')}>

@@ -8,6 +8,7 @@ import { Badge, Field, FormAlert, formatDate, formatDateTime, label, Loaded, Val
 import { useViewer } from '../auth/viewer';
 import { History } from '../records/History';
 import { DecisionPanel } from './DecisionPanel';
+import { claimantRoles } from '../../lib/enums';
 import { WhoCanSee } from '../access/WhoCanSee';
 
 const DisruptionPageDocument = graphql(`
@@ -262,7 +263,6 @@ function NextStep({ d }: { d: Disruption }) {
 }
 
 /** Who may correct a claim (server/src/access/mutation-roles.ts, CLAIMANTS): intelligence roles and partner contributors. */
-const claimantRoles: string[] = ['ANALYST', 'INTELLIGENCE_OFFICER', 'INVESTIGATOR', 'LRO', 'SRO', 'OCG_COORDINATOR', 'THREAT_ASSESSOR', 'PARTNER_CONTRIBUTOR'];
 
 /**
  * Correcting a validated disruption (its claiming organisation): it stops counting at once and a

@@ -24,6 +24,16 @@ export function MoreScreens() {
             <Link to="/admin/access">Who may read what</Link>
           </li>
         )}
+        {admin && (
+          <>
+            <li>
+              <Link to="/admin/users">Manage user accounts</Link>
+            </li>
+            <li>
+              <Link to="/admin/api-keys">Manage API keys</Link>
+            </li>
+          </>
+        )}
         {auditor && (
           <li>
             <Link to="/audit">Search the audit trail</Link>

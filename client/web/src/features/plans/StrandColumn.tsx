@@ -1,7 +1,8 @@
+import { Link } from 'react-router-dom';
 import { useMutation } from 'urql';
 import { graphql } from '../../gql';
 import type { PlanActionStatus, Strand } from '../../gql/graphql';
-import { actionStatuses } from '../../lib/enums';
+import { actionStatuses, claimantRoles } from '../../lib/enums';
 import { errorText } from '../../lib/errors';
 import { Badge, enumOptions, formatDate, label } from '../../lib/ui';
 import { AddAction } from './AddAction';
@@ -11,6 +12,7 @@ import { RemoveAction } from './RemoveAction';
 import { GateNote } from './gate';
 import { ExemptStrand, RemoveExemption } from './StrandExemption';
 import type { Plan } from './PlanEditor';
+import { useViewer } from '../auth/viewer';
 
 const UpdateActionStatusDocument = graphql(`
   mutation UpdateActionStatus($input: UpdateActionInput!) {
@@ -76,6 +78,7 @@ export function StrandColumn({ strand, plan, canEdit }: { strand: Strand; plan: 
 
 function ActionList({ actions, plan, canEdit }: { actions: Action[]; plan: Plan; canEdit: boolean }) {
   const [state, update] = useMutation(UpdateActionStatusDocument);
+  const claimant = useViewer().roles.some((r) => claimantRoles.includes(r));
   return (
     <>
       {state.error && <p role="alert" className="error">{errorText(state.error)}</p>}
@@ -96,6 +99,11 @@ function ActionList({ actions, plan, canEdit }: { actions: Action[]; plan: Plan;
               <Badge>{label(a.status)}</Badge>
             )}
             {canEdit && <RemoveAction plan={plan} action={a} />}
+            {claimant && (
+              <Link className="small" to={`/disruptions/new?threat=${encodeURIComponent(plan.threat.id)}&action=${encodeURIComponent(a.id)}`} aria-label={`Record a disruption achieved by “${a.description}”`}>
+                Record a disruption
+              </Link>
+            )}
           </li>
         ))}
       </ul>
