@@ -97,3 +97,18 @@ describe('demo referrals and practice', () => {
     expect(found[0]).toEqual({ title: 'Joint police and MASH visits to cuckooed addresses', endorsementCount: 2 });
   });
 });
+
+describe('demo intelligence', () => {
+  it('has graded intelligence behind threats, a 3E report flagged, handling conditions, and a report disseminated to children\'s services', async () => {
+    const reports = await all(`{ intelligenceReports(first: 100) { edges { node { grading gradingFlags { code } handlingCode handlingConditions
+      threats { id } disseminations { recipientOrganisation { code } } } } } }`, 'intelligenceReports', 'serocu.analyst');
+    expect(reports.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(reports.map((r) => r.grading[0]))).toEqual(new Set(['1', '2', '3']));
+    expect(reports.some((r) => r.gradingFlags.some((f: any) => f.code === 'UNRELIABLE_SOURCE_SUSPECTED_FALSE'))).toBe(true);
+    expect(reports.filter((r) => r.handlingCode === 'C').every((r) => r.handlingConditions)).toBe(true);
+    expect(reports.every((r) => r.threats.length === 1)).toBe(true);
+    const given = await all('{ intelligenceReports(first: 100) { edges { node { sanitisedText originalText grading } } } }', 'intelligenceReports', 'oxon.mash');
+    expect(given.length).toBe(1);
+    expect(given[0]).toMatchObject({ originalText: null, grading: null });
+  });
+});

@@ -19,7 +19,7 @@ const SHARINGS = ['OWNER_ONLY', 'NAMED_ORGANISATIONS', 'REGIONAL_LAW_ENFORCEMENT
 const ROLES = ['ANALYST', 'INVESTIGATOR', 'LRO', 'SAFEGUARDING_PRACTITIONER', 'PARTNER_CONTRIBUTOR', 'AUDITOR', 'ADMIN'] as const;
 /** The regional unit, police and national agencies, then partners that are not law enforcement. */
 const ORGS = ['SEROCU', 'TVP', 'SURREY', 'HMRC', 'OXON_CS', 'HANTS_CS', 'BUCKS_TS'] as const;
-const CATEGORIES = ['THREAT', 'PRACTICE', 'REFERRAL', 'PLAN', 'DISRUPTION', 'NOMINAL'] as const;
+const CATEGORIES = ['THREAT', 'PRACTICE', 'REFERRAL', 'PLAN', 'DISRUPTION', 'NOMINAL', 'INTELLIGENCE'] as const;
 const rank = (m: string) => ['OFFICIAL', 'OFFICIAL_SENSITIVE', 'SECRET', 'TOP_SECRET'].indexOf(m);
 
 /** The default role policy (access migration), restated for the oracle. */
@@ -30,6 +30,7 @@ const ROLE_GRANTS: Record<(typeof CATEGORIES)[number], string[]> = {
   PLAN: ROLES.filter((r) => r !== 'ADMIN'),
   DISRUPTION: ROLES.filter((r) => r !== 'ADMIN'),
   NOMINAL: ['ANALYST', 'INVESTIGATOR', 'LRO', 'SAFEGUARDING_PRACTITIONER', 'AUDITOR'],
+  INTELLIGENCE: ROLES.filter((r) => r !== 'ADMIN'),
 };
 
 interface WorldUser { org: string; roles: string[]; clearance: string }
@@ -40,7 +41,8 @@ interface WorldAgreement { parties: string[]; categories: string[]; marking: str
  * referral; that partner also refers the nominal on to `receiver`, a referral between two
  * organisations that do not own the person); for a referral, any partner links it to its parent
  * threat. `parent`: which of the world's threats a plan, disruption or linked referral belongs to
- * (an index into the threats, taken modulo their number).
+ * (an index into the threats, taken modulo their number). For intelligence, `partner` is the
+ * organisation it was disseminated to.
  */
 interface WorldRecord {
   category: (typeof CATEGORIES)[number];
@@ -140,6 +142,11 @@ function oracle(world: World, user: WorldUser, index: number): boolean {
     // Otherwise partners see no one; police by the common rule.
     if (!lawEnforcement.has(user.org)) return false;
   }
+  // Intelligence: police by the common rule; partners only their own, or what was disseminated
+  // to them under an agreement in force covering intelligence at its marking, whatever the sharing.
+  if (record.category === 'INTELLIGENCE' && !lawEnforcement.has(user.org)) {
+    return user.org === record.owner || (user.org === record.partner && agreementCovers(world, user.org, record));
+  }
   return sharedRule(world, user, record);
 }
 
@@ -207,6 +214,10 @@ async function plant(app: TestApp, world: World, tag: string) {
             : r.category === 'NOMINAL'
               ? await exec(`insert into nominal (name, owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
                   values (?, ${shared}) returning id`, [`pw${tag} nominal ${i}`, ...params])
+            : r.category === 'INTELLIGENCE'
+              ? await exec(`insert into intelligence_report (reference, received_on, source_evaluation, intelligence_assessment, handling_code, sanitised_text, original_text,
+                    owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
+                  values (?, current_date, 'UNTESTED', 'C', 'P', ?, 'original', ${shared}) returning id`, [`PW-${tag}-${i}`, `pw${tag} intelligence ${i}`, ...params])
             : r.category === 'DISRUPTION'
               ? await exec(`insert into disruption (threat_id, date, claiming_organisation_id, strand, level, tactic, description, impact_narrative, evidence_refs, contributors,
                     owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
@@ -235,6 +246,10 @@ async function plant(app: TestApp, world: World, tag: string) {
             ${org(r.partner)}, 'OFFICIAL', 'NAMED_ORGANISATIONS', array[${org(r.receiver)}]::uuid[], ${author}, ${author})`, [`PWP-${tag}-${i}`, row.id, `pwlink${tag}`]);
       }
     }
+    if (r.category === 'INTELLIGENCE' && r.partner && r.partner !== r.owner) {
+      await exec(`insert into intelligence_dissemination (report_id, recipient_organisation_id, handling_code, sanitised_text, disseminated_by)
+        values (?, ${org(r.partner)}, 'P', 'given', ${author})`, [row.id]);
+    }
     if (r.category === 'PLAN' && r.partner) {
       await exec(`insert into plan_action (plan_id, strand, description, tactic, owner_organisation_id) values (?, 'PREVENT', 'pw action', 'CRIME', ${org(r.partner)})`, [row.id]);
     }
@@ -246,6 +261,7 @@ async function clear(app: TestApp, tag: string) {
   const exec = (text: string) => app.app.orm.em.getConnection().execute(text);
   await exec(`delete from safeguarding_referral where summary like 'pw${tag} %'`);
   await exec(`delete from practice_entry where title like 'pw${tag} %'`);
+  await exec(`delete from intelligence_report where sanitised_text like 'pw${tag} %'`);
   await exec(`delete from disruption where description like 'pw${tag} %'`);
   await exec(`delete from fourp_plan where threat_id in (select id from soc_threat where name like 'pw${tag} %')`);
   await exec(`delete from soc_threat where name like 'pw${tag} %'`);
@@ -257,7 +273,7 @@ async function clear(app: TestApp, tag: string) {
 }
 
 const toGlobal = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
-const TYPES = { THREAT: 'SocThreat', PRACTICE: 'PracticeEntry', REFERRAL: 'SafeguardingReferral', PLAN: 'FourPPlan', DISRUPTION: 'Disruption', NOMINAL: 'Nominal' } as const;
+const TYPES = { THREAT: 'SocThreat', PRACTICE: 'PracticeEntry', REFERRAL: 'SafeguardingReferral', PLAN: 'FourPPlan', DISRUPTION: 'Disruption', NOMINAL: 'Nominal', INTELLIGENCE: 'IntelligenceReport' } as const;
 
 /** What a user sees of this world through every read path: lists with totals, filters, node, nodes, nested parents, aliases and fragments. */
 async function seenBy(app: TestApp, username: string, tag: string, globalIds: string[], threatIds: string[]): Promise<{ lists: Set<string>; nodes: Set<string>; totals: number }> {
@@ -271,6 +287,7 @@ async function seenBy(app: TestApp, username: string, tag: string, globalIds: st
         plans(first: 100, filter: { threatIds: $threatIds }) { totalCount edges { node { id threat { id } } } }
         disruptions(first: 100, filter: { threatIds: $threatIds }) { totalCount edges { node { id threat { id } } } }
         nominals(first: 100, filter: { text: $text }) { totalCount edges { node { id } } }
+        intelligenceReports(first: 100) { totalCount edges { node { id } } }
         nodes(ids: $ids) { id ... on FourPPlan { threat { id } } ... on Disruption { threat { id } } }
         one: node(id: $first) { id }
         again: threats(first: 100, filter: { text: $text }) { edges { node { ...Ids } } }
@@ -280,7 +297,7 @@ async function seenBy(app: TestApp, username: string, tag: string, globalIds: st
       { text: `pw${tag} `, ids: globalIds, first: globalIds[0], threatIds },
     ),
   );
-  const listed = [data.threats, data.practices, data.referrals, data.plans, data.disruptions, data.nominals];
+  const listed = [data.threats, data.practices, data.referrals, data.plans, data.disruptions, data.nominals, data.intelligenceReports];
   const lists = new Set<string>(listed.flatMap((c: any) => c.edges.map((e: any) => e.node.id)));
   const nodes = new Set<string>(data.nodes.filter(Boolean).map((n: any) => n.id));
   // node(id) must agree with nodes(ids) for the first record.

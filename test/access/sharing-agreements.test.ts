@@ -421,7 +421,7 @@ describe('the role policy', () => {
 
   it('lists every category for administrators and auditors only', async () => {
     const grants = expectData(await app.gql('serocu.auditor', GRANTS)).accessRoleGrants;
-    expect(grants.map((g: any) => g.dataCategory)).toEqual(['THREAT', 'NOMINAL', 'PLAN', 'DISRUPTION', 'REFERRAL', 'PRACTICE']);
+    expect(grants.map((g: any) => g.dataCategory)).toEqual(['THREAT', 'NOMINAL', 'PLAN', 'DISRUPTION', 'REFERRAL', 'PRACTICE', 'INTELLIGENCE']);
     expect(grants[0].roles).toContain('INVESTIGATOR');
     expect(grants[0].roles).not.toContain('ADMIN');
     expect(errorOf(await app.gql('tvp.investigator', GRANTS)).extensions!.code).toBe('FORBIDDEN');

@@ -157,7 +157,7 @@ describe('insights', () => {
 
   it('withholds from partners the analyses that read intelligence withheld from them', async () => {
     const oxon = await insights('oxon.mash');
-    expect(oxon.withheld.map((w: any) => w.kind)).toEqual(['ACTIVITY_WITHOUT_PLAN_ACTION', 'ASSESSMENT_REVIEW_OVERDUE', 'PLAN_REVIEW_OVERDUE', 'NO_RECENT_DISRUPTION', 'POSSIBLE_LINK']);
+    expect(oxon.withheld.map((w: any) => w.kind)).toEqual(['ACTIVITY_WITHOUT_PLAN_ACTION', 'ASSESSMENT_REVIEW_OVERDUE', 'PLAN_REVIEW_OVERDUE', 'NO_RECENT_DISRUPTION', 'POSSIBLE_LINK', 'UNASSESSED_INTELLIGENCE']);
     expect(oxon.counts.map((c: any) => c.kind)).toEqual(['SINGLE_ACTIVITY_THREAT', 'AGREEMENT_EXPIRING']);
     expect(ofKind(oxon, 'SINGLE_ACTIVITY_THREAT')).toEqual([]);
   });

@@ -49,7 +49,9 @@ export type InsightKind =
   /** Two threats that share a member but are not linked; only when you can see both and the person. */
   | 'POSSIBLE_LINK'
   /** A current threat with a single recorded criminal activity (inspection finding 3). */
-  | 'SINGLE_ACTIVITY_THREAT';
+  | 'SINGLE_ACTIVITY_THREAT'
+  /** A current threat's criminal activity that intelligence is about but no approved assessment covers; intelligence and activities you may read only. */
+  | 'UNASSESSED_INTELLIGENCE';
 
 /** A named failure of the plan quality gate. */
 export type PlanProblemCode =
@@ -169,6 +171,8 @@ export type InsightsQuery = { insights: { counts: Array<{ kind: InsightKind, tot
         | { __typename: 'Disruption' }
         | { __typename: 'FourPPlan', threat: { urn: string } }
         | { __typename: 'InformationSharingAgreement', title: string, expiresOn: string }
+        | { __typename: 'IntelligenceDissemination' }
+        | { __typename: 'IntelligenceReport' }
         | { __typename: 'Membership' }
         | { __typename: 'Nominal' }
         | { __typename: 'Organisation' }

@@ -64,6 +64,10 @@ const Referrals = screen(() => import('./features/referrals/Referrals'), 'Referr
 const ReferralPage = screen(() => import('./features/referrals/ReferralPage'), 'ReferralPage');
 const ReferralNew = screen(() => import('./features/referrals/ReferralNew'), 'ReferralNew');
 const PracticeRegister = screen(() => import('./features/practice/PracticeRegister'), 'PracticeRegister');
+const IntelligenceList = screen(() => import('./features/intelligence/IntelligenceList'), 'IntelligenceList');
+const IntelligenceNew = screen(() => import('./features/intelligence/IntelligenceNew'), 'IntelligenceNew');
+const IntelligenceEdit = screen(() => import('./features/intelligence/IntelligenceEdit'), 'IntelligenceEdit');
+const IntelligencePage = screen(() => import('./features/intelligence/IntelligencePage'), 'IntelligencePage');
 const AuditSearch = screen(() => import('./features/audit/AuditSearch'), 'AuditSearch');
 const People = screen(() => import('./features/people/People'), 'People');
 const PersonNew = screen(() => import('./features/people/PersonNew'), 'PersonNew');
@@ -99,6 +103,10 @@ const screens: [path: string, Screen][] = [
   ['referrals/new', ReferralNew],
   ['referrals/:id', ReferralPage],
   ['practice', PracticeRegister],
+  ['intelligence', IntelligenceList],
+  ['intelligence/new', IntelligenceNew],
+  ['intelligence/:id', IntelligencePage],
+  ['intelligence/:id/edit', IntelligenceEdit],
   ['audit', AuditSearch],
   ['agreements', SharingAgreements],
   ['admin/access', AccessPolicy],

@@ -12,12 +12,15 @@
  * in its feature module.
  */
 
-export type DataCategory = 'THREAT' | 'NOMINAL' | 'PLAN' | 'DISRUPTION' | 'REFERRAL' | 'PRACTICE';
+export type DataCategory = 'THREAT' | 'NOMINAL' | 'PLAN' | 'DISRUPTION' | 'REFERRAL' | 'PRACTICE' | 'INTELLIGENCE';
 
 const INTELLIGENCE = 'Intelligence is withheld from partner organisations: they see a sanitised summary.';
 const PEOPLE = 'Details of people in organised crime groups are withheld from partner organisations.';
 const ASSESSMENT = 'Threat assessments and their grading are withheld from partner organisations.';
 const HISTORY = "The record's change history is withheld from partner organisations.";
+const GRADING = 'The grading of intelligence (source evaluation and intelligence assessment) is withheld from partner organisations.';
+const SOURCES = 'Sources of intelligence and the original text are withheld from partner organisations: they are given the sanitised text.';
+const OTHERS_DISSEMINATIONS = "Partner organisations are shown only the disseminations made to their own organisation.";
 const OTHERS_ACTIONS = "Partner organisations are shown only their own organisation's actions.";
 
 export interface RecordKind {
@@ -86,6 +89,27 @@ export const RECORD_KINDS: readonly RecordKind[] = [
   { typename: 'Disruption', table: 'disruption', category: 'DISRUPTION', reachBySharing: true, partnerReachBySharing: false, withheldFromPartners: {} },
   { typename: 'SafeguardingReferral', table: 'safeguarding_referral', category: 'REFERRAL', reachBySharing: false, partnerReachBySharing: false, withheldFromPartners: {} },
   { typename: 'PracticeEntry', table: 'practice_entry', category: 'PRACTICE', reachBySharing: true, partnerReachBySharing: true, withheldFromPartners: {} },
+  {
+    // Partners reach a report only when it is disseminated to them (with its handling
+    // conditions), never through sharing alone, and read only its sanitised text.
+    typename: 'IntelligenceReport',
+    table: 'intelligence_report',
+    category: 'INTELLIGENCE',
+    reachBySharing: true,
+    partnerReachBySharing: false,
+    withheldFromPartners: {
+      sourceEvaluation: GRADING,
+      intelligenceAssessment: GRADING,
+      grading: GRADING,
+      gradingFlags: GRADING,
+      sourceReference: SOURCES,
+      originalText: SOURCES,
+      nominals: PEOPLE,
+      disseminations: OTHERS_DISSEMINATIONS,
+      history: HISTORY,
+    },
+    narrowedForPartners: ['disseminations'],
+  },
 ];
 
 export interface PartKind {
@@ -110,6 +134,7 @@ export const PART_KINDS: readonly PartKind[] = [
   { typename: 'PlanReview', table: 'plan_review', parentTable: 'fourp_plan', parentColumn: 'plan_id' },
   { typename: 'ReferralUpdate', table: 'referral_update', parentTable: 'safeguarding_referral', parentColumn: 'referral_id' },
   { typename: 'PracticeEndorsement', table: 'practice_endorsement', parentTable: 'practice_entry', parentColumn: 'entry_id' },
+  { typename: 'IntelligenceDissemination', table: 'intelligence_dissemination', parentTable: 'intelligence_report', parentColumn: 'report_id' },
 ];
 
 const byTable = new Map(RECORD_KINDS.map((k) => [k.table, k]));

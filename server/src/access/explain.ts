@@ -133,11 +133,26 @@ async function nominalRules(knex: Knex, user: UserFacts, row: Record<string, any
   ];
 }
 
+/**
+ * The intelligence rule for partners (policy.ts, disseminatedToCaller): their own reports, or one
+ * disseminated to them with an agreement in force covering intelligence at its marking.
+ */
+async function intelligenceRules(knex: Knex, user: UserFacts, row: Record<string, any>): Promise<RuleOutcome[]> {
+  if (row.owning_organisation_id === user.organisationId) return [{ rule: 'DISSEMINATION', passed: true, detail: `${user.organisationCode} recorded this intelligence.` }];
+  const given = await knex('intelligence_dissemination').where({ report_id: row.id, recipient_organisation_id: user.organisationId }).first('disseminated_at');
+  if (!given) return [{ rule: 'DISSEMINATION', passed: false, detail: 'Partners read intelligence only when it is disseminated to their organisation, whatever its sharing.' }];
+  return [
+    { rule: 'DISSEMINATION', passed: true, detail: `Disseminated to ${user.organisationCode} on ${new Date(given.disseminated_at).toISOString().slice(0, 10)}.` },
+    await agreementRule(knex, user, row, 'INTELLIGENCE'),
+  ];
+}
+
 /** The rules of one category beyond the common ones, for referrals, nominals and non-police partners. */
 async function categoryRules(knex: Knex, user: UserFacts, row: Record<string, any>, category: DataCategory): Promise<RuleOutcome[] | undefined> {
   if (category === 'REFERRAL') return [await referralRule(knex, user, row)];
   if (category === 'NOMINAL') return nominalRules(knex, user, row);
   if (user.isLawEnforcement) return undefined;
+  if (category === 'INTELLIGENCE') return intelligenceRules(knex, user, row);
   if (category === 'DISRUPTION') {
     const own = row.claiming_organisation_id === user.organisationId || (row.contributors ?? []).includes(user.organisationId);
     return [{ rule: 'PARTNER_DISRUPTION', passed: own, detail: own ? `${user.organisationCode} claimed or contributed to it.` : 'Partners read only the disruptions they claimed or contributed to.' }];

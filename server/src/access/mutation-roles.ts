@@ -96,6 +96,9 @@ export const MUTATION_ROLES: Readonly<Record<string, readonly Role[]>> = {
   deactivateUser: ADMINS,
   createApiKey: ADMINS,
   revokeApiKey: ADMINS,
+  createIntelligenceReport: INTELLIGENCE,
+  updateIntelligenceReport: INTELLIGENCE,
+  disseminateIntelligence: INTELLIGENCE,
 };
 
 /** A role in words for a person: DISRUPTION_VALIDATOR → disruption validator (LRO and SRO stay). */

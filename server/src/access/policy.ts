@@ -146,6 +146,14 @@ function subjectOfCallersReferral(knex: Knex, caller: Caller, alias: string) {
     );
 }
 
+/** Where-clause: the intelligence report under `alias` was disseminated to the caller's organisation. */
+function disseminatedToCaller(knex: Knex, caller: Caller, alias: string) {
+  return (w: Knex.QueryBuilder) =>
+    w.whereExists((d) =>
+      d.select(knex.raw('1')).from('intelligence_dissemination as given').whereRaw(`given.report_id = ${alias}.id`).where('given.recipient_organisation_id', caller.organisationId),
+    );
+}
+
 /**
  * Narrows `query` (over a shared record table aliased `alias`) to the records the caller may
  * read. Does nothing when the application layer is switched off (tests of the database layer).
@@ -175,6 +183,15 @@ export function onlyReadable(query: Knex.QueryBuilder, knex: Knex, category: Dat
     case 'DISRUPTION':
       if (caller.isLawEnforcement) return query.where(common);
       return query.where((w) => w.where(`${alias}.claiming_organisation_id`, caller.organisationId).orWhereRaw(`?::uuid = any (${alias}.contributors)`, [caller.organisationId]));
+    case 'INTELLIGENCE':
+      // Partners: their own reports, and those disseminated to them under an agreement in force
+      // covering intelligence at the marking; never through sharing alone.
+      if (caller.isLawEnforcement) return query.where(common);
+      return query.where((w) =>
+        w.where(`${alias}.owning_organisation_id`, caller.organisationId).orWhere((given) =>
+          given.where(disseminatedToCaller(knex, caller, alias)).where(agreementCovers(caller, alias, category)),
+        ),
+      );
     case 'PLAN':
       if (caller.isLawEnforcement) return query.where(common);
       return query.where((w) =>

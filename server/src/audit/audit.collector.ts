@@ -65,7 +65,7 @@ export class AuditCollector {
   }
 
   /** A mutation created, changed or removed a record. */
-  changed(action: AuditAction.CREATE | AuditAction.UPDATE | AuditAction.DELETE, recordType: string | null, ids: Iterable<string>, mutation: string): void {
+  changed(action: AuditAction.CREATE | AuditAction.UPDATE | AuditAction.DELETE | AuditAction.EXPORT, recordType: string | null, ids: Iterable<string>, mutation: string): void {
     this.record(action, recordType, ids, { mutations: mutation });
   }
 

@@ -15,8 +15,8 @@ interface RecordValue {
   protectiveMarking?: ProtectiveMarking;
 }
 
-/** Read whatever their marking: docs/domain.md puts every referral read on the audit trail. */
-const ALWAYS_SENSITIVE = new Set(['SafeguardingReferral']);
+/** Read whatever their marking: docs/domain.md puts every referral and intelligence report read on the audit trail. */
+const ALWAYS_SENSITIVE = new Set(['SafeguardingReferral', 'IntelligenceReport']);
 
 function isRecord(value: unknown): value is RecordValue {
   const v = value as Partial<RecordValue> | null;
@@ -98,9 +98,11 @@ function recordRefusal(audit: AuditCollector, err: unknown, info: GraphQLResolve
 }
 
 /** CREATE, UPDATE or DELETE, by the mutation's name (add/remove of a part changes its record). */
-export function mutationAction(field: string): AuditAction.CREATE | AuditAction.UPDATE | AuditAction.DELETE {
+export function mutationAction(field: string): AuditAction.CREATE | AuditAction.UPDATE | AuditAction.DELETE | AuditAction.EXPORT {
   if (/^(create|publish)[A-Z]/.test(field)) return AuditAction.CREATE;
   if (/^delete[A-Z]/.test(field)) return AuditAction.DELETE;
+  // Disseminating intelligence sends it out of the owner's hands: an export, not an edit.
+  if (/^disseminate[A-Z]/.test(field)) return AuditAction.EXPORT;
   return AuditAction.UPDATE;
 }
 

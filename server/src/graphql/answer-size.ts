@@ -55,6 +55,8 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'SafeguardingReferral.history': 1000,
   'PracticeEntry.history': 1000,
   'InformationSharingAgreement.history': 1000,
+  'IntelligenceReport.history': 1000,
+  'IntelligenceReport.disseminations': 500,
   'Nominal.memberships': 200,
   'FourPPlan.actions': 200,
   'FourPPlan.objectives': 100,
@@ -69,8 +71,8 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'PracticeEntry.endorsements': 200,
   // A finding names one or two threats and, for a possible link, the people they share.
   'Insight.records': 202,
-  // Each of the eight kinds of finding, up to insights(limit: 100) each.
-  'Insights.items': 800,
+  // Each of the nine kinds of finding, up to insights(limit: 100) each.
+  'Insights.items': 900,
   'DisruptionStats.rows': 5000,
   'ThreatStats.rows': 5000,
   'ReferralStats.rows': 5000,

@@ -10,6 +10,7 @@ import { plansModule } from './plans';
 import { disruptionsModule } from './disruptions';
 import { referralsModule } from './referrals';
 import { practiceModule } from './practice';
+import { intelligenceModule } from './intelligence';
 import { sharingModule } from './sharing';
 import { reportingModule } from './reporting';
 import { searchModule } from './search';
@@ -17,7 +18,7 @@ import { administrationModule } from './administration';
 import { liveModule } from '../live';
 
 /** Every feature module, in one explicit list: no globs, no registration by import side effects. */
-const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule, sharingModule, reportingModule, searchModule, administrationModule, liveModule];
+const featureModules = [identityModule, threatsModule, assessmentsModule, plansModule, disruptionsModule, referralsModule, practiceModule, intelligenceModule, sharingModule, reportingModule, searchModule, administrationModule, liveModule];
 
 export const allEntities = featureModules.flatMap((m) => [...m.entities]);
 

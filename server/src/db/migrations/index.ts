@@ -18,6 +18,7 @@ import { Migration20261205001900_threat_bound_records } from './Migration2026120
 import { Migration20261205002000_history_as_it_was } from './Migration20261205002000_history_as_it_was';
 import { Migration20261205002100_user_administration } from './Migration20261205002100_user_administration';
 import { Migration20261205003000_audit_sequencer } from './Migration20261205003000_audit_sequencer';
+import { Migration20261205003100_intelligence_reports } from './Migration20261205003100_intelligence_reports';
 import { Migration20261205003200_link_history_both_sides } from './Migration20261205003200_link_history_both_sides';
 
 /**
@@ -44,5 +45,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205002000_history_as_it_was', class: Migration20261205002000_history_as_it_was },
   { name: 'Migration20261205002100_user_administration', class: Migration20261205002100_user_administration },
   { name: 'Migration20261205003000_audit_sequencer', class: Migration20261205003000_audit_sequencer },
+  { name: 'Migration20261205003100_intelligence_reports', class: Migration20261205003100_intelligence_reports },
   { name: 'Migration20261205003200_link_history_both_sides', class: Migration20261205003200_link_history_both_sides },
 ];

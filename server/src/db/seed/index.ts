@@ -8,9 +8,10 @@ import { generateDisruptions } from './demo/disruptions';
 import { generatePlans } from './demo/plans';
 import { generatePractice } from './demo/practice';
 import { generateReferrals } from './demo/referrals';
+import { generateIntelligence } from './demo/intelligence';
 
 /** Generators that run after threats, assessments and people exist, in order. */
-const domainSteps: GeneratorStep[] = [generateAgreements, generatePlans, generateDisruptions, generateReferrals, generatePractice];
+const domainSteps: GeneratorStep[] = [generateAgreements, generatePlans, generateDisruptions, generateReferrals, generatePractice, generateIntelligence];
 
 /** True when the database holds no organisations yet, i.e. nothing has been loaded. */
 export async function isEmpty(em: EntityManager): Promise<boolean> {

@@ -97,6 +97,35 @@ const activitiesWithoutPlanAction: Analysis = async (ctx, o) => {
   }));
 };
 
+/**
+ * Criminal activities of current threats that intelligence reports are about but no approved
+ * assessment covers: criminality the unit holds intelligence on and has not assessed (inspection
+ * finding 2). Only reports the caller may read count, so a finding never tells of hidden intelligence.
+ */
+const unassessedIntelligence: Analysis = async (ctx, o) => {
+  const { knex } = ctx.db;
+  const query = threatQuery(knex, { statuses: CURRENT })
+    .clearSelect()
+    .join('criminal_activity as ca', 'ca.threat_id', 't.id')
+    .joinRaw('join intelligence_report as i on ca.id = any (i.activity_ids)')
+    .whereNotExists((a) => a.select(knex.raw('1')).from('threat_assessment as a').whereRaw('a.criminal_activity_id = ca.id').where('a.status', 'APPROVED'));
+  const rows = await onlyReadable(query, knex, 'INTELLIGENCE', 'i')
+    .select(...THREAT_NAME, 'ca.id as activity_id', 'ca.category', knex.raw('count(distinct i.id)::int as reports'),
+      knex.raw('(array_agg(i.id order by i.received_on desc, i.id))[1] as report_id'), knex.raw(TOTAL))
+    .groupBy('t.id', 'ca.id')
+    .orderBy(['t.urn', 'ca.category', 'ca.id'])
+    .limit(o.limit);
+  return result(rows, (r) => ({
+    summary: `${plural(r.reports, 'intelligence report')} about the ${r.category} activity of ${named(r)}, which has no approved assessment.`,
+    records: [
+      { type: 'CriminalActivity', dbId: r.activity_id, sensitive: sensitive(r.marking) },
+      threat(r),
+      // Every intelligence read is audited, whatever its marking.
+      { type: 'IntelligenceReport', dbId: r.report_id, sensitive: true },
+    ],
+  }));
+};
+
 const assessmentReviewsOverdue: Analysis = async (ctx, o) => {
   const { knex } = ctx.db;
   const rows = await threatQuery(knex, { statuses: ADOPTED, reviewDueBefore: o.today })
@@ -208,6 +237,7 @@ const ANALYSES: Record<InsightKind, { run: Analysis; partners: boolean }> = {
   NO_RECENT_DISRUPTION: { run: noRecentDisruption, partners: false },
   POSSIBLE_LINK: { run: possibleLinks, partners: false },
   AGREEMENT_EXPIRING: { run: agreementsExpiring, partners: true },
+  UNASSESSED_INTELLIGENCE: { run: unassessedIntelligence, partners: false },
 };
 
 function parse(args: InsightsArgs): Options & { kinds: InsightKind[] } {

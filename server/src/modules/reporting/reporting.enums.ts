@@ -59,6 +59,7 @@ export enum InsightKind {
   NO_RECENT_DISRUPTION = 'NO_RECENT_DISRUPTION',
   POSSIBLE_LINK = 'POSSIBLE_LINK',
   AGREEMENT_EXPIRING = 'AGREEMENT_EXPIRING',
+  UNASSESSED_INTELLIGENCE = 'UNASSESSED_INTELLIGENCE',
 }
 
 registerEnumType(DisruptionStatsDimension, {
@@ -99,5 +100,8 @@ registerEnumType(InsightKind, {
     NO_RECENT_DISRUPTION: { description: 'An adopted threat with no validated disruption in the last N days (counted from adoption if none).' },
     POSSIBLE_LINK: { description: 'Two threats that share a member but are not linked; only when you can see both and the person.' },
     AGREEMENT_EXPIRING: { description: 'An information sharing agreement in force that expires within 60 days; agreements you may see only.' },
+    UNASSESSED_INTELLIGENCE: {
+      description: "A current threat's criminal activity that intelligence is about but no approved assessment covers; intelligence and activities you may read only.",
+    },
   },
 });

@@ -19,6 +19,7 @@ export enum DataCategory {
   DISRUPTION = 'DISRUPTION',
   REFERRAL = 'REFERRAL',
   PRACTICE = 'PRACTICE',
+  INTELLIGENCE = 'INTELLIGENCE',
 }
 
 export enum AgreementStatus {

@@ -49,6 +49,7 @@ const categoryWords: Record<DataCategory, string> = {
   DISRUPTION: 'Disruptions',
   REFERRAL: 'Safeguarding referrals',
   PRACTICE: 'Good practice',
+  INTELLIGENCE: 'Intelligence reports',
 };
 const categories = Object.keys(categoryWords) as DataCategory[];
 

@@ -18,7 +18,7 @@ const CreateAgreementDocument = graphql(`
   }
 `);
 
-export const dataCategories: DataCategory[] = ['THREAT', 'PLAN', 'DISRUPTION', 'NOMINAL', 'REFERRAL', 'PRACTICE'];
+export const dataCategories: DataCategory[] = ['THREAT', 'PLAN', 'DISRUPTION', 'NOMINAL', 'REFERRAL', 'PRACTICE', 'INTELLIGENCE'];
 export const legalGateways: LegalGateway[] = [
   'CRIME_AND_DISORDER_ACT_1998_S115', 'CHILDREN_ACT_2004_S11', 'MODERN_SLAVERY_ACT_2015_S52', 'DPA_2018_PART3', 'CRCA_2005', 'COMMON_LAW_POLICING_PURPOSE', 'OTHER',
 ];

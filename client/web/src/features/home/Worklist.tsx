@@ -363,6 +363,7 @@ const insightTitles: Record<InsightKind, string> = {
   PLAN_REVIEW_OVERDUE: 'Plans overdue for review',
   POSSIBLE_LINK: 'Threats that share a member but are not linked',
   SINGLE_ACTIVITY_THREAT: 'Threats with a single recorded activity',
+  UNASSESSED_INTELLIGENCE: 'Activities with intelligence but no approved assessment',
 };
 
 type FindingRecord = WorklistInsightsQuery['insights']['items'][number]['records'][number];
@@ -380,6 +381,8 @@ function pathOf(record: FindingRecord): string | null {
       return `/threats/${record.threat.id}`;
     case 'InformationSharingAgreement':
       return '/agreements';
+    case 'IntelligenceReport':
+      return `/intelligence/${record.id}`;
     default:
       return null;
   }

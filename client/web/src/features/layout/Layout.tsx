@@ -14,6 +14,7 @@ const sections = [
   { to: '/disruptions', label: 'Disruptions' },
   { to: '/referrals', label: 'Referrals' },
   { to: '/practice', label: 'Practice' },
+  { to: '/intelligence', label: 'Intelligence' },
 ];
 
 const connectionText: Record<ConnectionStatus, string> = {

@@ -19,7 +19,7 @@ export async function generateAgreements(world: World): Promise<void> {
       title: 'South East serious and organised crime safeguarding partnership',
       parties: ids([...POLICE, ...CHILDRENS_SERVICES]),
       legal_gateways: ['CRIME_AND_DISORDER_ACT_1998_S115', 'CHILDREN_ACT_2004_S11'],
-      data_categories: ['THREAT', 'PLAN', 'DISRUPTION', 'REFERRAL', 'NOMINAL', 'PRACTICE'],
+      data_categories: ['THREAT', 'PLAN', 'DISRUPTION', 'REFERRAL', 'NOMINAL', 'PRACTICE', 'INTELLIGENCE'],
       max_protective_marking: 'OFFICIAL',
       effective_from: daysBefore(today, 400),
       expires_on: daysBefore(today, -330),

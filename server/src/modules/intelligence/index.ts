@@ -1,0 +1,20 @@
+import { childFetcher, type NodeFetchers } from '../../graphql/node';
+import { intelligenceLoaders } from './intelligence.loaders';
+import { IntelligenceDisseminationResolver, IntelligenceReportResolver, ThreatIntelligenceResolver } from './intelligence.resolver';
+
+const orNull = <T>(values: (T | Error | null)[]) => values.map((v) => (v instanceof Error ? null : v));
+
+/** The intelligence module: graded intelligence reports (3x5x2) and their disseminations to partners. */
+export const intelligenceModule = {
+  entities: [],
+  resolvers: [IntelligenceReportResolver, IntelligenceDisseminationResolver, ThreatIntelligenceResolver],
+  nodes: {
+    IntelligenceReport: (ctx, ids) => intelligenceLoaders.report(ctx).loadMany(ids).then(orNull),
+    IntelligenceDissemination: childFetcher((ctx, ids) => intelligenceLoaders.dissemination(ctx).loadMany(ids), {
+      parentType: 'IntelligenceReport',
+      parentField: () => 'disseminations',
+      parent: (ctx, d) => intelligenceLoaders.report(ctx).load(d.reportId),
+      itemOwner: (d) => d.recipientOrganisationId,
+    }),
+  } satisfies NodeFetchers,
+} as const;
