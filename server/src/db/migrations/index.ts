@@ -16,6 +16,7 @@ import { Migration20261125001400_reporting } from './Migration20261125001400_rep
 import { Migration20261205001700_referral_access } from './Migration20261205001700_referral_access';
 import { Migration20261205001900_threat_bound_records } from './Migration20261205001900_threat_bound_records';
 import { Migration20261205002000_history_as_it_was } from './Migration20261205002000_history_as_it_was';
+import { Migration20261205003000_shared_limits } from './Migration20261205003000_shared_limits';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -39,4 +40,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205001700_referral_access', class: Migration20261205001700_referral_access },
   { name: 'Migration20261205001900_threat_bound_records', class: Migration20261205001900_threat_bound_records },
   { name: 'Migration20261205002000_history_as_it_was', class: Migration20261205002000_history_as_it_was },
+  { name: 'Migration20261205003000_shared_limits', class: Migration20261205003000_shared_limits },
 ];
