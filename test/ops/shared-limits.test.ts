@@ -148,7 +148,7 @@ describe('when the database cannot count', () => {
     const anonymous = await fetch(url, { method: 'POST' });
     expect(anonymous.status).toBe(503);
     expect(anonymous.headers.get('retry-after')).toBe('5');
-    expect((await anonymous.json()).errors[0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+    expect(((await anonymous.json()) as any).errors[0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true });
 
     const forged = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer not.a.token' } });
     expect(forged.status).toBe(503);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { observeDatabaseTime } from '../db/clock';
 
 /**
  * Limits counted in PostgreSQL, so that N instances on one database allow a caller the
@@ -64,14 +65,17 @@ const SET_CONNECTIONS = `
   insert into runtime.live_connection (instance_id, user_id, connections) values ($1, $2, $3)
   on conflict (user_id, instance_id) do update set connections = excluded.connections`;
 
+/** This instance is alive; instances gone for long are forgotten; and the database's time (db/clock.ts). */
 const HEARTBEAT = `
   with beat as (
     insert into runtime.live_instance (id, seen_at) values ($1, statement_timestamp())
     on conflict (id) do update set seen_at = excluded.seen_at
   ), gone as (
     delete from runtime.live_instance where seen_at < statement_timestamp() - make_interval(secs => $2 * 6) returning id
+  ), forgotten as (
+    delete from runtime.live_connection where instance_id in (select id from gone)
   )
-  delete from runtime.live_connection where instance_id in (select id from gone)`;
+  select (extract(epoch from clock_timestamp()) * 1000)::float8 as now_ms`;
 
 interface Waiting {
   caller: string;
@@ -187,7 +191,9 @@ export class SharedLimits {
 
   private async beat(): Promise<void> {
     try {
-      await this.query(HEARTBEAT, [this.instanceId, STALE_AFTER_S]);
+      const sentAt = Date.now();
+      const { rows } = await this.query(HEARTBEAT, [this.instanceId, STALE_AFTER_S]);
+      observeDatabaseTime(rows[0].now_ms, sentAt, Date.now());
       if (this.resync) {
         this.resync = false;
         for (const [userId, mine] of this.connections) await this.query(SET_CONNECTIONS, [this.instanceId, userId, mine]);
