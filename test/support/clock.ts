@@ -25,3 +25,22 @@ export async function databaseDate<T>(url: string, work: () => Promise<T>): Prom
   const after = await databaseToday(url);
   return { value, dates: before === after ? [before] : [before, after] };
 }
+
+/**
+ * The dates, `days` from today by the database's clock, that a date the server stamped during the
+ * last few minutes can be: one, or two in the first minutes after midnight UTC (stamped just
+ * before it). For `expect(await stampedDays(url, 90)).toContain(plan.nextReviewDue)`.
+ */
+export async function stampedDays(url: string, days = 0): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `select distinct to_char((t at time zone 'UTC')::date + $1::int, 'YYYY-MM-DD') as day from unnest(array[now(), now() - interval '5 minutes']) t`,
+      [days],
+    );
+    return rows.map((r) => r.day as string);
+  } finally {
+    await client.end();
+  }
+}
