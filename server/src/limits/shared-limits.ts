@@ -225,7 +225,16 @@ export class SharedLimits {
     void client.end().catch(() => undefined);
   }
 
-  private async query(text: string, params: unknown[]): Promise<pg.QueryResult> {
+  /** The statements, one after the other on the one connection (pg's own queueing is deprecated). */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private query(text: string, params: unknown[]): Promise<pg.QueryResult> {
+    const result = this.tail.then(() => this.run(text, params));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async run(text: string, params: unknown[]): Promise<pg.QueryResult> {
     let client: pg.Client | undefined;
     try {
       client = await this.connection();
