@@ -108,6 +108,30 @@ describe('limits shared by the instances on one database', () => {
     third.socket.close();
   });
 
+  it('no longer counts the connections of an instance that stopped beating (killed) ten seconds on', async () => {
+    const token = await signDevToken(keys, 'sussex.investigator');
+    const userId = await userIdOf('sussex.investigator');
+    // A killed instance's rows stay behind: one that beat 20 s ago and one that beat just now.
+    await sql(`insert into runtime.live_instance (id, seen_at) values ('00000000-0000-4000-8000-000000000001', now() - interval '20 seconds'), ('00000000-0000-4000-8000-000000000002', now())`);
+    await sql(`insert into runtime.live_connection (instance_id, user_id, connections) values ('00000000-0000-4000-8000-000000000001', $1, 2)`, [userId]);
+    const opened = await connect(instances[0], token);
+    expect(opened.outcome).toBe('open');
+    opened.socket.close();
+    // The same rows under an instance still beating count: the cap of 2 is reached.
+    await sql(`update runtime.live_connection set instance_id = '00000000-0000-4000-8000-000000000002' where user_id = $1 and instance_id = '00000000-0000-4000-8000-000000000001'`, [userId]);
+    expect((await connect(instances[0], token)).outcome).toBe(4429);
+  });
+
+  async function sql(text: string, params: unknown[] = []): Promise<void> {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query(text, params);
+    } finally {
+      await client.end();
+    }
+  }
+
   async function userIdOf(username: string): Promise<string> {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
