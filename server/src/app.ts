@@ -26,7 +26,8 @@ import { requestErrorHandler } from './http/request-errors';
 import { apolloHardening } from './graphql/hardening';
 import { createLogger, requestIdOf } from './http/logging';
 import { watchPool } from './http/metrics';
-import { callerAllowance, perCallerRateLimit } from './http/rate-limit';
+import { perCallerRateLimit } from './http/rate-limit';
+import { SharedLimits } from './limits/shared-limits';
 import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
 import { AuditAnchors } from './audit/anchors';
@@ -122,10 +123,13 @@ async function listen(
   // test failures say what went wrong.
   const exposeDetails = config.nodeEnv !== 'production';
   const trustedDocuments = loadTrustedDocuments();
-  // One allowance per caller for HTTP requests and WebSocket operations together.
-  const allowance = callerAllowance(config.rateLimitPerMinute);
+  // One allowance per caller for HTTP requests and WebSocket operations together, and the
+  // per-user connection cap, counted in the database for every instance together.
+  const limits = new SharedLimits(databaseUrl, config.rateLimitPerMinute, log);
+  await limits.start();
+  const allowance = limits;
   const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers, validate: webSocketValidation(config.graphqlLimits, config.nodeEnv === 'production'), parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
-    pricePageSizes: pageSizePricer(config.graphqlLimits.maxCost), allowance, trustedDocumentRefusal: trustedDocumentCheck(config, trustedDocuments).refusal });
+    pricePageSizes: pageSizePricer(config.graphqlLimits.maxCost), allowance, connections: limits, trustedDocumentRefusal: trustedDocumentCheck(config, trustedDocuments).refusal });
 
   const hardening = apolloHardening(config);
   const requestTransactions = unstartedRequestCloser<RequestContext>();
@@ -233,6 +237,7 @@ async function listen(
         await sequencer.stop(); // the last events of this instance's life are chained...
         await anchorNow(); // ...and anchored
         unwatchPool();
+        await limits.stop();
         await orm.close(true);
       })();
       return stopping;

@@ -21,6 +21,9 @@ describeInBrowser('web client: editing conflicts', () => {
     const first = session.watched.page;
     other = await openPage(session.browser, session.app.url);
     const second = other.page;
+    // What the second browser receives over its live socket, to know when the first save reached it.
+    const received: string[] = [];
+    second.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => void received.push(String(payload))));
     await Promise.all([signIn(first, 'serocu.analyst'), signIn(second, 'serocu.lro')]);
     await Promise.all([first.goto(`/threats/${threat.id}/edit`), second.goto(`/threats/${threat.id}/edit`)]);
     await Promise.all([first.getByLabel('Summary').waitFor(), second.getByLabel('Summary').waitFor()]);
@@ -29,8 +32,12 @@ describeInBrowser('web client: editing conflicts', () => {
     await first.getByLabel('Summary').fill('The analyst’s summary.');
     await first.getByRole('button', { name: 'Save changes' }).click();
     await first.getByTestId('summary').getByText('The analyst’s summary.').waitFor();
-    // The first save reaches the second browser live; its form keeps what its user typed.
-    await second.waitForTimeout(300);
+    // The first save reaches the second browser live (waited for, not slept on: under load 300 ms
+    // was sometimes before it arrived, and the check below proved nothing); its form keeps what
+    // its user typed.
+    for (const deadline = Date.now() + 10_000; !received.some((frame) => frame.includes('"type":"UPDATED"') && frame.includes(threat.id)); await second.waitForTimeout(50)) {
+      if (Date.now() > deadline) throw new Error(`the first save did not reach the second browser; it received ${received.length} frames`);
+    }
     expect(await second.getByLabel('Summary').inputValue()).toBe('The lead officer’s summary.');
     await second.getByRole('button', { name: 'Save changes' }).click();
     return { threat, second };

@@ -19,9 +19,16 @@ export function globalId(type: string, id: string): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
 }
 
-/** A calendar date `n` days before today (UTC), YYYY-MM-DD. */
+/**
+ * Today for this test file, read once when it loads: dates a test gives the server and the dates
+ * it then expects back are counted from the same day even if the run crosses midnight UTC. (A
+ * date the server stamped itself is checked with stampedDays, support/clock.ts.)
+ */
+export const FILE_TODAY_MS = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+
+/** A calendar date `n` days before this file's today (UTC), YYYY-MM-DD. */
 export function daysAgo(n: number): string {
-  return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+  return new Date(FILE_TODAY_MS - n * 86_400_000).toISOString().slice(0, 10);
 }
 
 /**

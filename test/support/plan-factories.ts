@@ -1,5 +1,6 @@
 import type { TestApp } from './test-app';
 import { approvedAssessment, createThreat, expectData, moveThreat, orgId, userId } from './factories';
+import { daysAgo } from './disruption-factories';
 
 /** The plan fields most tests read back after each change. */
 export const PLAN_FIELDS = `id status version closureReason reviewFrequencyDays nextReviewDue
@@ -91,9 +92,7 @@ export async function completePlan(app: TestApp, as = 'tvp.investigator', threat
   return { threat, plan, objectives };
 }
 
-/** Today (UTC) plus `days`, as YYYY-MM-DD. */
+/** This file's today (UTC, read once: see FILE_TODAY_MS) plus `days`, as YYYY-MM-DD. */
 export function daysFromToday(days: number): string {
-  const d = new Date();
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+  return daysAgo(-days);
 }

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { databaseToday } from '../db/clock';
 import { markingRank, type ProtectiveMarking } from '../modules/identity/identity.enums';
 import { categoryOf, type DataCategory } from './policy';
 import { RECORD_KINDS } from './catalogue';
@@ -54,7 +55,7 @@ async function agreementRule(knex: Knex, user: UserFacts, row: Record<string, an
   const agreements = await knex('information_sharing_agreement')
     .whereRaw('?::uuid = any (parties) and ?::uuid = any (parties)', [user.organisationId, row.owning_organisation_id])
     .select('title', 'status', 'effective_from', 'expires_on', 'data_categories', 'max_protective_marking');
-  const today = new Date().toISOString().slice(0, 10);
+  const today = databaseToday();
   const inForce = agreements.filter(
     (a) =>
       a.status === 'ACTIVE' &&

@@ -1,30 +1,40 @@
-import type { RequestHandler } from 'express';
-import { ipKeyGenerator, MemoryStore, rateLimit } from 'express-rate-limit';
+import type { RequestHandler, Response } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { GraphQLError } from 'graphql';
 import { createHash } from 'node:crypto';
 import type { TokenVerifier } from '../auth/token-verifier';
+import { LimitsUnavailableError, type Reservation } from '../limits/shared-limits';
 
 /** `extensions.code` of the HTTP 429 answer. */
 export const RATE_LIMITED = 'RATE_LIMITED';
 
-const WINDOW_MS = 60_000;
-
 /**
  * One allowance per caller, spent by HTTP requests and by WebSocket operations alike (a socket
- * must not be a way round the limit). Counts are in memory, so each replica counts on its own:
- * behind N replicas a caller gets up to N times the limit.
+ * must not be a way round the limit), counted in PostgreSQL for every instance together
+ * (limits/shared-limits.ts): behind N replicas a caller still gets the limit, not N times it.
  */
 export interface CallerAllowance {
   readonly perMinute: number;
-  readonly store: MemoryStore;
-}
-
-export function callerAllowance(perMinute: number): CallerAllowance {
-  return { perMinute, store: new MemoryStore() };
+  reserve(caller: string): Promise<Reservation>;
 }
 
 function tooMany(perMinute: number, retryAfterSeconds: number | string): string {
   return `Too many requests: at most ${perMinute} a minute for one caller. Try again in ${retryAfterSeconds} seconds.`;
+}
+
+/** Seconds an anonymous caller is asked to wait while the counts cannot be read. */
+const RETRY_WHILE_UNAVAILABLE_S = 5;
+
+/**
+ * When the database cannot count, a signed-in user is let through (their reads may still be
+ * served, and the database refuses what it must by itself) and anyone else is refused: an
+ * unidentified flood is exactly what the limit is for.
+ */
+const letThroughUncounted = (caller: string) => caller.startsWith(USER_PREFIX);
+
+function refuse(res: Response, status: number, retryAfterSeconds: number, message: string, extensions: Record<string, unknown>): void {
+  res.set('Retry-After', String(retryAfterSeconds));
+  res.status(status).json({ errors: [{ message, extensions }] });
 }
 
 /**
@@ -35,32 +45,41 @@ export function perCallerRateLimit(allowance: CallerAllowance, verifyToken: Toke
   const { perMinute } = allowance;
   if (perMinute === 0) return (_req, _res, next) => next();
   const callerOf = callerKeys(verifyToken);
-  return rateLimit({
-    windowMs: WINDOW_MS,
-    limit: perMinute,
-    store: allowance.store,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (req) => callerOf(req.get('authorization'), req.ip),
-    // X-Forwarded-For is ignored on purpose unless TRUST_PROXY says which proxy to believe;
-    // callerKeys does use ipKeyGenerator, which the library's source check cannot see.
-    validate: { xForwardedForHeader: false, keyGeneratorIpFallback: false },
-    handler: (_req, res) => {
-      res.status(429).json({ errors: [{ message: tooMany(perMinute, String(res.getHeader('retry-after') ?? 60)), extensions: { code: RATE_LIMITED } }] });
-    },
-  });
+  return (req, res, next) => {
+    void (async () => {
+      const caller = await callerOf(req.get('authorization'), req.ip);
+      let reservation: Reservation;
+      try {
+        reservation = await allowance.reserve(caller);
+      } catch (err) {
+        if (!(err instanceof LimitsUnavailableError)) throw err;
+        if (letThroughUncounted(caller)) return next();
+        const message = 'The service cannot count requests right now; nothing was run. Try again in a few seconds.';
+        return refuse(res, 503, RETRY_WHILE_UNAVAILABLE_S, message, { code: 'SERVICE_UNAVAILABLE', retryable: true });
+      }
+      if (reservation.allowed) return next();
+      refuse(res, 429, reservation.retryAfterSeconds, tooMany(perMinute, reservation.retryAfterSeconds), { code: RATE_LIMITED });
+    })().catch(next);
+  };
 }
 
 /** Spends one of the user's allowance on a WebSocket operation: the error to refuse it with when none is left. */
 export async function spendOnWebSocket(allowance: CallerAllowance | undefined, username: string): Promise<GraphQLError | undefined> {
   if (!allowance?.perMinute) return undefined;
-  const { totalHits, resetTime } = await allowance.store.increment(userKey(username));
-  if (totalHits <= allowance.perMinute) return undefined;
-  const retryAfterSeconds = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + WINDOW_MS) - Date.now()) / 1000));
+  let reservation: Reservation;
+  try {
+    reservation = await allowance.reserve(userKey(username));
+  } catch (err) {
+    if (err instanceof LimitsUnavailableError) return undefined; // a signed-in user: let through (see above)
+    throw err;
+  }
+  if (reservation.allowed) return undefined;
+  const { retryAfterSeconds } = reservation;
   return new GraphQLError(tooMany(allowance.perMinute, retryAfterSeconds), { extensions: { code: RATE_LIMITED, retryAfterSeconds } });
 }
 
-const userKey = (username: string) => `user:${username}`;
+const USER_PREFIX = 'user:';
+const userKey = (username: string) => `${USER_PREFIX}${username}`;
 
 const API_KEY = /^Bearer soc_/;
 const REMEMBERED_TOKENS = 10_000;

@@ -17,6 +17,7 @@ import type { User } from '../modules/identity/user.entity';
 import { isApiKeyHeader } from '../auth/api-keys';
 import { bearerToken, NoAccountError } from '../auth/authenticate';
 import { spendOnWebSocket, type CallerAllowance } from '../http/rate-limit';
+import type { SharedLimits } from '../limits/shared-limits';
 import { LiveHub } from './hub';
 import type { LiveContext } from './live.resolver';
 
@@ -118,6 +119,8 @@ export interface WebSocketDeps {
   pricePageSizes?: (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | undefined | null, variables: Record<string, unknown> | undefined | null) => GraphQLError | undefined;
   /** The callers' request allowance, shared with HTTP (http/rate-limit.ts). */
   allowance?: CallerAllowance;
+  /** Each user's connections on every instance (limits/shared-limits.ts); without it, this instance's only. */
+  connections?: Pick<SharedLimits, 'openConnection' | 'closeConnection'>;
   /** In production, a browser session's documents must be the web client's (graphql/trusted-documents.ts). */
   trustedDocumentRefusal?: (authorization: string | undefined, source: string) => GraphQLError | undefined;
 }
@@ -233,6 +236,26 @@ function subscribeLive(args: ExecutionArgs): Promise<AsyncIterable<Result> | Res
 export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise<WebSocketService> {
   const { httpServer, schema, deps, orm, log, live } = options;
   const sockets = new SocketsByUser();
+  /** Counts the user's connection here and on every instance; closes the socket when over the cap. */
+  const admitConnection = async (userId: string, socket: WebSocket): Promise<boolean> => {
+    const here = sockets.add(userId, socket);
+    let total = here;
+    try {
+      if (options.connections) total = await options.connections.openConnection(userId);
+    } catch (err) {
+      options.connections!.closeConnection(userId);
+      sockets.remove(userId, socket);
+      if (!isDatabaseUnavailable(err) && !(err instanceof Error && /timeout/i.test(err.message))) log.error({ err }, 'WebSocket connection could not be counted');
+      socket.close(WS_CLOSE_TRY_AGAIN_LATER, 'Service unavailable; reconnect shortly');
+      return false;
+    }
+    // A socket that closed while it was being counted has had its onClose without a viewer.
+    if (total <= live.maxConnectionsPerUser && socket.readyState === socket.OPEN) return true;
+    options.connections?.closeConnection(userId);
+    sockets.remove(userId, socket);
+    socket.close(WS_CLOSE_TOO_MANY, `At most ${live.maxConnectionsPerUser} connections per user`);
+    return false;
+  };
   const hub = new LiveHub(deps, options.fetchers, schema, options.databaseUrl, live, {
     userDeactivated: (userId) => sockets.closeAll(userId, WS_CLOSE_DEACTIVATED, 'Account deactivated'),
   });
@@ -268,11 +291,7 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
           ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, 'Unauthorized');
           return false;
         }
-        if (sockets.add(viewer.id, ctx.extra.socket) > live.maxConnectionsPerUser) {
-          sockets.remove(viewer.id, ctx.extra.socket);
-          ctx.extra.socket.close(WS_CLOSE_TOO_MANY, `At most ${live.maxConnectionsPerUser} connections per user`);
-          return false;
-        }
+        if (!(await admitConnection(viewer.id, ctx.extra.socket))) return false;
         ctx.extra.viewer = viewer;
         ctx.extra.authorization = ctx.connectionParams?.authorization;
         ctx.extra.operations = new Map();
@@ -330,7 +349,10 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
       onError: (ctx, id) => finishOperation(ctx.extra, id, orm),
       onClose: async (ctx) => {
         clearTimeout(ctx.extra.expiryTimer);
-        if (ctx.extra.viewer) sockets.remove(ctx.extra.viewer.id, ctx.extra.socket);
+        if (ctx.extra.viewer) {
+          sockets.remove(ctx.extra.viewer.id, ctx.extra.socket);
+          options.connections?.closeConnection(ctx.extra.viewer.id);
+        }
         for (const id of [...(ctx.extra.operations?.keys() ?? [])]) await finishOperation(ctx.extra, id, orm);
       },
     },

@@ -1,3 +1,4 @@
+import { databaseToday } from '../db/clock';
 import { BadUserInputError, type FieldProblem } from '../graphql/errors';
 
 /**
@@ -39,9 +40,9 @@ export class Problems {
   }
 }
 
-/** Today's date (UTC) as YYYY-MM-DD; dates in the domain are calendar dates. */
+/** Today's date (UTC) as YYYY-MM-DD, by the database's clock (db/clock.ts); dates in the domain are calendar dates. */
 export function today(): string {
-  return new Date().toISOString().slice(0, 10);
+  return databaseToday();
 }
 
 /** A calendar date plus `days`, as YYYY-MM-DD. */

@@ -20,6 +20,7 @@ import { Migration20261205002100_user_administration } from './Migration20261205
 import { Migration20261205003000_audit_sequencer } from './Migration20261205003000_audit_sequencer';
 import { Migration20261205003100_intelligence_reports } from './Migration20261205003100_intelligence_reports';
 import { Migration20261205003200_link_history_both_sides } from './Migration20261205003200_link_history_both_sides';
+import { Migration20261205003300_shared_limits } from './Migration20261205003300_shared_limits';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -47,4 +48,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205003000_audit_sequencer', class: Migration20261205003000_audit_sequencer },
   { name: 'Migration20261205003100_intelligence_reports', class: Migration20261205003100_intelligence_reports },
   { name: 'Migration20261205003200_link_history_both_sides', class: Migration20261205003200_link_history_both_sides },
+  { name: 'Migration20261205003300_shared_limits', class: Migration20261205003300_shared_limits },
 ];

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { databaseNow } from '../../db/clock';
 import type { RequestContext } from '../../graphql/context';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
@@ -182,7 +183,7 @@ export async function createReferral(ctx: Ctx, input: CreateReferralInput): Prom
     p.text(input.summary, 'summary', { max: 8000 });
     p.throwIfAny();
 
-    const reference = randomReference('SR', new Date().getUTCFullYear());
+    const reference = randomReference('SR', new Date(databaseNow()).getUTCFullYear());
     const [{ id }] = await trx('safeguarding_referral')
       .insert({
         reference,
