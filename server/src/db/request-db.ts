@@ -105,11 +105,19 @@ export function statementsSharingRoundTrips(): number {
  * replacing `$n` would change the statement.
  */
 function batchable(q: WaitingQuery): boolean {
+  return /^\s*select\b/i.test(q.config.text) && inlinable(q);
+}
+
+/**
+ * A single statement whose parameters can be written as literals (see batchable), so that it can
+ * share a simple-protocol message: a SELECT with other reads, any statement with a deferred BEGIN.
+ */
+function inlinable(q: WaitingQuery): boolean {
   const { text, values = [], ...other } = q.config;
   return (
     Object.keys(other).length === 0 &&
-    /^\s*select\b/i.test(text) &&
-    !text.includes(';') &&
+    // One statement: knex ends its own (`SAVEPOINT trx1;`) with a semicolon, dropped when inlined.
+    !text.replace(/;\s*$/, '').includes(';') &&
     !text.includes('$$') &&
     !dollarInQuotedLiteral(text) &&
     values.every((v) => !Buffer.isBuffer(v))
@@ -137,7 +145,7 @@ function dollarInQuotedLiteral(text: string): boolean {
  */
 function withLiterals(connection: PgClient, q: WaitingQuery): string {
   const values = q.config.values ?? [];
-  return q.config.text.replace(/\$(\d+)/g, (_, n: string) => {
+  return q.config.text.replace(/;\s*$/, '').replace(/\$(\d+)/g, (_, n: string) => {
     const value = prepareValue(values[Number(n) - 1]) as string | null;
     return value === null ? 'null' : connection.escapeLiteral(value);
   });
@@ -306,8 +314,9 @@ class ConnectionQueue {
       this.sendWithCommit(batch[0], this.beforeCommit, answer);
       return;
     }
-    if (this.pendingBegin !== undefined && !batchable(batch[0])) {
-      // A write (or a savepoint) goes as it is, with its parameters: the BEGIN goes first, alone.
+    if (this.pendingBegin !== undefined && !batchable(batch[0]) && !(batch.length === 1 && inlinable(batch[0]))) {
+      // A statement that must keep its parameters (binary values) or holds several statements
+      // (knex's `SAVEPOINT x;`) goes as it is: the BEGIN goes first, alone.
       const begin = this.takeBegin()!;
       sharedRoundTrips -= 1;
       this.query(begin, (err: unknown) => {
