@@ -157,6 +157,8 @@ async function disruptionIn(c: Call, status: string): Promise<{ expectedVersion:
        level_agreed = case when ? = 'VALIDATED' then level end, strand_agreed = case when ? = 'VALIDATED' then strand end where id = ?`,
     [status, status, status, status, fixtureAuthor, status, status, status, c.id],
   );
+  // A claim is corrected once: the copy an earlier correction made goes.
+  await exec(`delete from disruption where supersedes_id = ?`, [c.id]);
   return { expectedVersion: await version('disruption', c.id), watch: [['disruption', 'id', c.id], ['disruption', 'supersedes_id', c.id]] };
 }
 
@@ -467,7 +469,7 @@ async function snapshot(watch: [string, string, string][]): Promise<string[]> {
  */
 const writeWorldArb = worldArbOf(ALL_ROLES).map((w) => {
   const kinds: Category[] = ['THREAT', 'NOMINAL', 'PLAN', 'DISRUPTION', 'REFERRAL', 'PRACTICE'];
-  const records = w.records.map((r, i) => (i < kinds.length ? { ...r, category: kinds[i] } : r));
+  const records = [...kinds.map((category, i) => ({ ...(w.records[i] ?? w.records[0]), category })), ...w.records.slice(kinds.length)];
   const world = withParents({ ...w, records });
   return {
     ...world,

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { onlyReadable } from '../../access/policy';
 import type { RequestContext } from '../../graphql/context';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
@@ -219,7 +220,8 @@ type Party = 'RECEIVING' | 'EITHER';
  */
 async function lockReferral(trx: Knex.Transaction, globalId: string, expectedVersion: number, viewer: User, party: Party, action: string) {
   const id = requireGlobalId(globalId, 'SafeguardingReferral', 'input.id');
-  const row = await trx('safeguarding_referral').select('*').where({ id }).forUpdate().first();
+  // Through the access policy: a referral the caller may not read is missing, not forbidden (in both layers).
+  const row = await onlyReadable(trx('safeguarding_referral as rec').select('rec.*'), trx, 'REFERRAL', 'rec').where('rec.id', id).forUpdate().first();
   if (!row) throw new NotFoundError('Referral');
   const allowed = party === 'RECEIVING' ? [row.receiving_organisation_id] : [row.receiving_organisation_id, row.referring_organisation_id];
   if (!allowed.includes(viewer.organisation.id)) {
