@@ -14,6 +14,7 @@ import { migrate, openOrm } from './db/orm';
 import { buildContext, type ContextDeps, type RequestContext } from './graphql/context';
 import { makeErrorFormatter, ServiceUnavailableError } from './graphql/errors';
 import { answerAfterFailedCommit } from './graphql/commit-failure';
+import { MAX_ANSWER_OBJECTS } from './graphql/answer-size';
 import { undoneMutationErrors } from './graphql/undone-mutation';
 import { buildAppSchema } from './graphql/schema';
 import { authConfigHandler } from './http/auth-config';
@@ -123,7 +124,7 @@ async function listen(
   // One allowance per caller for HTTP requests and WebSocket operations together.
   const allowance = callerAllowance(config.rateLimitPerMinute);
   const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers, validate: webSocketValidation(config.graphqlLimits, config.nodeEnv === 'production'), parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
-    pricePageSizes: pageSizePricer(config.graphqlLimits.maxCost), allowance, trustedDocumentRefusal: trustedDocumentCheck(config, trustedDocuments).refusal });
+    pricePageSizes: pageSizePricer(config.graphqlLimits.maxCost), maxAnswerObjects: MAX_ANSWER_OBJECTS, maxResponseBytes: config.graphqlLimits.maxResponseBytes, allowance, trustedDocumentRefusal: trustedDocumentCheck(config, trustedDocuments).refusal });
 
   const hardening = apolloHardening(config);
   const requestTransactions = unstartedRequestCloser<RequestContext>();

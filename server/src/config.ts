@@ -97,6 +97,12 @@ export interface GraphqlLimits {
    * (`GRAPHQL_MAX_COST`, default 30000; the web client's largest page, 100 threats, costs about 11,000).
    */
   readonly maxCost: number;
+  /**
+   * The most bytes one answer may take, as JSON (`GRAPHQL_MAX_RESPONSE_BYTES`, default 16 MiB;
+   * the web client's largest page is well under 1 MiB): with at most MAX_ANSWER_OBJECTS objects
+   * (graphql/answer-size.ts), the bound on any answer over HTTP or WebSocket.
+   */
+  readonly maxResponseBytes: number;
 }
 
 export interface LiveConfig {
@@ -169,6 +175,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(10).max(100_000).default(1000),
   GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(10),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(1).max(100_000_000).default(30_000),
+  GRAPHQL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(16 * 1024 * 1024),
   AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   AUDIT_ANCHOR_KEY: z.string().min(32).optional(),
 });
@@ -203,6 +210,7 @@ const expectations: Record<string, string> = {
   GRAPHQL_MAX_TOKENS: 'an integer between 10 and 100000',
   GRAPHQL_MAX_DIRECTIVES: 'an integer between 0 and 1000',
   GRAPHQL_MAX_COST: 'a positive integer',
+  GRAPHQL_MAX_RESPONSE_BYTES: 'an integer between 1024 and 1073741824',
   AUDIT_ANCHOR_INTERVAL_MS: 'milliseconds between 1000 and 86400000',
   AUDIT_ANCHOR_KEY: 'a secret of at least 32 characters',
 };
@@ -285,6 +293,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       maxCost: e.GRAPHQL_MAX_COST,
+      maxResponseBytes: e.GRAPHQL_MAX_RESPONSE_BYTES,
     }),
   });
 }
