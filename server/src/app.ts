@@ -15,6 +15,7 @@ import { buildContext, type ContextDeps, type RequestContext } from './graphql/c
 import { makeErrorFormatter, ServiceUnavailableError } from './graphql/errors';
 import { answerAfterFailedCommit } from './graphql/commit-failure';
 import { MAX_ANSWER_OBJECTS } from './graphql/answer-size';
+import { CursorCodec } from './live/event-log';
 import { undoneMutationErrors } from './graphql/undone-mutation';
 import { buildAppSchema } from './graphql/schema';
 import { authConfigHandler } from './http/auth-config';
@@ -115,7 +116,8 @@ async function listen(
 ): Promise<App> {
   const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
   const auditAnchors = AuditAnchors.inDataDir(config.dataDir, databaseUrl, config.auditAnchor.key, log);
-  const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers, auditAnchors };
+  const cursors = CursorCodec.inDataDir(config.dataDir, config.live.cursorKey);
+  const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers, auditAnchors, cursors };
   const schema = await buildAppSchema();
   // Stack traces only in development; unexpected errors are masked only in production, so
   // test failures say what went wrong.

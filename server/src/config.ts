@@ -106,6 +106,12 @@ export interface GraphqlLimits {
 }
 
 export interface LiveConfig {
+  /**
+   * The secret event cursors are encrypted with (`LIVE_CURSOR_KEY`, at least 32 characters), so
+   * they do not show how many changes the platform records. Every instance must have the same:
+   * set it, or give them one DATA_DIR (the key is then made there on first start).
+   */
+  readonly cursorKey: string | undefined;
   /** Fallback poll of the event log in case a notification is missed (`LIVE_POLL_MS`, default 2000). */
   readonly pollMs: number;
   /** How long the event log keeps events, so clients can resume (`LIVE_RETENTION_HOURS`, default 168). */
@@ -178,6 +184,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(16 * 1024 * 1024),
   AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   AUDIT_ANCHOR_KEY: z.string().min(32).optional(),
+  LIVE_CURSOR_KEY: z.string().min(32).optional(),
 });
 
 /** Every environment variable the platform reads (deployment files are checked against it). */
@@ -213,6 +220,7 @@ const expectations: Record<string, string> = {
   GRAPHQL_MAX_RESPONSE_BYTES: 'an integer between 1024 and 1073741824',
   AUDIT_ANCHOR_INTERVAL_MS: 'milliseconds between 1000 and 86400000',
   AUDIT_ANCHOR_KEY: 'a secret of at least 32 characters',
+  LIVE_CURSOR_KEY: 'a secret of at least 32 characters',
 };
 
 /**
@@ -266,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolMax: e.DB_POOL_MAX,
     dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
     live: Object.freeze({
+      cursorKey: e.LIVE_CURSOR_KEY,
       pollMs: e.LIVE_POLL_MS,
       retentionHours: e.LIVE_RETENTION_HOURS,
       maxConnectionsPerUser: e.LIVE_MAX_CONNECTIONS_PER_USER,
