@@ -14,6 +14,8 @@ import { migrate, openOrm } from './db/orm';
 import { buildContext, type ContextDeps, type RequestContext } from './graphql/context';
 import { makeErrorFormatter, ServiceUnavailableError } from './graphql/errors';
 import { answerAfterFailedCommit } from './graphql/commit-failure';
+import { MAX_ANSWER_OBJECTS } from './graphql/answer-size';
+import { CursorCodec } from './live/event-log';
 import { undoneMutationErrors } from './graphql/undone-mutation';
 import { buildAppSchema } from './graphql/schema';
 import { authConfigHandler } from './http/auth-config';
@@ -117,7 +119,8 @@ async function listen(
 ): Promise<App> {
   const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
   const auditAnchors = AuditAnchors.inDataDir(config.dataDir, databaseUrl, config.auditAnchor.key, log);
-  const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers, auditAnchors };
+  const cursors = CursorCodec.inDataDir(config.dataDir, config.live.cursorKey);
+  const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers, auditAnchors, cursors };
   const schema = await buildAppSchema();
   // Stack traces only in development; unexpected errors are masked only in production, so
   // test failures say what went wrong.
@@ -129,7 +132,7 @@ async function listen(
   await limits.start();
   const allowance = limits;
   const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers, validate: webSocketValidation(config.graphqlLimits, config.nodeEnv === 'production'), parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
-    pricePageSizes: pageSizePricer(config.graphqlLimits.maxCost), allowance, connections: limits, trustedDocumentRefusal: trustedDocumentCheck(config, trustedDocuments).refusal });
+    pricePageSizes: pageSizePricer(config.graphqlLimits.maxCost), maxAnswerObjects: MAX_ANSWER_OBJECTS, maxResponseBytes: config.graphqlLimits.maxResponseBytes, allowance, connections: limits, trustedDocumentRefusal: trustedDocumentCheck(config, trustedDocuments).refusal });
 
   const hardening = apolloHardening(config);
   const requestTransactions = unstartedRequestCloser<RequestContext>();

@@ -99,9 +99,21 @@ export interface GraphqlLimits {
    * (`GRAPHQL_MAX_COST`, default 30000; the web client's largest page, 100 threats, costs about 11,000).
    */
   readonly maxCost: number;
+  /**
+   * The most bytes one answer may take, as JSON (`GRAPHQL_MAX_RESPONSE_BYTES`, default 16 MiB;
+   * the web client's largest page is well under 1 MiB): with at most MAX_ANSWER_OBJECTS objects
+   * (graphql/answer-size.ts), the bound on any answer over HTTP or WebSocket.
+   */
+  readonly maxResponseBytes: number;
 }
 
 export interface LiveConfig {
+  /**
+   * The secret event cursors are encrypted with (`LIVE_CURSOR_KEY`, at least 32 characters), so
+   * they do not show how many changes the platform records. Every instance must have the same:
+   * set it, or give them one DATA_DIR (the key is then made there on first start).
+   */
+  readonly cursorKey: string | undefined;
   /** Fallback poll of the event log in case a notification is missed (`LIVE_POLL_MS`, default 2000). */
   readonly pollMs: number;
   /** How long the event log keeps events, so clients can resume (`LIVE_RETENTION_HOURS`, default 168). */
@@ -171,9 +183,11 @@ const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(10).max(100_000).default(1000),
   GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(10),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(1).max(100_000_000).default(30_000),
+  GRAPHQL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(16 * 1024 * 1024),
   AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   AUDIT_ANCHOR_KEY: z.string().min(32).optional(),
   AUDIT_CHAIN_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  LIVE_CURSOR_KEY: z.string().min(32).optional(),
 });
 
 /** Every environment variable the platform reads (deployment files are checked against it). */
@@ -206,9 +220,11 @@ const expectations: Record<string, string> = {
   GRAPHQL_MAX_TOKENS: 'an integer between 10 and 100000',
   GRAPHQL_MAX_DIRECTIVES: 'an integer between 0 and 1000',
   GRAPHQL_MAX_COST: 'a positive integer',
+  GRAPHQL_MAX_RESPONSE_BYTES: 'an integer between 1024 and 1073741824',
   AUDIT_ANCHOR_INTERVAL_MS: 'milliseconds between 1000 and 86400000',
   AUDIT_ANCHOR_KEY: 'a secret of at least 32 characters',
   AUDIT_CHAIN_INTERVAL_MS: 'milliseconds between 10 and 60000',
+  LIVE_CURSOR_KEY: 'a secret of at least 32 characters',
 };
 
 /**
@@ -262,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolMax: e.DB_POOL_MAX,
     dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
     live: Object.freeze({
+      cursorKey: e.LIVE_CURSOR_KEY,
       pollMs: e.LIVE_POLL_MS,
       retentionHours: e.LIVE_RETENTION_HOURS,
       maxConnectionsPerUser: e.LIVE_MAX_CONNECTIONS_PER_USER,
@@ -290,6 +307,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       maxCost: e.GRAPHQL_MAX_COST,
+      maxResponseBytes: e.GRAPHQL_MAX_RESPONSE_BYTES,
     }),
   });
 }

@@ -4,13 +4,16 @@ import path from 'node:path';
 import { getNamedType, getNullableType, isListType, isObjectType, Kind, parse, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { answerObjectsBound, MAX_ANSWER_OBJECTS } from '../../server/src/graphql/answer-size';
 import { buildAppSchema } from '../../server/src/graphql/schema';
+import { createThreat } from '../support/factories';
+import { openSocket } from '../support/live-client';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
  * Query cost over lists without page sizes: every list is priced by its real bound (a page
  * size, the ids given, a declared maximum that resolvers enforce), so the largest answer any
  * accepted document can produce is bounded: MAX_ANSWER_OBJECTS (500,000) objects, each with no
- * more fields than the document selects.
+ * more fields than the document selects, and GRAPHQL_MAX_RESPONSE_BYTES (16 MiB) bytes of JSON,
+ * over HTTP and WebSocket alike.
  */
 let app: TestApp;
 let schema: GraphQLSchema;
@@ -59,6 +62,58 @@ describe('the size of an answer', () => {
     expect(over).toEqual([]);
   });
 
+  it('refuses over WebSocket what it refuses over HTTP: nested plain lists that multiply', async () => {
+    const socket = await openSocket(app, 'serocu.analyst');
+    try {
+      const nested = await socket.run(`{ disruptions(first: 100) { edges { node { threat { disruptions { threat { disruptions { id description } } } } } } } }`);
+      expect(nested.errors?.[0]?.extensions).toMatchObject({ limit: 'MAX_ANSWER_SIZE' });
+      // The socket still answers.
+      expect((await socket.run(`{ viewer { username } }`)).data).toEqual({ viewer: { username: 'serocu.analyst' } });
+    } finally {
+      await socket.close();
+    }
+  });
+
+  describe('a hard cap on bytes', () => {
+    let small: TestApp;
+    beforeAll(async () => {
+      small = await createTestApp({ env: { GRAPHQL_MAX_RESPONSE_BYTES: '4096' } });
+      for (let i = 0; i < 3; i++) await createThreat(small, 'serocu.analyst', { name: `Operation Bytes ${i}`, summary: 'x'.repeat(2000) });
+    });
+    afterAll(() => small.stop());
+    const QUERY = `{ threats(first: 10) { edges { node { id name summary } } } }`;
+
+    it('replaces an answer larger than the cap, whole, with RESPONSE_TOO_LARGE; smaller answers pass', async () => {
+      const big = await small.gql('serocu.analyst', QUERY);
+      expect(big.data).toBeUndefined();
+      expect(big.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'RESPONSE_TOO_LARGE', limit: 'MAX_RESPONSE_BYTES', maxBytes: 4096 }) })]);
+      const fine = await small.gql('serocu.analyst', `{ threats(first: 10) { edges { node { id name } } } }`);
+      expect(fine.errors).toBeUndefined();
+      expect(fine.data.threats.edges).toHaveLength(3);
+    });
+
+    it('undoes a mutation whose answer is too large (the caller is told it failed)', async () => {
+      const [threat] = (await small.gql('serocu.analyst', `{ threats(first: 1) { edges { node { id version } } } }`)).data.threats.edges.map((e: any) => e.node);
+      const answer = await small.gql('serocu.analyst', `mutation ($input: UpdateThreatInput!) { updateThreat(input: $input) { id summary } }`, {
+        input: { id: threat.id, expectedVersion: threat.version, summary: 'y'.repeat(5000) },
+      });
+      expect(answer.errors?.[0]?.extensions?.code).toBe('RESPONSE_TOO_LARGE');
+      const after = (await small.gql('serocu.analyst', `query ($id: ID!) { node(id: $id) { ... on SocThreat { version summary } } }`, { id: threat.id })).data.node;
+      expect(after).toEqual({ version: threat.version, summary: 'x'.repeat(2000) });
+    });
+
+    it('caps answers over WebSocket too', async () => {
+      const socket = await openSocket(small, 'serocu.analyst');
+      try {
+        const big = await socket.run(QUERY);
+        expect(big.errors?.[0]?.extensions).toMatchObject({ code: 'RESPONSE_TOO_LARGE', maxBytes: 4096 });
+        expect(big.data ?? null).toBeNull();
+      } finally {
+        await socket.close();
+      }
+    });
+  });
+
   /** A random document of nested list and object fields over the real schema. */
   function documentArb(): fc.Arbitrary<string> {
     const selection = (type: GraphQLObjectType, depth: number): fc.Arbitrary<string> => {
@@ -90,6 +145,7 @@ describe('the size of an answer', () => {
         }
         if (result.errors?.some((e: any) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')) return; // another limit (depth, cost)
         expect(objectsIn(result.data)).toBeLessThanOrEqual(bound + 1);
+        expect(Buffer.byteLength(JSON.stringify(result.data))).toBeLessThanOrEqual(app.config.graphqlLimits.maxResponseBytes);
         answered++;
       }),
       { numRuns: Number(process.env.ANSWER_SIZE_RUNS ?? 40), seed: Number(process.env.ANSWER_SIZE_SEED ?? Date.now() % 100000) },

@@ -40,6 +40,8 @@ export interface RecordKind {
   readonly withheldFromPartners: Readonly<Record<string, string>>;
   /** Lists partners see narrowed to their own organisation's items rather than withheld. */
   readonly narrowedForPartners?: readonly string[];
+  /** The column naming the threat it belongs to, for records read (and changed) only with their threat. */
+  readonly threatColumn?: string;
 }
 
 export const RECORD_KINDS: readonly RecordKind[] = [
@@ -85,8 +87,9 @@ export const RECORD_KINDS: readonly RecordKind[] = [
       history: HISTORY,
     },
     narrowedForPartners: ['actions'],
+    threatColumn: 'threat_id',
   },
-  { typename: 'Disruption', table: 'disruption', category: 'DISRUPTION', reachBySharing: true, partnerReachBySharing: false, withheldFromPartners: {} },
+  { typename: 'Disruption', table: 'disruption', category: 'DISRUPTION', reachBySharing: true, partnerReachBySharing: false, withheldFromPartners: {}, threatColumn: 'threat_id' },
   { typename: 'SafeguardingReferral', table: 'safeguarding_referral', category: 'REFERRAL', reachBySharing: false, partnerReachBySharing: false, withheldFromPartners: {} },
   { typename: 'PracticeEntry', table: 'practice_entry', category: 'PRACTICE', reachBySharing: true, partnerReachBySharing: true, withheldFromPartners: {} },
   {

@@ -8,6 +8,7 @@ import {
   isObjectType,
   Kind,
   valueFromASTUntyped,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
@@ -157,19 +158,59 @@ export function answerObjectsBound(schema: GraphQLSchema, operation: OperationDe
   return root ? objectsUnder({ schema, fragments, variables }, root, operation.selectionSet) : 0;
 }
 
+/**
+ * The refusal of an operation whose answer could hold more than `maxObjects` objects, if it
+ * could; one check for both transports (HTTP's plugin below, WebSocket's onSubscribe).
+ */
+export function answerSizeRefusal(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | null | undefined, variables: Variables | null, maxObjects = MAX_ANSWER_OBJECTS): GraphQLError | undefined {
+  if (!operation) return undefined;
+  const fragments = Object.fromEntries(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const bound = answerObjectsBound(schema, operation, fragments, variables ?? undefined);
+  if (bound <= maxObjects) return undefined;
+  return new GraphQLError(`The answer could hold up to ${Math.round(bound).toLocaleString('en-GB')} objects, more than the ${maxObjects.toLocaleString('en-GB')} allowed: ask for smaller pages or fewer nested lists.`, {
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'MAX_ANSWER_SIZE', http: { status: 400 } },
+  });
+}
+
 /** Refuses, before it runs, an operation whose answer could hold more than MAX_ANSWER_OBJECTS objects. */
 export function answerSizePlugin(maxObjects = MAX_ANSWER_OBJECTS): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, request, schema }) {
-          if (!operation) return;
-          const fragments = Object.fromEntries(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-          const bound = answerObjectsBound(schema, operation, fragments, request.variables);
-          if (bound <= maxObjects) return;
-          throw new GraphQLError(`The answer could hold up to ${Math.round(bound).toLocaleString('en-GB')} objects, more than the ${maxObjects.toLocaleString('en-GB')} allowed: ask for smaller pages or fewer nested lists.`, {
-            extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'MAX_ANSWER_SIZE', http: { status: 400 } },
-          });
+          const refusal = answerSizeRefusal(schema, document, operation, request.variables, maxObjects);
+          if (refusal) throw refusal;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The hard cap on an answer's bytes (its JSON), behind the object bound: an object's text fields
+ * may be long (a practice entry's description up to 20,000 characters), so objects alone do not
+ * bound bytes. An answer over the cap is replaced whole by this error (a mutation's change is then
+ * undone, as for any answer that says it failed: undone-mutation.ts); never cut short, since a
+ * shortened answer would be shown as the whole.
+ */
+export function oversizedAnswer(answer: unknown, maxBytes: number): { message: string; extensions: Record<string, unknown> } | undefined {
+  const bytes = Buffer.byteLength(JSON.stringify(answer) ?? '');
+  if (bytes <= maxBytes) return undefined;
+  return {
+    message: `The answer took ${bytes.toLocaleString('en-GB')} bytes, more than the ${maxBytes.toLocaleString('en-GB')} allowed: ask for fewer fields or smaller pages.`,
+    extensions: { code: 'RESPONSE_TOO_LARGE', limit: 'MAX_RESPONSE_BYTES', maxBytes },
+  };
+}
+
+/** Replaces an HTTP answer larger than `maxBytes` with the RESPONSE_TOO_LARGE error (before the request's transaction ends). */
+export function responseBytesPlugin(maxBytes: number): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const refusal = oversizedAnswer(response.body.singleResult, maxBytes);
+          if (refusal) response.body.singleResult = { errors: [refusal] };
         },
       };
     },

@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier';
+import type { CursorCodec } from '../live/event-log';
 import type { AuditAnchors } from '../audit/anchors';
 import { authenticate, mayActAs, userFromAccount, verifiedUsername } from '../auth/authenticate';
 import { apiKeyInForce, apiKeyPurpose, auditApiKeyUse, authenticateApiKey, isApiKeyHeader, refuseServiceAccountToken, type ApiKeyIdentity } from '../auth/api-keys';
@@ -37,6 +38,8 @@ export interface RequestContext {
   readonly apiKey?: ApiKeyIdentity;
   /** Where the audit chain's head is published (absent in contexts that never verify it). */
   readonly auditAnchors?: AuditAnchors;
+  /** Makes and reads the live event log's opaque cursors (absent in contexts that never give one out). */
+  readonly cursors?: CursorCodec;
 }
 
 /** What the transport knows about a request besides its token. */
@@ -53,6 +56,7 @@ export interface ContextDeps {
   accessLayers: AccessLayers;
   /** Where the audit chain's head is published, for verifyAuditChain to check against. */
   auditAnchors?: AuditAnchors;
+  cursors?: CursorCodec;
 }
 
 export interface RequestAccess {
@@ -161,6 +165,7 @@ function contextFor(
     }),
     apiKey,
     auditAnchors: deps.auditAnchors,
+    cursors: deps.cursors,
   };
   if (apiKey) auditApiKeyUse(context.audit, apiKey);
   return context;

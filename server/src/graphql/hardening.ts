@@ -2,7 +2,7 @@ import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apol
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from '../config';
 import { metricsPlugin } from '../http/metrics';
-import { answerSizePlugin } from './answer-size';
+import { answerSizePlugin, responseBytesPlugin } from './answer-size';
 import { documentLimits, hideSuggestionsPlugin } from './limits';
 
 type Hardening = Pick<
@@ -30,6 +30,7 @@ export function apolloHardening(config: Config): Hardening {
     plugins: [
       ...limits.plugins,
       answerSizePlugin(),
+      responseBytesPlugin(config.graphqlLimits.maxResponseBytes),
       metricsPlugin(),
       ...(production ? [hideSuggestionsPlugin(), ApolloServerPluginLandingPageDisabled()] : []),
     ],

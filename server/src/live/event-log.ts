@@ -1,4 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { BadUserInputError, AppError } from '../graphql/errors';
 
 /** One committed change, as the log holds it (read on the server's own connection, never a request's). */
@@ -26,19 +29,53 @@ export class CursorExpiredError extends AppError {
   }
 }
 
-const CURSOR_PREFIX = 'ev1:';
+/**
+ * Event cursors are opaque: a position in the event log is the platform-wide count of changes,
+ * and a cursor that showed it would tell every user how much the whole region records (two
+ * cursors a day apart, the volume in between). A cursor is the position encrypted with the
+ * server's cursor key (AES-256 over one 16-byte block: the position and a fixed check), so it
+ * reveals nothing of the count, cannot be made up or moved on, and every instance sharing the
+ * key (LIVE_CURSOR_KEY, or the key file in DATA_DIR) resumes any other's cursor exactly.
+ */
+const CHECK = Buffer.from('soc-ev2\0', 'utf8');
 
-export function toCursor(seq: bigint): string {
-  return Buffer.from(`${CURSOR_PREFIX}${seq}`, 'utf8').toString('base64url');
-}
+export class CursorCodec {
+  private readonly key: Buffer;
 
-/** The sequence number inside a cursor, or BAD_USER_INPUT on `after`. */
-export function fromCursor(cursor: string): bigint {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith(CURSOR_PREFIX) || !/^\d{1,18}$/.test(text.slice(CURSOR_PREFIX.length))) {
-    throw new BadUserInputError([{ field: 'after', message: 'is not a cursor this server gave out' }]);
+  constructor(secret: Buffer | string) {
+    this.key = createHash('sha256').update(secret).digest();
   }
-  return BigInt(text.slice(CURSOR_PREFIX.length));
+
+  /** A secret from configuration, else the one kept in the data directory (made on first use, shared by instances using it). */
+  static inDataDir(dataDir: string, secret: string | undefined): CursorCodec {
+    if (secret) return new CursorCodec(secret);
+    const file = path.join(dataDir, 'live-cursor.key');
+    try {
+      fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // kept from before, or another instance made it first
+    }
+    return new CursorCodec(fs.readFileSync(file, 'utf8').trim());
+  }
+
+  encode(seq: bigint): string {
+    const block = Buffer.alloc(16);
+    block.writeBigUInt64BE(seq, 0);
+    CHECK.copy(block, 8);
+    const cipher = createCipheriv('aes-256-ecb', this.key, null).setAutoPadding(false);
+    return Buffer.concat([cipher.update(block), cipher.final()]).toString('base64url');
+  }
+
+  /** The position inside a cursor, or BAD_USER_INPUT on `after` for one this key did not make. */
+  decode(cursor: string): bigint {
+    const refused = () => new BadUserInputError([{ field: 'after', message: 'is not a cursor this server gave out' }]);
+    const bytes = Buffer.from(cursor, 'base64url');
+    if (bytes.length !== 16 || bytes.toString('base64url') !== cursor) throw refused();
+    const decipher = createDecipheriv('aes-256-ecb', this.key, null).setAutoPadding(false);
+    const block = Buffer.concat([decipher.update(bytes), decipher.final()]);
+    if (!block.subarray(8).equals(CHECK)) throw refused();
+    return block.readBigUInt64BE(0);
+  }
 }
 
 function entryOf(row: Record<string, any>): LogEntry {

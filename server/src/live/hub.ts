@@ -10,7 +10,7 @@ import { toGlobalId } from '../graphql/global-id';
 import type { LiveConfig } from '../config';
 import { User } from '../modules/identity/user.entity';
 import { Doorbell } from './doorbell';
-import { EventLog, toCursor, type LogEntry } from './event-log';
+import { CursorCodec, EventLog, type LogEntry } from './event-log';
 import { LiveEvent, LiveEventType } from './live.types';
 import { kindOf, Subscriber, type EventFilter, type Selection } from './subscriber';
 import { keyOf, loadVisible, visibleBefore } from './visibility';
@@ -75,6 +75,12 @@ export class LiveHub {
   }
 
   private readonly privileged: Knex;
+
+  /** The opaque cursors this hub gives out and reads back (event-log.ts). */
+  get cursors(): CursorCodec {
+    if (!this.deps.cursors) throw new Error('live updates need a cursor key (ContextDeps.cursors)');
+    return this.deps.cursors;
+  }
 
   get subscriberCount(): number {
     return this.subscribers.size;
@@ -284,11 +290,11 @@ export class LiveHub {
       if (!subscriber.wantsKind(kind)) return null;
       const changedFields = shownFields(ctx, entry, record);
       if (entry.action === 'UPDATE' && entry.changedFields.length && !changedFields.length) return null;
-      return eventOf({ ...entry, changedFields }, kind, record);
+      return eventOf(this.cursors, { ...entry, changedFields }, kind, record);
     }
     if (subscriber.hasSeen(key) || couldSeeBefore) {
       subscriber.forget(key);
-      return eventOf(entry, entry.action === 'DELETE' ? LiveEventType.DELETED : LiveEventType.WITHDRAWN, null);
+      return eventOf(this.cursors, entry, entry.action === 'DELETE' ? LiveEventType.DELETED : LiveEventType.WITHDRAWN, null);
     }
     return null;
   }
@@ -321,7 +327,7 @@ export class LiveHub {
         for (const subscriber of group) {
           for (const lost of await this.lostRecords(ctx, subscriber.seenRecords())) {
             subscriber.forget(keyOf(lost.recordType, lost.recordId));
-            const withdrawn = eventOf({ ...lost, seq: subscriber.position, action: 'UPDATE', changedFields: [], accessBefore: null, actorId: null, at: new Date() }, LiveEventType.WITHDRAWN, null);
+            const withdrawn = eventOf(this.cursors, { ...lost, seq: subscriber.position, action: 'UPDATE', changedFields: [], accessBefore: null, actorId: null, at: new Date() }, LiveEventType.WITHDRAWN, null);
             subscriber.push(await execute({ schema: this.schema, ...subscriber.selection, rootValue: withdrawn, contextValue: this.contextFor(ctx, subscriber) }));
           }
         }
@@ -372,9 +378,9 @@ function byUser(subscribers: Subscriber[]): Subscriber[][] {
   return [...groups.values()];
 }
 
-function eventOf(entry: LogEntry, type: LiveEventType, record: object | null): LiveEvent {
+function eventOf(cursors: CursorCodec, entry: LogEntry, type: LiveEventType, record: object | null): LiveEvent {
   return Object.assign(new LiveEvent(), {
-    cursor: toCursor(entry.seq),
+    cursor: cursors.encode(entry.seq),
     type,
     recordType: entry.recordType,
     recordId: toGlobalId(entry.recordType, entry.recordId),

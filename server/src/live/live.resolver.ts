@@ -6,7 +6,6 @@ import { BadUserInputError } from '../graphql/errors';
 import { requireGlobalId, fromGlobalId } from '../graphql/global-id';
 import { userLoader } from '../modules/identity/identity.loaders';
 import { User } from '../modules/identity/user.entity';
-import { fromCursor, toCursor } from './event-log';
 import type { LiveHub } from './hub';
 import { EventsArgs, LiveEvent, LiveEventType, RecordEventsArgs, TypeEventsArgs } from './live.types';
 import type { EventFilter } from './subscriber';
@@ -34,7 +33,7 @@ function subscribe(data: Data<{ after?: string | null }>, filter: Partial<EventF
     clientAddress: context.clientAddress,
     gone: context.gone,
     filter: { types: null, recordTypes: null, recordIds: null, ...filter },
-    after: args.after == null ? undefined : fromCursor(args.after),
+    after: args.after == null ? undefined : context.live.cursors.decode(args.after),
     info,
   });
 }
@@ -106,7 +105,8 @@ export class LiveResolver {
   })
   async eventCursor(@Ctx() ctx: RequestContext): Promise<string> {
     const { rows } = await ctx.db.knex.raw('select live_event_head() as head');
-    return toCursor(BigInt(rows[0].head));
+    if (!ctx.cursors) throw new Error('eventCursor needs a cursor key (ContextDeps.cursors)');
+    return ctx.cursors.encode(BigInt(rows[0].head));
   }
 
   @FieldResolver(() => User, { nullable: true })

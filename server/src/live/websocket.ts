@@ -10,6 +10,7 @@ import type { LiveConfig } from '../config';
 import { authenticateCaller, forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
 import { UnauthenticatedError } from '../graphql/errors';
 import { answerAfterFailedCommit } from '../graphql/commit-failure';
+import { answerSizeRefusal, oversizedAnswer } from '../graphql/answer-size';
 import { undoneMutationErrors } from '../graphql/undone-mutation';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { NodeFetchers } from '../graphql/node';
@@ -117,6 +118,9 @@ export interface WebSocketDeps {
   parseOptions: ParseOptions;
   /** Prices page sizes given in variables, as for HTTP (graphql/limits.ts pageSizePricer). */
   pricePageSizes?: (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | undefined | null, variables: Record<string, unknown> | undefined | null) => GraphQLError | undefined;
+  /** The most objects and bytes one answer may hold, as for HTTP (graphql/answer-size.ts). */
+  maxAnswerObjects?: number;
+  maxResponseBytes?: number;
   /** The callers' request allowance, shared with HTTP (http/rate-limit.ts). */
   allowance?: CallerAllowance;
   /** Each user's connections on every instance (limits/shared-limits.ts); without it, this instance's only. */
@@ -142,11 +146,14 @@ function isQueryContext(context: RequestContext | LiveContext | undefined): cont
  * SERVICE_UNAVAILABLE (retryable; nothing was kept); a mutation whose answer says it failed, or
  * was refused for want of a purpose, is rolled back (graphql/undone-mutation.ts).
  */
-function executeThenCommit(orm: MikroORM) {
+function executeThenCommit(orm: MikroORM, maxResponseBytes: number | undefined) {
   return async (args: ExecutionArgs): Promise<Result> => {
-    const result = (await execute(args)) as Result;
+    let result = (await execute(args)) as Result;
     const context = args.contextValue as RequestContext | LiveContext | undefined;
     if (!isQueryContext(context)) return result;
+    // HTTP's cap on an answer's bytes (graphql/answer-size.ts): replaced whole, a mutation's change then undone below.
+    const oversized = maxResponseBytes === undefined ? undefined : oversizedAnswer(result, maxResponseBytes);
+    if (oversized) result = { errors: [new GraphQLError(oversized.message, { extensions: oversized.extensions })] };
     const isMutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
     const refused = isMutation ? undoneMutationErrors(result) : undefined;
     if (refused) {
@@ -269,7 +276,7 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
       schema,
       validate: options.validate,
       subscribe: subscribeLive,
-      execute: executeThenCommit(orm),
+      execute: executeThenCommit(orm, options.maxResponseBytes),
       // Authenticate once, in connection_init; a bad token closes the socket with 4401.
       onConnect: async (ctx) => {
         try {
@@ -318,7 +325,10 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
           const document = parse(payload.query, options.parseOptions);
           refused = await recheckCaller(deps, ctx.extra, log);
           const overAllowance = refused ? undefined : await spendOnWebSocket(options.allowance, ctx.extra.viewer!.username);
-          const overCost = options.pricePageSizes?.(options.schema, document, getOperationAST(document, payload.operationName), payload.variables);
+          const operation = getOperationAST(document, payload.operationName);
+          const overCost =
+            options.pricePageSizes?.(options.schema, document, operation, payload.variables) ??
+            (options.maxAnswerObjects === undefined ? undefined : answerSizeRefusal(options.schema, document, operation, payload.variables, options.maxAnswerObjects));
           const untrusted = options.trustedDocumentRefusal?.(typeof ctx.extra.authorization === 'string' ? ctx.extra.authorization : undefined, payload.query);
           const refusal = overAllowance ?? untrusted ?? overCost;
           if (!refused && refusal) refused = [refusal];

@@ -3,6 +3,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../graphql/errors'
 import { globalIdOrProblem } from '../graphql/global-id';
 import type { User } from '../modules/identity/user.entity';
 import { Sharing } from './sharing';
+import { recordKindOfTable } from '../access/catalogue';
 import { categoryOf, onlyReadable } from '../access/policy';
 import type { Problems } from './validation';
 import type { ProtectiveMarking } from '../modules/identity/identity.enums';
@@ -70,8 +71,12 @@ export async function lockForChange(
   /** Who may change it: its owning organisation unless the caller says otherwise. */
   mayChange: (row: Record<string, any>) => boolean = (row) => row.owning_organisation_id === viewer.organisation.id,
 ): Promise<Record<string, any>> {
-  // Through the access policy: a record the caller may not read is missing, not forbidden.
-  const row = await onlyReadable(trx(`${table} as rec`).select('rec.*'), trx, categoryOf(table), 'rec').where('rec.id', id).forUpdate().first();
+  // Through the access policy: a record the caller may not read is missing, not forbidden; a plan
+  // or disruption is read only with its threat, so one whose threat is hidden is missing too.
+  const readable = onlyReadable(trx(`${table} as rec`).select('rec.*'), trx, categoryOf(table), 'rec');
+  const threatColumn = recordKindOfTable(table).threatColumn;
+  if (threatColumn) withReadableThreat(readable, trx, `rec.${threatColumn}`);
+  const row = await readable.where('rec.id', id).forUpdate().first();
   if (!row) throw new NotFoundError(label);
   if (!mayChange(row)) {
     throw new ForbiddenError(`Only the owning organisation can change this ${label.toLowerCase()}.`);

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { onlyReadable } from '../../access/policy';
 import type { RequestContext } from '../../graphql/context';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
@@ -102,6 +103,11 @@ export async function updatePractice(ctx: Ctx, input: UpdatePracticeInput): Prom
   });
 }
 
+/** The entry if the caller may read it (both layers): one they may not is missing, for endorsing as for anything else. */
+function readableEntry(trx: Knex, id: string): Promise<{ owning_organisation_id: string } | undefined> {
+  return onlyReadable(trx('practice_entry as rec').select('rec.owning_organisation_id'), trx, 'PRACTICE', 'rec').where('rec.id', id).first();
+}
+
 /**
  * Endorsements come from other organisations (an organisation vouching for its own practice
  * adds nothing), one per user. They do not move the entry's version or its updatedBy: they are
@@ -111,7 +117,7 @@ export async function updatePractice(ctx: Ctx, input: UpdatePracticeInput): Prom
 export async function endorsePractice(ctx: Ctx, input: EndorsePracticeInput): Promise<PracticeEntry> {
   return ctx.db.transaction(async (trx) => {
     const id = requireGlobalId(input.id, 'PracticeEntry', 'input.id');
-    const entry = await trx('practice_entry').where({ id }).first('owning_organisation_id');
+    const entry = await readableEntry(trx, id);
     if (!entry) throw new NotFoundError('Practice entry');
     if (entry.owning_organisation_id === ctx.viewer.organisation.id) {
       throw new ForbiddenError('Your organisation owns this practice entry; endorsements come from other organisations.');
@@ -133,7 +139,7 @@ export async function endorsePractice(ctx: Ctx, input: EndorsePracticeInput): Pr
 export async function withdrawEndorsement(ctx: Ctx, input: WithdrawEndorsementInput): Promise<PracticeEntry> {
   return ctx.db.transaction(async (trx) => {
     const id = requireGlobalId(input.id, 'PracticeEntry', 'input.id');
-    const deleted = await trx('practice_endorsement').delete().where({ entry_id: id, user_id: ctx.viewer.id });
+    const deleted = (await readableEntry(trx, id)) ? await trx('practice_endorsement').delete().where({ entry_id: id, user_id: ctx.viewer.id }) : 0;
     if (!deleted) throw new NotFoundError('Your endorsement of this practice entry');
     return reload(trx, id);
   });

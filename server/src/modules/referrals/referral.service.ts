@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { databaseNow } from '../../db/clock';
+import { onlyReadable } from '../../access/policy';
 import type { RequestContext } from '../../graphql/context';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
@@ -220,7 +221,13 @@ type Party = 'RECEIVING' | 'EITHER';
  */
 async function lockReferral(trx: Knex.Transaction, globalId: string, expectedVersion: number, viewer: User, party: Party, action: string) {
   const id = requireGlobalId(globalId, 'SafeguardingReferral', 'input.id');
-  const row = await trx('safeguarding_referral').select('*').where({ id }).forUpdate().first();
+  // Through the access policy: a referral the caller may not read is missing, not forbidden (in both
+  // layers). Read first, then locked: the database lets only its parties lock it (FOR UPDATE needs
+  // the update policy), and a reader who is not a party (the regional unit, for one linked to a
+  // threat) must hear FORBIDDEN, not NOT_FOUND.
+  const readable = await onlyReadable(trx('safeguarding_referral as rec').select('rec.id'), trx, 'REFERRAL', 'rec').where('rec.id', id).first();
+  if (!readable) throw new NotFoundError('Referral');
+  const row = (await trx('safeguarding_referral').select('*').where({ id }).forUpdate().first()) ?? (await trx('safeguarding_referral').select('*').where({ id }).first());
   if (!row) throw new NotFoundError('Referral');
   const allowed = party === 'RECEIVING' ? [row.receiving_organisation_id] : [row.receiving_organisation_id, row.referring_organisation_id];
   if (!allowed.includes(viewer.organisation.id)) {
