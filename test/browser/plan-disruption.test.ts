@@ -22,7 +22,7 @@ describeInBrowser('web client: a disruption recorded from a plan action', () => 
     await page.getByRole('link', { name: `Record a disruption achieved by “${action.description}”` }).click();
     await page.getByRole('heading', { level: 1, name: 'Record a disruption' }).waitFor();
     await page.getByTestId('from-action').getByText(`Achieved by the plan action “${action.description}” of ${threat.urn} Operation Vetch.`).waitFor();
-    expect(await page.getByLabel('Threat').inputValue()).toBe(threat.id);
+    expect(await page.getByLabel('Threat', { exact: true }).inputValue()).toBe(threat.id);
     expect(await page.getByLabel('Plan action (optional)').inputValue()).toBe(action.id);
     expect(await page.getByLabel('Strand', { exact: true }).inputValue()).toBe('PURSUE');
     expect(await page.getByLabel('Tactic', { exact: true }).inputValue()).toBe('CRIME');
