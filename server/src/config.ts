@@ -122,6 +122,8 @@ export interface LiveConfig {
   readonly maxConnectionsPerUser: number;
   /** Operations in flight on one connection (`LIVE_MAX_OPERATIONS_PER_CONNECTION`, default 25). */
   readonly maxOperationsPerConnection: number;
+  /** Results one subscription may have waiting for a socket that does not read; past it the connection is dropped with 4413 (`LIVE_MAX_QUEUED_RESULTS`, default 1000). */
+  readonly maxQueuedResults: number;
   /** Interval of WebSocket pings; a socket that misses one is closed (`LIVE_KEEPALIVE_MS`, default 30000). */
   readonly keepAliveMs: number;
 }
@@ -169,6 +171,7 @@ const envSchema = z.object({
   LIVE_RETENTION_HOURS: z.coerce.number().min(0.001).max(24 * 366).default(168),
   LIVE_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
   LIVE_MAX_OPERATIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(25),
+  LIVE_MAX_QUEUED_RESULTS: z.coerce.number().int().min(1).max(100_000).default(1000),
   LIVE_KEEPALIVE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(6000),
   TRUST_PROXY: z
@@ -210,6 +213,7 @@ const expectations: Record<string, string> = {
   LIVE_RETENTION_HOURS: 'a number of hours',
   LIVE_MAX_CONNECTIONS_PER_USER: 'a positive integer',
   LIVE_MAX_OPERATIONS_PER_CONNECTION: 'a positive integer',
+  LIVE_MAX_QUEUED_RESULTS: 'a positive integer',
   LIVE_KEEPALIVE_MS: 'milliseconds between 100 and 600000',
   RATE_LIMIT_PER_MINUTE: 'a whole number of requests per minute (0: no limit)',
   TRUST_PROXY: 'true, false, a number of proxy hops, or a list of addresses',
@@ -283,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retentionHours: e.LIVE_RETENTION_HOURS,
       maxConnectionsPerUser: e.LIVE_MAX_CONNECTIONS_PER_USER,
       maxOperationsPerConnection: e.LIVE_MAX_OPERATIONS_PER_CONNECTION,
+      maxQueuedResults: e.LIVE_MAX_QUEUED_RESULTS,
       keepAliveMs: e.LIVE_KEEPALIVE_MS,
     }),
     seedDemoData: e.SEED_DEMO_DATA ?? !production,

@@ -31,6 +31,8 @@ export interface SubscribeRequest {
   clientAddress: string | null;
   /** Whether the subscriber's connection has gone (checked before each delivery). */
   gone: () => boolean;
+  /** Drops the subscriber's connection when it stops reading (its results past LIVE_MAX_QUEUED_RESULTS). */
+  fellBehind: () => void;
   filter: EventFilter;
   /** Resume point (a sequence number), or undefined for "from now". */
   after: bigint | undefined;
@@ -117,7 +119,7 @@ export class LiveHub {
     if (request.after !== undefined) await this.log.checkResumable(request.after, await this.log.head());
     const subscriber = new Subscriber(request.viewer, request.purpose, request.clientAddress, request.gone, request.filter, selectionOf(request.info), (s) => {
       if (this.subscribers.delete(s)) metrics.liveSubscribers.dec();
-    });
+    }, { max: this.config.maxQueuedResults, fellBehind: request.fellBehind });
     void this.serially(async () => {
       if (subscriber.closed || subscriber.gone()) return subscriber.detach();
       subscriber.position = request.after ?? this.head;

@@ -21,6 +21,8 @@ export interface LiveContext {
   live: LiveHub;
   /** True once the subscriber's socket has closed: a safety net so no subscription outlives it. */
   gone: () => boolean;
+  /** Drops the connection whose client stopped reading (its results past the bound). */
+  fellBehind: () => void;
 }
 
 type Data<A> = SubscribeResolverData<unknown, A, LiveContext>;
@@ -32,6 +34,7 @@ function subscribe(data: Data<{ after?: string | null }>, filter: Partial<EventF
     purpose: context.purpose,
     clientAddress: context.clientAddress,
     gone: context.gone,
+    fellBehind: context.fellBehind,
     filter: { types: null, recordTypes: null, recordIds: null, ...filter },
     after: args.after == null ? undefined : context.live.cursors.decode(args.after),
     info,

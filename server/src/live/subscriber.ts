@@ -29,8 +29,13 @@ export interface Selection {
 
 /** A subscriber's records seen on this connection are bounded, so an idle socket stays small. */
 const MAX_SEEN = 5_000;
-/** Results waiting for a socket that does not read; past this the subscription ends with an error. */
-const MAX_BUFFERED = 1_000;
+/** What happens when a subscriber's socket does not read (config's LIVE_MAX_QUEUED_RESULTS). */
+export interface Backlog {
+  /** Results that may wait for the socket; one more and the subscriber has fallen behind. */
+  max: number;
+  /** Drops the connection (the socket is the slow part, not this one subscription). */
+  fellBehind: () => void;
+}
 
 let nextId = 1;
 
@@ -58,6 +63,7 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
     readonly filter: EventFilter,
     readonly selection: Selection,
     private readonly onDetach: (s: Subscriber) => void,
+    private readonly backlog: Backlog,
   ) {}
 
   get closed(): boolean {
@@ -105,10 +111,13 @@ export class Subscriber implements AsyncIterableIterator<ExecutionResult> {
       resolve({ value: result, done: false });
       return;
     }
-    if (this.buffer.length >= MAX_BUFFERED) {
+    if (this.buffer.length >= this.backlog.max) {
+      // graphql-ws waits for each frame to reach the kernel before taking the next result, so a
+      // client that stops reading leaves its results here: bounded, then the connection is dropped
+      // (the client reconnects and resumes from its last cursor; nothing is lost).
       this.buffer.length = 0;
-      this.buffer.push({ errors: [{ message: 'This subscription fell too far behind and was ended. Resubscribe with your last cursor.' } as never] });
       this.detach();
+      this.backlog.fellBehind();
       return;
     }
     this.buffer.push(result);

@@ -100,6 +100,24 @@ async function recheckCaller(deps: ContextDeps, extra: WebSocketExtra & { socket
   return undefined;
 }
 
+/**
+ * WebSocket close code when the client stopped reading and its results passed the bound
+ * (LIVE_MAX_QUEUED_RESULTS). Not one graphql-ws's client treats as fatal: it reconnects, and
+ * resuming from its last cursor loses nothing.
+ */
+export const WS_CLOSE_FELL_BEHIND = 4413;
+
+/**
+ * Closes a socket whose client is not reading. The close frame waits behind what is in flight, so
+ * the client sees 4413 if it reads again within `graceMs` (a keepalive interval, after which an
+ * unresponsive socket would be cut anyway); otherwise the socket is cut and its memory freed.
+ */
+function dropSlowSocket(socket: WebSocket, graceMs: number): void {
+  if (socket.readyState !== socket.OPEN) return;
+  socket.close(WS_CLOSE_FELL_BEHIND, 'Fell behind: reconnect and resume from your last cursor');
+  setTimeout(() => socket.terminate(), graceMs).unref();
+}
+
 /** WebSocket close code when a user opens too many connections, or a connection too many operations. */
 export const WS_CLOSE_TOO_MANY = 4429;
 
@@ -350,6 +368,7 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
               clientAddress: origin.clientAddress,
               live: hub,
               gone: () => ctx.extra.socket.readyState !== ctx.extra.socket.OPEN,
+              fellBehind: () => dropSlowSocket(ctx.extra.socket, live.keepAliveMs),
             }
           : await forOperation(deps, ctx.extra.viewer!, undefined, origin);
         ctx.extra.operations!.set(id, context);
