@@ -95,7 +95,7 @@ describe('docker-compose.yml', () => {
     expect(nginx).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
     expect(nginx).toMatch(/proxy_set_header Connection \$connection_upgrade;/);
     expect(nginx).toMatch(/proxy_read_timeout (\d{3,})s;/); // subscriptions outlive the default 60 s
-    expect(nginx).toMatch(/listen 8080;/);
+    expect(nginx).toMatch(/listen 8080( backlog=\d+)?;/);
     expect(nginx).toMatch(/location = \/lb-health/);
     expect(services.lb.healthcheck!.test.join(' ')).toMatch(/:8080\/lb-health/);
     // One hop, replaced rather than appended, matching TRUST_PROXY=1.

@@ -36,8 +36,8 @@ export function nginxConfig(upstreams: readonly string[], port: number): string 
       replaced = true;
       return upstreams.map((u) => `${indent}server ${u}${options};\n`).join('');
     })
-    .replace(/^(\s*)listen 8080;/m, `$1listen 127.0.0.1:${port};`);
-  if (!replaced || !config.includes(`listen 127.0.0.1:${port};`)) throw new Error('deploy/nginx.conf no longer has the upstream servers and listen line this expects');
+    .replace(/^(\s*)listen 8080( [^;]*)?;/m, `$1listen 127.0.0.1:${port}$2;`);
+  if (!replaced || !config.includes(`listen 127.0.0.1:${port}`)) throw new Error('deploy/nginx.conf no longer has the upstream servers and listen line this expects');
   return config;
 }
 

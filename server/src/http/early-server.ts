@@ -10,6 +10,14 @@ import { requestScope } from './logging';
 import { metricsHandler } from './metrics';
 
 /** The HTTP server, listening before the rest of the platform is wired onto it. */
+/**
+ * Connections the kernel may hold waiting to be accepted. Node's default (511) overflowed when a
+ * control room's clients all reconnected at once: the kernel dropped the overflow and their
+ * connections were reset (test/live/connection-burst.test.ts). The kernel caps it at
+ * net.core.somaxconn (see docs/operations.md).
+ */
+const LISTEN_BACKLOG = 4096;
+
 export interface EarlyServer {
   readonly app: Express;
   readonly httpServer: http.Server;
@@ -44,7 +52,7 @@ export async function openEarly(config: Config, orm: MikroORM, lifecycle: Lifecy
   const drainer = httpDrainer(httpServer, { idleConnectionMs: config.shutdownIdleConnectionMs, gracePeriodMs: 10_000 });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
+    httpServer.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   return {
     app,

@@ -1,0 +1,90 @@
+import WebSocket from 'ws';
+import { metrics } from '../../server/src/http/metrics';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { createThreat, expectData } from '../support/factories';
+
+/**
+ * A burst of 1,000 WebSocket connections opening at once (every client of a control room
+ * reconnecting after a network blip): each is authenticated, counted against its user's cap
+ * across instances and subscribed, none is refused or left half-open, the instance keeps
+ * answering HTTP meanwhile, and one change then reaches all of them.
+ */
+const CALLERS = [
+  { username: 'serocu.analyst', purpose: 'ANALYSIS' },
+  { username: 'hiow.analyst', purpose: 'ANALYSIS' },
+  { username: 'tvp.investigator', purpose: 'INVESTIGATION' },
+  { username: 'surrey.investigator', purpose: 'INVESTIGATION' },
+];
+const PER_CALLER = 250;
+const QUERY = 'subscription ($ids: [ID!]) { events(recordIds: $ids) { cursor type } }';
+
+interface Client {
+  socket: WebSocket;
+  /** The close code, if the server closed it. */
+  closed: Promise<number>;
+  events: number;
+}
+
+/** Opens, initialises and subscribes; resolves once subscribed (or with the close code if refused). */
+function open(app: TestApp, token: string, purpose: string, threatId: string): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${app.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    const client: Client = { socket, closed: new Promise((r) => socket.on('close', (code) => r(code))), events: 0 };
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}`, purpose } })));
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.type === 'connection_ack') {
+        socket.send(JSON.stringify({ id: 'live', type: 'subscribe', payload: { query: QUERY, variables: { ids: [threatId] } } }));
+        resolve(client);
+      }
+      if (message.type === 'next' && message.payload.data?.events) client.events++;
+    });
+    socket.on('error', reject);
+    void client.closed.then((code) => reject(new Error(`closed with ${code} before it was acknowledged`)));
+  });
+}
+
+async function liveSubscribers(): Promise<number> {
+  return (await metrics.liveSubscribers.get()).values[0]?.value ?? 0;
+}
+
+async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('live updates: a burst of 1,000 connections', () => {
+  let app: TestApp;
+  beforeAll(async () => (app = await createTestApp({ env: { LIVE_MAX_CONNECTIONS_PER_USER: String(PER_CALLER) } })));
+  afterAll(() => app.stop());
+
+  it('accepts and subscribes every one, keeps answering HTTP meanwhile, and delivers one change to all', async () => {
+    const threat = await createThreat(app, 'serocu.analyst', { access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'REGIONAL_LAW_ENFORCEMENT' } });
+    const tokens = await Promise.all(CALLERS.map((c) => app.tokenFor(c.username)));
+    const before = await liveSubscribers();
+
+    const opening = CALLERS.flatMap((caller, i) => Array.from({ length: PER_CALLER }, () => open(app, tokens[i], caller.purpose, threat.id)));
+    // The instance still answers while the burst is being admitted.
+    const during = await app.gql('hiow.analyst', '{ viewer { username } }');
+    const clients = await Promise.all(opening);
+    expect(expectData(during).viewer.username).toBe('hiow.analyst');
+    expect(clients).toHaveLength(CALLERS.length * PER_CALLER);
+    await eventually(async () => (await liveSubscribers()) === before + clients.length, 'every subscription registered');
+
+    const changed = await app.gql('serocu.analyst', 'mutation ($input: UpdateThreatInput!) { updateThreat(input: $input) { version } }', {
+      input: { id: threat.id, expectedVersion: threat.version, summary: 'Seen by the whole control room.' },
+    });
+    expectData(changed);
+    await eventually(() => clients.every((c) => c.events === 1), 'the change on every connection');
+
+    // One more for a user at the cap is refused with 4429: the cap counted the burst exactly.
+    await expect(open(app, tokens[0], CALLERS[0].purpose, threat.id)).rejects.toThrow('closed with 4429');
+
+    clients.forEach((c) => c.socket.close());
+    await Promise.all(clients.map((c) => c.closed));
+    await eventually(async () => (await liveSubscribers()) === before, 'every subscription released');
+  }, 300_000); // 1,000 sign-ins and subscriptions take a minute on a loaded 2-core machine
+});
