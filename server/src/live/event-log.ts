@@ -126,10 +126,13 @@ export class EventLog {
     if (oldest === null || afterSeq < oldest - 1n) throw new CursorExpiredError();
   }
 
-  /** Deletes entries older than `retentionMs`; returns how many. */
+  /**
+   * Deletes entries older than `retentionMs` by the database's clock, which stamped them: an
+   * instance whose own clock ran days ahead would otherwise prune what clients still resume from.
+   */
   async prune(retentionMs: number): Promise<number> {
     return this.knex('live_event')
-      .where('at', '<', new Date(Date.now() - retentionMs))
+      .whereRaw('at < now() - make_interval(secs => ?)', [retentionMs / 1000])
       .delete();
   }
 }

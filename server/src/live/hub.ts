@@ -1,4 +1,5 @@
 import { knex, type EntityManager, type Knex } from '@mikro-orm/postgresql';
+import { databaseNow } from '../db/clock';
 import { execute, GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { AuditCollector, isSensitive, writeAuditEvents, type Purpose } from '../audit';
 import { PurposeRequiredError } from '../audit/purpose';
@@ -270,7 +271,7 @@ export class LiveHub {
             auditRows.push(...answer.auditRows.map((row) => ({ ...row, client_address: subscriber.clientAddress })));
           }
           subscriber.push(answer.result);
-          metrics.eventLagSeconds.observe((Date.now() - entry.at.getTime()) / 1000);
+          metrics.eventLagSeconds.observe((databaseNow() - entry.at.getTime()) / 1000); // both by the database's clock
         }
       }
       await writeAuditEvents(ctx, this.deps.orm, [], auditRows);
@@ -329,7 +330,7 @@ export class LiveHub {
         for (const subscriber of group) {
           for (const lost of await this.lostRecords(ctx, subscriber.seenRecords())) {
             subscriber.forget(keyOf(lost.recordType, lost.recordId));
-            const withdrawn = eventOf(this.cursors, { ...lost, seq: subscriber.position, action: 'UPDATE', changedFields: [], accessBefore: null, actorId: null, at: new Date() }, LiveEventType.WITHDRAWN, null);
+            const withdrawn = eventOf(this.cursors, { ...lost, seq: subscriber.position, action: 'UPDATE', changedFields: [], accessBefore: null, actorId: null, at: new Date(databaseNow()) }, LiveEventType.WITHDRAWN, null);
             subscriber.push(await execute({ schema: this.schema, ...subscriber.selection, rootValue: withdrawn, contextValue: this.contextFor(ctx, subscriber) }));
           }
         }
