@@ -1,5 +1,11 @@
-/** SQLSTATE classes and codes that mean "the connection or the server went away", not "your query was wrong". */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400']);
+/**
+ * SQLSTATE codes that mean "the connection or the server went away, or the server cannot write
+ * now", not "your query was wrong": a client should try again later. Besides shutdowns and
+ * connection limits: the whole of class 53 (disk full, out of memory), a read-only transaction
+ * (a database failed over to a standby, or set read-only) and an I/O error.
+ */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '25006', '58030']);
+const UNAVAILABLE_CLASSES = ['08', '53'];
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
@@ -26,7 +32,7 @@ function causes(err: unknown): unknown[] {
 export function isDatabaseUnavailable(err: unknown): boolean {
   return causes(err).some((e) => {
     const { code, name, message } = (e ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
-    if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) return true;
+    if (typeof code === 'string' && (UNAVAILABLE_CLASSES.includes(code.slice(0, 2)) || UNAVAILABLE_STATES.has(code) || UNAVAILABLE_NODE_CODES.has(code))) return true;
     if (name === 'KnexTimeoutError') return true;
     return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => message.includes(m));
   });
