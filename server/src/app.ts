@@ -1,4 +1,6 @@
 import { ApolloServer } from '@apollo/server';
+import { tracingEnabled } from './tracing';
+import { graphqlTracing } from './graphql/tracing-plugin';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -152,6 +154,7 @@ async function listen(
       ApolloServerPluginCacheControlDisabled(),
       requestTransactions.plugin,
       trustedDocumentsOnly(config, trustedDocuments),
+      ...(tracingEnabled() ? [graphqlTracing<RequestContext>()] : []),
       { serverWillStart: async () => ({ drainServer: () => drainer.drain() }) },
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       // Every HTTP request's transaction ends with its response (commit; rollback if it failed),

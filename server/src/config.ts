@@ -69,6 +69,11 @@ export interface Config {
    */
   readonly metricsToken: string | undefined;
   /**
+   * Where to send OpenTelemetry traces (an OTLP/HTTP collector's base URL, e.g.
+   * http://collector:4318; `OTEL_EXPORTER_OTLP_ENDPOINT`, the standard name). Unset: no tracing.
+   */
+  readonly tracingEndpoint: string | undefined;
+  /**
    * On shutdown, how long a kept-alive HTTP connection with no request in flight is left for its
    * client (the load balancer) to close before the server closes it (`SHUTDOWN_IDLE_CONNECTION_MS`,
    * default 5000 in production, above nginx's upstream keepalive_timeout in deploy/nginx.conf;
@@ -180,6 +185,7 @@ const envSchema = z.object({
     .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
     .default(false),
   METRICS_TOKEN: z.string().min(16).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   SHUTDOWN_IDLE_CONNECTION_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
@@ -218,6 +224,7 @@ const expectations: Record<string, string> = {
   RATE_LIMIT_PER_MINUTE: 'a whole number of requests per minute (0: no limit)',
   TRUST_PROXY: 'true, false, a number of proxy hops, or a list of addresses',
   METRICS_TOKEN: 'a secret of at least 16 characters',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'a URL, e.g. http://collector:4318',
   SHUTDOWN_IDLE_CONNECTION_MS: 'milliseconds between 0 and 60000',
   GRAPHQL_MAX_DEPTH: 'an integer between 2 and 100',
   GRAPHQL_MAX_ALIASES: 'an integer between 0 and 1000',
@@ -302,6 +309,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
+    tracingEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     // Behind a load balancer in production; in development nothing holds connections for long.
     shutdownIdleConnectionMs: e.SHUTDOWN_IDLE_CONNECTION_MS ?? (production ? 5000 : 0),
     auditAnchor: Object.freeze({ intervalMs: e.AUDIT_ANCHOR_INTERVAL_MS, key: e.AUDIT_ANCHOR_KEY }),

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { startOtlpTracing, stopTracing } from './tracing';
 import { createApp, type App } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './http/logging';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  if (config.tracingEndpoint) startOtlpTracing(config.tracingEndpoint); // before the app, whose plugins ask
 
   let embedded: EmbeddedPostgres | undefined;
   let app: App | undefined;
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     try {
       await app?.stop();
+      await stopTracing(); // sends what is still batched
       await embedded?.stop();
       log.info('stopped cleanly');
       process.exit(0);

@@ -1,4 +1,5 @@
 import type { Knex, MikroORM } from '@mikro-orm/postgresql';
+import { startRoundTrip } from '../tracing';
 import { BOTH_LAYERS, type AccessLayers } from '../access/layers';
 import { bindCaller } from '../access/policy';
 
@@ -151,6 +152,20 @@ function withLiterals(connection: PgClient, q: WaitingQuery): string {
   });
 }
 
+/** `query` with a span around each message that is answered through a callback (tracing.ts), when tracing is on. */
+function tracedRoundTrips(query: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+  return (...args) => {
+    const callback = args[args.length - 1];
+    const end = typeof callback === 'function' ? startRoundTrip() : undefined;
+    if (!end) return query(...args);
+    args[args.length - 1] = (err: unknown, result: unknown) => {
+      end(!!err);
+      (callback as QueryCallback)(err, result);
+    };
+    return query(...args);
+  };
+}
+
 /**
  * A pooled connection's queue: its callback-style queries (knex's) go out one message at a time,
  * and reads waiting together go out as one message. A request's DataLoaders start their batches
@@ -178,10 +193,14 @@ class ConnectionQueue {
   private pendingBegin: string | undefined;
   private onBegin: (() => void) | undefined;
 
+  private readonly query: (...args: unknown[]) => unknown;
+
   constructor(
     private readonly connection: PgClient,
-    private readonly query: (...args: unknown[]) => unknown,
-  ) {}
+    query: (...args: unknown[]) => unknown,
+  ) {
+    this.query = tracedRoundTrips(query);
+  }
 
   static of(connection: PgClient): ConnectionQueue {
     let queue = queues.get(connection);

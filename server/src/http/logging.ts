@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from '../config';
 import { metrics, routeLabel } from './metrics';
+import type { Span } from '@opentelemetry/api';
+import { endRequestSpan, traceRequest } from '../tracing';
 
 /** The request being served, for every log line written while serving it. */
 interface RequestScope {
@@ -71,15 +73,18 @@ export function requestScope(log: Logger): RequestHandler {
     res.locals.requestId = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const started = process.hrtime.bigint();
+    const route = routeLabel(req.originalUrl.split('?')[0]);
+    const probe = route === '/healthz' || route === '/readyz' || route === '/metrics';
+    let span: Span | undefined;
     // 'close' comes after the response is sent, or when the client goes away before it is.
     res.once('close', () => {
-      const route = routeLabel(req.originalUrl.split('?')[0]);
       const status = res.writableFinished ? String(res.statusCode) : 'aborted';
       metrics.httpResponses.inc({ route, status });
-      if (route === '/healthz' || route === '/readyz' || route === '/metrics') return; // probes: counted, not logged
+      endRequestSpan(span, res.writableFinished ? res.statusCode : 'aborted');
+      if (probe) return; // probes: counted, not logged or traced
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
       log.info({ requestId, method: req.method, route, status: res.writableFinished ? res.statusCode : 'aborted', ms }, 'request');
     });
-    currentRequest.run({ requestId }, next);
+    currentRequest.run({ requestId }, () => (probe ? next() : (span = traceRequest(req.method, route, requestId, next))));
   };
 }

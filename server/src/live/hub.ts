@@ -1,5 +1,6 @@
 import { knex, type EntityManager, type Knex } from '@mikro-orm/postgresql';
 import { databaseNow } from '../db/clock';
+import { inSpan } from '../tracing';
 import { execute, GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { AuditCollector, isSensitive, writeAuditEvents, type Purpose } from '../audit';
 import { PurposeRequiredError } from '../audit/purpose';
@@ -198,6 +199,10 @@ export class LiveHub {
 
   /** Hands `entries` to `subscribers`, one group per user, each group in its user's transaction. */
   private async dispatch(entries: LogEntry[], subscribers: Subscriber[]): Promise<void> {
+    return inSpan('live delivery', { 'soc_hub.live.events': entries.length, 'soc_hub.live.subscribers': subscribers.length }, () => this.dispatchNow(entries, subscribers));
+  }
+
+  private async dispatchNow(entries: LogEntry[], subscribers: Subscriber[]): Promise<void> {
     for (const s of subscribers) if (s.gone()) s.detach();
     const groups = byUser(subscribers.filter((s) => !s.closed));
     let failed = false;
