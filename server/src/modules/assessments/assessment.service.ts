@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
 import type { RequestContext } from '../../graphql/context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId, toGlobalId } from '../../graphql/global-id';
@@ -292,10 +293,30 @@ function parseDefinition(definition: unknown): ModelDefinition {
   const parsed = modelDefinitionSchema.safeParse(definition);
   if (!parsed.success) {
     throw new BadUserInputError(
-      parsed.error.issues.map((i) => ({ field: ['input', 'definition', ...i.path.map(String)].join('.'), message: i.message })),
+      parsed.error.issues.map((i) => ({ field: ['input', 'definition', ...i.path.map(String)].join('.'), message: plainMessage(i) })),
     );
   }
   return parsed.data;
+}
+
+/** A schema problem in the words a person filling the form reads (the refinements' own are already). */
+function plainMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'too_small':
+      if (issue.origin === 'array') return `needs exactly ${issue.minimum}`;
+      if (issue.origin === 'string') return 'must not be empty';
+      return `must be at least ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'array' ? `needs exactly ${issue.maximum}` : `must be at most ${issue.maximum}`;
+    case 'invalid_type':
+      if (issue.expected === 'int') return 'must be a whole number';
+      if (issue.expected === 'number') return 'must be a number';
+      return issue.expected === 'string' ? 'must be text' : 'is missing';
+    case 'invalid_value':
+      return `must be ${issue.values.map(String).join(' or ')}`;
+    default:
+      return issue.message;
+  }
 }
 
 /** Publishes a new model version (admins). Existing assessments keep the version they were scored with. */
