@@ -36,6 +36,7 @@ import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
 import { AuditAnchors } from './audit/anchors';
 import { startAuditSequencer } from './audit/sequencer';
+import { startAgreementLapseWatch } from './modules/sharing/agreement-lapses';
 import { auditExportHandler } from './audit/audit.export';
 import { commitWithAuditEvents, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
@@ -222,6 +223,7 @@ async function listen(
   const unwatchPool = watchPool(orm);
   const ownerKnex = orm.em.getConnection().getKnex();
   const sequencer = startAuditSequencer(ownerKnex, config.auditChainIntervalMs, log);
+  const lapses = startAgreementLapseWatch(ownerKnex, config.agreementLapseCheckMs, log);
   const anchorNow = async () => {
     await sequencer.chainNow();
     await auditAnchors.publish(ownerKnex).catch((err) => log.warn({ err }, 'the audit chain could not be anchored'));
@@ -240,6 +242,7 @@ async function listen(
         lifecycle.state = 'stopping';
         await apollo.stop();
         clearInterval(anchoring);
+        await lapses.stop();
         await sequencer.stop(); // the last events of this instance's life are chained...
         await anchorNow(); // ...and anchored
         unwatchPool();

@@ -87,6 +87,12 @@ export interface Config {
   readonly auditAnchor: { readonly intervalMs: number; readonly key: string | undefined };
   /** How often this instance links committed audit events into the hash chain (audit/sequencer.ts). */
   readonly auditChainIntervalMs: number;
+  /**
+   * How often this instance looks for sharing agreements whose end date has come, to announce
+   * their lapse live (`AGREEMENT_LAPSE_CHECK_MS`, default 30000: a partner's open screens lose what
+   * a lapsed agreement granted within about that long after midnight); modules/sharing/agreement-lapses.ts.
+   */
+  readonly agreementLapseCheckMs: number;
 }
 
 /** Limits on one GraphQL document, checked after parsing and before execution; one over refuses it whole. */
@@ -196,6 +202,7 @@ const envSchema = z.object({
   AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   AUDIT_ANCHOR_KEY: z.string().min(32).optional(),
   AUDIT_CHAIN_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  AGREEMENT_LAPSE_CHECK_MS: z.coerce.number().int().min(50).max(3_600_000).default(30_000),
   LIVE_CURSOR_KEY: z.string().min(32).optional(),
 });
 
@@ -235,6 +242,7 @@ const expectations: Record<string, string> = {
   AUDIT_ANCHOR_INTERVAL_MS: 'milliseconds between 1000 and 86400000',
   AUDIT_ANCHOR_KEY: 'a secret of at least 32 characters',
   AUDIT_CHAIN_INTERVAL_MS: 'milliseconds between 10 and 60000',
+  AGREEMENT_LAPSE_CHECK_MS: 'milliseconds between 50 and 3600000',
   LIVE_CURSOR_KEY: 'a secret of at least 32 characters',
 };
 
@@ -314,6 +322,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownIdleConnectionMs: e.SHUTDOWN_IDLE_CONNECTION_MS ?? (production ? 5000 : 0),
     auditAnchor: Object.freeze({ intervalMs: e.AUDIT_ANCHOR_INTERVAL_MS, key: e.AUDIT_ANCHOR_KEY }),
     auditChainIntervalMs: e.AUDIT_CHAIN_INTERVAL_MS,
+    agreementLapseCheckMs: e.AGREEMENT_LAPSE_CHECK_MS,
     graphqlLimits: Object.freeze({
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

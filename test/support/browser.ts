@@ -69,12 +69,13 @@ export interface BrowserSession {
 
 /**
  * Registers the hooks every browser test file needs: a demo-data app and Chromium for the file,
- * a fresh page for each test, and a failure if the page logged a console error.
+ * a fresh page for each test, and a failure if the page logged a console error. `env` configures
+ * the app as the environment would.
  */
-export function useBrowserSession(): BrowserSession {
+export function useBrowserSession(options: { env?: Record<string, string> } = {}): BrowserSession {
   const session = {} as { app: TestApp; browser: Browser; watched: WatchedPage };
   beforeAll(async () => {
-    [session.app, session.browser] = await Promise.all([createTestApp({ seed: 'demo' }), launchBrowser()]);
+    [session.app, session.browser] = await Promise.all([createTestApp({ seed: 'demo', env: options.env }), launchBrowser()]);
   });
   afterAll(async () => {
     await session.browser?.close();

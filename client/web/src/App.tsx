@@ -75,6 +75,7 @@ const PersonPage = screen(() => import('./features/people/PersonPage'), 'PersonP
 const PersonEdit = screen(() => import('./features/people/PersonEdit'), 'PersonEdit');
 const SharingAgreements = screen(() => import('./features/agreements/SharingAgreements'), 'SharingAgreements');
 const SearchPage = screen(() => import('./features/search/SearchPage'), 'SearchPage');
+const ModelAdmin = screen(() => import('./features/assessments/ModelAdmin'), 'ModelAdmin');
 const AccessPolicy = screen(() => import('./features/access/AccessPolicy'), 'AccessPolicy');
 const UsersAdmin = screen(() => import('./features/admin/UsersAdmin'), 'UsersAdmin');
 const ApiKeysAdmin = screen(() => import('./features/admin/ApiKeysAdmin'), 'ApiKeysAdmin');
@@ -110,6 +111,7 @@ const screens: [path: string, Screen][] = [
   ['audit', AuditSearch],
   ['agreements', SharingAgreements],
   ['admin/access', AccessPolicy],
+  ['admin/assessment-model', ModelAdmin],
   ['search', SearchPage],
   ['admin/users', UsersAdmin],
   ['admin/api-keys', ApiKeysAdmin],

@@ -26,8 +26,8 @@ export const modelDefinitionSchema = z
     priorityBands: z
       .array(z.object({ band: z.enum(PriorityBand), minRisk: z.number().min(0).max(100) }))
       .length(4)
-      .refine((b) => b.every((x, i) => i === 0 || b[i - 1].minRisk > x.minRisk), 'bands must be listed highest first with falling thresholds')
-      .refine((b) => b[b.length - 1].minRisk === 0, 'the lowest band must start at 0'),
+      .refine((b) => b.every((x, i) => i === 0 || b[i - 1].minRisk > x.minRisk), 'each band must start below the one before it, highest first')
+      .refine((b) => b[b.length - 1].minRisk === 0, 'the lowest band (Standard) must start at 0'),
     threatPriority: z.object({
       breadthUpliftPerActivity: z.number().min(0).max(50),
       breadthUpliftMinRisk: z.number().min(0).max(100),
@@ -35,7 +35,7 @@ export const modelDefinitionSchema = z
     }),
     reviewPeriodDays: z.number().int().min(1).max(730),
   })
-  .refine((d) => d.scale.labels.length === d.scale.max + 1, { message: 'scale.labels needs one label per point of the scale', path: ['scale', 'labels'] });
+  .refine((d) => d.scale.labels.length === d.scale.max + 1, { message: 'needs one word for each point of the scale', path: ['scale', 'labels'] });
 
 export type ModelDefinition = z.infer<typeof modelDefinitionSchema>;
 

@@ -6,7 +6,7 @@ import { threatLoaders } from '../threats/threat.loaders';
 import { CriminalActivity, SocThreat } from '../threats/threat.types';
 import { AssessmentDecisionInput, CreateAssessmentInput, PublishAssessmentModelInput, ReviseAssessmentInput } from './assessment.inputs';
 import * as assessments from './assessment.service';
-import { AssessmentModel, ThreatAssessment } from './assessment.types';
+import { AssessmentModel, AssessmentModelPreview, ThreatAssessment, ThreatPriorityChange } from './assessment.types';
 
 @Resolver(() => ThreatAssessment)
 export class AssessmentResolver {
@@ -33,6 +33,13 @@ export class AssessmentResolver {
   @Query(() => AssessmentModel, { nullable: true, description: 'A version of the scoring model; the current one when no version is given.' })
   assessmentModel(@Arg('version', () => Int, { nullable: true }) version: number | null, @Ctx() ctx: RequestContext) {
     return assessments.getModel(ctx.db.knex, version);
+  }
+
+  @Query(() => AssessmentModelPreview, {
+    description: 'What publishing this model definition would change (admins), over what you can read; checked as publishAssessmentModel checks it, nothing saved.',
+  })
+  previewAssessmentModel(@Arg('input', () => PublishAssessmentModelInput) input: PublishAssessmentModelInput, @Ctx() ctx: RequestContext) {
+    return assessments.previewAssessmentModel(ctx, input);
   }
 
   @Mutation(() => ThreatAssessment, { description: 'Scores a new draft assessment of a threat or one of its activities.' })
@@ -71,5 +78,13 @@ export class AssessmentModelResolver {
   @FieldResolver(() => User, { nullable: true })
   createdBy(@Root() m: AssessmentModel, @Ctx() ctx: RequestContext) {
     return m.createdById ? userLoader(ctx).load(m.createdById) : null;
+  }
+}
+
+@Resolver(() => ThreatPriorityChange)
+export class ThreatPriorityChangeResolver {
+  @FieldResolver(() => SocThreat, { nullable: true })
+  threat(@Root() c: ThreatPriorityChange, @Ctx() ctx: RequestContext) {
+    return threatLoaders.threat(ctx).load(c.threatId);
   }
 }

@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
 import type { RequestContext } from '../../graphql/context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId, toGlobalId } from '../../graphql/global-id';
@@ -8,7 +9,8 @@ import { Role } from '../identity/identity.enums';
 import type { User } from '../identity/user.entity';
 import { managesThreat } from '../threats/threat.authority';
 import { threatLoaders } from '../threats/threat.loaders';
-import { AssessmentStatus, type Confidence } from './assessment.enums';
+import { onlyReadable } from '../../access/policy';
+import { AssessmentStatus, PriorityBand, type Confidence } from './assessment.enums';
 import type { AssessmentDecisionInput, AssessmentScoresInput, CreateAssessmentInput, PublishAssessmentModelInput, ReviseAssessmentInput } from './assessment.inputs';
 import {
   HARM_FACTORS,
@@ -22,7 +24,7 @@ import {
   type FactorScores,
   type ModelDefinition,
 } from './assessment-model';
-import type { AssessmentModel, ThreatAssessment } from './assessment.types';
+import type { AssessmentModel, AssessmentModelPreview, PriorityBandMove, ThreatAssessment } from './assessment.types';
 
 type Ctx = Pick<RequestContext, 'db' | 'viewer'>;
 
@@ -286,22 +288,112 @@ export async function getModel(knex: Knex, version?: number | null): Promise<Ass
   return row ? mapModel(row) : null;
 }
 
+/** The definition as the model's schema reads it, or BAD_USER_INPUT naming each field at fault (input.definition.harm.physical). */
+function parseDefinition(definition: unknown): ModelDefinition {
+  const parsed = modelDefinitionSchema.safeParse(definition);
+  if (!parsed.success) {
+    throw new BadUserInputError(
+      parsed.error.issues.map((i) => ({ field: ['input', 'definition', ...i.path.map(String)].join('.'), message: plainMessage(i) })),
+    );
+  }
+  return parsed.data;
+}
+
+/** A schema problem in the words a person filling the form reads (the refinements' own are already). */
+function plainMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'too_small':
+      if (issue.origin === 'array') return `needs exactly ${issue.minimum}`;
+      if (issue.origin === 'string') return 'must not be empty';
+      return `must be at least ${issue.minimum}`;
+    case 'too_big':
+      return issue.origin === 'array' ? `needs exactly ${issue.maximum}` : `must be at most ${issue.maximum}`;
+    case 'invalid_type':
+      if (issue.expected === 'int') return 'must be a whole number';
+      if (issue.expected === 'number') return 'must be a number';
+      return issue.expected === 'string' ? 'must be text' : 'is missing';
+    case 'invalid_value':
+      return `must be ${issue.values.map(String).join(' or ')}`;
+    default:
+      return issue.message;
+  }
+}
+
 /** Publishes a new model version (admins). Existing assessments keep the version they were scored with. */
 export async function publishAssessmentModel(ctx: Ctx, input: PublishAssessmentModelInput): Promise<AssessmentModel> {
   requireRole(ctx.viewer, [Role.ADMIN], 'Publishing an assessment model');
-  const parsed = modelDefinitionSchema.safeParse(input.definition);
-  if (!parsed.success) {
-    throw new BadUserInputError(
-      parsed.error.issues.map((i) => ({ field: ['input', 'definition', ...i.path.map(String)].join('.'), message: i.message })),
-    );
-  }
+  const definition = parseDefinition(input.definition);
   return ctx.db.transaction(async (trx) => {
     // Publishers take turns, so two publishing at once cannot claim the same version number.
     await trx.raw("select pg_advisory_xact_lock(hashtext('assessment_model'))");
     const { version } = await currentModel(trx);
     const [row] = await trx('assessment_model')
-      .insert({ version: version + 1, definition: parsed.data, note: input.note ?? null, created_by: ctx.viewer.id })
+      .insert({ version: version + 1, definition, note: input.note ?? null, created_by: ctx.viewer.id })
       .returning('*');
     return mapModel(row);
   });
+}
+
+/** How many move between bands, highest first. */
+function movesOf(pairs: { from: PriorityBand | null; to: PriorityBand }[]): PriorityBandMove[] {
+  const rank = (b: PriorityBand | null) => (b == null ? 99 : Object.values(PriorityBand).indexOf(b));
+  const counts = new Map<string, PriorityBandMove>();
+  for (const { from, to } of pairs) {
+    const key = `${from}>${to}`;
+    const move = counts.get(key) ?? { from, to, count: 0 };
+    move.count++;
+    counts.set(key, move);
+  }
+  return [...counts.values()].sort((a, b) => rank(a.from) - rank(b.from) || rank(a.to) - rank(b.to));
+}
+
+/**
+ * What publishing `input` would change (admins), over what the caller can read: the latest
+ * approved assessment of each threat and activity, rescored under the new model, against the
+ * band it was given; and each threat's priority as the new model would work it out from those
+ * assessments' stored risk scores (recomputeThreatPriority), against the one it has. Checked as
+ * publishing checks it; nothing is written.
+ */
+export async function previewAssessmentModel(ctx: RequestContext, input: PublishAssessmentModelInput): Promise<AssessmentModelPreview> {
+  requireRole(ctx.viewer, [Role.ADMIN], 'Previewing an assessment model');
+  const next = parseDefinition(input.definition);
+  const knex = ctx.db.knex;
+  const current = (await getModel(knex))!;
+  const rows: { threat_id: string; threat_priority: PriorityBand | null; criminal_activity_id: string | null; scores: FactorScores; confidence: Confidence; risk_score: string; priority: PriorityBand }[] =
+    await onlyReadable(
+      knex('threat_assessment as a')
+        .join('soc_threat as t', 't.id', 'a.threat_id')
+        .distinctOn(['a.threat_id', 'a.criminal_activity_id'])
+        .select('a.threat_id', 't.priority as threat_priority', 'a.criminal_activity_id', 'a.scores', 'a.confidence', 'a.risk_score', 'a.priority')
+        .where('a.status', AssessmentStatus.APPROVED)
+        .orderBy(['a.threat_id', 'a.criminal_activity_id', { column: 'a.decided_at', order: 'desc' }, { column: 'a.id', order: 'desc' }]),
+      knex,
+      'THREAT',
+      't',
+    );
+  const rescored = rows.map((r) => ({ from: r.priority, to: scoreAssessment(next, r.scores, r.confidence).priority }));
+  const byThreat = new Map<string, typeof rows>();
+  for (const r of rows) byThreat.set(r.threat_id, [...(byThreat.get(r.threat_id) ?? []), r]);
+  const threats = [...byThreat.entries()].map(([threatId, assessed]) => {
+    const whole = assessed.find((r) => r.criminal_activity_id === null);
+    const risk = threatRisk(
+      next,
+      whole ? Number(whole.risk_score) : null,
+      assessed.filter((r) => r.criminal_activity_id !== null).map((r) => Number(r.risk_score)),
+    );
+    return { threatId, from: assessed[0].threat_priority, to: bandFor(next, risk!) };
+  });
+  const changedAssessments = rescored.filter((m) => m.from !== m.to);
+  const changedThreats = threats.filter((t) => t.from !== t.to);
+  return {
+    current,
+    nextVersion: current.version + 1,
+    approvedAssessments: rows.length,
+    assessmentsChangingBand: changedAssessments.length,
+    assessmentMoves: movesOf(changedAssessments),
+    assessedThreats: threats.length,
+    threatsChangingPriority: changedThreats.length,
+    threatMoves: movesOf(changedThreats),
+    threatChanges: changedThreats.slice(0, 25),
+  };
 }

@@ -66,3 +66,35 @@ export class AssessmentModel {
   @Field(() => String, { nullable: true }) note!: string | null;
   @Field(() => Date) createdAt!: Date;
 }
+
+@ObjectType({ description: 'How many would move from one priority band to another.' })
+export class PriorityBandMove {
+  @Field(() => PriorityBand, { nullable: true, description: 'Null: a threat with no priority yet.' }) from!: PriorityBand | null;
+  @Field(() => PriorityBand) to!: PriorityBand;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType({ description: "A threat whose priority the new model would change, once recomputed." })
+export class ThreatPriorityChange {
+  threatId!: string;
+  @Field(() => PriorityBand, { nullable: true }) from!: PriorityBand | null;
+  @Field(() => PriorityBand) to!: PriorityBand;
+}
+
+@ObjectType({
+  description:
+    'What publishing a model definition would change, counted over the approved assessments and threats you can read. Nothing is saved. ' +
+    'Existing assessments keep the version they were scored with: the assessment figures say how their bands would differ if scored again; ' +
+    "a threat's priority is worked out with the new model (from its assessments' stored risk scores) the next time one of its assessments is approved.",
+})
+export class AssessmentModelPreview {
+  @Field(() => AssessmentModel, { description: 'The version in force now.' }) current!: AssessmentModel;
+  @Field(() => Int) nextVersion!: number;
+  @Field(() => Int, { description: 'Approved assessments in use (the latest of the whole threat and of each activity) of threats you can read.' }) approvedAssessments!: number;
+  @Field(() => Int, { description: 'Of those, how many would fall in another band if scored again under the new model.' }) assessmentsChangingBand!: number;
+  @Field(() => [PriorityBandMove]) assessmentMoves!: PriorityBandMove[];
+  @Field(() => Int, { description: 'Threats you can read with an approved assessment.' }) assessedThreats!: number;
+  @Field(() => Int, { description: 'Of those, how many would have another priority under the new model.' }) threatsChangingPriority!: number;
+  @Field(() => [PriorityBandMove]) threatMoves!: PriorityBandMove[];
+  @Field(() => [ThreatPriorityChange], { description: 'Up to 25 of the threats whose priority would change.' }) threatChanges!: ThreatPriorityChange[];
+}

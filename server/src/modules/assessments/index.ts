@@ -1,10 +1,10 @@
 import { childFetcher, type NodeFetchers } from '../../graphql/node';
 import { threatLoaders } from '../threats/threat.loaders';
-import { AssessmentModelResolver, AssessmentResolver } from './assessment.resolver';
+import { AssessmentModelResolver, AssessmentResolver, ThreatPriorityChangeResolver } from './assessment.resolver';
 
 export const assessmentsModule = {
   entities: [],
-  resolvers: [AssessmentResolver, AssessmentModelResolver],
+  resolvers: [AssessmentResolver, AssessmentModelResolver, ThreatPriorityChangeResolver],
   nodes: {
     ThreatAssessment: childFetcher((ctx, ids) => threatLoaders.assessment(ctx).loadMany(ids), {
       parentType: 'SocThreat',

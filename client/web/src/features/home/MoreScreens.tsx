@@ -32,6 +32,9 @@ export function MoreScreens() {
             <li>
               <Link to="/admin/api-keys">Manage API keys</Link>
             </li>
+            <li>
+              <Link to="/admin/assessment-model">Assessment model: publish a new version</Link>
+            </li>
           </>
         )}
         {auditor && (
