@@ -1,6 +1,8 @@
 import type { Locator, Page } from 'playwright-core';
 import { axeOnPage } from '../support/axe';
 import { describeInBrowser, screenshot, useBrowserSession } from '../support/browser';
+import { expectData } from '../support/factories';
+import { adoptedThreat } from '../support/plan-factories';
 import { signIn } from './sign-in';
 
 /** Serious and critical axe violations on the page as it is now. */
@@ -83,12 +85,14 @@ describeInBrowser('web client: intelligence', () => {
     await page.getByRole('heading', { name: `${reference} 3D C`, level: 1 }).waitFor();
     expect(await page.getByText(/Graded 3E/).count()).toBe(0);
 
-    // The report links to its threat. (The threat page's own list of its intelligence is off the
-    // page for now: with it there, the plan form's submission never left the client; see the
-    // session note. SocThreat.intelligence is tested through the API in intelligence.test.ts.)
+    // The threat shows the intelligence behind it, each report with its marking.
     await page.locator('dl.facts').getByRole('link', { name: threatName }).click();
-    await page.waitForURL(/\/threats\/[^/]+$/);
-    await page.getByTestId('activities').waitFor();
+    const section = page.getByRole('region', { name: 'Intelligence' });
+    const item = section.getByRole('listitem').filter({ has: page.getByRole('link', { name: reference }) });
+    await item.getByText('A caller alleged children are held at a flat above the parade.').waitFor();
+    expect(await item.innerText()).toMatch(new RegExp(`^${reference}, marked Official, received 2 Nov 2026, 3D C`));
+    expect(await page.locator('main').innerText()).not.toMatch(developerWords);
+    await expectAxeClean(page, 'threat with its intelligence');
   });
 
   it('oxon.mash sees only what was disseminated to it: the sanitised text and conditions, the grading, source and original withheld with reasons', async () => {
@@ -109,5 +113,51 @@ describeInBrowser('web client: intelligence', () => {
     expect(await page.locator('main').innerText()).not.toMatch(developerWords);
     await expectAxeClean(page, 'intelligence report as a partner');
     await screenshot(page, 'intelligence-partner');
+  });
+
+  it('oxon.mash, on a threat whose intelligence was not disseminated to it, is told none is shared with it, never that there is none', async () => {
+    const app = session.app;
+    const THREATS = `{ threats(first: 100) { edges { node { id name intelligence(first: 1) { totalCount } } } } }`;
+    const counts = async (as: string, purpose: string) =>
+      new Map<string, { name: string; count: number }>(
+        expectData(await app.gql(as, THREATS, {}, { purpose })).threats.edges.map(({ node }: any) => [node.id, { name: node.name, count: node.intelligence.totalCount }]),
+      );
+    const partner = await counts('oxon.mash', 'SAFEGUARDING');
+    const police = await counts('serocu.analyst', 'INVESTIGATION');
+    const [id, { name }] = [...partner].find(([threatId, p]) => p.count === 0 && (police.get(threatId)?.count ?? 0) > 0)!;
+    const { page } = session.watched;
+    await signIn(page, 'oxon.mash', 'Safeguarding');
+    await page.goto(`/threats/${encodeURIComponent(id)}`);
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+    await page.getByRole('region', { name: 'Intelligence' }).getByText('No intelligence about this threat is shared with you.').waitFor();
+    await page.getByTestId('protective-marking').waitFor();
+    await expectAxeClean(page, 'threat without intelligence shared with a partner');
+  });
+
+  it('serocu.lro opens a 4P plan from a threat page that lists its intelligence (the form below the fold, a screenshot taken first)', async () => {
+    // The threat page's intelligence made it long enough that the plan form is scrolled to; the
+    // full-page screenshot then left Chromium's scroll position out of step, the page jumped
+    // between the button's mousedown and mouseup, and the click (so the submission) was lost.
+    const app = session.app;
+    const threat = await adoptedThreat(app, 'tvp.investigator', { name: 'Operation Wren' });
+    const input = {
+      receivedOn: '2026-10-14', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'A', handlingCode: 'P', threatIds: [threat.id],
+      sanitisedText: 'The Wren line is run from a flat above the launderette.', originalText: 'Seen by source TV-0501 (fictional).', access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'REGIONAL_LAW_ENFORCEMENT' },
+    };
+    const report = expectData(await app.gql('tvp.investigator', 'mutation ($input: CreateIntelligenceReportInput!) { createIntelligenceReport(input: $input) { reference } }', { input })).createIntelligenceReport;
+    const { page } = session.watched;
+    await signIn(page, 'serocu.lro');
+    await page.goto(`/threats/${encodeURIComponent(threat.id)}`);
+    const item = page.getByRole('region', { name: 'Intelligence' }).getByRole('listitem').filter({ hasText: report.reference });
+    await item.getByText('marked Official sensitive').waitFor();
+    const planSection = page.locator('section', { has: page.getByRole('heading', { name: '4P plan', exact: true }) });
+    await planSection.getByText('Open a 4P plan for this threat').click();
+    await planSection.getByLabel('Review every (days)').fill('30');
+    await screenshot(page, 'threat-intelligence-open-plan');
+    await planSection.getByRole('button', { name: 'Open the plan' }).click();
+    await page.waitForURL(/\/plans\/[^/?]+$/);
+    const planId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    const plan = expectData(await app.gql('serocu.lro', 'query ($id: ID!) { node(id: $id) { ... on FourPPlan { reviewFrequencyDays threat { id } } } }', { id: planId })).node;
+    expect(plan).toEqual({ reviewFrequencyDays: 30, threat: { id: threat.id } });
   });
 });

@@ -126,7 +126,7 @@ describe('recording a disruption', () => {
     // Identified 2025-06-01, assessed 2025-07-01: a date in between is before the assessment.
     const early = await app.gql('tvp.investigator', CREATE, { input: disruptionInput(threat.id, { date: '2025-06-15' }) });
     expect(fieldsOf(early)).toEqual(['input.date']);
-    expect(messageFor(early, 'input.date')).toBe('the threat was not yet assessed or adopted on this date (first assessed on 2025-07-01)');
+    expect(messageFor(early, 'input.date')).toBe('the threat was not yet assessed or adopted on this date (first assessed on 1 July 2025)');
     expect(expectData(await app.gql('tvp.investigator', CREATE, { input: disruptionInput(threat.id, { date: '2025-07-01', tactic: 'TRAVEL' }) })).createDisruption.date).toBe('2025-07-01');
   });
 
@@ -136,14 +136,14 @@ describe('recording a disruption', () => {
     // Archiving stamps today's date; set it back so the threat was open from July to September 2025.
     await sql(app, `update soc_threat set closed_on = '2025-09-01' where id = ?`, [dbId(closed.id)]);
     const after = await app.gql('tvp.investigator', CREATE, { input: disruptionInput(closed.id, { date: '2025-10-01' }) });
-    expect(messageFor(after, 'input.date')).toBe('the threat was closed on 2025-09-01, before this date');
+    expect(messageFor(after, 'input.date')).toBe('the threat was closed on 1 September 2025, before this date');
     expect(expectData(await app.gql('tvp.investigator', CREATE, { input: disruptionInput(closed.id, { date: '2025-08-15' }) })).createDisruption.status).toBe('DRAFT');
   });
 
   it('refuses a date before the threat was identified, and a date in the future', async () => {
     const before = await app.gql('tvp.investigator', CREATE, { input: disruptionInput(threat.id, { date: '2025-05-31' }) });
     expect(fieldsOf(before)).toEqual(['input.date']);
-    expect(messageFor(before, 'input.date')).toBe('cannot be before the threat was identified (2025-06-01)');
+    expect(messageFor(before, 'input.date')).toBe('cannot be before the threat was identified (1 June 2025)');
     const future = await app.gql('tvp.investigator', CREATE, { input: disruptionInput(threat.id, { date: '2099-12-31' }) });
     expect(fieldsOf(future)).toEqual(['input.date']);
   });

@@ -3,6 +3,7 @@ import { sharingAgreement } from '../support/access-factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 import type { AccessLayers } from '../../server/src/access/layers';
 import { LiveSubscription } from '../support/live-client';
+import { inWords } from '../support/dates';
 
 /**
  * Intelligence reports graded 3x5x2 (issue 19), through the real API on real PostgreSQL: entry
@@ -221,6 +222,10 @@ describe('dissemination to a partner', () => {
     const after = await explain();
     expect(after.canRead).toBe(true);
     expect(after.rules.map((r: any) => r.rule)).toEqual(['CLEARANCE', 'ROLE', 'DISSEMINATION', 'AGREEMENT']);
+    // Dates in the explanation are in words.
+    const [given] = expectData(await ctx.app.gql('tvp.investigator', 'query ($id: ID!) { node(id: $id) { ... on IntelligenceReport { disseminations { disseminatedAt } } } }', { id: report.id })).node.disseminations;
+    expect(after.rules.find((r: any) => r.rule === 'DISSEMINATION').detail).toBe(`Disseminated to OXON_CS on ${inWords(given.disseminatedAt.slice(0, 10))}.`);
+    expect(after.rules.find((r: any) => r.rule === 'AGREEMENT').detail).toMatch(/^Covered by ".*" \(in force until \d{1,2} [A-Z][a-z]+ \d{4}\)\.$/);
   });
 
   it('is audited as an EXPORT of the report, with the recipient in the record', async () => {

@@ -1,6 +1,7 @@
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createThreat, expectData, orgId, userId } from '../support/factories';
 import { ACCESS, PLAN_FIELDS, adoptedThreat, completePlan, createPlan, daysFromToday, planDo, planOp } from '../support/plan-factories';
+import { inWords } from '../support/dates';
 import { assessPlanQuality, type GateInput } from '../../server/src/modules/plans/plan.quality';
 import { PlanActionStatus, PlanStatus, Strand } from '../../server/src/modules/plans/plan.enums';
 import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
@@ -72,7 +73,7 @@ describe('the quality gate as a pure function', () => {
   });
 
   it('treats a past due date, or none on an active plan, as overdue; a closed plan has no review check', () => {
-    expect(assessPlanQuality({ ...complete, nextReviewDue: '2025-12-31' }).problems.map((p) => p.message)).toEqual(['The review was due on 2025-12-31.']);
+    expect(assessPlanQuality({ ...complete, nextReviewDue: '2025-12-31' }).problems.map((p) => p.message)).toEqual(['The review was due on 31 December 2025.']);
     expect(assessPlanQuality({ ...complete, nextReviewDue: '2026-01-01' }).passes).toBe(true);
     expect(assessPlanQuality({ ...complete, nextReviewDue: null }).problems.map((p) => p.code)).toEqual(['REVIEW_OVERDUE']);
     expect(assessPlanQuality({ ...complete, status: PlanStatus.DRAFT, nextReviewDue: null }).passes).toBe(true);
@@ -153,7 +154,7 @@ describe('the quality gate through the API', () => {
     let { plan } = await completePlan(app);
     plan = await planDo(app, 'tvp.investigator', 'recordPlanReview', { planId: plan.id, expectedVersion: plan.version, date: daysFromToday(-100), forum: 'Regional TTCG', decisions: 'Continue.' });
     expect(plan.nextReviewDue).toBe(daysFromToday(-10));
-    expect(plan.quality.problems).toEqual([{ code: 'REVIEW_OVERDUE', strand: null, criminalActivity: null, message: `The review was due on ${daysFromToday(-10)}.` }]);
+    expect(plan.quality.problems).toEqual([{ code: 'REVIEW_OVERDUE', strand: null, criminalActivity: null, message: `The review was due on ${inWords(daysFromToday(-10))}.` }]);
     plan = await planDo(app, 'tvp.investigator', 'recordPlanReview', { planId: plan.id, expectedVersion: plan.version, date: TODAY, forum: 'Regional TTCG', decisions: 'Refocus on Prevent.' });
     expect(plan.nextReviewDue).toBe(daysFromToday(90));
     expect(plan.quality.passes).toBe(true);
@@ -357,11 +358,13 @@ describe('intelligence gaps, outcomes, learning and reviews', () => {
 
     const notAGap = await planOp(app, 'tvp.investigator', 'resolveIntelligenceGap', { id: plan.outcomes[0].id, expectedVersion: plan.version, resolution: 'n/a' });
     expect(notAGap.errors![0].extensions!.fields).toEqual([{ field: 'input.id', message: 'is an outcome; only intelligence gaps are resolved' }]);
+    const early = await planOp(app, 'tvp.investigator', 'resolveIntelligenceGap', { id: gap.id, expectedVersion: plan.version, resolution: 'Too early.', resolvedOn: daysFromToday(-6) });
+    expect(early.errors![0].extensions!.fields).toEqual([{ field: 'input.resolvedOn', message: `cannot be before the gap was recorded (${inWords(daysFromToday(-5))})` }]);
     plan = await planDo(app, 'tvp.investigator', 'resolveIntelligenceGap', { id: gap.id, expectedVersion: plan.version, resolution: 'Covert source identified the supplier.' }, ENTRY_FIELDS);
     expect(await stampedDays(app.db.url)).toContain(plan.intelligenceGaps[0].resolvedOn);
     expect(plan.intelligenceGaps[0]).toMatchObject({ resolution: 'Covert source identified the supplier.', resolvedBy: { username: 'tvp.investigator' } });
     const again = await planOp(app, 'tvp.investigator', 'resolveIntelligenceGap', { id: gap.id, expectedVersion: plan.version, resolution: 'Again.' });
-    expect(again.errors![0].extensions!.fields).toEqual([{ field: 'input.id', message: `this gap was already resolved on ${plan.intelligenceGaps[0].resolvedOn}` }]);
+    expect(again.errors![0].extensions!.fields).toEqual([{ field: 'input.id', message: `this gap was already resolved on ${inWords(plan.intelligenceGaps[0].resolvedOn)}` }]);
   });
 
   it('records reviews not in the future; the next review falls reviewFrequencyDays after the latest one', async () => {

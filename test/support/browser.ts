@@ -54,10 +54,25 @@ export async function signIn(page: Page, username: string): Promise<void> {
 
 const screenshotDir = path.join(__dirname, '..', '..', 'test-results', 'screenshots');
 
-/** Saves a full-page screenshot under test-results/screenshots/ (git-ignored) for people to look at. */
+/**
+ * Saves a full-page screenshot under test-results/screenshots/ (git-ignored) for people to look at.
+ *
+ * Chromium takes a full-page screenshot by resizing the view, and afterwards the page's scroll
+ * position (what Playwright measures to aim a click) can differ from the one the next input event
+ * is handled at: on a page long enough to be scrolled, the first mousedown snapped the page back
+ * by a hundred pixels or so, mouseup landed on another element, and the click (so a form's
+ * submission) was silently lost. Scrolling back to where the page was, through a position it is
+ * not at, puts both in step again.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(screenshotDir, { recursive: true });
+  const [x, y] = await page.evaluate(() => [(globalThis as any).scrollX, (globalThis as any).scrollY] as [number, number]);
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+  await page.evaluate(([x, y]) => {
+    const w = globalThis as any;
+    w.scrollTo(x, y === 0 ? 1 : y - 1);
+    w.scrollTo(x, y);
+  }, [x, y] as [number, number]);
 }
 
 export interface BrowserSession {

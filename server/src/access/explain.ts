@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { plainDate } from '../shared/plain-dates';
 import { databaseToday } from '../db/clock';
 import { markingRank, type ProtectiveMarking } from '../modules/identity/identity.enums';
 import { categoryOf, type DataCategory } from './policy';
@@ -64,9 +65,9 @@ async function agreementRule(knex: Knex, user: UserFacts, row: Record<string, an
       a.data_categories.includes(category) &&
       markingRank(a.max_protective_marking) >= markingRank(row.protective_marking),
   );
-  if (inForce.length) return { rule: 'AGREEMENT', passed: true, detail: `Covered by "${inForce[0].title}" (in force until ${inForce[0].expires_on}).` };
+  if (inForce.length) return { rule: 'AGREEMENT', passed: true, detail: `Covered by "${inForce[0].title}" (in force until ${plainDate(inForce[0].expires_on)}).` };
   const why = agreements.length
-    ? agreements.map((a) => `"${a.title}": ${a.status}, ${a.effective_from} to ${a.expires_on}, covers ${a.data_categories.join('/')} up to ${a.max_protective_marking}`).join('; ')
+    ? agreements.map((a) => `"${a.title}": ${a.status}, ${plainDate(a.effective_from)} to ${plainDate(a.expires_on)}, covers ${a.data_categories.join('/')} up to ${a.max_protective_marking}`).join('; ')
     : 'there is no agreement between the two organisations';
   return { rule: 'AGREEMENT', passed: false, detail: `No agreement in force covers ${category} records marked ${row.protective_marking}: ${why}.` };
 }
@@ -143,7 +144,7 @@ async function intelligenceRules(knex: Knex, user: UserFacts, row: Record<string
   const given = await knex('intelligence_dissemination').where({ report_id: row.id, recipient_organisation_id: user.organisationId }).first('disseminated_at');
   if (!given) return [{ rule: 'DISSEMINATION', passed: false, detail: 'Partners read intelligence only when it is disseminated to their organisation, whatever its sharing.' }];
   return [
-    { rule: 'DISSEMINATION', passed: true, detail: `Disseminated to ${user.organisationCode} on ${new Date(given.disseminated_at).toISOString().slice(0, 10)}.` },
+    { rule: 'DISSEMINATION', passed: true, detail: `Disseminated to ${user.organisationCode} on ${plainDate(given.disseminated_at)}.` },
     await agreementRule(knex, user, row, 'INTELLIGENCE'),
   ];
 }

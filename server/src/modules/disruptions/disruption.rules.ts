@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainDate } from '../../shared/plain-dates';
 import { Role } from '../identity/identity.enums';
 import type { Problems } from '../../shared/validation';
 import rulesJson from './disruption-rules.json';
@@ -136,10 +137,10 @@ function checkThreatOnDate(p: Problems, d: DisruptionDraft, { threat, today }: E
   }
   if (!d.date) return;
   if (d.date > today) p.add('date', 'cannot be in the future');
-  else if (d.date < threat.identifiedOn) p.add('date', `cannot be before the threat was identified (${threat.identifiedOn})`);
+  else if (d.date < threat.identifiedOn) p.add('date', `cannot be before the threat was identified (${plainDate(threat.identifiedOn)})`);
   else if (threat.assessedOn && d.date < threat.assessedOn) {
-    p.add('date', `the threat was not yet assessed or adopted on this date (first assessed on ${threat.assessedOn})`);
+    p.add('date', `the threat was not yet assessed or adopted on this date (first assessed on ${plainDate(threat.assessedOn)})`);
   } else if (threat.closedOn && d.date > threat.closedOn) {
-    p.add('date', `the threat was closed on ${threat.closedOn}, before this date`);
+    p.add('date', `the threat was closed on ${plainDate(threat.closedOn)}, before this date`);
   }
 }

@@ -1,4 +1,5 @@
 import { PARTNER_STRANDS, PlanActionStatus, PlanProblemCode, PlanStatus, STRANDS, type Strand } from './plan.enums';
+import { plainDate } from '../../shared/plain-dates';
 
 /**
  * The plan quality gate (docs/domain.md "FourPPlan", inspection finding 2), as a pure function so it
@@ -91,7 +92,7 @@ export function assessPlanQuality<A extends GateActivity>(plan: GateInput & { ac
   if (plan.status !== PlanStatus.CLOSED) {
     check(!reviewOverdue(plan), {
       code: PlanProblemCode.REVIEW_OVERDUE,
-      message: plan.nextReviewDue ? `The review was due on ${plan.nextReviewDue}.` : 'The plan is active but has no next review date.',
+      message: plan.nextReviewDue ? `The review was due on ${plainDate(plan.nextReviewDue)}.` : 'The plan is active but has no next review date.',
     });
   }
 

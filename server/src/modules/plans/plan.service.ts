@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { plainDate } from '../../shared/plain-dates';
 import { auditNamedRecords } from '../reporting/reporting.audit';
 import type { RequestContext } from '../../graphql/context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
@@ -473,11 +474,11 @@ export async function resolveIntelligenceGap(ctx: Ctx, input: ResolveIntelligenc
     const { partId, part, plan } = await lockPartPlan(trx, ctx, 'plan_entry', 'PlanEntry', input.id, input.expectedVersion);
     const p = new Problems();
     if (part.kind !== PlanEntryKind.INTELLIGENCE_GAP) p.add('id', `is ${part.kind === PlanEntryKind.OUTCOME ? 'an outcome' : 'learning'}; only intelligence gaps are resolved`);
-    else p.when(part.resolved_on != null, 'id', `this gap was already resolved on ${part.resolved_on}`);
+    else if (part.resolved_on != null) p.add('id', `this gap was already resolved on ${plainDate(part.resolved_on)}`);
     p.text(input.resolution, 'resolution', { max: 4000 });
     const resolvedOn = input.resolvedOn ?? today();
     p.when(resolvedOn > today(), 'resolvedOn', 'cannot be in the future');
-    p.when(resolvedOn < part.recorded_on, 'resolvedOn', `cannot be before the gap was recorded (${part.recorded_on})`);
+    p.when(resolvedOn < part.recorded_on, 'resolvedOn', `cannot be before the gap was recorded (${plainDate(part.recorded_on)})`);
     p.throwIfAny();
     await trx('plan_entry').update({ resolved_on: resolvedOn, resolved_by: ctx.viewer.id, resolution: input.resolution.trim() }).where({ id: partId });
     await saveVersion(trx, 'fourp_plan', plan.id, ctx.viewer, {});

@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { onlyReadable } from '../../access/policy';
 import type { RequestContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
+import { plainDate } from '../../shared/plain-dates';
 import { Problems, addDays, today } from '../../shared/validation';
 import { DisruptionStatus } from '../disruptions/disruption.enums';
 import { PlanStatus } from '../plans/plan.enums';
@@ -133,7 +134,7 @@ const assessmentReviewsOverdue: Analysis = async (ctx, o) => {
     .select(...THREAT_NAME, knex.raw('t.next_review_due::text as due'), knex.raw(TOTAL))
     .orderBy(['t.next_review_due', 't.urn'])
     .limit(o.limit);
-  return result(rows, (r) => ({ summary: `The assessment of ${named(r)} was due for review on ${r.due}.`, records: [threat(r)] }));
+  return result(rows, (r) => ({ summary: `The assessment of ${named(r)} was due for review on ${plainDate(r.due)}.`, records: [threat(r)] }));
 };
 
 const planReviewsOverdue: Analysis = async (ctx, o) => {
@@ -144,7 +145,7 @@ const planReviewsOverdue: Analysis = async (ctx, o) => {
     .orderByRaw('p.next_review_due nulls first, t.urn')
     .limit(o.limit);
   return result(rows, (r) => ({
-    summary: r.due ? `The 4P plan for ${named(r)} was due for review on ${r.due}.` : `The 4P plan for ${named(r)} is in force but has no review date.`,
+    summary: r.due ? `The 4P plan for ${named(r)} was due for review on ${plainDate(r.due)}.` : `The 4P plan for ${named(r)} is in force but has no review date.`,
     records: [{ type: 'FourPPlan', dbId: r.plan_id, sensitive: sensitive(r.plan_marking) }, threat(r)],
   }));
 };
@@ -170,8 +171,8 @@ const noRecentDisruption: Analysis = async (ctx, o) => {
     .limit(o.limit);
   return result(rows, (r) => ({
     summary: r.last_date
-      ? `No validated disruption of ${named(r)} for ${r.days} days: the last was on ${r.last_date}.`
-      : `No validated disruption of ${named(r)} since it was adopted on ${r.adopted_on} (${r.days} days ago).`,
+      ? `No validated disruption of ${named(r)} for ${r.days} days: the last was on ${plainDate(r.last_date)}.`
+      : `No validated disruption of ${named(r)} since it was adopted on ${plainDate(r.adopted_on)} (${r.days} days ago).`,
     records: [threat(r)],
   }));
 };
@@ -222,7 +223,7 @@ const agreementsExpiring: Analysis = async (ctx, o) => {
     .orderBy(['a.expires_on', 'a.title'])
     .limit(o.limit);
   return result(rows, (r) => ({
-    summary: `The sharing agreement "${r.title}" expires on ${r.expires} (in ${plural(Number(r.expires_in_days), 'day')}).`,
+    summary: `The sharing agreement "${r.title}" expires on ${plainDate(r.expires)} (in ${plural(Number(r.expires_in_days), 'day')}).`,
     records: [{ type: 'InformationSharingAgreement', dbId: r.id, sensitive: false }],
   }));
 };

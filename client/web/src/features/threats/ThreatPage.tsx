@@ -10,6 +10,7 @@ import { canAssess, ThreatActivities, ThreatAssessments, ThreatLinks, ThreatMemb
 import { ThreatDisruptions, ThreatPlanSummary } from './ThreatPlanAndDisruptions';
 import { WhoCanSee } from '../access/WhoCanSee';
 import { MoveThreat } from './Lifecycle';
+import { ThreatIntelligence } from '../intelligence/ThreatIntelligence';
 
 const ThreatPageDocument = graphql(`
   query ThreatPage($id: ID!) {
@@ -266,6 +267,7 @@ export function ThreatPage() {
             manage={manage}
           />
           <ThreatAssessments threat={t} canAssess={canAssess(viewer, t)} />
+          <ThreatIntelligence threatId={t.id} />
           <div className="two">
             <ThreatMembers members={t.members} withheld={why('members')} manage={manage} />
             <ThreatLinks threat={t} links={t.linkedThreats} withheld={why('linkedThreats')} manage={manage} />
