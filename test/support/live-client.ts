@@ -1,5 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { defaultPurposeOf, purposeFor } from './purposes';
 
 export const EVENT_FIELDS = `cursor type recordType recordId changedFields at actor { username }
   record { id ... on SocThreat { name sharing } ... on SafeguardingReferral { reference } ... on Disruption { id } }`;
@@ -85,11 +87,18 @@ export class LiveSubscription {
  * A graphql-ws connection for queries and mutations: `run` sends one operation and resolves with
  * its whole result (data and errors, or the error graphql-ws reports for a refused operation).
  */
-export async function openSocket(app: { url: string; tokenFor(username: string): Promise<string> }, username: string, purpose = 'INVESTIGATION', token?: string) {
+export async function openSocket(
+  app: { url: string; tokenFor(username: string): Promise<string>; app?: { orm: MikroORM } },
+  username: string,
+  purpose?: string | null,
+  token?: string,
+) {
+  // Unless told: the user's default purpose (test/support/purposes.ts), by their roles now.
+  const stated = purpose !== undefined ? purpose : app.app ? await defaultPurposeOf(app.app.orm.em.getConnection().getKnex(), username) : purposeFor(username);
   const client = createClient({
     url: `${app.url.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${token ?? (await app.tokenFor(username))}`, purpose },
+    connectionParams: { authorization: `Bearer ${token ?? (await app.tokenFor(username))}`, ...(stated ? { purpose: stated } : {}) },
     retryAttempts: 0,
   });
   return {
