@@ -1,7 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { defaultPurposeOf, purposeFor } from './purposes';
+import { purposeFor } from './purposes';
 
 export const EVENT_FIELDS = `cursor type recordType recordId changedFields at actor { username }
   record { id ... on SocThreat { name sharing } ... on SafeguardingReferral { reference } ... on Disruption { id } }`;
@@ -88,13 +87,13 @@ export class LiveSubscription {
  * its whole result (data and errors, or the error graphql-ws reports for a refused operation).
  */
 export async function openSocket(
-  app: { url: string; tokenFor(username: string): Promise<string>; app?: { orm: MikroORM } },
+  app: { url: string; tokenFor(username: string): Promise<string>; defaultPurpose?(username: string): Promise<string | null> },
   username: string,
   purpose?: string | null,
   token?: string,
 ) {
   // Unless told: the user's default purpose (test/support/purposes.ts), by their roles now.
-  const stated = purpose !== undefined ? purpose : app.app ? await defaultPurposeOf(app.app.orm.em.getConnection().getKnex(), username) : purposeFor(username);
+  const stated = purpose !== undefined ? purpose : app.defaultPurpose ? await app.defaultPurpose(username) : purposeFor(username);
   const client = createClient({
     url: `${app.url.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,

@@ -1,4 +1,4 @@
-import type { Knex } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { allowedPurposes } from '../../server/src/access/purpose-roles';
 import { demoUsers } from '../../server/src/db/seed/demo-identity';
 import type { Role } from '../../server/src/modules/identity/identity.enums';
@@ -22,8 +22,12 @@ export function purposeFor(username: string): string {
   return purpose;
 }
 
-/** The default purpose of any user, by their roles as the database holds them now (null: none allowed, or no such user). */
-export async function defaultPurposeOf(knex: Knex, username: string): Promise<string | null> {
-  const row = await knex('app_user').where({ username }).first('roles');
-  return row ? defaultPurposeForRoles(row.roles) : null;
+/**
+ * The default purpose of any user, by their roles as the database holds them now (null: none
+ * allowed, or no such user). Looked up on a connection of the test's own, so that tests counting
+ * the server's statements are not disturbed.
+ */
+export async function defaultPurposeOf(pool: pg.Pool, username: string): Promise<string | null> {
+  const { rows } = await pool.query('select roles::text[] as roles from app_user where username = $1', [username]);
+  return rows[0] ? defaultPurposeForRoles(rows[0].roles) : null;
 }

@@ -9,6 +9,7 @@ import { seedDemoData, seedIdentity } from '../../server/src/db/seed';
 import { openOrm } from '../../server/src/db/orm';
 import { createTestDatabase, type TestDatabase } from './database';
 import { defaultPurposeOf } from './purposes';
+import pg from 'pg';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -41,6 +42,8 @@ export interface TestApp {
    * allow it, else the first they allow, else none) unless `options.purpose` says otherwise
    * (null: no purpose at all).
    */
+  /** The purpose `gql` states for a user unless told (test/support/purposes.ts). */
+  defaultPurpose(username: string): Promise<string | null>;
   gql<T = any>(as: string | undefined, query: string, variables?: Record<string, unknown>, options?: GqlOptions): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
@@ -67,21 +70,26 @@ export async function createTestApp(
   const keys = await loadOrCreateDevKeys(dataDir);
   const tokenFor = (username: string) => signDevToken(keys, username);
 
+  let lookups: pg.Pool | undefined;
+  const defaultPurpose = (username: string) => defaultPurposeOf((lookups ??= new pg.Pool({ connectionString: db.url, max: 1 })), username);
+
   return {
     app,
     url: app.url,
     db,
     config,
     tokenFor,
+    defaultPurpose,
     async gql(as, query, variables, options = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
-      const purpose = options.purpose === undefined ? (as ? await defaultPurposeOf(app.orm.em.getConnection().getKnex(), as) : DEFAULT_PURPOSE) : options.purpose;
+      const purpose = options.purpose === undefined ? (as ? await defaultPurpose(as) : DEFAULT_PURPOSE) : options.purpose;
       if (purpose !== null) headers['x-purpose'] = purpose;
       if (as) headers.authorization = `Bearer ${await tokenFor(as)}`;
       const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       return { status: response.status, ...((await response.json()) as object) };
     },
     async stop() {
+      await lookups?.end();
       await app.stop();
       await db.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
