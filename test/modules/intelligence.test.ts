@@ -3,6 +3,7 @@ import { sharingAgreement } from '../support/access-factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 import type { AccessLayers } from '../../server/src/access/layers';
 import { LiveSubscription } from '../support/live-client';
+import { purposeFor } from '../support/purposes';
 
 /**
  * Intelligence reports graded 3x5x2 (issue 19), through the real API on real PostgreSQL: entry
@@ -338,7 +339,7 @@ describe('live events', () => {
       record { ... on IntelligenceReport { sanitisedText grading } } } }`;
     const subscribe = async (as: string) => {
       const after = expectData(await ctx.app.gql(as, '{ eventCursor }')).eventCursor;
-      return new LiveSubscription(ctx.app.url, await ctx.app.tokenFor(as), query, { after });
+      return new LiveSubscription(ctx.app.url, await ctx.app.tokenFor(as), query, { after }, purposeFor(as));
     };
     const [surrey, oxon] = [await subscribe('surrey.investigator'), await subscribe('oxon.mash')];
     try {
