@@ -147,10 +147,10 @@ describe('recording intelligence', () => {
     const report = await create(ctx.app, 'tvp.investigator');
     const refused = await ctx.app.gql('surrey.investigator', NODE, { id: report.id }, { purpose: null });
     expect(codeOf(refused)).toBe('PURPOSE_REQUIRED');
-    await ctx.app.gql('surrey.investigator', 'query SurreyReadsIntelligence ($id: ID!) { node(id: $id) { id } }', { id: report.id }, { purpose: 'ANALYSIS' });
+    await ctx.app.gql('surrey.investigator', 'query SurreyReadsIntelligence ($id: ID!) { node(id: $id) { id } }', { id: report.id }, { purpose: 'SAFEGUARDING' });
     const [dbId] = (await ctx.sql('select id from intelligence_report where reference = ?', [report.reference])).map((r) => r.id);
     const events = await ctx.sql(`select action, record_type, purpose, username from audit_event where operation = 'SurreyReadsIntelligence'`);
-    expect(events).toEqual([{ action: 'READ', record_type: 'IntelligenceReport', purpose: 'ANALYSIS', username: 'surrey.investigator' }]);
+    expect(events).toEqual([{ action: 'READ', record_type: 'IntelligenceReport', purpose: 'SAFEGUARDING', username: 'surrey.investigator' }]);
     const [event] = await ctx.sql(`select record_ids from audit_event where operation = 'SurreyReadsIntelligence'`);
     expect(event.record_ids).toEqual([dbId]);
   });
