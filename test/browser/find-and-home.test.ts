@@ -192,6 +192,21 @@ describeInBrowser('web client: find anything, what waits for you, purpose in the
     expect(await offered()).toEqual(['Reporting']);
     expect(await page.getByTestId('purpose').inputValue()).toBe('');
     await expectAccessible(page);
+
+    // A user whose roles allow no purpose signs in without one, and is told so plainly.
+    await sql(
+      session.app,
+      `insert into app_user (username, display_name, organisation_id, roles, clearance)
+       select 'tvp.noroles', 'Pat Noroles', id, '{}', 'OFFICIAL' from organisation where code = 'TVP'`,
+    );
+    await page.evaluate(() => ((globalThis as any).sessionStorage.clear(), (globalThis as any).localStorage.clear())); // signed out
+    await page.goto('/');
+    const roleless = page.getByRole('button', { name: /\btvp\.noroles\b/ });
+    expect(await roleless.textContent()).toContain('their roles allow no purpose: signs in without one');
+    await roleless.click();
+    await page.getByTestId('signed-in').waitFor();
+    expect(await page.getByTestId('purpose').textContent()).toBe('Purpose: none (your roles allow you to state no purpose, so records that need one are not shown)');
+    await expectAccessible(page);
     // The refused request itself (HTTP 403) is the only console error, and an expected one.
     const unexpected = session.watched.consoleErrors.filter((e) => !/status of 403/.test(e));
     session.watched.consoleErrors.splice(0, session.watched.consoleErrors.length, ...unexpected);
