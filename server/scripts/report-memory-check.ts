@@ -61,7 +61,7 @@ async function waitReady(url: string): Promise<void> {
 async function gql(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'ANALYSIS' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-purpose': 'INVESTIGATION' }, // an investigator's (server/src/access/purpose-roles.ts)
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: any; errors?: unknown };

@@ -35,9 +35,24 @@ describe('changing the stated purpose', () => {
     expect(rows[0].n).toBe(0);
   });
 
-  it('is open to every signed-in person, whatever their roles', async () => {
-    for (const username of ['oxon.mash', 'serocu.auditor', 'serocu.admin']) {
-      expect(expectData(await app.gql(username, STATE, { purpose: 'AUDIT' }, { purpose: 'AUDIT' })).statePurpose).toEqual({ purpose: 'AUDIT', previous: null });
+  it('is open to every signed-in person, for the purposes their roles allow', async () => {
+    for (const [username, purpose] of [['oxon.mash', 'TASKING'], ['serocu.auditor', 'AUDIT'], ['serocu.admin', 'AUDIT'], ['serocu.validator', 'REPORTING']]) {
+      expect(expectData(await app.gql(username, STATE, { purpose }, { purpose })).statePurpose).toEqual({ purpose, previous: null });
     }
+  });
+
+  it("refuses a change to a purpose the caller's roles do not allow (FORBIDDEN naming the argument), on the trail as DENIED, and records no change", async () => {
+    // Sent under an allowed purpose, so that statePurpose itself decides (the header alone is refused before it runs).
+    const refused = await app.gql('tvp.investigator', STATE, { purpose: 'AUDIT', previous: 'INVESTIGATION' }, { purpose: 'INVESTIGATION' });
+    expect(refused.data).toBeNull();
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', fields: [{ field: 'purpose' }], allowedPurposes: ['INVESTIGATION', 'SAFEGUARDING'] });
+    expect(refused.errors?.[0]?.message).toBe('Your roles do not allow you to work for the purpose audit: state one of investigation, safeguarding.');
+    const rows = await sql(app, `select action, record_type, purpose, detail from audit_event where operation = 'ChangePurpose' and username = 'tvp.investigator' and (action = 'UPDATE' or detail->'refusals'->0->>'code' = 'FORBIDDEN')`);
+    expect(rows.map((r: any) => [r.action, r.record_type, r.purpose, r.detail.refusals?.[0]?.field])).toEqual([['DENIED', 'StatedPurpose', 'INVESTIGATION', 'purpose']]);
+
+    // With the header saying it too, the request is refused before statePurpose runs.
+    const header = await app.gql('tvp.investigator', STATE, { purpose: 'AUDIT', previous: 'INVESTIGATION' }, { purpose: 'AUDIT' });
+    expect(header.status).toBe(403);
+    expect(header.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', fields: [{ field: 'X-Purpose' }] });
   });
 });

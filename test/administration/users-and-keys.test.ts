@@ -146,7 +146,7 @@ describe('users', () => {
   it("deactivation takes effect at once: the user's requests are refused and open live sessions close with 4403", async () => {
     const user = await createUser();
     const cursor = expectData(await app.gql(user.username, '{ eventCursor }')).eventCursor;
-    const live = new LiveSubscription(app.url, await app.tokenFor(user.username), 'subscription ($after: String) { events(after: $after) { cursor } }', { after: cursor });
+    const live = new LiveSubscription(app.url, await app.tokenFor(user.username), 'subscription ($after: String) { events(after: $after) { cursor } }', { after: cursor }, await app.defaultPurpose(user.username));
     try {
       // An event delivered proves the subscription is open before the change.
       await createThreat(app, 'tvp.investigator', { access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } });

@@ -166,4 +166,49 @@ describeInBrowser('web client: find anything, what waits for you, purpose in the
     expect(rows).toEqual([{ purpose: 'ANALYSIS', detail: { mutations: ['statePurpose'], purposeChanges: [{ from: 'INVESTIGATION', to: 'ANALYSIS' }] } }]);
     await expectAccessible(page);
   });
+
+  it("offers only the purposes the user's roles allow: on the sign-in page, in the header, and after a refused one", async () => {
+    const { page } = session.watched;
+    const offered = async () => (await page.getByTestId('purpose').locator('option').allTextContents()).filter((t) => t !== 'None stated');
+    // Sign-in: under Audit, an investigator cannot sign in, and is told which purposes they may state.
+    await page.goto('/');
+    await page.getByLabel('Purpose of your work').selectOption({ label: 'Audit' });
+    const investigator = page.getByRole('button', { name: /\btvp\.investigator\b/ });
+    expect(await investigator.isDisabled()).toBe(true);
+    expect(await investigator.textContent()).toContain('cannot work for audit; may work for investigation, safeguarding');
+    expect(await page.getByRole('button', { name: /\bserocu\.auditor\b/ }).isDisabled()).toBe(false);
+    await expectAccessible(page);
+
+    await signIn(page, 'tvp.investigator', 'Safeguarding');
+    expect(await offered()).toEqual(['Investigation', 'Safeguarding']);
+    await page.evaluate(() => ((globalThis as any).sessionStorage.clear(), (globalThis as any).localStorage.clear())); // signed out
+    await signIn(page, 'serocu.validator', 'Reporting');
+    expect(await offered()).toEqual(['Reporting']);
+
+    // A purpose the roles do not allow (kept from before a change of roles): dropped, and the header says why.
+    await page.evaluate(() => (globalThis as any).sessionStorage.setItem('soc-hub.purpose', 'INVESTIGATION'));
+    await page.reload();
+    await page.getByRole('alert').filter({ hasText: 'Your roles do not allow you to work for the purpose investigation' }).waitFor();
+    expect(await offered()).toEqual(['Reporting']);
+    expect(await page.getByTestId('purpose').inputValue()).toBe('');
+    await expectAccessible(page);
+
+    // A user whose roles allow no purpose signs in without one, and is told so plainly.
+    await sql(
+      session.app,
+      `insert into app_user (username, display_name, organisation_id, roles, clearance)
+       select 'tvp.noroles', 'Pat Noroles', id, '{}', 'OFFICIAL' from organisation where code = 'TVP'`,
+    );
+    await page.evaluate(() => ((globalThis as any).sessionStorage.clear(), (globalThis as any).localStorage.clear())); // signed out
+    await page.goto('/');
+    const roleless = page.getByRole('button', { name: /\btvp\.noroles\b/ });
+    expect(await roleless.textContent()).toContain('their roles allow no purpose: signs in without one');
+    await roleless.click();
+    await page.getByTestId('signed-in').waitFor();
+    expect(await page.getByTestId('purpose').textContent()).toBe('Purpose: none (your roles allow you to state no purpose, so records that need one are not shown)');
+    await expectAccessible(page);
+    // The refused request itself (HTTP 403) is the only console error, and an expected one.
+    const unexpected = session.watched.consoleErrors.filter((e) => !/status of 403/.test(e));
+    session.watched.consoleErrors.splice(0, session.watched.consoleErrors.length, ...unexpected);
+  });
 });

@@ -39,12 +39,12 @@ describeInBrowser('web client: sign-in through the organisation identity provide
   });
 
   /** States a purpose on the sign-in page at `path`, then goes to the provider (which answers at once). */
-  async function signInThroughProvider(page: Page, path: string): Promise<void> {
+  async function signInThroughProvider(page: Page, path: string, purpose = 'Analysis'): Promise<void> {
     await page.goto(path);
     const button = page.getByRole('button', { name: ORGANISATION_SIGN_IN });
     await button.waitFor();
     expect(await button.isDisabled()).toBe(true); // the purpose comes first, as in development
-    await page.getByLabel('Purpose of your work').selectOption({ label: 'Analysis' });
+    await page.getByLabel('Purpose of your work').selectOption({ label: purpose });
     await button.click();
   }
 
@@ -60,7 +60,7 @@ describeInBrowser('web client: sign-in through the organisation identity provide
     idp.answerNextWith({ username: 'tvp.investigator' });
     await page.goto('/');
     expect(await page.getByText('Development sign-in').count()).toBe(0); // no demo users in production
-    await signInThroughProvider(page, '/threats?sort=NAME');
+    await signInThroughProvider(page, '/threats?sort=NAME', 'Investigation'); // one an investigator may state
 
     await page.getByTestId('signed-in').waitFor();
     expect(await page.getByTestId('signed-in').textContent()).toMatch(/· TVP$/);
@@ -68,7 +68,7 @@ describeInBrowser('web client: sign-in through the organisation identity provide
     const url = new URL(page.url());
     expect(url.pathname + url.search).toBe('/threats?sort=NAME'); // and no code or state left in the address
     const { token, purpose, pending } = await stored(page);
-    expect({ purpose, pending }).toEqual({ purpose: 'ANALYSIS', pending: null });
+    expect({ purpose, pending }).toEqual({ purpose: 'INVESTIGATION', pending: null });
     // The token kept is the provider's ID token: for this client, naming the user.
     const claims = JSON.parse(Buffer.from(token!.split('.')[1], 'base64url').toString());
     expect(claims).toMatchObject({ iss: idp.issuer, aud: CLIENT_ID, preferred_username: 'tvp.investigator' });

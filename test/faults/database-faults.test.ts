@@ -8,6 +8,7 @@ import { loadOrCreateDevKeys, signDevToken, type DevKeys } from '../../server/sr
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../../server/src/db/embedded-postgres';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { spawnServer, type ServerProcess } from '../support/server-process';
+import { purposeFor } from '../support/purposes';
 
 /**
  * Faults with real processes: the server as `npm start` runs it, the database's connections
@@ -24,7 +25,7 @@ interface Answer {
 async function post(server: ServerProcess, keys: DevKeys, as: string, query: string, variables: Record<string, unknown> = {}): Promise<Answer> {
   const response = await fetch(`${server.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await signDevToken(keys, as)}`, 'x-purpose': 'INVESTIGATION' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await signDevToken(keys, as)}`, 'x-purpose': purposeFor(as) },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: await response.json() };

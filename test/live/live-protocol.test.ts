@@ -83,7 +83,7 @@ describe('live updates: protocol hygiene', () => {
 
   it('a client completing a subscription disposes it too', async () => {
     const before = await liveSubscribers();
-    const sub = new LiveSubscription(app.url, await app.tokenFor('serocu.auditor'), SIMPLE, {});
+    const sub = new LiveSubscription(app.url, await app.tokenFor('serocu.auditor'), SIMPLE, {}, 'AUDIT');
     await eventually(async () => (await liveSubscribers()) === before + 1, 'the subscription');
     await sub.close();
     await eventually(async () => (await liveSubscribers()) === before, 'its disposal');

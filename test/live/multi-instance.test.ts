@@ -5,6 +5,7 @@ import { loadOrCreateDevKeys, signDevToken, type DevKeys } from '../../server/sr
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { spawnServer, type ServerProcess } from '../support/server-process';
 import { EVENT_FIELDS, LiveSubscription } from '../support/live-client';
+import { purposeFor } from '../support/purposes';
 
 /**
  * Two (and later three) real server processes on one database, as the platform runs past one
@@ -39,7 +40,7 @@ describe('live events across server instances', () => {
 
   const token = (username: string) => signDevToken(keys, username);
 
-  async function gql(server: ServerProcess, as: string, query: string, variables: Record<string, unknown> = {}, purpose = 'INVESTIGATION') {
+  async function gql(server: ServerProcess, as: string, query: string, variables: Record<string, unknown> = {}, purpose = purposeFor(as)) {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(as)}`, 'x-purpose': purpose },
@@ -72,7 +73,7 @@ describe('live events across server instances', () => {
     return data.createThreat;
   }
 
-  async function subscribe(server: ServerProcess, as: string, variables: Record<string, unknown> = {}, purpose = 'INVESTIGATION') {
+  async function subscribe(server: ServerProcess, as: string, variables: Record<string, unknown> = {}, purpose = purposeFor(as)) {
     const { eventCursor } = await gql(server, as, '{ eventCursor }');
     const s = new LiveSubscription(server.url, await token(as), EVENTS, { after: eventCursor, ...variables }, purpose);
     open.push(s);

@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import type { AccessLayers } from '../../server/src/access/layers';
 import { LiveSubscription } from '../support/live-client';
 import { inWords } from '../support/dates';
+import { purposeFor } from '../support/purposes';
 
 /**
  * Intelligence reports graded 3x5x2 (issue 19), through the real API on real PostgreSQL: entry
@@ -147,10 +148,10 @@ describe('recording intelligence', () => {
     const report = await create(ctx.app, 'tvp.investigator');
     const refused = await ctx.app.gql('surrey.investigator', NODE, { id: report.id }, { purpose: null });
     expect(codeOf(refused)).toBe('PURPOSE_REQUIRED');
-    await ctx.app.gql('surrey.investigator', 'query SurreyReadsIntelligence ($id: ID!) { node(id: $id) { id } }', { id: report.id }, { purpose: 'ANALYSIS' });
+    await ctx.app.gql('surrey.investigator', 'query SurreyReadsIntelligence ($id: ID!) { node(id: $id) { id } }', { id: report.id }, { purpose: 'SAFEGUARDING' });
     const [dbId] = (await ctx.sql('select id from intelligence_report where reference = ?', [report.reference])).map((r) => r.id);
     const events = await ctx.sql(`select action, record_type, purpose, username from audit_event where operation = 'SurreyReadsIntelligence'`);
-    expect(events).toEqual([{ action: 'READ', record_type: 'IntelligenceReport', purpose: 'ANALYSIS', username: 'surrey.investigator' }]);
+    expect(events).toEqual([{ action: 'READ', record_type: 'IntelligenceReport', purpose: 'SAFEGUARDING', username: 'surrey.investigator' }]);
     const [event] = await ctx.sql(`select record_ids from audit_event where operation = 'SurreyReadsIntelligence'`);
     expect(event.record_ids).toEqual([dbId]);
   });
@@ -343,7 +344,7 @@ describe('live events', () => {
       record { ... on IntelligenceReport { sanitisedText grading } } } }`;
     const subscribe = async (as: string) => {
       const after = expectData(await ctx.app.gql(as, '{ eventCursor }')).eventCursor;
-      return new LiveSubscription(ctx.app.url, await ctx.app.tokenFor(as), query, { after });
+      return new LiveSubscription(ctx.app.url, await ctx.app.tokenFor(as), query, { after }, purposeFor(as));
     };
     const [surrey, oxon] = [await subscribe('surrey.investigator'), await subscribe('oxon.mash')];
     try {

@@ -17,6 +17,7 @@ import { seedIdentity } from '../../server/src/db/seed';
 import { perCallerRateLimit } from '../../server/src/http/rate-limit';
 import { SharedLimits } from '../../server/src/limits/shared-limits';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { purposeFor } from '../support/purposes';
 
 /**
  * Two instances of the server on one database, as behind the load balancer: the per-caller rate
@@ -47,7 +48,7 @@ describe('limits shared by the instances on one database', () => {
   async function ask(app: App, as: string): Promise<number> {
     const response = await fetch(`${app.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await signDevToken(keys, as)}`, 'x-purpose': 'INVESTIGATION' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await signDevToken(keys, as)}`, 'x-purpose': purposeFor(as) },
       body: JSON.stringify({ query: '{ viewer { username } }' }),
     });
     await response.text();

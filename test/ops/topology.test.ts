@@ -6,6 +6,7 @@ import { startNginx, type RunningNginx } from '../../server/scripts/topology/ngi
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { EVENT_FIELDS, LiveSubscription } from '../support/live-client';
 import { spawnServer, type ServerProcess } from '../support/server-process';
+import { purposeFor } from '../support/purposes';
 
 /**
  * The platform as it is deployed (docker-compose.yml), run for real without containers: one
@@ -54,7 +55,7 @@ describe('two replicas behind nginx (deploy/nginx.conf)', () => {
   async function viaNginx(as: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
     const response = await fetch(`${nginx.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(as)}`, 'x-purpose': 'INVESTIGATION', ...headers },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(as)}`, 'x-purpose': purposeFor(as), ...headers },
       body: JSON.stringify({ query, variables }),
     });
     const text = await response.text();

@@ -279,7 +279,7 @@ describe('auditing disruptionStats', () => {
   it('needs a stated purpose for figures over sensitive records, and records the read', async () => {
     const refused = await app.gql('tvp.investigator', 'query TvpNoPurpose { disruptionStats(groupBy: []) { total } }', undefined, { purpose: null });
     expect(refused.errors?.[0]?.extensions?.code).toBe('PURPOSE_REQUIRED');
-    const ok = await app.gql('tvp.investigator', 'query TvpFigures { disruptionStats(groupBy: [ORGANISATION]) { total } }', undefined, { purpose: 'REPORTING' });
+    const ok = await app.gql('tvp.investigator', 'query TvpFigures { disruptionStats(groupBy: [ORGANISATION]) { total } }', undefined, { purpose: 'INVESTIGATION' });
     expect(expectData(ok).disruptionStats.total).toBeGreaterThan(0);
     const events = await sql(
       app,
@@ -288,7 +288,7 @@ describe('auditing disruptionStats', () => {
     );
     expect(events).toEqual([
       expect.objectContaining({ action: 'DENIED', purpose: null, detail: expect.objectContaining({ refusals: [expect.objectContaining({ code: 'PURPOSE_REQUIRED' })] }) }),
-      expect.objectContaining({ action: 'READ', purpose: 'REPORTING', detail: { aggregates: [{ statistic: 'disruptionStats', sensitiveRecords: expect.any(Number) }] } }),
+      expect.objectContaining({ action: 'READ', purpose: 'INVESTIGATION', detail: { aggregates: [{ statistic: 'disruptionStats', sensitiveRecords: expect.any(Number) }] } }),
     ]);
   });
 
@@ -300,7 +300,7 @@ describe('auditing disruptionStats', () => {
     let result;
     try {
       result = await app.gql('tvp.investigator', `query TvpAllFigures { disruptionStats(groupBy: [LEVEL]) {
-        total countingTotal lateTotal rows { level count countingCount lateCount } } }`, undefined, { purpose: 'REPORTING' });
+        total countingTotal lateTotal rows { level count countingCount lateCount } } }`, undefined, { purpose: 'INVESTIGATION' });
     } finally {
       knex.removeListener('query', record);
     }

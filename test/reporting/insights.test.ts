@@ -179,7 +179,7 @@ describe('insights', () => {
   it('audits the sensitive records a finding names as reads, and needs a purpose for them', async () => {
     const refused = await app.gql('tvp.investigator', '{ insights(kinds: [SINGLE_ACTIVITY_THREAT]) { items { summary } } }', undefined, { purpose: null });
     expect(refused.errors?.[0]?.extensions?.code).toBe('PURPOSE_REQUIRED');
-    expectData(await app.gql('tvp.investigator', 'query Gaps { insights(kinds: [SINGLE_ACTIVITY_THREAT]) { items { summary } } }', undefined, { purpose: 'ANALYSIS' }));
+    expectData(await app.gql('tvp.investigator', 'query Gaps { insights(kinds: [SINGLE_ACTIVITY_THREAT]) { items { summary } } }', undefined, { purpose: 'INVESTIGATION' }));
     const events = await sql(app, `select action, record_type, record_ids from audit_event where operation = 'Gaps'`);
     expect(events).toEqual([{ action: 'READ', record_type: 'SocThreat', record_ids: [dbId(ids.cedar)] }]);
   });

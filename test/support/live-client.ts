@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { purposeFor } from './purposes';
 
 export const EVENT_FIELDS = `cursor type recordType recordId changedFields at actor { username }
   record { id ... on SocThreat { name sharing } ... on SafeguardingReferral { reference } ... on Disruption { id } }`;
@@ -85,11 +86,18 @@ export class LiveSubscription {
  * A graphql-ws connection for queries and mutations: `run` sends one operation and resolves with
  * its whole result (data and errors, or the error graphql-ws reports for a refused operation).
  */
-export async function openSocket(app: { url: string; tokenFor(username: string): Promise<string> }, username: string, purpose = 'INVESTIGATION', token?: string) {
+export async function openSocket(
+  app: { url: string; tokenFor(username: string): Promise<string>; defaultPurpose?(username: string): Promise<string | null> },
+  username: string,
+  purpose?: string | null,
+  token?: string,
+) {
+  // Unless told: the user's default purpose (test/support/purposes.ts), by their roles now.
+  const stated = purpose !== undefined ? purpose : app.defaultPurpose ? await app.defaultPurpose(username) : purposeFor(username);
   const client = createClient({
     url: `${app.url.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${token ?? (await app.tokenFor(username))}`, purpose },
+    connectionParams: { authorization: `Bearer ${token ?? (await app.tokenFor(username))}`, ...(stated ? { purpose: stated } : {}) },
     retryAttempts: 0,
   });
   return {

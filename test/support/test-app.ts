@@ -8,6 +8,8 @@ import { loadConfig, type Config } from '../../server/src/config';
 import { seedDemoData, seedIdentity } from '../../server/src/db/seed';
 import { openOrm } from '../../server/src/db/orm';
 import { createTestDatabase, type TestDatabase } from './database';
+import { defaultPurposeOf } from './purposes';
+import pg from 'pg';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -15,7 +17,10 @@ export interface GraphQLResponse<T = any> {
   errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
 }
 
-/** The purpose tests state unless they say otherwise: reading sensitive records needs one. */
+/**
+ * The purpose tests state unless they say otherwise (reading sensitive records needs one), where
+ * the user's roles allow it; otherwise the first their roles allow (test/support/purposes.ts).
+ */
 export const DEFAULT_PURPOSE = 'INVESTIGATION';
 
 export interface GqlOptions {
@@ -33,9 +38,12 @@ export interface TestApp {
   tokenFor(username: string): Promise<string>;
   /**
    * POSTs a GraphQL operation over real HTTP, as `username` (or with no token when undefined),
-   * stating the purpose {@link DEFAULT_PURPOSE} in X-Purpose unless `options.purpose` says
-   * otherwise (null: no purpose at all).
+   * stating in X-Purpose the user's default purpose ({@link DEFAULT_PURPOSE} where their roles
+   * allow it, else the first they allow, else none) unless `options.purpose` says otherwise
+   * (null: no purpose at all).
    */
+  /** The purpose `gql` states for a user unless told (test/support/purposes.ts). */
+  defaultPurpose(username: string): Promise<string | null>;
   gql<T = any>(as: string | undefined, query: string, variables?: Record<string, unknown>, options?: GqlOptions): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
@@ -62,21 +70,26 @@ export async function createTestApp(
   const keys = await loadOrCreateDevKeys(dataDir);
   const tokenFor = (username: string) => signDevToken(keys, username);
 
+  let lookups: pg.Pool | undefined;
+  const defaultPurpose = (username: string) => defaultPurposeOf((lookups ??= new pg.Pool({ connectionString: db.url, max: 1 })), username);
+
   return {
     app,
     url: app.url,
     db,
     config,
     tokenFor,
+    defaultPurpose,
     async gql(as, query, variables, options = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
-      const purpose = options.purpose === undefined ? DEFAULT_PURPOSE : options.purpose;
+      const purpose = options.purpose === undefined ? (as ? await defaultPurpose(as) : DEFAULT_PURPOSE) : options.purpose;
       if (purpose !== null) headers['x-purpose'] = purpose;
       if (as) headers.authorization = `Bearer ${await tokenFor(as)}`;
       const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       return { status: response.status, ...((await response.json()) as object) };
     },
     async stop() {
+      await lookups?.end();
       await app.stop();
       await db.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -92,7 +92,7 @@ class Api {
   async gql(server: Child, username: string, query: string, variables: Record<string, unknown> = {}) {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await signDevToken(this.keys, username)}`, 'x-purpose': 'INVESTIGATION' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await signDevToken(this.keys, username)}`, 'x-purpose': username === 'serocu.admin' ? 'AUDIT' : 'INVESTIGATION' }, // an admin may state AUDIT only
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as { data?: any; errors?: unknown[] };

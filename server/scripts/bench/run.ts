@@ -20,7 +20,7 @@ import { BackendCpu } from './cpu';
 import { comparePair, type LoadOptions, type Target } from './measure';
 import { startBaseline, startSocHub, stopAll, type Child } from './processes';
 import { renderReport, type ReportInput, type ScenarioResult } from './report';
-import { BASELINE_USER_HEADER, BENCH_USERS, SCENARIOS, type Fixtures, type Scenario } from './scenarios';
+import { BASELINE_USER_HEADER, BENCH_USERS, benchPurpose, SCENARIOS, type Fixtures, type Scenario } from './scenarios';
 import { startInProcess, type RequestCost } from './statements';
 import { steadyRateRun } from './steady-rate';
 
@@ -122,7 +122,7 @@ function targetsFor(servers: Servers, scenario: Scenario, username: string, fixt
     ours: {
       url: `${servers.ours.url}/graphql`,
       // A stated purpose: reading sensitive records without one is refused (and audited).
-      headers: { authorization: `Bearer ${servers.tokens.get(username)}`, 'x-purpose': 'ANALYSIS' },
+      headers: { authorization: `Bearer ${servers.tokens.get(username)}`, 'x-purpose': benchPurpose(username) },
       body: JSON.stringify({ query: scenario.document, variables }),
       pid: servers.ours.process.pid,
       backends: servers.backends,

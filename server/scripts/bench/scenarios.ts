@@ -15,9 +15,13 @@ import { today } from '../../src/shared/validation';
 
 /** The users every scenario runs as: access rules must not make partners slow. */
 export const BENCH_USERS = [
-  { username: 'serocu.analyst', label: 'SEROCU' },
-  { username: 'oxon.mash', label: 'partner' },
+  { username: 'serocu.analyst', label: 'SEROCU', purpose: 'ANALYSIS' },
+  // A partner may state only purposes its roles allow (server/src/access/purpose-roles.ts).
+  { username: 'oxon.mash', label: 'partner', purpose: 'SAFEGUARDING' },
 ] as const;
+
+/** The purpose a bench user states (ANALYSIS for anyone else, as the bench always did). */
+export const benchPurpose = (username: string): string => BENCH_USERS.find((u) => u.username === username)?.purpose ?? 'ANALYSIS';
 
 /** The baseline takes the username from this header instead of verifying a token. */
 export const BASELINE_USER_HEADER = 'x-bench-user';

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { statementsSharingRoundTrips } from '../../src/db/request-db';
+import { benchPurpose } from './scenarios';
 
 /** What one request cost the database: statements issued, and the messages that carried them. */
 export interface RequestCost {
@@ -37,7 +38,7 @@ export async function startInProcess(databaseUrl: string, dataDir: string, token
   const post = async (username: string, query: string, variables: Record<string, unknown>) => {
     const response = await fetch(`http://127.0.0.1:${app.port}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(username)}`, 'x-purpose': 'ANALYSIS' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(username)}`, 'x-purpose': benchPurpose(username) },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as { errors?: { message: string }[] };

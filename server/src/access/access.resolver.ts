@@ -3,6 +3,7 @@ import type { RequestContext } from '../graphql/context';
 import { ForbiddenError } from '../graphql/errors';
 import { AuditAction } from '../audit/audit.enums';
 import { PurposeRequiredError } from '../audit/purpose';
+import { allowedPurposes } from './purpose-roles';
 import { fromGlobalId } from '../graphql/global-id';
 import { Role } from '../modules/identity/identity.enums';
 import { User } from '../modules/identity/user.entity';
@@ -49,7 +50,7 @@ export class AccessResolver {
     // Overseers see the record's facts whoever they are; anyone else only a record they may read.
     // Looking past the rules is itself an access to sensitive data: it needs a stated purpose
     // and goes on the audit trail, as a read of the record with who was asked about.
-    if (overseer && !ctx.purpose) throw new PurposeRequiredError(parsed.type, 'Asking who can see a record, as an admin or auditor,');
+    if (overseer && !ctx.purpose) throw new PurposeRequiredError(parsed.type, allowedPurposes(ctx.viewer.roles), 'Asking who can see a record, as an admin or auditor,');
     const privileged = ctx.em.getConnection().getKnex();
     const row = overseer
       ? await privileged(table).where({ id: parsed.id }).first()

@@ -3,7 +3,8 @@ import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from '../graphql/context';
 import { fromGlobalId } from '../graphql/global-id';
 import { READ_THROUGH } from '../graphql/node';
-import { markingRank, type ProtectiveMarking } from '../modules/identity/identity.enums';
+import { markingRank, type ProtectiveMarking, type Role } from '../modules/identity/identity.enums';
+import { allowedPurposes } from '../access/purpose-roles';
 import type { AuditCollector } from './audit.collector';
 import { AuditAction } from './audit.enums';
 import { PurposeRequiredError } from './purpose';
@@ -117,12 +118,12 @@ function recordMutation(audit: AuditCollector, value: unknown, info: GraphQLReso
  * with a DENIED event). A connection is checked as a whole, so a page is refused with one error;
  * READ events are taken at the nodes themselves, so they name exactly what was returned.
  */
-function checkReads(audit: AuditCollector, value: unknown, info: GraphQLResolveInfo): void {
+function checkReads(audit: AuditCollector, value: unknown, info: GraphQLResolveInfo, roles: readonly Role[]): void {
   if (!audit.purpose) {
     const sensitive = idsByType(recordsIn(value, true).filter(isSensitive));
     if (!sensitive.size) return;
     for (const [type, ids] of sensitive) audit.denied(type, ids, { code: 'PURPOSE_REQUIRED', field: fieldPath(info) });
-    throw new PurposeRequiredError([...sensitive.keys()].join(', '));
+    throw new PurposeRequiredError([...sensitive.keys()].join(', '), allowedPurposes(roles));
   }
   for (const [type, ids] of idsByType(recordsIn(value, false).filter(isSensitive))) audit.read(type, ids);
 }
@@ -148,7 +149,7 @@ export const auditMiddleware: MiddlewareFn<RequestContext> = async ({ args, cont
     throw err;
   }
   if (atMutationRoot) recordMutation(audit, value, info);
-  else if (isCompositeType(getNamedType(info.returnType))) checkReads(audit, value, info);
+  else if (isCompositeType(getNamedType(info.returnType))) checkReads(audit, value, info, context.viewer?.roles ?? []);
   return value;
 };
 
@@ -174,7 +175,7 @@ function audited(resolve: GraphQLFieldResolver<unknown, RequestContext>, returns
     };
     const after = (value: unknown) => {
       if (atMutationRoot) recordMutation(audit, value, info);
-      else if (returnsRecords) checkReads(audit, value, info);
+      else if (returnsRecords) checkReads(audit, value, info, context.viewer?.roles ?? []);
       return value;
     };
     let value: unknown;

@@ -2,6 +2,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { BadUserInputError } from '../graphql/errors';
 import type { AuditCollector } from './audit.collector';
 import { AuditAction, Purpose } from './audit.enums';
+import type { Role } from '../modules/identity/identity.enums';
+import { PurposeNotAllowedError, requireAllowedPurpose } from '../access/purpose-roles';
 
 export const PURPOSE_HEADER = 'X-Purpose';
 const allowed = Object.values(Purpose).join(', ');
@@ -16,14 +18,22 @@ export class InvalidPurposeError extends GraphQLError {
   }
 }
 
-/** Reading sensitive records needs a stated purpose. */
+/**
+ * Reading sensitive records needs a stated purpose. `allowed`: the purposes the caller's roles
+ * allow (access/purpose-roles.ts), offered in the message and in `extensions.allowedPurposes`.
+ */
 export class PurposeRequiredError extends GraphQLError {
   /** `what`: what needs the purpose, when it is not reading sensitive records of `recordType`. */
-  constructor(recordType: string, what = `Reading ${recordType} records marked OFFICIAL_SENSITIVE or above, and any safeguarding referral,`) {
+  constructor(
+    recordType: string,
+    allowed: readonly Purpose[],
+    what = `Reading ${recordType} records marked OFFICIAL_SENSITIVE or above, and any safeguarding referral,`,
+  ) {
     super(
-      `${what} needs a stated purpose: ` +
-        `send the ${PURPOSE_HEADER} header (or connection_init's "purpose") with one of ${allowed}.`,
-      { extensions: { code: 'PURPOSE_REQUIRED', allowedPurposes: Object.values(Purpose) } },
+      allowed.length
+        ? `${what} needs a stated purpose: send the ${PURPOSE_HEADER} header (or connection_init's "purpose") with one of ${allowed.join(', ')}.`
+        : `${what} needs a stated purpose, and your roles allow none: ask an administrator.`,
+      { extensions: { code: 'PURPOSE_REQUIRED', allowedPurposes: [...allowed] } },
     );
   }
 }
@@ -55,10 +65,16 @@ export function passPurposeErrors<E>(format: (formatted: GraphQLFormattedError, 
  * event's purpose column is the one now stated and everything after it is read under it.
  */
 export function recordPurposeChange(
-  ctx: { purpose: Purpose | null; audit: AuditCollector; viewer: { id: string } },
+  ctx: { purpose: Purpose | null; audit: AuditCollector; viewer: { id: string; roles: readonly Role[] } },
   purpose: Purpose,
   previous: Purpose | null | undefined,
 ): { purpose: Purpose; previous: Purpose | null } {
+  try {
+    requireAllowedPurpose(ctx.viewer.roles, purpose, 'purpose');
+  } catch (err) {
+    if (err instanceof PurposeNotAllowedError) ctx.audit.denied('StatedPurpose', [], { code: 'FORBIDDEN', field: 'purpose', message: err.message });
+    throw err;
+  }
   if (ctx.purpose !== purpose) {
     throw new BadUserInputError([{ field: 'purpose', message: `send the new purpose in the ${PURPOSE_HEADER} header of this request as well` }]);
   }

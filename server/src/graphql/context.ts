@@ -11,7 +11,9 @@ import { openRequestDb, openRequestDbAs, type Caller, type RequestDb } from '../
 import type { AccessLayers } from '../access/layers';
 import { AuditCollector } from '../audit/audit.collector';
 import type { Purpose } from '../audit/audit.enums';
-import { parsePurpose } from '../audit/purpose';
+import { parsePurpose, PURPOSE_HEADER } from '../audit/purpose';
+import { commitWithAuditEvents } from '../audit/audit.writer';
+import { PurposeNotAllowedError, requireAllowedPurpose } from '../access/purpose-roles';
 import { Loaders } from './loaders';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { ServiceUnavailableError } from './errors';
@@ -102,7 +104,9 @@ async function signedInOperation(deps: ContextDeps, username: string, requestId:
   const opened = await openRequestDbAs(deps.orm, username, deps.accessLayers);
   try {
     const viewer = refuseServiceAccountToken(mayActAs(username, opened && userFromAccount(opened.account)));
-    return contextFor(deps, viewer, opened!.db, requestId, origin, undefined, parsePurpose(origin.purpose));
+    const purpose = parsePurpose(origin.purpose);
+    await refuseDisallowedPurpose(deps, viewer, opened!.db, requestId, origin, purpose);
+    return contextFor(deps, viewer, opened!.db, requestId, origin, undefined, purpose);
   } catch (err) {
     opened?.db.abort();
     await opened?.db.finish().catch(() => undefined);
@@ -123,7 +127,42 @@ export async function forOperation(
   const apiKey = await apiKeyInForce(deps.orm, viewer);
   const purpose = apiKey ? apiKeyPurpose(origin.purpose) : parsePurpose(origin.purpose);
   const db = await openRequestDb(deps.orm, callerOf(viewer), deps.accessLayers);
+  if (!apiKey) {
+    try {
+      await refuseDisallowedPurpose(deps, viewer, db, requestId, origin, purpose);
+    } catch (err) {
+      await db.finish().catch(() => undefined);
+      throw err;
+    }
+  }
   return contextFor(deps, viewer, db, requestId, origin, apiKey, purpose);
+}
+
+/**
+ * A stated purpose none of the viewer's roles allows (access/purpose-roles.ts) is refused before
+ * anything runs: a DENIED event (under no purpose, since the one stated was not theirs to state)
+ * is committed in the request's transaction, which is then over, and PurposeNotAllowedError thrown.
+ */
+async function refuseDisallowedPurpose(deps: ContextDeps, viewer: User, db: RequestDb, requestId: string, origin: RequestOrigin, purpose: Purpose | null): Promise<void> {
+  try {
+    requireAllowedPurpose(viewer.roles, purpose);
+  } catch (err) {
+    if (!(err instanceof PurposeNotAllowedError)) throw err;
+    await auditPurposeRefusal(contextFor(deps, viewer, db, requestId, origin, undefined, null), err, deps.orm);
+    throw err;
+  }
+}
+
+/** The same, for a refusal outside any request (a WebSocket's connection_init): in a transaction of its own. */
+export async function auditPurposeRefusalOf(deps: ContextDeps, viewer: User, refusal: PurposeNotAllowedError, origin: RequestOrigin): Promise<void> {
+  const db = await openRequestDb(deps.orm, callerOf(viewer), deps.accessLayers);
+  await auditPurposeRefusal(contextFor(deps, viewer, db, randomUUID(), origin, undefined, null), refusal, deps.orm);
+}
+
+/** Writes a refused purpose as a DENIED event of record type StatedPurpose, and ends the context's transaction. */
+export async function auditPurposeRefusal(ctx: RequestContext, refusal: PurposeNotAllowedError, orm: MikroORM): Promise<void> {
+  ctx.audit.denied('StatedPurpose', [], { code: 'FORBIDDEN', field: PURPOSE_HEADER, message: refusal.message });
+  await commitWithAuditEvents(ctx, orm);
 }
 
 /** The caller as the access rules see them. */

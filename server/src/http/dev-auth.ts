@@ -25,6 +25,8 @@ export interface DemoUser {
   username: string;
   displayName: string;
   roles: string[];
+  /** The purposes their roles allow them to state (access/purpose-roles.ts), for the sign-in page to offer. */
+  allowedPurposes: string[];
   organisation: { code: string; name: string };
 }
 
@@ -35,6 +37,7 @@ export async function demoUsers(orm: MikroORM): Promise<DemoUser[]> {
     username: u.username,
     displayName: u.displayName,
     roles: u.roles,
+    allowedPurposes: u.allowedPurposes,
     organisation: { code: u.organisation.code, name: u.organisation.name },
   }));
 }

@@ -4,6 +4,7 @@ import { inSpan } from '../tracing';
 import { execute, GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { AuditCollector, isSensitive, writeAuditEvents, type Purpose } from '../audit';
 import { PurposeRequiredError } from '../audit/purpose';
+import { allowedPurposes } from '../access/purpose-roles';
 import { withheldFields } from '../access/redaction';
 import type { AuditEventRow } from '../audit/audit.collector';
 import { forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
@@ -259,7 +260,7 @@ export class LiveHub {
           const record = visible.get(keyOf(entry.recordType, entry.recordId)) ?? null;
           if (record && !subscriber.purpose && isSensitive(record as Parameters<typeof isSensitive>[0])) {
             // No stated purpose: refused, and told nothing of the record (not even which one changed).
-            if (subscriber.wantsKind(kindOf(entry))) subscriber.push({ errors: [new PurposeRequiredError(entry.recordType)] });
+            if (subscriber.wantsKind(kindOf(entry))) subscriber.push({ errors: [new PurposeRequiredError(entry.recordType, allowedPurposes(subscriber.viewer.roles))] });
             continue;
           }
           const event = this.decide(ctx, subscriber, entry, record, before.has(index));

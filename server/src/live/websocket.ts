@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { commitWithAuditEvents, parsePurpose, writeAuditEvents, type Purpose } from '../audit';
 import type { LiveConfig } from '../config';
-import { authenticateCaller, forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
+import { auditPurposeRefusalOf, authenticateCaller, forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
+import { PurposeNotAllowedError, requireAllowedPurpose } from '../access/purpose-roles';
 import { UnauthenticatedError } from '../graphql/errors';
 import { answerAfterFailedCommit } from '../graphql/commit-failure';
 import { answerSizeRefusal, oversizedAnswer } from '../graphql/answer-size';
@@ -97,6 +98,16 @@ async function recheckCaller(deps: ContextDeps, extra: WebSocketExtra & { socket
     closeAfterAnswer(extra.socket, WS_CLOSE_ACCOUNT_CHANGED, 'Account changed; sign in again');
     return [new GraphQLError('Your account has changed since you connected: sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
   }
+  // The purpose stated in connection_init, against the roles held now (access/purpose-roles.ts).
+  if (!isApiKeyHeader(extra.authorization)) {
+    try {
+      requireAllowedPurpose(current.roles, extra.purpose ?? null);
+    } catch (err) {
+      if (!(err instanceof PurposeNotAllowedError)) throw err;
+      await auditPurposeRefusalOf(deps, current, err, {}).catch((e: unknown) => log.warn({ err: e }, 'a refused purpose could not be audited'));
+      return [err];
+    }
+  }
   return undefined;
 }
 
@@ -116,6 +127,24 @@ function dropSlowSocket(socket: WebSocket, graceMs: number): void {
   if (socket.readyState !== socket.OPEN) return;
   socket.close(WS_CLOSE_FELL_BEHIND, 'Fell behind: reconnect and resume from your last cursor');
   setTimeout(() => socket.terminate(), graceMs).unref();
+}
+
+/**
+ * connection_init's purpose against the caller's roles: one their roles do not allow is audited
+ * (DENIED) and the socket closed with 4400, as for a purpose that is not one of the six. API keys
+ * read for REPORTING whatever is stated (forOperation refuses any other).
+ */
+async function refusePurposeOnSocket(deps: ContextDeps, viewer: User, authorization: unknown, extra: WebSocketExtra & { socket: WebSocket; request: http.IncomingMessage }, log: Logger): Promise<boolean> {
+  if (isApiKeyHeader(authorization)) return false;
+  try {
+    requireAllowedPurpose(viewer.roles, extra.purpose ?? null);
+    return false;
+  } catch (err) {
+    if (!(err instanceof PurposeNotAllowedError)) throw err;
+    await auditPurposeRefusalOf(deps, viewer, err, { clientAddress: extra.request.socket.remoteAddress ?? null }).catch((e: unknown) => log.warn({ err: e }, 'a refused purpose could not be audited'));
+    extra.socket.close(WS_CLOSE_BAD_PURPOSE, err.message.slice(0, 120));
+    return true;
+  }
 }
 
 /** WebSocket close code when a user opens too many connections, or a connection too many operations. */
@@ -316,6 +345,7 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
           ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, 'Unauthorized');
           return false;
         }
+        if (await refusePurposeOnSocket(deps, viewer, ctx.connectionParams?.authorization, ctx.extra, log)) return false;
         if (!(await admitConnection(viewer.id, ctx.extra.socket))) return false;
         ctx.extra.viewer = viewer;
         ctx.extra.authorization = ctx.connectionParams?.authorization;

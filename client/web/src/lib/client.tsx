@@ -34,6 +34,24 @@ export const purpose = {
   set: (value: Purpose | null) => (value ? sessionStorage.setItem(PURPOSE_KEY, value) : sessionStorage.removeItem(PURPOSE_KEY)),
 };
 
+const REFUSED_KEY = 'soc-hub.purpose-refused';
+
+/**
+ * A stated purpose the server refused because the user's roles do not allow it (FORBIDDEN naming
+ * X-Purpose): kept for the header to say so after the page reloads without it.
+ */
+export const refusedPurpose = {
+  get: (): Purpose | null => (PURPOSES.some((p) => p.value === sessionStorage.getItem(REFUSED_KEY)) ? (sessionStorage.getItem(REFUSED_KEY) as Purpose) : null),
+  set: (value: Purpose | null) => (value ? sessionStorage.setItem(REFUSED_KEY, value) : sessionStorage.removeItem(REFUSED_KEY)),
+};
+
+/** Whether an error is the server refusing the stated purpose (the user's roles do not allow it). */
+export const isPurposeRefused = (error: CombinedError | undefined) =>
+  !!error?.graphQLErrors.some((e) => e.extensions?.code === 'FORBIDDEN' && ((e.extensions?.fields ?? []) as { field: string }[]).some((f) => f.field === 'X-Purpose'));
+
+/** A purpose in plain words. */
+export const purposeLabel = (value: string) => PURPOSES.find((p) => p.value === value)?.label ?? value.toLowerCase();
+
 /** The session's credentials and purpose, as every API request sends them (also for plain HTTP downloads). */
 export function requestHeaders(): Record<string, string> {
   const headers: Record<string, string> = { authorization: `Bearer ${session.token() ?? ''}` };

@@ -16,6 +16,8 @@ export interface DemoUser {
   username: string;
   displayName: string;
   roles: string[];
+  /** The purposes this user's roles allow them to state. */
+  allowedPurposes: string[];
   organisation: { code: string; name: string };
 }
 

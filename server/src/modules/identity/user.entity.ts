@@ -4,12 +4,14 @@ import { toGlobalId } from '../../graphql/global-id';
 import { Node } from '../../graphql/node';
 import { ProtectiveMarking, Role } from './identity.enums';
 import { Organisation } from './organisation.entity';
+import { Purpose } from '../../audit/audit.enums';
+import { allowedPurposes } from '../../access/purpose-roles';
 
 /** A person who signs in. Identity comes from the token; roles and clearance from here. */
 @ObjectType({ implements: Node, description: 'A person who signs in to the platform.' })
 @Entity({ tableName: 'app_user' })
 export class User {
-  [OptionalProps]?: 'globalId' | 'createdAt' | 'updatedAt' | 'active';
+  [OptionalProps]?: 'globalId' | 'allowedPurposes' | 'createdAt' | 'updatedAt' | 'active';
 
   @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' })
   id!: string;
@@ -35,6 +37,13 @@ export class User {
   @Field(() => [Role])
   @Enum({ items: () => Role, array: true, columnType: 'text[]' })
   roles!: Role[];
+
+  @Field(() => [Purpose], {
+    description: 'The purposes this user\'s roles allow them to state (X-Purpose), in the order of the Purpose enum; none for a user without roles.',
+  })
+  get allowedPurposes(): Purpose[] {
+    return allowedPurposes(this.roles ?? []);
+  }
 
   @Field(() => ProtectiveMarking, { description: 'The highest protective marking this user may read.' })
   @Enum({ items: () => ProtectiveMarking, columnType: 'text' })

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../graphql/context';
 import { AuditAction } from '../../audit/audit.enums';
 import { PurposeRequiredError } from '../../audit/purpose';
+import { allowedPurposes } from '../../access/purpose-roles';
 
 /**
  * SQL counting the rows of a statistic that are sensitive (marked OFFICIAL_SENSITIVE or above)
@@ -26,7 +27,7 @@ export function auditAggregate(ctx: RequestContext, recordType: string, statisti
   const detail = { aggregates: { statistic, sensitiveRecords } };
   if (!ctx.purpose) {
     ctx.audit.record(AuditAction.DENIED, recordType, [], { refusals: { code: 'PURPOSE_REQUIRED', field: statistic }, ...detail });
-    throw new PurposeRequiredError(recordType);
+    throw new PurposeRequiredError(recordType, allowedPurposes(ctx.viewer.roles));
   }
   ctx.audit.record(AuditAction.READ, recordType, [], detail);
 }
@@ -42,7 +43,7 @@ export function auditNamedRecords(ctx: RequestContext, records: { type: string; 
   if (!byType.size) return;
   if (!ctx.purpose) {
     for (const [type, ids] of byType) ctx.audit.denied(type, ids, { code: 'PURPOSE_REQUIRED', field: statistic });
-    throw new PurposeRequiredError([...byType.keys()].join(', '));
+    throw new PurposeRequiredError([...byType.keys()].join(', '), allowedPurposes(ctx.viewer.roles));
   }
   for (const [type, ids] of byType) ctx.audit.read(type, ids);
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { PURPOSES, purpose, type Purpose } from '../../lib/client';
+import { PURPOSES, purpose, purposeLabel, type Purpose } from '../../lib/client';
 import { devAuth, session, signInMethods, type DemoUser, type OidcSettings, type SignInMethods } from '../../lib/session';
 import { beginOidcSignIn, completeOidcSignIn, isOidcCallback } from './oidc';
 
@@ -50,9 +50,11 @@ function SignInPage({ notice, onSignedIn }: { notice: string | null; onSignedIn:
   useEffect(() => void signInMethods().then(setMethods, (e: Error) => setError(e.message)), []);
   useEffect(() => purpose.set(null), []);
 
-  const signInAs = async (username: string) => {
+  const signInAs = async (user: DemoUser) => {
     try {
-      purpose.set(chosen);
+      // A user whose roles allow no purpose signs in without one (their button says so).
+      purpose.set(chosen && user.allowedPurposes.includes(chosen) ? chosen : null);
+      const username = user.username;
       session.signIn(await devAuth.token(username));
       onSignedIn();
     } catch (e) {
@@ -78,7 +80,7 @@ function SignInPage({ notice, onSignedIn }: { notice: string | null; onSignedIn:
       <p>It is recorded in the audit trail with what you read and change; sensitive records cannot be read without one.</p>
       {methods === null && !error && <p>Loading…</p>}
       {methods?.oidc && <OrganisationSignIn settings={methods.oidc} chosen={chosen} onError={setError} />}
-      {methods?.development && <DemoUsers users={methods.development.users} disabled={!chosen} onChoose={signInAs} />}
+      {methods?.development && <DemoUsers users={methods.development.users} chosen={chosen} onChoose={signInAs} />}
       {methods && !methods.oidc && !methods.development && <p>No way to sign in is configured on this server: tell your administrator.</p>}
     </main>
   );
@@ -106,8 +108,19 @@ function OrganisationSignIn({ settings, chosen, onError }: { settings: OidcSetti
   );
 }
 
-/** Development sign-in: a list of the demo users (all fictional). */
-function DemoUsers({ users, disabled, onChoose }: { users: DemoUser[]; disabled: boolean; onChoose: (username: string) => void }) {
+/** Why a demo user cannot sign in under the chosen purpose, or null when they can. */
+function purposeProblem(user: DemoUser, chosen: Purpose | null): string | null {
+  if (!user.allowedPurposes.length) return null;
+  if (!chosen) return null;
+  if (user.allowedPurposes.includes(chosen)) return null;
+  return `cannot work for ${purposeLabel(chosen).toLowerCase()}; may work for ${user.allowedPurposes.map((p) => purposeLabel(p).toLowerCase()).join(', ')}`;
+}
+
+/**
+ * Development sign-in: a list of the demo users (all fictional). Each waits for a purpose their
+ * roles allow; one whose roles allow none signs in without a purpose, and is told so.
+ */
+function DemoUsers({ users, chosen, onChoose }: { users: DemoUser[]; chosen: Purpose | null; onChoose: (user: DemoUser) => void }) {
   return (
     <>
       <p>Development sign-in: choose a demo user (all fictional).</p>
@@ -115,8 +128,10 @@ function DemoUsers({ users, disabled, onChoose }: { users: DemoUser[]; disabled:
       <ul className="users">
         {users.map((u) => (
           <li key={u.username}>
-            <button type="button" disabled={disabled} onClick={() => onChoose(u.username)}>
+            <button type="button" disabled={u.allowedPurposes.length > 0 && (!chosen || !!purposeProblem(u, chosen))} onClick={() => onChoose(u)}>
               {u.displayName} <small>{u.username} · {u.organisation.code} · {u.roles.join(', ')}</small>
+              {!u.allowedPurposes.length && <small> · their roles allow no purpose: signs in without one</small>}
+              {purposeProblem(u, chosen) && <small> · {purposeProblem(u, chosen)}</small>}
             </button>
           </li>
         ))}

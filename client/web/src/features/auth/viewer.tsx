@@ -1,4 +1,5 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, type ReactNode } from 'react';
+import { isPurposeRefused, purpose, refusedPurpose } from '../../lib/client';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { ViewerQuery } from '../../gql/graphql';
@@ -13,6 +14,7 @@ const ViewerDocument = graphql(`
       username
       displayName
       roles
+      allowedPurposes
       clearance
       organisation {
         id
@@ -42,6 +44,16 @@ export function useViewer(): Viewer {
  */
 export function ViewerGate({ children }: { children: ReactNode }) {
   const [{ data, fetching, error }] = useQuery({ query: ViewerDocument, requestPolicy: 'cache-first' });
+  const refused = isPurposeRefused(error);
+  useEffect(() => {
+    if (!refused) return;
+    // The stated purpose is not one the user's roles allow: start again without it, and let the
+    // header say why and offer the ones they may state.
+    refusedPurpose.set(purpose.get());
+    purpose.set(null);
+    window.location.reload();
+  }, [refused]);
+  if (refused) return <p aria-busy="true">Loading…</p>;
   return (
     <Loaded data={data?.viewer} fetching={fetching} error={error}>
       {(viewer) => (

@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
 import { useMutation } from 'urql';
 import { graphql } from '../../gql';
-import { PURPOSES, purpose, type Purpose } from '../../lib/client';
+import { PURPOSES, purpose, purposeLabel, refusedPurpose, type Purpose } from '../../lib/client';
+import { useViewer } from '../auth/viewer';
 import { errorText } from '../../lib/errors';
 
 const StatePurposeDocument = graphql(`
@@ -20,13 +21,20 @@ const StatePurposeDocument = graphql(`
  */
 export function PurposeInHeader() {
   const stated = purpose.get();
-  const [refusal, setRefusal] = useState<string | null>(null);
+  // Only the purposes the user's roles allow (the server refuses any other).
+  const { allowedPurposes } = useViewer();
+  const offered = PURPOSES.filter((p) => allowedPurposes.includes(p.value));
+  const refused = refusedPurpose.get();
+  const [refusal, setRefusal] = useState<string | null>(
+    refused && !stated ? `Your roles do not allow you to work for the purpose ${purposeLabel(refused).toLowerCase()}: choose one of those offered here.` : null,
+  );
   const [state, statePurpose] = useMutation(StatePurposeDocument);
   const id = useId();
 
   const change = async (next: Purpose) => {
     if (next === stated) return;
     setRefusal(null);
+    refusedPurpose.set(null);
     purpose.set(next);
     const result = await statePurpose({ purpose: next, previous: stated });
     if (result.error) {
@@ -37,12 +45,19 @@ export function PurposeInHeader() {
     window.location.reload();
   };
 
+  if (!offered.length) {
+    return (
+      <span className="purpose-in-header" data-testid="purpose">
+        Purpose: none (your roles allow you to state no purpose, so records that need one are not shown)
+      </span>
+    );
+  }
   return (
     <span className="purpose-in-header">
       <label htmlFor={id}>Purpose</label>{' '}
       <select id={id} value={stated ?? ''} disabled={state.fetching} onChange={(e) => void change(e.target.value as Purpose)} data-testid="purpose">
         {!stated && <option value="">None stated</option>}
-        {PURPOSES.map((p) => (
+        {offered.map((p) => (
           <option key={p.value} value={p.value}>
             {p.label}
           </option>
