@@ -66,6 +66,8 @@ async function main(): Promise<void> {
   const runs = runsOption();
   const db = await prepareDatabase(log);
   const dataDir = path.resolve(BENCH_DATA_DIR);
+  // On DATABASE_URL's server nothing else creates it, and the server's log is written there.
+  fs.mkdirSync(dataDir, { recursive: true });
   try {
     log('starting SOC Hub (production mode, built client)...');
     const server = await startSocHub(db.url, dataDir, 10);
