@@ -64,6 +64,26 @@ describeInBrowser('web client: find anything, what waits for you, purpose in the
     expect(offered.map((o) => o.trim())).toEqual([`All results for “${hidden.name}”`]);
   });
 
+  it('says "more than 100" for a kind with more matches than the search counts, and waits for three characters', async () => {
+    // 102 people of one name: the first from the demo, copied in SQL (as the database owner).
+    const [person] = await sql(session.app, `select id from nominal order by owning_organisation_id = (select id from organisation where code = 'SEROCU') desc, sharing = 'REGIONAL_LAW_ENFORCEMENT' desc, protective_marking = 'OFFICIAL' desc limit 1`);
+    const columns = (await sql(session.app, `select string_agg(quote_ident(column_name), ', ') as list from information_schema.columns where table_name = 'nominal' and column_name not in ('id', 'name')`))[0].list;
+    await sql(session.app, `insert into nominal (name, ${columns}) select 'Quillon Marsh', ${columns} from nominal, generate_series(1, 102) where id = ?`, [person.id]);
+    try {
+      const { page } = session.watched;
+      await signIn(page, 'serocu.analyst');
+      await searchBox(page).fill('qu');
+      await page.waitForTimeout(600); // longer than the box waits for typing to settle
+      expect(await searchBox(page).getAttribute('aria-expanded')).toBe('false');
+      await searchBox(page).fill('quillon');
+      const results = page.getByRole('listbox', { name: 'Search results' });
+      await results.getByRole('group', { name: 'People (5 of more than 100)' }).waitFor();
+      await expectAccessible(page);
+    } finally {
+      await sql(session.app, `delete from nominal where name = 'Quillon Marsh'`);
+    }
+  });
+
   it('an SRO first sees the claims awaiting their validation, MAJOR ones marked, each opening its claim', async () => {
     const queue = (await gql('serocu.sro', `{ disruptionValidationQueue(first: 10) { totalCount edges { node { id level threat { urn name } } } } }`)).disruptionValidationQueue;
     expect(queue.totalCount).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
+import pg from 'pg';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createThreat, expectData } from '../support/factories';
 import { sharingAgreement } from '../support/access-factories';
-import { createDisruption, daysAgo, sql } from '../support/disruption-factories';
+import { createDisruption, daysAgo, dbId, sql } from '../support/disruption-factories';
 import { createNominal, createReferral } from '../support/referral-factories';
 import { adoptedThreat, createPlan } from '../support/plan-factories';
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => app.stop());
 
 const SEARCH = `query Find($text: String!, $first: Int) { search(text: $text, first: $first) {
-  text first
+  text first countLimit
   threats { totalCount edges { node { id name urn } } }
   people { totalCount edges { node { id name } } }
   plans { totalCount edges { node { id threat { name } } } }
@@ -126,10 +127,107 @@ describe('finding anything', () => {
   });
 
   it('refuses too little text and too many results, naming the argument', async () => {
-    const short = await app.gql('tvp.investigator', SEARCH, { text: ' a ' });
-    expect(short.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'text', message: 'type at least 2 characters' }] });
+    // Three characters: the search indexes are of trigrams, and fewer would read every row.
+    for (const text of [' a ', 'ab', ' ab ']) {
+      const short = await app.gql('tvp.investigator', SEARCH, { text });
+      expect(short.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'text', message: 'type at least 3 characters' }] });
+      expect(short.data ?? null).toBeNull();
+    }
+    expect((await search('tvp.investigator', 'abc')).text).toBe('abc');
     const many = await app.gql('tvp.investigator', SEARCH, { text: 'operation', first: 21 });
     expect(many.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'first', message: 'must be between 1 and 20' }] });
   });
+
+  it('counts each kind up to its limit and no further, where the kind’s own list counts exactly', async () => {
+    // 102 people of one name: one through the API, the rest copied in SQL (as the database owner).
+    const person = await createNominal(app, 'tvp.investigator', 'Marjoram Quist', '1991-04-05');
+    const columns = (await sql(app, `select string_agg(quote_ident(column_name), ', ') as list from information_schema.columns where table_name = 'nominal' and column_name <> 'id'`))[0].list;
+    await sql(app, `insert into nominal (${columns}) select ${columns} from nominal, generate_series(1, 101) where id = ?`, [dbId(person.id)]);
+    const list = `query ($text: String) { nominals(first: 5, filter: { text: $text }) { totalCount } }`;
+    expect(expectData(await app.gql('tvp.investigator', list, { text: 'marjoram' })).nominals.totalCount).toBe(102);
+
+    const found = await search('tvp.investigator', 'marjoram');
+    expect(found.countLimit).toBe(100);
+    // countLimit + 1: more than the limit.
+    expect(found.people.totalCount).toBe(101);
+    expect(found.people.edges).toHaveLength(5);
+    expect(found.threats.totalCount).toBe(0);
+
+    await sql(app, `delete from nominal where id in (select id from nominal where name = 'Marjoram Quist' and id <> ? limit 2)`, [dbId(person.id)]);
+    expect((await search('tvp.investigator', 'marjoram')).people.totalCount).toBe(100);
+    // Those the caller may not read are not counted: a partner with no referral about them.
+    expect((await search('oxon.mash', 'marjoram')).people.totalCount).toBe(0);
+  });
+
+  it('finds text holding LIKE’s special characters literally', async () => {
+    const name = 'Operation 100% Brimstone_Wharf \\ Quay';
+    await createThreat(app, 'tvp.investigator', { name });
+    await createThreat(app, 'tvp.investigator', { name: 'Operation 1000 BrimstoneXWharf' });
+    expect(names((await search('tvp.investigator', '100% brim')).threats)).toEqual([name]);
+    expect(names((await search('tvp.investigator', 'brimstone_wharf')).threats)).toEqual([name]);
+    // Text ending in LIKE's escape character, and two of them (not in the name).
+    expect(names((await search('tvp.investigator', 'wharf \\')).threats)).toEqual([name]);
+    expect(names((await search('tvp.investigator', 'wharf \\\\')).threats)).toEqual([]);
+  });
 });
 
+/**
+ * The search indexes (Migration20261205003700_search_indexes) under row-level security: a
+ * request's statements run as soc_app, and PostgreSQL checks the policy before any condition
+ * that could raise an error about a row. Plain ILIKE can (a pattern ending in the escape
+ * character), so no index could serve it; `~~~*` cannot, so its index can.
+ */
+describe('the search indexes', () => {
+  async function asCaller<T>(username: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+    const [user] = await sql(
+      app,
+      `select u.id, u.organisation_id, u.roles, u.clearance, o.is_law_enforcement from app_user u join organisation o on o.id = u.organisation_id where u.username = ?`,
+      [username],
+    );
+    const client = new pg.Client({ connectionString: app.db.url });
+    await client.connect();
+    try {
+      await client.query('begin');
+      await client.query(
+        `select set_config('soc.user_id', $1, true), set_config('soc.organisation_id', $2, true), set_config('soc.is_law_enforcement', $3, true),
+                set_config('soc.roles', $4, true), set_config('soc.clearance', $5, true), set_config('role', 'soc_app', true)`,
+        [user.id, user.organisation_id, String(user.is_law_enforcement), `{${user.roles.join(',')}}`, user.clearance],
+      );
+      return await work(client);
+    } finally {
+      await client.query('rollback');
+      await client.end();
+    }
+  }
+  const plan = async (client: pg.Client, statement: string) => (await client.query(`explain (costs off) ${statement}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+
+  it('are used by a request’s statements under the access policy, and answer as ILIKE does', async () => {
+    const threat = await adoptedThreat(app, 'tvp.investigator', { name: 'Operation Hellebore' });
+    await createDisruption(app, 'tvp.investigator', threat.id, { date: daysAgo(0), description: 'Cannabis factory closed in Thame.' });
+    await asCaller('tvp.investigator', async (client) => {
+      // Small tables: without this the planner rightly reads them whole either way.
+      await client.query('set local enable_seqscan = off');
+      const matched = await plan(client, `select id from disruption where description ~~~* '%factory closed%'`);
+      expect(matched).toContain('Bitmap Index Scan on disruption_description_search');
+      // Both answer the same, under the policy.
+      const ids = async (op: string) => (await client.query(`select id from disruption where description ${op} '%factory closed%'`)).rows;
+      expect(await ids('~~~*')).toEqual(await ids('ilike'));
+      expect(await ids('~~~*')).toHaveLength(1);
+    });
+    // A partner is refused the row by the policy, the index notwithstanding.
+    await asCaller('oxon.mash', async (client) => {
+      await client.query('set local enable_seqscan = off');
+      expect((await client.query(`select id from disruption where description ~~~* '%factory closed%'`)).rows).toEqual([]);
+    });
+  });
+
+  it('cannot raise an error whatever the row holds: a pattern ending in the escape character matches nothing', async () => {
+    await asCaller('tvp.investigator', async (client) => {
+      const [row] = (await client.query(`select 'a\\' ~~~* 'a\\' as odd, 'a\\' ~~~* 'a\\\\' as escaped, 'ABC' ~~~* '%b%' as any_case, soc_search_text(array['43/1', 'X-2']) ~~~* '%x-2%' as item`)).rows;
+      expect(row).toEqual({ odd: false, escaped: true, any_case: true, item: true });
+      await expect(client.query(`select 'a\\' ilike 'a\\'`)).rejects.toThrow(/escape character/);
+    });
+    const [fn] = await sql(app, `select bool_and(proleakproof) as leakproof from pg_proc where proname in ('soc_ilike', 'soc_search_text')`);
+    expect(fn.leakproof).toBe(true);
+  });
+});

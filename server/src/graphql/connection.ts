@@ -34,6 +34,14 @@ export class ConnectionArgs {
 
   @Field(() => String, { nullable: true })
   before?: string | null;
+
+  /**
+   * Not an argument: set by server code that shows a list's count beside a few of its rows (the
+   * header's search). totalCount then counts no further than this many rows plus one (that one
+   * more means "more than countUpTo"), and is counted with the page, in the same message. An
+   * exact count of a common word read and checked every matching row under the access rules.
+   */
+  countUpTo?: number;
 }
 
 export interface Edge<T> {
@@ -201,9 +209,11 @@ export async function paginate<Row, Node>(
       .whereRaw(`${key} in (select "__key" from (?) as "page")`, [pageKeys]),
   );
   let total: Promise<number> | undefined;
-  const totalCount = () => (total ??= countOnly(query));
+  // A capped count cannot place a page read from the end: those count exactly.
+  const countUpTo = fromEnd ? undefined : args.countUpTo;
+  const totalCount = () => (total ??= countOnly(query, countUpTo));
   const pending = ordered.then((rows: (Row & Record<string, string | null>)[]) => rows);
-  if (lookAhead.total) totalCount().catch(() => undefined); // the totalCount field awaits it and sees any error
+  if (lookAhead.total || countUpTo !== undefined) totalCount().catch(() => undefined); // the totalCount field awaits it and sees any error
   const rows = await pending;
   const hasMore = rows.length > limit;
   const pageRows = rows.slice(0, limit);
@@ -267,8 +277,14 @@ function totalOf(query: Knex.QueryBuilder): Knex.QueryBuilder {
   return query.clone().clearSelect().clearOrder().count({ count: '*' });
 }
 
-/** The total when the page itself is empty (past the end, or a zero-size page). */
-async function countOnly(query: Knex.QueryBuilder): Promise<number> {
-  const [{ count }] = await totalOf(query);
+/**
+ * The query's rows counted; with `upTo`, no further than upTo + 1 (the scan stops there).
+ */
+async function countOnly(query: Knex.QueryBuilder, upTo?: number): Promise<number> {
+  const counted =
+    upTo === undefined
+      ? totalOf(query)
+      : query.client.queryBuilder().count({ count: '*' }).from(query.clone().clearSelect().clearOrder().select(query.client.raw('1')).limit(upTo + 1).as('capped'));
+  const [{ count }] = await counted;
   return Number(count);
 }

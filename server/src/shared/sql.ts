@@ -1,6 +1,19 @@
+import type { Knex } from '@mikro-orm/postgresql';
+
 /** A LIKE pattern matching `text` anywhere, with the user's % and _ taken literally. */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Where-clause: the text expression `column` contains `text`, in any case (ILIKE with
+ * containsPattern), through the operator `~~~*`, which PostgreSQL may check before row-level
+ * security and so answer from the column's search index instead of checking the policy on every
+ * row (Migration20261205003700_search_indexes: the indexed columns, and why plain ILIKE cannot).
+ * For an array column, pass `soc_search_text(<column>)` (its items joined by line breaks).
+ */
+export function containsText(knex: Knex, column: string, text: string): Knex.Raw {
+  return knex.raw(`${column} ~~~* ?`, [containsPattern(text)]);
 }
 
 /**

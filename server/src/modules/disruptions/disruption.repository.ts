@@ -3,7 +3,7 @@ import { onlyReadable } from '../../access/policy';
 import { withReadableThreat } from '../../shared/records';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared } from '../../shared/shared-record';
-import { asDate, containsPattern } from '../../shared/sql';
+import { asDate, containsText } from '../../shared/sql';
 import type { Strand } from '../plans/plan.enums';
 import { DisruptionLevel, DisruptionStatus } from './disruption.enums';
 import { countsAsDisruption, disruptionRules } from './disruption.rules';
@@ -76,13 +76,13 @@ export function disruptionQuery(knex: Knex, c: DisruptionCriteria = {}): Knex.Qu
   if (c.possibleDuplicate === true) q.whereNotNull('d.possible_duplicate_of');
   if (c.possibleDuplicate === false) q.whereNull('d.possible_duplicate_of');
   if (c.text?.trim()) {
-    const pattern = containsPattern(c.text.trim());
+    const text = c.text.trim();
     // Evidence references too (crime numbers, seizure and court references): how people name a disruption.
     q.where((w) =>
       w
-        .whereILike('d.description', pattern)
-        .orWhereILike('d.impact_narrative', pattern)
-        .orWhereRaw('exists (select 1 from unnest(d.evidence_refs) e where e ilike ?)', [pattern]),
+        .where(containsText(knex, 'd.description', text))
+        .orWhere(containsText(knex, 'd.impact_narrative', text))
+        .orWhere(containsText(knex, 'soc_search_text(d.evidence_refs)', text)),
     );
   }
   if (c.validatableBy) {

@@ -5,7 +5,7 @@ import { seesAction, seesWithheldFields } from '../../access/redaction';
 import { withReadableThreat } from '../../shared/records';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared, sharedColumns } from '../../shared/shared-record';
-import { containsPattern } from '../../shared/sql';
+import { containsText } from '../../shared/sql';
 import { OPEN_ACTION_STATUSES, PARTNER_STRANDS, PlanProblemCode, STRANDS, type PlanActionStatus, type PlanStatus } from './plan.enums';
 import type { FourPPlan, PlanAction, PlanEntry, PlanObjective, PlanPartner, PlanReview } from './plan.types';
 
@@ -124,19 +124,27 @@ export function planQuery(knex: Knex, c: PlanCriteria): Knex.QueryBuilder {
     if (c.actionsOverdue) q.whereExists(overdue);
     else q.whereNotExists(overdue);
   }
-  if (c.text?.trim()) {
-    const pattern = containsPattern(c.text.trim());
-    q.where((w) =>
-      w
-        .whereILike('t.name', pattern)
-        .orWhereILike('t.urn', pattern)
-        .orWhereExists((sub) => sub.select(knex.raw('1')).from('plan_objective as o').whereRaw('o.plan_id = p.id').whereILike('o.description', pattern))
-        .orWhereExists((sub) =>
-          sub.select(knex.raw('1')).from('plan_action as a').whereRaw('a.plan_id = p.id').where(seesAction(knex, 'a', 'p')).whereILike('a.description', pattern),
-        ),
-    );
-  }
+  if (c.text?.trim()) q.whereIn('p.id', plansContaining(knex, c.text.trim()));
   return q;
+}
+
+/**
+ * Ids of the plans whose threat's name or URN, an objective, or an action the caller is shown
+ * (partners: their own) contains `text`. A union of index searches, as for threats
+ * (threatsContaining): as one OR of EXISTS, every plan was checked in turn under the access rules.
+ */
+function plansContaining(knex: Knex, text: string): Knex.QueryBuilder {
+  const byThreat = knex('fourp_plan as tp')
+    .join('soc_threat as mt', 'mt.id', 'tp.threat_id')
+    .select('tp.id')
+    .where((w) => w.where(containsText(knex, 'mt.name', text)).orWhere(containsText(knex, 'mt.urn', text)));
+  const byObjective = knex('plan_objective as o').select('o.plan_id').where(containsText(knex, 'o.description', text));
+  const byAction = knex('plan_action as a')
+    .join('fourp_plan as ap', 'ap.id', 'a.plan_id')
+    .select('a.plan_id')
+    .where(seesAction(knex, 'a', 'ap'))
+    .where(containsText(knex, 'a.description', text));
+  return byThreat.unionAll([byObjective, byAction]);
 }
 
 export async function plansBy(knex: Knex, column: 'p.id' | 'p.threat_id', ids: KeySet): Promise<FourPPlan[]> {

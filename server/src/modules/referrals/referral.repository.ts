@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { onlyReadable } from '../../access/policy';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared, sharedColumns } from '../../shared/shared-record';
-import { asDate, containsPattern } from '../../shared/sql';
+import { asDate, containsText } from '../../shared/sql';
 import type { ReferralStatus, ReferralType, Urgency } from './referral.enums';
 import type { ReferralUpdate, SafeguardingReferral } from './referral.types';
 
@@ -76,8 +76,8 @@ export function referralQuery(knex: Knex, c: ReferralCriteria = {}): Knex.QueryB
   if (c.submittedFrom) q.whereRaw(`r.submitted_at >= (?::date)::timestamp at time zone 'UTC'`, [c.submittedFrom]);
   if (c.submittedTo) q.whereRaw(`r.submitted_at < (?::date + 1)::timestamp at time zone 'UTC'`, [c.submittedTo]);
   if (c.text?.trim()) {
-    const pattern = containsPattern(c.text.trim());
-    q.where((w) => w.whereILike('r.reference', pattern).orWhereILike('r.summary', pattern));
+    const text = c.text.trim();
+    q.where((w) => w.where(containsText(knex, 'r.reference', text)).orWhere(containsText(knex, 'r.summary', text)));
   }
   return q;
 }

@@ -8,6 +8,7 @@ import { PracticeEntryConnection, PracticeResolver } from '../practice/practice.
 import { ReferralResolver, SafeguardingReferralConnection } from '../referrals/referral.resolver';
 import { NominalConnection, NominalResolver } from '../threats/nominal.resolver';
 import { SocThreatConnection, ThreatResolver } from '../threats/threat.resolver';
+import { Selection } from '../../graphql/look-ahead';
 import { searchFor } from './search.service';
 import { SearchResults } from './search.types';
 
@@ -23,7 +24,12 @@ const lists = {
   practices: new PracticeResolver(),
 };
 
-const page = (s: SearchResults) => ({ first: s.first, filter: { text: s.text } });
+/** The list's arguments: the first few rows, the text filter, and (when shown) a capped count sent with the page. */
+const page = (s: SearchResults, info: GraphQLResolveInfo) => ({
+  first: s.first,
+  filter: { text: s.text },
+  countUpTo: Selection.of(info).has('totalCount') ? s.countLimit : undefined,
+});
 
 @Resolver(() => SearchResults)
 export class SearchResolver {
@@ -39,31 +45,31 @@ export class SearchResolver {
 
   @FieldResolver(() => SocThreatConnection)
   threats(@Root() s: SearchResults, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return lists.threats.threats(page(s), ctx, info);
+    return lists.threats.threats(page(s, info), ctx, info);
   }
 
   @FieldResolver(() => NominalConnection, { description: 'People (nominals).' })
-  people(@Root() s: SearchResults, @Ctx() ctx: RequestContext) {
-    return lists.people.nominals(page(s), ctx);
+  people(@Root() s: SearchResults, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return lists.people.nominals(page(s, info), ctx);
   }
 
   @FieldResolver(() => FourPPlanConnection)
-  plans(@Root() s: SearchResults, @Ctx() ctx: RequestContext) {
-    return lists.plans.plans(page(s), ctx);
+  plans(@Root() s: SearchResults, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return lists.plans.plans(page(s, info), ctx);
   }
 
   @FieldResolver(() => DisruptionConnection)
-  disruptions(@Root() s: SearchResults, @Ctx() ctx: RequestContext) {
-    return listDisruptions(ctx, page(s));
+  disruptions(@Root() s: SearchResults, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return listDisruptions(ctx, page(s, info));
   }
 
   @FieldResolver(() => SafeguardingReferralConnection)
-  referrals(@Root() s: SearchResults, @Ctx() ctx: RequestContext) {
-    return lists.referrals.referrals(page(s), ctx);
+  referrals(@Root() s: SearchResults, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return lists.referrals.referrals(page(s, info), ctx);
   }
 
   @FieldResolver(() => PracticeEntryConnection)
-  practices(@Root() s: SearchResults, @Ctx() ctx: RequestContext) {
-    return lists.practices.practices(page(s), ctx);
+  practices(@Root() s: SearchResults, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return lists.practices.practices(page(s, info), ctx);
   }
 }

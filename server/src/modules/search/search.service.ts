@@ -1,14 +1,21 @@
 import { Problems } from '../../shared/validation';
 import type { SearchResults } from './search.types';
 
-export const SEARCH_MIN_LENGTH = 2;
+/**
+ * Three characters: the search indexes work on trigrams (Migration20261205003700_search_indexes),
+ * and one or two characters give none, so every indexed row would be read and checked.
+ */
+export const SEARCH_MIN_LENGTH = 3;
 export const SEARCH_MAX_LENGTH = 200;
 export const SEARCH_DEFAULT_FIRST = 5;
 export const SEARCH_MAX_FIRST = 20;
+/** Each kind is counted this far and no further (one more means more than this). */
+export const SEARCH_COUNT_LIMIT = 100;
 
 /**
  * Checks what was asked for; the lists themselves run only for the kinds the client selects
- * (field resolvers), so a search costs one statement (and a count) per kind shown.
+ * (field resolvers), so a search costs one statement (and a capped count) per kind shown, all
+ * sent together.
  */
 export function searchFor(text: string, first: number | null | undefined): SearchResults {
   const p = new Problems('');
@@ -18,5 +25,5 @@ export function searchFor(text: string, first: number | null | undefined): Searc
   const n = first ?? SEARCH_DEFAULT_FIRST;
   p.when(!Number.isInteger(n) || n < 1 || n > SEARCH_MAX_FIRST, 'first', `must be between 1 and ${SEARCH_MAX_FIRST}`);
   p.throwIfAny();
-  return { text: trimmed, first: n };
+  return { text: trimmed, first: n, countLimit: SEARCH_COUNT_LIMIT };
 }

@@ -9,4 +9,10 @@ import { Field, Int, ObjectType } from 'type-graphql';
 export class SearchResults {
   @Field(() => String, { description: 'The words searched for, trimmed.' }) text!: string;
   @Field(() => Int, { description: 'How many of each kind are listed at most (each list has its totalCount).' }) first!: number;
+  @Field(() => Int, {
+    description:
+      'Each list’s totalCount here is counted up to this many and no further: a totalCount of countLimit + 1 means more than countLimit ' +
+      '(an exact count of a common word would read every record it matches). The lists themselves count exactly.',
+  })
+  countLimit!: number;
 }

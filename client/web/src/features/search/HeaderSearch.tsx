@@ -2,7 +2,7 @@ import { useId, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { useSettled } from '../threats/threatChanges';
-import { FindAnythingDocument, groupsOf, type Hit } from './searchResults';
+import { FindAnythingDocument, SEARCH_MIN_LENGTH, foundInAll, groupsOf, type Hit } from './searchResults';
 
 /**
  * The header's search box: one box for every kind of record, as a combobox with a grouped
@@ -15,7 +15,7 @@ export function HeaderSearch() {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const settled = useSettled(text.trim(), 200);
-  const searching = settled.length >= 2;
+  const searching = settled.length >= SEARCH_MIN_LENGTH;
   const [{ data, fetching, error }] = useQuery({ query: FindAnythingDocument, variables: { text: settled, first: 5 }, pause: !searching });
   const id = useId();
   const listId = `${id}-results`;
@@ -40,7 +40,7 @@ export function HeaderSearch() {
     } else if (e.key === 'Enter') {
       e.preventDefault();
       if (active >= 0 && active < hits.length && current) go(hits[active]);
-      else if (text.trim().length >= 2) go({ id: 'all', to: `/search?q=${encodeURIComponent(text.trim())}`, text: '', hint: '' });
+      else if (text.trim().length >= SEARCH_MIN_LENGTH) go({ id: 'all', to: `/search?q=${encodeURIComponent(text.trim())}`, text: '', hint: '' });
     } else if (e.key === 'Escape') {
       if (open) e.preventDefault();
       setOpen(false);
@@ -93,7 +93,7 @@ export function HeaderSearch() {
         onKeyDown={onKeyDown}
       />
       <span className="visually-hidden" role="status" aria-live="polite">
-        {showing && current ? (groups.length ? `${groups.reduce((n, g) => n + g.total, 0)} found; use the arrow keys to choose, Enter to open.` : `Nothing you can see matches ${settled}.`) : ''}
+        {showing && current ? (groups.length ? `${foundInAll(current, groups)} found; use the arrow keys to choose, Enter to open.` : `Nothing you can see matches ${settled}.`) : ''}
       </span>
       <div id={listId} role="listbox" aria-label="Search results" className="search-results" hidden={!showing}>
         {showing && error && !current && <div role="presentation" className="error">The search failed: try again.</div>}
@@ -107,7 +107,7 @@ export function HeaderSearch() {
           groups.map((g) => (
             <div key={g.kind} role="group" aria-labelledby={`${id}-${g.kind}`}>
               <div role="presentation" id={`${id}-${g.kind}`} className="search-group">
-                {g.heading} {g.total > g.hits.length ? `(${g.hits.length} of ${g.total})` : `(${g.total})`}
+                {g.heading} ({g.count})
               </div>
               {g.hits.map(option)}
             </div>

@@ -1,18 +1,18 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { Loaded } from '../../lib/ui';
-import { FindAnythingDocument, groupsOf } from './searchResults';
+import { FindAnythingDocument, SEARCH_MIN_LENGTH, groupsOf } from './searchResults';
 
 /** Every kind of record matching the words, up to 20 of each: where Enter in the header's box leads. */
 export function SearchPage() {
   const [params] = useSearchParams();
   const text = (params.get('q') ?? '').trim();
-  const [{ data, fetching, error }] = useQuery({ query: FindAnythingDocument, variables: { text, first: 20 }, pause: text.length < 2 });
+  const [{ data, fetching, error }] = useQuery({ query: FindAnythingDocument, variables: { text, first: 20 }, pause: text.length < SEARCH_MIN_LENGTH });
   return (
     <>
       <h1>Search results for “{text}”</h1>
-      {text.length < 2 ? (
-        <p>Type at least two characters in the search box.</p>
+      {text.length < SEARCH_MIN_LENGTH ? (
+        <p>Type at least three characters in the search box.</p>
       ) : (
         <Loaded data={data} fetching={fetching} error={error}>
           {(d) => {
@@ -23,7 +23,7 @@ export function SearchPage() {
                 {groups.map((g) => (
                   <section key={g.kind} aria-labelledby={`found-${g.kind}`}>
                     <h2 id={`found-${g.kind}`}>
-                      {g.heading} ({g.total > g.hits.length ? `${g.hits.length} of ${g.total}` : g.total})
+                      {g.heading} ({g.count})
                     </h2>
                     <ul className="plain">
                       {g.hits.map((h) => (

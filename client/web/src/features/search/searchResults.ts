@@ -8,6 +8,7 @@ export const FindAnythingDocument = graphql(`
   query FindAnything($text: String!, $first: Int) {
     search(text: $text, first: $first) {
       text
+      countLimit
       threats {
         totalCount
         edges {
@@ -93,11 +94,23 @@ export interface HitGroup {
   heading: string;
   total: number;
   hits: Hit[];
+  /** "5 of 12", "5 of more than 100" (the server counts each kind up to a limit), or "3". */
+  count: string;
 }
+
+/** How many were found in all, in words: "12", or "more than 105" when a kind was counted only so far. */
+export function foundInAll(search: FindAnythingQuery['search'], groups: HitGroup[]): string {
+  const capped = groups.some((g) => g.total > search.countLimit);
+  const sum = groups.reduce((n, g) => n + Math.min(g.total, search.countLimit), 0);
+  return capped ? `more than ${sum}` : String(sum);
+}
+
+/** The fewest characters the server searches for (trigram indexes: fewer find nothing to look up). */
+export const SEARCH_MIN_LENGTH = 3;
 
 /** The results as groups of plain-English hits, each with the screen that opens it. */
 export function groupsOf(search: FindAnythingQuery['search']): HitGroup[] {
-  const groups: HitGroup[] = [
+  const groups: Omit<HitGroup, 'count'>[] = [
     {
       kind: 'threats',
       heading: 'Threats',
@@ -145,5 +158,9 @@ export function groupsOf(search: FindAnythingQuery['search']): HitGroup[] {
       hits: search.practices.edges.map(({ node: p }) => ({ id: p.id, to: `/practice?q=${encodeURIComponent(p.title)}`, text: p.title, hint: 'Practice entry' })),
     },
   ];
-  return groups.filter((g) => g.total > 0);
+  const counted = (g: Omit<HitGroup, 'count'>): HitGroup => {
+    const total = g.total > search.countLimit ? `more than ${search.countLimit}` : String(g.total);
+    return { ...g, count: g.total > g.hits.length ? `${g.hits.length} of ${total}` : total };
+  };
+  return groups.filter((g) => g.total > 0).map(counted);
 }
