@@ -35,7 +35,7 @@ describeInBrowser('web client: publishing a new assessment model version', () =>
     expectData(await app.gql('serocu.admin', SET_GRANTS, { input: { dataCategory: 'THREAT', roles: [...threatReaders, 'ADMIN'] } }));
     try {
       const page = session.watched.page;
-      await signIn(page, 'serocu.admin', 'Analysis');
+      await signIn(page, 'serocu.admin'); // an administrator may state Audit only
       await page.getByRole('link', { name: 'Assessment model: publish a new version' }).click();
       await page.getByRole('heading', { level: 1, name: 'Assessment model' }).waitFor();
       await page.getByRole('heading', { name: `Version ${before.version} is in force` }).waitFor();
@@ -72,7 +72,7 @@ describeInBrowser('web client: publishing a new assessment model version', () =>
         harm: { ...before.definition.harm, physical: physical + 1 },
         priorityBands: before.definition.priorityBands.map((b: any, i: number) => (i === 0 ? { ...b, minRisk: high + 10 } : b)),
       };
-      const effect = expectData(await app.gql('serocu.admin', PREVIEW, { input: { definition } }, { purpose: 'ANALYSIS' })).previewAssessmentModel;
+      const effect = expectData(await app.gql('serocu.admin', PREVIEW, { input: { definition } }, { purpose: 'AUDIT' })).previewAssessmentModel;
       expect(effect.approvedAssessments).toBeGreaterThan(0);
       await preview.getByText(new RegExp(`^Of the ${effect.approvedAssessments} approved assessments? in use that you can see, ${effect.assessmentsChangingBand || 'none'} would`)).waitFor();
       await preview.getByText(new RegExp(`^Of the ${effect.assessedThreats} assessed threats? you can see, ${effect.threatsChangingPriority || 'none'} would`)).waitFor();
