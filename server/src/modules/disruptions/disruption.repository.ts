@@ -121,9 +121,3 @@ export async function summariesByThreatIds(knex: Knex, threatIds: readonly strin
     };
   });
 }
-
-/** The threat whose plan holds each plan action (for the entry rule "the action belongs to the threat's plan"). */
-export async function planActionThreats(knex: Knex, ids: readonly string[]): Promise<{ actionId: string; threatId: string }[]> {
-  const rows = await knex('plan_action as pa').join('fourp_plan as p', 'p.id', 'pa.plan_id').select('pa.id', 'p.threat_id').whereIn('pa.id', ids as string[]);
-  return rows.map((r) => ({ actionId: r.id, threatId: r.threat_id }));
-}
