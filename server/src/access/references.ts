@@ -31,15 +31,23 @@ export type ReferableTable =
   | 'plan_entry';
 
 /**
- * A query over `table` (aliased `ref`) narrowed to the rows the caller may read: a shared record
+ * The alias of the table looked up: one no access rule uses inside its own subqueries (policy.ts
+ * names a referral `ref`, and a clash there silently read the subquery's column instead).
+ */
+export const NAMED = 'named_record';
+
+/**
+ * A query over `table` (aliased NAMED) narrowed to the rows the caller may read: a shared record
  * by the access policy, a part when its record is readable (the catalogue: a part is read exactly
  * when its record is).
  */
 export function readableQuery(knex: Knex, table: ReferableTable): Knex.QueryBuilder {
   const part = PART_KINDS.find((k) => k.table === table);
-  if (!part) return readableRecords(knex, table, 'ref');
-  const parent = `ref_${part.parentTable}`;
-  return knex(`${table} as ref`).whereExists(readableRecords(knex, part.parentTable, parent).clearSelect().select(knex.raw('1')).whereRaw(`${parent}.id = ref.${part.parentColumn}`));
+  if (!part) return readableRecords(knex, table, NAMED);
+  const parent = `${NAMED}_${part.parentTable}`;
+  return knex(`${table} as ${NAMED}`).whereExists(
+    readableRecords(knex, part.parentTable, parent).clearSelect().select(knex.raw('1')).whereRaw(`${parent}.id = ${NAMED}.${part.parentColumn}`),
+  );
 }
 
 function readableRecords(knex: Knex, table: string, alias: string): Knex.QueryBuilder {
@@ -54,8 +62,8 @@ export async function readableRows(knex: Knex, table: ReferableTable, ids: reado
   if (!wanted.length) return new Map();
   const rows = await readableQuery(knex, table)
     .clearSelect()
-    .select(['ref.id', ...columns.map((c) => `ref.${c}`)])
-    .whereIn('ref.id', wanted);
+    .select([`${NAMED}.id`, ...columns.map((c) => `${NAMED}.${c}`)])
+    .whereIn(`${NAMED}.id`, wanted);
   return new Map(rows.map((r: Record<string, any>) => [r.id, r]));
 }
 

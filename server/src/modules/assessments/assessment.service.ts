@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { readableQuery } from '../../access/references';
+import { NAMED, readableQuery } from '../../access/references';
 import type { RequestContext } from '../../graphql/context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId, toGlobalId } from '../../graphql/global-id';
@@ -182,7 +182,7 @@ export async function createAssessment(ctx: RequestContext, input: CreateAssessm
 async function lockAssessment(trx: Knex.Transaction, id: string, expectedVersion: number, from: AssessmentStatus[], action: string) {
   // Found only if its threat is readable, before its version or status is told: an assessment
   // of a hidden threat is as missing as none.
-  const row = await readableQuery(trx, 'threat_assessment').select('ref.*').where('ref.id', id).forUpdate().first();
+  const row = await readableQuery(trx, 'threat_assessment').select(`${NAMED}.*`).where(`${NAMED}.id`, id).forUpdate().first();
   if (!row) throw new NotFoundError('Assessment');
   if (row.version !== expectedVersion) {
     throw new ConflictError(`This assessment has changed since you read it (version ${row.version}, you sent ${expectedVersion}).`, { currentVersion: row.version });
