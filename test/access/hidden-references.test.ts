@@ -151,6 +151,16 @@ describe.each<[string, AccessLayers]>([
     }
   });
 
+  it("shows no link to a threat the caller may not read, nor its reason (issue 13: a link's reason about an owner-only threat)", async () => {
+    const read = async () =>
+      (await app.gql(tvp, `query ($id: ID!) { node(id: $id) { ... on SocThreat { linkedThreats { reason threat { id } } } } }`, { id: ownLinked.id })).data?.node;
+    expect(await read()).toEqual({ linkedThreats: [] });
+    // Once the other threat is shared with the region, the link and its reason are shown.
+    await exec(`update soc_threat set sharing = 'REGIONAL_LAW_ENFORCEMENT' where id = ?`, [hidden.linked]);
+    expect(await read()).toEqual({ linkedThreats: [{ reason: 'hidden link', threat: { id: globalId('SocThreat', hidden.linked) } }] });
+    await exec(`update soc_threat set sharing = 'OWNER_ONLY' where id = ?`, [hidden.linked]);
+  });
+
   it('a reference the caller may read is still taken (the check is not vacuous)', async () => {
     const linked = await createThreat(app, 'tvp.investigator', { name: 'Operation Sorrel' });
     const done = await answer({ as: tvp, mutation: 'linkThreats', inputType: 'LinkThreatsInput', input: { threatId: linked.id, expectedVersion: linked.version, linkedThreatId: own.id, reason: 'Same cash.' } });

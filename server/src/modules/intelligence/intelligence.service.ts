@@ -7,6 +7,8 @@ import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
 import { markingRank, type ProtectiveMarking } from '../identity/identity.enums';
 import { accessColumns, creationColumns, lockForChange, saveVersion } from '../../shared/records';
 import { Problems, isIsoDate, today } from '../../shared/validation';
+import { randomReference } from '../../shared/reference';
+import { databaseNow } from '../../db/clock';
 import type { CreateIntelligenceReportInput, DisseminateIntelligenceInput, UpdateIntelligenceReportInput } from './intelligence.inputs';
 import { checkEntryRules, intelligenceRules, type ReportFields } from './intelligence.rules';
 import { reportsByIds } from './intelligence.repository';
@@ -90,7 +92,8 @@ export async function createIntelligenceReport(ctx: Ctx, input: CreateIntelligen
     p.throwIfAny();
     const [{ id }] = await trx('intelligence_report')
       .insert({
-        reference: trx.raw(`'INT-' || to_char(current_date, 'YYYY') || '-' || lpad(nextval('intelligence_report_reference_seq')::text, 6, '0')`),
+        // Random, as threat URNs and referral references are: a running number told every user how many reports the region holds.
+        reference: randomReference('INT', new Date(databaseNow()).getUTCFullYear()),
         received_on: input.receivedOn,
         source_evaluation: input.sourceEvaluation,
         intelligence_assessment: input.intelligenceAssessment,
