@@ -161,6 +161,22 @@ describe.each<[string, AccessLayers]>([
     await exec(`update soc_threat set sharing = 'OWNER_ONLY' where id = ?`, [hidden.linked]);
   });
 
+  it('filters claims by a possible duplicate only the caller may read', async () => {
+    const hiddenClaim = await insertRecord(exec, { category: 'DISRUPTION', owner: 'SURREY', marking: 'OFFICIAL', sharing: 'OWNER_ONLY', sharedWith: [], receiver: 'SURREY', partner: null, parent: 0 }, 'hr', 'claim', hidden.threat);
+    const seenClaim = await createDisruption(app, tvp, own.id, { tactic: 'BUSINESS' });
+    const flagged = async (possibleDuplicate: boolean) =>
+      (await app.gql(tvp, `query ($f: DisruptionFilter) { disruptions(first: 50, filter: $f) { edges { node { id possibleDuplicateOf { id } } } } }`, { f: { possibleDuplicate } })).data?.disruptions.edges
+        .map((e: any) => e.node)
+        .filter((d: any) => d.id === disruption.id);
+    await exec(`update disruption set possible_duplicate_of = ? where id = ?`, [hiddenClaim, dbId(disruption.id)]);
+    expect(await flagged(true)).toEqual([]);
+    expect(await flagged(false)).toEqual([{ id: disruption.id, possibleDuplicateOf: null }]);
+    await exec(`update disruption set possible_duplicate_of = ? where id = ?`, [dbId(seenClaim.id), dbId(disruption.id)]);
+    expect(await flagged(true)).toEqual([{ id: disruption.id, possibleDuplicateOf: { id: seenClaim.id } }]);
+    expect(await flagged(false)).toEqual([]);
+    await exec(`update disruption set possible_duplicate_of = null where id = ?`, [dbId(disruption.id)]);
+  });
+
   it('a reference the caller may read is still taken (the check is not vacuous)', async () => {
     const linked = await createThreat(app, 'tvp.investigator', { name: 'Operation Sorrel' });
     const done = await answer({ as: tvp, mutation: 'linkThreats', inputType: 'LinkThreatsInput', input: { threatId: linked.id, expectedVersion: linked.version, linkedThreatId: own.id, reason: 'Same cash.' } });

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { onlyReadable } from '../../access/policy';
+import { NAMED, readableQuery } from '../../access/references';
 import { withReadableThreat } from '../../shared/records';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared } from '../../shared/shared-record';
@@ -73,8 +74,13 @@ export function disruptionQuery(knex: Knex, c: DisruptionCriteria = {}): Knex.Qu
   if (c.dateFrom) q.where('d.date', '>=', c.dateFrom);
   if (c.dateTo) q.where('d.date', '<=', c.dateTo);
   if (c.isLate != null) q.where('d.is_late', c.isLate);
-  if (c.possibleDuplicate === true) q.whereNotNull('d.possible_duplicate_of');
-  if (c.possibleDuplicate === false) q.whereNull('d.possible_duplicate_of');
+  if (c.possibleDuplicate != null) {
+    // Only a duplicate the caller may read counts (as possibleDuplicateOf shows only such a one):
+    // filtering by one hidden from them would tell them another organisation's claim exists.
+    const duplicate = readableQuery(knex, 'disruption').clearSelect().select(knex.raw('1')).whereRaw(`${NAMED}.id = d.possible_duplicate_of`);
+    if (c.possibleDuplicate) q.whereExists(duplicate);
+    else q.whereNotExists(duplicate);
+  }
   if (c.text?.trim()) {
     const pattern = containsPattern(c.text.trim());
     // Evidence references too (crime numbers, seizure and court references): how people name a disruption.
