@@ -268,6 +268,27 @@ const CASES: Record<string, WriteCase> = {
       return { input: { threatId: toGlobal('SocThreat', copy), access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } }, watch: [['fourp_plan', 'threat_id', copy], ['soc_threat', 'id', copy]] };
     },
   },
+  // Creations that name a threat: whoever may create, of a threat they can read.
+  createDisruption: {
+    category: 'THREAT', roles: CLAIMANTS, may: () => true, hidden: 'BAD_USER_INPUT',
+    prepare: async (c) => ({
+      input: {
+        threatId: c.gid, date: today(), strand: 'PREVENT', level: 'MINOR', tactic: 'CRIME', description: `pw${c.tag} disruption claim ${c.n}`, impactNarrative: 'pw impact',
+        evidenceRefs: ['PW-1'], access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' },
+      },
+      watch: [['disruption', 'created_by', c.userId]],
+    }),
+  },
+  createIntelligenceReport: {
+    category: 'THREAT', roles: INTELLIGENCE, may: () => true, hidden: 'BAD_USER_INPUT',
+    prepare: async (c) => ({
+      input: {
+        threatIds: [c.gid], receivedOn: today(), sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P', sanitisedText: `pw${c.tag} intelligence report ${c.n}`,
+        originalText: 'pw original', access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' },
+      },
+      watch: [['intelligence_report', 'created_by', c.userId]],
+    }),
+  },
   createAssessment: {
     category: 'THREAT', roles: ASSESSORS, may: manages, hidden: 'BAD_USER_INPUT',
     prepare: async (c) => ({ input: { threatId: c.gid, ...scores }, watch: threatWatch(c, 'threat_assessment') }),
@@ -480,13 +501,12 @@ const CASES: Record<string, WriteCase> = {
   },
 };
 
-/** Mutations not exercised here, each with its reason: none of them acts on an existing shared record. */
+/** Mutations not exercised here, each with its reason: none of them acts on, or names, an existing shared record the oracle's worlds can judge. */
 const NOT_COVERED: Record<string, string> = {
   createThreat: 'creates a record; who may create is test/access/mutation-roles.test.ts',
   createNominal: 'creates a record; who may create is test/access/mutation-roles.test.ts',
   createPractice: 'creates a record; who may create is test/access/mutation-roles.test.ts',
-  createDisruption: 'creates a claim; its threat is a reference checked like any other (test/modules/disruptions.test.ts), who may create is mutation-roles.test.ts',
-  createReferral: "creates a referral; its subject and receiver are references (test/access/referral-access.test.ts, the receiver's clearance in test/modules/referrals.test.ts)",
+  createReferral: "creates a referral between two organisations: its subject and linked threats are found only if readable (test/access/hidden-references.test.ts), who it may be about is test/access/referral-access.test.ts, the receiver's clearance test/modules/referrals.test.ts; the worlds here hold no users of a receiver to restate that rule",
   createSharingAgreement: 'administration of agreements, not a shared record: role only (mutation-roles.test.ts, sharing-agreements.test.ts)',
   updateSharingAgreement: 'administration of agreements, not a shared record: role only (mutation-roles.test.ts, sharing-agreements.test.ts)',
   activateSharingAgreement: 'administration of agreements, not a shared record: role only (mutation-roles.test.ts, sharing-agreements.test.ts)',
@@ -502,7 +522,6 @@ const NOT_COVERED: Record<string, string> = {
   deactivateUser: 'administration of accounts, not a shared record: test/administration/users-and-keys.test.ts',
   createApiKey: 'administration of API keys, not a shared record: test/administration/users-and-keys.test.ts',
   revokeApiKey: 'administration of API keys, not a shared record: test/administration/users-and-keys.test.ts',
-  createIntelligenceReport: 'creates a record; who may create is test/access/mutation-roles.test.ts and test/modules/intelligence.test.ts',
 };
 
 /** The answer the rules give (1-4 above). */
@@ -519,11 +538,14 @@ const mutationText = (name: string, kase: WriteCase) => `mutation ($input: ${kas
 /** A caller with a role for the mutation who cannot read the record: told what one who names a missing record is told. */
 const hiddenFrom = (name: string, c: Call) => c.user.roles.some((r) => CASES[name].roles.includes(r)) && !oracle(c.world, c.user, c.index);
 
-/** The input with the record it acts on (its first field: id, threatId, planId, membershipId) swapped for one that does not exist. */
+/**
+ * The input with the record it acts on (its first field: id, threatId, planId, membershipId, or
+ * the first of threatIds) swapped for one that does not exist.
+ */
 function missingTwin(input: Record<string, unknown>): Record<string, unknown> {
   const [key, value] = Object.entries(input)[0];
-  const type = Buffer.from(String(value), 'base64url').toString().split(':')[0];
-  return { ...input, [key]: toGlobal(type, randomUUID()) };
+  const missing = (gid: string) => toGlobal(Buffer.from(gid, 'base64url').toString().split(':')[0], randomUUID());
+  return { ...input, [key]: Array.isArray(value) ? [missing(value[0]), ...value.slice(1)] : missing(String(value)) };
 }
 
 const errorOf = (answer: { errors?: { message: string; extensions?: Record<string, any> }[] }) => {
