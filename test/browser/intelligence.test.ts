@@ -56,7 +56,7 @@ describeInBrowser('web client: intelligence', () => {
     await page.getByRole('button', { name: 'Record intelligence' }).click();
 
     // The report, with its grading flagged by the entry rules and its marking shown.
-    await page.getByRole('heading', { name: /^INT-\d{4}-\d{6}/, level: 1 }).waitFor();
+    await page.getByRole('heading', { name: /^INT-\d{4}-[2-9A-HJKMNP-Z]{8}/, level: 1 }).waitFor();
     await page.getByText(/Graded 3E/).waitFor();
     expect(await page.getByTestId('marking').first().innerText()).toBe('Protective marking: Official');
     await page.getByText('Not disseminated to any partner.').waitFor();

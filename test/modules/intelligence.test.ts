@@ -68,7 +68,7 @@ describe('recording intelligence', () => {
     const activityId = threat.criminalActivities[0].id;
     const report = await create(ctx.app, 'tvp.investigator', { threatIds: [threat.id], activityIds: [activityId] });
     expect(report).toMatchObject({
-      reference: expect.stringMatching(/^INT-\d{4}-\d{6}$/),
+      reference: expect.stringMatching(/^INT-\d{4}-[2-9A-HJKMNP-Z]{8}$/),
       receivedOn: '2026-10-14',
       sourceEvaluation: 'RELIABLE',
       intelligenceAssessment: 'A',

@@ -115,7 +115,7 @@ describe('making a referral', () => {
     });
     expect(problemFields(result)).toEqual([
       'input.exploitationTypes',
-      'input.linkedThreatIds',
+      'input.linkedThreatIds[0]',
       'input.linkedThreatIds[1]',
       'input.receivingOrganisationId',
       'input.sharingReason',
@@ -126,6 +126,7 @@ describe('making a referral', () => {
       expect.arrayContaining([
         { field: 'input.receivingOrganisationId', message: 'must be another organisation than yours, the referring one' },
         { field: 'input.subjectId', message: 'no such nominal' },
+        { field: 'input.linkedThreatIds[0]', message: 'no such threat' },
       ]),
     );
     expect(await rowCounts()).toEqual(before);

@@ -38,8 +38,12 @@ export async function accessColumns(knex: Knex, access: AccessInput, problems: P
   return { protective_marking: access.protectiveMarking, sharing: access.sharing, shared_with: [...new Set(ids)] };
 }
 
-/** Adds a problem for each id that has no row in `table`. */
-export async function requireExisting(knex: Knex, table: string, ids: string[], problems: Problems, field: string): Promise<void> {
+/**
+ * Adds a problem for each id that has no row in `table`: organisations and users, which everyone
+ * may read. A shared record or part named in an input is looked up among those the caller may
+ * read instead (access/references.ts, requireReadable), so the type says which tables are allowed.
+ */
+export async function requireExisting(knex: Knex, table: 'organisation' | 'app_user', ids: string[], problems: Problems, field: string): Promise<void> {
   if (!ids.length) return;
   const found = new Set((await knex(table).select('id').whereIn('id', ids)).map((r) => r.id));
   ids.forEach((id) => {

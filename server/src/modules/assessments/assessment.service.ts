@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
+import { NAMED, readableQuery } from '../../access/references';
 import type { RequestContext } from '../../graphql/context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId, toGlobalId } from '../../graphql/global-id';
@@ -181,7 +182,9 @@ export async function createAssessment(ctx: RequestContext, input: CreateAssessm
 
 /** Locks an assessment and checks its version; the status must be one of `from`. */
 async function lockAssessment(trx: Knex.Transaction, id: string, expectedVersion: number, from: AssessmentStatus[], action: string) {
-  const row = await trx('threat_assessment').where({ id }).forUpdate().first();
+  // Found only if its threat is readable, before its version or status is told: an assessment
+  // of a hidden threat is as missing as none.
+  const row = await readableQuery(trx, 'threat_assessment').select(`${NAMED}.*`).where(`${NAMED}.id`, id).forUpdate().first();
   if (!row) throw new NotFoundError('Assessment');
   if (row.version !== expectedVersion) {
     throw new ConflictError(`This assessment has changed since you read it (version ${row.version}, you sent ${expectedVersion}).`, { currentVersion: row.version });

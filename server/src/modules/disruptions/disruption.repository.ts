@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { onlyReadable } from '../../access/policy';
+import { NAMED, readableQuery } from '../../access/references';
 import { withReadableThreat } from '../../shared/records';
 import { toGlobalId } from '../../graphql/global-id';
 import { mapShared } from '../../shared/shared-record';
@@ -73,8 +74,13 @@ export function disruptionQuery(knex: Knex, c: DisruptionCriteria = {}): Knex.Qu
   if (c.dateFrom) q.where('d.date', '>=', c.dateFrom);
   if (c.dateTo) q.where('d.date', '<=', c.dateTo);
   if (c.isLate != null) q.where('d.is_late', c.isLate);
-  if (c.possibleDuplicate === true) q.whereNotNull('d.possible_duplicate_of');
-  if (c.possibleDuplicate === false) q.whereNull('d.possible_duplicate_of');
+  if (c.possibleDuplicate != null) {
+    // Only a duplicate the caller may read counts (as possibleDuplicateOf shows only such a one):
+    // filtering by one hidden from them would tell them another organisation's claim exists.
+    const duplicate = readableQuery(knex, 'disruption').clearSelect().select(knex.raw('1')).whereRaw(`${NAMED}.id = d.possible_duplicate_of`);
+    if (c.possibleDuplicate) q.whereExists(duplicate);
+    else q.whereNotExists(duplicate);
+  }
   if (c.text?.trim()) {
     const text = c.text.trim();
     // Evidence references too (crime numbers, seizure and court references): how people name a disruption.
@@ -120,10 +126,4 @@ export async function summariesByThreatIds(knex: Knex, threatIds: readonly strin
       byLevel: disruptionRules.levels.map((l) => ({ level: l.level, count: countOf(l.level) })),
     };
   });
-}
-
-/** The threat whose plan holds each plan action (for the entry rule "the action belongs to the threat's plan"). */
-export async function planActionThreats(knex: Knex, ids: readonly string[]): Promise<{ actionId: string; threatId: string }[]> {
-  const rows = await knex('plan_action as pa').join('fourp_plan as p', 'p.id', 'pa.plan_id').select('pa.id', 'p.threat_id').whereIn('pa.id', ids as string[]);
-  return rows.map((r) => ({ actionId: r.id, threatId: r.threat_id }));
 }

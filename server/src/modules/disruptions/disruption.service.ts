@@ -1,4 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
+import { readableRow } from '../../access/references';
 import type { RequestContext } from '../../graphql/context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { SortDirection, paginate, type Connection, type ConnectionArgs, type OrderTerm } from '../../graphql/connection';
@@ -20,7 +21,7 @@ import type {
   ValidateDisruptionInput,
 } from './disruption.inputs';
 import { DisruptionOrderField } from './disruption.inputs';
-import { disruptionQuery, disruptionsByIds, mapDisruption, planActionThreats, type DisruptionCriteria } from './disruption.repository';
+import { disruptionQuery, disruptionsByIds, mapDisruption, type DisruptionCriteria } from './disruption.repository';
 import {
   checkEntry,
   disruptionRules,
@@ -100,15 +101,19 @@ function overlay(d: DisruptionDraft, input: UpdateDisruptionInput, p: Problems):
   return next;
 }
 
-/** Gathers what the entry rules need to know from the database. */
+/**
+ * Gathers what the entry rules need to know from the database: of the threat, activity and plan
+ * action named, only those the caller may read (one they may not is "no such ...", as a missing one).
+ */
 async function entryFacts(knex: Knex, d: DisruptionDraft, claimingOrganisationId: string): Promise<EntryFacts> {
-  const threat = d.threatId ? await knex('soc_threat').where({ id: d.threatId }).first('identified_on', 'assessed_on', 'closed_on') : undefined;
-  const activity = d.criminalActivityId ? await knex('criminal_activity').where({ id: d.criminalActivityId }).first('threat_id') : undefined;
-  const [action] = d.planActionId ? await planActionThreats(knex, [d.planActionId]) : [];
+  const threat = d.threatId ? await readableRow(knex, 'soc_threat', d.threatId, ['identified_on', 'assessed_on', 'closed_on']) : undefined;
+  const activity = d.criminalActivityId ? await readableRow(knex, 'criminal_activity', d.criminalActivityId, ['threat_id']) : undefined;
+  const action = d.planActionId ? await readableRow(knex, 'plan_action', d.planActionId, ['plan_id']) : undefined;
+  const actionPlan = action ? await knex('fourp_plan').where({ id: action.plan_id }).first('threat_id') : undefined;
   return {
     threat: threat ? { identifiedOn: threat.identified_on, assessedOn: threat.assessed_on, closedOn: threat.closed_on } : null,
     activityThreatId: activity?.threat_id ?? null,
-    planActionThreatId: action?.threatId ?? null,
+    planActionThreatId: actionPlan?.threat_id ?? null,
     claimingOrganisationId,
     today: today(),
   };

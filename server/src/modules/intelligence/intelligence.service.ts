@@ -1,12 +1,14 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { onlyReadable } from '../../access/policy';
+import { readableRows, requireReadable } from '../../access/references';
 import type { RequestContext } from '../../graphql/context';
 import { ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
 import { markingRank, type ProtectiveMarking } from '../identity/identity.enums';
 import { accessColumns, creationColumns, lockForChange, saveVersion } from '../../shared/records';
 import { Problems, isIsoDate, today } from '../../shared/validation';
-import { nominalQuery, threatQuery } from '../threats/threat.repository';
+import { randomReference } from '../../shared/reference';
+import { databaseNow } from '../../db/clock';
 import type { CreateIntelligenceReportInput, DisseminateIntelligenceInput, UpdateIntelligenceReportInput } from './intelligence.inputs';
 import { checkEntryRules, intelligenceRules, type ReportFields } from './intelligence.rules';
 import { reportsByIds } from './intelligence.repository';
@@ -36,11 +38,6 @@ function idsOf(p: Problems, refs: string[], type: string, field: string): (strin
 
 const unique = (ids: (string | undefined)[]) => [...new Set(ids.filter((x): x is string => !!x))];
 
-/** Adds "no such ..." for each id the caller cannot read: a hidden record is as missing as one that does not exist. */
-function missing(p: Problems, ids: (string | undefined)[], found: Set<string>, field: string, what: string): void {
-  ids.forEach((id, i) => p.when(!!id && !found.has(id), `${field}[${i}]`, `no such ${what}`));
-}
-
 type LinkRefs = { threatIds?: string[] | null; activityIds?: string[] | null; nominalIds?: string[] | null };
 type StoredLinks = { threat_ids: string[]; activity_ids: string[] };
 
@@ -54,22 +51,21 @@ async function checkLinks(knex: Knex, p: Problems, refs: LinkRefs, stored: Store
   if (refs.threatIds) {
     const ids = idsOf(p, refs.threatIds, 'SocThreat', 'threatIds');
     columns.threat_ids = unique(ids);
-    const found = columns.threat_ids.length ? await threatQuery(knex).clearSelect().select('t.id').whereIn('t.id', columns.threat_ids) : [];
-    missing(p, ids, new Set(found.map((r: { id: string }) => r.id)), 'threatIds', 'threat');
+    // Each only if the caller may read it: a hidden record is as missing as one that does not exist.
+    await requireReadable(knex, p, 'soc_threat', ids, 'threatIds', 'threat');
   }
   if (refs.nominalIds) {
     const ids = idsOf(p, refs.nominalIds, 'Nominal', 'nominalIds');
     columns.nominal_ids = unique(ids);
-    const found = columns.nominal_ids.length ? await nominalQuery(knex).clearSelect().select('n.id').whereIn('n.id', columns.nominal_ids) : [];
-    missing(p, ids, new Set(found.map((r: { id: string }) => r.id)), 'nominalIds', 'person');
+    await requireReadable(knex, p, 'nominal', ids, 'nominalIds', 'person');
   }
   const threats = columns.threat_ids ?? stored.threat_ids;
   const given = refs.activityIds ? idsOf(p, refs.activityIds, 'CriminalActivity', 'activityIds') : undefined;
   if (given) columns.activity_ids = unique(given);
   const activities = columns.activity_ids ?? stored.activity_ids;
   if (!activities.length || (!given && !refs.threatIds)) return columns;
-  const rows = await threatQuery(knex).clearSelect().select('ca.id', 'ca.threat_id').join('criminal_activity as ca', 'ca.threat_id', 't.id').whereIn('ca.id', activities);
-  const threatOf = new Map<string, string>(rows.map((r: Record<string, string>) => [r.id, r.threat_id]));
+  const rows = await readableRows(knex, 'criminal_activity', activities, ['threat_id']);
+  const threatOf = new Map<string, string>([...rows.values()].map((r) => [r.id, r.threat_id]));
   if (given) {
     given.forEach((id, i) => {
       if (!id) return;
@@ -96,7 +92,8 @@ export async function createIntelligenceReport(ctx: Ctx, input: CreateIntelligen
     p.throwIfAny();
     const [{ id }] = await trx('intelligence_report')
       .insert({
-        reference: trx.raw(`'INT-' || to_char(current_date, 'YYYY') || '-' || lpad(nextval('intelligence_report_reference_seq')::text, 6, '0')`),
+        // Random, as threat URNs and referral references are: a running number told every user how many reports the region holds.
+        reference: randomReference('INT', new Date(databaseNow()).getUTCFullYear()),
         received_on: input.receivedOn,
         source_evaluation: input.sourceEvaluation,
         intelligence_assessment: input.intelligenceAssessment,

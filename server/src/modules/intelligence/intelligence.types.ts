@@ -20,7 +20,7 @@ export class IntelligenceReport extends SharedRecord {
   activityIds!: string[];
   nominalIds!: string[];
 
-  @Field(() => String, { description: 'The report reference, e.g. INT-2026-000042.' }) reference!: string;
+  @Field(() => String, { description: 'The report reference, e.g. INT-2026-K7Q4MX8P (random: it counts nothing).' }) reference!: string;
   @Field(() => String, { description: 'The date the intelligence was received (YYYY-MM-DD).' }) receivedOn!: string;
   @Field(() => SourceEvaluation, { nullable: true, description: 'Null when withheld from you.' }) sourceEvaluation!: SourceEvaluation | null;
   @Field(() => IntelligenceAssessment, { nullable: true, description: 'Null when withheld from you.' }) intelligenceAssessment!: IntelligenceAssessment | null;

@@ -4,6 +4,7 @@ import { auditNamedRecords } from '../reporting/reporting.audit';
 import type { RequestContext } from '../../graphql/context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId, toGlobalId } from '../../graphql/global-id';
+import { readableRow } from '../../access/references';
 import { accessColumns, creationColumns, lockForChange, requireExisting, saveVersion } from '../../shared/records';
 import { Problems, addDays, today } from '../../shared/validation';
 import { markingRank, Role } from '../identity/identity.enums';
@@ -60,9 +61,10 @@ function requireOpen(plan: { status?: string }, field = 'input'): void {
 }
 
 /** The plan a part (objective, action, entry) belongs to, locked for change. */
-async function lockPartPlan(trx: Knex.Transaction, ctx: Ctx, table: string, type: string, partGlobalId: string, expectedVersion: number) {
+async function lockPartPlan(trx: Knex.Transaction, ctx: Ctx, table: 'plan_objective' | 'plan_action' | 'plan_entry', type: string, partGlobalId: string, expectedVersion: number) {
   const partId = requireGlobalId(partGlobalId, type, 'input.id');
-  const part = await trx(table).where({ id: partId }).first();
+  // Found only if its plan is readable: a part of a hidden plan is as missing as none.
+  const part = await readableRow(trx, table, partId, ['*']);
   if (!part) throw new NotFoundError(type.replace(/([a-z])([A-Z])/g, '$1 $2'));
   const plan = await lockPlan(trx, ctx, part.plan_id, expectedVersion);
   return { partId, part, plan };
@@ -75,7 +77,7 @@ async function lockPartPlan(trx: Knex.Transaction, ctx: Ctx, table: string, type
  */
 async function lockActionPlan(trx: Knex.Transaction, ctx: Ctx, input: UpdateActionInput) {
   const partId = requireGlobalId(input.id, 'PlanAction', 'input.id');
-  const part = await trx('plan_action').where({ id: partId }).first();
+  const part = await readableRow(trx, 'plan_action', partId, ['*']);
   if (!part) throw new NotFoundError('Plan action');
   const org = ctx.viewer.organisation.id;
   const ownsAction = part.owner_organisation_id === org;

@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { databaseNow } from '../../db/clock';
 import { onlyReadable } from '../../access/policy';
+import { requireReadable } from '../../access/references';
 import type { RequestContext } from '../../graphql/context';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
@@ -68,8 +69,8 @@ async function addToTimeline(trx: Knex, referralId: string, viewer: User, e: Tim
 }
 
 /**
- * The subject nominal is one the referrer may read (nominalsByIds is policy-filtered, so an
- * unreadable one is "no such nominal", as a missing one), agrees with subjectIsChild when its date
+ * The subject nominal is one the referrer may read (an unreadable one is "no such nominal", as a
+ * missing one: access/references.ts), agrees with subjectIsChild when its date
  * of birth is known, and is owned by one of the referral's two parties. A referral makes its
  * subject readable to both parties (policy.ts, subjectOfCallersReferral), so a referrer that does
  * not own the person could otherwise pass them to an organisation the owner never shared them
@@ -78,11 +79,8 @@ async function addToTimeline(trx: Knex, referralId: string, viewer: User, e: Tim
  * referrer asks of the owner, who may refer the person themselves.
  */
 async function checkSubject(knex: Knex, p: Problems, subjectId: string, subjectIsChild: boolean, parties: string[]): Promise<void> {
+  if (!(await requireReadable(knex, p, 'nominal', subjectId, 'subjectId', 'nominal')).size) return;
   const [nominal] = await nominalsByIds(knex, [subjectId]);
-  if (!nominal) {
-    p.add('subjectId', 'no such nominal');
-    return;
-  }
   if (nominal.isChild != null && nominal.isChild !== subjectIsChild) {
     p.add('subjectIsChild', `does not agree with the subject's date of birth: the nominal is ${nominal.isChild ? 'a child' : 'an adult'}`);
   }
@@ -163,10 +161,10 @@ async function checkOrganisationAndThreats(knex: Knex, p: Problems, viewer: User
     await requireExisting(knex, 'organisation', [receivingId], p, 'receivingOrganisationId');
     await checkReceiverCanRead(knex, p, receivingId, input.protectiveMarking);
   }
-  const threatIds = (input.linkedThreatIds ?? [])
-    .map((g, i) => globalIdOrProblem(g, 'SocThreat', `linkedThreatIds[${i}]`, p))
-    .filter((x): x is string => !!x);
-  await requireExisting(knex, 'soc_threat', threatIds, p, 'linkedThreatIds');
+  const given = (input.linkedThreatIds ?? []).map((g, i) => globalIdOrProblem(g, 'SocThreat', `linkedThreatIds[${i}]`, p));
+  // Only threats the referrer may read: linking a hidden one would tell them it exists.
+  await requireReadable(knex, p, 'soc_threat', given, 'linkedThreatIds', 'threat');
+  const threatIds = given.filter((x): x is string => !!x);
   return { receivingId: receivingId!, threatIds: [...new Set(threatIds)] };
 }
 

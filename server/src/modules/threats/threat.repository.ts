@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { onlyReadable } from '../../access/policy';
+import { NAMED, readableQuery } from '../../access/references';
 import { seesWithheldFields } from '../../access/redaction';
 import { toGlobalId } from '../../graphql/global-id';
 import { keysOf, type KeySet } from '../../graphql/loaders';
@@ -174,12 +175,18 @@ export async function membershipsBy(knex: Knex, column: 'threat_id' | 'nominal_i
   return (await q).map(mapMembership);
 }
 
-/** Links touching any of the threats, seen from each side: `threatId` is the one asked about. */
+/**
+ * Links touching any of the threats, seen from each side: `threatId` is the one asked about. Only
+ * links both of whose threats the caller may read: a link's reason speaks of both, so one to a
+ * threat hidden from the caller is not theirs to read (row-level security says the same).
+ */
 export async function linksByThreatIds(knex: Knex, threatIds: readonly string[]): Promise<(ThreatLink & { threatId: string })[]> {
+  const readable = (column: string) => readableQuery(knex, 'soc_threat').clearSelect().select(knex.raw('1')).whereRaw(`${NAMED}.id = threat_link.${column}`);
   const rows = await knex('threat_link')
     .select('threat_id', 'linked_threat_id', 'reason', 'created_at')
-    .whereIn('threat_id', threatIds as string[])
-    .orWhereIn('linked_threat_id', threatIds as string[]);
+    .where((w) => w.whereIn('threat_id', threatIds as string[]).orWhereIn('linked_threat_id', threatIds as string[]))
+    .whereExists(readable('threat_id'))
+    .whereExists(readable('linked_threat_id'));
   const wanted = new Set(threatIds);
   return rows.flatMap((r) => [
     ...(wanted.has(r.threat_id) ? [{ threatId: r.threat_id, otherThreatId: r.linked_threat_id, reason: r.reason, createdAt: asDate(r.created_at) }] : []),

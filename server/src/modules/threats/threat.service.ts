@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
+import { readableRow, requireReadable } from '../../access/references';
 import { accessColumns, creationColumns, lockForChange, requireExisting, saveVersion } from '../../shared/records';
 import { randomReference } from '../../shared/reference';
 import { Problems, addDays, today } from '../../shared/validation';
@@ -208,7 +209,8 @@ export async function addCriminalActivity(ctx: Ctx, input: AddCriminalActivityIn
 /** The threat an activity belongs to, locked for change. */
 async function lockActivityThreat(trx: Knex.Transaction, ctx: Ctx, activityGlobalId: string, expectedVersion: number) {
   const activityId = requireGlobalId(activityGlobalId, 'CriminalActivity', 'input.id');
-  const activity = await trx('criminal_activity').where({ id: activityId }).first('threat_id');
+  // Found only if its threat is readable: an activity of a hidden threat is as missing as none.
+  const activity = await readableRow(trx, 'criminal_activity', activityId, ['threat_id']);
   if (!activity) throw new NotFoundError('Criminal activity');
   await lockForChange(trx, 'soc_threat', activity.threat_id, expectedVersion, ctx.viewer, 'Threat');
   return { activityId, threatId: activity.threat_id as string };
@@ -246,7 +248,7 @@ export async function addMember(ctx: Ctx, input: AddMemberInput): Promise<SocThr
     await lockForChange(trx, 'soc_threat', threatId, input.expectedVersion, ctx.viewer, 'Threat');
     const p = new Problems();
     const nominalId = globalIdOrProblem(input.nominalId, 'Nominal', 'nominalId', p);
-    if (nominalId) await requireExisting(trx, 'nominal', [nominalId], p, 'nominalId');
+    if (nominalId) await requireReadable(trx, p, 'nominal', nominalId, 'nominalId', 'nominal');
     if (input.from && input.to) p.when(input.to < input.from, 'to', 'cannot be before from');
     p.throwIfAny();
     const existing = await trx('membership').where({ threat_id: threatId, nominal_id: nominalId }).whereNull('to_date').first('id');
@@ -267,7 +269,7 @@ export async function addMember(ctx: Ctx, input: AddMemberInput): Promise<SocThr
 export async function removeMember(ctx: Ctx, input: RemoveMemberInput): Promise<SocThreat> {
   return ctx.db.transaction(async (trx) => {
     const membershipId = requireGlobalId(input.membershipId, 'Membership', 'input.membershipId');
-    const membership = await trx('membership').where({ id: membershipId }).first('threat_id');
+    const membership = await readableRow(trx, 'membership', membershipId, ['threat_id']);
     if (!membership) throw new NotFoundError('Membership');
     await lockForChange(trx, 'soc_threat', membership.threat_id, input.expectedVersion, ctx.viewer, 'Threat');
     await trx('membership').delete().where({ id: membershipId });
@@ -285,7 +287,7 @@ export async function linkThreats(ctx: Ctx, input: LinkThreatsInput): Promise<So
     const otherId = globalIdOrProblem(input.linkedThreatId, 'SocThreat', 'linkedThreatId', p);
     if (otherId) {
       p.when(otherId === threatId, 'linkedThreatId', 'a threat cannot be linked to itself');
-      await requireExisting(trx, 'soc_threat', [otherId], p, 'linkedThreatId');
+      await requireReadable(trx, p, 'soc_threat', otherId, 'linkedThreatId', 'threat');
     }
     p.text(input.reason, 'reason', { max: 1000 });
     p.throwIfAny();
@@ -311,7 +313,7 @@ export async function unlinkThreats(ctx: Ctx, input: UnlinkThreatsInput): Promis
     await lockForChange(trx, 'soc_threat', threatId, input.expectedVersion, ctx.viewer, 'Threat');
     const p = new Problems();
     const otherId = globalIdOrProblem(input.linkedThreatId, 'SocThreat', 'linkedThreatId', p);
-    if (otherId) await requireExisting(trx, 'soc_threat', [otherId], p, 'linkedThreatId');
+    if (otherId) await requireReadable(trx, p, 'soc_threat', otherId, 'linkedThreatId', 'threat');
     p.throwIfAny();
     const [a, b] = [threatId, otherId!].sort();
     const removed = await trx('threat_link').delete().where({ threat_id: a, linked_threat_id: b }).returning('id');
