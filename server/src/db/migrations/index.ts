@@ -21,6 +21,7 @@ import { Migration20261205003000_audit_sequencer } from './Migration202612050030
 import { Migration20261205003100_intelligence_reports } from './Migration20261205003100_intelligence_reports';
 import { Migration20261205003200_link_history_both_sides } from './Migration20261205003200_link_history_both_sides';
 import { Migration20261205003300_shared_limits } from './Migration20261205003300_shared_limits';
+import { Migration20261205003900_access_catalogue_policies } from './Migration20261205003900_access_catalogue_policies';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -49,4 +50,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205003100_intelligence_reports', class: Migration20261205003100_intelligence_reports },
   { name: 'Migration20261205003200_link_history_both_sides', class: Migration20261205003200_link_history_both_sides },
   { name: 'Migration20261205003300_shared_limits', class: Migration20261205003300_shared_limits },
+  { name: 'Migration20261205003900_access_catalogue_policies', class: Migration20261205003900_access_catalogue_policies },
 ];
