@@ -28,6 +28,8 @@ export interface GeneratedFunction {
   readonly signature: string;
   /** CREATE OR REPLACE FUNCTION ... */
   readonly sql: string;
+  /** Executed by the application role only (a security definer function must not be anyone's). */
+  readonly appRoleOnly?: boolean;
 }
 
 export interface RowLevelSecurity {
@@ -211,6 +213,7 @@ const RULE_FUNCTIONS: Partial<Record<Reach['rule'], GeneratedFunction>> = {
   // not own the person makes them known to neither.
   REFERRAL_SUBJECT: {
     signature: 'soc_caller_referral_subjects()',
+    appRoleOnly: true,
     sql: `create or replace function soc_caller_referral_subjects() returns uuid[]
   language sql stable security definer parallel safe set search_path = public as $$
     select coalesce(array_agg(distinct r.subject_id), '{}')
@@ -222,6 +225,7 @@ const RULE_FUNCTIONS: Partial<Record<Reach['rule'], GeneratedFunction>> = {
   // The plans in which the caller's organisation owns an action.
   OWN_ACTION: {
     signature: 'soc_caller_action_plans()',
+    appRoleOnly: true,
     sql: `create or replace function soc_caller_action_plans() returns uuid[]
   language sql stable security definer parallel safe set search_path = public as $$
     select coalesce(array_agg(distinct a.plan_id), '{}') from plan_action a where a.owner_organisation_id = soc_caller_org()
@@ -230,6 +234,7 @@ const RULE_FUNCTIONS: Partial<Record<Reach['rule'], GeneratedFunction>> = {
   // The reports disseminated to the caller's organisation.
   DISSEMINATED: {
     signature: 'soc_caller_disseminated_reports()',
+    appRoleOnly: true,
     sql: `create or replace function soc_caller_disseminated_reports() returns uuid[]
   language sql stable security definer parallel safe set search_path = public as $$
     select coalesce(array_agg(distinct d.report_id), '{}') from intelligence_dissemination d where d.recipient_organisation_id = soc_caller_org()
@@ -255,7 +260,10 @@ export function rowLevelSecurity(catalogue: Catalogue = { records: RECORD_KINDS,
  */
 export function rowLevelSecurityStatements(rls: RowLevelSecurity = rowLevelSecurity()): string[] {
   return [
-    ...rls.functions.map((f) => f.sql),
+    ...rls.functions.flatMap((f) => [
+      f.sql,
+      ...(f.appRoleOnly ? [`revoke all on function ${f.signature} from public`, `grant execute on function ${f.signature} to ${APP_ROLE}`] : []),
+    ]),
     ...rls.tables.map((t) => `alter table ${t} enable row level security, force row level security`),
     ...rls.policies.flatMap((p) => [`drop policy if exists ${p.name} on ${p.table}`, p.sql]),
   ];

@@ -43,15 +43,27 @@ create or replace function soc_caller_referral_subjects() returns uuid[]
        and n.owning_organisation_id in (r.referring_organisation_id, r.receiving_organisation_id)
   $$;
 
+revoke all on function soc_caller_referral_subjects() from public;
+
+grant execute on function soc_caller_referral_subjects() to soc_app;
+
 create or replace function soc_caller_action_plans() returns uuid[]
   language sql stable security definer parallel safe set search_path = public as $$
     select coalesce(array_agg(distinct a.plan_id), '{}') from plan_action a where a.owner_organisation_id = soc_caller_org()
   $$;
 
+revoke all on function soc_caller_action_plans() from public;
+
+grant execute on function soc_caller_action_plans() to soc_app;
+
 create or replace function soc_caller_disseminated_reports() returns uuid[]
   language sql stable security definer parallel safe set search_path = public as $$
     select coalesce(array_agg(distinct d.report_id), '{}') from intelligence_dissemination d where d.recipient_organisation_id = soc_caller_org()
   $$;
+
+revoke all on function soc_caller_disseminated_reports() from public;
+
+grant execute on function soc_caller_disseminated_reports() to soc_app;
 
 alter table soc_threat enable row level security, force row level security;
 
