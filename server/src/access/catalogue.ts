@@ -3,12 +3,13 @@
  * access reads it: the application's filters (policy.ts: table → category), explanations
  * (explain.ts), redaction (redaction.ts: what partners are not shown, and why), the live
  * visibility check (live/visibility.ts) and the history migration (record types → tables).
- * The database's row-level security states the same rules in SQL; test/access/catalogue.test.ts
- * fails when the policies in the database (pg_policies) and this catalogue disagree, so adding a
- * record type here without its policies (or the reverse) cannot land.
+ * The database's row-level security is generated from it (row-level-security.sql.ts, printed by
+ * `npm run -s access:policies`) and frozen in migrations; test/access/catalogue-policies.test.ts
+ * fails when the policies in the database (pg_policies) differ from what this catalogue generates,
+ * so a change to one without the other cannot land.
  *
  * Adding a record type: an entry here, its table's migration with `sharedRecordColumns` and a
- * history trigger, its read policy (the catalogue test names what is missing), a node fetcher
+ * history trigger, a migration with the generated policies (docs/architecture.md), a node fetcher
  * in its feature module.
  */
 
@@ -23,18 +24,82 @@ const SOURCES = 'Sources of intelligence and the original text are withheld from
 const OTHERS_DISSEMINATIONS = "Partner organisations are shown only the disseminations made to their own organisation.";
 const OTHERS_ACTIONS = "Partner organisations are shown only their own organisation's actions.";
 
+/** Who a reach rule is for: every organisation, law enforcement only, or partner agencies (every other organisation) only. */
+export type Who = 'EVERYONE' | 'LAW_ENFORCEMENT' | 'PARTNERS';
+
+/**
+ * The ways a caller's organisation reaches a record (beyond clearance and role, which every
+ * record asks first). Each is a named rule; the row-level security generator turns it into SQL.
+ */
+export type ReachRule =
+  /** The caller's organisation owns the record. */
+  | 'OWNER'
+  /** The record's sharing reaches the caller's organisation (NAMED_ORGANISATIONS, REGIONAL_LAW_ENFORCEMENT, ALL_PARTNERS). */
+  | 'SHARING'
+  /** A referral: the caller's organisation referred it or received it. */
+  | 'REFERRAL_PARTY'
+  /** The caller is an auditor (whatever their organisation). */
+  | 'AUDITOR'
+  /** A referral: the caller's organisation is the regional unit, and the referral is linked to a threat it can read. */
+  | 'REGIONAL_UNIT_OF_LINKED_THREAT'
+  /** A person: the subject of a referral the caller's organisation is party to, with the person's owner the other party. */
+  | 'REFERRAL_SUBJECT'
+  /** A plan: the caller's organisation owns one of its actions. */
+  | 'OWN_ACTION'
+  /** A disruption: the caller's organisation claimed it or contributed to it. */
+  | 'CLAIM_OR_CONTRIBUTION'
+  /** An intelligence report: disseminated to the caller's organisation. */
+  | 'DISSEMINATED';
+
+export interface Reach {
+  readonly rule: ReachRule;
+  readonly who: Who;
+  /**
+   * A partner agency (not law enforcement) reached this way also needs an information sharing
+   * agreement in force with the record's owner covering the category and the record's marking.
+   */
+  readonly agreement?: boolean;
+  /** Grants reading only: a caller reached only this way cannot change the record. */
+  readonly readOnly?: boolean;
+}
+
+/** The columns every shared record has (shared-record.sql.ts, sharedRecordColumns). */
+export interface SharedColumns {
+  readonly owner: string;
+  readonly marking: string;
+  readonly sharing: string;
+  readonly sharedWith: string;
+}
+
+export const SHARED_COLUMNS: SharedColumns = { owner: 'owning_organisation_id', marking: 'protective_marking', sharing: 'sharing', sharedWith: 'shared_with' };
+
 export interface RecordKind {
   /** The GraphQL type (and the record_type in history and live events). */
   readonly typename: string;
   readonly table: string;
   /** The data category the role policy (access_role_grant) and agreements grant. */
   readonly category: DataCategory;
+  /** Its owner, marking and sharing columns. */
+  readonly columns: SharedColumns;
+  /**
+   * Who reaches it, once clearance covers its marking and one of the caller's roles may read its
+   * category: any one of these rules suffices.
+   */
+  readonly reach: readonly Reach[];
+  /** Only its owner may change it (the row a change leaves must be the caller's organisation's); otherwise whoever reads it may. */
+  readonly changedOnlyByOwner?: boolean;
+  /**
+   * History as it was: whose reach to a past state of the record does not depend on its sharing
+   * then (their reach is not by sharing); for everyone else the sharing at the time decides.
+   */
+  readonly pastReachWithoutSharing?: Exclude<Who, 'LAW_ENFORCEMENT'>;
   /**
    * Whether marking and sharing alone decide who reaches it (for law enforcement; for partners
    * see `partnerReachBySharing`). Referrals: their parties and auditors, whatever the sharing.
+   * Derived from `reach`.
    */
   readonly reachBySharing: boolean;
-  /** For partners too: nominals (through referrals) and disruptions (claims, contributions) are reached otherwise. */
+  /** For partners too: nominals (through referrals) and disruptions (claims, contributions) are reached otherwise. Derived from `reach`. */
   readonly partnerReachBySharing: boolean;
   /** Fields partners (organisations that are not law enforcement) are not shown on others' records, and why. */
   readonly withheldFromPartners: Readonly<Record<string, string>>;
@@ -44,13 +109,31 @@ export interface RecordKind {
   readonly threatColumn?: string;
 }
 
+type RecordKindDefinition = Omit<RecordKind, 'columns' | 'reachBySharing' | 'partnerReachBySharing'> & { columns?: SharedColumns };
+
+/** A record kind with its derived fields. */
+function recordKind(definition: RecordKindDefinition): RecordKind {
+  const bySharing = definition.reach.filter((r) => r.rule === 'SHARING');
+  return {
+    columns: SHARED_COLUMNS,
+    ...definition,
+    reachBySharing: bySharing.length > 0,
+    partnerReachBySharing: bySharing.some((r) => r.who !== 'LAW_ENFORCEMENT'),
+  };
+}
+
+/** The common reach: the owner, and whoever the sharing reaches (partner agencies under an agreement). */
+const OWNER_OR_SHARING: readonly Reach[] = [
+  { rule: 'OWNER', who: 'EVERYONE' },
+  { rule: 'SHARING', who: 'EVERYONE', agreement: true },
+];
+
 export const RECORD_KINDS: readonly RecordKind[] = [
-  {
+  recordKind({
     typename: 'SocThreat',
     table: 'soc_threat',
     category: 'THREAT',
-    reachBySharing: true,
-    partnerReachBySharing: true,
+    reach: OWNER_OR_SHARING,
     withheldFromPartners: {
       summary: INTELLIGENCE,
       priority: ASSESSMENT,
@@ -62,23 +145,27 @@ export const RECORD_KINDS: readonly RecordKind[] = [
       linkedThreats: INTELLIGENCE,
       history: HISTORY,
     },
-  },
-  {
+  }),
+  recordKind({
+    // Police see people as shared; anyone, the subjects of referrals made with the owner.
     typename: 'Nominal',
     table: 'nominal',
     category: 'NOMINAL',
-    reachBySharing: true,
-    partnerReachBySharing: false,
+    reach: [
+      { rule: 'OWNER', who: 'EVERYONE' },
+      { rule: 'REFERRAL_SUBJECT', who: 'EVERYONE', agreement: true },
+      { rule: 'SHARING', who: 'LAW_ENFORCEMENT' },
+    ],
     withheldFromPartners: { aliases: PEOPLE, vulnerabilityFlags: PEOPLE, memberships: PEOPLE, history: HISTORY },
-  },
-  {
+  }),
+  recordKind({
     // Partners see a plan's summary and their own actions (docs/domain.md): not other
     // organisations' actions, the intelligence gaps, the reviews, or the gate (whose problems quote intelligence).
     typename: 'FourPPlan',
     table: 'fourp_plan',
     category: 'PLAN',
-    reachBySharing: true,
-    partnerReachBySharing: true,
+    // A partner also reads the plans in which it owns an action (its own actions, at least).
+    reach: [...OWNER_OR_SHARING, { rule: 'OWN_ACTION', who: 'PARTNERS' }],
     withheldFromPartners: {
       actions: OTHERS_ACTIONS,
       intelligenceGaps: INTELLIGENCE,
@@ -88,18 +175,49 @@ export const RECORD_KINDS: readonly RecordKind[] = [
     },
     narrowedForPartners: ['actions'],
     threatColumn: 'threat_id',
-  },
-  { typename: 'Disruption', table: 'disruption', category: 'DISRUPTION', reachBySharing: true, partnerReachBySharing: false, withheldFromPartners: {}, threatColumn: 'threat_id' },
-  { typename: 'SafeguardingReferral', table: 'safeguarding_referral', category: 'REFERRAL', reachBySharing: false, partnerReachBySharing: false, withheldFromPartners: {} },
-  { typename: 'PracticeEntry', table: 'practice_entry', category: 'PRACTICE', reachBySharing: true, partnerReachBySharing: true, withheldFromPartners: {} },
-  {
+  }),
+  recordKind({
+    // Police by ownership and sharing; partners read the claims they made or contributed to
+    // (and not by owning one alone).
+    typename: 'Disruption',
+    table: 'disruption',
+    category: 'DISRUPTION',
+    reach: [
+      { rule: 'OWNER', who: 'LAW_ENFORCEMENT' },
+      { rule: 'SHARING', who: 'LAW_ENFORCEMENT' },
+      { rule: 'CLAIM_OR_CONTRIBUTION', who: 'PARTNERS' },
+    ],
+    pastReachWithoutSharing: 'PARTNERS',
+    withheldFromPartners: {},
+    threatColumn: 'threat_id',
+  }),
+  recordKind({
+    // Its two parties and auditors, whatever its sharing; the regional unit reads (and only
+    // reads) those linked to a threat it can read.
+    typename: 'SafeguardingReferral',
+    table: 'safeguarding_referral',
+    category: 'REFERRAL',
+    reach: [
+      { rule: 'REFERRAL_PARTY', who: 'EVERYONE' },
+      { rule: 'AUDITOR', who: 'EVERYONE' },
+      { rule: 'REGIONAL_UNIT_OF_LINKED_THREAT', who: 'EVERYONE', readOnly: true },
+    ],
+    pastReachWithoutSharing: 'EVERYONE',
+    withheldFromPartners: {},
+  }),
+  recordKind({ typename: 'PracticeEntry', table: 'practice_entry', category: 'PRACTICE', reach: OWNER_OR_SHARING, withheldFromPartners: {} }),
+  recordKind({
     // Partners reach a report only when it is disseminated to them (with its handling
     // conditions), never through sharing alone, and read only its sanitised text.
     typename: 'IntelligenceReport',
     table: 'intelligence_report',
     category: 'INTELLIGENCE',
-    reachBySharing: true,
-    partnerReachBySharing: false,
+    reach: [
+      { rule: 'OWNER', who: 'EVERYONE' },
+      { rule: 'SHARING', who: 'LAW_ENFORCEMENT' },
+      { rule: 'DISSEMINATED', who: 'PARTNERS', agreement: true },
+    ],
+    changedOnlyByOwner: true,
     withheldFromPartners: {
       sourceEvaluation: GRADING,
       intelligenceAssessment: GRADING,
@@ -112,7 +230,7 @@ export const RECORD_KINDS: readonly RecordKind[] = [
       history: HISTORY,
     },
     narrowedForPartners: ['disseminations'],
-  },
+  }),
 ];
 
 export interface PartKind {
@@ -123,12 +241,16 @@ export interface PartKind {
   readonly parentColumn: string;
   /** Fields partners are not shown (on parts of others' records), and why. */
   readonly withheldFromPartners?: Readonly<Record<string, string>>;
+  /** A further column naming a threat that must be visible too (a link needs both its threats). */
+  readonly threatColumn?: string;
+  /** Only the record's owner adds one (otherwise whoever may read the record). */
+  readonly addedOnlyByRecordOwner?: boolean;
 }
 
 export const PART_KINDS: readonly PartKind[] = [
   { typename: 'CriminalActivity', table: 'criminal_activity', parentTable: 'soc_threat', parentColumn: 'threat_id', withheldFromPartners: { description: INTELLIGENCE, assessment: ASSESSMENT } },
   { typename: 'Membership', table: 'membership', parentTable: 'soc_threat', parentColumn: 'threat_id' },
-  { typename: 'ThreatLink', table: 'threat_link', parentTable: 'soc_threat', parentColumn: 'threat_id' },
+  { typename: 'ThreatLink', table: 'threat_link', parentTable: 'soc_threat', parentColumn: 'threat_id', threatColumn: 'linked_threat_id' },
   { typename: 'ThreatAssessment', table: 'threat_assessment', parentTable: 'soc_threat', parentColumn: 'threat_id' },
   { typename: 'PlanObjective', table: 'plan_objective', parentTable: 'fourp_plan', parentColumn: 'plan_id' },
   { typename: 'PlanAction', table: 'plan_action', parentTable: 'fourp_plan', parentColumn: 'plan_id' },
@@ -137,7 +259,7 @@ export const PART_KINDS: readonly PartKind[] = [
   { typename: 'PlanReview', table: 'plan_review', parentTable: 'fourp_plan', parentColumn: 'plan_id' },
   { typename: 'ReferralUpdate', table: 'referral_update', parentTable: 'safeguarding_referral', parentColumn: 'referral_id' },
   { typename: 'PracticeEndorsement', table: 'practice_endorsement', parentTable: 'practice_entry', parentColumn: 'entry_id' },
-  { typename: 'IntelligenceDissemination', table: 'intelligence_dissemination', parentTable: 'intelligence_report', parentColumn: 'report_id' },
+  { typename: 'IntelligenceDissemination', table: 'intelligence_dissemination', parentTable: 'intelligence_report', parentColumn: 'report_id', addedOnlyByRecordOwner: true },
 ];
 
 const byTable = new Map(RECORD_KINDS.map((k) => [k.table, k]));

@@ -23,6 +23,7 @@ import { Migration20261205003200_link_history_both_sides } from './Migration2026
 import { Migration20261205003300_shared_limits } from './Migration20261205003300_shared_limits';
 import { Migration20261205003700_search_indexes } from './Migration20261205003700_search_indexes';
 import { Migration20261205003800_agreement_lapses } from './Migration20261205003800_agreement_lapses';
+import { Migration20261205003900_access_catalogue_policies } from './Migration20261205003900_access_catalogue_policies';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -53,4 +54,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205003300_shared_limits', class: Migration20261205003300_shared_limits },
   { name: 'Migration20261205003700_search_indexes', class: Migration20261205003700_search_indexes },
   { name: 'Migration20261205003800_agreement_lapses', class: Migration20261205003800_agreement_lapses },
+  { name: 'Migration20261205003900_access_catalogue_policies', class: Migration20261205003900_access_catalogue_policies },
 ];
