@@ -31,6 +31,7 @@ const NOT_GENERATED: Readonly<Record<string, string>> = {
   audit_event: 'the audit trail: appended by the caller, read by auditors (Migration20261125001000_audit)',
   live_event: 'the live event log: the server reads it as the connecting user, never as the application role',
   live_event_counter: 'the live event log\'s counter, as live_event',
+  agreement_lapse: 'lapses already announced live: only the owner (the server\'s job) reads or writes them, never the application role (Migration20261205003800_agreement_lapses)',
 };
 
 let db: TestDatabase;
