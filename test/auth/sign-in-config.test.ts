@@ -34,6 +34,7 @@ describe('GET /auth/config: how the web client signs in', () => {
         displayName: expect.any(String),
         roles: ['INVESTIGATOR'],
         organisation: { code: 'TVP', name: 'Thames Valley Police' },
+        allowedPurposes: ['INVESTIGATION', 'SAFEGUARDING'],
       });
     } finally {
       await app.stop();

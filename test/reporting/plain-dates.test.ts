@@ -1,4 +1,5 @@
 import { demoUsers } from '../../server/src/db/seed/demo-identity';
+import { purposeFor } from '../support/purposes';
 import { plainDate, plainDateTime } from '../../server/src/shared/plain-dates';
 import { ISO_DATE } from '../support/dates';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -34,7 +35,7 @@ describe('plain dates in messages', () => {
           `{ insights(limit: 100) { items { summary } }
              plans(first: 100) { edges { node { quality { problems { message } } } } } }`,
           {},
-          { purpose: 'ANALYSIS' },
+          { purpose: purposeFor(username) }, // each user's own purpose (purposes are bound to roles)
         );
         // Some users may not read insights or plans for this purpose: what they do get is checked.
         if (!result.data) continue;
