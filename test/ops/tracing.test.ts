@@ -75,6 +75,9 @@ describe('tracing', () => {
       exporter.reset();
       await createThreat(app, 'serocu.analyst', { name: 'Operation Beacon' });
       await subscription.until(() => subscription.received.length >= 1, 'the event');
+      // The delivery's span ends after its audit rows are written, which may be just after the event arrives.
+      const deadline = Date.now() + 10_000;
+      while (!exporter.getFinishedSpans().some((s) => s.name === 'live delivery') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const delivery = exporter.getFinishedSpans().find((s) => s.name === 'live delivery');
       expect(delivery?.attributes['soc_hub.live.events']).toBeGreaterThanOrEqual(1);
       expect(JSON.stringify(exporter.getFinishedSpans().map((s) => s.attributes))).not.toContain('Operation Beacon');
