@@ -1,6 +1,6 @@
 import type { Confidence, PriorityBand } from '../../gql/graphql';
 import { label } from '../../lib/ui';
-import { confidenceLabels, groups, type GroupKey } from './model';
+import { confidenceLabels, groups, type GroupKey, type ModelDefinition } from './model';
 
 /**
  * The next version of the scoring model as the administrator's form holds it (every value as
@@ -14,15 +14,7 @@ const upliftKeys = ['breadthUpliftPerActivity', 'breadthUpliftMinRisk', 'maxBrea
 type UpliftKey = (typeof upliftKeys)[number];
 
 /** The whole definition, as served (assessmentModel.definition). */
-export interface FullDefinition {
-  name: string;
-  note?: string;
-  scale: { min: number; max: number; labels: string[] };
-  harm: Record<string, number>;
-  likelihood: Record<string, number>;
-  organisationalPosition: Record<string, number>;
-  confidenceFactor: Record<Confidence, number>;
-  priorityBands: { band: PriorityBand; minRisk: number }[];
+export interface FullDefinition extends ModelDefinition {
   threatPriority: Record<UpliftKey, number>;
   reviewPeriodDays: number;
 }
