@@ -80,7 +80,10 @@ describe('demo referrals and practice', () => {
       referringOrganisation { type } receivingOrganisation { type } timeline { kind } } } } }`, 'referrals', 'serocu.auditor');
     expect(new Set(referrals.map((r) => r.status))).toEqual(new Set(['SUBMITTED', 'ACKNOWLEDGED', 'IN_PROGRESS', 'DECISION', 'CLOSED']));
     const directions = new Set(referrals.map((r) => `${r.referringOrganisation.type}->${r.receivingOrganisation.type}`));
-    expect(directions).toEqual(new Set(['TERRITORIAL_POLICE_FORCE->LOCAL_AUTHORITY_CHILDRENS_SERVICES', 'LOCAL_AUTHORITY_CHILDRENS_SERVICES->TERRITORIAL_POLICE_FORCE']));
+    // And one the regional unit made ten years ago, due for its retention review (demo/retention.ts).
+    expect(directions).toEqual(
+      new Set(['TERRITORIAL_POLICE_FORCE->LOCAL_AUTHORITY_CHILDRENS_SERVICES', 'LOCAL_AUTHORITY_CHILDRENS_SERVICES->TERRITORIAL_POLICE_FORCE', 'ROCU->LOCAL_AUTHORITY_CHILDRENS_SERVICES']),
+    );
     expect(referrals.every((r) => r.timeline.some((u: any) => u.kind === 'SHARE'))).toBe(true);
     expect(referrals.map((r) => r.referralType)).toContain('NRM_REFERRAL');
   });
@@ -110,5 +113,51 @@ describe('demo intelligence', () => {
     const given = await all('{ intelligenceReports(first: 100) { edges { node { sanitisedText originalText grading } } } }', 'intelligenceReports', 'oxon.mash');
     expect(given.length).toBe(1);
     expect(given[0]).toMatchObject({ originalText: null, grading: null });
+  });
+});
+
+describe('demo analytical requests', () => {
+  it('has requests from the forces in every state, some declined for lack of capacity, each about a threat its requester reads, counted on the coordinator\'s figures', async () => {
+    const requests = await all(`{ analyticalRequests(first: 100) { edges { node { status declineReason deliveredOnTime owningOrganisation { code }
+      threat { id } assignedAnalyst { username } } } } }`, 'analyticalRequests', 'serocu.sro');
+    expect(new Set(requests.map((r) => r.status))).toEqual(new Set(['REQUESTED', 'ACCEPTED', 'IN_PROGRESS', 'DELIVERED', 'DECLINED']));
+    expect(requests.filter((r) => r.declineReason === 'LACK_OF_CAPACITY').length).toBeGreaterThanOrEqual(2);
+    expect(new Set(requests.filter((r) => r.status === 'DELIVERED').map((r) => r.deliveredOnTime))).toEqual(new Set([true, false]));
+    expect(requests.filter((r) => ['ACCEPTED', 'IN_PROGRESS', 'DELIVERED'].includes(r.status)).every((r) => r.assignedAnalyst?.username === 'serocu.analyst')).toBe(true);
+    const own = await all('{ analyticalRequests(first: 100) { edges { node { owningOrganisation { code } threat { id } } } } }', 'analyticalRequests', 'hiow.analyst');
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((r) => r.owningOrganisation.code === 'HIOW' && r.threat)).toBe(true);
+    const stats = expectData(await app.gql('serocu.sro', '{ analyticalRequestStats { totals { requested declinedForLackOfCapacity } months { month } } }')).analyticalRequestStats;
+    expect(stats.totals.requested).toBe(requests.length);
+    expect(stats.months.length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('demo retention reviews', () => {
+  it("has people, intelligence, a threat and a safeguarding referral due for review in SEROCU's review queue, one kept at an earlier review", async () => {
+    const due = expectData(await app.gql('serocu.lro', '{ retentionReviewQueue(first: 100) { edges { node { kind dueSince reviews { reason } } } } }')).retentionReviewQueue.edges.map((e: any) => e.node);
+    expect(due.filter((d: any) => d.kind === 'PERSON').length).toBeGreaterThanOrEqual(3);
+    expect(due.filter((d: any) => d.kind === 'INTELLIGENCE_REPORT').length).toBeGreaterThanOrEqual(1);
+    expect(due.filter((d: any) => d.kind === 'THREAT').length).toBe(1);
+    expect(due.filter((d: any) => d.kind === 'SAFEGUARDING_REFERRAL').length).toBe(1);
+    expect(due.some((d: any) => d.reviews.length > 0)).toBe(true);
+  });
+});
+
+describe('demo deconfliction', () => {
+  it('holds identifiers taken from the people themselves, which match across forces', async () => {
+    // Surrey's person is held by Hampshire too: found by the identifier each force's person was given from their name and date of birth.
+    const [hiow] = await all('{ nominals(first: 5, filter: { text: "Dale Pemberton" }) { edges { node { id identifiers { value derivedFrom } } } } }', 'nominals', 'hiow.analyst');
+    expect(hiow.identifiers).toEqual([{ value: 'Dale Pemberton', derivedFrom: 'NAME' }]);
+    const check = expectData(await app.gql('surrey.investigator', `mutation { checkIdentifier(input: { kind: PERSON, value: "Dale Pemberton", dateOfBirth: "1993-05-09" }) {
+      matches { organisation { code } strength } } }`)).checkIdentifier;
+    expect(check.matches).toEqual([{ organisation: { code: 'HIOW' }, strength: 'EXACT' }]);
+    // Every person with a date of birth has one; reports hold the people they are about.
+    const people = await all('{ nominals(first: 100) { edges { node { owningOrganisation { code } dateOfBirth identifiers { derivedFrom } } } } }', 'nominals', 'tvp.investigator');
+    const own = people.filter((p) => p.owningOrganisation.code === 'TVP');
+    expect(own.filter((p) => p.dateOfBirth).length).toBeGreaterThan(0);
+    expect(own.filter((p) => p.dateOfBirth && !p.identifiers.some((i: any) => i.derivedFrom === 'NAME'))).toEqual([]);
+    const reports = await all('{ intelligenceReports(first: 50) { edges { node { owningOrganisation { code } nominals { id } identifiers { derivedFrom } } } } }', 'intelligenceReports', 'tvp.investigator');
+    expect(reports.some((r) => r.owningOrganisation.code === 'TVP' && r.identifiers.some((i: any) => i.derivedFrom === 'LINKED_PERSON'))).toBe(true);
   });
 });

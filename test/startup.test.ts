@@ -61,7 +61,7 @@ describe('start-up with DATABASE_URL', () => {
     expect(await server.exited()).toBe(0);
     expect(await closeCode).toBe(1001);
     expect(server.output()).toContain('stopped cleanly');
-  });
+  }, 150_000);
 
   it('on the existing database: applies nothing twice and does not seed again', async () => {
     await count(db.url, `update app_user set display_name = 'Changed Name' where username = 'hmrc.officer' returning 1`).catch(() => 0);
@@ -73,7 +73,7 @@ describe('start-up with DATABASE_URL', () => {
     expect(await count(db.url, `select count(*) from app_user where display_name = 'Changed Name'`)).toBe(1);
     server.proc.kill('SIGINT');
     expect(await server.exited()).toBe(0);
-  });
+  }, 150_000);
 
   it('loads no demo data in production', async () => {
     const empty = await createTestDatabase({ empty: true });
@@ -86,7 +86,7 @@ describe('start-up with DATABASE_URL', () => {
     } finally {
       await empty.drop();
     }
-  });
+  }, 150_000);
 
   it('two instances starting at once on one empty database migrate and seed exactly once', async () => {
     const shared = await createTestDatabase({ empty: true });
@@ -104,9 +104,11 @@ describe('start-up with DATABASE_URL', () => {
     } finally {
       await shared.drop();
     }
-  });
+  }, 150_000);
 });
 
+// Each test waits for servers to start (ready() allows 90 s each, which a loaded machine can
+// need: migrations, demo data, and for these initdb), so its own limit covers those waits.
 describe('start-up with the embedded PostgreSQL (no DATABASE_URL)', () => {
   let tempDir: string;
   let dataDir: string;
@@ -139,7 +141,7 @@ describe('start-up with the embedded PostgreSQL (no DATABASE_URL)', () => {
     expect(await viewerOf(second.url, token)).toEqual({ username: 'serocu.lro', organisation: { code: 'SEROCU' } });
     second.proc.kill('SIGTERM');
     expect(await second.exited()).toBe(0);
-  });
+  }, 240_000);
 
   it('recovers from a killed run whose PostgreSQL was left behind', async () => {
     const crashed = await spawnServer({ DATA_DIR: dataDir });
@@ -151,5 +153,5 @@ describe('start-up with the embedded PostgreSQL (no DATABASE_URL)', () => {
     await next.ready(90_000);
     next.proc.kill('SIGTERM');
     expect(await next.exited()).toBe(0);
-  });
+  }, 240_000);
 });

@@ -2,7 +2,6 @@ import { ApolloServer } from '@apollo/server';
 import { tracingEnabled } from './tracing';
 import { graphqlTracing } from './graphql/tracing-plugin';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
@@ -14,11 +13,10 @@ import { BOTH_LAYERS, type AccessLayers } from './access/layers';
 import { isEmpty, seedDemoData } from './db/seed';
 import { migrate, openOrm } from './db/orm';
 import { buildContext, type ContextDeps, type RequestContext } from './graphql/context';
-import { makeErrorFormatter, ServiceUnavailableError } from './graphql/errors';
-import { answerAfterFailedCommit } from './graphql/commit-failure';
+import { isUnexpectedError, logUnexpectedErrors, makeErrorFormatter, ServiceUnavailableError } from './graphql/errors';
+import { endOperation } from './graphql/end-operation';
 import { MAX_ANSWER_OBJECTS } from './graphql/answer-size';
 import { CursorCodec } from './live/event-log';
-import { undoneMutationErrors } from './graphql/undone-mutation';
 import { buildAppSchema } from './graphql/schema';
 import { authConfigHandler } from './http/auth-config';
 import { devAuthRouter } from './http/dev-auth';
@@ -28,20 +26,24 @@ import { loadTrustedDocuments, trustedDocumentCheck, trustedDocumentsByHash, tru
 import { webClientRouter } from './http/web-client';
 import { requestErrorHandler } from './http/request-errors';
 import { apolloHardening } from './graphql/hardening';
-import { createLogger, requestIdOf } from './http/logging';
+import { createLogger, requestIdOf, requestLogOf } from './http/logging';
 import { watchPool } from './http/metrics';
 import { perCallerRateLimit } from './http/rate-limit';
 import { SharedLimits } from './limits/shared-limits';
 import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
+import { graphqlHandler } from './http/graphql-handler';
+import { AccountCache, isAccountChanged } from './db/request-db';
 import { AuditAnchors } from './audit/anchors';
 import { startAuditSequencer } from './audit/sequencer';
+import { startSearchTextPurge } from './audit/search-text';
 import { startAgreementLapseWatch } from './modules/sharing/agreement-lapses';
 import { auditExportHandler } from './audit/audit.export';
-import { commitWithAuditEvents, passPurposeErrors, PURPOSE_HEADER, writeAuditEvents } from './audit';
+import { passPurposeErrors, PURPOSE_HEADER } from './audit';
 import { serveGraphqlOverWebSocket } from './live/websocket';
 import { pageSizePricer, webSocketValidation } from './graphql/limits';
 import { nodeFetchers } from './modules';
+import { openExplanationDb } from './access/explanation-db';
 export { WS_CLOSE_BAD_PURPOSE, WS_CLOSE_UNAUTHORIZED } from './live/websocket';
 
 export interface App {
@@ -70,14 +72,6 @@ function markUnavailable(response: { http: { status?: number }; body: { kind: st
   if (response.body.kind === 'single' && response.body.singleResult?.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) response.http.status = 503;
 }
 
-/** Whether a mutation's response says it failed (graphql/undone-mutation.ts); if so, rewrites it to say nothing was kept. */
-function mutationFailed(response: { body: { kind: string; singleResult?: { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] } } }): boolean {
-  const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
-  const errors = result ? undoneMutationErrors(result) : undefined;
-  if (!errors) return false;
-  (response.body as { singleResult: unknown }).singleResult = { data: null, errors };
-  return true;
-}
 
 export async function createApp(config: Config, databaseUrl: string, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
@@ -123,7 +117,10 @@ async function listen(
   const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
   const auditAnchors = AuditAnchors.inDataDir(config.dataDir, databaseUrl, config.auditAnchor.key, log);
   const cursors = CursorCodec.inDataDir(config.dataDir, config.live.cursorKey);
-  const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers, auditAnchors, cursors };
+  const explanationDb = openExplanationDb(orm);
+  const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers, auditAnchors, cursors, explanationDb };
+  // HTTP /graphql only: it answers again a request whose remembered account changed (graphqlHandler).
+  const rememberingDeps: ContextDeps = { ...deps, accounts: new AccountCache() };
   const schema = await buildAppSchema();
   // Stack traces only in development; unexpected errors are masked only in production, so
   // test failures say what went wrong.
@@ -134,8 +131,10 @@ async function listen(
   const limits = new SharedLimits(databaseUrl, config.rateLimitPerMinute, log);
   await limits.start();
   const allowance = limits;
+  // One formatter for both transports: an unexpected error is masked outside development, wherever it is sent.
+  const formatError = passPurposeErrors(makeErrorFormatter({ exposeDetails }));
   const wsCleanup = await serveGraphqlOverWebSocket({ httpServer, schema, deps, orm, log, databaseUrl, live: config.live, fetchers: nodeFetchers, validate: webSocketValidation(config.graphqlLimits, config.nodeEnv === 'production'), parseOptions: { maxTokens: config.graphqlLimits.maxTokens },
-    pricePageSizes: pageSizePricer(config.graphqlLimits.maxCost), maxAnswerObjects: MAX_ANSWER_OBJECTS, maxResponseBytes: config.graphqlLimits.maxResponseBytes, allowance, connections: limits, trustedDocumentRefusal: trustedDocumentCheck(config, trustedDocuments).refusal });
+    pricePageSizes: pageSizePricer(config.graphqlLimits.maxCost), maxAnswerObjects: MAX_ANSWER_OBJECTS, maxResponseBytes: config.graphqlLimits.maxResponseBytes, allowance, connections: limits, trustedDocumentRefusal: trustedDocumentCheck(config, trustedDocuments).refusal, formatError });
 
   const hardening = apolloHardening(config);
   const requestTransactions = unstartedRequestCloser<RequestContext>();
@@ -146,7 +145,7 @@ async function listen(
     // client's documents are known at build time (graphql/trusted-documents.ts).
     persistedQueries: false,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
-    formatError: passPurposeErrors(makeErrorFormatter({ exposeDetails, log: (err) => log.error({ err }, 'unexpected GraphQL error') })),
+    formatError,
     plugins: [
       ...hardening.plugins,
       // Apollo installs its cache-control plugin unless told not to; it hooks every resolved
@@ -154,6 +153,9 @@ async function listen(
       // caching hints that nothing here uses: every answer depends on who asks and is not cached.
       ApolloServerPluginCacheControlDisabled(),
       requestTransactions.plugin,
+      // formatError has no request to hand: faults are logged here, on the request's own logger (its id on the line).
+      // A remembered account found changed: its errors are nobody's, the request is answered again (http/graphql-handler.ts).
+      { requestDidStart: async ({ contextValue }) => ({ didEncounterErrors: async ({ errors }) => void (contextValue.db?.accountChanged || logUnexpectedErrors(contextValue.log, errors)) }) },
       trustedDocumentsOnly(config, trustedDocuments),
       ...(tracingEnabled() ? [graphqlTracing<RequestContext>()] : []),
       { serverWillStart: async () => ({ drainServer: () => drainer.drain() }) },
@@ -163,31 +165,22 @@ async function listen(
       {
         requestDidStart: async () => ({
           willSendResponse: async ({ contextValue, response, operation }) => {
-            if (operation?.operation === 'mutation' && mutationFailed(response)) {
-              // The caller is told the mutation failed (or may not see what it made): undo the
-              // change rather than keep something the caller was told failed.
-              contextValue.db?.abort();
-              await contextValue.db?.finish().catch((err) => log.error({ err }, 'rollback failed'));
-              // In a transaction of their own, marked rolled back (lost if the database is gone).
-              await writeAuditEvents(contextValue, orm).catch((err) => log.error({ err }, 'audit events of an undone mutation not written'));
-              markUnavailable(response);
-              return;
+            if (!contextValue.db) return markUnavailable(response);
+            if (!(await contextValue.db.accountConfirmed())) {
+              // The remembered account changed: nothing ran under it; the request is answered again (http/graphql-handler.ts).
+              contextValue.db.abort();
+              return void (await contextValue.db.finish().catch(() => undefined));
             }
-            try {
-              if (contextValue.db) await commitWithAuditEvents(contextValue, orm);
-              markUnavailable(response);
-            } catch (err) {
-              // Nothing was kept: the answer must not say otherwise (graphql/commit-failure.ts).
-              log.error({ err }, 'request transaction did not commit');
-              if (response.body.kind === 'single') {
-                const { answer, unavailable } = answerAfterFailedCommit(response.body.singleResult, operation?.operation === 'mutation', err);
-                response.body.singleResult = {
-                  data: answer.data,
-                  errors: answer.errors?.map((e) => (e instanceof ServiceUnavailableError ? { message: e.message, extensions: { code: e.code, retryable: true } } : e)),
-                };
-                if (unavailable) response.http.status = 503;
-              }
+            const single = response.body.kind === 'single' ? response.body.singleResult : undefined;
+            const ended = await endOperation(contextValue, orm, single ?? {}, operation?.operation === 'mutation');
+            if (single && ended.answer !== single) {
+              (response.body as { singleResult: unknown }).singleResult = {
+                data: ended.answer.data,
+                errors: ended.answer.errors?.map((e) => (e instanceof ServiceUnavailableError ? { message: e.message, extensions: { code: e.code, retryable: true } } : e)),
+              };
             }
+            if (ended.outcome !== 'not committed') markUnavailable(response);
+            else if (ended.unavailable) response.http.status = 503;
           },
         }),
       },
@@ -205,25 +198,29 @@ async function listen(
     express.json({ limit: '100kb' }),
     refuseBatches(),
     trustedDocumentsByHash(trustedDocuments),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        requestTransactions.closeWithResponse(
-          res,
-          await buildContext(deps, req.headers.authorization, requestIdOf(res), {
-            purpose: req.get(PURPOSE_HEADER),
-            clientAddress: req.ip ?? null,
-          }),
-        ),
-    }),
+    graphqlHandler(apollo, async (req, res, { freshAccount }) =>
+      requestTransactions.closeWithResponse(
+        res,
+        await buildContext(freshAccount ? deps : rememberingDeps, req.headers.authorization, requestIdOf(res), {
+          purpose: req.get(PURPOSE_HEADER),
+          clientAddress: req.ip ?? null,
+        }).catch((err: unknown) => {
+          // No context, so no operation and none of its hooks: a fault here is logged here.
+          if (isUnexpectedError((err as { extensions?: { code?: unknown } })?.extensions?.code, err) && !isAccountChanged(err)) requestLogOf(res).error({ err }, 'unexpected GraphQL error');
+          throw err;
+        }),
+      ),
+    ),
   );
   app.get('/audit/export.csv', rateLimited, auditExportHandler(deps, orm));
   app.use(webClientRouter());
   app.use(requestErrorHandler(log));
 
-  const unwatchPool = watchPool(orm);
+  const unwatchPools = [watchPool(orm.em.getConnection().getKnex(), 'requests'), watchPool(explanationDb, 'explanations')];
   const ownerKnex = orm.em.getConnection().getKnex();
   const sequencer = startAuditSequencer(ownerKnex, config.auditChainIntervalMs, log);
   const lapses = startAgreementLapseWatch(ownerKnex, config.agreementLapseCheckMs, log);
+  const searchTextPurge = startSearchTextPurge(ownerKnex, log);
   const anchorNow = async () => {
     await sequencer.chainNow();
     await auditAnchors.publish(ownerKnex).catch((err) => log.warn({ err }, 'the audit chain could not be anchored'));
@@ -242,11 +239,13 @@ async function listen(
         lifecycle.state = 'stopping';
         await apollo.stop();
         clearInterval(anchoring);
+        searchTextPurge.stop();
         await lapses.stop();
         await sequencer.stop(); // the last events of this instance's life are chained...
         await anchorNow(); // ...and anchored
-        unwatchPool();
+        for (const unwatch of unwatchPools) unwatch();
         await limits.stop();
+        await explanationDb.destroy();
         await orm.close(true);
       })();
       return stopping;

@@ -1,5 +1,6 @@
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createThreat, expectData } from '../support/factories';
+import { purgeSearchTexts, SEARCH_TEXT_HELD_DAYS } from '../../server/src/audit/search-text';
 
 /**
  * Audit search as an auditor uses it (issue 15): by a user's name, by a threat's URN, without
@@ -83,7 +84,8 @@ describe('audit export as CSV', () => {
     const [exported] = await sql(`select username, record_type, detail from audit_event where action = 'EXPORT' and username = 'serocu.auditor' order by id desc limit 1`);
     expect(exported).toMatchObject({ username: 'serocu.auditor', record_type: 'AuditEvent' });
     expect(exported.detail.formats).toEqual(['csv']);
-    expect(exported.detail.filters[0]).toEqual({ record: threat.urn });
+    // The reference typed is free text, held apart from the trail (below): the event has its digest.
+    expect(exported.detail.filters[0]).toEqual({ record: { heldUntil: expect.any(String), digest: expect.stringMatching(/^[0-9a-f]{64}$/) } });
   });
 
   it('takes the same filters, several values repeated', async () => {
@@ -108,6 +110,56 @@ describe('audit export as CSV', () => {
     expect(JSON.parse(bad.text).errors[0].extensions.fields.map((f: any) => f.field).sort()).toEqual(['action', 'from']);
   });
 });
+
+describe("an export's free text (words of a name, a reference)", () => {
+  const EXPORTS = `query { auditEvents(filter: { action: [EXPORT] }, first: 50) { edges { node { id detail } } } }`;
+  const shownDetail = async (id: string) =>
+    expectData(await app.gql('serocu.auditor', EXPORTS, {}, { purpose: 'AUDIT' })).auditEvents.edges.find((e: any) => e.node.id === id).node.detail;
+  const lastExport = async () =>
+    (await sql(`select id::text as id, request_id, detail from audit_event where action = 'EXPORT' and operation = 'auditExportCsv' order by id desc limit 1`))[0];
+
+  it('is never written into the trail: held apart, shown to auditors with its event while held, then purged; the event and the chain stay whole', async () => {
+    const csv = await exportCsv('user=Fenwick&action=READ&note=Someone%20Else');
+    expect(csv.status).toBe(200);
+    const event = await lastExport();
+    // Neither the name typed nor anything that is not a filter is in the trail.
+    expect(JSON.stringify(event.detail)).not.toMatch(/Fenwick|Someone|note/);
+    const [{ until }] = await sql(`select to_char(current_date + ?::int, 'YYYY-MM-DD') as until`, [SEARCH_TEXT_HELD_DAYS]);
+    expect(event.detail.filters).toEqual([{ action: 'READ', user: { heldUntil: until, digest: expect.stringMatching(/^[0-9a-f]{64}$/) } }]);
+    expect((await sql(`select texts from audit_search_text where request_id = ?`, [event.request_id])).map((r: any) => r.texts)).toEqual([{ user: 'Fenwick' }]);
+    expect((await shownDetail(event.id)).filters[0].user).toEqual({ ...event.detail.filters[0].user, text: 'Fenwick' });
+
+    // A text changed where it is held no longer matches the event's digest, and is not shown.
+    await sql(`update audit_search_text set texts = '{"user": "Someone Else"}' where request_id = ?`, [event.request_id]);
+    expect((await shownDetail(event.id)).filters[0].user).toEqual(event.detail.filters[0].user);
+    await sql(`update audit_search_text set texts = '{"user": "Fenwick"}' where request_id = ?`, [event.request_id]);
+
+    // Its time passes; another export's has not.
+    await exportCsv(`record=${encodeURIComponent(threat.urn)}`);
+    const later = await lastExport();
+    await sql(`update audit_search_text set held_until = current_date - 1 where request_id = ?`, [event.request_id]);
+    const owner = app.app.orm.em.getConnection().getKnex();
+    expect(await purgeSearchTexts(owner)).toBe(1);
+    expect(await sql(`select 1 from audit_search_text where request_id = ?`, [event.request_id])).toEqual([]);
+    expect(await sql(`select 1 from audit_search_text where request_id = ?`, [later.request_id])).toHaveLength(1);
+    expect((await shownDetail(event.id)).filters[0].user).toEqual(event.detail.filters[0].user);
+    expect((await shownDetail(later.id)).filters[0].record.text).toBe(threat.urn);
+    expect((await lastExportById(event.id)).detail).toEqual(event.detail);
+    expect(expectData(await app.gql('serocu.auditor', '{ verifyAuditChain { valid } }', {}, { purpose: 'AUDIT' })).verifyAuditChain.valid).toBe(true);
+  });
+
+  it("is read only by those who read the export's event: not by another force's auditor", async () => {
+    await sql(`insert into app_user (username, display_name, organisation_id, roles, clearance)
+               select 'surrey.auditor', 'Fictional Surrey Auditor', id, '{AUDITOR}', 'OFFICIAL_SENSITIVE' from organisation where code = 'SURREY'`);
+    await exportCsv('user=Ashdown');
+    const event = await lastExport();
+    const theirs = expectData(await app.gql('surrey.auditor', EXPORTS, {}, { purpose: 'AUDIT' })).auditEvents.edges;
+    expect(theirs.map((e: any) => e.node.id)).not.toContain(event.id);
+    expect(JSON.stringify(theirs)).not.toMatch(/Ashdown/);
+  });
+});
+
+const lastExportById = async (id: string) => (await sql(`select detail from audit_event where id = ?`, [id]))[0];
 
 it('the chain check says how many events and anchors it checked, and when', async () => {
   const result = expectData(await app.gql('serocu.auditor', '{ verifyAuditChain { valid eventsChecked anchorsChecked checkedAt } }', {}, { purpose: 'AUDIT' })).verifyAuditChain;

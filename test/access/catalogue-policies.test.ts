@@ -31,7 +31,12 @@ const NOT_GENERATED: Readonly<Record<string, string>> = {
   audit_event: 'the audit trail: appended by the caller, read by auditors (Migration20261125001000_audit)',
   live_event: 'the live event log: the server reads it as the connecting user, never as the application role',
   live_event_counter: 'the live event log\'s counter, as live_event',
+  retention_review: 'decisions to retain a record (MoPI: a person, report, threat or referral): read and written by its owner\'s people, read by auditors; not a shared record (Migration20261206004400_retention_reviews)',
+  disposed_record: 'tombstones of disposed records: as retention_review, never changed or removed (Migration20261206004400_retention_reviews)',
+  audit_search_text: 'the free text of exported audit searches, held apart from the trail to be purged: appended with the export\'s event, read as the event is, removed only by the server\'s purge (Migration20261206005400_audit_search_text)',
   agreement_lapse: 'lapses already announced live: only the owner (the server\'s job) reads or writes them, never the application role (Migration20261205003800_agreement_lapses)',
+  deconfliction_identifier: 'identifiers held for deconfliction: read by the holder\'s users who may read the record they are on, written and removed by the holder on its own record, found by others only through deconfliction_check() (Migration20261205004300_deconfliction, Migration20261206005000_deconfliction_identifiers_kept)',
+  deconfliction_interest: 'interests shown in a holder\'s identifiers: read with the identifier, written only by deconfliction_check(), gone with the identifier (Migration20261205004300_deconfliction, Migration20261206005000_deconfliction_identifiers_kept)',
 };
 
 let db: TestDatabase;
@@ -145,11 +150,83 @@ describe('the row-level security in force is what the access catalogue generates
     expect(found.map((d) => d.what)).toEqual(['function soc_caller_action_plans()', 'policy nominal.nominal_everyone']);
   });
 
+  it('generates the function of every rule that asks another table, the regional unit one included, and finds one changed by hand', async () => {
+    expect(rowLevelSecurity().functions.map((f) => f.signature).sort()).toEqual(
+      ['soc_could_read_then(text,uuid,jsonb)', 'soc_can_read(text,uuid,text,text,uuid[])', 'soc_caller_is_regional_unit()', 'soc_caller_referral_subjects()', 'soc_caller_action_plans()', 'soc_caller_disseminated_reports()'].sort(),
+    );
+    const found = await rolledBack(async () => {
+      // Any organisation of type POLICE taken for the regional unit.
+      await client.query(`create or replace function soc_caller_is_regional_unit() returns boolean
+  language sql stable parallel safe as $$
+    select exists (select 1 from organisation o where o.id = soc_caller_org() and o.type in ('ROCU', 'POLICE'))
+  $$`);
+      return disagreements();
+    });
+    expect(found.map((d) => d.what)).toEqual(['function soc_caller_is_regional_unit()']);
+  });
+
   it('fails when the catalogue changes a rule and no migration carries it', async () => {
     // Plans without "a partner reads the plans in which it owns an action".
     const records: RecordKind[] = RECORD_KINDS.map((k) => (k.table === 'fourp_plan' ? { ...k, reach: k.reach.filter((r) => r.rule !== 'OWN_ACTION') } : k));
     const found = await rolledBack(() => disagreements(rowLevelSecurity({ records, parts: PART_KINDS })));
     expect(found.map((d) => d.what)).toEqual(['policy fourp_plan.fourp_plan_read', 'policy fourp_plan.fourp_plan_update']);
+  });
+
+  it('generates soc_can_read, the read rule of a record\'s access columns, and finds it written by hand or left behind by the catalogue', async () => {
+    const byHand = await rolledBack(async () => {
+      // The rule as Migration20261125000900_sharing wrote it: owner or sharing for every category alike.
+      await client.query(`create or replace function soc_can_read(category text, owner uuid, marking text, sharing text, shared_with uuid[]) returns boolean
+        language sql stable as $$
+          select soc_marking_rank(marking) <= soc_caller_clearance_rank() and soc_caller_may_read(category)
+            and (owner = soc_caller_org() or (case sharing when 'ALL_PARTNERS' then true else false end
+              and (soc_caller_is_law_enforcement() or soc_caller_has_agreement(owner, category, marking))))
+        $$`);
+      return disagreements();
+    });
+    expect(byHand.map((d) => d.what)).toEqual(['function soc_can_read(text,uuid,text,text,uuid[])']);
+
+    // Threats shared with partners without an agreement: the policies and soc_can_read all change.
+    const records: RecordKind[] = RECORD_KINDS.map((k) => (k.table === 'soc_threat' ? { ...k, reach: k.reach.map((r) => ({ ...r, agreement: false })) } : k));
+    const found = await rolledBack(() => disagreements(rowLevelSecurity({ records, parts: PART_KINDS })));
+    expect(found.map((d) => d.what)).toEqual(['function soc_can_read(text,uuid,text,text,uuid[])', 'policy soc_threat.soc_threat_read', 'policy soc_threat.soc_threat_update']);
+  });
+
+  it("soc_can_read answers by each kind's own rule: threats by sharing under an agreement, a person never by sharing to a partner, a referral never by these columns", async () => {
+    const answers = await rolledBack(async () => {
+      // The migrated database has no organisations: these go with the rollback.
+      const organisation = async (code: string, type: string, lawEnforcement: boolean) =>
+        (await client.query(`insert into organisation (code, name, type, region, is_law_enforcement) values ($1, $1, $2, 'South East', $3) returning id`, [code, type, lawEnforcement])).rows[0].id as string;
+      const tvp = await organisation('TVP', 'TERRITORIAL_POLICE_FORCE', true);
+      const oxon = await organisation('OXON_CS', 'LOCAL_AUTHORITY_CHILDRENS_SERVICES', false);
+      const surrey = await organisation('SURREY', 'TERRITORIAL_POLICE_FORCE', true);
+      await client.query(
+        `insert into information_sharing_agreement (title, parties, legal_gateways, data_categories, max_protective_marking, effective_from, expires_on, status)
+         values ('soc_can_read', array[$1, $2]::uuid[], '{OTHER}', '{THREAT,NOMINAL,REFERRAL}', 'SECRET', current_date - 1, current_date + 10, 'ACTIVE')`,
+        [tvp, oxon],
+      );
+      /** What soc_can_read says, as a user of `org`, of a TVP record of `category` marked OFFICIAL and shared with all partners. */
+      const ask = async (org: string, lawEnforcement: boolean, roles: string, category: string) => {
+        await client.query('savepoint caller');
+        try {
+          await client.query(
+            `select set_config('soc.organisation_id', $1, true), set_config('soc.roles', $2, true), set_config('soc.clearance', 'OFFICIAL', true),
+                    set_config('soc.is_law_enforcement', $3, true), set_config('role', 'soc_app', true)`,
+            [org, roles, String(lawEnforcement)],
+          );
+          return (await client.query(`select soc_can_read($1, $2::uuid, 'OFFICIAL', 'ALL_PARTNERS', '{}') as readable`, [category, tvp])).rows[0].readable;
+        } finally {
+          await client.query('rollback to savepoint caller');
+        }
+      };
+      const partner = (category: string) => ask(oxon, false, '{SAFEGUARDING_PRACTITIONER}', category);
+      const police = (category: string) => ask(surrey, true, '{INVESTIGATOR}', category);
+      return {
+        partner: { THREAT: await partner('THREAT'), NOMINAL: await partner('NOMINAL'), REFERRAL: await partner('REFERRAL') },
+        police: { THREAT: await police('THREAT'), NOMINAL: await police('NOMINAL'), REFERRAL: await police('REFERRAL') },
+      };
+    });
+    // Written by hand, it said true for a partner's nominal and for every referral: sharing reached them alike.
+    expect(answers).toEqual({ partner: { THREAT: true, NOMINAL: false, REFERRAL: false }, police: { THREAT: true, NOMINAL: true, REFERRAL: false } });
   });
 
   it('fails when the catalogue gains a part whose table has no such policy', async () => {

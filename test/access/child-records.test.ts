@@ -13,8 +13,12 @@ import { nodeFetchers } from '../../server/src/modules';
  * purpose rule and an audit READ of the parent.
  */
 
-/** Node types that are records in their own right (SharedRecord types are too); every other Node type is a child. */
-const ROOT_TYPES = new Set(['Organisation', 'User', 'InformationSharingAgreement']);
+/**
+ * Node types that are records in their own right (SharedRecord types are too); every other Node
+ * type is a child. A deconfliction interest has its own hand-written rule (the holder's users who
+ * may read the record it concerns: docs/access.md, "Deconfliction"; test/modules/deconfliction.test.ts).
+ */
+const ROOT_TYPES = new Set(['Organisation', 'User', 'InformationSharingAgreement', 'DeconflictionInterest']);
 
 describe('every Node type', () => {
   it('is a root record or a declared child with a parent, so a new child type cannot skip the parent\'s treatment', () => {

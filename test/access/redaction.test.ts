@@ -1,3 +1,6 @@
+import { PART_KINDS, RECORD_KINDS, WITHHELD_FROM_PARTNERS } from '../../server/src/access/catalogue';
+import { isWithheld, unlessWithheld } from '../../server/src/access/redaction';
+import type { RequestContext } from '../../server/src/graphql/context';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { approvedAssessment, createThreat, expectData, moveThreat, orgId } from '../support/factories';
 import { sharingAgreement } from '../support/access-factories';
@@ -92,5 +95,46 @@ describe('own records', () => {
       input: { name: 'Mia Hollowell', aliases: ['Mimi'], vulnerabilityFlags: ['MISSING_EPISODES'], dateOfBirth: '2011-09-09', access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } },
     })).createNominal;
     expect(own).toEqual({ name: 'Mia Hollowell', aliases: ['Mimi'], vulnerabilityFlags: ['MISSING_EPISODES'], withheld: [] });
+  });
+
+  it("are never sanitised: a partner sees its own threat's criminal activities whole, in the threat and by ID", async () => {
+    await app.app.orm.em.getConnection().execute(`insert into app_user (username, display_name, organisation_id, roles, clearance)
+      select 'oxon.ownanalyst', 'Fictional Partner Analyst', id, '{ANALYST}', 'OFFICIAL' from organisation where code = 'OXON_CS'`);
+    const own = await createThreat(app, 'oxon.ownanalyst', { name: 'Operation Own Activities', access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } });
+    const ACTIVITY = `description withheld { field }`;
+    const view = expectData(await app.gql('oxon.ownanalyst', `query ($id: ID!) { node(id: $id) { ... on SocThreat { withheld { field } criminalActivities { id ${ACTIVITY} } } } }`, { id: own.id })).node;
+    expect(view.withheld).toEqual([]);
+    expect(view.criminalActivities).toEqual([{ id: expect.any(String), description: expect.stringMatching(/Class A/), withheld: [] }]);
+    const byId = expectData(await app.gql('oxon.ownanalyst', `query ($id: ID!) { node(id: $id) { ... on CriminalActivity { ${ACTIVITY} } } }`, { id: view.criminalActivities[0].id })).node;
+    expect(byId).toEqual({ description: view.criminalActivities[0].description, withheld: [] });
+  });
+});
+
+describe('what partners are not shown is declared once, in the access catalogue', () => {
+  it('names only catalogued types, and only fields those types have in the API', async () => {
+    const catalogued = new Set([...RECORD_KINDS, ...PART_KINDS].map((k) => k.typename));
+    for (const [typename, withheld] of Object.entries(WITHHELD_FROM_PARTNERS)) {
+      expect({ typename, catalogued: catalogued.has(typename) }).toEqual({ typename, catalogued: true });
+      const data = expectData(await app.gql('tvp.investigator', 'query ($name: String!) { __type(name: $name) { fields { name } } }', { name: typename }));
+      const fields = new Set(data.__type.fields.map((f: any) => f.name));
+      expect({ typename, unknown: Object.keys(withheld).filter((f) => !fields.has(f)) }).toEqual({ typename, unknown: [] });
+    }
+    // Each kind's own declaration is its entry there.
+    for (const kind of [...RECORD_KINDS, ...PART_KINDS]) {
+      expect(kind.withheldFromPartners ?? {}).toEqual((WITHHELD_FROM_PARTNERS as Record<string, object>)[kind.typename] ?? {});
+    }
+  });
+
+  it('a resolver naming a field the catalogue does not withhold does not compile', () => {
+    // ts-jest type-checks this file: were the helpers to accept these calls, each unused
+    // expect-error directive below would be an error, and this test would fail. Never called.
+    const never = (ctx: RequestContext) => [
+      // @ts-expect-error: the threat's name is shown to everyone who reads the threat.
+      isWithheld(ctx, 'SocThreat', 'name'),
+      // @ts-expect-error: a type with nothing withheld.
+      unlessWithheld(ctx, 'Disruption', 'history', () => null),
+      isWithheld(ctx, 'SocThreat', 'summary'),
+    ];
+    expect(typeof never).toBe('function');
   });
 });

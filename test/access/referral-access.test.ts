@@ -63,7 +63,7 @@ describe('a referral must reach a receiver that can read it', () => {
     await addUser(app, 'hants.mash', 'HANTS_CS', ['SAFEGUARDING_PRACTITIONER'], 'OFFICIAL_SENSITIVE');
     const input = { receivingOrganisationId: await orgId(app, 'HANTS_CS'), protectiveMarking: 'SECRET' };
     expect(fieldsOf(await app.gql('tvp.safeguarding', CREATE_REFERRAL, { input: await referralInput(app, input) }))['input.protectiveMarking']).toMatch(
-      /can read referrals marked up to OFFICIAL-SENSITIVE: mark this referral OFFICIAL-SENSITIVE/,
+      /can read referrals marked up to official-sensitive: mark this referral official-sensitive/,
     );
     const referral = await createReferral(app, { ...input, protectiveMarking: 'OFFICIAL_SENSITIVE' });
     const inbox = expectData(await app.gql('hants.mash', REFERRAL_IDS)).referrals.edges.map((e: any) => e.node.id);

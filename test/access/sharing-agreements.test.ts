@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { addDays, today } from '../../server/src/shared/validation';
+import { ISO_DATE, inWords } from '../support/dates';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createThreat, expectData, orgId } from '../support/factories';
 
@@ -103,7 +104,7 @@ describe("an agreement decides, at once, what a non-police partner reads", () =>
     const expired = await moved(EXPIRE, reinstated, { reason: 'Superseded by the regional agreement.' });
     expect(expired).toMatchObject({ status: 'EXPIRED', isInForce: false, expiresOn: today(), expiresInDays: 0, version: 4 });
     expect(await threatsSeenBy('oxon.mash')).toEqual([]);
-    expect(badFields(await move(REINSTATE, expired))['input.id']).toBe('an agreement cannot move from EXPIRED to ACTIVE by reinstateSharingAgreement; allowed from EXPIRED: none (final status)');
+    expect(badFields(await move(REINSTATE, expired))['input.id']).toBe('this agreement is “expired”, so it cannot be reinstated; “expired” is final');
 
     // Police organisations never needed it.
     expect(await threatsSeenBy('surrey.investigator')).toEqual(['ISA Juniper', 'ISA Larch', 'ISA Sensitive', 'ISA Surrey Rowan']);
@@ -276,9 +277,11 @@ describe('who sees which agreements', () => {
   it("has row-level security enabled and forced on agreements, and soc_can_read checks agreements through a function that does not depend on the caller's view of them", async () => {
     const [table] = await sql(`select relrowsecurity as enabled, relforcerowsecurity as forced from pg_class where relname = 'information_sharing_agreement'`);
     expect(table).toEqual({ enabled: true, forced: true });
-    const functions = await sql(`select proname, prosecdef, prosrc from pg_proc where proname in ('soc_can_read', 'soc_caller_has_agreement') order by proname = 'soc_caller_has_agreement'`);
-    expect(functions.map((f: any) => [f.proname, f.prosecdef])).toEqual([['soc_can_read', false], ['soc_caller_has_agreement', true]]);
-    expect(functions[0].prosrc).toContain('soc_caller_has_agreement(owner, category, marking)');
+    // soc_can_read is generated from the access catalogue (Migration20261206005100_generated_can_read)
+    // and reads agreements as the policies do, through soc_caller_agreement_ranks.
+    const functions = await sql(`select proname, prosecdef, prosrc from pg_proc where proname in ('soc_can_read', 'soc_caller_agreement_ranks') order by proname = 'soc_caller_agreement_ranks'`);
+    expect(functions.map((f: any) => [f.proname, f.prosecdef])).toEqual([['soc_can_read', false], ['soc_caller_agreement_ranks', true]]);
+    expect(functions[0].prosrc).toContain(`soc_caller_agreement_ranks('THREAT')`);
     expect(functions[0].prosrc).not.toContain('information_sharing_agreement');
   });
 
@@ -380,35 +383,42 @@ describe('rules at entry and the lifecycle', () => {
   it('of an ACTIVE agreement only extends expiresOn; a suspended or expired one is not changed', async () => {
     const active = await createAgreement({ title: 'Active to extend', dataCategories: ['PRACTICE'] }, ['SEROCU', 'BUCKS_TS']);
     const rewrite = await app.gql('serocu.admin', UPDATE, { input: { id: active.id, expectedVersion: 1, title: 'Rewritten', maxProtectiveMarking: 'SECRET', expiresOn: inDays(10) } });
-    expect(Object.keys(badFields(rewrite)).sort()).toEqual(['input.expiresOn', 'input.maxProtectiveMarking', 'input.title']);
+    const refused = badFields(rewrite);
+    expect(Object.keys(refused).sort()).toEqual(['input.expiresOn', 'input.maxProtectiveMarking', 'input.title']);
+    // Read on screen: the date it must go beyond is in words (server/src/shared/plain-dates.ts), never ISO.
+    expect(refused['input.expiresOn']).toBe(`can only be extended beyond ${inWords(inDays(365))} while the agreement is ACTIVE`);
+    expect(refused['input.expiresOn']).not.toMatch(ISO_DATE);
     const extended = expectData(await app.gql('serocu.admin', UPDATE, { input: { id: active.id, expectedVersion: 1, expiresOn: inDays(700) } })).updateSharingAgreement;
     expect(extended).toMatchObject({ expiresOn: inDays(700), title: 'Active to extend', version: 2 });
     const suspended = await moved(SUSPEND, extended, { reason: 'Paused.' });
-    expect(badFields(await app.gql('serocu.admin', UPDATE, { input: { id: active.id, expectedVersion: suspended.version, expiresOn: inDays(900) } }))['input.id']).toMatch(/SUSPENDED agreement cannot be changed/);
+    expect(badFields(await app.gql('serocu.admin', UPDATE, { input: { id: active.id, expectedVersion: suspended.version, expiresOn: inDays(900) } }))['input.id']).toMatch(/agreement that is “suspended” cannot be changed/);
   });
 
   it('refuses illegal moves, naming the allowed ones; suspending needs a reason', async () => {
     const draft = await createAgreement({ status: 'DRAFT', dataCategories: ['PRACTICE'] }, ['SEROCU', 'BUCKS_TS']);
     expect(badFields(await move(SUSPEND, draft, { reason: 'Why not' }))).toEqual({
-      'input.id': 'an agreement cannot move from DRAFT to SUSPENDED by suspendSharingAgreement; allowed from DRAFT: ACTIVE (activateSharingAgreement)',
+      'input.id': 'this agreement is “draft”, so it cannot be suspended; it can only be activated',
     });
-    expect(badFields(await move(REINSTATE, draft))['input.id']).toMatch(/allowed from DRAFT: ACTIVE \(activateSharingAgreement\)$/);
-    expect(badFields(await move(EXPIRE, draft))['input.id']).toMatch(/allowed from DRAFT: ACTIVE \(activateSharingAgreement\)$/);
+    expect(badFields(await move(REINSTATE, draft))['input.id']).toBe('this agreement is “draft”, so it cannot be reinstated; it can only be activated');
+    expect(badFields(await move(EXPIRE, draft))['input.id']).toBe('this agreement is “draft”, so it cannot be expired; it can only be activated');
     const active = await moved(ACTIVATE, draft);
     expect(badFields(await move(ACTIVATE, active))['input.id']).toBe(
-      'an agreement cannot move from ACTIVE to ACTIVE by activateSharingAgreement; allowed from ACTIVE: SUSPENDED (suspendSharingAgreement), EXPIRED (expireSharingAgreement)',
+      'this agreement is “active”, so it cannot be activated; it can only be suspended or expired',
     );
-    expect(badFields(await move(REINSTATE, active))['input.id']).toMatch(/from ACTIVE to ACTIVE by reinstateSharingAgreement; allowed from ACTIVE: SUSPENDED \(suspendSharingAgreement\), EXPIRED \(expireSharingAgreement\)$/);
+    expect(badFields(await move(REINSTATE, active))['input.id']).toBe('this agreement is “active”, so it cannot be reinstated; it can only be suspended or expired');
     expect(badFields(await move(SUSPEND, active, { reason: '   ' }))).toEqual({ 'input.reason': 'is required' });
     const suspended = await moved(SUSPEND, active, { reason: 'Audit.' });
-    expect(badFields(await move(SUSPEND, suspended, { reason: 'Again' }))['input.id']).toMatch(/allowed from SUSPENDED: ACTIVE \(reinstateSharingAgreement\), EXPIRED \(expireSharingAgreement\)$/);
-    expect(badFields(await move(ACTIVATE, suspended))['input.id']).toMatch(/from SUSPENDED to ACTIVE by activateSharingAgreement/);
+    expect(badFields(await move(SUSPEND, suspended, { reason: 'Again' }))['input.id']).toBe('this agreement is “suspended”, so it cannot be suspended; it can only be reinstated or expired');
+    expect(badFields(await move(ACTIVATE, suspended))['input.id']).toBe('this agreement is “suspended”, so it cannot be activated; it can only be reinstated or expired');
     expect((await moved(EXPIRE, suspended)).status).toBe('EXPIRED');
   });
 
   it('will not activate a draft whose expiry day has come', async () => {
     const draft = await createAgreement({ status: 'DRAFT', effectiveFrom: inDays(-60), expiresOn: inDays(-1), dataCategories: ['PRACTICE'] }, ['SEROCU', 'BUCKS_TS']);
-    expect(Object.keys(badFields(await move(ACTIVATE, draft)))).toEqual(['input.id']);
+    const refused = badFields(await move(ACTIVATE, draft));
+    expect(Object.keys(refused)).toEqual(['input.id']);
+    expect(refused['input.id']).toBe(`its expiry date (${inWords(inDays(-1))}) has come; extend it before activating`);
+    expect(refused['input.id']).not.toMatch(ISO_DATE);
   });
 });
 
@@ -421,7 +431,7 @@ describe('the role policy', () => {
 
   it('lists every category for administrators and auditors only', async () => {
     const grants = expectData(await app.gql('serocu.auditor', GRANTS)).accessRoleGrants;
-    expect(grants.map((g: any) => g.dataCategory)).toEqual(['THREAT', 'NOMINAL', 'PLAN', 'DISRUPTION', 'REFERRAL', 'PRACTICE', 'INTELLIGENCE']);
+    expect(grants.map((g: any) => g.dataCategory)).toEqual(['THREAT', 'NOMINAL', 'PLAN', 'DISRUPTION', 'REFERRAL', 'PRACTICE', 'INTELLIGENCE', 'ANALYTICAL_REQUEST']);
     expect(grants[0].roles).toContain('INVESTIGATOR');
     expect(grants[0].roles).not.toContain('ADMIN');
     expect(errorOf(await app.gql('tvp.investigator', GRANTS)).extensions!.code).toBe('FORBIDDEN');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { buildAppSchema } from '../../server/src/graphql/schema';
 import { flatScores } from '../support/factories';
+import { addYears } from '../../server/src/modules/retention/retention-periods';
 import { createTestApp, type TestApp } from '../support/test-app';
 import {
   agreementCovers,
@@ -30,7 +31,9 @@ import {
  * restated here without calling the implementation:
  *
  *   1. a caller none of whose roles may call the mutation is FORBIDDEN, whatever the record;
- *   2. a record the caller cannot read (the read oracle) is missing: NOT_FOUND, or for a
+ *   2. a record the caller cannot read (the read oracle), or a part of one they read but are not
+ *      shown (a partner: a threat's members and assessments, a plan's intelligence gaps and other
+ *      organisations' actions), is missing: NOT_FOUND, or for a
  *      creation that names it (a plan, an assessment of a threat) "no such threat"; and once per
  *      mutation and world, the same call naming a record that does not exist gets the very same
  *      answer (code, message and fields), so nothing tells the hidden record from none;
@@ -98,8 +101,16 @@ interface WriteCase {
   badInput?(c: Call): boolean;
   /** What a caller who cannot read the record is told, when not NOT_FOUND. */
   hidden?: 'BAD_USER_INPUT';
+  /**
+   * For a mutation acting on a part of the record: whether the caller, who reads the record, is
+   * shown that part (docs/access.md: partners are not shown a threat's members or assessments, a
+   * plan's intelligence gaps or other organisations' actions). A part not shown is missing.
+   */
+  partShown?(c: Call): boolean;
   /** The input type, when not the mutation's name with Input. */
   inputType?: string;
+  /** The mutation, when the case is one of several for it (one per kind of record it acts on). */
+  mutation?: string;
 }
 
 let app: TestApp;
@@ -117,6 +128,8 @@ const owner = (c: Call) => c.user.org === c.record.owner;
 const manages = (c: Call) => lawEnforcement.has(c.user.org) && (c.user.org === c.record.owner || c.user.org === REGIONAL_UNIT);
 const receiver = (c: Call) => c.user.org === c.record.receiver;
 const party = (c: Call) => c.user.org === c.record.owner || c.user.org === c.record.receiver;
+/** docs/access.md: law enforcement, and the record's own organisation, see the whole record; partners a sanitised view. */
+const seesWhole = (c: Call) => lawEnforcement.has(c.user.org) || owner(c);
 /** An organisation other than the record's owner, to add as a plan partner. */
 const otherOrg = (c: Call) => (c.record.owner === 'BUCKS_TS' ? 'HANTS_CS' : 'BUCKS_TS');
 
@@ -189,6 +202,22 @@ async function resetDisseminations(c: Call): Promise<void> {
 }
 const reportWatch = (c: Call): [string, string, string][] => [['intelligence_report', 'id', c.id], ['intelligence_dissemination', 'report_id', c.id]];
 
+/** Analytical requests: SEROCU's OCG coordinators decide them; the assigned analyst (every other caller, in turn) works them. */
+const ANALYSIS_MANAGERS = ['OCG_COORDINATOR'];
+const ANALYSTS = ['ANALYST'];
+const requestWatch = (c: Call): [string, string, string][] => [['analytical_request', 'id', c.id]];
+const assignedToCaller = (c: Call) => c.u % 2 === 0;
+/** Puts the request in `status` (with an analyst for work accepted or in hand: the caller, or someone else) with SQL, and builds a step's input. */
+async function requestIn(c: Call, status: 'REQUESTED' | 'ACCEPTED' | 'IN_PROGRESS', more: Record<string, unknown> = {}): Promise<Prepared> {
+  const analyst = status === 'REQUESTED' ? null : assignedToCaller(c) ? c.userId : fixtureAuthor;
+  await exec(
+    `update analytical_request set status = ?, assigned_analyst_id = ?, accepted_at = case when ? then now() end,
+       declined_at = null, decline_reason = null, decline_explanation = null, delivered_at = null where id = ?`,
+    [status, analyst, status !== 'REQUESTED', c.id],
+  );
+  return { input: { id: c.gid, expectedVersion: await version('analytical_request', c.id), ...more }, watch: requestWatch(c) };
+}
+
 const CASES: Record<string, WriteCase> = {
   // Threats and their parts: the owning organisation.
   updateThreat: {
@@ -230,7 +259,7 @@ const CASES: Record<string, WriteCase> = {
     },
   },
   removeMember: {
-    category: 'THREAT', roles: INTELLIGENCE, may: owner,
+    category: 'THREAT', roles: INTELLIGENCE, may: owner, partShown: seesWhole,
     prepare: async (c) => {
       const [m] = await exec(`insert into membership (threat_id, nominal_id, role) values (?, ?, 'PERIPHERAL') returning id`, [c.id, await fixture(c, 'nominal')]);
       return { input: { membershipId: toGlobal('Membership', m.id), expectedVersion: await version('soc_threat', c.id) }, watch: threatWatch(c, 'membership') };
@@ -294,25 +323,48 @@ const CASES: Record<string, WriteCase> = {
     prepare: async (c) => ({ input: { threatId: c.gid, ...scores }, watch: threatWatch(c, 'threat_assessment') }),
   },
   reviseAssessment: {
-    category: 'THREAT', roles: ASSESSORS, may: (c) => manages(c) && authoredByCaller(c),
+    category: 'THREAT', roles: ASSESSORS, may: (c) => manages(c) && authoredByCaller(c), partShown: seesWhole,
     prepare: async (c) => ({ input: { id: toGlobal('ThreatAssessment', await insertAssessment(c, 'DRAFT', authoredByCaller(c))), expectedVersion: 1, ...scores, rationale: `pw revised by ${c.u}` }, watch: threatWatch(c, 'threat_assessment') }),
   },
   submitAssessment: {
-    category: 'THREAT', roles: ASSESSORS, may: (c) => manages(c) && authoredByCaller(c), inputType: 'AssessmentDecisionInput',
+    category: 'THREAT', roles: ASSESSORS, may: (c) => manages(c) && authoredByCaller(c), partShown: seesWhole, inputType: 'AssessmentDecisionInput',
     prepare: async (c) => ({ input: { id: toGlobal('ThreatAssessment', await insertAssessment(c, 'DRAFT', authoredByCaller(c))), expectedVersion: 1 }, watch: threatWatch(c, 'threat_assessment') }),
   },
   approveAssessment: {
-    category: 'THREAT', roles: APPROVERS, may: (c) => manages(c) && !authoredByCaller(c), inputType: 'AssessmentDecisionInput',
+    category: 'THREAT', roles: APPROVERS, may: (c) => manages(c) && !authoredByCaller(c), partShown: seesWhole, inputType: 'AssessmentDecisionInput',
     prepare: async (c) => ({ input: { id: toGlobal('ThreatAssessment', await insertAssessment(c, 'SUBMITTED', authoredByCaller(c))), expectedVersion: 1 }, watch: threatWatch(c, 'threat_assessment') }),
   },
   returnAssessment: {
-    category: 'THREAT', roles: APPROVERS, may: (c) => manages(c) && !authoredByCaller(c), inputType: 'AssessmentDecisionInput',
+    category: 'THREAT', roles: APPROVERS, may: (c) => manages(c) && !authoredByCaller(c), partShown: seesWhole, inputType: 'AssessmentDecisionInput',
     prepare: async (c) => ({ input: { id: toGlobal('ThreatAssessment', await insertAssessment(c, 'SUBMITTED', authoredByCaller(c))), expectedVersion: 1, reason: 'pw return' }, watch: threatWatch(c, 'threat_assessment') }),
   },
   // People: the owning organisation.
   updateNominal: {
     category: 'NOMINAL', roles: PEOPLE, may: owner,
     prepare: async (c) => ({ input: { id: c.gid, expectedVersion: await version('nominal', c.id), name: `pw${c.tag} nominal ${c.index} by ${c.u}` }, watch: [['nominal', 'id', c.id]] }),
+  },
+  // Retention reviews (MoPI): the owning organisation's reviewers keep a person for now.
+  retainRecord: {
+    category: 'NOMINAL', roles: ['INTELLIGENCE_OFFICER', 'LRO', 'SRO'], may: owner,
+    prepare: async (c) => ({
+      input: { id: c.gid, reason: `pw${c.tag} kept by ${c.u}`, nextReviewOn: addYears(today(), 1), expectedVersion: await version('nominal', c.id) },
+      watch: [['nominal', 'id', c.id]],
+    }),
+  },
+  // ... and a threat or a safeguarding referral (its owner: the organisation that made it; the receiving one is FORBIDDEN).
+  'retainRecord (threat)': {
+    mutation: 'retainRecord', category: 'THREAT', roles: ['INTELLIGENCE_OFFICER', 'LRO', 'SRO'], may: owner,
+    prepare: async (c) => ({
+      input: { id: c.gid, reason: `pw${c.tag} kept by ${c.u}`, nextReviewOn: addYears(today(), 1), expectedVersion: await version('soc_threat', c.id) },
+      watch: [['soc_threat', 'id', c.id]],
+    }),
+  },
+  'retainRecord (referral)': {
+    mutation: 'retainRecord', category: 'REFERRAL', roles: ['INTELLIGENCE_OFFICER', 'LRO', 'SRO'], may: owner,
+    prepare: async (c) => ({
+      input: { id: c.gid, reason: `pw${c.tag} kept by ${c.u}`, nextReviewOn: addYears(today(), 1), expectedVersion: await version('safeguarding_referral', c.id) },
+      watch: [['safeguarding_referral', 'id', c.id]],
+    }),
   },
   // Plans and their parts: the owning organisation; an action also by the organisation that owns it (its status only).
   updatePlan: {
@@ -354,6 +406,7 @@ const CASES: Record<string, WriteCase> = {
   updateAction: {
     // The action belongs to the plan's partner when it has one (who may then record its status), else to the owner.
     category: 'PLAN', roles: ACTION_OWNERS, may: (c) => owner(c) || c.user.org === (c.record.partner ?? c.record.owner),
+    partShown: (c) => seesWhole(c) || c.user.org === (c.record.partner ?? c.record.owner),
     prepare: async (c) => {
       const [a] = await exec(`insert into plan_action (plan_id, strand, description, tactic, owner_organisation_id) values (?, 'PREVENT', 'pw action', 'CRIME', ?) returning id`, [
         c.id, orgIds.get(c.record.partner ?? c.record.owner),
@@ -362,7 +415,7 @@ const CASES: Record<string, WriteCase> = {
     },
   },
   removeAction: {
-    category: 'PLAN', roles: INTELLIGENCE, may: owner, inputType: 'RemovePlanPartInput',
+    category: 'PLAN', roles: INTELLIGENCE, may: owner, inputType: 'RemovePlanPartInput', partShown: seesWhole,
     prepare: async (c) => {
       const [a] = await exec(`insert into plan_action (plan_id, strand, description, tactic, owner_organisation_id) values (?, 'PURSUE', 'pw action', 'CRIME', ?) returning id`, [c.id, orgIds.get(c.record.owner)]);
       return { input: { id: toGlobal('PlanAction', a.id), expectedVersion: await version('fourp_plan', c.id) }, watch: planWatch(c, 'plan_action') };
@@ -387,7 +440,7 @@ const CASES: Record<string, WriteCase> = {
     prepare: async (c) => ({ input: { planId: c.gid, expectedVersion: await version('fourp_plan', c.id), kind: 'LEARNING', text: 'pw learning' }, watch: planWatch(c, 'plan_entry') }),
   },
   resolveIntelligenceGap: {
-    category: 'PLAN', roles: INTELLIGENCE, may: owner,
+    category: 'PLAN', roles: INTELLIGENCE, may: owner, partShown: seesWhole,
     prepare: async (c) => {
       const [e] = await exec(`insert into plan_entry (plan_id, kind, text, recorded_by) values (?, 'INTELLIGENCE_GAP', 'pw gap', ?) returning id`, [c.id, fixtureAuthor]);
       return { input: { id: toGlobal('PlanEntry', e.id), expectedVersion: await version('fourp_plan', c.id), resolution: 'pw resolved' }, watch: planWatch(c, 'plan_entry') };
@@ -499,6 +552,27 @@ const CASES: Record<string, WriteCase> = {
       return { input: { id: c.gid, recipientOrganisationId: orgGid(recipientOf(c)) }, watch: reportWatch(c) };
     },
   },
+  // Analytical requests: the regional unit's OCG coordinators accept, decline and assign; the assigned analyst starts and delivers.
+  acceptAnalyticalRequest: {
+    category: 'ANALYTICAL_REQUEST', roles: ANALYSIS_MANAGERS, may: (c) => c.user.org === REGIONAL_UNIT, inputType: 'AnalyticalRequestStepInput',
+    prepare: (c) => requestIn(c, 'REQUESTED'),
+  },
+  declineAnalyticalRequest: {
+    category: 'ANALYTICAL_REQUEST', roles: ANALYSIS_MANAGERS, may: (c) => c.user.org === REGIONAL_UNIT,
+    prepare: (c) => requestIn(c, 'REQUESTED', { reason: 'LACK_OF_CAPACITY', explanation: 'pw no analyst free' }),
+  },
+  assignAnalyticalRequest: {
+    category: 'ANALYTICAL_REQUEST', roles: ANALYSIS_MANAGERS, may: (c) => c.user.org === REGIONAL_UNIT,
+    prepare: (c) => requestIn(c, 'ACCEPTED', { analystId: toGlobal('User', fixtureAuthor) }),
+  },
+  startAnalyticalRequest: {
+    category: 'ANALYTICAL_REQUEST', roles: ANALYSTS, may: assignedToCaller, inputType: 'AnalyticalRequestStepInput',
+    prepare: (c) => requestIn(c, 'ACCEPTED'),
+  },
+  deliverAnalyticalRequest: {
+    category: 'ANALYTICAL_REQUEST', roles: ANALYSTS, may: assignedToCaller, inputType: 'AnalyticalRequestStepInput',
+    prepare: (c) => requestIn(c, 'IN_PROGRESS'),
+  },
 };
 
 /** Mutations not exercised here, each with its reason: none of them acts on, or names, an existing shared record the oracle's worlds can judge. */
@@ -506,6 +580,7 @@ const NOT_COVERED: Record<string, string> = {
   createThreat: 'creates a record; who may create is test/access/mutation-roles.test.ts',
   createNominal: 'creates a record; who may create is test/access/mutation-roles.test.ts',
   createPractice: 'creates a record; who may create is test/access/mutation-roles.test.ts',
+  createAnalyticalRequest: 'creates a record (law enforcement only); who may create is test/access/mutation-roles.test.ts, the threat or plan it names is found only if readable (test/modules/analytical-requests.test.ts)',
   createReferral: "creates a referral between two organisations: its subject and linked threats are found only if readable (test/access/hidden-references.test.ts), who it may be about is test/access/referral-access.test.ts, the receiver's clearance test/modules/referrals.test.ts; the worlds here hold no users of a receiver to restate that rule",
   createSharingAgreement: 'administration of agreements, not a shared record: role only (mutation-roles.test.ts, sharing-agreements.test.ts)',
   updateSharingAgreement: 'administration of agreements, not a shared record: role only (mutation-roles.test.ts, sharing-agreements.test.ts)',
@@ -522,6 +597,10 @@ const NOT_COVERED: Record<string, string> = {
   deactivateUser: 'administration of accounts, not a shared record: test/administration/users-and-keys.test.ts',
   createApiKey: 'administration of API keys, not a shared record: test/administration/users-and-keys.test.ts',
   revokeApiKey: 'administration of API keys, not a shared record: test/administration/users-and-keys.test.ts',
+  checkIdentifier: 'names no record: a deconfliction check of an identifier (test/modules/deconfliction.test.ts)',
+  recordIdentifier: "records an identifier on a person or report: a hidden one is refused in the words a missing one gets, a readable one held by another organisation FORBIDDEN, by test/modules/deconfliction.test.ts; the oracle's worlds plant no identifiers to judge",
+  removeIdentifier: "removes an identifier, not a shared record: another organisation's, or one on a record the caller may not read, NOT_FOUND as a missing one, with each layer alone, by test/access/deconfliction-access.test.ts and test/modules/deconfliction-identifiers.test.ts; the oracle's worlds plant no identifiers to judge",
+  disposeRecord: 'deletes the record, which the worlds here share between calls: who may dispose of what (the owner\'s reviewers; another organisation\'s FORBIDDEN, a hidden one NOT_FOUND as a missing one) is test/modules/retention.test.ts',
 };
 
 /** The answer the rules give (1-4 above). */
@@ -529,14 +608,19 @@ function expectedOutcome(name: string, c: Call): Outcome {
   const kase = CASES[name];
   if (!c.user.roles.some((r) => kase.roles.includes(r))) return 'FORBIDDEN';
   if (!oracle(c.world, c.user, c.index)) return kase.hidden ?? 'NOT_FOUND';
+  if (kase.partShown && !kase.partShown(c)) return 'NOT_FOUND';
   if (!kase.may(c)) return 'FORBIDDEN';
   return kase.badInput?.(c) ? 'BAD_USER_INPUT' : 'DONE';
 }
 
-const mutationText = (name: string, kase: WriteCase) => `mutation ($input: ${kase.inputType ?? `${name[0].toUpperCase()}${name.slice(1)}Input`}!) { ${name}(input: $input) { __typename } }`;
+const mutationText = (name: string, kase: WriteCase) => {
+  const mutation = kase.mutation ?? name;
+  return `mutation ($input: ${kase.inputType ?? `${mutation[0].toUpperCase()}${mutation.slice(1)}Input`}!) { ${mutation}(input: $input) { __typename } }`;
+};
 
-/** A caller with a role for the mutation who cannot read the record: told what one who names a missing record is told. */
-const hiddenFrom = (name: string, c: Call) => c.user.roles.some((r) => CASES[name].roles.includes(r)) && !oracle(c.world, c.user, c.index);
+/** A caller with a role for the mutation who cannot read the record or is not shown the part: told what one who names a missing record is told. */
+const hiddenFrom = (name: string, c: Call) =>
+  c.user.roles.some((r) => CASES[name].roles.includes(r)) && (!oracle(c.world, c.user, c.index) || CASES[name].partShown?.(c) === false);
 
 /**
  * The input with the record it acts on (its first field: id, threatId, planId, membershipId, or
@@ -564,14 +648,15 @@ async function snapshot(watch: [string, string, string][]): Promise<string[]> {
 }
 
 /**
- * Worlds for writes: users with any role, and the first seven records one of each kind, so each
- * world exercises every case. Three more users make changes likely to be allowed: an analyst
+ * Worlds for writes: users with any role, and the first eight records one of each kind, so each
+ * world exercises every case. More users make changes likely to be allowed: an analyst
  * and assessor of the first record's owner, a validator and safeguarding practitioner of the
- * receiving organisation of the referral, and an intelligence officer of the report's owner, all
- * cleared to SECRET.
+ * receiving organisation of the referral, an intelligence officer of the report's owner, and an
+ * LRO of the referral's owner (who reviews it for retention), all cleared to SECRET; and an OCG
+ * coordinator and analyst of the regional unit (analytical requests).
  */
 const writeWorldArb = worldArbOf(ALL_ROLES).map((w) => {
-  const kinds: Category[] = ['THREAT', 'NOMINAL', 'PLAN', 'DISRUPTION', 'REFERRAL', 'PRACTICE', 'INTELLIGENCE'];
+  const kinds: Category[] = ['THREAT', 'NOMINAL', 'PLAN', 'DISRUPTION', 'REFERRAL', 'PRACTICE', 'INTELLIGENCE', 'ANALYTICAL_REQUEST'];
   const records = [...kinds.map((category, i) => ({ ...(w.records[i] ?? w.records[0]), category })), ...w.records.slice(kinds.length)];
   const world = withParents({ ...w, records });
   return {
@@ -581,6 +666,8 @@ const writeWorldArb = worldArbOf(ALL_ROLES).map((w) => {
       { org: world.records[0].owner, roles: ['ANALYST', 'THREAT_ASSESSOR', 'SAFEGUARDING_PRACTITIONER'], clearance: 'SECRET' },
       { org: world.records[4].receiver, roles: ['DISRUPTION_VALIDATOR', 'SRO', 'SAFEGUARDING_PRACTITIONER'], clearance: 'SECRET' },
       { org: world.records[6].owner, roles: ['INTELLIGENCE_OFFICER'], clearance: 'SECRET' },
+      { org: world.records[4].owner, roles: ['LRO'], clearance: 'SECRET' },
+      { org: REGIONAL_UNIT, roles: ['OCG_COORDINATOR', 'ANALYST'], clearance: 'SECRET' },
     ],
   };
 });
@@ -589,7 +676,7 @@ describe('every mutation on an existing record is in the write oracle, or listed
   it('covers the schema', async () => {
     const schema = await buildAppSchema();
     const mutations = Object.keys(schema.getMutationType()!.getFields()).sort();
-    expect([...Object.keys(CASES), ...Object.keys(NOT_COVERED)].sort()).toEqual(mutations);
+    expect([...new Set([...Object.entries(CASES).map(([name, kase]) => kase.mutation ?? name), ...Object.keys(NOT_COVERED)])].sort()).toEqual(mutations);
     for (const kase of Object.values(CASES)) expect(CATEGORIES).toContain(kase.category);
   });
 });
@@ -627,7 +714,7 @@ describe.each([
         const twinChecked = new Set<string>();
         try {
           for (const [name, kase] of Object.entries(CASES)) {
-            // The first record of the kind (the first seven are one of each).
+            // The first record of the kind (the first eight are one of each).
             const index = world.records.findIndex((r) => r.category === kase.category);
             const record = world.records[index];
             for (const [u, username] of usernames.entries()) {
@@ -657,7 +744,10 @@ describe.each([
           await clear(app, tag);
         }
       }),
-      { numRuns: WORLDS, seed: SEED },
+      // No shrinking: a world takes a minute or more to replay, and shrinking one failure ran past
+      // the test's limit in CI (under load), so that the failure itself was never shown. The
+      // failing world is printed whole, with its seed.
+      { numRuns: WORLDS, seed: SEED, endOnFailure: true },
     );
     const totals = { DONE: 0, FORBIDDEN: 0, NOT_FOUND: 0, BAD_USER_INPUT: 0 };
     for (const o of Object.values(outcomes)) for (const k of Object.keys(totals) as Outcome[]) totals[k] += o[k];
@@ -665,5 +755,7 @@ describe.each([
     // Not vacuous: every mutation was called, and each kind of answer was expected and checked.
     expect(Object.keys(outcomes).sort()).toEqual(Object.keys(CASES).sort());
     for (const outcome of ['DONE', 'FORBIDDEN', 'NOT_FOUND'] as const) expect(totals[outcome]).toBeGreaterThan(5);
-  }, 900_000);
+    // A few minutes on an idle machine; over 900 s at load average 12 to 30 (beside other test
+    // runs), since retention's two record kinds and a referral-owner LRO joined every world.
+  }, 1_800_000);
 });

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { axeOnPage } from '../support/axe';
 import { describeInBrowser, screenshot, useBrowserSession } from '../support/browser';
 import { sql } from '../support/disruption-factories';
+import { enumSpellingsIn } from '../support/enum-spellings';
 import { signIn } from './sign-in';
 
 async function expectAccessible(page: Page): Promise<void> {
@@ -114,6 +115,12 @@ describeInBrowser('web client: find anything, what waits for you, purpose in the
     expect(await page.getByTestId('work-claims').count()).toBe(0);
     await page.getByTestId('work-insights').getByRole('heading', { name: /Findings within your access \(\d+\)/ }).waitFor();
     await expectAccessible(page);
+    // The findings name crime categories (the demo data has some that do), in words: nothing on
+    // the home page is spelt as the API spells its values.
+    const summaries = (await gql('serocu.lro', '{ insights(limit: 5) { items { summary } } }')).insights.items.map((i: any) => i.summary);
+    expect(summaries.some((summary: string) => / activity\b/.test(summary))).toBe(true);
+    await page.getByTestId('work-insights').getByText(summaries[0]).first().waitFor();
+    expect(enumSpellingsIn(await page.getByRole('main').innerText())).toEqual([]);
 
     const inbox = await gql(
       'oxon.mash',

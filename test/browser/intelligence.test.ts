@@ -14,7 +14,7 @@ async function expectAxeClean(page: Page, screen: string): Promise<void> {
 const field = (page: Page, name: string): Locator => page.locator('.field').filter({ has: page.locator(`label:text-is("${name}")`) });
 
 /** Words of the API that must never be on screen. */
-const developerWords = /\b(NOT_RELIABLE|REGIONAL_LAW_ENFORCEMENT|OFFICIAL_SENSITIVE|sourceEvaluation|intelligenceAssessment|handlingCode|handlingConditions|sanitisedText|originalText|recipientOrganisationId|IntelligenceReport)\b/;
+const developerWords = /\b(NOT_RELIABLE|MODERN_SLAVERY_HUMAN_TRAFFICKING|crimeCategories|REGIONAL_LAW_ENFORCEMENT|OFFICIAL_SENSITIVE|sourceEvaluation|intelligenceAssessment|handlingCode|handlingConditions|sanitisedText|originalText|recipientOrganisationId|IntelligenceReport)\b/;
 
 describeInBrowser('web client: intelligence', () => {
   const session = useBrowserSession();
@@ -53,6 +53,7 @@ describeInBrowser('web client: intelligence', () => {
     await threatChoice.waitFor({ state: 'attached' });
     const threatName = (await threatChoice.textContent())!;
     await page.getByLabel('About the threat').selectOption({ label: threatName });
+    await page.getByRole('group', { name: 'Crime it mentions (optional)' }).getByLabel('Modern slavery human trafficking').check();
     await page.getByRole('button', { name: 'Record intelligence' }).click();
 
     // The report, with its grading flagged by the entry rules and its marking shown.
@@ -60,6 +61,7 @@ describeInBrowser('web client: intelligence', () => {
     await page.getByText(/Graded 3E/).waitFor();
     expect(await page.getByTestId('marking').first().innerText()).toBe('Protective marking: Official');
     await page.getByText('Not disseminated to any partner.').waitFor();
+    await page.locator('dl.facts').getByText('Modern slavery human trafficking', { exact: true }).waitFor();
     await page.getByLabel('Partner organisation').selectOption({ label: "Oxfordshire County Council Children's Services" });
     await page.getByRole('button', { name: 'Disseminate' }).click();
     await page.getByRole('region', { name: 'Disseminations' }).getByText(/to Oxfordshire County Council Children's Services by DC Tom Ashdown.*conditions: For safeguarding the children named only/).waitFor();
@@ -81,8 +83,12 @@ describeInBrowser('web client: intelligence', () => {
     await expectAxeClean(page, 'intelligence edit with errors');
     await field(page, 'Handling conditions').locator('textarea').fill('For safeguarding the children named only.');
     await page.getByLabel('Intelligence assessment').selectOption({ label: 'D: not known' });
+    await page.getByRole('group', { name: 'Crime it mentions (optional)' }).getByLabel('Fraud').check();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('heading', { name: `${reference} 3D C`, level: 1 }).waitFor();
+    await page.locator('dl.facts').getByText('Modern slavery human trafficking, fraud', { exact: true }).waitFor();
+    const stored = expectData(await session.app.gql('tvp.investigator', '{ intelligenceReports(first: 100) { edges { node { reference crimeCategories } } } }'));
+    expect(stored.intelligenceReports.edges.find((e: any) => e.node.reference === reference).node.crimeCategories).toEqual(['MODERN_SLAVERY_HUMAN_TRAFFICKING', 'FRAUD']);
     expect(await page.getByText(/Graded 3E/).count()).toBe(0);
 
     // The threat shows the intelligence behind it, each report with its marking.

@@ -68,7 +68,7 @@ describeInBrowser('web client: making a referral, and adding practice', () => {
     await field(page, 'Concerns').locator('.field-error').getByText('is required').waitFor();
     await field(page, 'Why the information is shared without consent').locator('.field-error').getByText(/is required when consent was not obtained/).waitFor();
     // Oxfordshire's readers are cleared to OFFICIAL: the marking is refused, beside the marking.
-    await field(page, 'Protective marking').locator('.field-error').getByText(/can read referrals marked up to OFFICIAL/).waitFor();
+    await field(page, 'Protective marking').locator('.field-error').getByText(/can read referrals marked up to official/).waitFor();
     expect(page.url()).toMatch(/\/referrals\/new$/);
     expect(await page.locator('main').innerText()).not.toMatch(developerWords);
     await expectAxeClean(page, 'referral form with errors');

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { describeInBrowser, screenshot, useBrowserSession } from '../support/browser';
 import { orgId } from '../support/factories';
 import { createReferral } from '../support/referral-factories';
+import { enumSpellingsIn } from '../support/enum-spellings';
 import { signIn } from './sign-in';
 
 const levels = ['MAJOR', 'MODERATE', 'MINOR', 'NONE', 'NEGATIVE'];
@@ -132,7 +133,11 @@ describeInBrowser('web client: screens', () => {
     const table = page.getByTestId('access-rules');
     await table.waitFor();
     const shown = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => ({ rule: r.querySelector('th')!.textContent, detail: r.querySelectorAll('td')[1].textContent })));
-    expect(shown).toEqual(rules.map((r) => ({ rule: r.rule, detail: r.detail })));
+    expect(shown.map((r) => r.detail)).toEqual(rules.map((r) => r.detail));
+    // Each rule by the name people use, not the API's (CLEARANCE, ROLE...).
+    expect(shown.map((r) => r.rule)).toEqual(rules.map((r) => ({ CLEARANCE: 'Clearance', ROLE: 'Role', SHARING: 'Sharing', AGREEMENT: 'Sharing agreement' })[r.rule]));
+    // Nothing in the panel is spelt as the API spells its values (roles, markings, sharing, statuses).
+    expect(enumSpellingsIn(await page.locator('.who-can-see').first().innerText())).toEqual([]);
     expect(await page.getByTestId('access-verdict').textContent()).toContain('can read this');
     if (threat.linkedThreats?.length) {
       const network = page.getByTestId('threat-network');
@@ -228,6 +233,13 @@ describeInBrowser('web client: screens', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Threats' }).click();
     await page.getByRole('link', { name: /^4P plan for / }).first().click();
     await page.getByRole('heading', { name: /^4P plan: /, level: 1 }).waitFor();
+    // A plan is read only with its threat: its rules end with that one, by the name people use.
+    await page.getByRole('button', { name: 'Who can see this?' }).click();
+    const planRules = page.getByTestId('access-rules');
+    await planRules.waitFor();
+    const threatRule = planRules.locator('tbody tr').last();
+    expect(await threatRule.locator('th').textContent()).toBe('The threat it belongs to');
+    expect(await threatRule.locator('td').nth(1).textContent()).toMatch(/^It belongs to threat .+, which serocu\.lro can read\.$/);
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Practice' }).click();
     const first = page.getByRole('button', { name: /^Who can see this\? \(.+\)$/ }).first();
@@ -235,5 +247,31 @@ describeInBrowser('web client: screens', () => {
     expect(await first.getAttribute('aria-expanded')).toBe('true');
     await page.getByTestId('access-rules').first().waitFor();
     expect(await page.getByTestId('access-rules').first().locator('tbody tr').count()).toBeGreaterThan(0);
+  });
+
+  it('shows no value as the API spells it on the main screens and the first record of each list, for police and a partner', async () => {
+    const { page } = session.watched;
+    const found: string[] = [];
+    const check = async (where: string) => {
+      await page.getByRole('main').locator('[aria-busy="true"]').first().waitFor({ state: 'detached' });
+      for (const spelling of enumSpellingsIn(await page.getByRole('main').innerText())) found.push(`${where}: ${spelling}`);
+    };
+    for (const [username, purpose] of [['serocu.analyst', undefined], ['oxon.mash', 'Safeguarding']] as const) {
+      await signIn(page, username, purpose);
+      const screens = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+      expect(screens.length).toBeGreaterThan(3);
+      for (const screen of screens) {
+        await page.goto(screen);
+        await page.waitForLoadState('networkidle');
+        await check(`${username} ${screen}`);
+        const record = page.getByRole('main').locator('table.list tbody tr a').first();
+        if (screen === '/' || !(await record.count())) continue;
+        await record.click();
+        await page.waitForLoadState('networkidle');
+        await check(`${username} ${screen}, its first record`);
+      }
+      await page.getByRole('button', { name: 'Sign out' }).click();
+    }
+    expect(found).toEqual([]);
   });
 });

@@ -33,7 +33,7 @@ describe('a request whose transaction failed before COMMIT', () => {
   });
 
   it('a mutation whose answer then failed to read keeps that error, and answers no data: nothing of it was kept', async () => {
-    // The nominal is created (in its savepoint), then reading its memberships for the answer fails
+    // The nominal is created, then reading its memberships for the answer fails
     // outside any savepoint, which fails the transaction: COMMIT is answered with ROLLBACK.
     await sql(app, 'alter table membership rename to membership_hidden');
     let result: any;

@@ -7,6 +7,7 @@ import { buildAppSchema } from '../../server/src/graphql/schema';
 import { createThreat } from '../support/factories';
 import { openSocket } from '../support/live-client';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { metrics } from '../../server/src/http/metrics';
 
 /**
  * Query cost over lists without page sizes: every list is priced by its real bound (a page
@@ -55,6 +56,22 @@ describe('the size of an answer', () => {
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('prices the same document anew for page sizes and id counts it has not seen (bounds are remembered per document and those values)', async () => {
+    // One threat and its 500 disruptions' threats' 500 disruptions: about 251,000 objects per page item.
+    const query = `query ($n: Int!, $ids: [ID!]!) { disruptions(first: $n) { edges { node { threat { disruptions { threat { disruptions { id } } } } } } }
+      nodes(ids: $ids) { id } }`;
+    const id = Buffer.from('SocThreat:00000000-0000-0000-0000-000000000001').toString('base64url');
+    const limited = async (n: number, ids: string[]) => (await app.gql('serocu.analyst', query, { n, ids })).errors?.[0]?.extensions?.limit;
+    expect(await limited(1, [id])).toBeUndefined();
+    expect(await limited(2, [id])).toBe('MAX_ANSWER_SIZE');
+    expect(await limited(1, [id])).toBeUndefined();
+    expect(await limited(1, Array(100).fill(id))).toBeUndefined();
+    const heavier = `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on SocThreat { disruptions { threat { disruptions { id } } } } } }`;
+    expect((await app.gql('serocu.analyst', heavier, { ids: [id] })).errors?.[0]?.extensions?.limit).toBeUndefined();
+    expect((await app.gql('serocu.analyst', heavier, { ids: [id, id] })).errors?.[0]?.extensions?.limit).toBe('MAX_ANSWER_SIZE');
+    expect((await app.gql('serocu.analyst', heavier, { ids: [id] })).errors?.[0]?.extensions?.limit).toBeUndefined();
+  });
+
   it('lets every operation of the web client through, at its largest page sizes', () => {
     const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../dist/client/trusted-documents.json'), 'utf8')) as Record<string, string>;
     const largest = (text: string) => Object.fromEntries([...text.matchAll(/\$(\w+): Int/g)].map((m) => [m[1], 100]));
@@ -84,7 +101,10 @@ describe('the size of an answer', () => {
     const QUERY = `{ threats(first: 10) { edges { node { id name summary } } } }`;
 
     it('replaces an answer larger than the cap, whole, with RESPONSE_TOO_LARGE; smaller answers pass', async () => {
+      const counted = async () => (await metrics.errors.get()).values.find((v) => v.labels.code === 'RESPONSE_TOO_LARGE')?.value ?? 0;
+      const before = await counted();
       const big = await small.gql('serocu.analyst', QUERY);
+      expect(await counted()).toBe(before + 1);
       expect(big.data).toBeUndefined();
       expect(big.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'RESPONSE_TOO_LARGE', limit: 'MAX_RESPONSE_BYTES', maxBytes: 4096 }) })]);
       const fine = await small.gql('serocu.analyst', `{ threats(first: 10) { edges { node { id name } } } }`);
@@ -100,6 +120,16 @@ describe('the size of an answer', () => {
       expect(answer.errors?.[0]?.extensions?.code).toBe('RESPONSE_TOO_LARGE');
       const after = (await small.gql('serocu.analyst', `query ($id: ID!) { node(id: $id) { ... on SocThreat { version summary } } }`, { id: threat.id })).data.node;
       expect(after).toEqual({ version: threat.version, summary: 'x'.repeat(2000) });
+    });
+
+    it('counts bytes, not characters: an answer of fewer characters than the cap but more bytes is refused', async () => {
+      // 1,500 characters of three bytes each: 4,500 bytes in the answer's JSON, over the 4,096 allowed.
+      const threat = await createThreat(small, 'serocu.analyst', { name: 'Operation Euro', summary: '€'.repeat(1500) });
+      const read = await small.gql('serocu.analyst', `query ($id: ID!) { node(id: $id) { ... on SocThreat { summary } } }`, { id: threat.id });
+      expect(read.errors?.[0]?.extensions).toMatchObject({ code: 'RESPONSE_TOO_LARGE', maxBytes: 4096 });
+      expect(read.data).toBeUndefined();
+      const shorter = await small.gql('serocu.analyst', `query ($id: ID!) { node(id: $id) { ... on SocThreat { name } } }`, { id: threat.id });
+      expect(shorter.data.node).toEqual({ name: 'Operation Euro' });
     });
 
     it('caps answers over WebSocket too', async () => {

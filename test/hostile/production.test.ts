@@ -1,3 +1,5 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const INTROSPECTION = '{ __schema { queryType { name } types { name } } }';
@@ -49,6 +51,25 @@ describe('production mode (NODE_ENV=production)', () => {
         { message: 'Internal server error. The incident has been logged.', locations: expect.any(Array), path: ['threats'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
       ]);
       expect(JSON.stringify(response)).not.toMatch(/soc_threat|relation|select|stacktrace/i);
+      // The same over WebSocket, which does not go through Apollo.
+      const client = createClient({
+        url: `${app.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${await app.tokenFor('serocu.analyst')}`, purpose: 'ANALYSIS' },
+        retryAttempts: 0,
+      });
+      try {
+        const overSocket = await new Promise<any>((resolve, reject) => {
+          let value: unknown;
+          client.subscribe({ query: '{ threats(first: 1) { totalCount } }' }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
+        });
+        expect(overSocket.errors).toEqual([
+          { message: 'Internal server error. The incident has been logged.', locations: expect.any(Array), path: ['threats'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        ]);
+        expect(JSON.stringify(overSocket)).not.toMatch(/soc_threat|relation|select|stacktrace/i);
+      } finally {
+        await client.dispose();
+      }
     } finally {
       await conn.execute('alter table soc_threat_hidden rename to soc_threat');
     }

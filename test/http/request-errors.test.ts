@@ -1,4 +1,5 @@
-import { makeErrorFormatter } from '../../server/src/graphql/errors';
+import { GraphQLError } from 'graphql';
+import { logUnexpectedErrors, makeErrorFormatter } from '../../server/src/graphql/errors';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 describe('requests the server cannot take', () => {
@@ -31,16 +32,22 @@ describe('requests the server cannot take', () => {
 describe('error masking', () => {
   const original = { message: 'relation "secret_table" does not exist', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at db.js'] } };
 
-  it('hides unexpected errors in production and logs them', () => {
-    const logged: unknown[] = [];
-    const format = makeErrorFormatter({ exposeDetails: false, log: (e) => logged.push(e) });
+  it('hides unexpected errors in production', () => {
+    const format = makeErrorFormatter({ exposeDetails: false });
     const cause = new Error('relation "secret_table" does not exist');
     expect(format(original, cause)).toEqual({ message: 'Internal server error. The incident has been logged.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-    expect(logged).toEqual([cause]);
+  });
+
+  it('logs the unexpected errors only, on the logger it is given (the request\'s)', () => {
+    const logged: unknown[] = [];
+    const fault = new GraphQLError('relation "secret_table" does not exist', { originalError: new Error('relation "secret_table" does not exist') });
+    const clientError = new GraphQLError('input.name: is required', { extensions: { code: 'BAD_USER_INPUT' } });
+    logUnexpectedErrors({ error: (object) => logged.push(object) }, [fault, clientError]);
+    expect(logged).toEqual([{ err: fault }]);
   });
 
   it('passes errors a client caused through, without a stack trace', () => {
-    const format = makeErrorFormatter({ exposeDetails: false, log: () => undefined });
+    const format = makeErrorFormatter({ exposeDetails: false });
     const clientError = { message: 'input.name: is required', extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'input.name', message: 'is required' }], stacktrace: ['x'] } };
     expect(format(clientError, undefined)).toEqual({ message: 'input.name: is required', extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'input.name', message: 'is required' }] } });
   });

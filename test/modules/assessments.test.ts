@@ -61,7 +61,7 @@ describe('workflow', () => {
 
     const created = expectData(await app.gql('serocu.analyst', CREATE, { input: input(threat.id, 2) })).createAssessment;
     const early = await app.gql('serocu.sro', APPROVE, { input: { id: created.id, expectedVersion: created.version } });
-    expect(early.errors![0].extensions!.fields[0].message).toBe('cannot approve an assessment that is DRAFT; it must be SUBMITTED');
+    expect(early.errors![0].extensions!.fields[0].message).toBe('cannot approve an assessment that is “draft”; it must be “awaiting approval”');
 
     const submitted = expectData(await app.gql('serocu.analyst', SUBMIT, { input: { id: created.id, expectedVersion: created.version } })).submitAssessment;
     const own = await app.gql('serocu.analyst', APPROVE, { input: { id: submitted.id, expectedVersion: submitted.version } });

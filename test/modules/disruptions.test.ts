@@ -301,10 +301,10 @@ describe('validation', () => {
     const early = await app.gql('serocu.validator', VALIDATE, { input: { id: d.id, expectedVersion: d.version, levelAgreed: 'MODERATE', strandAgreed: 'PURSUE' } });
     expect(early.errors![0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'input.id', message: 'a disruption cannot move from DRAFT to VALIDATED; allowed: SUBMITTED' }],
+      fields: [{ field: 'input.id', message: 'this disruption is “draft”, so it cannot become “validated”; next it can only become “submitted”' }],
     });
     const supersede = await app.gql('tvp.investigator', SUPERSEDE, { input: { id: d.id, expectedVersion: d.version, reason: 'Wrong.' } });
-    expect(supersede.errors![0].extensions!.fields[0].message).toBe('a disruption cannot move from DRAFT to SUPERSEDED; allowed: SUBMITTED');
+    expect(supersede.errors![0].extensions!.fields[0].message).toBe('this disruption is “draft”, so it cannot become “superseded”; next it can only become “submitted”');
   });
 
   it('returns a claim with a reason; the claimant edits and resubmits it and it is validated', async () => {
@@ -326,7 +326,7 @@ describe('validation', () => {
     const resubmitted = await submitDisruption(app, 'tvp.investigator', edited);
     expect(resubmitted).toMatchObject({ status: 'SUBMITTED', validation: null, statusReason: null, submittedAt: d.submittedAt });
     const inSubmitted = await app.gql('tvp.investigator', UPDATE, { input: { id: d.id, expectedVersion: resubmitted.version, description: 'Too late.' } });
-    expect(inSubmitted.errors![0].extensions!.fields[0]).toEqual({ field: 'input.id', message: 'only DRAFT or RETURNED disruptions can be edited; this one is SUBMITTED' });
+    expect(inSubmitted.errors![0].extensions!.fields[0]).toEqual({ field: 'input.id', message: 'only “draft” or “returned” disruptions can be edited; this one is “submitted”' });
     expect((await validateDisruption(app, 'serocu.validator', resubmitted)).status).toBe('VALIDATED');
   });
 
@@ -335,7 +335,7 @@ describe('validation', () => {
     const rejected = expectData(await app.gql('serocu.validator', REJECT, { input: { id: d.id, expectedVersion: d.version, reason: 'Not a disruption of this group.' } })).rejectDisruption;
     expect(rejected).toMatchObject({ status: 'REJECTED', countsAsDisruption: false, validation: { decision: 'REJECTED', reasons: 'Not a disruption of this group.' } });
     const again = await app.gql('tvp.investigator', SUBMIT, { input: { id: d.id, expectedVersion: rejected.version } });
-    expect(again.errors![0].extensions!.fields[0].message).toBe('a disruption cannot move from REJECTED to SUBMITTED; allowed: none (final status)');
+    expect(again.errors![0].extensions!.fields[0].message).toBe('this disruption is “rejected”, so it cannot become “submitted”; “rejected” is final');
     const edit = await app.gql('tvp.investigator', UPDATE, { input: { id: d.id, expectedVersion: rejected.version, description: 'x' } });
     expect(edit.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
   });

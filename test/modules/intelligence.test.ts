@@ -15,7 +15,7 @@ import { purposeFor } from '../support/purposes';
 
 const FIELDS = `id reference receivedOn sourceEvaluation intelligenceAssessment handlingCode handlingConditions grading
   gradingFlags { code message } sourceReference sanitisedText originalText version protectiveMarking sharing
-  owningOrganisation { code } threats { id name } activities { id category } nominals { id }
+  owningOrganisation { code } threats { id name } activities { id category } nominals { id } crimeCategories
   disseminations { handlingCode handlingConditions sanitisedText recipientOrganisation { code } disseminatedBy { username } }
   withheld { field reason }`;
 const CREATE = `mutation ($input: CreateIntelligenceReportInput!) { createIntelligenceReport(input: $input) { ${FIELDS} } }`;
@@ -154,6 +154,71 @@ describe('recording intelligence', () => {
     expect(events).toEqual([{ action: 'READ', record_type: 'IntelligenceReport', purpose: 'SAFEGUARDING', username: 'surrey.investigator' }]);
     const [event] = await ctx.sql(`select record_ids from audit_event where operation = 'SurreyReadsIntelligence'`);
     expect(event.record_ids).toEqual([dbId]);
+  });
+});
+
+describe("a page of threats, each with its intelligence", () => {
+  const ctx = setUp();
+  const PAGE_OF_INTELLIGENCE = 'totalCount edges { cursor node { id reference } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
+  const THREATS = `query ($first: Int!) { threats(first: $first) { edges { node { id intelligence(first: 2) { ${PAGE_OF_INTELLIGENCE} } } } } }`;
+  const ONE_THREAT = `query ($id: ID!, $after: String) { node(id: $id) { ... on SocThreat { intelligence(first: 2, after: $after) { ${PAGE_OF_INTELLIGENCE} } } } }`;
+  const LISTED = `query ($threatId: ID!) { intelligenceReports(first: 2, filter: { threatIds: [$threatId] }) { ${PAGE_OF_INTELLIGENCE} } }`;
+  /** Reports TVP may read about each of the six threats, newest first: 0, 1, 2, 3, 0, 3 (one of them about two threats). */
+  const readable = new Map<string, string[]>();
+
+  beforeAll(async () => {
+    const threats = [];
+    for (let i = 0; i < 6; i++) threats.push(await createThreat(ctx.app, 'tvp.investigator', { name: `Operation Batch ${i}` }));
+    const about = async (as: string, threatIds: string[], day: number, access?: Record<string, string>) =>
+      (await create(ctx.app, as, { threatIds, receivedOn: `2026-10-${String(day).padStart(2, '0')}`, ...(access ? { access } : {}) })).reference as string;
+    for (const t of threats) readable.set(t.id, []);
+    for (const [index, count] of [1, 2, 3, 0, 3].entries()) {
+      const t = threats[index + 1];
+      for (let n = 0; n < count; n++) readable.get(t.id)!.unshift(await about('tvp.investigator', [t.id], n + 1));
+    }
+    // One report about two threats; one TVP may not read (Surrey's own), which no count includes.
+    const shared = await about('tvp.investigator', [threats[1].id, threats[5].id], 20);
+    readable.get(threats[1].id)!.unshift(shared);
+    readable.get(threats[5].id)!.unshift(shared);
+    await about('surrey.investigator', [threats[2].id], 21, { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' });
+  });
+
+  const statementsFor = async (first: number) => {
+    const knex = ctx.app.app.orm.em.getConnection().getKnex();
+    await ctx.app.gql('tvp.investigator', '{ viewer { username } }');
+    let statements = 0;
+    const count = () => statements++;
+    knex.on('query', count);
+    try {
+      expect(expectData(await ctx.app.gql('tvp.investigator', THREATS, { first })).threats.edges).toHaveLength(first);
+    } finally {
+      knex.removeListener('query', count);
+    }
+    return statements;
+  };
+
+  it('is read in the same number of SQL statements for 2 threats as for 6', async () => {
+    const few = await statementsFor(2);
+    expect(await statementsFor(6)).toBe(few);
+  });
+
+  it("gives each threat the first page, count and cursors its own list gives, only what the caller may read, and pages on from them", async () => {
+    const page = expectData(await ctx.app.gql('tvp.investigator', THREATS, { first: 6 })).threats.edges.map((e: any) => e.node);
+    expect(page.map((t: any) => t.id).sort()).toEqual([...readable.keys()].sort());
+    for (const threat of page) {
+      const references = readable.get(threat.id)!;
+      const alone = expectData(await ctx.app.gql('tvp.investigator', LISTED, { threatId: threat.id })).intelligenceReports;
+      expect(threat.intelligence).toEqual(alone);
+      expect(threat.intelligence.totalCount).toBe(references.length);
+      const paged = threat.intelligence.edges.map((e: any) => e.node.reference);
+      let after = threat.intelligence.pageInfo.endCursor;
+      for (let more = threat.intelligence.pageInfo.hasNextPage; more; ) {
+        const next = expectData(await ctx.app.gql('tvp.investigator', ONE_THREAT, { id: threat.id, after })).node.intelligence;
+        paged.push(...next.edges.map((e: any) => e.node.reference));
+        ({ hasNextPage: more, endCursor: after } = next.pageInfo);
+      }
+      expect(paged).toEqual(references);
+    }
   });
 });
 
@@ -322,17 +387,67 @@ describe('intelligence in the insights', () => {
 
     const tvp = expectData(await ctx.app.gql('tvp.investigator', INSIGHTS)).insights;
     expect(tvp.counts).toEqual([{ kind: 'UNASSESSED_INTELLIGENCE', total: 1 }]);
-    expect(tvp.items).toEqual([{ summary: '2 intelligence reports about the MONEY_LAUNDERING activity of Operation Wren (' + threat.urn + '), which has no approved assessment.', recordIds: [laundering.id, threat.id, expect.any(String)] }]);
+    expect(tvp.items).toEqual([{ summary: '2 intelligence reports about the money laundering activity of Operation Wren (' + threat.urn + '), which has no approved assessment.', recordIds: [laundering.id, threat.id, expect.any(String)] }]);
 
     // Surrey reads the threat and one of the two reports.
     const surrey = expectData(await ctx.app.gql('surrey.investigator', INSIGHTS)).insights;
-    expect(surrey.items).toEqual([{ summary: expect.stringMatching(/^1 intelligence report about the MONEY_LAUNDERING activity/), recordIds: [laundering.id, threat.id, shared.id] }]);
+    expect(surrey.items).toEqual([{ summary: expect.stringMatching(/^1 intelligence report about the money laundering activity/), recordIds: [laundering.id, threat.id, shared.id] }]);
     // The intelligence the finding names is audited as read.
     const events = await ctx.sql(`select action, record_type from audit_event where operation = 'UnassessedIntelligence' and username = 'surrey.investigator' order by record_type`);
     expect(events).toEqual(expect.arrayContaining([{ action: 'READ', record_type: 'IntelligenceReport' }]));
 
     const oxon = expectData(await ctx.app.gql('oxon.mash', INSIGHTS)).insights;
     expect(oxon.withheld).toEqual([{ kind: 'UNASSESSED_INTELLIGENCE' }]);
+  });
+});
+
+describe('crime the intelligence mentions that a threat does not list', () => {
+  const ctx = setUp();
+  const INSIGHTS = `query Unlisted { insights(kinds: [UNLISTED_CRIME_CATEGORY]) { items { summary recordIds } counts { kind total } withheld { kind } } }`;
+  const ADD_MEMBER = `mutation ($input: AddMemberInput!) { addMember(input: $input) { version } }`;
+
+  it('finds categories mentioned by intelligence about the threat or its people that its profile lacks, from what the caller may read', async () => {
+    const threat = await createThreat(ctx.app, 'tvp.investigator', {
+      name: 'Operation Linnet',
+      criminalActivities: [{ category: 'ILLEGAL_DRUGS', subCategory: 'COUNTY_LINES', description: 'Class A supply via the "Linnet" line.', firstIdentified: '2025-06-01' }],
+      access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' },
+    });
+    const person = expectData(await ctx.app.gql('tvp.investigator', 'mutation ($input: CreateNominalInput!) { createNominal(input: $input) { id } }', {
+      input: { name: 'Dorian Quell (fictional)', access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } },
+    })).createNominal;
+    expectData(await ctx.app.gql('tvp.investigator', ADD_MEMBER, { input: { threatId: threat.id, expectedVersion: threat.version, nominalId: person.id, role: 'PRINCIPAL', from: '2025-06-01' } }));
+    // About the person, not the threat: mentions firearms (unlisted) and drugs (listed).
+    const aboutPerson = await create(ctx.app, 'tvp.investigator', { nominalIds: [person.id], crimeCategories: ['ILLEGAL_FIREARMS', 'ILLEGAL_DRUGS', 'ILLEGAL_FIREARMS'] });
+    expect(aboutPerson.crimeCategories).toEqual(['ILLEGAL_FIREARMS', 'ILLEGAL_DRUGS']);
+    // About the threat, but TVP's own: Surrey may not read it.
+    const ownOnly = await create(ctx.app, 'tvp.investigator', { threatIds: [threat.id], crimeCategories: ['MONEY_LAUNDERING', 'ILLEGAL_FIREARMS'], access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } });
+
+    const tvp = expectData(await ctx.app.gql('tvp.investigator', INSIGHTS)).insights;
+    expect(tvp.counts).toEqual([{ kind: 'UNLISTED_CRIME_CATEGORY', total: 2 }]);
+    expect(tvp.items.map((i: any) => i.summary)).toEqual([
+      `2 intelligence reports about Operation Linnet (${threat.urn}) or its people mention illegal firearms, which the threat does not list: is part of its criminality missing from the profile?`,
+      `1 intelligence report about Operation Linnet (${threat.urn}) or its people mentions money laundering, which the threat does not list: is part of its criminality missing from the profile?`,
+    ]);
+    expect(tvp.items[1].recordIds).toEqual([threat.id, ownOnly.id]);
+
+    const surrey = expectData(await ctx.app.gql('surrey.investigator', INSIGHTS)).insights;
+    expect(surrey.items).toEqual([{ summary: expect.stringMatching(/^1 intelligence report about Operation Linnet .* mentions illegal firearms/), recordIds: [threat.id, aboutPerson.id] }]);
+    const audited = await ctx.sql(`select record_type, record_ids from audit_event where operation = 'Unlisted' and username = 'surrey.investigator' and record_type = 'IntelligenceReport'`);
+    expect(audited).toHaveLength(1);
+
+    // Listing the category answers the finding.
+    const listed = expectData(await ctx.app.gql('tvp.investigator', `mutation ($input: AddCriminalActivityInput!) { addCriminalActivity(input: $input) { id } }`, {
+      input: { threatId: threat.id, expectedVersion: threat.version + 1, activity: { category: 'ILLEGAL_FIREARMS', description: 'Supplies handguns to the line.', firstIdentified: '2025-09-01' } },
+    }));
+    expect(listed).toBeTruthy();
+    expect(expectData(await ctx.app.gql('surrey.investigator', INSIGHTS)).insights.items).toEqual([]);
+
+    expect(expectData(await ctx.app.gql('oxon.mash', INSIGHTS)).insights.withheld).toEqual([{ kind: 'UNLISTED_CRIME_CATEGORY' }]);
+  });
+
+  it('refuses a category that is not one', async () => {
+    const result = await ctx.app.gql('tvp.investigator', CREATE, { input: reportInput({ crimeCategories: ['SHOPLIFTING'] }) });
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
 

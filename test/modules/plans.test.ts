@@ -59,7 +59,7 @@ describe('the quality gate as a pure function', () => {
       ['PARTNER_NOT_NAMED', 'PREVENT'],
       ['PARTNER_NOT_NAMED', 'PROTECT'],
     ]);
-    expect(result.problems[3].message).toBe('No action addresses the ILLEGAL_DRUGS activity "Class A supply.".');
+    expect(result.problems[3].message).toBe('No action addresses the illegal drugs activity "Class A supply.".');
   });
 
   it('accepts a recorded exemption for a strand, and then asks for no partner there', () => {
@@ -114,7 +114,7 @@ describe('the quality gate through the API', () => {
         code: 'ACTIVITY_NOT_ADDRESSED',
         strand: null,
         criminalActivity: { id: threat.criminalActivities[0].id, category: 'ILLEGAL_DRUGS' },
-        message: 'No action addresses the ILLEGAL_DRUGS activity "Class A supply via the "Jay" line.".',
+        message: 'No action addresses the illegal drugs activity "Class A supply via the "Jay" line.".',
       },
     ]);
     plan = await planDo(app, 'tvp.investigator', 'updateAction', { id: action, expectedVersion: plan.version, status: 'IN_PROGRESS' });
@@ -131,7 +131,7 @@ describe('the quality gate through the API', () => {
     expect(seen.node.quality).toEqual({
       score: 90,
       passes: false,
-      problems: [{ code: 'ACTIVITY_NOT_ADDRESSED', criminalActivity: { id: exploitation }, message: 'No action addresses the MODERN_SLAVERY_HUMAN_TRAFFICKING activity "Children recruited to run the line.".' }],
+      problems: [{ code: 'ACTIVITY_NOT_ADDRESSED', criminalActivity: { id: exploitation }, message: 'No action addresses the modern slavery and human trafficking activity "Children recruited to run the line.".' }],
     });
     plan = await planDo(app, 'tvp.investigator', 'addAction', {
       planId: plan.id,
@@ -180,7 +180,7 @@ describe('opening a plan', () => {
     const result = await planOp(app, 'tvp.investigator', 'createPlan', { threatId: threat.id, access: ACCESS });
     expect(result.errors![0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'input.threatId', message: 'a plan needs an adopted threat (ADOPTED or UNDER_REVIEW); this one is TRIGGER_SUBMITTED' }],
+      fields: [{ field: 'input.threatId', message: 'a plan needs an adopted threat (“adopted” or “under review”); this one is “trigger submitted”' }],
     });
   });
 
@@ -302,7 +302,7 @@ describe('the plan lifecycle', () => {
     const threat = await adoptedThreat(app);
     let plan = await createPlan(app, 'tvp.investigator', threat.id, { reviewFrequencyDays: 30 });
     const early = await planOp(app, 'tvp.investigator', 'changePlanStatus', { id: plan.id, expectedVersion: plan.version, status: 'UNDER_REVIEW' });
-    expect(early.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.status', message: 'a plan cannot move from DRAFT to UNDER_REVIEW; allowed: ACTIVE' }] });
+    expect(early.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.status', message: 'this plan is “draft”, so it cannot become “under review”; next it can only become “active”' }] });
 
     plan = await planDo(app, 'tvp.investigator', 'changePlanStatus', { id: plan.id, expectedVersion: plan.version, status: 'ACTIVE' });
     expect(plan).toMatchObject({ status: 'ACTIVE', version: 2 });
@@ -314,7 +314,7 @@ describe('the plan lifecycle', () => {
     expect(plan).toMatchObject({ status: 'CLOSED', closureReason: 'Group dismantled; principals convicted.' });
 
     const reopen = await planOp(app, 'tvp.investigator', 'changePlanStatus', { id: plan.id, expectedVersion: plan.version, status: 'ACTIVE' });
-    expect(reopen.errors![0].extensions!.fields[0].message).toBe('a plan cannot move from CLOSED to ACTIVE; allowed: none (final status)');
+    expect(reopen.errors![0].extensions!.fields[0].message).toBe('this plan is “closed”, so it cannot become “active”; “closed” is final');
     const objective = await planOp(app, 'tvp.investigator', 'addObjective', { planId: plan.id, expectedVersion: plan.version, objective: { strand: 'PURSUE', description: 'Too late.' } });
     expect(objective.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     plan = await planDo(app, 'tvp.investigator', 'addPlanEntry', { planId: plan.id, expectedVersion: plan.version, kind: 'LEARNING', text: 'Early MASH involvement shortened the line.' }, 'version learning { text }');

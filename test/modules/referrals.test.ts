@@ -83,7 +83,7 @@ describe('making a referral', () => {
       fields: [
         {
           field: 'input.protectiveMarking',
-          message: "Oxfordshire County Council Children's Services can read referrals marked up to OFFICIAL: mark this referral OFFICIAL or refer to another organisation",
+          message: "Oxfordshire County Council Children's Services can read referrals marked up to official: mark this referral official or refer to another organisation",
         },
       ],
     });
@@ -259,13 +259,13 @@ describe('the referral lifecycle', () => {
     const r = await createReferral(app);
     const skip = await referralStep(app, 'oxon.mash', 'startReferralWork', { id: r.id, expectedVersion: 1 });
     expect(skip.errors![0].extensions!.fields).toEqual([
-      { field: 'input', message: 'a referral cannot move from SUBMITTED to IN_PROGRESS; allowed: ACKNOWLEDGED (acknowledgeReferral)' },
+      { field: 'input', message: 'this referral is “submitted”, so it cannot become “in progress”; next it can only become “acknowledged”' },
     ]);
     const decide = await referralStep(app, 'oxon.mash', 'recordReferralDecision', { id: r.id, expectedVersion: 1, outcome: 'NO_FURTHER_ACTION' }, 'ReferralDecisionInput');
     expect(problemFields(decide)).toEqual(['input']);
     const ack = expectData(await referralStep(app, 'oxon.mash', 'acknowledgeReferral', { id: r.id, expectedVersion: 1 })).acknowledgeReferral;
     const again = await referralStep(app, 'oxon.mash', 'acknowledgeReferral', { id: r.id, expectedVersion: ack.version });
-    expect(again.errors![0].extensions!.fields[0].message).toBe('a referral cannot move from ACKNOWLEDGED to ACKNOWLEDGED; allowed: IN_PROGRESS (startReferralWork)');
+    expect(again.errors![0].extensions!.fields[0].message).toBe('this referral is “acknowledged”, so it cannot become “acknowledged”; next it can only become “in progress”');
     const [{ version }] = await sql('select version from safeguarding_referral where reference = ?', [r.reference]);
     expect(version).toBe(2);
   });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { createThreat, expectData } from '../support/factories';
+import { createThreat, expectData, orgId } from '../support/factories';
 import { sharingAgreement } from '../support/access-factories';
 import { createDisruption, daysAgo, dbId, sql } from '../support/disruption-factories';
 import { createNominal, createReferral } from '../support/referral-factories';
@@ -159,6 +159,28 @@ describe('finding anything', () => {
     expect((await search('oxon.mash', 'marjoram')).people.totalCount).toBe(0);
   });
 
+  it('counts each kind in the statement that reads its page: asking for the totals costs no statement more', async () => {
+    for (const n of [1, 2, 3, 4]) await createThreat(app, 'tvp.investigator', { name: `Operation Sorrelgate ${n}` });
+    const knex = app.app.orm.em.getConnection().getKnex();
+    const statementsFor = async (selection: string) => {
+      const query = `query ($text: String!) { search(text: $text, first: 2) { ${selection} } }`;
+      await app.gql('tvp.investigator', query, { text: 'sorrelgate' }); // one-time work (caches) left out
+      let statements = 0;
+      const count = () => statements++;
+      knex.on('query', count);
+      try {
+        return { found: expectData(await app.gql('tvp.investigator', query, { text: 'sorrelgate' })).search.threats, statements };
+      } finally {
+        knex.removeListener('query', count);
+      }
+    };
+    const withTotals = await statementsFor('threats { totalCount edges { node { name } } } people { totalCount edges { node { name } } }');
+    const without = await statementsFor('threats { edges { node { name } } } people { edges { node { name } } }');
+    expect(withTotals.found.totalCount).toBe(4);
+    expect(withTotals.found.edges).toHaveLength(2);
+    expect(withTotals.statements).toBe(without.statements);
+  });
+
   it('finds text holding LIKE’s special characters literally', async () => {
     const name = 'Operation 100% Brimstone_Wharf \\ Quay';
     await createThreat(app, 'tvp.investigator', { name });
@@ -229,5 +251,40 @@ describe('the search indexes', () => {
     });
     const [fn] = await sql(app, `select bool_and(proleakproof) as leakproof from pg_proc where proname in ('soc_ilike', 'soc_search_text')`);
     expect(fn.leakproof).toBe(true);
+  });
+});
+
+describe('intelligence in the search', () => {
+  const FIND = `query FindIntelligence($text: String!) { search(text: $text) { intelligence { totalCount edges { node { id reference sanitisedText originalText } } } } }`;
+  const found = async (as: string, text: string) => expectData(await app.gql(as, FIND, { text })).search.intelligence;
+  const report = async (sharing: string, sanitisedText: string, originalText: string) =>
+    expectData(await app.gql('tvp.investigator', `mutation ($input: CreateIntelligenceReportInput!) { createIntelligenceReport(input: $input) { id reference } }`, {
+      input: {
+        receivedOn: '2026-10-01', sourceEvaluation: 'RELIABLE', intelligenceAssessment: 'B', handlingCode: 'P',
+        sanitisedText, originalText, access: { protectiveMarking: 'OFFICIAL', sharing },
+      },
+    })).createIntelligenceReport;
+
+  it('finds reports by reference and sanitised text, and by original text only where it is shown; hidden ones not at all; audited', async () => {
+    await sharingAgreement(app, { parties: ['TVP', 'OXON_CS'], categories: ['INTELLIGENCE'], maxMarking: 'OFFICIAL' });
+    const shared = await report('REGIONAL_LAW_ENFORCEMENT', 'A courier known as "Marlinspike" crosses on the evening ferry.', 'Source saw Marlinspike at the Quillhaven terminal with a holdall.');
+    await report('OWNER_ONLY', 'Marlinspike is said to keep a second phone.', 'Source heard Marlinspike name a second phone.');
+
+    expect((await found('tvp.investigator', 'marlinspike')).totalCount).toBe(2);
+    const surrey = await found('surrey.investigator', 'Quillhaven terminal');
+    expect(surrey.edges.map((e: any) => e.node.id)).toEqual([shared.id]);
+    expect((await found('surrey.investigator', shared.reference)).edges.map((e: any) => e.node.id)).toEqual([shared.id]);
+    expect((await found('surrey.investigator', 'second phone')).totalCount).toBe(0);
+    const audited = await sql(app, `select record_ids from audit_event where operation = 'FindIntelligence' and username = 'surrey.investigator' and record_type = 'IntelligenceReport'`);
+    expect(audited.flatMap((a: any) => a.record_ids)).toContain(dbId(shared.id));
+
+    // A partner finds a report only once it is disseminated to it, and only by what it is shown.
+    expect((await found('oxon.mash', 'evening ferry')).totalCount).toBe(0);
+    expectData(await app.gql('tvp.investigator', `mutation ($input: DisseminateIntelligenceInput!) { disseminateIntelligence(input: $input) { id } }`, {
+      input: { id: shared.id, recipientOrganisationId: await orgId(app, 'OXON_CS') },
+    }));
+    const oxon = await found('oxon.mash', 'evening ferry');
+    expect(oxon.edges).toEqual([{ node: { id: shared.id, reference: shared.reference, sanitisedText: expect.any(String), originalText: null } }]);
+    expect((await found('oxon.mash', 'Quillhaven terminal')).totalCount).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { createTestApp, type TestApp } from '../support/test-app';
 import { THREAT_FIELDS, createThreat, expectData, moveThreat, orgId, threatInput, approvedAssessment, userId } from '../support/factories';
 import { stampedDays } from '../support/clock';
+import { enumSpellingsIn } from '../support/enum-spellings';
 
 const CREATE = `mutation ($input: CreateThreatInput!) { createThreat(input: $input) { ${THREAT_FIELDS} } }`;
 
@@ -96,7 +97,7 @@ describe('the status lifecycle', () => {
     });
     expect(result.errors![0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'input.status', message: 'a threat cannot move from TRIGGER_SUBMITTED to ADOPTED; allowed: UNDER_ASSESSMENT' }],
+      fields: [{ field: 'input.status', message: 'this threat is “trigger submitted”, so it cannot become “adopted”; next it can only become “under assessment”' }],
     });
   });
 
@@ -106,7 +107,7 @@ describe('the status lifecycle', () => {
     const early = await app.gql('tvp.investigator', `mutation ($input: ChangeThreatStatusInput!) { changeThreatStatus(input: $input) { status } }`, {
       input: { id: threat.id, expectedVersion: threat.version, status: 'ASSESSED' },
     });
-    expect(early.errors![0].extensions!.fields[0]).toEqual({ field: 'input.status', message: 'ASSESSED needs an approved assessment of the whole threat first' });
+    expect(early.errors![0].extensions!.fields[0]).toEqual({ field: 'input.status', message: 'to become “assessed”, a threat needs an approved assessment of the whole threat first' });
 
     await approvedAssessment(app, threat.id, { level: 2 });
     threat = await moveThreat(app, 'tvp.investigator', threat, 'ASSESSED');
@@ -125,7 +126,20 @@ describe('the status lifecycle', () => {
     const after = await app.gql('tvp.investigator', `mutation ($input: ChangeThreatStatusInput!) { changeThreatStatus(input: $input) { status } }`, {
       input: { id: threat.id, expectedVersion: threat.version, status: 'ADOPTED' },
     });
-    expect(after.errors![0].extensions!.fields[0].message).toBe('a threat cannot move from ARCHIVED to ADOPTED; allowed: none (final status)');
+    expect(after.errors![0].extensions!.fields[0].message).toBe('this threat is “archived”, so it cannot become “adopted”; “archived” is final');
+  });
+
+  it('says every refusal of a move in words, never in the API\'s spellings, with the field and code for programs', async () => {
+    const threat = await createThreat(app, 'tvp.investigator');
+    const refusals = [];
+    for (const status of ['ASSESSED', 'ADOPTED', 'ARCHIVED', 'UNDER_REVIEW', 'REJECTED']) {
+      const result = await app.gql('tvp.investigator', `mutation ($input: ChangeThreatStatusInput!) { changeThreatStatus(input: $input) { status } }`, {
+        input: { id: threat.id, expectedVersion: threat.version, status },
+      });
+      expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.status' }] });
+      refusals.push(result.errors![0].extensions!.fields[0].message);
+    }
+    expect(refusals.flatMap(enumSpellingsIn)).toEqual([]);
   });
 });
 
@@ -207,6 +221,32 @@ describe('criminal activities, members and links', () => {
 
     const person = expectData(await app.gql('tvp.investigator', `query ($id: ID!) { node(id: $id) { ... on Nominal { memberships { role threat { name } } } } }`, { id: nominal.id }));
     expect(person.node.memberships).toEqual([{ role: 'EXPLOITED_VICTIM', threat: { name: 'Operation Alder' } }]);
+  });
+
+  it('creates a person in one statement after signing in (no savepoint, read back in the insert, no identifiers read for a new person), with its history and audit event', async () => {
+    const knex = app.app.orm.em.getConnection().getKnex();
+    const FIELDS = 'id name aliases isChild protectiveMarking sharing version owningOrganisation { code }';
+    await app.gql('tvp.investigator', '{ viewer { username } }');
+    const statements: string[] = [];
+    const listen = (q: { sql: string }) => statements.push(q.sql);
+    knex.on('query', listen);
+    let created: any;
+    try {
+      created = expectData(await app.gql('tvp.investigator', `mutation OneStatementNominal($input: CreateNominalInput!) { createNominal(input: $input) { ${FIELDS} } }`, {
+        input: { name: '  Dana Quill ', aliases: [' DQ '], access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } },
+      })).createNominal;
+    } finally {
+      knex.removeListener('query', listen);
+    }
+    expect(statements.filter((sql) => /savepoint/i.test(sql))).toEqual([]);
+    expect(statements.filter((sql) => /"nominal"/.test(sql))).toHaveLength(1);
+    // No date of birth, so no identifiers to record: a new person holds none, nothing is read to compare.
+    expect(statements.filter((sql) => /deconfliction_identifier/.test(sql))).toEqual([]);
+    expect(created).toEqual(expectData(await app.gql('tvp.investigator', `query ($id: ID!) { node(id: $id) { ... on Nominal { ${FIELDS} } } }`, { id: created.id })).node);
+    expect(created).toMatchObject({ name: 'Dana Quill', aliases: ['DQ'], version: 1, owningOrganisation: { code: 'TVP' } });
+    const sql = (text: string) => app.app.orm.em.getConnection().execute(text);
+    expect(await sql(`select action from record_version where record_type = 'Nominal' and record_id = (select id from nominal where name = 'Dana Quill')`)).toEqual([{ action: 'CREATE' }]);
+    expect(await sql(`select action, record_type from audit_event where operation = 'OneStatementNominal'`)).toEqual([{ action: 'CREATE', record_type: 'Nominal' }]);
   });
 });
 

@@ -1,28 +1,28 @@
 import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
-import { createLogger, requestScope } from '../../server/src/http/logging';
+import { createLogger, requestLogOf, requestScope } from '../../server/src/http/logging';
 
 describe('the process logger', () => {
   const lines: string[] = [];
   const log = createLogger('info', { write: (line: string) => void lines.push(line) });
 
-  /** Runs `work` as requestScope runs the rest of a request. */
-  function duringRequest(requestId: string, work: () => void) {
+  /** Runs `work` as requestScope runs the rest of a request, handing it the request's response. */
+  function duringRequest(requestId: string, work: (res: Response) => void) {
     const req = { get: () => requestId, originalUrl: '/graphql', method: 'POST' } as unknown as Request;
     const res = Object.assign(new EventEmitter(), { locals: {}, setHeader: () => undefined, statusCode: 200, writableFinished: true }) as unknown as Response;
-    requestScope(log)(req, res, work);
+    requestScope(log)(req, res, () => work(res));
   }
 
-  it('stamps the request id on lines written anywhere during the request, once', () => {
+  it("gives each request a logger stamping its id on every line, once, and none outside it", () => {
     lines.length = 0;
-    duringRequest('rid-1', () => {
-      log.info('from the root logger');
-      log.child({ requestId: 'rid-1', userId: 'u-1' }).info('from a request logger');
+    duringRequest('rid-1', (res) => {
+      requestLogOf(res).info('from the request logger');
+      requestLogOf(res).info('again from it');
     });
     log.info('outside any request');
-    const [root, child, outside] = lines;
-    expect(JSON.parse(root)).toMatchObject({ requestId: 'rid-1', msg: 'from the root logger' });
-    expect(child.match(/"requestId"/g)).toHaveLength(1);
+    const [first, second, outside] = lines;
+    expect(JSON.parse(first)).toMatchObject({ requestId: 'rid-1', msg: 'from the request logger' });
+    expect(second.match(/"requestId"/g)).toHaveLength(1);
     expect(JSON.parse(outside).requestId).toBeUndefined();
   });
 

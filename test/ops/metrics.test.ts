@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { metrics, operationLabel } from '../../server/src/http/metrics';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { expectData, threatInput } from '../support/factories';
 
 /** One sample's value from Prometheus's text format, or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -61,13 +62,25 @@ describe('/metrics', () => {
     try {
       await trx.raw('select 1');
       const text = await scrape();
-      expect(sample(text, 'soc_hub_db_pool_connections', { state: 'used' })).toBeGreaterThanOrEqual(1);
-      for (const state of ['free', 'pending_acquires', 'pending_creates']) {
-        expect(sample(text, 'soc_hub_db_pool_connections', { state })).toBeGreaterThanOrEqual(0);
+      expect(sample(text, 'soc_hub_db_pool_connections', { pool: 'requests', state: 'used' })).toBeGreaterThanOrEqual(1);
+      for (const pool of ['requests', 'explanations']) {
+        for (const state of ['free', 'pending_acquires', 'pending_creates']) {
+          expect({ pool, state, value: sample(text, 'soc_hub_db_pool_connections', { pool, state }) }).toEqual({ pool, state, value: expect.any(Number) });
+        }
       }
     } finally {
       await trx.commit();
     }
+  });
+
+  it("shows explainAccess's own pool apart from the requests' (access/explanation-db.ts)", async () => {
+    const connections = (text: string) => ['used', 'free'].reduce((n, state) => n + (sample(text, 'soc_hub_db_pool_connections', { pool: 'explanations', state }) ?? 0), 0);
+    expect(connections(await scrape())).toBe(0); // nothing has been explained yet: the pool opens connections when asked
+    const threat = expectData(await app.gql('tvp.investigator', `mutation ($input: CreateThreatInput!) { createThreat(input: $input) { id } }`, { input: await threatInput(app) })).createThreat;
+    const explained = expectData(await app.gql('tvp.investigator', `query ($id: ID!) { explainAccess(recordId: $id) { canRead } }`, { id: threat.id })).explainAccess;
+    expect(explained.canRead).toBe(true);
+    // The connection it used stays open, free, for the next explanation.
+    expect(connections(await scrape())).toBeGreaterThanOrEqual(1);
   });
 
   it('shows live subscribers and event lag as the live-updates module sets them', async () => {

@@ -100,4 +100,35 @@ describe('readiness during shutdown', () => {
       await app.stop();
     }
   });
+
+  it('behind a balancer, keeps listening while stopping and answers new requests 503 without running them, then refuses connections', async () => {
+    const app = await createTestApp({ env: { SHUTDOWN_IDLE_CONNECTION_MS: '3000' } });
+    const post = () =>
+      fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', connection: 'close' },
+        body: JSON.stringify({ query: '{ viewer { username } }' }),
+      }).then(
+        async (r) => ({ status: r.status, body: await r.json() }),
+        () => 'refused' as const,
+      );
+    const stopped = app.app.stop();
+    try {
+      // Not refused: a connection refused is safe for a balancer to retry, but one waiting in the
+      // accept queue when the server stops listening is reset after its request was sent.
+      expect(await post()).toEqual({
+        status: 503,
+        body: { errors: [{ message: 'The server is stopping. Try again.', extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } }] },
+      });
+      // Once no connection has arrived for a while, it stops listening.
+      let answer = await post();
+      while (answer !== 'refused') {
+        expect(answer).toMatchObject({ status: 503 });
+        await new Promise((r) => setTimeout(r, 1500));
+        answer = await post();
+      }
+    } finally {
+      await stopped;
+    }
+  });
 });

@@ -166,6 +166,10 @@ describe('two replicas behind nginx (deploy/nginx.conf)', () => {
     running = false;
     await Promise.all(loops);
     expect(failures).toEqual([]);
+    // Stopping, it kept listening and answered new requests 503 without running them, and nginx
+    // sent those to the other replica (had it stopped listening at once, the connections waiting
+    // in its accept queue would have been reset after nginx had sent their requests: 502s).
+    expect(stopping.output()).toMatch(/"route":"\/graphql","status":503/);
   }, 90_000);
 
   function alive(replica: ServerProcess): boolean {

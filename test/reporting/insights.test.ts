@@ -89,7 +89,7 @@ describe('insights', () => {
   it('finds threats with a single recorded criminal activity', async () => {
     const found = ofKind(await insights('tvp.investigator'), 'SINGLE_ACTIVITY_THREAT');
     expect(found.map((i: any) => i.recordIds)).toEqual([[ids.cedar]]);
-    expect(found[0].summary).toMatch(/^Operation Cedar \(SE-\d{4}-[2-9A-Z]{8}\) has a single recorded criminal activity \(ILLEGAL_DRUGS\)/);
+    expect(found[0].summary).toMatch(/^Operation Cedar \(SE-\d{4}-[2-9A-Z]{8}\) has a single recorded criminal activity \(illegal drugs\)/);
     expect(found[0].records).toEqual([{ __typename: 'SocThreat', id: ids.cedar }]);
   });
 
@@ -98,7 +98,7 @@ describe('insights', () => {
     expect(found).toHaveLength(2);
     expect(found.map((i: any) => i.recordIds[0]).sort()).toEqual(ids.ashActivities.split(',').sort());
     expect(found.every((i: any) => i.recordIds[1] === ids.ash && i.recordIds[2] === ids.ashPlan)).toBe(true);
-    expect(found.map((i: any) => i.summary)).toContainEqual(expect.stringMatching(/^No action in the 4P plan for Operation Ash .* addresses its MONEY_LAUNDERING activity\.$/));
+    expect(found.map((i: any) => i.summary)).toContainEqual(expect.stringMatching(/^No action in the 4P plan for Operation Ash .* addresses its money laundering activity\.$/));
   });
 
   it('finds overdue assessment and plan reviews', async () => {
@@ -159,7 +159,7 @@ describe('insights', () => {
 
   it('withholds from partners the analyses that read intelligence withheld from them', async () => {
     const oxon = await insights('oxon.mash');
-    expect(oxon.withheld.map((w: any) => w.kind)).toEqual(['ACTIVITY_WITHOUT_PLAN_ACTION', 'ASSESSMENT_REVIEW_OVERDUE', 'PLAN_REVIEW_OVERDUE', 'NO_RECENT_DISRUPTION', 'POSSIBLE_LINK', 'UNASSESSED_INTELLIGENCE']);
+    expect(oxon.withheld.map((w: any) => w.kind)).toEqual(['ACTIVITY_WITHOUT_PLAN_ACTION', 'ASSESSMENT_REVIEW_OVERDUE', 'PLAN_REVIEW_OVERDUE', 'NO_RECENT_DISRUPTION', 'POSSIBLE_LINK', 'UNASSESSED_INTELLIGENCE', 'UNLISTED_CRIME_CATEGORY']);
     expect(oxon.counts.map((c: any) => c.kind)).toEqual(['SINGLE_ACTIVITY_THREAT', 'AGREEMENT_EXPIRING']);
     expect(ofKind(oxon, 'SINGLE_ACTIVITY_THREAT')).toEqual([]);
   });

@@ -16,7 +16,7 @@ export const ROLES = ['ANALYST', 'INVESTIGATOR', 'LRO', 'SAFEGUARDING_PRACTITION
 export const ALL_ROLES = [...ROLES, 'INTELLIGENCE_OFFICER', 'SRO', 'OCG_COORDINATOR', 'THREAT_ASSESSOR', 'DISRUPTION_VALIDATOR'] as const;
 /** The regional unit, police and national agencies, then partners that are not law enforcement. */
 export const ORGS = ['SEROCU', 'TVP', 'SURREY', 'HMRC', 'OXON_CS', 'HANTS_CS', 'BUCKS_TS'] as const;
-export const CATEGORIES = ['THREAT', 'PRACTICE', 'REFERRAL', 'PLAN', 'DISRUPTION', 'NOMINAL', 'INTELLIGENCE'] as const;
+export const CATEGORIES = ['THREAT', 'PRACTICE', 'REFERRAL', 'PLAN', 'DISRUPTION', 'NOMINAL', 'INTELLIGENCE', 'ANALYTICAL_REQUEST'] as const;
 export const rank = (m: string) => ['OFFICIAL', 'OFFICIAL_SENSITIVE', 'SECRET', 'TOP_SECRET'].indexOf(m);
 
 /** The default role policy (access migration), restated for the oracle. */
@@ -29,6 +29,8 @@ export const ROLE_GRANTS: Record<(typeof CATEGORIES)[number], string[]> = {
   NOMINAL: ['ANALYST', 'INTELLIGENCE_OFFICER', 'INVESTIGATOR', 'LRO', 'SRO', 'OCG_COORDINATOR', 'THREAT_ASSESSOR', 'SAFEGUARDING_PRACTITIONER', 'AUDITOR'],
   // Not administrators nor disruption validators (the intelligence migration's default policy).
   INTELLIGENCE: ['ANALYST', 'INTELLIGENCE_OFFICER', 'INVESTIGATOR', 'LRO', 'SRO', 'OCG_COORDINATOR', 'THREAT_ASSESSOR', 'SAFEGUARDING_PRACTITIONER', 'PARTNER_CONTRIBUTOR', 'AUDITOR'],
+  // Intelligence and investigative roles and auditors (the analytical requests migration's default policy).
+  ANALYTICAL_REQUEST: ['ANALYST', 'INTELLIGENCE_OFFICER', 'INVESTIGATOR', 'LRO', 'SRO', 'OCG_COORDINATOR', 'THREAT_ASSESSOR', 'AUDITOR'],
 };
 
 export interface WorldUser { org: string; roles: string[]; clearance: string }
@@ -207,6 +209,11 @@ export async function insertRecord(exec: Exec, r: WorldRecord, tag: string, key:
             ? await exec(`insert into intelligence_report (reference, received_on, source_evaluation, intelligence_assessment, handling_code, sanitised_text, original_text,
                   owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
                 values (?, current_date, 'UNTESTED', 'C', 'P', ?, 'original', ${shared}) returning id`, [`PW-${tag}-${key}`, `pw${tag} intelligence ${key}`, ...params])
+          : r.category === 'ANALYTICAL_REQUEST'
+            ? await exec(`insert into analytical_request (reference, question, product_type, priority, due_on, threat_id,
+                  owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by)
+                values (?, ?, 'PROFILE', 'MEDIUM', current_date + 7, ?, ${shared}) returning id`,
+                [`PW-${tag}-${key}`, `pw${tag} request ${key}`, parentId ?? (await insertRecord(exec, { ...r, category: 'THREAT' }, tag, `${key}t`, null)), ...params])
           : r.category === 'DISRUPTION'
             ? await exec(`insert into disruption (threat_id, date, claiming_organisation_id, strand, level, tactic, description, impact_narrative, evidence_refs, contributors,
                   owning_organisation_id, protective_marking, sharing, shared_with, created_by, updated_by, status, submitted_at)
@@ -225,7 +232,7 @@ export async function insertRecord(exec: Exec, r: WorldRecord, tag: string, key:
 /** The parent threat id a record is planted with (plans, disruptions, referrals linked to a threat), or null. */
 export function parentIdOf(world: World, ids: string[], index: number): string | null {
   const r = world.records[index];
-  return r.category === 'PLAN' || r.category === 'DISRUPTION' || (r.category === 'REFERRAL' && r.partner) ? ids[parentOf(world, index)] : null;
+  return r.category === 'PLAN' || r.category === 'DISRUPTION' || r.category === 'ANALYTICAL_REQUEST' || (r.category === 'REFERRAL' && r.partner) ? ids[parentOf(world, index)] : null;
 }
 
 /** Writes a world with SQL (as the database owner) and returns the ids of its users and records. */
@@ -282,15 +289,18 @@ export async function clear(app: TestApp, tag: string) {
   await exec(`delete from safeguarding_referral where summary like 'pw${tag} %'`);
   await exec(`delete from practice_entry where title like 'pw${tag} %'`);
   await exec(`delete from intelligence_report where sanitised_text like 'pw${tag} %'`);
+  await exec(`delete from analytical_request where question like 'pw${tag} %'`);
   await exec(`delete from disruption where description like 'pw${tag} %'`);
   await exec(`delete from fourp_plan where threat_id in (select id from soc_threat where name like 'pw${tag} %')`);
   await exec(`delete from soc_threat where name like 'pw${tag} %'`);
   await exec(`delete from safeguarding_referral where summary = 'pwlink${tag}'`);
   await exec(`delete from nominal where name like 'pw${tag} %'`);
-  await exec(`delete from information_sharing_agreement where title = 'pw${tag}'`);
+  // With the lapses the live job may have announced meanwhile (an agreement of the world ending today), in one statement.
+  await exec(`with lapses as (delete from agreement_lapse where agreement_id in (select id from information_sharing_agreement where title = 'pw${tag}'))
+    delete from information_sharing_agreement where title = 'pw${tag}'`);
   // Users stay: the audit trail refers to them, and the database keeps it append-only.
   await exec(`update app_user set active = false where username like 'pw${tag}.%'`);
 }
 
 export const toGlobal = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
-export const TYPES = { THREAT: 'SocThreat', PRACTICE: 'PracticeEntry', REFERRAL: 'SafeguardingReferral', PLAN: 'FourPPlan', DISRUPTION: 'Disruption', NOMINAL: 'Nominal', INTELLIGENCE: 'IntelligenceReport' } as const;
+export const TYPES = { THREAT: 'SocThreat', PRACTICE: 'PracticeEntry', REFERRAL: 'SafeguardingReferral', PLAN: 'FourPPlan', DISRUPTION: 'Disruption', NOMINAL: 'Nominal', INTELLIGENCE: 'IntelligenceReport', ANALYTICAL_REQUEST: 'AnalyticalRequest' } as const;

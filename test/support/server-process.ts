@@ -38,7 +38,8 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     url,
     output: () => out,
     exited: () => exit,
-    async ready(timeoutMs = 45_000) {
+    // A start on a loaded machine (load average 30: migrations, demo data) has taken over 45 s.
+    async ready(timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         if (ended) throw new Error(`server exited before it was ready:\n${out}`);

@@ -55,9 +55,16 @@ export interface TestApp {
  * environment would.
  */
 export async function createTestApp(
-  options: { seed?: 'identity' | 'demo' | false; env?: Record<string, string>; accessLayers?: AccessLayers } = {},
+  options: {
+    seed?: 'identity' | 'demo' | false;
+    env?: Record<string, string>;
+    accessLayers?: AccessLayers;
+    /** Runs on the new database before anything connects to it (e.g. database-level settings). */
+    prepareDatabase?: (db: TestDatabase) => Promise<void>;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
+  await options.prepareDatabase?.(db);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'soc-hub-app-'));
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, SEED_DEMO_DATA: 'false', ...options.env });
   const seed = options.seed ?? 'identity';

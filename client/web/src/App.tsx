@@ -68,6 +68,10 @@ const IntelligenceList = screen(() => import('./features/intelligence/Intelligen
 const IntelligenceNew = screen(() => import('./features/intelligence/IntelligenceNew'), 'IntelligenceNew');
 const IntelligenceEdit = screen(() => import('./features/intelligence/IntelligenceEdit'), 'IntelligenceEdit');
 const IntelligencePage = screen(() => import('./features/intelligence/IntelligencePage'), 'IntelligencePage');
+const Deconfliction = screen(() => import('./features/deconfliction/Deconfliction'), 'Deconfliction');
+const AnalysisList = screen(() => import('./features/analysis/AnalysisList'), 'AnalysisList');
+const AnalysisNew = screen(() => import('./features/analysis/AnalysisNew'), 'AnalysisNew');
+const AnalysisPage = screen(() => import('./features/analysis/AnalysisPage'), 'AnalysisPage');
 const AuditSearch = screen(() => import('./features/audit/AuditSearch'), 'AuditSearch');
 const People = screen(() => import('./features/people/People'), 'People');
 const PersonNew = screen(() => import('./features/people/PersonNew'), 'PersonNew');
@@ -79,6 +83,7 @@ const ModelAdmin = screen(() => import('./features/assessments/ModelAdmin'), 'Mo
 const AccessPolicy = screen(() => import('./features/access/AccessPolicy'), 'AccessPolicy');
 const UsersAdmin = screen(() => import('./features/admin/UsersAdmin'), 'UsersAdmin');
 const ApiKeysAdmin = screen(() => import('./features/admin/ApiKeysAdmin'), 'ApiKeysAdmin');
+const ReviewsDue = screen(() => import('./features/retention/ReviewsDue'), 'ReviewsDue');
 
 /** Every screen by its path (under the layout); '' is the home page. */
 const screens: [path: string, Screen][] = [
@@ -108,6 +113,10 @@ const screens: [path: string, Screen][] = [
   ['intelligence/new', IntelligenceNew],
   ['intelligence/:id', IntelligencePage],
   ['intelligence/:id/edit', IntelligenceEdit],
+  ['deconfliction', Deconfliction],
+  ['analysis', AnalysisList],
+  ['analysis/new', AnalysisNew],
+  ['analysis/:id', AnalysisPage],
   ['audit', AuditSearch],
   ['agreements', SharingAgreements],
   ['admin/access', AccessPolicy],
@@ -115,6 +124,7 @@ const screens: [path: string, Screen][] = [
   ['search', SearchPage],
   ['admin/users', UsersAdmin],
   ['admin/api-keys', ApiKeysAdmin],
+  ['reviews', ReviewsDue],
 ];
 
 /** Starts fetching the code of the screen at `pathname`, so it arrives alongside the viewer query rather than after it. */

@@ -8,7 +8,9 @@ import { migrate, openOrm } from '../../src/db/orm';
 import { seedDemoData } from '../../src/db/seed';
 import { DEMO_SIZES } from '../../src/db/seed/demo/generate';
 
-export const BENCH_DATABASE = 'soc_hub_bench';
+/** BENCH_DATABASE lets two checkouts with different migrations bench side by side. */
+export const BENCH_DATABASE = process.env.BENCH_DATABASE || 'soc_hub_bench';
+if (!/^[a-z_][a-z0-9_]*$/.test(BENCH_DATABASE)) throw new Error(`BENCH_DATABASE must be a plain lower-case name, not ${BENCH_DATABASE}.`);
 export const BENCH_DATA_DIR = '.data/bench';
 
 export interface BenchDatabase {

@@ -148,7 +148,7 @@ export function renderReport(input: ReportInput): string {
     ...resultsTable(input.results),
     '',
     'disruptionStats runs with one connection (one request at a time), so its p50 is the time to compute the figures, which is what its target (< 100 ms over 200,000 rows) is about.',
-    'The baseline applies the same access rules (row-level security as the caller, partners\' withheld fields nulled) and so returns the same data; it does not write audit events, which SOC Hub writes for reads of sensitive records (the SEROCU user\'s pages) and for every mutation.',
+    'The baseline applies the same access rules (row-level security as the caller, partners\' withheld fields nulled) and so returns the same data; it writes the audit event of createNominal (the same row SOC Hub writes) but not those SOC Hub writes for reads of sensitive records (the SEROCU user\'s pages).',
     '',
     ...costSection(input),
     '',

@@ -230,7 +230,9 @@ const BENCH_NOMINAL = 'Benchmark Nominal';
 
 /**
  * A write: one shared record with its history row, inserted as the caller (row-level security
- * checks the owner; the history trigger reads the actor from the caller's settings).
+ * checks the owner; the history trigger reads the actor from the caller's settings), and the
+ * audit event SOC Hub writes for it (the same row: the chain's trigger hashes it), so that both
+ * servers do the same writes.
  */
 const createNominal: Scenario = {
   name: 'mutation',
@@ -246,6 +248,12 @@ const createNominal: Scenario = {
       insert into nominal (name, aliases, vulnerability_flags, protective_marking, sharing, shared_with, owning_organisation_id, created_by, updated_by)
       values ($1, $2::text[], '{}', $3, $4, '{}', soc_caller_org(), soc_caller_user(), soc_caller_user())
       returning *
+    ), audited as (
+      insert into audit_event (user_id, username, organisation_id, operation, action, record_type, record_ids, purpose, client_address, request_id, detail)
+      select u.id, u.username, u.organisation_id, 'CreateNominal', 'CREATE', 'Nominal', array[n.id],
+        case u.username ${BENCH_USERS.map((u) => `when '${u.username}' then '${u.purpose}'`).join(' ')} else 'ANALYSIS' end,
+        '127.0.0.1', gen_random_uuid()::text, '{"mutations": ["createNominal"]}'
+      from created n join app_user u on u.id = soc_caller_user()
     )
     select ${response('createNominal', `json_build_object('id', ${gid('Nominal', 'n.id')}, 'name', n.name, 'aliases', n.aliases,
       'isChild', n.date_of_birth > (current_date - interval '18 years'), 'protectiveMarking', n.protective_marking, 'sharing', n.sharing,

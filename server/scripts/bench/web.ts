@@ -6,6 +6,7 @@
  *
  * - loads the threat list (`/threats`) and the plans register (`/plans`) afresh and times, from
  *   the navigation's start, until the first row of data is on screen (target: within 1 s);
+ * - loads the home page afresh and times its assessment worklist's request (target: 300 ms);
  * - types a threat's name into the header's search box and times, from the last keystroke, until
  *   that threat is offered (target: within 300 ms of the query going out; the box waits 200 ms
  *   for typing to settle before it asks, so the figure is printed with and without that wait).
@@ -48,19 +49,60 @@ async function timeToData(page: Page, url: string, selector: string): Promise<nu
 
 /**
  * Types `name` into the header's search box once the home page has its own data (its worklist
- * queries took 1-1.7 s on this data and, run beside the search, doubled its time: a figure of the
- * home page, not of the search); ms from the last keystroke until an option naming it shows.
+ * queries, run beside the search, made it a figure of the home page, not of the search); ms
+ * from the last keystroke until an option naming it is on screen. Both moments are stamped in
+ * the page (the keydown, and the first animation frame after the option appears): a locator's
+ * waitFor, timed from outside, polls at 0, 20, 50, 100, 100 then every 500 ms, so a result
+ * shown 400 ms after the keystroke was reported at about 800 (answers sent back at +300-380 ms
+ * were "shown" at +810-860 ms).
  */
-async function timeToSearchResult(page: Page, name: string): Promise<number> {
+async function timeToSearchResult(page: Page, name: string): Promise<{ shown: number; request: number }> {
   await page.goto('/');
   await page.waitForLoadState('networkidle');
   const box = page.getByRole('combobox', { name: /Find threats, people, plans/ });
   await box.fill(name.slice(0, -1));
-  await page.evaluate(() => ((globalThis as any).__typedAt = 0));
+  await page.evaluate((wanted) => {
+    const g = globalThis as any;
+    const doc = g.document;
+    g.__typedAt = 0;
+    g.__shownAt = 0;
+    doc.addEventListener('keydown', () => (g.__typedAt = g.performance.now()), { once: true, capture: true });
+    const shown = () => {
+      const list = doc.querySelector('[role="listbox"][aria-label="Search results"]');
+      return !!list && !list.hidden && [...list.querySelectorAll('[role="option"]')].some((o: any) => o.textContent.includes(wanted));
+    };
+    const observer = new g.MutationObserver(() => {
+      if (!g.__typedAt || !shown()) return;
+      observer.disconnect();
+      g.requestAnimationFrame(() => (g.__shownAt = g.performance.now()));
+    });
+    observer.observe(doc.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  }, name);
+  const answered = requestTime(page, 'FindAnything');
   await box.press(name.slice(-1));
-  await page.evaluate(() => ((globalThis as any).__typedAt = (globalThis as any).performance.now()));
-  await page.getByRole('listbox', { name: 'Search results' }).getByRole('option', { name: new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).first().waitFor();
-  return page.evaluate(() => (globalThis as any).performance.now() - (globalThis as any).__typedAt);
+  await page.waitForFunction(() => (globalThis as any).__shownAt > 0);
+  const shown = await page.evaluate(() => (globalThis as any).__shownAt - (globalThis as any).__typedAt);
+  return { shown, request: await answered };
+}
+
+/** Resolves with the time the next request of `operation` took, from sending to the whole answer (the server's time plus the local round trip). */
+async function requestTime(page: Page, operation: string): Promise<number> {
+  const finished = await page.waitForEvent('requestfinished', { predicate: (r) => r.postData()?.includes(`"operationName":"${operation}"`) ?? false });
+  const timing = finished.timing();
+  return timing.responseEnd - timing.requestStart;
+}
+
+/**
+ * Loads the home page afresh as serocu.analyst (a threat assessor: the assessment worklist) and
+ * returns the time its WorklistAssessments request took, from sending to the whole answer
+ * (the server's time plus the local round trip); it took 1-1.7 s on this data before issue 14.
+ */
+async function timeHomeWorklist(page: Page): Promise<number> {
+  const answered = requestTime(page, 'WorklistAssessments');
+  await page.goto('/');
+  const took = await answered;
+  await page.getByTestId('work-decide').locator('[aria-busy="true"]').waitFor({ state: 'detached' });
+  return took;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -69,6 +111,7 @@ const verdict = (value: number, target: number) => (value <= target ? 'met' : '*
 
 async function main(): Promise<void> {
   const runs = runsOption();
+  const loadBefore = os.loadavg();
   const db = await prepareDatabase(log);
   const dataDir = path.resolve(BENCH_DATA_DIR);
   // On DATABASE_URL's server nothing else creates it, and the server's log is written there.
@@ -83,6 +126,8 @@ async function main(): Promise<void> {
       const lists: number[] = [];
       const plans: number[] = [];
       const searches: number[] = [];
+      const searchRequests: number[] = [];
+      const worklists: number[] = [];
       let searched: string | undefined;
       for (let i = 0; i < runs; i++) {
         log(`run ${i + 1} of ${runs}...`);
@@ -90,19 +135,24 @@ async function main(): Promise<void> {
         // A threat's name from the list just shown: the search must find it.
         searched ??= ((await page.locator('table.list tbody tr td a').first().textContent()) ?? '').trim();
         plans.push(await timeToData(page, '/plans', 'table.list tbody tr'));
-        searches.push(await timeToSearchResult(page, searched));
+        worklists.push(await timeHomeWorklist(page));
+        const search = await timeToSearchResult(page, searched);
+        searches.push(search.shown);
+        searchRequests.push(search.request);
       }
       const report = [
         `# Web client timings, ${new Date().toISOString()}`,
         '',
-        `Machine: ${os.cpus().length} CPUs, load average before ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${runs} runs, serocu.analyst, benchmark data.`,
+        `Machine: ${os.cpus().length} CPUs, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} after; ${runs} runs, serocu.analyst, benchmark data.`,
         '',
         '| What | Figure | Target | |',
         '|---|---|---|---|',
         `| threat list, navigation to first row | ${figure(lists)} | ≤ 1,000 ms | ${verdict(median(lists), 1000)} |`,
         `| plans register, navigation to first row | ${figure(plans)} | ≤ 1,000 ms | ${verdict(median(plans), 1000)} |`,
+        `| home page, its assessment worklist (WorklistAssessments) request to answer | ${figure(worklists)} | ≤ 300 ms | ${verdict(median(worklists), 300)} |`,
         `| header search "${searched}", last keystroke to result shown | ${figure(searches)} | | |`,
         `| the same less the box's ${SEARCH_SETTLE_MS} ms settling wait (query to result) | ${figure(searches.map((s) => s - SEARCH_SETTLE_MS))} | ≤ 300 ms | ${verdict(median(searches) - SEARCH_SETTLE_MS, 300)} |`,
+        `| of which its FindAnything request, sending to answer | ${figure(searchRequests)} | | |`,
         '',
       ].join('\n');
       console.log(report);

@@ -1,6 +1,6 @@
 /**
  * The access catalogue: every kind of shared record and of record part, once. Whatever decides
- * access reads it: the application's filters (policy.ts: table → category), explanations
+ * access reads it: the application's filters (policy.ts: each named rule translated once), explanations
  * (explain.ts), redaction (redaction.ts: what partners are not shown, and why), the live
  * visibility check (live/visibility.ts) and the history migration (record types → tables).
  * The database's row-level security is generated from it (row-level-security.sql.ts, printed by
@@ -8,12 +8,11 @@
  * fails when the policies in the database (pg_policies) differ from what this catalogue generates,
  * so a change to one without the other cannot land.
  *
- * Adding a record type: an entry here, its table's migration with `sharedRecordColumns` and a
- * history trigger, a migration with the generated policies (docs/architecture.md), a node fetcher
- * in its feature module.
+ * Adding a record type: an entry here, a migration with its table and the generated policies, and
+ * its feature module with a node fetcher; docs/access.md, "Adding a record type", lists every file.
  */
 
-export type DataCategory = 'THREAT' | 'NOMINAL' | 'PLAN' | 'DISRUPTION' | 'REFERRAL' | 'PRACTICE' | 'INTELLIGENCE';
+export type DataCategory = 'THREAT' | 'NOMINAL' | 'PLAN' | 'DISRUPTION' | 'REFERRAL' | 'PRACTICE' | 'INTELLIGENCE' | 'ANALYTICAL_REQUEST';
 
 const INTELLIGENCE = 'Intelligence is withheld from partner organisations: they see a sanitised summary.';
 const PEOPLE = 'Details of people in organised crime groups are withheld from partner organisations.';
@@ -23,6 +22,49 @@ const GRADING = 'The grading of intelligence (source evaluation and intelligence
 const SOURCES = 'Sources of intelligence and the original text are withheld from partner organisations: they are given the sanitised text.';
 const OTHERS_DISSEMINATIONS = "Partner organisations are shown only the disseminations made to their own organisation.";
 const OTHERS_ACTIONS = "Partner organisations are shown only their own organisation's actions.";
+
+/**
+ * What partner organisations (those that are not law enforcement) are not shown of records their
+ * organisation does not own, per GraphQL type (records and parts) and field, and why; a record
+ * kind's `withheldFromPartners` is its entry. Keyed by kind and kept literal, so that
+ * redaction.ts's helpers refuse, at compile time, a resolver naming a field not declared here.
+ */
+export const WITHHELD_FROM_PARTNERS = {
+  SocThreat: {
+    summary: INTELLIGENCE,
+    priority: ASSESSMENT,
+    riskScore: ASSESSMENT,
+    currentAssessment: ASSESSMENT,
+    assessmentHistory: ASSESSMENT,
+    unassessedActivities: ASSESSMENT,
+    members: PEOPLE,
+    linkedThreats: INTELLIGENCE,
+    history: HISTORY,
+  },
+  Nominal: { aliases: PEOPLE, vulnerabilityFlags: PEOPLE, memberships: PEOPLE, history: HISTORY },
+  // Partners see a plan's summary and their own actions (docs/domain.md): not other
+  // organisations' actions, the intelligence gaps, the reviews, or the gate (whose problems quote intelligence).
+  FourPPlan: {
+    actions: OTHERS_ACTIONS,
+    intelligenceGaps: INTELLIGENCE,
+    reviews: 'Plan reviews are withheld from partner organisations.',
+    quality: 'The quality gate quotes intelligence and is withheld from partner organisations.',
+    history: HISTORY,
+  },
+  // Partners read only a report's sanitised text.
+  IntelligenceReport: {
+    sourceEvaluation: GRADING,
+    intelligenceAssessment: GRADING,
+    grading: GRADING,
+    gradingFlags: GRADING,
+    sourceReference: SOURCES,
+    originalText: SOURCES,
+    nominals: PEOPLE,
+    disseminations: OTHERS_DISSEMINATIONS,
+    history: HISTORY,
+  },
+  CriminalActivity: { description: INTELLIGENCE, assessment: ASSESSMENT },
+} as const;
 
 /** Who a reach rule is for: every organisation, law enforcement only, or partner agencies (every other organisation) only. */
 export type Who = 'EVERYONE' | 'LAW_ENFORCEMENT' | 'PARTNERS';
@@ -51,6 +93,9 @@ export type ReachRule =
   /** An intelligence report: disseminated to the caller's organisation. */
   | 'DISSEMINATED';
 
+/** The organisation type of the regional unit (SEROCU), which the REGIONAL_UNIT_OF_LINKED_THREAT rule reaches. */
+export const REGIONAL_UNIT_TYPE = 'ROCU';
+
 export interface Reach {
   readonly rule: ReachRule;
   readonly who: Who;
@@ -61,6 +106,11 @@ export interface Reach {
   readonly agreement?: boolean;
   /** Grants reading only: a caller reached only this way cannot change the record. */
   readonly readOnly?: boolean;
+}
+
+/** Whether a reach rule is for law enforcement (true) or a partner agency (false). */
+export function isForOrganisation(reach: Reach, isLawEnforcement: boolean): boolean {
+  return reach.who === 'EVERYONE' || (reach.who === 'LAW_ENFORCEMENT') === isLawEnforcement;
 }
 
 /** The columns every shared record has (shared-record.sql.ts, sharedRecordColumns). */
@@ -134,17 +184,7 @@ export const RECORD_KINDS: readonly RecordKind[] = [
     table: 'soc_threat',
     category: 'THREAT',
     reach: OWNER_OR_SHARING,
-    withheldFromPartners: {
-      summary: INTELLIGENCE,
-      priority: ASSESSMENT,
-      riskScore: ASSESSMENT,
-      currentAssessment: ASSESSMENT,
-      assessmentHistory: ASSESSMENT,
-      unassessedActivities: ASSESSMENT,
-      members: PEOPLE,
-      linkedThreats: INTELLIGENCE,
-      history: HISTORY,
-    },
+    withheldFromPartners: WITHHELD_FROM_PARTNERS.SocThreat,
   }),
   recordKind({
     // Police see people as shared; anyone, the subjects of referrals made with the owner.
@@ -156,23 +196,15 @@ export const RECORD_KINDS: readonly RecordKind[] = [
       { rule: 'REFERRAL_SUBJECT', who: 'EVERYONE', agreement: true },
       { rule: 'SHARING', who: 'LAW_ENFORCEMENT' },
     ],
-    withheldFromPartners: { aliases: PEOPLE, vulnerabilityFlags: PEOPLE, memberships: PEOPLE, history: HISTORY },
+    withheldFromPartners: WITHHELD_FROM_PARTNERS.Nominal,
   }),
   recordKind({
-    // Partners see a plan's summary and their own actions (docs/domain.md): not other
-    // organisations' actions, the intelligence gaps, the reviews, or the gate (whose problems quote intelligence).
     typename: 'FourPPlan',
     table: 'fourp_plan',
     category: 'PLAN',
     // A partner also reads the plans in which it owns an action (its own actions, at least).
     reach: [...OWNER_OR_SHARING, { rule: 'OWN_ACTION', who: 'PARTNERS' }],
-    withheldFromPartners: {
-      actions: OTHERS_ACTIONS,
-      intelligenceGaps: INTELLIGENCE,
-      reviews: 'Plan reviews are withheld from partner organisations.',
-      quality: 'The quality gate quotes intelligence and is withheld from partner organisations.',
-      history: HISTORY,
-    },
+    withheldFromPartners: WITHHELD_FROM_PARTNERS.FourPPlan,
     narrowedForPartners: ['actions'],
     threatColumn: 'threat_id',
   }),
@@ -218,18 +250,18 @@ export const RECORD_KINDS: readonly RecordKind[] = [
       { rule: 'DISSEMINATED', who: 'PARTNERS', agreement: true },
     ],
     changedOnlyByOwner: true,
-    withheldFromPartners: {
-      sourceEvaluation: GRADING,
-      intelligenceAssessment: GRADING,
-      grading: GRADING,
-      gradingFlags: GRADING,
-      sourceReference: SOURCES,
-      originalText: SOURCES,
-      nominals: PEOPLE,
-      disseminations: OTHERS_DISSEMINATIONS,
-      history: HISTORY,
-    },
+    withheldFromPartners: WITHHELD_FROM_PARTNERS.IntelligenceReport,
     narrowedForPartners: ['disseminations'],
+  }),
+  recordKind({
+    // The common reach: the requesting organisation owns it, and the service shares it with the
+    // regional unit by name (modules/analytical-requests), which is how SEROCU sees every request
+    // of the region. Only law enforcement requests analysis and no partner role reads the category.
+    typename: 'AnalyticalRequest',
+    table: 'analytical_request',
+    category: 'ANALYTICAL_REQUEST',
+    reach: OWNER_OR_SHARING,
+    withheldFromPartners: {},
   }),
 ];
 
@@ -248,7 +280,7 @@ export interface PartKind {
 }
 
 export const PART_KINDS: readonly PartKind[] = [
-  { typename: 'CriminalActivity', table: 'criminal_activity', parentTable: 'soc_threat', parentColumn: 'threat_id', withheldFromPartners: { description: INTELLIGENCE, assessment: ASSESSMENT } },
+  { typename: 'CriminalActivity', table: 'criminal_activity', parentTable: 'soc_threat', parentColumn: 'threat_id', withheldFromPartners: WITHHELD_FROM_PARTNERS.CriminalActivity },
   { typename: 'Membership', table: 'membership', parentTable: 'soc_threat', parentColumn: 'threat_id' },
   { typename: 'ThreatLink', table: 'threat_link', parentTable: 'soc_threat', parentColumn: 'threat_id', threatColumn: 'linked_threat_id' },
   { typename: 'ThreatAssessment', table: 'threat_assessment', parentTable: 'soc_threat', parentColumn: 'threat_id' },
@@ -263,12 +295,22 @@ export const PART_KINDS: readonly PartKind[] = [
 ];
 
 const byTable = new Map(RECORD_KINDS.map((k) => [k.table, k]));
+const byCategory = new Map(RECORD_KINDS.map((k) => [k.category, k]));
+// The role policy and agreements grant by category, and read paths name one: each names one kind.
+if (byCategory.size !== RECORD_KINDS.length) throw new Error('Two record kinds share a data category');
 const byType = new Map(RECORD_KINDS.map((k) => [k.typename, k]));
 
 /** The record kind a table holds; throws for a table that is not a shared record's. */
 export function recordKindOfTable(table: string): RecordKind {
   const kind = byTable.get(table);
   if (!kind) throw new Error(`${table} is not a shared record table`);
+  return kind;
+}
+
+/** The record kind holding a data category's records (one each). */
+export function recordKindOfCategory(category: DataCategory): RecordKind {
+  const kind = byCategory.get(category);
+  if (!kind) throw new Error(`No record kind holds ${category} records`);
   return kind;
 }
 

@@ -28,6 +28,15 @@ const VALIDATORS = [Role.DISRUPTION_VALIDATOR];
 /** The practice register: every practitioner; not those who only oversee or administer. */
 const PRACTITIONERS = Object.values(Role).filter((r) => r !== Role.AUDITOR && r !== Role.ADMIN);
 const ADMINS = [Role.ADMIN];
+/** Analytical requests: made by intelligence and investigative roles (law enforcement only: the service); decided by OCG coordinators, worked by analysts (of the regional unit: the service). */
+const ANALYSIS_REQUESTERS = [Role.ANALYST, Role.INTELLIGENCE_OFFICER, Role.INVESTIGATOR, Role.LRO, Role.SRO, Role.OCG_COORDINATOR];
+const ANALYSIS_MANAGERS = [Role.OCG_COORDINATOR];
+const ANALYSTS = [Role.ANALYST];
+/**
+ * Retention reviews (MoPI): those who manage the organisation's records decide whether a person
+ * or an intelligence report is kept or disposed of; the review queue is theirs too (retention.service.ts).
+ */
+export const RETENTION_REVIEWERS: readonly Role[] = [Role.INTELLIGENCE_OFFICER, Role.LRO, Role.SRO];
 /** Whoever signs in states the purpose of their work. */
 const EVERYONE = Object.values(Role);
 
@@ -44,6 +53,8 @@ export const MUTATION_ROLES: Readonly<Record<string, readonly Role[]>> = {
   unlinkThreats: INTELLIGENCE,
   createNominal: PEOPLE,
   updateNominal: PEOPLE,
+  retainRecord: RETENTION_REVIEWERS,
+  disposeRecord: RETENTION_REVIEWERS,
   createAssessment: ASSESSORS,
   reviseAssessment: ASSESSORS,
   submitAssessment: ASSESSORS,
@@ -99,6 +110,15 @@ export const MUTATION_ROLES: Readonly<Record<string, readonly Role[]>> = {
   createIntelligenceReport: INTELLIGENCE,
   updateIntelligenceReport: INTELLIGENCE,
   disseminateIntelligence: INTELLIGENCE,
+  checkIdentifier: INTELLIGENCE,
+  recordIdentifier: INTELLIGENCE,
+  removeIdentifier: INTELLIGENCE,
+  createAnalyticalRequest: ANALYSIS_REQUESTERS,
+  acceptAnalyticalRequest: ANALYSIS_MANAGERS,
+  declineAnalyticalRequest: ANALYSIS_MANAGERS,
+  assignAnalyticalRequest: ANALYSIS_MANAGERS,
+  startAnalyticalRequest: ANALYSTS,
+  deliverAnalyticalRequest: ANALYSTS,
 };
 
 /** A role in words for a person: DISRUPTION_VALIDATOR → disruption validator (LRO and SRO stay). */

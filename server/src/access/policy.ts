@@ -1,18 +1,20 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import type { Caller } from '../db/request-db';
+import type { Caller } from './caller';
 import { markingRank, ProtectiveMarking } from '../modules/identity/identity.enums';
-import type { AccessLayers } from './layers';
-import { recordKindOfTable, type DataCategory } from './catalogue';
+import type { ReadScope } from './read-scope';
+import { isForOrganisation, recordKindOfCategory, recordKindOfTable, REGIONAL_UNIT_TYPE, type DataCategory, type Reach, type ReachRule, type RecordKind } from './catalogue';
 
 /**
  * The application's access policy: who may read which shared records (docs/domain.md, "Access").
- * It is one of two independent layers: PostgreSQL's row-level security (the access migration)
- * states the same rules in SQL policies; this module states them again, in code, as filters
- * every read path adds to its query. Either one alone must deny; tests switch each off in turn.
+ * It is one of two independent layers: PostgreSQL's row-level security, generated from the access
+ * catalogue (catalogue.ts), states the rules in SQL policies; this module translates the same
+ * catalogue's named rules, each once, into filters every read path adds to its query. Either one
+ * alone must deny; tests switch each off in turn.
  *
- * Repositories receive only a query builder, so the request's caller is bound to the request's
- * transaction object (and to each savepoint inside it) and looked up from there. A query built
- * on a builder with no caller bound fails loudly instead of reading unfiltered.
+ * Every read path is handed the request's ReadScope (read-scope.ts: the caller, the layers, the
+ * purpose and the transaction or savepoint it reads through) by the resolver or service that calls
+ * it, and passes it on to `onlyReadable`: there is no other way to learn who is asking, so a read
+ * path without a scope does not compile.
  */
 
 export type { DataCategory } from './catalogue';
@@ -22,186 +24,175 @@ export function categoryOf(table: string): DataCategory {
   return recordKindOfTable(table).category;
 }
 
-export interface PolicyBinding {
-  caller: Caller;
-  layers: AccessLayers;
-}
-
-const bindings = new WeakMap<object, PolicyBinding>();
-
-/** Records who is asking on a request's transaction (or savepoint) object. */
-export function bindCaller(knex: object, binding: PolicyBinding): void {
-  bindings.set(knex, binding);
-}
-
-function bindingOf(knex: object): PolicyBinding {
-  const binding = bindings.get(knex);
-  if (!binding) throw new Error('A read path ran outside a request transaction: no caller is bound, so nothing may be read.');
-  return binding;
-}
-
-/** The caller bound to a request's transaction (or savepoint) object. */
-export function boundCaller(knex: object): Caller {
-  return bindingOf(knex).caller;
-}
-
 /** Markings the caller's clearance covers. */
 function readableMarkings(clearance: string): string[] {
   const rank = markingRank(clearance as ProtectiveMarking);
   return Object.values(ProtectiveMarking).filter((m) => markingRank(m) <= rank);
 }
 
+/** A where-clause callback. */
+type Condition = (w: Knex.QueryBuilder) => unknown;
+
+/** What a rule is translated for: the caller, and the record kind read under `alias`. */
+interface RuleScope {
+  readonly read: ReadScope;
+  readonly knex: Knex;
+  readonly caller: Caller;
+  readonly kind: RecordKind;
+  readonly alias: string;
+}
+
+// The aliases of the subqueries below are prefixed `access_`, so that none can shadow a table of
+// the caller's query: an unqualified or outer reference resolving to the wrong table once hid
+// referral subjects.
+
 /** Whether any of the caller's roles may read the category (the admin-editable default policy, as data). */
-function roleAllows(knex: Knex, caller: Caller, category: DataCategory) {
-  return (w: Knex.QueryBuilder) =>
+function roleAllows({ knex, caller, kind }: RuleScope): Condition {
+  return (w) =>
     w.whereExists((g) =>
       g
         .select(knex.raw('1'))
-        .from('access_role_grant as grant_')
-        .where('grant_.data_category', category)
-        .whereRaw('grant_.role = any (?::text[])', [`{${caller.roles.join(',')}}`]),
+        .from('access_role_grant as access_grant')
+        .where('access_grant.data_category', kind.category)
+        .whereRaw('access_grant.role = any (?::text[])', [`{${caller.roles.join(',')}}`]),
     );
 }
 
 /**
  * Where-clause: an ACTIVE, in-date agreement between the caller's organisation and the owner of
- * the record under `alias` covers the category and the record's marking (what a non-police
- * organisation needs to read another organisation's record).
+ * the record covers the category and the record's marking (what a non-police organisation needs
+ * to read another organisation's record by a rule that asks for one).
  */
-function agreementCovers(caller: Caller, alias: string, category: DataCategory) {
-  return (w: Knex.QueryBuilder) =>
+function agreementCovers({ caller, kind, alias }: RuleScope): Condition {
+  const { owner, marking } = kind.columns;
+  return (w) =>
     // Uncorrelated, so PostgreSQL lists the (owner, marking) pairs the caller's agreements
     // cover once per statement and probes a hash of them per row, rather than searching the
     // agreements again for every row.
     w.whereRaw(
-      `(${alias}.owning_organisation_id, ${alias}.protective_marking) in (
-        select party, marking
-          from information_sharing_agreement isa
-          cross join unnest(isa.parties) as party
-          cross join unnest(?::text[]) as marking
-         where isa.status = 'ACTIVE' and current_date >= isa.effective_from and current_date < isa.expires_on
-           and ?::uuid = any (isa.parties) and ? = any (isa.data_categories)
-           and soc_marking_rank(marking) <= soc_marking_rank(isa.max_protective_marking))`,
-      [`{${readableMarkings(caller.clearance).join(',')}}`, caller.organisationId, category],
+      `(${alias}.${owner}, ${alias}.${marking}) in (
+        select access_party, access_marking
+          from information_sharing_agreement access_agreement
+          cross join unnest(access_agreement.parties) as access_party
+          cross join unnest(?::text[]) as access_marking
+         where access_agreement.status = 'ACTIVE' and current_date >= access_agreement.effective_from and current_date < access_agreement.expires_on
+           and ?::uuid = any (access_agreement.parties) and ? = any (access_agreement.data_categories)
+           and soc_marking_rank(access_marking) <= soc_marking_rank(access_agreement.max_protective_marking))`,
+      [`{${readableMarkings(caller.clearance).join(',')}}`, caller.organisationId, kind.category],
     );
 }
 
 /**
- * Where-clause for the common rule on a shared record under `alias`: the owner, or sharing that
- * reaches the caller's organisation, plus (for a non-police organisation) an agreement in force
- * with the owner covering the category and marking.
+ * Each named reach rule of the catalogue (catalogue.ts, ReachRule), translated once into a
+ * where-clause for this caller: the application's statement of what row-level-security.sql.ts
+ * states in SQL. Undefined: the rule can reach no record for this caller (so it is left out).
  */
-function reachesCaller(knex: Knex, caller: Caller, alias: string, category: DataCategory) {
-  return (w: Knex.QueryBuilder) => {
-    w.where(`${alias}.owning_organisation_id`, caller.organisationId).orWhere((shared) => {
-      shared.where((s) => {
-        s.where(`${alias}.sharing`, 'ALL_PARTNERS').orWhere((n) =>
-          n.where(`${alias}.sharing`, 'NAMED_ORGANISATIONS').whereRaw(`?::uuid = any (${alias}.shared_with)`, [caller.organisationId]),
-        );
-        if (caller.isLawEnforcement) s.orWhere(`${alias}.sharing`, 'REGIONAL_LAW_ENFORCEMENT');
-      });
-      if (!caller.isLawEnforcement) shared.where(agreementCovers(caller, alias, category));
-    });
-  };
-}
+const RULE_CONDITIONS: { readonly [R in ReachRule]: (scope: RuleScope) => Condition | undefined } = {
+  OWNER:
+    ({ caller, kind, alias }) =>
+    (w) =>
+      w.where(`${alias}.${kind.columns.owner}`, caller.organisationId),
 
-/**
- * Where-clause: the referral under `alias` is one the caller's organisation may read. Its two
- * parties read it whatever its sharing (it is their own record, so no agreement is needed);
- * auditors read every referral; and the regional unit (an organisation of type ROCU, SEROCU)
- * reads those linked to a threat it can read (docs/domain.md's table: "those linked to threats"),
- * judged by the threat rule itself, so that a threat hidden from it hides its referrals too.
- */
-function referralReachesCaller(knex: Knex, caller: Caller, alias: string) {
-  return (w: Knex.QueryBuilder) => {
-    w.where(`${alias}.referring_organisation_id`, caller.organisationId).orWhere(`${alias}.receiving_organisation_id`, caller.organisationId);
-    if (caller.roles.includes('AUDITOR')) w.orWhereRaw('true');
-    w.orWhere((regional) =>
-      regional
-        .whereExists((o) => o.select(knex.raw('1')).from('organisation as caller_org').where('caller_org.id', caller.organisationId).where('caller_org.type', 'ROCU'))
+  // NAMED_ORGANISATIONS reaches those named, REGIONAL_LAW_ENFORCEMENT police, ALL_PARTNERS everyone.
+  SHARING:
+    ({ caller, kind, alias }) =>
+    (w) => {
+      const { sharing, sharedWith } = kind.columns;
+      w.where(`${alias}.${sharing}`, 'ALL_PARTNERS').orWhere((n) =>
+        n.where(`${alias}.${sharing}`, 'NAMED_ORGANISATIONS').whereRaw(`?::uuid = any (${alias}.${sharedWith})`, [caller.organisationId]),
+      );
+      if (caller.isLawEnforcement) w.orWhere(`${alias}.${sharing}`, 'REGIONAL_LAW_ENFORCEMENT');
+    },
+
+  // Its two parties read a referral whatever its sharing: it is their own record.
+  REFERRAL_PARTY:
+    ({ caller, alias }) =>
+    (w) =>
+      w.where(`${alias}.referring_organisation_id`, caller.organisationId).orWhere(`${alias}.receiving_organisation_id`, caller.organisationId),
+
+  AUDITOR: ({ caller }) => (caller.roles.includes('AUDITOR') ? (w) => w.whereRaw('true') : undefined),
+
+  // The regional unit reads those linked to a threat it can read, judged by the threat rule
+  // itself, so that a threat hidden from it hides its referrals too.
+  REGIONAL_UNIT_OF_LINKED_THREAT:
+    ({ read, knex, caller, alias }) =>
+    (w) =>
+      w
+        .whereExists((o) =>
+          o.select(knex.raw('1')).from('organisation as access_caller_org').where('access_caller_org.id', caller.organisationId).where('access_caller_org.type', REGIONAL_UNIT_TYPE),
+        )
         .whereExists((t) =>
-          onlyReadable(t.select(knex.raw('1')).from('soc_threat as linked').whereRaw(`linked.id = any (${alias}.linked_threat_ids)`), knex, 'THREAT', 'linked'),
+          onlyReadable(
+            t.select(knex.raw('1')).from('soc_threat as access_linked_threat').whereRaw(`access_linked_threat.id = any (${alias}.linked_threat_ids)`),
+            read,
+            'THREAT',
+            'access_linked_threat',
+          ),
         ),
-    );
-  };
-}
 
-/**
- * Where-clause: the nominal under `alias` is the subject of a referral that the caller's
- * organisation is party to and whose other party owns the nominal. The owner being a party is
- * what makes the referral a share the owner made or received: a referral between two
- * organisations neither of which owns the person passes them on beyond what the owner allowed,
- * so it makes them known to nobody (createReferral refuses such a referral; this also covers
- * older rows). The receiver of a referral reads its subject this way, police or not.
- */
-function subjectOfCallersReferral(knex: Knex, caller: Caller, alias: string) {
-  return (w: Knex.QueryBuilder) =>
-    w.whereExists((r) =>
-      r
-        .select(knex.raw('1'))
-        .from('safeguarding_referral as ref')
-        .whereRaw(`ref.subject_id = ${alias}.id`)
-        .whereRaw(`? in (ref.referring_organisation_id, ref.receiving_organisation_id)`, [caller.organisationId])
-        .whereRaw(`${alias}.owning_organisation_id in (ref.referring_organisation_id, ref.receiving_organisation_id)`),
-    );
-}
+  // The subject of a referral the caller's organisation is party to and whose other party owns
+  // the person. The owner being a party is what makes the referral a share the owner made or
+  // received: a referral between two organisations neither of which owns the person passes them
+  // on beyond what the owner allowed, so it makes them known to nobody (createReferral refuses
+  // such a referral; this also covers older rows).
+  REFERRAL_SUBJECT:
+    ({ knex, caller, kind, alias }) =>
+    (w) =>
+      w.whereExists((r) =>
+        r
+          .select(knex.raw('1'))
+          .from('safeguarding_referral as access_subject_referral')
+          .whereRaw(`access_subject_referral.subject_id = ${alias}.id`)
+          .whereRaw(`? in (access_subject_referral.referring_organisation_id, access_subject_referral.receiving_organisation_id)`, [caller.organisationId])
+          .whereRaw(`${alias}.${kind.columns.owner} in (access_subject_referral.referring_organisation_id, access_subject_referral.receiving_organisation_id)`),
+      ),
 
-/** Where-clause: the intelligence report under `alias` was disseminated to the caller's organisation. */
-function disseminatedToCaller(knex: Knex, caller: Caller, alias: string) {
-  return (w: Knex.QueryBuilder) =>
-    w.whereExists((d) =>
-      d.select(knex.raw('1')).from('intelligence_dissemination as given').whereRaw(`given.report_id = ${alias}.id`).where('given.recipient_organisation_id', caller.organisationId),
-    );
+  OWN_ACTION:
+    ({ knex, caller, alias }) =>
+    (w) =>
+      w.whereExists((a) =>
+        a.select(knex.raw('1')).from('plan_action as access_own_action').whereRaw(`access_own_action.plan_id = ${alias}.id`).where('access_own_action.owner_organisation_id', caller.organisationId),
+      ),
+
+  CLAIM_OR_CONTRIBUTION:
+    ({ caller, alias }) =>
+    (w) =>
+      w.where(`${alias}.claiming_organisation_id`, caller.organisationId).orWhereRaw(`?::uuid = any (${alias}.contributors)`, [caller.organisationId]),
+
+  DISSEMINATED:
+    ({ knex, caller, alias }) =>
+    (w) =>
+      w.whereExists((d) =>
+        d
+          .select(knex.raw('1'))
+          .from('intelligence_dissemination as access_dissemination')
+          .whereRaw(`access_dissemination.report_id = ${alias}.id`)
+          .where('access_dissemination.recipient_organisation_id', caller.organisationId),
+      ),
+};
+
+/** One catalogued reach of a kind, for this caller: its rule, and an agreement in force when a partner needs one. Undefined: it reaches nothing for this caller. */
+function reachCondition(scope: RuleScope, reach: Reach): Condition | undefined {
+  if (!isForOrganisation(reach, scope.caller.isLawEnforcement)) return undefined;
+  const rule = RULE_CONDITIONS[reach.rule](scope);
+  if (!rule || !reach.agreement || scope.caller.isLawEnforcement) return rule;
+  return (w) => w.where(rule).where(agreementCovers(scope));
 }
 
 /**
  * Narrows `query` (over a shared record table aliased `alias`) to the records the caller may
- * read. Does nothing when the application layer is switched off (tests of the database layer).
+ * read: clearance covers the marking, one of the caller's roles may read the category, and any
+ * one of the kind's catalogued reach rules reaches the caller. Does nothing when the
+ * application layer is switched off (tests of the database layer).
  */
-export function onlyReadable(query: Knex.QueryBuilder, knex: Knex, category: DataCategory, alias: string): Knex.QueryBuilder {
-  const binding = bindingOf(knex);
-  if (!binding.layers.application) return query;
-  const { caller } = binding;
-  query.where(roleAllows(knex, caller, category));
-  query.whereIn(`${alias}.protective_marking`, readableMarkings(caller.clearance));
-  const common = reachesCaller(knex, caller, alias, category);
-  switch (category) {
-    case 'REFERRAL':
-      // Whatever the sharing field says (see referralReachesCaller).
-      return query.where(referralReachesCaller(knex, caller, alias));
-    case 'NOMINAL':
-      // A person reached through a referral still needs, for a non-police organisation, an
-      // agreement in force with the owner covering nominals at the marking: suspending it hides
-      // the person at once, as it hides the owner's threats. The referral itself stays readable.
-      return query.where((w) => {
-        w.where(`${alias}.owning_organisation_id`, caller.organisationId).orWhere((viaReferral) => {
-          viaReferral.where(subjectOfCallersReferral(knex, caller, alias));
-          if (!caller.isLawEnforcement) viaReferral.where(agreementCovers(caller, alias, category));
-        });
-        if (caller.isLawEnforcement) w.orWhere(common);
-      });
-    case 'DISRUPTION':
-      if (caller.isLawEnforcement) return query.where(common);
-      return query.where((w) => w.where(`${alias}.claiming_organisation_id`, caller.organisationId).orWhereRaw(`?::uuid = any (${alias}.contributors)`, [caller.organisationId]));
-    case 'INTELLIGENCE':
-      // Partners: their own reports, and those disseminated to them under an agreement in force
-      // covering intelligence at the marking; never through sharing alone.
-      if (caller.isLawEnforcement) return query.where(common);
-      return query.where((w) =>
-        w.where(`${alias}.owning_organisation_id`, caller.organisationId).orWhere((given) =>
-          given.where(disseminatedToCaller(knex, caller, alias)).where(agreementCovers(caller, alias, category)),
-        ),
-      );
-    case 'PLAN':
-      if (caller.isLawEnforcement) return query.where(common);
-      return query.where((w) =>
-        w.where(common).orWhereExists((a) =>
-          a.select(knex.raw('1')).from('plan_action as own').whereRaw(`own.plan_id = ${alias}.id`).where('own.owner_organisation_id', caller.organisationId),
-        ),
-      );
-    default:
-      return query.where(common);
-  }
+export function onlyReadable(query: Knex.QueryBuilder, read: ReadScope, category: DataCategory, alias: string): Knex.QueryBuilder {
+  if (!read.layers.application) return query;
+  const scope: RuleScope = { read, knex: read.knex, caller: read.caller, kind: recordKindOfCategory(category), alias };
+  query.where(roleAllows(scope));
+  query.whereIn(`${alias}.${scope.kind.columns.marking}`, readableMarkings(scope.caller.clearance));
+  const reaches = scope.kind.reach.map((r) => reachCondition(scope, r)).filter((c): c is Condition => !!c);
+  if (!reaches.length) return query.whereRaw('false');
+  return query.where((w) => reaches.forEach((condition) => w.orWhere(condition)));
 }
 
 /** Drops rows whose parent did not come back from a policy-filtered loader (null). */

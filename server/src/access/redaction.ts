@@ -1,8 +1,8 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { Field, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../graphql/context';
-import { boundCaller } from './policy';
-import { NARROWED_FOR_PARTNERS, PARTNER_WITHHELD } from './catalogue';
+import type { ReadScope } from './read-scope';
+import { NARROWED_FOR_PARTNERS, PARTNER_WITHHELD, type WITHHELD_FROM_PARTNERS } from './catalogue';
 
 /**
  * Field-level redaction: partner organisations (not law enforcement) see sanitised views
@@ -20,7 +20,16 @@ export class WithheldField {
 /** What partners do not see, per GraphQL type and field, and the lists narrowed rather than nulled: the access catalogue. */
 const NARROWED = NARROWED_FOR_PARTNERS;
 
-/** A record's owner, when it has one: an organisation is never shown a sanitised view of its own records. */
+/** A GraphQL type with fields withheld from partners (catalogue.ts, WITHHELD_FROM_PARTNERS). */
+export type WithholdingType = keyof typeof WITHHELD_FROM_PARTNERS;
+/** A field the catalogue withholds from partners on that type: a resolver naming any other does not compile. */
+export type WithheldFieldOf<T extends WithholdingType> = Extract<keyof (typeof WITHHELD_FROM_PARTNERS)[T], string>;
+
+/**
+ * A record's owner, when it has one: an organisation is never shown a sanitised view of its own
+ * records. For a part (a threat's criminal activity), its record's owner: the part is passed
+ * carrying it, since a part with no owner given is sanitised for every partner, its owner included.
+ */
 export interface Owned {
   owningOrganisationId?: string;
 }
@@ -30,7 +39,6 @@ function seesSanitised(ctx: RequestContext, record?: Owned): boolean {
   return !ctx.access.caller.isLawEnforcement && record?.owningOrganisationId !== ctx.access.caller.organisationId;
 }
 
-/** The fields of `typename` withheld from the caller, with reasons (empty for police and for one's own records). */
 /**
  * Where-clause, the same decision in SQL: the caller sees every field of the record under `alias`
  * (law enforcement, or the record's own organisation). A search or filter over a field that may
@@ -38,32 +46,116 @@ function seesSanitised(ctx: RequestContext, record?: Owned): boolean {
  * never depends on what is withheld from them: a search by a withheld alias would otherwise tell
  * the partner the alias.
  */
-export function seesWithheldFields(knex: Knex, alias: string) {
-  const caller = boundCaller(knex);
+export function seesWithheldFields({ caller }: ReadScope, alias: string) {
   return (w: Knex.QueryBuilder) => (caller.isLawEnforcement ? w.whereRaw('true') : w.where(`${alias}.owning_organisation_id`, caller.organisationId));
 }
 
 /** Where-clause: the caller is shown the plan action under `alias` of the plan under `planAlias` (partners: their own). */
-export function seesAction(knex: Knex, alias: string, planAlias: string) {
-  const caller = boundCaller(knex);
-  return (w: Knex.QueryBuilder) => w.where(seesWithheldFields(knex, planAlias)).orWhere(`${alias}.owner_organisation_id`, caller.organisationId);
+export function seesAction(scope: ReadScope, alias: string, planAlias: string) {
+  const { caller } = scope;
+  return (w: Knex.QueryBuilder) => w.where(seesWithheldFields(scope, planAlias)).orWhere(`${alias}.owner_organisation_id`, caller.organisationId);
 }
 
+/**
+ * Where each part named by id in an input is listed on its record: the record's type, the field
+ * listing it (for plan entries, one field per kind) and, for a list narrowed to the caller's own
+ * items, the column naming the item's organisation. The same fields node(id) applies to a part
+ * (node.ts, childFetcher, from each module's index): a part is shown wherever it is named exactly
+ * when its record's field listing it shows it.
+ */
+const PART_LISTINGS = {
+  criminal_activity: { parentType: 'SocThreat', fields: [{ field: 'criminalActivities' }] },
+  membership: { parentType: 'SocThreat', fields: [{ field: 'members' }] },
+  threat_assessment: { parentType: 'SocThreat', fields: [{ field: 'assessmentHistory' }] },
+  plan_objective: { parentType: 'FourPPlan', fields: [{ field: 'objectives' }] },
+  plan_action: { parentType: 'FourPPlan', fields: [{ field: 'actions' }], itemOwnerColumn: 'owner_organisation_id' },
+  plan_entry: {
+    parentType: 'FourPPlan',
+    fields: [
+      { field: 'intelligenceGaps', kind: 'INTELLIGENCE_GAP' },
+      { field: 'outcomes', kind: 'OUTCOME' },
+      { field: 'learning', kind: 'LEARNING' },
+    ],
+  },
+} as const satisfies Record<string, { parentType: string; fields: readonly { field: string; kind?: string }[]; itemOwnerColumn?: string }>;
+
+/** A part table whose listing on its record is known (PART_LISTINGS). */
+export type ListedPartTable = keyof typeof PART_LISTINGS;
+
+/**
+ * Where-clause, node(id)'s decision for a part in SQL: the caller is shown the part under `alias`
+ * of the record under `parentAlias`. Not shown: a part listed in a field withheld from the caller
+ * (a threat's members and assessments, a plan's intelligence gaps, for partners) and, in a list
+ * narrowed to the caller's own items (a plan's actions), another organisation's. A mutation or an
+ * input naming such a part finds it missing, as one that does not exist (access/references.ts),
+ * rather than FORBIDDEN, which would tell a partner it is there.
+ */
+export function seesPart(scope: ReadScope, table: ListedPartTable, alias: string, parentAlias: string) {
+  const { caller } = scope;
+  const listing: { parentType: string; fields: readonly { field: string; kind?: string }[]; itemOwnerColumn?: string } = PART_LISTINGS[table];
+  const shownWhole = seesWithheldFields(scope, parentAlias);
+  const shownIn = (field: string) => (w: Knex.QueryBuilder) => {
+    const key = `${listing.parentType}.${field}`;
+    if (NARROWED.has(key)) return w.where(shownWhole).orWhere(`${alias}.${listing.itemOwnerColumn}`, caller.organisationId);
+    if (field in (PARTNER_WITHHELD[listing.parentType] ?? {})) return w.where(shownWhole);
+    return w.whereRaw('true');
+  };
+  return (w: Knex.QueryBuilder) =>
+    w.where((any) => {
+      for (const { field, kind } of listing.fields) any.orWhere((one) => (kind ? one.where(`${alias}.kind`, kind).where(shownIn(field)) : one.where(shownIn(field))));
+    });
+}
+
+/** The fields of `typename` withheld from the caller, with reasons (empty for police and for one's own records). */
 export function withheldFields(ctx: RequestContext, typename: string, record?: Owned): WithheldField[] {
-  if (!seesSanitised(ctx, record)) return [];
-  return Object.entries(PARTNER_WITHHELD[typename] ?? {}).map(([field, reason]) => ({ field, reason }));
+  return seesSanitised(ctx, record) ? withheldFromPartners(typename) : [];
 }
 
-export function isWithheld(ctx: RequestContext, typename: string, field: string, record?: Owned): boolean {
-  return seesSanitised(ctx, record) && field in (PARTNER_WITHHELD[typename] ?? {}) && !NARROWED.has(`${typename}.${field}`);
+/** Whether the field is withheld from the caller (null to them). */
+export function isWithheld<T extends WithholdingType>(ctx: RequestContext, typename: T, field: WithheldFieldOf<T>, record?: Owned): boolean {
+  return isWithheldByName(ctx, typename, field, record);
+}
+
+/** isWithheld, for generic code that learns the type and field only at run time (node.ts, shared-record.ts). */
+export function isWithheldByName(ctx: RequestContext, typename: string, field: string, record?: Owned): boolean {
+  return seesSanitised(ctx, record) && nulledForPartners(typename, field);
 }
 
 /** Whether a list is narrowed to the caller's own organisation's items (partners). */
-export function isNarrowed(ctx: RequestContext, typename: string, field: string, record?: Owned): boolean {
+export function isNarrowed<T extends WithholdingType>(ctx: RequestContext, typename: T, field: WithheldFieldOf<T>, record?: Owned): boolean {
+  return isNarrowedByName(ctx, typename, field, record);
+}
+
+/** isNarrowed, for generic code that learns the type and field only at run time. */
+export function isNarrowedByName(ctx: RequestContext, typename: string, field: string, record?: Owned): boolean {
   return seesSanitised(ctx, record) && NARROWED.has(`${typename}.${field}`);
 }
 
 /** The value, or null when the field is withheld from the caller. */
-export function unlessWithheld<T>(ctx: RequestContext, typename: string, field: string, value: () => T, record?: Owned): T | null {
-  return isWithheld(ctx, typename, field, record) ? null : value();
+export function unlessWithheld<T extends WithholdingType, V>(ctx: RequestContext, typename: T, field: WithheldFieldOf<T>, value: () => V, record?: Owned): V | null {
+  return unlessWithheldByName(ctx, typename, field, value, record);
+}
+
+/** unlessWithheld, for generic code that learns the type and field only at run time. */
+export function unlessWithheldByName<V>(ctx: RequestContext, typename: string, field: string, value: () => V, record?: Owned): V | null {
+  return isWithheldByName(ctx, typename, field, record) ? null : value();
+}
+
+/**
+ * seesSanitised's decision as a SQL condition, for statements that build answers in PostgreSQL
+ * (graphql/compiled-answer.ts): true where the caller sees every field of a record whose owner
+ * (for a part, its record's owner) is `ownerSql`. `bind` places the caller's organisation.
+ */
+export function seesWholeSql({ caller }: ReadScope, ownerSql: string, bind: (value: unknown) => string): string {
+  return caller.isLawEnforcement ? 'true' : `(${ownerSql} = ${bind(caller.organisationId)}::uuid)`;
+}
+
+/** What withheldFields lists for a sanitised view of `typename`, in its order: the same catalogue. */
+export function withheldFromPartners(typename: string): WithheldField[] {
+  return Object.entries(PARTNER_WITHHELD[typename] ?? {}).map(([field, reason]) => ({ field, reason }));
+}
+
+/** Whether a field of `typename` is nulled for a sanitised view (withheld, and not a narrowed list). */
+export function nulledForPartners(typename: string, field: string): boolean {
+  return field in (PARTNER_WITHHELD[typename] ?? {}) && !NARROWED.has(`${typename}.${field}`);
 }

@@ -1,9 +1,10 @@
-import { PART_KINDS, RECORD_KINDS, type PartKind, type Reach, type RecordKind } from './catalogue';
+import { PART_KINDS, RECORD_KINDS, REGIONAL_UNIT_TYPE, type PartKind, type Reach, type ReachRule, type RecordKind, type SharedColumns } from './catalogue';
 
 /**
  * The database's row-level security, generated from the access catalogue (catalogue.ts): the
- * policies of every record and part table, the history policy, and the functions they call that
- * depend on record types. `npm run -s access:policies` prints it.
+ * policies of every record and part table, the history policy, the functions they call that
+ * depend on record types, and soc_can_read (the read rule as a function of a record's access
+ * columns). `npm run -s access:policies` prints it.
  *
  * Migrations never call this: a migration holds the text it printed when it was written, so a
  * committed migration never changes when the catalogue does. test/access/catalogue-policies.test.ts
@@ -201,6 +202,53 @@ function couldReadThen(records: readonly RecordKind[]): GeneratedFunction {
   };
 }
 
+/** The reach rules that a record's access columns alone decide: the ones soc_can_read can state. */
+const ACCESS_COLUMN_RULES: ReadonlySet<ReachRule> = new Set<ReachRule>(['OWNER', 'SHARING']);
+
+/** soc_can_read's parameters, which stand for a record's access columns. */
+const CAN_READ_PARAMETERS: SharedColumns = { owner: 'owner', marking: 'marking', sharing: 'sharing', sharedWith: 'shared_with' };
+
+/**
+ * soc_can_read(category, owner, marking, sharing, shared_with): whether the caller reads a record
+ * of `category` with these access columns, by the kind's own rule (clearance and role, then its
+ * OWNER and SHARING reach, each for whom the catalogue says, with the agreement partners need)
+ * stated with the kind's own words: the same SQL as its read policy, the columns read from the
+ * arguments. Rules that look at other columns or tables (a referral's parties, a partner's claims,
+ * disseminations) are not stated, so a kind reached only by them is never readable here: callers
+ * (live/visibility.ts) ask only of kinds that marking and sharing alone decide. Not a security
+ * definer: it answers for the caller, with the caller's rights.
+ */
+function canReadFunction(records: readonly RecordKind[]): GeneratedFunction {
+  const cases = records.flatMap((kind) => {
+    const reach = kind.reach.filter((r) => ACCESS_COLUMN_RULES.has(r.rule));
+    return reach.length ? [`when '${kind.category}' then ${accessRule({ ...kind, columns: CAN_READ_PARAMETERS, reach }, false)}`] : [];
+  });
+  return {
+    signature: 'soc_can_read(text,uuid,text,text,uuid[])',
+    sql: `create or replace function soc_can_read(category text, owner uuid, marking text, sharing text, shared_with uuid[]) returns boolean
+  language sql stable as $$
+    select coalesce(case category
+    ${cases.join('\n    ')}
+    else false end, false)
+  $$`,
+  };
+}
+
+/**
+ * A security definer function `name()` returning the ids `select` lists for the caller's own
+ * organisation: a reach rule that looks at another table (see RULE_FUNCTIONS for why security definer).
+ */
+function callerIdsFunction(name: string, select: string): GeneratedFunction {
+  return {
+    signature: `${name}()`,
+    appRoleOnly: true,
+    sql: `create or replace function ${name}() returns uuid[]
+  language sql stable security definer parallel safe set search_path = public as $$
+    ${select}
+  $$`,
+  };
+}
+
 /**
  * The caller functions a reach rule calls. Security definer: a part's policy asks for its record,
  * whose policy would ask for the part, and PostgreSQL refuses policies that recurse; and the answer
@@ -208,38 +256,33 @@ function couldReadThen(records: readonly RecordKind[]): GeneratedFunction {
  * caller's own organisation.
  */
 const RULE_FUNCTIONS: Partial<Record<Reach['rule'], GeneratedFunction>> = {
+  // The caller's organisation is the regional unit. organisation has no row-level security, so
+  // this needs no security definer.
+  REGIONAL_UNIT_OF_LINKED_THREAT: {
+    signature: 'soc_caller_is_regional_unit()',
+    appRoleOnly: true,
+    sql: `create or replace function soc_caller_is_regional_unit() returns boolean
+  language sql stable parallel safe as $$
+    select exists (select 1 from organisation o where o.id = soc_caller_org() and o.type = '${REGIONAL_UNIT_TYPE}')
+  $$`,
+  },
   // The people who are the subject of a referral the caller's organisation is party to, with the
   // person's owner the other party (or the caller): a referral between two organisations that do
   // not own the person makes them known to neither.
-  REFERRAL_SUBJECT: {
-    signature: 'soc_caller_referral_subjects()',
-    appRoleOnly: true,
-    sql: `create or replace function soc_caller_referral_subjects() returns uuid[]
-  language sql stable security definer parallel safe set search_path = public as $$
-    select coalesce(array_agg(distinct r.subject_id), '{}')
+  REFERRAL_SUBJECT: callerIdsFunction(
+    'soc_caller_referral_subjects',
+    `select coalesce(array_agg(distinct r.subject_id), '{}')
       from safeguarding_referral r join nominal n on n.id = r.subject_id
      where soc_caller_org() in (r.referring_organisation_id, r.receiving_organisation_id)
-       and n.owning_organisation_id in (r.referring_organisation_id, r.receiving_organisation_id)
-  $$`,
-  },
+       and n.owning_organisation_id in (r.referring_organisation_id, r.receiving_organisation_id)`,
+  ),
   // The plans in which the caller's organisation owns an action.
-  OWN_ACTION: {
-    signature: 'soc_caller_action_plans()',
-    appRoleOnly: true,
-    sql: `create or replace function soc_caller_action_plans() returns uuid[]
-  language sql stable security definer parallel safe set search_path = public as $$
-    select coalesce(array_agg(distinct a.plan_id), '{}') from plan_action a where a.owner_organisation_id = soc_caller_org()
-  $$`,
-  },
+  OWN_ACTION: callerIdsFunction('soc_caller_action_plans', `select coalesce(array_agg(distinct a.plan_id), '{}') from plan_action a where a.owner_organisation_id = soc_caller_org()`),
   // The reports disseminated to the caller's organisation.
-  DISSEMINATED: {
-    signature: 'soc_caller_disseminated_reports()',
-    appRoleOnly: true,
-    sql: `create or replace function soc_caller_disseminated_reports() returns uuid[]
-  language sql stable security definer parallel safe set search_path = public as $$
-    select coalesce(array_agg(distinct d.report_id), '{}') from intelligence_dissemination d where d.recipient_organisation_id = soc_caller_org()
-  $$`,
-  },
+  DISSEMINATED: callerIdsFunction(
+    'soc_caller_disseminated_reports',
+    `select coalesce(array_agg(distinct d.report_id), '{}') from intelligence_dissemination d where d.recipient_organisation_id = soc_caller_org()`,
+  ),
 };
 
 /** The row-level security the catalogue calls for. */
@@ -249,7 +292,7 @@ export function rowLevelSecurity(catalogue: Catalogue = { records: RECORD_KINDS,
   return {
     tables: [...records.map((k) => k.table), ...parts.map((p) => p.table)],
     policies: [...records.flatMap(recordPolicies), ...parts.flatMap((p) => partPolicies(p, records)), historyPolicy(records)],
-    functions: [couldReadThen(records), ...[...rules].flatMap((rule) => (RULE_FUNCTIONS[rule] ? [RULE_FUNCTIONS[rule]!] : []))],
+    functions: [couldReadThen(records), canReadFunction(records), ...[...rules].flatMap((rule) => (RULE_FUNCTIONS[rule] ? [RULE_FUNCTIONS[rule]!] : []))],
   };
 }
 

@@ -48,10 +48,15 @@ export class AuditCollector {
   private operation: string | null = null;
   private readonly pending = new Map<string, Pending>();
 
-  constructor(private readonly origin: AuditOrigin) {}
+  constructor(readonly origin: AuditOrigin) {}
 
   get purpose(): Purpose | null {
     return this.origin.purpose;
+  }
+
+  /** The GraphQL operation's name, as the client called it, once known. */
+  get operationName(): string | null {
+    return this.operation;
   }
 
   /** The GraphQL operation's name, as the client called it (the first one seen). */

@@ -11,6 +11,7 @@ import { PURPOSE_HEADER } from './purpose';
 import { commitWithAuditEvents } from './audit.writer';
 import { requireAuditor, resolveFilter, scopedEvents } from './audit.service';
 import type { AuditEventFilter } from './audit.types';
+import { heldFilter, type TypedFilter } from './search-text';
 
 /** Rows read per statement while streaming: memory stays flat however long the trail. */
 const PAGE = 1000;
@@ -37,6 +38,14 @@ function when(value: unknown, field: string, problems: FieldProblem[]): Date | u
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) problems.push({ field, message: 'is not a date and time (e.g. 2026-04-01T00:00:00Z)' });
   return date;
+}
+
+/** The filter's names, as the query string and auditEvents take them. */
+const FILTER_FIELDS = ['userIds', 'organisationIds', 'recordId', 'record', 'user', 'purpose', 'action', 'from', 'to', 'hideOwnSearches'] as const;
+
+/** The filter's fields as typed (nothing else the query string holds). */
+function typedFilter(query: Request['query']): TypedFilter {
+  return Object.fromEntries(FILTER_FIELDS.map((name) => [name, list(query[name])]));
 }
 
 /** The query string as the auditEvents filter: the same names, lists repeated. */
@@ -124,7 +133,8 @@ export function auditExportHandler(deps: ContextDeps, orm: MikroORM): RequestHan
       filter = await resolveFilter(ctx, filterFromQuery(req.query));
       ctx.audit.setOperation('auditExportCsv');
       ctx.audit.exported('AuditEvent', [], 'csv');
-      ctx.audit.record(AuditAction.EXPORT, 'AuditEvent', [], { filters: req.query });
+      // The filter's own fields only, its free text held apart for a time (search-text.ts).
+      ctx.audit.record(AuditAction.EXPORT, 'AuditEvent', [], { filters: await heldFilter(ctx, typedFilter(req.query)) });
       await commitWithAuditEvents(ctx, orm);
     } catch (err) {
       if (err instanceof GraphQLError && err.extensions?.code === 'FORBIDDEN') {

@@ -1,5 +1,4 @@
 import { defaultFieldResolver, getNamedType, GraphQLError, isCompositeType, isObjectType, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import type { MiddlewareFn } from 'type-graphql';
 import type { RequestContext } from '../graphql/context';
 import { fromGlobalId } from '../graphql/global-id';
 import { READ_THROUGH } from '../graphql/node';
@@ -17,7 +16,10 @@ interface RecordValue {
 }
 
 /** Read whatever their marking: docs/domain.md puts every referral and intelligence report read on the audit trail. */
-const ALWAYS_SENSITIVE = new Set(['SafeguardingReferral', 'IntelligenceReport']);
+const ALWAYS_SENSITIVE = new Set(['SafeguardingReferral', 'IntelligenceReport', 'DeconflictionInterest']);
+
+/** Whether every record of a type is sensitive whatever its marking (statistics over them are audited alike). */
+export const isAlwaysSensitive = (typename: string): boolean => ALWAYS_SENSITIVE.has(typename);
 
 function isRecord(value: unknown): value is RecordValue {
   const v = value as Partial<RecordValue> | null;
@@ -101,13 +103,27 @@ function recordRefusal(audit: AuditCollector, err: unknown, info: GraphQLResolve
 /** CREATE, UPDATE or DELETE, by the mutation's name (add/remove of a part changes its record). */
 export function mutationAction(field: string): AuditAction.CREATE | AuditAction.UPDATE | AuditAction.DELETE | AuditAction.EXPORT {
   if (/^(create|publish)[A-Z]/.test(field)) return AuditAction.CREATE;
-  if (/^delete[A-Z]/.test(field)) return AuditAction.DELETE;
+  // Disposing of a record (retention review) deletes it, keeping only a tombstone.
+  if (/^(delete|dispose)[A-Z]/.test(field)) return AuditAction.DELETE;
   // Disseminating intelligence sends it out of the owner's hands: an export, not an edit.
   if (/^disseminate[A-Z]/.test(field)) return AuditAction.EXPORT;
   return AuditAction.UPDATE;
 }
 
+/**
+ * Marks a mutation's answer whose service wrote the request's audit events itself, because what
+ * the mutation did is not a change of the record its answer names: a deconfliction check reads
+ * (its own READ event) and changes nothing. Without it every mutation is also recorded as a
+ * change by its name (recordMutation).
+ */
+const AUDITED_BY_SERVICE = Symbol('audited by service');
+
+export function auditedByService<T extends object>(answer: T): T {
+  return Object.assign(answer, { [AUDITED_BY_SERVICE]: true });
+}
+
 function recordMutation(audit: AuditCollector, value: unknown, info: GraphQLResolveInfo): void {
+  if (value && typeof value === 'object' && AUDITED_BY_SERVICE in value) return;
   const record = isRecord(value) ? value : undefined;
   const recordType = record?.__typename ?? (value as { __typename?: string } | null)?.__typename ?? recordTypeOf(info);
   audit.changed(mutationAction(info.fieldName), recordType, record ? [record.dbId] : [], info.fieldName);
@@ -128,36 +144,12 @@ function checkReads(audit: AuditCollector, value: unknown, info: GraphQLResolveI
   for (const [type, ids] of idsByType(recordsIn(value, false).filter(isSensitive))) audit.read(type, ids);
 }
 
-/**
- * Global middleware (every field): records mutations, reads of sensitive records wherever they
- * appear (lists, connections, nested fields, node/nodes), and refusals, into the request's
- * audit collector; and refuses sensitive reads that state no purpose.
- *
- * The schema uses {@link auditEveryField}, which does the same without type-graphql's
- * middleware machinery; this form stays for anything built with `globalMiddlewares`.
- */
-export const auditMiddleware: MiddlewareFn<RequestContext> = async ({ args, context, info }, next) => {
-  const audit = context?.audit;
-  if (!audit) return next();
-  audit.setOperation(info.operation.name?.value);
-  const atMutationRoot = info.operation.operation === 'mutation' && info.path.prev === undefined;
-  let value: unknown;
-  try {
-    value = await next();
-  } catch (err) {
-    recordRefusal(audit, err, info, args, atMutationRoot);
-    throw err;
-  }
-  if (atMutationRoot) recordMutation(audit, value, info);
-  else if (isCompositeType(getNamedType(info.returnType))) checkReads(audit, value, info, context.viewer?.roles ?? []);
-  return value;
-};
-
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 /**
- * `resolve` with the audit middleware's behaviour, paid only where it can matter. As a
- * type-graphql global middleware, the audit turned every field of every row into a chain of
+ * `resolve` with the audit's behaviour (mutations, sensitive reads wherever they appear,
+ * refusals), paid only where it can matter. As a type-graphql global middleware (an earlier
+ * form, removed), the audit turned every field of every row into a chain of
  * async functions and promises, scalars included (a fifth of the server's CPU on a page of 20
  * threats). Here a field that returns records (an object, interface or union type) or is a
  * mutation root is checked as before, synchronously when its value is; any other field only has
@@ -190,8 +182,9 @@ function audited(resolve: GraphQLFieldResolver<unknown, RequestContext>, returns
 }
 
 /**
- * Puts the audit on every field of the schema, as the middleware above did as a global
- * middleware: mutations, sensitive reads wherever they appear, refusals. Returns the schema.
+ * Puts the audit on every field of the schema: mutations, sensitive reads wherever they appear
+ * (lists, connections, nested fields, node/nodes), refusals, recorded into the request's audit
+ * collector; sensitive reads that state no purpose are refused. Returns the schema.
  */
 export function auditEveryField(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {

@@ -9,6 +9,7 @@ import { onlyReadable } from '../access/policy';
 import { Role, OrganisationType } from '../modules/identity/identity.enums';
 import { asDate, containsPattern } from '../shared/sql';
 import { AuditAction } from './audit.enums';
+import { withHeldSearchTexts } from './search-text';
 import type { AuditChainVerification, AuditEvent, AuditEventsArgs, AuditEventFilter } from './audit.types';
 
 export function requireAuditor(ctx: RequestContext): void {
@@ -59,10 +60,11 @@ const SEARCH_OPERATIONS = ['AuditRecordNames'];
 
 /** The record behind a reference (threat URN, referral reference) the caller may read, or undefined. */
 async function recordByReference(ctx: RequestContext, reference: string): Promise<string | undefined> {
-  const knex = ctx.db.knex;
-  const threat = await onlyReadable(knex('soc_threat as t').select('t.id').whereRaw('upper(t.urn) = upper(?)', [reference]), knex, 'THREAT', 't').first();
+  const scope = ctx.access;
+  const { knex } = scope;
+  const threat = await onlyReadable(knex('soc_threat as t').select('t.id').whereRaw('upper(t.urn) = upper(?)', [reference]), scope, 'THREAT', 't').first();
   if (threat) return threat.id;
-  const referral = await onlyReadable(knex('safeguarding_referral as r').select('r.id').whereRaw('upper(r.reference) = upper(?)', [reference]), knex, 'REFERRAL', 'r').first();
+  const referral = await onlyReadable(knex('safeguarding_referral as r').select('r.id').whereRaw('upper(r.reference) = upper(?)', [reference]), scope, 'REFERRAL', 'r').first();
   return referral?.id;
 }
 
@@ -184,6 +186,7 @@ export async function auditEvents(ctx: RequestContext, args: AuditEventsArgs) {
   requireAuditor(ctx);
   const query = scopedEvents(ctx, await resolveFilter(ctx, args.filter));
   const page = await pageOfEvents(query, args);
+  await withHeldSearchTexts(ctx.db.knex, page.edges.map((e) => e.node));
   ctx.audit.record(AuditAction.READ, 'AuditEvent', [], { eventIds: page.edges.map((e) => e.node.id) });
   return page;
 }

@@ -20,6 +20,9 @@ export async function commitWithAuditEvents(ctx: RequestContext, orm: MikroORM):
   try {
     await ctx.db.finish(insert(ctx.db.knex, rows).toSQL().toNative());
   } catch (err) {
+    // A remembered account found changed: nothing of the request ran, and it is answered again
+    // from a fresh lookup, which records what that answer does (db/request-db.ts, AccountCache).
+    if (ctx.db.accountChanged) throw err;
     await writeOnTheirOwn(ctx, orm, rows);
     throw err;
   }

@@ -1,6 +1,6 @@
 export { AuditCollector, type AuditOrigin } from './audit.collector';
 export { AuditAction, Purpose } from './audit.enums';
-export { auditEveryField, auditMiddleware, isSensitive } from './audit.middleware';
+export { auditEveryField, isSensitive } from './audit.middleware';
 export { commitWithAuditEvents, writeAuditEvents } from './audit.writer';
 export { parsePurpose, passPurposeErrors, PURPOSE_HEADER } from './purpose';
 import { AuditEventResolver } from './audit.resolver';

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import { withPooledConnection } from '../db/driver-internals';
 
 /**
  * Links committed audit events into the hash chain (the database's audit_chain_extend(), see
@@ -13,24 +14,16 @@ export async function chainAuditEvents(owner: Knex): Promise<number> {
   // On a pooled connection directly, not through knex's query builder: it is housekeeping, not a
   // request's statement, and must not show in the statement counts (the bench, tests) of requests
   // it happens to run beside.
-  const client = owner.client as unknown as { acquireConnection(): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<void> };
-  const connection = await client.acquireConnection();
-  try {
+  return withPooledConnection(owner, async (connection) => {
     let total = 0;
     // Batches keep each transaction (and the lock) short when a long tail has built up.
     for (;;) {
-      const { rows } = await connection.query('select audit_chain_extend($1) as chained', [BATCH]);
+      const { rows } = await connection.query<{ chained: number }>('select audit_chain_extend($1) as chained', [BATCH]);
       const chained = Number(rows[0].chained);
       total += chained;
       if (chained < BATCH) return total;
     }
-  } finally {
-    await client.releaseConnection(connection);
-  }
-}
-
-interface PgConnection {
-  query(text: string, values: unknown[]): Promise<{ rows: { chained: number }[] }>;
+  });
 }
 
 const BATCH = 5000;

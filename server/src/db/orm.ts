@@ -15,6 +15,9 @@ export interface OrmOptions {
   acquireTimeoutMs?: number;
 }
 
+/** Start-up options for every pooled session: see `driverOptions` below. */
+export const UTC_SESSION = '-c TimeZone=UTC';
+
 /** MikroORM settings shared by the server, the scripts and the tests. */
 export function ormConfig({ databaseUrl, poolMax, acquireTimeoutMs = 10_000 }: OrmOptions) {
   return defineConfig({
@@ -26,7 +29,11 @@ export function ormConfig({ databaseUrl, poolMax, acquireTimeoutMs = 10_000 }: O
     forceUtcTimezone: true,
     // Bounded waits: with every connection busy, a request fails after acquireTimeoutMs instead of queueing forever.
     pool: { min: 0, max: poolMax, acquireTimeoutMillis: acquireTimeoutMs, createTimeoutMillis: acquireTimeoutMs },
-    driverOptions: { acquireConnectionTimeout: acquireTimeoutMs },
+    // Every session runs in UTC, whatever the database's or the server's default time zone:
+    // `current_date` in SQL (agreements in force, overdue reviews, row-level security) must be the
+    // same day as the server's own dates (db/clock.ts, UTC). Sent at connection start, so it costs
+    // no round trip.
+    driverOptions: { acquireConnectionTimeout: acquireTimeoutMs, connection: { options: UTC_SESSION } },
     migrations: {
       migrationsList,
       tableName: 'schema_migration',

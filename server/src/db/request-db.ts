@@ -1,16 +1,9 @@
 import type { Knex, MikroORM } from '@mikro-orm/postgresql';
 import { startRoundTrip } from '../tracing';
 import { BOTH_LAYERS, type AccessLayers } from '../access/layers';
-import { bindCaller } from '../access/policy';
-
-/** Who is asking, as the database's row-level security policies need to know. */
-export interface Caller {
-  userId: string;
-  organisationId: string;
-  isLawEnforcement: boolean;
-  roles: string[];
-  clearance: string;
-}
+import type { Caller } from '../access/caller';
+import { executeText, PreparedStatements } from './prepared-statements';
+import { announceQuery, interceptQueries, parameterText, transactionOutcome, transactionWithOwnBegin, type PgConnection } from './driver-internals';
 
 /** A statement with its parameters as pg takes them (`$1`, `$2`, ...; knex's toSQL().toNative()). */
 export interface Statement {
@@ -30,6 +23,10 @@ export const APPLICATION_ROLE = 'soc_app';
 export interface RequestDb {
   /** Query builder bound to the request's transaction. */
   readonly knex: Knex;
+  /** The caller the transaction's settings record (row-level security), for the request's ReadScope. */
+  readonly caller: Caller;
+  /** The enforcement layers on for this request. */
+  readonly layers: AccessLayers;
   /** Runs `work` as one unit inside the request (a savepoint): it all happens or none of it. */
   transaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
   /**
@@ -40,12 +37,30 @@ export interface RequestDb {
   /** Makes `finish` roll back instead of commit: the request's changes must not stand (see app.ts). */
   abort(): void;
   /**
+   * From here to the end of the request, statements the connection has prepared
+   * (prepared-statements.ts) run their generic plan instead of being planned again for their
+   * values (`plan_cache_mode`, transaction-local). For statements whose planning costs more than
+   * their running and whose best plan does not turn on their values: the header search's (under
+   * row-level security every table a statement names brings its policies, and PostgreSQL kept
+   * planning them anew). Plans decide speed only, never which rows are read. Costs no round trip
+   * when the request has sent nothing yet (it joins the caller's settings).
+   */
+  preferGenericPlans(): Promise<void>;
+  /**
    * Commits (or, if a statement failed, PostgreSQL rolls back) and returns the connection.
    * Idempotent. Rejects when the commit itself failed: nothing of the request was kept.
    * `withCommit`: one last write sent in the same message as COMMIT (the request's audit events),
    * saving its own round trip; if it fails, nothing is committed and this rejects.
    */
   finish(withCommit?: Statement): Promise<void>;
+  /**
+   * Whether the remembered account this request runs as (AccountCache) is still active and
+   * unchanged: the check went out with the transaction's first message, or goes out now, alone,
+   * when nothing was sent. Always true for a request whose account was read afresh.
+   */
+  accountConfirmed(): Promise<boolean>;
+  /** The check found the remembered account changed or deactivated: nothing of the request ran; answer it again. */
+  readonly accountChanged: boolean;
 }
 
 /**
@@ -57,8 +72,16 @@ export interface RequestDb {
  * rows' own plans, 0.5 ms, while whole-table aggregates keep their hashed plans. Measured per
  * statement as the SEROCU user on the benchmark data (disruptionStats, planStats and threatStats
  * unchanged within noise). The bench baseline runs with the same settings.
+ *
+ * jit off: row-level security makes the planner cost a statement over a large table as if every
+ * policy subquery ran per row, so whole-table figures (disruptionStats) cross jit_above_cost and
+ * PostgreSQL compiled them on every call (476 ms of 2,306 ms for SEROCU's disruptionStats at load
+ * average 13.6). Compiled code lives only as long as its statement, so it never paid back here.
  */
-export const PLANNER_SETTINGS: readonly [string, string][] = [['random_page_cost', '1.1']];
+export const PLANNER_SETTINGS: readonly [string, string][] = [
+  ['random_page_cost', '1.1'],
+  ['jit', 'off'],
+];
 
 /** The settings row-level security reads, as one SELECT of set_config calls (values as escaped literals). */
 function callerSettingsSql(caller: Caller, rowLevelSecurity: boolean, literal: (value: string) => string): string {
@@ -74,17 +97,60 @@ function callerSettingsSql(caller: Caller, rowLevelSecurity: boolean, literal: (
   return `select ${settings.map(([name, value]) => `set_config('${name}', ${literal(value)}, true)`).join(', ')}`;
 }
 
-/** pg's conversion of a parameter to the text it sends (not in its type declarations). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { prepareValue } = require('pg/lib/utils') as { prepareValue(value: unknown): string | Buffer | null };
+type QueryCallback = (err: unknown, result?: unknown) => void;
 
-/** The parts of a pg client this module uses. */
-interface PgClient {
-  query(...args: unknown[]): unknown;
-  escapeLiteral(value: string): string;
+/** The SQLSTATE of soc_refuse_changed_account (Migration20261206005800_account_check). */
+export const ACCOUNT_CHANGED = 'SOCA1';
+
+/** Whether `err` is the check's refusal of a remembered account that changed or was deactivated (AccountCheck). */
+export function isAccountChanged(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === ACCOUNT_CHANGED;
 }
 
-type QueryCallback = (err: unknown, result?: unknown) => void;
+/**
+ * A request's check that the account it runs as, remembered from an earlier request
+ * (AccountCache), is still active and unchanged. It goes first in the transaction's first
+ * message, ahead of the caller's settings (`BEGIN; <check>; <settings>; <first statement>`), so
+ * that when it fails nothing of the request is read or written: PostgreSQL runs a message's
+ * statements in order and stops at the first error. A request that sends nothing (viewer) sends
+ * it alone before answering.
+ */
+class AccountCheck {
+  private ok: boolean | undefined;
+  readonly outcome: Promise<boolean>;
+  private settle!: (ok: boolean) => void;
+
+  constructor(
+    readonly statement: Statement,
+    private readonly onChanged: () => void,
+  ) {
+    this.outcome = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  /**
+   * The answer to the message that carried the check. Only the check's own error says the account
+   * changed; any other error came from a statement after it (it ran first, and passed) or from the
+   * connection, and the request fails on it as it would have without the check.
+   */
+  answered(err: unknown): void {
+    if (this.ok !== undefined) return;
+    this.ok = !isAccountChanged(err);
+    if (!this.ok) this.onChanged();
+    this.settle(this.ok);
+  }
+
+  /** The transaction ended with nothing sent (rolled back): nothing ran under the account, so nothing is left to check. */
+  unneeded(): void {
+    this.answered(null);
+  }
+
+  get changed(): boolean {
+    return this.ok === false;
+  }
+}
+/** Announces a statement the queue sends of its own accord (BEGIN's message, an account check), as knex announces its own. */
+type Announce = (sql: string, bindings?: readonly unknown[]) => void;
+
 interface WaitingQuery {
   config: { text: string; values?: unknown[] };
   callback: QueryCallback;
@@ -140,16 +206,33 @@ function dollarInQuotedLiteral(text: string): boolean {
   return false;
 }
 
+/** A parameter as a literal: the text pg would send for it (parameterText), quoted, so PostgreSQL types it exactly as it types an untyped parameter. */
+function literalOf(connection: PgConnection, value: unknown): string {
+  const text = parameterText(value) as string | null;
+  return text === null ? 'null' : connection.escapeLiteral(text);
+}
+
+/** The statement's text without the semicolon knex may end it with (dropped where statements are joined). */
+function statementText(q: WaitingQuery): string {
+  return q.config.text.replace(/;\s*$/, '');
+}
+
 /**
- * The statement with each `$n` replaced by its value as a literal: the text pg would send for it
- * (prepareValue), quoted, so PostgreSQL types it exactly as it types an untyped parameter.
+ * The statement for a simple-protocol message: `execute <name>(<literals>)` when the connection
+ * has it prepared (prepared-statements.ts), else its text with each `$n` replaced by its value
+ * as a literal.
  */
-function withLiterals(connection: PgClient, q: WaitingQuery): string {
-  const values = q.config.values ?? [];
-  return q.config.text.replace(/;\s*$/, '').replace(/\$(\d+)/g, (_, n: string) => {
-    const value = prepareValue(values[Number(n) - 1]) as string | null;
-    return value === null ? 'null' : connection.escapeLiteral(value);
-  });
+function inlined(connection: PgConnection, prepared: PreparedStatements, q: WaitingQuery): string {
+  const text = statementText(q);
+  const literals = (q.config.values ?? []).map((v) => literalOf(connection, v));
+  const found = prepared.find(text);
+  return (found && executeText(found, literals)) ?? text.replace(/\$(\d+)/g, (_, n: string) => literals[Number(n) - 1] ?? 'null');
+}
+
+/** `execute <name>(...)` for a statement the connection has prepared, if it is one (else its sighting is counted). */
+function asExecute(connection: PgConnection, prepared: PreparedStatements, q: WaitingQuery): string | undefined {
+  const found = prepared.find(statementText(q));
+  return found && executeText(found, (q.config.values ?? []).map((v) => literalOf(connection, v)));
 }
 
 /** `query` with a span around each message that is answered through a callback (tracing.ts), when tracing is on. */
@@ -191,23 +274,44 @@ class ConnectionQueue {
    * transaction at all: its COMMIT is answered here. See {@link deferBegin}.
    */
   private pendingBegin: string | undefined;
-  private onBegin: (() => void) | undefined;
+  private onBegin: Announce | undefined;
+  /** The remembered account's check, to go with the deferred BEGIN (AccountCheck). */
+  private pendingCheck: AccountCheck | undefined;
+  /** The check in the message in flight: its answer settles it. */
+  private checking: AccountCheck | undefined;
 
   private readonly query: (...args: unknown[]) => unknown;
+  /** What this connection has prepared: statements that repeat are sent as `execute <name>(...)`. */
+  private readonly prepared = new PreparedStatements();
 
   constructor(
-    private readonly connection: PgClient,
+    private readonly connection: PgConnection,
     query: (...args: unknown[]) => unknown,
   ) {
-    this.query = tracedRoundTrips(query);
+    const traced = tracedRoundTrips(query);
+    // A prepared statement gone (26000: something deallocated it) is prepared again when next due.
+    this.query = (...args) => {
+      const callback = args[args.length - 1];
+      if (typeof callback !== 'function') return traced(...args);
+      args[args.length - 1] = (err: unknown, result: unknown) => {
+        if ((err as { code?: string } | null)?.code === '26000') this.prepared.forget();
+        // Settled before the statements' callbacks run: a request whose first read failed on the
+        // check knows why by the time its resolver sees the error.
+        const check = this.checking;
+        this.checking = undefined;
+        check?.answered(err);
+        (callback as QueryCallback)(err, result);
+      };
+      return traced(...args);
+    };
   }
 
-  static of(connection: PgClient): ConnectionQueue {
+  static of(connection: PgConnection): ConnectionQueue {
     let queue = queues.get(connection);
     if (!queue) {
-      queue = new ConnectionQueue(connection, connection.query.bind(connection));
+      const send = interceptQueries(connection, (args) => queue!.enqueue(args));
+      queue = new ConnectionQueue(connection, send);
       queues.set(connection, queue);
-      connection.query = (...args: unknown[]) => queue!.enqueue(args);
     }
     return queue;
   }
@@ -224,12 +328,86 @@ class ConnectionQueue {
   }
 
   /**
-   * The transaction's BEGIN and the caller's settings (`sql`) go with the first statement the
-   * request sends; `began` runs when they are sent.
+   * The transaction's BEGIN and the caller's settings (`settings`) go with the first statement
+   * the request sends, and `check` (a remembered account's) ahead of the settings; `began` runs
+   * with the text when they are sent.
    */
-  deferBegin(settings: string, began: () => void): void {
-    this.pendingBegin = `begin; ${settings}`;
+  deferBegin(settings: string, began: Announce, check?: AccountCheck): void {
+    this.pendingBegin = settings;
     this.onBegin = began;
+    this.pendingCheck = check;
+  }
+
+  /**
+   * Settles `check`: at once if it went out with the transaction's first message (answered by
+   * now, or with that answer), else sent now, alone and outside any transaction, when nothing
+   * was sent in the transaction (viewer) and nothing is waiting to be.
+   */
+  confirmAccount(check: AccountCheck): Promise<boolean> {
+    if (this.pendingCheck === check && !this.busy && !this.waiting.length) {
+      this.pendingCheck = undefined; // a BEGIN sent after this goes without it
+      this.busy = true;
+      this.sendCheck(check, this.onBegin, (err) => {
+        // The check did not run (the connection failed): the COMMIT owes it still, and fails with
+        // the connection; the request goes on as it would have without the check.
+        if (err && !isAccountChanged(err)) {
+          if (this.pendingBegin !== undefined) this.pendingCheck = check;
+          check.unneeded();
+        }
+        this.busy = false;
+        this.scheduleSend();
+        this.scheduleIdle();
+      });
+    }
+    return check.outcome;
+  }
+
+  /**
+   * Sends `check` alone (outside a transaction, after preparing what is due), announced through
+   * `announce`; `then` gets its error, if any. Only a pass or the check's own refusal settles it.
+   */
+  private sendCheck(check: AccountCheck, announce: Announce | undefined, then: (err: unknown) => void): void {
+    const config = { text: check.statement.sql, values: [...check.statement.bindings] };
+    announce?.(check.statement.sql, check.statement.bindings);
+    this.prepareDue(() =>
+      this.query(inlined(this.connection, this.prepared, { config, callback: () => undefined }), (err: unknown) => {
+        if (!err || isAccountChanged(err)) check.answered(err);
+        then(err);
+      }),
+    );
+  }
+
+  /**
+   * Sends `statement` alone, outside any transaction (the sign-in's account lookup, before the
+   * request's BEGIN), as `execute` once it is prepared, after preparing whatever is due.
+   */
+  sendOutsideTransaction(statement: Statement, callback: QueryCallback): void {
+    this.prepareDue(() => this.query(inlined(this.connection, this.prepared, { config: { text: statement.sql, values: [...statement.bindings] }, callback }), callback));
+  }
+
+  /**
+   * Prepares the statements due (prepared-statements.ts), each alone in its message, then runs
+   * `then`. Only outside a transaction: a PREPARE that fails there aborts nothing.
+   */
+  private prepareDue(then: () => void): void {
+    const due = this.prepared.next();
+    if (!due) return then();
+    this.query(`prepare ${due.name} as ${due.text}`, (err: unknown) => {
+      this.prepared.settle(due, !err);
+      this.prepareDue(then);
+    });
+  }
+
+  /**
+   * Adds `set_config(name, value, true)` to the deferred BEGIN's settings, if it has not been sent
+   * (`call`: the call, already quoted). False when the transaction has begun: send it as a statement.
+   */
+  addToPendingSettings(call: string): boolean {
+    if (this.pendingBegin === undefined) return false;
+    // The settings are one SELECT of set_config calls (callerSettingsSql): one more column keeps
+    // the message's results as DEFERRED_BEGIN_STATEMENTS counts them.
+    this.pendingBegin = `${this.pendingBegin}, ${call}`;
+    return true;
   }
 
   /** Whether the deferred BEGIN has been sent (the transaction exists on the server). */
@@ -237,15 +415,23 @@ class ConnectionQueue {
     return this.pendingBegin === undefined;
   }
 
-  /** Takes the deferred BEGIN for the message about to be sent. */
-  private takeBegin(): string | undefined {
-    const sql = this.pendingBegin;
-    if (sql === undefined) return undefined;
+  /**
+   * Takes the deferred BEGIN for the message about to be sent: `begin; [<account check>;]
+   * <settings>`, and how many statements (results) that is.
+   */
+  private takeBegin(): { sql: string; statements: number } | undefined {
+    const settings = this.pendingBegin;
+    if (settings === undefined) return undefined;
+    const check = this.pendingCheck;
     this.pendingBegin = undefined;
-    this.onBegin?.();
+    this.pendingCheck = undefined;
+    this.checking = check;
+    const checkText = check && inlined(this.connection, this.prepared, { config: { text: check.statement.sql, values: [...check.statement.bindings] }, callback: () => undefined });
+    const sql = checkText ? `begin; ${checkText};\n${settings}` : `begin; ${settings}`;
+    this.onBegin?.(sql);
     this.onBegin = undefined;
     sharedRoundTrips += 1; // it shares the message of the statement it precedes
-    return sql;
+    return { sql, statements: checkText ? 3 : 2 };
   }
 
   /** Sends `statement` in the same message as the next COMMIT, ahead of it. */
@@ -283,7 +469,7 @@ class ConnectionQueue {
     this.beforeCommit = undefined;
     sharedRoundTrips += 1;
     const begin = this.takeBegin();
-    const text = `${begin === undefined ? '' : `${begin};\n`}${withLiterals(this.connection, { config: write, callback: () => undefined })};\n${commit.config.text}`;
+    const text = `${begin === undefined ? '' : `${begin.sql};\n`}${inlined(this.connection, this.prepared, { config: write, callback: () => undefined })};\n${commit.config.text}`;
     this.query(text, (err: unknown, results?: unknown[]) => {
       const committed = results?.[results.length - 1];
       const failure = err ?? commitThatRolledBack(commit, committed);
@@ -308,6 +494,14 @@ class ConnectionQueue {
     this.sendScheduled = false;
     if (this.busy || !this.waiting.length) return;
     this.busy = true;
+    if (this.pendingBegin !== undefined && this.prepared.hasDue()) {
+      // Still outside the request's transaction: the moment to prepare what has repeated.
+      this.prepareDue(() => {
+        this.busy = false;
+        this.send();
+      });
+      return;
+    }
     const batch = [this.waiting.shift()!];
     if (batchable(batch[0])) while (this.waiting.length && batchable(this.waiting[0])) batch.push(this.waiting.shift()!);
     const answer = (deliver: () => void) => {
@@ -321,12 +515,22 @@ class ConnectionQueue {
     };
     sharedRoundTrips += batch.length - 1;
     if (this.pendingBegin !== undefined && batch.length === 1 && !this.beforeCommit && isEnd(batch[0])) {
-      // Nothing was sent in this transaction: there is nothing on the server to end.
+      // Nothing was sent in this transaction: there is nothing on the server to end. A COMMIT
+      // still owes a remembered account its check (whoever did not ask for it first).
+      const check = this.pendingCheck;
+      const announce = this.onBegin;
       this.pendingBegin = undefined;
+      this.pendingCheck = undefined;
       this.onBegin = undefined;
       sharedRoundTrips += 1; // knex counted it as a statement; it takes no round trip
       const command = isCommit(batch[0]) ? 'COMMIT' : 'ROLLBACK';
-      answer(() => batch[0].callback(null, { command, rows: [], rowCount: null, fields: [] }));
+      const ended = () => batch[0].callback(null, { command, rows: [], rowCount: null, fields: [] });
+      if (!check || command === 'ROLLBACK') {
+        check?.unneeded();
+        answer(ended);
+        return;
+      }
+      this.sendCheck(check, announce, (err) => answer(() => (err ? batch[0].callback(err) : ended())));
       return;
     }
     if (batch.length === 1 && this.beforeCommit && isCommit(batch[0])) {
@@ -338,7 +542,7 @@ class ConnectionQueue {
       // (knex's `SAVEPOINT x;`) goes as it is: the BEGIN goes first, alone.
       const begin = this.takeBegin()!;
       sharedRoundTrips -= 1;
-      this.query(begin, (err: unknown) => {
+      this.query(begin.sql, (err: unknown) => {
         if (err) return answer(() => batch.forEach((q) => q.callback(err)));
         this.busy = false;
         this.waiting.unshift(...batch);
@@ -348,17 +552,19 @@ class ConnectionQueue {
     }
     const begin = this.takeBegin();
     if (begin !== undefined) {
-      const skip = DEFERRED_BEGIN_STATEMENTS;
-      this.query(`${begin};\n${batch.map((q) => withLiterals(this.connection, q)).join(';\n')}`, (err: unknown, results: unknown[]) =>
+      const skip = begin.statements;
+      this.query(`${begin.sql};\n${batch.map((q) => inlined(this.connection, this.prepared, q)).join(';\n')}`, (err: unknown, results: unknown[]) =>
         answer(() => batch.forEach((q, i) => (err ? q.callback(err) : q.callback(null, results[skip + i])))),
       );
       return;
     }
     if (batch.length === 1) {
-      this.query(batch[0].config, (err: unknown, result: unknown) => answer(() => batch[0].callback(err ?? commitThatRolledBack(batch[0], result), result)));
+      // A prepared statement goes as `execute`; any other as it came (pg sends its parameters).
+      const execute = inlinable(batch[0]) ? asExecute(this.connection, this.prepared, batch[0]) : undefined;
+      this.query(execute ?? batch[0].config, (err: unknown, result: unknown) => answer(() => batch[0].callback(err ?? commitThatRolledBack(batch[0], result), result)));
       return;
     }
-    this.query(batch.map((q) => withLiterals(this.connection, q)).join(';\n'), (err: unknown, results: unknown[]) =>
+    this.query(batch.map((q) => inlined(this.connection, this.prepared, q)).join(';\n'), (err: unknown, results: unknown[]) =>
       answer(() => batch.forEach((q, i) => (err ? q.callback(err) : q.callback(null, results[i])))),
     );
   }
@@ -378,8 +584,6 @@ function isEnd(q: WaitingQuery): boolean {
   return /^\s*(commit|rollback)\b/i.test(q.config.text);
 }
 
-/** A deferred BEGIN is `begin; select set_config(...)`: two results ahead of the statements it precedes. */
-const DEFERRED_BEGIN_STATEMENTS = 2;
 
 function commitThatRolledBack(q: WaitingQuery, result: unknown): Error | null {
   if (!isCommit(q) || (result as { command?: string } | undefined)?.command !== 'ROLLBACK') return null;
@@ -388,62 +592,46 @@ function commitThatRolledBack(q: WaitingQuery, result: unknown): Error | null {
 
 const queues = new WeakMap<object, ConnectionQueue>();
 
-/** knex's transaction object, as far as this module reaches inside it (knex 3, lib/execution/transaction.js). */
-interface KnexTransactionInternals {
-  begin(connection: PgClient): Promise<unknown>;
-  catch(onRejected: (err: unknown) => void): unknown;
-}
-
 /**
  * Starts a knex transaction whose BEGIN is sent with the request's first statement, in the same
  * message, with the caller's settings: `BEGIN; SELECT set_config(...); <statement>` (the
  * connection queue prefixes it). A request that sends nothing after signing in (`viewer`) opens
  * no transaction, and its COMMIT is answered without a round trip. knex has no option for this,
- * so the transaction's begin step is replaced before it runs (it runs once a pooled connection
- * has been acquired, always after this synchronous code).
+ * so the transaction's begin step is replaced (driver-internals.ts, transactionWithOwnBegin).
  *
  * `lookup`: a statement run at once, before the transaction (the sign-in's account lookup, as
  * the owner: it reads the account whatever the row-level security of the caller it finds);
- * `settings` then gets its rows. Resolves with those rows.
+ * `settings` then gets its rows. Resolves with those rows. `check`: a remembered account's
+ * check, sent with BEGIN ahead of the settings, as the owner too (AccountCheck).
  */
-function beginAs(
+async function beginAs(
   knex: Knex,
   settings: (rows: Record<string, unknown>[], literal: (value: string) => string) => string,
-  lookup?: (literal: (value: string) => string) => string,
+  lookup?: Statement,
+  check?: AccountCheck,
 ): Promise<{ trx: Knex.Transaction; queue: ConnectionQueue; rows: Record<string, unknown>[] }> {
-  const client = knex.client as unknown as {
-    transaction(container: unknown, config: object): KnexTransactionInternals;
-    emit(event: 'query', query: object): void;
-  };
-  // Announced like any knex query, so that statement counts (the bench, tests) include it.
-  const announce = (sql: string) => client.emit('query', { sql, bindings: [], method: 'raw' });
-  return new Promise((resolve, reject) => {
-    // As knex.transaction() does without a handler: the handler is `resolve`, which hands out the
-    // transaction object and leaves commit and rollback to us.
-    let queue: ConnectionQueue;
-    let rows: Record<string, unknown>[] = [];
-    const transaction = client.transaction((trx: Knex.Transaction) => resolve({ trx, queue, rows }), { userParams: {}, doNotRejectOnRollback: true });
-    transaction.begin = (connection) => {
-      queue = ConnectionQueue.of(connection);
-      const literal = (value: string) => connection.escapeLiteral(value);
-      const defer = () => {
-        const sql = settings(rows, literal);
-        queue.deferBegin(sql, () => announce(`begin; ${sql}`));
-      };
-      if (!lookup) return Promise.resolve(defer());
-      const sql = lookup(literal);
-      announce(sql);
-      return new Promise((began, failed) =>
-        connection.query(sql, (err: unknown, result?: { rows: Record<string, unknown>[] }) => {
-          if (err) return failed(err);
-          rows = result?.rows ?? [];
-          defer();
-          began(undefined);
-        }),
-      );
+  let queue!: ConnectionQueue;
+  let rows: Record<string, unknown>[] = [];
+  const trx = await transactionWithOwnBegin(knex, (connection) => {
+    queue = ConnectionQueue.of(connection);
+    const literal = (value: string) => connection.escapeLiteral(value);
+    const defer = () => {
+      const sql = settings(rows, literal);
+      // Announced like any knex query, so that statement counts (the bench, tests) include it.
+      queue.deferBegin(sql, (text, bindings) => announceQuery(knex, text, bindings), check);
     };
-    transaction.catch(reject);
+    if (!lookup) return Promise.resolve(defer());
+    announceQuery(knex, lookup.sql, lookup.bindings);
+    return new Promise((began, failed) =>
+      queue.sendOutsideTransaction(lookup, (err: unknown, result?: unknown) => {
+        if (err) return failed(err);
+        rows = (result as { rows: Record<string, unknown>[] } | undefined)?.rows ?? [];
+        defer();
+        began(undefined);
+      }),
+    );
   });
+  return { trx, queue, rows };
 }
 
 /**
@@ -462,10 +650,53 @@ export type AccountRow = Record<string, unknown> & { id: string; active: boolean
 
 const ORGANISATION_COLUMNS = ['code', 'name', 'type', 'region', 'is_law_enforcement'];
 
-/** The sign-in's account lookup: the user's row and their organisation's columns. */
-function accountSql(username: string, literal: (value: string) => string): string {
-  const organisation = ORGANISATION_COLUMNS.map((c) => `o.${c} as organisation_${c}`).join(', ');
-  return `select u.*, ${organisation} from app_user u join organisation o on o.id = u.organisation_id where u.username = ${literal(username)}`;
+/**
+ * An account's version: the row versions (`xmin`, the transaction that wrote each row's current
+ * version) of the user and of their organisation, so that any change to either, whatever wrote
+ * it, makes another version. An optimistic lock's token, as many ORMs use `xmin`.
+ */
+const ACCOUNT_VERSION = `u.xmin::text || '/' || o.xmin::text`;
+
+/** The sign-in's account lookup: the user's row, their organisation's columns and the account's version (one text for every user, so that it is prepared once per connection). */
+const ACCOUNT_SQL = `select u.*, ${ORGANISATION_COLUMNS.map((c) => `o.${c} as organisation_${c}`).join(', ')}, ${ACCOUNT_VERSION} as account_version from app_user u join organisation o on o.id = u.organisation_id where u.username = $1`;
+
+/**
+ * A remembered account's check (AccountCheck): nothing when the account is still active at the
+ * version remembered; else soc_refuse_changed_account fails the statement, and with it the
+ * message and the transaction (Migration20261206005800_account_check).
+ */
+const ACCOUNT_CHECK_SQL = `select soc_refuse_changed_account($1) where not exists (select from app_user u join organisation o on o.id = u.organisation_id where u.username = $1 and u.active and ${ACCOUNT_VERSION} = $2)`;
+
+/** How many accounts a server remembers (the oldest forgotten first). */
+const REMEMBERED_ACCOUNTS = 10_000;
+
+/**
+ * Accounts read by earlier requests, by username (the token's subject), with their version: a
+ * request by a remembered account does not look it up again (a round trip of its own, before
+ * BEGIN), but checks it in its transaction's first message instead (AccountCheck). An account
+ * changed or deactivated since fails that check before anything of the request runs: the server
+ * forgets it and answers the request again from a fresh lookup (http/graphql-handler.ts), so the
+ * request is refused, or served, exactly as it would have been without the cache. One per server
+ * and database; only active accounts are remembered.
+ */
+export class AccountCache {
+  private readonly accounts = new Map<string, AccountRow>();
+
+  recall(username: string): AccountRow | undefined {
+    return this.accounts.get(username);
+  }
+
+  remember(username: string, account: AccountRow): void {
+    if (!account.active) return;
+    this.accounts.delete(username); // to the back of the queue
+    if (this.accounts.size >= REMEMBERED_ACCOUNTS) this.accounts.delete(this.accounts.keys().next().value!);
+    this.accounts.set(username, account);
+  }
+
+  /** Forgets `account` (not a newer one another request has remembered since). */
+  forget(username: string, account: AccountRow): void {
+    if (this.accounts.get(username) === account) this.accounts.delete(username);
+  }
 }
 
 /** The caller an account row describes, as the access rules see them. */
@@ -486,53 +717,71 @@ function callerOf(account: AccountRow): Caller {
  * trip in all. Resolves with the account row, or with none when
  * there is no such user (the transaction already rolled back). Whoever gets a row decides
  * whether it may act (active, not a service account) and must finish the RequestDb either way.
+ *
+ * With `accounts`, an account remembered there is not looked up: its check goes with BEGIN
+ * instead (AccountCache), and whoever gets the row must ask `db.accountConfirmed()` before
+ * answering (`db.accountChanged`: answer the request again, from a fresh lookup).
  */
-export async function openRequestDbAs(orm: MikroORM, username: string, layers: AccessLayers = BOTH_LAYERS): Promise<{ db: RequestDb; account: AccountRow } | undefined> {
+export async function openRequestDbAs(
+  orm: MikroORM,
+  username: string,
+  layers: AccessLayers = BOTH_LAYERS,
+  accounts?: AccountCache,
+): Promise<{ db: RequestDb; account: AccountRow } | undefined> {
+  const remembered = accounts?.recall(username);
+  if (remembered) return openAsRemembered(orm, username, remembered, layers, () => accounts!.forget(username, remembered));
   const { trx, queue, rows } = await beginAs(
     orm.em.getConnection().getKnex(),
     // No account: the transaction is rolled back before anything is sent in it.
     (found, literal) => (found[0] ? callerSettingsSql(callerOf(found[0] as AccountRow), layers.database, literal) : 'select 1'),
-    (literal) => accountSql(username, literal),
+    { sql: ACCOUNT_SQL, bindings: [username] },
   );
   const account = rows[0] as AccountRow | undefined;
   if (!account) {
     await trx.rollback().catch(() => undefined);
     return undefined;
   }
+  accounts?.remember(username, account);
   return { db: requestDb(trx, queue, callerOf(account), layers), account };
 }
 
-/** Announces a statement sent outside knex like any knex query, so that statement counts (the bench, tests) include it. */
-function announce(knex: Knex, statement: Statement): void {
-  (knex.client as unknown as { emit(event: 'query', query: object): void }).emit('query', { sql: statement.sql, bindings: statement.bindings, method: 'raw' });
+/** The transaction of a request by a remembered account: no lookup; the account's check goes with BEGIN. */
+async function openAsRemembered(orm: MikroORM, username: string, account: AccountRow, layers: AccessLayers, forget: () => void): Promise<{ db: RequestDb; account: AccountRow }> {
+  const caller = callerOf(account);
+  const check = new AccountCheck({ sql: ACCOUNT_CHECK_SQL, bindings: [username, account.account_version] }, forget);
+  const { trx, queue } = await beginAs(orm.em.getConnection().getKnex(), (_rows, literal) => callerSettingsSql(caller, layers.database, literal), undefined, check);
+  return { db: requestDb(trx, queue, caller, layers, check), account };
 }
 
-function requestDb(trx: Knex.Transaction, queue: ConnectionQueue, caller: Caller, layers: AccessLayers): RequestDb {
-  // The application's policy finds the caller from the query builder it is handed.
-  bindCaller(trx, { caller, layers });
+function requestDb(trx: Knex.Transaction, queue: ConnectionQueue, caller: Caller, layers: AccessLayers, check?: AccountCheck): RequestDb {
   let finishing: Promise<void> | undefined;
   let aborted = false;
   return {
     knex: trx,
+    caller,
+    layers,
+    accountConfirmed: () => (check ? queue.confirmAccount(check) : Promise.resolve(true)),
+    get accountChanged() {
+      return check?.changed ?? false;
+    },
     whenIdle: (work) => queue.whenIdle(work),
     abort: () => void (aborted = true),
-    transaction: (work) =>
-      trx.transaction((savepoint) => {
-        bindCaller(savepoint, { caller, layers });
-        return work(savepoint);
-      }),
+    async preferGenericPlans() {
+      const call = `set_config('plan_cache_mode', 'force_generic_plan', true)`;
+      if (!queue.addToPendingSettings(call)) await trx.raw(`select ${call}`);
+    },
+    transaction: (work) => trx.transaction(work),
     finish(withCommit) {
       finishing ??= (async () => {
         if (aborted) return void (await trx.rollback().catch(() => undefined));
         try {
           if (withCommit) {
             queue.attachToCommit(withCommit);
-            announce(trx, withCommit);
+            announceQuery(trx, withCommit.sql, withCommit.bindings);
           }
           await trx.commit();
-          // knex's commit() resolves even when COMMIT failed (a connection killed at that moment):
-          // the failure only rejects the transaction's executionPromise.
-          await trx.executionPromise;
+          // knex's commit() resolves even when COMMIT failed (a connection killed at that moment).
+          await transactionOutcome(trx);
         } catch (err) {
           // Not committed (the connection died, or a deferred check failed): the caller must not
           // report success.

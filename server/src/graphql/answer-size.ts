@@ -8,6 +8,7 @@ import {
   isObjectType,
   Kind,
   valueFromASTUntyped,
+  visit,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -19,6 +20,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './connection';
+import { metrics } from '../http/metrics';
 
 /**
  * How large an answer a document can produce, counted in objects, from the real bound of every
@@ -78,6 +80,15 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'ThreatStats.rows': 5000,
   'ReferralStats.rows': 5000,
   'Query.planOfficerCandidates': 500,
+  // Deconfliction: a record holds at most MAX_IDENTIFIERS_PER_RECORD identifiers (deconfliction.service.ts);
+  // a check answers one match per holding organisation (kept with the identifier too); interests are asked for 100 at most.
+  'Nominal.identifiers': 200,
+  'IntelligenceReport.identifiers': 200,
+  'DeconflictionResult.matches': 500,
+  // The answer of an identifier's check, kept with it: one per holding organisation, under a
+  // list of up to 200 identifiers, so bounded lower than a single check's answer (the region has tens).
+  'RecordedIdentifier.matches': 100,
+  'Query.deconflictionInterests': 100,
 };
 /** Small fixed sets: organisations a record is shared with, withheld fields, a strand per row... */
 const DEFAULT_LIST_BOUND = 50;
@@ -164,12 +175,58 @@ export function answerObjectsBound(schema: GraphQLSchema, operation: OperationDe
  */
 export function answerSizeRefusal(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | null | undefined, variables: Variables | null, maxObjects = MAX_ANSWER_OBJECTS): GraphQLError | undefined {
   if (!operation) return undefined;
-  const fragments = Object.fromEntries(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-  const bound = answerObjectsBound(schema, operation, fragments, variables ?? undefined);
+  const bound = cachedBound(schema, document, operation, variables ?? undefined);
   if (bound <= maxObjects) return undefined;
   return new GraphQLError(`The answer could hold up to ${Math.round(bound).toLocaleString('en-GB')} objects, more than the ${maxObjects.toLocaleString('en-GB')} allowed: ask for smaller pages or fewer nested lists.`, {
     extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'MAX_ANSWER_SIZE', http: { status: 400 } },
   });
+}
+
+/** The arguments whose values bound a list (multiplier above): only the variables they use change a bound. */
+const BOUNDING_ARGUMENTS = new Set(['first', 'last', 'ids']);
+
+interface OperationBounds {
+  /** Names of the variables used by bounding arguments, anywhere in the document. */
+  variables: string[];
+  /** Bounds already computed, by those variables' values (as JSON). */
+  byValues: Map<string, number>;
+}
+
+/** Per schema and operation (Apollo Server keeps one parsed document per query text). */
+const bounds = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, OperationBounds>>();
+/** Values remembered per operation (a page asked for at a few sizes, `nodes` for a few counts of ids). */
+const MAX_CACHED_PER_OPERATION = 200;
+
+function boundingVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(argument) {
+      if (!BOUNDING_ARGUMENTS.has(argument.name.value)) return false;
+      visit(argument.value, { Variable: (variable) => void names.add(variable.name.value) });
+      return false;
+    },
+  });
+  return [...names];
+}
+
+/**
+ * answerObjectsBound, remembered for an operation and the values of the variables that can change
+ * it: walking the document for every request was 1% of the server's CPU under node(id) load.
+ */
+function cachedBound(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Variables): number {
+  let byOperation = bounds.get(schema);
+  if (!byOperation) bounds.set(schema, (byOperation = new WeakMap()));
+  let cache = byOperation.get(operation);
+  if (!cache) byOperation.set(operation, (cache = { variables: boundingVariables(document), byValues: new Map() }));
+  // `ids` counts only by its length: `nodes(ids)` with other ids of the same number has the same bound.
+  const key = JSON.stringify(cache.variables.map((name) => (Array.isArray(variables?.[name]) ? { length: (variables[name] as unknown[]).length } : (variables?.[name] ?? null))));
+  const cached = cache.byValues.get(key);
+  if (cached !== undefined) return cached;
+  const fragments = Object.fromEntries(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const bound = answerObjectsBound(schema, operation, fragments, variables);
+  if (cache.byValues.size >= MAX_CACHED_PER_OPERATION) cache.byValues.clear();
+  cache.byValues.set(key, bound);
+  return bound;
 }
 
 /** Refuses, before it runs, an operation whose answer could hold more than MAX_ANSWER_OBJECTS objects. */
@@ -195,25 +252,52 @@ export function answerSizePlugin(maxObjects = MAX_ANSWER_OBJECTS): ApolloServerP
  */
 export function oversizedAnswer(answer: unknown, maxBytes: number): { message: string; extensions: Record<string, unknown> } | undefined {
   const bytes = Buffer.byteLength(JSON.stringify(answer) ?? '');
-  if (bytes <= maxBytes) return undefined;
+  return bytes <= maxBytes ? undefined : tooLarge(bytes, maxBytes);
+}
+
+function tooLarge(bytes: number, maxBytes: number): { message: string; extensions: Record<string, unknown> } {
   return {
     message: `The answer took ${bytes.toLocaleString('en-GB')} bytes, more than the ${maxBytes.toLocaleString('en-GB')} allowed: ask for fewer fields or smaller pages.`,
     extensions: { code: 'RESPONSE_TOO_LARGE', limit: 'MAX_RESPONSE_BYTES', maxBytes },
   };
 }
 
-/** Replaces an HTTP answer larger than `maxBytes` with the RESPONSE_TOO_LARGE error (before the request's transaction ends). */
+/**
+ * Replaces a mutation's HTTP answer larger than `maxBytes` with the RESPONSE_TOO_LARGE error
+ * before the request's transaction ends, so that the change is undone. A query's answer is
+ * measured as it is written out (answerWithinBytes), once.
+ */
 export function responseBytesPlugin(maxBytes: number): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ response }) {
-          if (response.body.kind !== 'single') return;
+        async willSendResponse({ response, operation }) {
+          if (response.body.kind !== 'single' || operation?.operation !== 'mutation') return;
           const refusal = oversizedAnswer(response.body.singleResult, maxBytes);
           if (refusal) response.body.singleResult = { errors: [refusal] };
         },
       };
     },
+  };
+}
+
+/**
+ * Apollo Server's `stringifyResult` for HTTP answers: the JSON Apollo would write (its own
+ * `prettyJSONStringify`: the text and a newline), or the RESPONSE_TOO_LARGE error in place of an
+ * answer over `maxBytes`. The answer is serialised once: measuring it apart first, as a plugin
+ * must, serialised every answer twice. A query has nothing to undo, so its answer is measured
+ * here, after its transaction ended (its audit events are written either way, as before);
+ * a mutation's was measured before (responseBytesPlugin).
+ */
+export function answerWithinBytes(maxBytes: number): (answer: unknown) => string {
+  return (answer) => {
+    const text = JSON.stringify(answer);
+    // The byte count only when it could matter: a character takes at most three bytes in UTF-8.
+    const bytes = text.length * 3 <= maxBytes ? text.length : Buffer.byteLength(text);
+    if (bytes <= maxBytes) return `${text}\n`;
+    // Counted here: the metrics plugin saw the answer before it was replaced.
+    metrics.errors.inc({ code: 'RESPONSE_TOO_LARGE' });
+    return `${JSON.stringify({ errors: [tooLarge(bytes, maxBytes)] })}\n`;
   };
 }
 

@@ -38,8 +38,9 @@ export class ConnectionArgs {
   /**
    * Not an argument: set by server code that shows a list's count beside a few of its rows (the
    * header's search). totalCount then counts no further than this many rows plus one (that one
-   * more means "more than countUpTo"), and is counted with the page, in the same message. An
-   * exact count of a common word read and checked every matching row under the access rules.
+   * more means "more than countUpTo"), and is counted with the page, in the same statement
+   * (`cappedPage`: the page is then ordered among the rows counted). An exact count of a common
+   * word read and checked every matching row under the access rules.
    */
   countUpTo?: number;
 }
@@ -138,6 +139,27 @@ export interface OrderTerm {
   direction: SortDirection;
 }
 
+/** A client's ordering: one of a list's order fields and a direction. */
+export interface RequestedOrder<Field extends string> {
+  field: Field;
+  direction: SortDirection;
+}
+
+/**
+ * A list's order terms: the orderings asked for, or `fallback` when none is, each field's column
+ * from `columns` (so no client text reaches the SQL), then `tieBreaker` (the record's unique id)
+ * ascending, which {@link paginate} needs for stable pages.
+ */
+export function orderTerms<Field extends string>(
+  requested: readonly RequestedOrder<Field>[] | null | undefined,
+  fallback: RequestedOrder<Field>,
+  columns: Record<Field, string>,
+  tieBreaker: string,
+): OrderTerm[] {
+  const asked = requested?.length ? requested : [fallback];
+  return [...asked.map((o) => ({ column: columns[o.field], direction: o.direction })), { column: tieBreaker, direction: SortDirection.ASC }];
+}
+
 /**
  * Runs a filtered query as one page of a Relay connection, in a single statement: the page's
  * keys in a subquery, the total in another, beside the rows. `order` must end in a unique column
@@ -180,6 +202,8 @@ export async function paginate<Row, Node>(
   }
   // Forward pages after a cursor that carries its row's sort values start from there.
   const withKeys = keysetUsable(order) && !fromEnd;
+  // A capped count cannot place a page read from the end: those count exactly.
+  if (args.countUpTo !== undefined && !fromEnd) return cappedPage(query, args.countUpTo, start, limit, order, toNode, lookAhead);
   const keyset = withKeys && after?.keys?.length === order.length && start === afterOffset + 1 ? afterKeys(order, after.keys) : undefined;
 
   const orderBy = (q: Knex.QueryBuilder) => {
@@ -209,11 +233,9 @@ export async function paginate<Row, Node>(
       .whereRaw(`${key} in (select "__key" from (?) as "page")`, [pageKeys]),
   );
   let total: Promise<number> | undefined;
-  // A capped count cannot place a page read from the end: those count exactly.
-  const countUpTo = fromEnd ? undefined : args.countUpTo;
-  const totalCount = () => (total ??= countOnly(query, countUpTo));
+  const totalCount = () => (total ??= countOnly(query));
   const pending = ordered.then((rows: (Row & Record<string, string | null>)[]) => rows);
-  if (lookAhead.total || countUpTo !== undefined) totalCount().catch(() => undefined); // the totalCount field awaits it and sees any error
+  if (lookAhead.total) totalCount().catch(() => undefined); // the totalCount field awaits it and sees any error
   const rows = await pending;
   const hasMore = rows.length > limit;
   const pageRows = rows.slice(0, limit);
@@ -224,9 +246,10 @@ export async function paginate<Row, Node>(
   const cursorOf = (row: Record<string, string | null>, offset: number): string =>
     encodeCursor({ offset, keys: withKeys ? order.map((_, i) => row[`__o${i}`] ?? null) : undefined });
   const edges = pageRows
-    .map((row, i) => ({ cursor: cursorOf(row, start + i), node: toNode(row) }))
-    .filter((edge, i) => start + i > afterOffset);
+    .map((row, i) => lazyEdge(toNode(row), () => cursorOf(row, start + i)))
+    .filter((_edge, i) => start + i > afterOffset);
   await lookAhead.withNodes?.(edges.map((e) => e.node));
+  const hasNextPage = fromEnd ? start + edges.length < (await totalCount()) : hasMore;
   return {
     edges,
     get totalCount() {
@@ -234,7 +257,73 @@ export async function paginate<Row, Node>(
     },
     pageInfo: {
       hasPreviousPage: start > 0,
-      hasNextPage: fromEnd ? start + edges.length < (await totalCount()) : hasMore,
+      hasNextPage,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
+    },
+  };
+}
+
+/**
+ * An edge whose cursor is made only when it is read: GraphQL reads it only if the document
+ * selects it, and most pages (the threats list's, the bench's) do not. Each cursor costs an HMAC,
+ * JSON and two base64 encodings; made for every edge of every page, that was 1% of the server's
+ * CPU under the bench.
+ */
+function lazyEdge<Node>(node: Node, makeCursor: () => string): Edge<Node> {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (cursor ??= makeCursor());
+    },
+  };
+}
+
+/**
+ * A page with a count capped at `upTo` (the header's search), in one statement: the first upTo + 1
+ * rows the filter finds, unordered so that the scan stops there, counted by a window over them;
+ * the page is then the first of those few in the list's order. Run as the page's keys, then its
+ * rows, then a separate count, PostgreSQL planned the filter three times (under row-level security
+ * each plan of a search's union cost more than running it) and sorted every match of a common
+ * word. So where more than `upTo` rows match, the page is ordered among the rows counted, not
+ * among all: the count says there are more, and more words find them. Cursors carry offsets only
+ * (the rows counted are not the same from one statement to the next, so no keyset can follow on).
+ */
+async function cappedPage<Row, Node>(
+  query: Knex.QueryBuilder,
+  upTo: number,
+  start: number,
+  limit: number,
+  order: OrderTerm[],
+  toNode: (row: Row) => Node,
+  lookAhead: PageLookAhead<Node>,
+): Promise<Connection<Node>> {
+  const raw = (sql: string) => query.client.raw(sql);
+  const sortColumns = order.map((term, i) => raw(`${term.column} as "__s${i}"`));
+  const capped = query.clone().clearOrder().select(sortColumns).limit(upTo + 1);
+  const rows: (Row & { __total: string })[] = await query.client
+    .queryBuilder()
+    .select('*', raw('count(*) over () as "__total"'))
+    .from(capped.as('capped'))
+    .orderByRaw(order.map((term, i) => `"__s${i}" ${term.direction.toLowerCase()}`).join(', '))
+    .limit(limit + 1)
+    .offset(start);
+  // No row on the page: nothing was found, or the page starts beyond what was counted.
+  const total = rows.length ? Number(rows[0].__total) : start === 0 ? 0 : await countOnly(query, upTo);
+  const pageRows = rows.slice(0, limit);
+  const edges = pageRows.map((row, i) => ({ cursor: encodeCursor({ offset: start + i }), node: toNode(row) }));
+  await lookAhead.withNodes?.(edges.map((e) => e.node));
+  return {
+    edges,
+    totalCount: total,
+    pageInfo: {
+      hasPreviousPage: start > 0,
+      hasNextPage: rows.length > limit,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
@@ -287,4 +376,85 @@ async function countOnly(query: Knex.QueryBuilder, upTo?: number): Promise<numbe
       : query.client.queryBuilder().count({ count: '*' }).from(query.clone().clearSelect().clearOrder().select(query.client.raw('1')).limit(upTo + 1).as('capped'));
   const [{ count }] = await counted;
   return Number(count);
+}
+
+/**
+ * The page size of a list's first page (`first` alone, or no page argument), or undefined for
+ * any other page (a cursor, `last`, a capped count): only first pages are read for many parents
+ * at once ({@link firstPagesPerParent}); the others go through {@link paginate}. Sizes are
+ * checked as paginate checks them.
+ */
+export function firstPageSize(args: ConnectionArgs): number | undefined {
+  checkSize(args.first, 'first');
+  checkSize(args.last, 'last');
+  if (args.after || args.before || args.last != null || args.countUpTo !== undefined) return undefined;
+  return args.first ?? DEFAULT_PAGE_SIZE;
+}
+
+/** A list narrowed to one parent, whose id is the SQL expression `parent` (a uuid). */
+export type ParentList = (parent: string) => Knex.QueryBuilder;
+
+/**
+ * The first page (`size` rows) of a list under each of many parents, in one statement: a page of
+ * threats each showing its intelligence costs one statement, not one per threat. `listOf` is run
+ * once per parent id (a lateral join over the ids), ordered and cut as {@link paginate} orders
+ * and cuts a first page, with the same cursors, so that a client pages on through paginate.
+ * `totalOf` gives a parent's count when totalCount is read (a loader over {@link countsPerParent}).
+ * Resolves with one connection per parent id, in their order.
+ */
+export async function firstPagesPerParent<Row, Node>(
+  knex: Knex,
+  parentIds: readonly string[],
+  listOf: ParentList,
+  size: number,
+  order: OrderTerm[],
+  toNode: (row: Row) => Node,
+  totalOf: (parentId: string) => Promise<number>,
+): Promise<Connection<Node>[]> {
+  const withKeys = keysetUsable(order);
+  const orderSql = order.map((term) => `${term.column} ${term.direction.toLowerCase()}`).join(', ');
+  const page = listOf('parent.id')
+    .select(withKeys ? order.map((term, i) => knex.raw(`(${term.column})::text as "__o${i}"`)) : [])
+    .select(knex.raw(`row_number() over (order by ${orderSql}) as "__rank"`))
+    .orderByRaw(orderSql)
+    .limit(size + 1);
+  const { rows } = (await knex.raw(
+    `select parent.id as "__parent", page.* from unnest(?::uuid[]) with ordinality as parent(id, n) cross join lateral (?) as page order by parent.n, page."__rank"`,
+    [`{${parentIds.join(',')}}`, page],
+  )) as { rows: (Row & Record<string, string | null> & { __parent: string })[] };
+  const rowsOf = new Map<string, typeof rows>(parentIds.map((id) => [id, []]));
+  for (const row of rows) rowsOf.get(row.__parent)!.push(row);
+  return parentIds.map((parentId) => {
+    const all = rowsOf.get(parentId)!;
+    const edges = all
+      .slice(0, size)
+      .map((row, i) => lazyEdge(toNode(row), () => encodeCursor({ offset: i, keys: withKeys ? order.map((_, k) => row[`__o${k}`] ?? null) : undefined })));
+    return {
+      edges,
+      get totalCount() {
+        return totalOf(parentId);
+      },
+      pageInfo: {
+        hasPreviousPage: false,
+        hasNextPage: all.length > size,
+        get startCursor() {
+          return edges[0]?.cursor ?? null;
+        },
+        get endCursor() {
+          return edges[edges.length - 1]?.cursor ?? null;
+        },
+      },
+    };
+  });
+}
+
+/** How many rows a list has under each of many parents (see {@link firstPagesPerParent}), in one statement, in the ids' order. */
+export async function countsPerParent(knex: Knex, parentIds: readonly string[], listOf: ParentList): Promise<number[]> {
+  const list = listOf('parent.id').clearSelect().clearOrder().select(knex.raw('1'));
+  const { rows } = (await knex.raw(`select parent.id as "__parent", (select count(*) from (?) as list) as "__count" from unnest(?::uuid[]) as parent(id)`, [
+    list,
+    `{${parentIds.join(',')}}`,
+  ])) as { rows: { __parent: string; __count: string }[] };
+  const counts = new Map(rows.map((r) => [r.__parent, Number(r.__count)]));
+  return parentIds.map((id) => counts.get(id) ?? 0);
 }

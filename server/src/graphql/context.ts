@@ -1,4 +1,4 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier';
@@ -7,8 +7,10 @@ import type { AuditAnchors } from '../audit/anchors';
 import { authenticate, mayActAs, userFromAccount, verifiedUsername } from '../auth/authenticate';
 import { apiKeyInForce, apiKeyPurpose, auditApiKeyUse, authenticateApiKey, isApiKeyHeader, refuseServiceAccountToken, type ApiKeyIdentity } from '../auth/api-keys';
 import type { User } from '../modules/identity/user.entity';
-import { openRequestDb, openRequestDbAs, type Caller, type RequestDb } from '../db/request-db';
+import { openRequestDb, openRequestDbAs, type AccountCache, type RequestDb } from '../db/request-db';
+import type { Caller } from '../access/caller';
 import type { AccessLayers } from '../access/layers';
+import { readScopeOf, type ReadScope } from '../access/read-scope';
 import { AuditCollector } from '../audit/audit.collector';
 import type { Purpose } from '../audit/audit.enums';
 import { parsePurpose, PURPOSE_HEADER } from '../audit/purpose';
@@ -28,8 +30,12 @@ export interface RequestContext {
   readonly db: RequestDb;
   /** This request's DataLoaders. */
   readonly loaders: Loaders;
-  /** The caller as the access rules see them, and which enforcement layers are on. */
-  readonly access: RequestAccess;
+  /**
+   * What this request reads through (access/read-scope.ts): the caller as the access rules see
+   * them, which enforcement layers are on, the stated purpose, and the request's transaction.
+   * Handed to every repository function; a savepoint derives its own (`inSavepoint`).
+   */
+  readonly access: ReadScope;
   readonly requestId: string;
   readonly log: Logger;
   /** The purpose stated with the request (X-Purpose / connection_init `purpose`), if any. */
@@ -42,6 +48,8 @@ export interface RequestContext {
   readonly auditAnchors?: AuditAnchors;
   /** Makes and reads the live event log's opaque cursors (absent in contexts that never give one out). */
   readonly cursors?: CursorCodec;
+  /** Where explainAccess reads the facts it explains: a pool of its own, as the owner (access/explanation-db.ts). */
+  readonly explanationDb: Knex;
 }
 
 /** What the transport knows about a request besides its token. */
@@ -59,11 +67,14 @@ export interface ContextDeps {
   /** Where the audit chain's head is published, for verifyAuditChain to check against. */
   auditAnchors?: AuditAnchors;
   cursors?: CursorCodec;
-}
-
-export interface RequestAccess {
-  readonly caller: Caller;
-  readonly layers: AccessLayers;
+  /** See RequestContext.explanationDb. */
+  explanationDb: Knex;
+  /**
+   * Accounts remembered between requests (db/request-db.ts, AccountCache), checked in each
+   * request's first message instead of looked up: only where a request whose account changed is
+   * answered again (http/graphql-handler.ts).
+   */
+  accounts?: AccountCache;
 }
 
 /**
@@ -101,7 +112,7 @@ export async function authenticateCaller(deps: ContextDeps, authorization: unkno
  * and the transaction opened for it rolled back.
  */
 async function signedInOperation(deps: ContextDeps, username: string, requestId: string, origin: RequestOrigin): Promise<RequestContext> {
-  const opened = await openRequestDbAs(deps.orm, username, deps.accessLayers);
+  const opened = await openRequestDbAs(deps.orm, username, deps.accessLayers, deps.accounts);
   try {
     const viewer = refuseServiceAccountToken(mayActAs(username, opened && userFromAccount(opened.account)));
     const purpose = parsePurpose(origin.purpose);
@@ -185,10 +196,10 @@ function contextFor(
   apiKey: ApiKeyIdentity | undefined,
   purpose: Purpose | null,
 ): RequestContext {
-  const context: RequestContext = {
+  // `em` comes from the prototype (lazyEntityManager), forked on first use.
+  const context: RequestContext = Object.assign(Object.create(lazyEntityManager(deps.orm)) as { em: EntityManager }, {
     viewer,
-    access: { caller: callerOf(viewer), layers: deps.accessLayers },
-    em: deps.orm.em.fork() as EntityManager,
+    access: readScopeOf(db, purpose),
     db,
     loaders: new Loaders((dispatch) => db.whenIdle(dispatch)),
     requestId,
@@ -205,7 +216,31 @@ function contextFor(
     apiKey,
     auditAnchors: deps.auditAnchors,
     cursors: deps.cursors,
-  };
+    explanationDb: deps.explanationDb,
+  });
   if (apiKey) auditApiKeyUse(context.audit, apiKey);
   return context;
+}
+
+const FORKED = Symbol('forkedEntityManager');
+const lazyEntityManagers = new WeakMap<MikroORM, object>();
+
+/**
+ * A prototype for contexts whose `em` is forked on first use: most operations read through `db`
+ * and never touch it (a fork per request was 2% of the server's CPU under node(id) load). On the
+ * prototype, not the context itself: Apollo Server copies each operation's context with
+ * `Object.assign` onto an object of the same prototype, which would call an own getter, forking
+ * for every request.
+ */
+function lazyEntityManager(orm: MikroORM): object {
+  let prototype = lazyEntityManagers.get(orm);
+  if (!prototype) {
+    prototype = Object.defineProperty({}, 'em', {
+      get(this: { [FORKED]?: EntityManager }) {
+        return (this[FORKED] ??= orm.em.fork() as EntityManager);
+      },
+    });
+    lazyEntityManagers.set(orm, prototype);
+  }
+  return prototype;
 }

@@ -98,14 +98,30 @@ const clientFacingCodes = new Set([
   'LIST_TOO_LONG',
 ]);
 
+/** Whether an error is one a client can cause (its code is safe to show), by its `extensions.code`. */
+function isClientFacing(code: unknown): boolean {
+  return typeof code === 'string' && clientFacingCodes.has(code);
+}
+
 /**
- * Apollo's `formatError`: client errors pass through; anything else is reported to `log` and,
- * unless `exposeDetails`, replaced by a generic message so no internals reach the client.
+ * Whether an error is a fault of ours, to be logged and (outside development) masked: not one a
+ * client can cause, not a write the database's policies refused, not the database being away.
+ * The one decision both {@link makeErrorFormatter} and the request's error log
+ * ({@link logUnexpectedErrors}) follow.
  */
-export function makeErrorFormatter(options: { exposeDetails: boolean; log: (err: unknown) => void }) {
+export function isUnexpectedError(code: unknown, error: unknown): boolean {
+  return !isClientFacing(code) && !isDatabaseRefusal(error) && !isDatabaseUnavailable(error);
+}
+
+/**
+ * Apollo's `formatError`: client errors pass through; anything else is replaced, unless
+ * `exposeDetails`, by a generic message so no internals reach the client. It has no request to
+ * hand, so unexpected errors are logged by {@link logUnexpectedErrors}, with the request's id.
+ */
+export function makeErrorFormatter(options: { exposeDetails: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && clientFacingCodes.has(code)) {
+    if (isClientFacing(code)) {
       if (options.exposeDetails) return formatted;
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
@@ -119,7 +135,6 @@ export function makeErrorFormatter(options: { exposeDetails: boolean; log: (err:
     if (isDatabaseUnavailable(error)) {
       return { message: new ServiceUnavailableError().message, locations: formatted.locations, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } };
     }
-    options.log(error);
     if (options.exposeDetails) return formatted;
     return {
       message: 'Internal server error. The incident has been logged.',
@@ -128,6 +143,13 @@ export function makeErrorFormatter(options: { exposeDetails: boolean; log: (err:
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/** Logs each of an operation's errors that {@link isUnexpectedError} says is a fault, on the request's own logger. */
+export function logUnexpectedErrors(log: { error(object: object, message: string): void }, errors: readonly unknown[]): void {
+  for (const err of errors) {
+    if (isUnexpectedError((err as GraphQLError)?.extensions?.code, err)) log.error({ err }, 'unexpected GraphQL error');
+  }
 }
 
 function isDatabaseRefusal(error: unknown): boolean {

@@ -2,12 +2,12 @@ import type { ApolloServerOptions, ApolloServerPlugin, BaseContext } from '@apol
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from '../config';
 import { metricsPlugin } from '../http/metrics';
-import { answerSizePlugin, responseBytesPlugin } from './answer-size';
+import { answerSizePlugin, answerWithinBytes, responseBytesPlugin } from './answer-size';
 import { documentLimits, hideSuggestionsPlugin } from './limits';
 
 type Hardening = Pick<
   ApolloServerOptions<BaseContext>,
-  'introspection' | 'csrfPrevention' | 'allowBatchedHttpRequests' | 'hideSchemaDetailsFromClientErrors' | 'parseOptions' | 'validationRules'
+  'introspection' | 'csrfPrevention' | 'allowBatchedHttpRequests' | 'hideSchemaDetailsFromClientErrors' | 'parseOptions' | 'validationRules' | 'stringifyResult'
 > & { plugins: ApolloServerPlugin<BaseContext>[] };
 
 /**
@@ -27,6 +27,8 @@ export function apolloHardening(config: Config): Hardening {
     hideSchemaDetailsFromClientErrors: production,
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
+    // The hard cap on an answer's bytes, measured as the answer is written out (answer-size.ts).
+    stringifyResult: answerWithinBytes(config.graphqlLimits.maxResponseBytes),
     plugins: [
       ...limits.plugins,
       answerSizePlugin(),

@@ -1,7 +1,7 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
 import type { RequestContext } from './context';
 import { fromGlobalId } from './global-id';
-import { isNarrowed, isWithheld } from '../access/redaction';
+import { isNarrowedByName, isWithheldByName } from '../access/redaction';
 
 /**
  * Relay's Node: anything with a global ID can be fetched again with `node(id)`. Rows carry
@@ -94,8 +94,8 @@ async function asThroughParent<C extends object>(ctx: RequestContext, child: C, 
   const parent = await rule.parent(ctx, child);
   if (!parent) return null;
   const field = rule.parentField(child);
-  if (isWithheld(ctx, rule.parentType, field, parent)) return null;
-  if (isNarrowed(ctx, rule.parentType, field, parent) && rule.itemOwner?.(child) !== ctx.access.caller.organisationId) return null;
+  if (isWithheldByName(ctx, rule.parentType, field, parent)) return null;
+  if (isNarrowedByName(ctx, rule.parentType, field, parent) && rule.itemOwner?.(child) !== ctx.access.caller.organisationId) return null;
   const copy = Object.assign(Object.create(Object.getPrototypeOf(child)), child);
   Object.defineProperty(copy, READ_THROUGH, { value: parent, enumerable: false });
   return copy;

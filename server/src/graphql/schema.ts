@@ -8,6 +8,7 @@ import { noPubSub } from '../live/no-pubsub';
 import { enforceListBounds } from './answer-size';
 import { requireMutationRoles } from '../access/mutation-roles';
 import { refuseUnstorableText } from './text-input';
+import { readCompiledAnswers } from './compiled-answer';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -16,12 +17,13 @@ let built: Promise<GraphQLSchema> | undefined;
  * `schema/schema.graphql` is printed from this (npm run schema) and a test checks it is current.
  */
 export function buildAppSchema(): Promise<GraphQLSchema> {
+  // Fields under an answer compiled into SQL read it (compiled-answer.ts), under the audit like any value.
   // The audit middleware sees every field: mutations, sensitive reads wherever they appear, refusals.
   // API keys are read-only: their mutations are refused at the mutation roots.
   // Every plain list holds at most its declared bound (answer-size.ts), so answers are bounded.
   // A string argument PostgreSQL could not store (a NUL, half a surrogate pair) is refused first.
   built ??= buildSchema({ resolvers: [...allResolvers, ...auditResolvers], validate: false, pubSub: noPubSub }).then((schema) =>
-    enforceListBounds(refuseMutationsWithApiKeys(requireMutationRoles(auditEveryField(refuseUnstorableText(schema))))),
+    enforceListBounds(refuseMutationsWithApiKeys(requireMutationRoles(auditEveryField(readCompiledAnswers(refuseUnstorableText(schema)))))),
   );
   return built;
 }

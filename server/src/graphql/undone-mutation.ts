@@ -4,7 +4,7 @@ interface MutationAnswer<E> {
   errors?: readonly E[];
 }
 
-interface AnswerError {
+export interface AnswerError {
   message: string;
   path?: readonly (string | number)[];
   extensions?: Record<string, unknown>;

@@ -18,6 +18,13 @@ import { metricsHandler } from './metrics';
  */
 const LISTEN_BACKLOG = 4096;
 
+/**
+ * On shutdown, how long no new connection must arrive before the server stops listening (see
+ * drain.ts): deploy/nginx.conf stops choosing a replica after three 503s, within milliseconds
+ * under load; a second leaves room for a loaded machine.
+ */
+const LISTEN_UNTIL_QUIET_MS = 1000;
+
 export interface EarlyServer {
   readonly app: Express;
   readonly httpServer: http.Server;
@@ -41,15 +48,22 @@ export async function openEarly(config: Config, orm: MikroORM, lifecycle: Lifecy
   app.use(requestScope(log));
   app.use(healthRouter(orm, lifecycle));
   app.get('/metrics', metricsHandler(config.metricsToken));
+  // Starting or stopping, nothing is run: a 503 tells a balancer to send the request elsewhere.
   app.use((_req, res, next) => {
-    if (lifecycle.state !== 'starting') return next();
+    if (lifecycle.state === 'ready') return next();
+    const message = lifecycle.state === 'starting' ? 'The server is starting. Try again shortly.' : 'The server is stopping. Try again.';
     res
       .status(503)
-      .set('Retry-After', '5')
-      .json({ errors: [{ message: 'The server is starting. Try again shortly.', extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } }] });
+      .set('Retry-After', lifecycle.state === 'starting' ? '5' : '1')
+      .json({ errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } }] });
   });
   const httpServer = http.createServer(app);
-  const drainer = httpDrainer(httpServer, { idleConnectionMs: config.shutdownIdleConnectionMs, gracePeriodMs: 10_000 });
+  const drainer = httpDrainer(httpServer, {
+    idleConnectionMs: config.shutdownIdleConnectionMs,
+    // Behind a balancer (idle connections left to it), listen on until it has stopped sending.
+    quietMs: Math.min(LISTEN_UNTIL_QUIET_MS, config.shutdownIdleConnectionMs),
+    gracePeriodMs: 10_000,
+  });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => resolve());

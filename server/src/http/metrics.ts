@@ -1,21 +1,22 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Knex } from '@mikro-orm/postgresql';
 import type { Request, RequestHandler } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { poolOf, type PoolCounts } from '../db/driver-internals';
 
-/** The parts of tarn's pool (knex's) that the pool gauge reads. */
-interface PoolCounts {
-  numUsed(): number;
-  numFree(): number;
-  numPendingAcquires(): number;
-  numPendingCreates(): number;
-}
 
 const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'soc_hub_' });
 
-const watchedPools = new Set<PoolCounts>();
+/**
+ * The pools reported, by name: `requests` (every request's transaction, the server's jobs) and
+ * `explanations` (explainAccess's own, access/explanation-db.ts), each with its own limit, so
+ * that one exhausted is told from the other.
+ */
+export type PoolName = 'requests' | 'explanations';
+const watchedPools = new Map<PoolCounts, PoolName>();
+const POOL_NAMES: readonly PoolName[] = ['requests', 'explanations'];
 const LATENCY_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /**
@@ -68,30 +69,33 @@ export const metrics = {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   }),
-  /** Database connections of this instance's pool: used, free, and requests waiting for one. */
+  /** Database connections of this instance's pools (requests, explanations): used, free, and acquisitions waiting for one. */
   dbPool: new Gauge({
     name: 'soc_hub_db_pool_connections',
-    help: 'Database pool: connections used and free, acquisitions and connection creations pending.',
-    labelNames: ['state'] as const,
+    help: 'Database pools (requests, explanations): connections used and free, acquisitions and connection creations pending.',
+    labelNames: ['pool', 'state'] as const,
     registers: [registry],
     collect() {
-      const totals = { used: 0, free: 0, pending_acquires: 0, pending_creates: 0 };
-      for (const pool of watchedPools) {
-        totals.used += pool.numUsed();
-        totals.free += pool.numFree();
-        totals.pending_acquires += pool.numPendingAcquires();
-        totals.pending_creates += pool.numPendingCreates();
+      for (const name of POOL_NAMES) {
+        const totals = { used: 0, free: 0, pending_acquires: 0, pending_creates: 0 };
+        for (const [pool, poolName] of watchedPools) {
+          if (poolName !== name) continue;
+          totals.used += pool.numUsed();
+          totals.free += pool.numFree();
+          totals.pending_acquires += pool.numPendingAcquires();
+          totals.pending_creates += pool.numPendingCreates();
+        }
+        for (const [state, value] of Object.entries(totals)) this.set({ pool: name, state }, value);
       }
-      for (const [state, value] of Object.entries(totals)) this.set({ state }, value);
     },
   }),
 };
 
-/** Reports this ORM's connection pool in {@link metrics.dbPool} until the returned function is called. */
-export function watchPool(orm: MikroORM): () => void {
-  const pool = (orm.em.getConnection().getKnex().client as { pool?: PoolCounts }).pool;
+/** Reports a knex instance's connection pool in {@link metrics.dbPool}, under `name`, until the returned function is called. */
+export function watchPool(knex: Knex, name: PoolName): () => void {
+  const pool = poolOf(knex);
   if (!pool) return () => undefined;
-  watchedPools.add(pool);
+  watchedPools.set(pool, name);
   return () => void watchedPools.delete(pool);
 }
 

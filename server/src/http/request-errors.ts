@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { requestLogOf } from './logging';
 
 /**
  * The last Express handler: a request Express itself could not take (malformed JSON, a body over
@@ -9,7 +10,8 @@ import type { Logger } from 'pino';
 export function requestErrorHandler(log: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) log.error({ err }, 'unexpected error handling a request');
+    // Every request passed requestScope first, which gives it a logger carrying its id.
+    if (status === 500) (res.locals.requestLog ? requestLogOf(res) : log).error({ err }, 'unexpected error handling a request');
     const message =
       err?.type === 'entity.too.large'
         ? `The request body is larger than the limit (${err.limit} bytes).`

@@ -16,7 +16,7 @@ import { Doorbell } from './doorbell';
 import { CursorCodec, EventLog, type LogEntry } from './event-log';
 import { LiveEvent, LiveEventType } from './live.types';
 import { kindOf, Subscriber, type EventFilter, type Selection } from './subscriber';
-import { keyOf, loadVisible, visibleBefore } from './visibility';
+import { checkEveryKindLoadable, keyOf, loadVisible, visibleBefore } from './visibility';
 import { metrics } from '../http/metrics';
 
 /** Log entries read per round trip. */
@@ -72,6 +72,7 @@ export class LiveHub {
     private readonly events: HubEvents,
   ) {
     this.schema = schema;
+    checkEveryKindLoadable(fetchers);
     // Its own small pool, so that reading the log neither competes with requests for connections
     // (it keeps working when their pool is exhausted) nor shows up in a request's statements.
     this.privileged = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 2 } });
@@ -314,6 +315,7 @@ export class LiveHub {
     return {
       ...shared,
       purpose: subscriber.purpose,
+      access: { ...shared.access, purpose: subscriber.purpose },
       audit: new AuditCollector({
         userId: viewer.id,
         username: viewer.username,

@@ -2,18 +2,37 @@ import type { Knex } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../graphql/context';
 import type { NodeFetchers } from '../graphql/node';
 import type { LogEntry } from './event-log';
-import { recordKindOfType, type RecordKind } from '../access/catalogue';
+import { RECORD_KINDS, recordKindOfType, type RecordKind } from '../access/catalogue';
 
 /**
- * Whether, for this caller, marking and sharing alone decide the reach of a record of this type,
- * so the old values can say whether the caller could see it before a change (the access
- * catalogue). Referrals (parties only) and, for partners, nominals and disruptions (other
- * columns decide) are left out: for them only the subscriber's own memory of what it was shown
- * can yield a WITHDRAWN.
+ * How a subscriber is told that a change took a record of a kind out of their reach (WITHDRAWN),
+ * decided from the access catalogue for every kind:
+ * - BY_ACCESS_BEFORE: marking and sharing alone decide the caller's reach, so the values before
+ *   the change say whether the caller could see it before (and WITHDRAWN goes to those who could);
+ * - BY_WHAT_WAS_SHOWN: other columns decide (referrals: their parties; for partners, nominals
+ *   through referrals and disruptions through claims), so only the subscriber's own memory of
+ *   what it was shown can yield a WITHDRAWN.
  */
-function sharingDecides(recordType: string, isLawEnforcement: boolean): RecordKind | undefined {
+export type WithdrawalJudgement = 'BY_ACCESS_BEFORE' | 'BY_WHAT_WAS_SHOWN';
+
+export function withdrawalJudgedBy(kind: RecordKind, isLawEnforcement: boolean): WithdrawalJudgement {
+  return kind.reachBySharing && (isLawEnforcement || kind.partnerReachBySharing) ? 'BY_ACCESS_BEFORE' : 'BY_WHAT_WAS_SHOWN';
+}
+
+/**
+ * Throws unless every catalogued record kind can be loaded as the caller sees it (a node
+ * fetcher): a kind without one would silently never be delivered, nor withdrawn. The hub checks
+ * at start.
+ */
+export function checkEveryKindLoadable(fetchers: NodeFetchers): void {
+  const missing = RECORD_KINDS.filter((k) => !Object.hasOwn(fetchers, k.typename)).map((k) => k.typename);
+  if (missing.length) throw new Error(`Live updates cannot tell who may see ${missing.join(', ')}: no node fetcher (each feature module's nodes)`);
+}
+
+/** The record kind, when marking and sharing before a change say whether this caller could see it. */
+function judgedByAccessBefore(recordType: string, isLawEnforcement: boolean): RecordKind | undefined {
   const kind = recordKindOfType(recordType);
-  return kind?.reachBySharing && (isLawEnforcement || kind.partnerReachBySharing) ? kind : undefined;
+  return kind && withdrawalJudgedBy(kind, isLawEnforcement) === 'BY_ACCESS_BEFORE' ? kind : undefined;
 }
 
 /** `type:id` */
@@ -44,7 +63,7 @@ export async function loadVisible(ctx: RequestContext, fetchers: NodeFetchers, e
  */
 export async function visibleBefore(ctx: RequestContext, privileged: Knex, entries: LogEntry[]): Promise<Set<number>> {
   const candidates = entries
-    .map((entry, index) => ({ entry, index, shared: sharingDecides(entry.recordType, ctx.access.caller.isLawEnforcement) }))
+    .map((entry, index) => ({ entry, index, shared: judgedByAccessBefore(entry.recordType, ctx.access.caller.isLawEnforcement) }))
     .filter((c): c is { entry: LogEntry; index: number; shared: RecordKind } => !!c.entry.accessBefore && !!c.shared);
   const result = new Set<number>();
   for (const { entry, index, shared } of candidates) {

@@ -1,18 +1,17 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, type DocumentNode, type OperationDefinitionNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type ParseOptions } from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, type DocumentNode, type OperationDefinitionNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ParseOptions } from 'graphql';
 import { decodeJwt } from 'jose';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { commitWithAuditEvents, parsePurpose, writeAuditEvents, type Purpose } from '../audit';
+import { commitWithAuditEvents, parsePurpose, type Purpose } from '../audit';
 import type { LiveConfig } from '../config';
 import { auditPurposeRefusalOf, authenticateCaller, forOperation, type ContextDeps, type RequestContext } from '../graphql/context';
 import { PurposeNotAllowedError, requireAllowedPurpose } from '../access/purpose-roles';
-import { UnauthenticatedError } from '../graphql/errors';
-import { answerAfterFailedCommit } from '../graphql/commit-failure';
+import { logUnexpectedErrors, UnauthenticatedError } from '../graphql/errors';
+import { endOperation } from '../graphql/end-operation';
 import { answerSizeRefusal, oversizedAnswer } from '../graphql/answer-size';
-import { undoneMutationErrors } from '../graphql/undone-mutation';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { NodeFetchers } from '../graphql/node';
 import type { User } from '../modules/identity/user.entity';
@@ -174,6 +173,8 @@ export interface WebSocketDeps {
   connections?: Pick<SharedLimits, 'openConnection' | 'closeConnection'>;
   /** In production, a browser session's documents must be the web client's (graphql/trusted-documents.ts). */
   trustedDocumentRefusal?: (authorization: string | undefined, source: string) => GraphQLError | undefined;
+  /** HTTP's error formatter (graphql/errors.ts): an unexpected error is masked, a database refusal is FORBIDDEN... */
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
 export interface WebSocketService {
@@ -191,7 +192,7 @@ function isQueryContext(context: RequestContext | LiveContext | undefined): cont
  * over HTTP: graphql-ws sends the result first and reports completion after, so an answer sent
  * before COMMIT could say "done" of a change that was not kept. A commit that fails answers
  * SERVICE_UNAVAILABLE (retryable; nothing was kept); a mutation whose answer says it failed, or
- * was refused for want of a purpose, is rolled back (graphql/undone-mutation.ts).
+ * was refused for want of a purpose, is rolled back: graphql/end-operation.ts, shared with HTTP.
  */
 function executeThenCommit(orm: MikroORM, maxResponseBytes: number | undefined) {
   return async (args: ExecutionArgs): Promise<Result> => {
@@ -201,22 +202,23 @@ function executeThenCommit(orm: MikroORM, maxResponseBytes: number | undefined) 
     // HTTP's cap on an answer's bytes (graphql/answer-size.ts): replaced whole, a mutation's change then undone below.
     const oversized = maxResponseBytes === undefined ? undefined : oversizedAnswer(result, maxResponseBytes);
     if (oversized) result = { errors: [new GraphQLError(oversized.message, { extensions: oversized.extensions })] };
-    const isMutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
-    const refused = isMutation ? undoneMutationErrors(result) : undefined;
-    if (refused) {
-      context.db.abort();
-      await context.db.finish().catch((err) => context.log.error({ err }, 'rollback failed'));
-      await writeAuditEvents(context, orm); // in a transaction of their own, marked rolled back
-      return { data: null, errors: refused.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) };
-    }
-    try {
-      await commitWithAuditEvents(context, orm);
-      return result;
-    } catch (err) {
-      context.log.error({ err }, 'WebSocket operation transaction did not commit');
-      return answerAfterFailedCommit(result, isMutation, err).answer as Result;
-    }
+    const ended = await endOperation(context, orm, result, getOperationAST(args.document, args.operationName)?.operation === 'mutation');
+    if (ended.outcome !== 'undone') return ended.answer as Result;
+    return { data: null, errors: ended.answer.errors?.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) };
   };
+}
+
+/** The errors of a result as HTTP formats them (logged first when unexpected); nothing to change without errors. */
+function formattedResult(result: ExecutionResult, format: WebSocketDeps['formatError'], log: Logger): FormattedExecutionResult | undefined {
+  if (!result.errors?.length) return undefined;
+  logUnexpectedErrors(log, result.errors);
+  return { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) };
+}
+
+/** The operation's own logger (its request id on the line) when it has one; the server's otherwise. */
+function operationLog(extra: WebSocketExtra, id: string, fallback: Logger): Logger {
+  const context = extra.operations?.get(id);
+  return isQueryContext(context) ? context.log : fallback;
 }
 
 async function finishOperation(extra: WebSocketExtra, id: string, orm: MikroORM): Promise<void> {
@@ -404,6 +406,9 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
         ctx.extra.operations!.set(id, context);
         return context as unknown as Record<string, unknown>;
       },
+      // Every result is formatted as HTTP's are, before it is sent: graphql-ws would otherwise send
+      // an unexpected error's own message (SQL text, table names) to the client.
+      onNext: (ctx, id, _payload, _args, result) => formattedResult(result, options.formatError, operationLog(ctx.extra, id, log)),
       onComplete: (ctx, id) => finishOperation(ctx.extra, id, orm),
       onError: (ctx, id) => finishOperation(ctx.extra, id, orm),
       onClose: async (ctx) => {

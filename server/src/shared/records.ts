@@ -3,8 +3,8 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../graphql/errors'
 import { globalIdOrProblem } from '../graphql/global-id';
 import type { User } from '../modules/identity/user.entity';
 import { Sharing } from './sharing';
-import { recordKindOfTable } from '../access/catalogue';
-import { categoryOf, onlyReadable } from '../access/policy';
+import type { ReadScope } from '../access/read-scope';
+import { readableRecords } from '../access/references';
 import type { Problems } from './validation';
 import type { ProtectiveMarking } from '../modules/identity/identity.enums';
 
@@ -61,12 +61,26 @@ export function creationColumns(viewer: User) {
 }
 
 /**
+ * The row a change names, locked for the rest of the transaction when the database lets the caller
+ * change it. Row-level security lets FOR UPDATE take only rows the update policy reaches, and that
+ * leaves out reach that grants reading only (auditors, the regional unit through a linked threat,
+ * a partner through a referral or a dissemination). Such a row is read again unlocked, so that its
+ * reader hears FORBIDDEN (they can see it) rather than NOT_FOUND, whichever layers are on.
+ * `locked` false: the caller reads the row but may not change it.
+ */
+export async function lockReadable(readable: () => Knex.QueryBuilder): Promise<{ row?: Record<string, any>; locked: boolean }> {
+  const locked = await readable().forUpdate().first();
+  if (locked) return { row: locked, locked: true };
+  return { row: await readable().first(), locked: false };
+}
+
+/**
  * Locks a shared record's row for the rest of the transaction and checks the caller may change
  * it and holds the version they last read. NOT_FOUND when missing; FORBIDDEN for another
  * organisation's record; CONFLICT (with the current version) for a stale version.
  */
 export async function lockForChange(
-  trx: Knex.Transaction,
+  scope: ReadScope,
   table: string,
   id: string,
   expectedVersion: number,
@@ -77,12 +91,9 @@ export async function lockForChange(
 ): Promise<Record<string, any>> {
   // Through the access policy: a record the caller may not read is missing, not forbidden; a plan
   // or disruption is read only with its threat, so one whose threat is hidden is missing too.
-  const readable = onlyReadable(trx(`${table} as rec`).select('rec.*'), trx, categoryOf(table), 'rec');
-  const threatColumn = recordKindOfTable(table).threatColumn;
-  if (threatColumn) withReadableThreat(readable, trx, `rec.${threatColumn}`);
-  const row = await readable.where('rec.id', id).forUpdate().first();
+  const { row, locked } = await lockReadable(() => readableRecords(scope, table, 'rec').where('rec.id', id));
   if (!row) throw new NotFoundError(label);
-  if (!mayChange(row)) {
+  if (!mayChange(row) || !locked) {
     throw new ForbiddenError(`Only the owning organisation can change this ${label.toLowerCase()}.`);
   }
   if (row.version !== expectedVersion) {
@@ -100,11 +111,5 @@ export async function saveVersion(trx: Knex.Transaction, table: string, id: stri
     .where({ id });
 }
 
-/**
- * Narrows a query over records that belong to a threat (plans, disruptions) to those whose threat
- * the caller may also read. Their `threat` field is never null, and a plan or disruption shown
- * without its threat would say more about the threat than its sharing allows.
- */
-export function withReadableThreat(query: Knex.QueryBuilder, knex: Knex, threatColumn: string): Knex.QueryBuilder {
-  return query.whereExists(onlyReadable(knex('soc_threat as owner_threat').select(knex.raw('1')).whereRaw(`owner_threat.id = ${threatColumn}`), knex, 'THREAT', 'owner_threat'));
-}
+// Where repositories have long found it; it lives with the access rules it applies.
+export { withReadableThreat } from '../access/references';

@@ -8,7 +8,7 @@ import { Organisation } from '../modules/identity/organisation.entity';
 import { User } from '../modules/identity/user.entity';
 import { organisationLoader, userLoader } from '../modules/identity/identity.loaders';
 import { Sharing } from './sharing';
-import { unlessWithheld } from '../access/redaction';
+import { unlessWithheldByName } from '../access/redaction';
 import { asDate } from './sql';
 import { historyAsItWas } from './history-as-it-was';
 
@@ -180,7 +180,7 @@ export function SharedRecordResolver<T extends SharedRecord>(type: ClassType<T>)
 
     @FieldResolver(() => [RecordVersion], { nullable: true, description: 'Every change to this record and its parts, oldest first; null when withheld from you.' })
     history(@Root() r: SharedRecord, @Ctx() ctx: RequestContext) {
-      return unlessWithheld(ctx, r.__typename ?? '', 'history', async () => historyAsItWas(ctx, { typename: r.__typename ?? '', owningOrganisationId: r.owningOrganisationId }, await historyLoader(ctx).load(r.dbId)), r);
+      return unlessWithheldByName(ctx, r.__typename ?? '', 'history', async () => historyAsItWas(ctx, { typename: r.__typename ?? '', owningOrganisationId: r.owningOrganisationId }, await historyLoader(ctx).load(r.dbId)), r);
     }
   }
   return SharedRecordResolverBase;

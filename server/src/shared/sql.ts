@@ -26,3 +26,20 @@ export function asDate(value: string | Date | null | undefined): Date | null {
   if (value == null) return null;
   return value instanceof Date ? value : new Date(value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
 }
+
+/**
+ * `alias.column` names as one SQL select list, quoted once when the module loads, for a query's
+ * columns: knex quotes every column of every statement it compiles (with a regular expression
+ * each), 35 of them for a threat, on every page. Plain `alias.column` names only.
+ */
+export function quotedColumns(columns: readonly string[]): string {
+  return columns
+    .map((column) => {
+      if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(column)) throw new Error(`not a plain column name: ${column}`);
+      return column
+        .split('.')
+        .map((part) => `"${part}"`)
+        .join('.');
+    })
+    .join(', ');
+}

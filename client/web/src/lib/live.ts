@@ -50,11 +50,13 @@ export const liveCursor = {
 export interface Notice {
   id: number;
   text: string;
+  /** A record the notice is about, to open (a deconfliction interest's own record). */
+  link?: { to: string; text: string };
 }
 
 let noticeIds = 0;
 export const notices = createStore<readonly Notice[]>([]);
-export const addNotice = (text: string) => notices.set([...notices.get(), { id: ++noticeIds, text }].slice(-5));
+export const addNotice = (text: string, link?: Notice['link']) => notices.set([...notices.get(), { id: ++noticeIds, text, link }].slice(-5));
 export const dismissNotice = (id: number) => notices.set(notices.get().filter((n) => n.id !== id));
 export const useNotices = () => useSyncExternalStore(notices.subscribe, notices.get);
 
@@ -117,6 +119,15 @@ export const LiveEventsDocument = graphql(`
         }
         ... on SafeguardingReferral {
           reference
+        }
+        ... on DeconflictionInterest {
+          message
+          nominal {
+            id
+          }
+          intelligenceReport {
+            id
+          }
         }
       }
     }
@@ -326,6 +337,7 @@ export function applyLiveEvent(event: LiveEvent, cache: Cache, refetch: LiveRefe
     // Back within reach after node(id) said it was not there: look again.
     cache.invalidate('Query', 'node', { id: event.recordId });
   }
+  if (event.type === 'CREATED') tellOfInterest(event);
   if (ACCESS_CHANGES.has(event.recordType)) {
     refetch.accessChanged((id) => describeRecord(cache, id, { ...event, recordType: String(cache.resolve(id, '__typename') ?? '') }));
     // Records that were not there (null) may be back within reach.
@@ -334,6 +346,18 @@ export function applyLiveEvent(event: LiveEvent, cache: Cache, refetch: LiveRefe
     }
   }
   refetch.afterEvent(event);
+}
+
+/** Another organisation checked an identifier the user's organisation holds: say so, with a link to the record. */
+function tellOfInterest(event: LiveEvent): void {
+  const record = event.record;
+  if (record?.__typename !== 'DeconflictionInterest') return;
+  const link = record.nominal
+    ? { to: `/people/${encodeURIComponent(record.nominal.id)}`, text: 'Open the person' }
+    : record.intelligenceReport
+      ? { to: `/intelligence/${encodeURIComponent(record.intelligenceReport.id)}`, text: 'Open the report' }
+      : undefined;
+  addNotice(record.message, link);
 }
 
 const isCursorVariable = (variables: Record<string, unknown> | undefined) => !!variables && 'after' in variables;

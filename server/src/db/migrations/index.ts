@@ -24,6 +24,17 @@ import { Migration20261205003300_shared_limits } from './Migration20261205003300
 import { Migration20261205003700_search_indexes } from './Migration20261205003700_search_indexes';
 import { Migration20261205003800_agreement_lapses } from './Migration20261205003800_agreement_lapses';
 import { Migration20261205003900_access_catalogue_policies } from './Migration20261205003900_access_catalogue_policies';
+import { Migration20261205004200_analytical_requests } from './Migration20261205004200_analytical_requests';
+import { Migration20261205004210_analytical_request_policies } from './Migration20261205004210_analytical_request_policies';
+import { Migration20261205004300_deconfliction } from './Migration20261205004300_deconfliction';
+import { Migration20261206004400_retention_reviews } from './Migration20261206004400_retention_reviews';
+import { Migration20261206004700_intelligence_crime_categories } from './Migration20261206004700_intelligence_crime_categories';
+import { Migration20261206004800_intelligence_search_indexes } from './Migration20261206004800_intelligence_search_indexes';
+import { Migration20261206004900_retention_threats_referrals } from './Migration20261206004900_retention_threats_referrals';
+import { Migration20261206005000_deconfliction_identifiers_kept } from './Migration20261206005000_deconfliction_identifiers_kept';
+import { Migration20261206005100_generated_can_read } from './Migration20261206005100_generated_can_read';
+import { Migration20261206005400_audit_search_text } from './Migration20261206005400_audit_search_text';
+import { Migration20261206005800_account_check } from './Migration20261206005800_account_check';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -55,4 +66,15 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205003700_search_indexes', class: Migration20261205003700_search_indexes },
   { name: 'Migration20261205003800_agreement_lapses', class: Migration20261205003800_agreement_lapses },
   { name: 'Migration20261205003900_access_catalogue_policies', class: Migration20261205003900_access_catalogue_policies },
+  { name: 'Migration20261205004200_analytical_requests', class: Migration20261205004200_analytical_requests },
+  { name: 'Migration20261205004210_analytical_request_policies', class: Migration20261205004210_analytical_request_policies },
+  { name: 'Migration20261205004300_deconfliction', class: Migration20261205004300_deconfliction },
+  { name: 'Migration20261206004400_retention_reviews', class: Migration20261206004400_retention_reviews },
+  { name: 'Migration20261206004700_intelligence_crime_categories', class: Migration20261206004700_intelligence_crime_categories },
+  { name: 'Migration20261206004800_intelligence_search_indexes', class: Migration20261206004800_intelligence_search_indexes },
+  { name: 'Migration20261206004900_retention_threats_referrals', class: Migration20261206004900_retention_threats_referrals },
+  { name: 'Migration20261206005000_deconfliction_identifiers_kept', class: Migration20261206005000_deconfliction_identifiers_kept },
+  { name: 'Migration20261206005100_generated_can_read', class: Migration20261206005100_generated_can_read },
+  { name: 'Migration20261206005400_audit_search_text', class: Migration20261206005400_audit_search_text },
+  { name: 'Migration20261206005800_account_check', class: Migration20261206005800_account_check },
 ];

@@ -9,9 +9,12 @@ import { generatePlans } from './demo/plans';
 import { generatePractice } from './demo/practice';
 import { generateReferrals } from './demo/referrals';
 import { generateIntelligence } from './demo/intelligence';
+import { generateDeconfliction, generateDerivedIdentifiers } from './demo/deconfliction';
+import { generateAnalyticalRequests } from './demo/analytical-requests';
+import { generateRetentionReviews, generateRetentionReviewsOfThreatsAndReferrals } from './demo/retention';
 
 /** Generators that run after threats, assessments and people exist, in order. */
-const domainSteps: GeneratorStep[] = [generateAgreements, generatePlans, generateDisruptions, generateReferrals, generatePractice, generateIntelligence];
+const domainSteps: GeneratorStep[] = [generateAgreements, generatePlans, generateDisruptions, generateReferrals, generatePractice, generateIntelligence, generateDeconfliction, generateAnalyticalRequests, generateRetentionReviews, generateRetentionReviewsOfThreatsAndReferrals, generateDerivedIdentifiers];
 
 /** True when the database holds no organisations yet, i.e. nothing has been loaded. */
 export async function isEmpty(em: EntityManager): Promise<boolean> {

@@ -26,6 +26,8 @@ import {
   type ModelDefinition,
 } from './assessment-model';
 import type { AssessmentModel, AssessmentModelPreview, PriorityBandMove, ThreatAssessment } from './assessment.types';
+import { inSavepoint, type ReadScope } from '../../access/read-scope';
+import { quotedStatus, statusAlternatives, type StatusWords } from '../../shared/plain-words';
 
 type Ctx = Pick<RequestContext, 'db' | 'viewer'>;
 
@@ -60,8 +62,8 @@ function requireManages(ctx: RequestContext, threat: { owningOrganisationId: str
 }
 
 /** Locks an assessment of a threat the caller can read and manages (NOT_FOUND for one they cannot read). */
-async function lockManagedAssessment(ctx: RequestContext, trx: Knex.Transaction, id: string, expectedVersion: number, from: AssessmentStatus[], action: string) {
-  const row = await lockAssessment(trx, id, expectedVersion, from, action);
+async function lockManagedAssessment(ctx: RequestContext, scope: ReadScope, id: string, expectedVersion: number, from: AssessmentStatus[], action: string) {
+  const row = await lockAssessment(scope, id, expectedVersion, from, action);
   const threat = await readableThreat(ctx, row.threat_id);
   if (!threat) throw new NotFoundError('Assessment');
   requireManages(ctx, threat, action);
@@ -112,7 +114,8 @@ export function mapAssessment(row: Record<string, any>): ThreatAssessment {
   };
 }
 
-export async function assessmentsBy(knex: Knex, column: 'id' | 'threat_id' | 'criminal_activity_id', ids: readonly string[]): Promise<ThreatAssessment[]> {
+export async function assessmentsBy(scope: ReadScope, column: 'id' | 'threat_id' | 'criminal_activity_id', ids: readonly string[]): Promise<ThreatAssessment[]> {
+  const { knex } = scope;
   return (await knex('threat_assessment').select('*').whereIn(column, ids as string[]).orderBy(['created_at', 'id'])).map(mapAssessment);
 }
 
@@ -180,17 +183,20 @@ export async function createAssessment(ctx: RequestContext, input: CreateAssessm
   });
 }
 
+/** An assessment's statuses in the web client's words (client/web/src/features/assessments/model.ts), where they differ from their spelling. */
+const ASSESSMENT_STATUS_WORDS: StatusWords = { SUBMITTED: 'awaiting approval', RETURNED: 'returned for revision' };
+
 /** Locks an assessment and checks its version; the status must be one of `from`. */
-async function lockAssessment(trx: Knex.Transaction, id: string, expectedVersion: number, from: AssessmentStatus[], action: string) {
+async function lockAssessment(scope: ReadScope, id: string, expectedVersion: number, from: AssessmentStatus[], action: string) {
   // Found only if its threat is readable, before its version or status is told: an assessment
   // of a hidden threat is as missing as none.
-  const row = await readableQuery(trx, 'threat_assessment').select(`${NAMED}.*`).where(`${NAMED}.id`, id).forUpdate().first();
+  const row = await readableQuery(scope, 'threat_assessment').select(`${NAMED}.*`).where(`${NAMED}.id`, id).forUpdate().first();
   if (!row) throw new NotFoundError('Assessment');
   if (row.version !== expectedVersion) {
     throw new ConflictError(`This assessment has changed since you read it (version ${row.version}, you sent ${expectedVersion}).`, { currentVersion: row.version });
   }
   if (!from.includes(row.status)) {
-    throw new BadUserInputError([{ field: 'input.id', message: `cannot ${action} an assessment that is ${row.status}; it must be ${from.join(' or ')}` }]);
+    throw new BadUserInputError([{ field: 'input.id', message: `cannot ${action} an assessment that is ${quotedStatus(row.status, ASSESSMENT_STATUS_WORDS)}; it must be ${statusAlternatives(from, ASSESSMENT_STATUS_WORDS)}` }]);
   }
   return row;
 }
@@ -207,8 +213,9 @@ async function updateAssessment(trx: Knex.Transaction, id: string, changes: Reco
 export async function reviseAssessment(ctx: RequestContext, input: ReviseAssessmentInput): Promise<ThreatAssessment> {
   requireRole(ctx.viewer, ASSESSORS, 'Revising an assessment');
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'ThreatAssessment', 'input.id');
-    const row = await lockManagedAssessment(ctx, trx, id, input.expectedVersion, [AssessmentStatus.DRAFT, AssessmentStatus.RETURNED], 'revise');
+    const row = await lockManagedAssessment(ctx, scope, id, input.expectedVersion, [AssessmentStatus.DRAFT, AssessmentStatus.RETURNED], 'revise');
     requireAuthor(ctx, row, 'revise');
     const model = await currentModel(trx);
     const p = new Problems();
@@ -221,8 +228,9 @@ export async function reviseAssessment(ctx: RequestContext, input: ReviseAssessm
 export async function submitAssessment(ctx: RequestContext, input: AssessmentDecisionInput): Promise<ThreatAssessment> {
   requireRole(ctx.viewer, ASSESSORS, 'Submitting an assessment');
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'ThreatAssessment', 'input.id');
-    const row = await lockManagedAssessment(ctx, trx, id, input.expectedVersion, [AssessmentStatus.DRAFT, AssessmentStatus.RETURNED], 'submit');
+    const row = await lockManagedAssessment(ctx, scope, id, input.expectedVersion, [AssessmentStatus.DRAFT, AssessmentStatus.RETURNED], 'submit');
     requireAuthor(ctx, row, 'submit');
     return updateAssessment(trx, id, { status: AssessmentStatus.SUBMITTED });
   });
@@ -232,8 +240,9 @@ export async function submitAssessment(ctx: RequestContext, input: AssessmentDec
 export async function approveAssessment(ctx: RequestContext, input: AssessmentDecisionInput): Promise<ThreatAssessment> {
   requireRole(ctx.viewer, APPROVERS, 'Approving an assessment');
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'ThreatAssessment', 'input.id');
-    const row = await lockManagedAssessment(ctx, trx, id, input.expectedVersion, [AssessmentStatus.SUBMITTED], 'approve');
+    const row = await lockManagedAssessment(ctx, scope, id, input.expectedVersion, [AssessmentStatus.SUBMITTED], 'approve');
     if (row.assessed_by === ctx.viewer.id) throw new ForbiddenError('An assessment needs a second pair of eyes: you cannot approve your own.');
     const approved = await updateAssessment(trx, id, { status: AssessmentStatus.APPROVED, decided_by: ctx.viewer.id, decided_at: trx.fn.now(), status_reason: null });
     await recomputeThreatPriority(trx, row.threat_id);
@@ -244,11 +253,12 @@ export async function approveAssessment(ctx: RequestContext, input: AssessmentDe
 export async function returnAssessment(ctx: RequestContext, input: AssessmentDecisionInput): Promise<ThreatAssessment> {
   requireRole(ctx.viewer, APPROVERS, 'Returning an assessment');
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'ThreatAssessment', 'input.id');
     const p = new Problems();
     p.text(input.reason, 'reason', { max: 2000 });
     p.throwIfAny();
-    const row = await lockManagedAssessment(ctx, trx, id, input.expectedVersion, [AssessmentStatus.SUBMITTED], 'return');
+    const row = await lockManagedAssessment(ctx, scope, id, input.expectedVersion, [AssessmentStatus.SUBMITTED], 'return');
     if (row.assessed_by === ctx.viewer.id) throw new ForbiddenError('An assessment needs a second pair of eyes: you cannot return your own; revise it instead.');
     return updateAssessment(trx, id, { status: AssessmentStatus.RETURNED, status_reason: input.reason!.trim(), decided_by: ctx.viewer.id, decided_at: trx.fn.now() });
   });
@@ -360,7 +370,8 @@ function movesOf(pairs: { from: PriorityBand | null; to: PriorityBand }[]): Prio
 export async function previewAssessmentModel(ctx: RequestContext, input: PublishAssessmentModelInput): Promise<AssessmentModelPreview> {
   requireRole(ctx.viewer, [Role.ADMIN], 'Previewing an assessment model');
   const next = parseDefinition(input.definition);
-  const knex = ctx.db.knex;
+  const scope = ctx.access;
+  const { knex } = scope;
   const current = (await getModel(knex))!;
   const rows: { threat_id: string; threat_priority: PriorityBand | null; criminal_activity_id: string | null; scores: FactorScores; confidence: Confidence; risk_score: string; priority: PriorityBand }[] =
     await onlyReadable(
@@ -370,7 +381,7 @@ export async function previewAssessmentModel(ctx: RequestContext, input: Publish
         .select('a.threat_id', 't.priority as threat_priority', 'a.criminal_activity_id', 'a.scores', 'a.confidence', 'a.risk_score', 'a.priority')
         .where('a.status', AssessmentStatus.APPROVED)
         .orderBy(['a.threat_id', 'a.criminal_activity_id', { column: 'a.decided_at', order: 'desc' }, { column: 'a.id', order: 'desc' }]),
-      knex,
+      scope,
       'THREAT',
       't',
     );

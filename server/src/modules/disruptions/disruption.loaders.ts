@@ -5,11 +5,11 @@ import { disruptionsByIds, disruptionsByThreatIds, summariesByThreatIds } from '
 /** Request-scoped batch loaders for disruptions: one statement per kind per request. */
 export const disruptionLoaders = {
   disruption: (ctx: RequestContext) =>
-    ctx.loaders.get('disruption', async (ids: readonly string[]) => byKey(ids, await disruptionsByIds(ctx.db.knex, ids), (d) => d.dbId)),
+    ctx.loaders.get('disruption', async (ids: readonly string[]) => byKey(ids, await disruptionsByIds(ctx.access, ids), (d) => d.dbId)),
   disruptionsOfThreat: (ctx: RequestContext) =>
     ctx.loaders.get('disruptionsOfThreat', async (ids: readonly string[]) =>
-      groupByKey(ids, await disruptionsByThreatIds(ctx.db.knex, ids), (d) => d.threatId),
+      groupByKey(ids, await disruptionsByThreatIds(ctx.access, ids), (d) => d.threatId),
     ),
   summaryOfThreat: (ctx: RequestContext) =>
-    ctx.loaders.get('disruptionSummaryOfThreat', async (ids: readonly string[]) => summariesByThreatIds(ctx.db.knex, ids)),
+    ctx.loaders.get('disruptionSummaryOfThreat', async (ids: readonly string[]) => summariesByThreatIds(ctx.access, ids)),
 };

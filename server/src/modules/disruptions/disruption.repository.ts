@@ -9,6 +9,7 @@ import type { Strand } from '../plans/plan.enums';
 import { DisruptionLevel, DisruptionStatus } from './disruption.enums';
 import { countsAsDisruption, disruptionRules } from './disruption.rules';
 import type { Disruption, DisruptionSummary } from './disruption.types';
+import type { ReadScope } from '../../access/read-scope';
 
 /** Reads for disruptions: plain SQL, one statement per kind per page. */
 
@@ -61,11 +62,14 @@ export interface DisruptionCriteria {
   text?: string;
   /** The validation queue: SUBMITTED claims not made by this organisation nor this person. */
   validatableBy?: { organisationId: string; userId: string; seniorForMajor: boolean };
+  /** The statement reads most of the table (statistics): see withReadableThreat. */
+  acrossTable?: boolean;
 }
 
 /** A query over disruption (alias d) with the criteria applied. */
-export function disruptionQuery(knex: Knex, c: DisruptionCriteria = {}): Knex.QueryBuilder {
-  const q = withReadableThreat(onlyReadable(knex('disruption as d').select('d.*'), knex, 'DISRUPTION', 'd'), knex, 'd.threat_id');
+export function disruptionQuery(scope: ReadScope, c: DisruptionCriteria = {}): Knex.QueryBuilder {
+  const { knex } = scope;
+  const q = withReadableThreat(onlyReadable(knex('disruption as d').select('d.*'), scope, 'DISRUPTION', 'd'), scope, 'd.threat_id', c.acrossTable);
   if (c.statuses?.length) q.whereIn('d.status', c.statuses);
   if (c.threatIds) q.whereIn('d.threat_id', c.threatIds);
   if (c.claimingOrganisationIds) q.whereIn('d.claiming_organisation_id', c.claimingOrganisationIds);
@@ -77,7 +81,7 @@ export function disruptionQuery(knex: Knex, c: DisruptionCriteria = {}): Knex.Qu
   if (c.possibleDuplicate != null) {
     // Only a duplicate the caller may read counts (as possibleDuplicateOf shows only such a one):
     // filtering by one hidden from them would tell them another organisation's claim exists.
-    const duplicate = readableQuery(knex, 'disruption').clearSelect().select(knex.raw('1')).whereRaw(`${NAMED}.id = d.possible_duplicate_of`);
+    const duplicate = readableQuery(scope, 'disruption').clearSelect().select(knex.raw('1')).whereRaw(`${NAMED}.id = d.possible_duplicate_of`);
     if (c.possibleDuplicate) q.whereExists(duplicate);
     else q.whereNotExists(duplicate);
   }
@@ -99,17 +103,18 @@ export function disruptionQuery(knex: Knex, c: DisruptionCriteria = {}): Knex.Qu
   return q;
 }
 
-export async function disruptionsByIds(knex: Knex, ids: readonly string[]): Promise<Disruption[]> {
-  return (await disruptionQuery(knex).whereIn('d.id', ids as string[])).map(mapDisruption);
+export async function disruptionsByIds(scope: ReadScope, ids: readonly string[]): Promise<Disruption[]> {
+  return (await disruptionQuery(scope).whereIn('d.id', ids as string[])).map(mapDisruption);
 }
 
-export async function disruptionsByThreatIds(knex: Knex, threatIds: readonly string[]): Promise<Disruption[]> {
-  return (await disruptionQuery(knex, { threatIds: [...threatIds] }).orderBy([{ column: 'd.date', order: 'desc' }, 'd.id'])).map(mapDisruption);
+export async function disruptionsByThreatIds(scope: ReadScope, threatIds: readonly string[]): Promise<Disruption[]> {
+  return (await disruptionQuery(scope, { threatIds: [...threatIds] }).orderBy([{ column: 'd.date', order: 'desc' }, 'd.id'])).map(mapDisruption);
 }
 
 /** Figures per threat from VALIDATED disruptions only (DOMAIN: only validated disruptions count in any figure). */
-export async function summariesByThreatIds(knex: Knex, threatIds: readonly string[]): Promise<(DisruptionSummary & { threatId: string })[]> {
-  const rows: { threat_id: string; level_agreed: DisruptionLevel; count: number; last_date: string }[] = await onlyReadable(knex('disruption'), knex, 'DISRUPTION', 'disruption')
+export async function summariesByThreatIds(scope: ReadScope, threatIds: readonly string[]): Promise<(DisruptionSummary & { threatId: string })[]> {
+  const { knex } = scope;
+  const rows: { threat_id: string; level_agreed: DisruptionLevel; count: number; last_date: string }[] = await onlyReadable(knex('disruption'), scope, 'DISRUPTION', 'disruption')
     .select('threat_id', 'level_agreed', knex.raw('count(*)::int as count'), knex.raw('max(date)::text as last_date'))
     .where('status', DisruptionStatus.VALIDATED)
     .whereIn('threat_id', threatIds as string[])

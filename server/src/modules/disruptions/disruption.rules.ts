@@ -5,6 +5,7 @@ import type { Problems } from '../../shared/validation';
 import rulesJson from './disruption-rules.json';
 import type { Strand, Tactic } from '../plans/plan.enums';
 import { DisruptionLevel, DisruptionStatus, disruptionTransitions } from './disruption.enums';
+import { refusedMove } from '../../shared/plain-words';
 
 /**
  * The disruption recording rules that the domain calls configuration (disruption-rules.json):
@@ -67,7 +68,7 @@ export function isSeniorValidator(rules: DisruptionRules, roles: readonly Role[]
 export function illegalMove(from: DisruptionStatus, to: DisruptionStatus): string | null {
   const allowed = disruptionTransitions[from];
   if (allowed.includes(to)) return null;
-  return `a disruption cannot move from ${from} to ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (final status)'}`;
+  return refusedMove('disruption', from, to, allowed);
 }
 
 /** A disruption's recorded fields, with references as database ids (undefined when the given ID was malformed). */

@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { readableRow } from '../../access/references';
 import type { RequestContext } from '../../graphql/context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
-import { SortDirection, paginate, type Connection, type ConnectionArgs, type OrderTerm } from '../../graphql/connection';
+import { SortDirection, orderTerms, paginate, type Connection, type ConnectionArgs } from '../../graphql/connection';
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
 import { accessColumns, creationColumns, lockForChange, requireExisting, saveVersion } from '../../shared/records';
 import { asDate } from '../../shared/sql';
@@ -33,12 +33,14 @@ import {
   type EntryFacts,
 } from './disruption.rules';
 import type { Disruption, DisruptionRulesInfo } from './disruption.types';
+import { inSavepoint, type ReadScope } from '../../access/read-scope';
+import { quotedStatus, statusAlternatives } from '../../shared/plain-words';
 
-type Ctx = Pick<RequestContext, 'db' | 'viewer'>;
+type Ctx = Pick<RequestContext, 'db' | 'viewer' | 'access'>;
 
 /** Re-reads a disruption after a change, inside the same transaction. */
-async function reload(trx: Knex, id: string): Promise<Disruption> {
-  return (await disruptionsByIds(trx, [id]))[0];
+async function reload(scope: ReadScope, id: string): Promise<Disruption> {
+  return (await disruptionsByIds(scope, [id]))[0];
 }
 
 /** The rules in force, for the `disruptionRules` query. */
@@ -105,10 +107,11 @@ function overlay(d: DisruptionDraft, input: UpdateDisruptionInput, p: Problems):
  * Gathers what the entry rules need to know from the database: of the threat, activity and plan
  * action named, only those the caller may read (one they may not is "no such ...", as a missing one).
  */
-async function entryFacts(knex: Knex, d: DisruptionDraft, claimingOrganisationId: string): Promise<EntryFacts> {
-  const threat = d.threatId ? await readableRow(knex, 'soc_threat', d.threatId, ['identified_on', 'assessed_on', 'closed_on']) : undefined;
-  const activity = d.criminalActivityId ? await readableRow(knex, 'criminal_activity', d.criminalActivityId, ['threat_id']) : undefined;
-  const action = d.planActionId ? await readableRow(knex, 'plan_action', d.planActionId, ['plan_id']) : undefined;
+async function entryFacts(scope: ReadScope, d: DisruptionDraft, claimingOrganisationId: string): Promise<EntryFacts> {
+  const { knex } = scope;
+  const threat = d.threatId ? await readableRow(scope, 'soc_threat', d.threatId, ['identified_on', 'assessed_on', 'closed_on']) : undefined;
+  const activity = d.criminalActivityId ? await readableRow(scope, 'criminal_activity', d.criminalActivityId, ['threat_id']) : undefined;
+  const action = d.planActionId ? await readableRow(scope, 'plan_action', d.planActionId, ['plan_id']) : undefined;
   const actionPlan = action ? await knex('fourp_plan').where({ id: action.plan_id }).first('threat_id') : undefined;
   return {
     threat: threat ? { identifiedOn: threat.identified_on, assessedOn: threat.assessed_on, closedOn: threat.closed_on } : null,
@@ -120,9 +123,10 @@ async function entryFacts(knex: Knex, d: DisruptionDraft, claimingOrganisationId
 }
 
 /** Every entry rule, problems added to `p`. */
-async function checkDraft(knex: Knex, p: Problems, d: DisruptionDraft, claimingOrganisationId: string): Promise<void> {
+async function checkDraft(scope: ReadScope, p: Problems, d: DisruptionDraft, claimingOrganisationId: string): Promise<void> {
+  const { knex } = scope;
   await requireExisting(knex, 'organisation', d.contributorIds, p, 'contributorIds');
-  checkEntry(p, d, await entryFacts(knex, d, claimingOrganisationId));
+  checkEntry(p, d, await entryFacts(scope, d, claimingOrganisationId));
 }
 
 function draftColumns(d: DisruptionDraft) {
@@ -171,9 +175,9 @@ function refuseIllegalMove(from: DisruptionStatus, to: DisruptionStatus): void {
 }
 
 /** Locks a disruption for a validator's decision: validators are never of the owning organisation, so no owner check here. */
-async function lockForDecision(trx: Knex.Transaction, id: string, expectedVersion: number): Promise<Record<string, any>> {
+async function lockForDecision(scope: ReadScope, id: string, expectedVersion: number): Promise<Record<string, any>> {
   // Through the access rules, threat included: a validator may not decide on what they cannot see.
-  const row = await disruptionQuery(trx).where('d.id', id).forUpdate().first();
+  const row = await disruptionQuery(scope).where('d.id', id).forUpdate().first();
   if (!row) throw new NotFoundError('Disruption');
   if (row.version !== expectedVersion) {
     throw new ConflictError(`This disruption has changed since you read it (you sent version ${expectedVersion}; it is now ${row.version}). Reload it and apply your change again.`, {
@@ -206,10 +210,11 @@ function requireValidatorRole(viewer: User, action: string): void {
 /** Records a new DRAFT disruption claimed by the caller's organisation, checked against every entry rule. */
 export async function createDisruption(ctx: Ctx, input: CreateDisruptionInput): Promise<Disruption> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const claimant = ctx.viewer.organisation.id;
     const p = new Problems();
     const d = draftFromInput(input, p);
-    await checkDraft(trx, p, d, claimant);
+    await checkDraft(scope, p, d, claimant);
     const access = await accessColumns(trx, input.access, p);
     p.throwIfAny();
     const [{ id }] = await trx('disruption')
@@ -221,27 +226,28 @@ export async function createDisruption(ctx: Ctx, input: CreateDisruptionInput): 
         ...creationColumns(ctx.viewer),
       })
       .returning('id');
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
 /** Changes a DRAFT or RETURNED disruption (claiming organisation only); every entry rule is checked again. */
 export async function updateDisruption(ctx: Ctx, input: UpdateDisruptionInput): Promise<Disruption> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'Disruption', 'input.id');
-    const row = await lockForChange(trx, 'disruption', id, input.expectedVersion, ctx.viewer, 'Disruption');
+    const row = await lockForChange(scope, 'disruption', id, input.expectedVersion, ctx.viewer, 'Disruption');
     if (!EDITABLE_STATUSES.includes(row.status)) {
-      throw new BadUserInputError([{ field: 'input.id', message: `only ${EDITABLE_STATUSES.join(' or ')} disruptions can be edited; this one is ${row.status}` }]);
+      throw new BadUserInputError([{ field: 'input.id', message: `only ${statusAlternatives(EDITABLE_STATUSES)} disruptions can be edited; this one is ${quotedStatus(row.status)}` }]);
     }
     const p = new Problems();
     const d = overlay(draftFromRow(row), input, p);
-    await checkDraft(trx, p, d, row.claiming_organisation_id);
+    await checkDraft(scope, p, d, row.claiming_organisation_id);
     const changes: Record<string, unknown> = draftColumns(d);
     if (input.access) Object.assign(changes, await accessColumns(trx, input.access, p));
     p.throwIfAny();
     changes.possible_duplicate_of = await findDuplicate(trx, d, row.claiming_organisation_id, id);
     await saveVersion(trx, 'disruption', id, ctx.viewer, changes);
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
@@ -259,12 +265,13 @@ async function firstReportedOn(trx: Knex, row: Record<string, any>): Promise<str
  */
 export async function submitDisruption(ctx: Ctx, input: SubmitDisruptionInput): Promise<Disruption> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'Disruption', 'input.id');
-    const row = await lockForChange(trx, 'disruption', id, input.expectedVersion, ctx.viewer, 'Disruption');
+    const row = await lockForChange(scope, 'disruption', id, input.expectedVersion, ctx.viewer, 'Disruption');
     refuseIllegalMove(row.status, DisruptionStatus.SUBMITTED);
     const p = new Problems('disruption');
     const d = draftFromRow(row);
-    await checkDraft(trx, p, d, row.claiming_organisation_id);
+    await checkDraft(scope, p, d, row.claiming_organisation_id);
     p.throwIfAny();
     await saveVersion(trx, 'disruption', id, ctx.viewer, {
       status: DisruptionStatus.SUBMITTED,
@@ -273,7 +280,7 @@ export async function submitDisruption(ctx: Ctx, input: SubmitDisruptionInput): 
       possible_duplicate_of: await findDuplicate(trx, d, row.claiming_organisation_id, id),
       ...clearedDecision,
     });
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
@@ -283,8 +290,9 @@ const clearedDecision = { decision: null, decided_by: null, decided_at: null, le
 export async function validateDisruption(ctx: Ctx, input: ValidateDisruptionInput): Promise<Disruption> {
   requireValidatorRole(ctx.viewer, 'Validating a disruption');
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'Disruption', 'input.id');
-    const row = await lockForDecision(trx, id, input.expectedVersion);
+    const row = await lockForDecision(scope, id, input.expectedVersion);
     refuseIllegalMove(row.status, DisruptionStatus.VALIDATED);
     checkValidator(ctx.viewer, row, input.levelAgreed);
     const p = new Problems();
@@ -303,7 +311,7 @@ export async function validateDisruption(ctx: Ctx, input: ValidateDisruptionInpu
       decision_reasons: input.reasons?.trim() || null,
       status_reason: null,
     });
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
@@ -311,8 +319,9 @@ export async function validateDisruption(ctx: Ctx, input: ValidateDisruptionInpu
 async function decideAgainst(ctx: Ctx, input: DisruptionDecisionInput, decision: ValidationDecision.RETURNED | ValidationDecision.REJECTED): Promise<Disruption> {
   requireValidatorRole(ctx.viewer, decision === ValidationDecision.RETURNED ? 'Returning a disruption' : 'Rejecting a disruption');
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'Disruption', 'input.id');
-    const row = await lockForDecision(trx, id, input.expectedVersion);
+    const row = await lockForDecision(scope, id, input.expectedVersion);
     refuseIllegalMove(row.status, decision as unknown as DisruptionStatus);
     checkValidator(ctx.viewer, row);
     const p = new Problems();
@@ -328,7 +337,7 @@ async function decideAgainst(ctx: Ctx, input: DisruptionDecisionInput, decision:
       decision_reasons: reason,
       status_reason: reason,
     });
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
@@ -341,8 +350,9 @@ export const rejectDisruption = (ctx: Ctx, input: DisruptionDecisionInput) => de
  */
 export async function supersedeDisruption(ctx: Ctx, input: SupersedeDisruptionInput): Promise<Disruption> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'Disruption', 'input.id');
-    const row = await lockForChange(trx, 'disruption', id, input.expectedVersion, ctx.viewer, 'Disruption');
+    const row = await lockForChange(scope, 'disruption', id, input.expectedVersion, ctx.viewer, 'Disruption');
     refuseIllegalMove(row.status, DisruptionStatus.SUPERSEDED);
     const p = new Problems();
     p.text(input.reason, 'reason', { max: 2000 });
@@ -359,7 +369,7 @@ export async function supersedeDisruption(ctx: Ctx, input: SupersedeDisruptionIn
       })
       .returning('id');
     await saveVersion(trx, 'disruption', id, ctx.viewer, { status: DisruptionStatus.SUPERSEDED, superseded_by_id: copyId, status_reason: input.reason!.trim() });
-    return reload(trx, copyId);
+    return reload(scope, copyId);
   });
 }
 
@@ -389,17 +399,13 @@ function criteria(filter: DisruptionFilter | null | undefined): DisruptionCriter
 
 /** Disruptions, filtered and ordered (default: latest date first). */
 export function listDisruptions(ctx: Ctx, args: DisruptionsArgs): Promise<Connection<Disruption>> {
-  const order: OrderTerm[] = (args.orderBy?.length ? args.orderBy : [{ field: DisruptionOrderField.DATE, direction: SortDirection.DESC }]).map((o) => ({
-    column: orderColumns[o.field],
-    direction: o.direction,
-  }));
-  order.push({ column: 'd.id', direction: SortDirection.ASC });
-  return paginate(disruptionQuery(ctx.db.knex, criteria(args.filter)), args, order, mapDisruption);
+  const order = orderTerms(args.orderBy, { field: DisruptionOrderField.DATE, direction: SortDirection.DESC }, orderColumns, 'd.id');
+  return paginate(disruptionQuery(ctx.access, criteria(args.filter)), args, order, mapDisruption);
 }
 
 /** SUBMITTED claims the caller could validate (not their organisation's; MAJOR only with seniority), oldest first. */
 export function validationQueue(ctx: Ctx, args: ConnectionArgs): Promise<Connection<Disruption>> {
-  const q = disruptionQuery(ctx.db.knex, {
+  const q = disruptionQuery(ctx.access, {
     validatableBy: { organisationId: ctx.viewer.organisation.id, userId: ctx.viewer.id, seniorForMajor: isSeniorValidator(disruptionRules, ctx.viewer.roles) },
   });
   if (!ctx.viewer.roles.includes(Role.DISRUPTION_VALIDATOR)) q.whereRaw('false');

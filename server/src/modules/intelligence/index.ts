@@ -1,4 +1,5 @@
 import { childFetcher, type NodeFetchers } from '../../graphql/node';
+import { IntelligenceStatsResolver, IntelligenceStatsRowResolver } from './intelligence-stats.resolver';
 import { intelligenceLoaders } from './intelligence.loaders';
 import { IntelligenceDisseminationResolver, IntelligenceReportResolver, ThreatIntelligenceResolver } from './intelligence.resolver';
 
@@ -7,7 +8,7 @@ const orNull = <T>(values: (T | Error | null)[]) => values.map((v) => (v instanc
 /** The intelligence module: graded intelligence reports (3x5x2) and their disseminations to partners. */
 export const intelligenceModule = {
   entities: [],
-  resolvers: [IntelligenceReportResolver, IntelligenceDisseminationResolver, ThreatIntelligenceResolver],
+  resolvers: [IntelligenceReportResolver, IntelligenceDisseminationResolver, ThreatIntelligenceResolver, IntelligenceStatsResolver, IntelligenceStatsRowResolver],
   nodes: {
     IntelligenceReport: (ctx, ids) => intelligenceLoaders.report(ctx).loadMany(ids).then(orNull),
     IntelligenceDissemination: childFetcher((ctx, ids) => intelligenceLoaders.dissemination(ctx).loadMany(ids), {

@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { ConnectionArgs, SortDirection } from '../../graphql/connection';
 import { SharingInput } from '../threats/threat.inputs';
+import { CrimeCategory } from '../threats/threat.enums';
 import { HandlingCode, IntelligenceAssessment, IntelligenceOrderField, SourceEvaluation } from './intelligence.enums';
 
 /*
@@ -21,6 +22,7 @@ export class CreateIntelligenceReportInput {
   @Field(() => [ID], { nullable: true, description: 'Threats the intelligence is about.' }) threatIds?: string[] | null;
   @Field(() => [ID], { nullable: true, description: 'Criminal activities of those threats it is about.' }) activityIds?: string[] | null;
   @Field(() => [ID], { nullable: true, description: 'People it is about.' }) nominalIds?: string[] | null;
+  @Field(() => [CrimeCategory], { nullable: true, description: 'Crime categories it mentions (the threats need not list them yet).' }) crimeCategories?: CrimeCategory[] | null;
   @Field(() => SharingInput) access!: SharingInput;
 }
 
@@ -39,6 +41,7 @@ export class UpdateIntelligenceReportInput {
   @Field(() => [ID], { nullable: true }) threatIds?: string[] | null;
   @Field(() => [ID], { nullable: true }) activityIds?: string[] | null;
   @Field(() => [ID], { nullable: true }) nominalIds?: string[] | null;
+  @Field(() => [CrimeCategory], { nullable: true }) crimeCategories?: CrimeCategory[] | null;
   @Field(() => SharingInput, { nullable: true }) access?: SharingInput | null;
 }
 
@@ -54,6 +57,7 @@ export class IntelligenceFilter {
   @Field(() => [HandlingCode], { nullable: true }) handlingCode?: HandlingCode[];
   @Field(() => String, { nullable: true, description: 'Received on or after (YYYY-MM-DD).' }) receivedFrom?: string;
   @Field(() => String, { nullable: true, description: 'Received on or before (YYYY-MM-DD).' }) receivedTo?: string;
+  @Field(() => String, { nullable: true, description: 'Words in the reference or the sanitised text, or in the original text where you are shown it (any case).' }) text?: string;
 }
 
 @InputType()

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, R
 import { isNarrowed, unlessWithheld, withheldFields, WithheldField } from '../../access/redaction';
 import { withVisibleParents } from '../../access/policy';
 import type { RequestContext } from '../../graphql/context';
-import { ConnectionArgs, ConnectionType, SortDirection, paginate, type OrderTerm } from '../../graphql/connection';
+import { ConnectionArgs, ConnectionType, SortDirection, firstPageSize, orderTerms, paginate, type OrderTerm } from '../../graphql/connection';
 import { requireGlobalId } from '../../graphql/global-id';
 import { SharedRecordResolver } from '../../shared/shared-record';
 import { Problems, isIsoDate } from '../../shared/validation';
@@ -34,14 +34,14 @@ function criteria(filter: IntelligenceFilter | null | undefined): IntelligenceCr
     handlingCodes: filter.handlingCode,
     receivedFrom: filter.receivedFrom,
     receivedTo: filter.receivedTo,
+    text: filter.text ?? undefined,
   };
 }
 
 const ORDER_COLUMNS: Record<IntelligenceOrderField, string> = { RECEIVED_ON: 'i.received_on', UPDATED_AT: 'i.updated_at' };
 
 function order(args: IntelligenceReportsArgs): OrderTerm[] {
-  const requested = args.orderBy?.length ? args.orderBy : [{ field: IntelligenceOrderField.RECEIVED_ON, direction: SortDirection.DESC }];
-  return [...requested.map((o) => ({ column: ORDER_COLUMNS[o.field], direction: o.direction })), { column: 'i.id', direction: SortDirection.ASC }];
+  return orderTerms(args.orderBy, { field: IntelligenceOrderField.RECEIVED_ON, direction: SortDirection.DESC }, ORDER_COLUMNS, 'i.id');
 }
 
 const loaded = <T>(values: (T | Error | null)[]) => values.filter((v): v is T => !!v && !(v instanceof Error));
@@ -50,7 +50,7 @@ const loaded = <T>(values: (T | Error | null)[]) => values.filter((v): v is T =>
 export class IntelligenceReportResolver extends SharedRecordResolver(IntelligenceReport) {
   @Query(() => IntelligenceReportConnection, { description: 'Intelligence reports you may read, most recently received first. Every read is audited and needs a stated purpose.' })
   intelligenceReports(@Args(() => IntelligenceReportsArgs) args: IntelligenceReportsArgs, @Ctx() ctx: RequestContext) {
-    return paginate(reportQuery(ctx.db.knex, criteria(args.filter)), args, order(args), mapReport);
+    return paginate(reportQuery(ctx.access, criteria(args.filter)), args, order(args), mapReport);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The grading as written, e.g. "1A P". Null when withheld from you.' })
@@ -154,6 +154,10 @@ export class IntelligenceDisseminationResolver {
 export class ThreatIntelligenceResolver {
   @FieldResolver(() => IntelligenceReportConnection, { description: 'The intelligence reports about this threat that you may read, most recently received first.' })
   intelligence(@Root() t: SocThreat, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return paginate(reportQuery(ctx.db.knex, { threatIds: [t.dbId] }), args, order({}), mapReport);
+    // A first page is read with every other threat's on the page (one statement for them all);
+    // a client paging on through one threat's reports goes page by page.
+    const size = firstPageSize(args);
+    if (size !== undefined) return intelligenceLoaders.firstPageOfThreat(ctx, size, order({})).load(t.dbId);
+    return paginate(reportQuery(ctx.access, { threatIds: [t.dbId] }), args, order({}), mapReport);
   }
 }

@@ -5,7 +5,7 @@ import type { RequestContext } from '../../graphql/context';
 import { ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
 import { markingRank, type ProtectiveMarking } from '../identity/identity.enums';
-import { accessColumns, creationColumns, lockForChange, saveVersion } from '../../shared/records';
+import { accessColumns, creationColumns, lockForChange, lockReadable, saveVersion } from '../../shared/records';
 import { Problems, isIsoDate, today } from '../../shared/validation';
 import { randomReference } from '../../shared/reference';
 import { databaseNow } from '../../db/clock';
@@ -13,11 +13,14 @@ import type { CreateIntelligenceReportInput, DisseminateIntelligenceInput, Updat
 import { checkEntryRules, intelligenceRules, type ReportFields } from './intelligence.rules';
 import { reportsByIds } from './intelligence.repository';
 import type { IntelligenceReport } from './intelligence.types';
+import { firstReviewOn } from '../retention/retention-periods';
+import { inSavepoint, type ReadScope } from '../../access/read-scope';
+import { keepReportIdentifiers } from '../deconfliction/deconfliction.service';
 
-type Ctx = Pick<RequestContext, 'db' | 'viewer'>;
+type Ctx = Pick<RequestContext, 'db' | 'viewer' | 'access'>;
 
-async function reload(knex: Knex, id: string): Promise<IntelligenceReport> {
-  return (await reportsByIds(knex, [id]))[0];
+async function reload(scope: ReadScope, id: string): Promise<IntelligenceReport> {
+  return (await reportsByIds(scope, [id]))[0];
 }
 
 const trimmed = (value: string | null | undefined) => (value == null ? value : value.trim() || null);
@@ -46,25 +49,25 @@ type StoredLinks = { threat_ids: string[]; activity_ids: string[] };
  * can read, and every activity linked (given now, or already) one of a linked threat: an activity
  * is known through its threat. Returns the columns to write.
  */
-async function checkLinks(knex: Knex, p: Problems, refs: LinkRefs, stored: StoredLinks = { threat_ids: [], activity_ids: [] }): Promise<Record<string, string[]>> {
+async function checkLinks(scope: ReadScope, p: Problems, refs: LinkRefs, stored: StoredLinks = { threat_ids: [], activity_ids: [] }): Promise<Record<string, string[]>> {
   const columns: Record<string, string[]> = {};
   if (refs.threatIds) {
     const ids = idsOf(p, refs.threatIds, 'SocThreat', 'threatIds');
     columns.threat_ids = unique(ids);
     // Each only if the caller may read it: a hidden record is as missing as one that does not exist.
-    await requireReadable(knex, p, 'soc_threat', ids, 'threatIds', 'threat');
+    await requireReadable(scope, p, 'soc_threat', ids, 'threatIds', 'threat');
   }
   if (refs.nominalIds) {
     const ids = idsOf(p, refs.nominalIds, 'Nominal', 'nominalIds');
     columns.nominal_ids = unique(ids);
-    await requireReadable(knex, p, 'nominal', ids, 'nominalIds', 'person');
+    await requireReadable(scope, p, 'nominal', ids, 'nominalIds', 'person');
   }
   const threats = columns.threat_ids ?? stored.threat_ids;
   const given = refs.activityIds ? idsOf(p, refs.activityIds, 'CriminalActivity', 'activityIds') : undefined;
   if (given) columns.activity_ids = unique(given);
   const activities = columns.activity_ids ?? stored.activity_ids;
   if (!activities.length || (!given && !refs.threatIds)) return columns;
-  const rows = await readableRows(knex, 'criminal_activity', activities, ['threat_id']);
+  const rows = await readableRows(scope, 'criminal_activity', activities, ['threat_id']);
   const threatOf = new Map<string, string>([...rows.values()].map((r) => [r.id, r.threat_id]));
   if (given) {
     given.forEach((id, i) => {
@@ -81,13 +84,14 @@ async function checkLinks(knex: Knex, p: Problems, refs: LinkRefs, stored: Store
   return columns;
 }
 
-/** Records a graded intelligence report, owned by the caller's organisation. */
-export async function createIntelligenceReport(ctx: Ctx, input: CreateIntelligenceReportInput): Promise<IntelligenceReport> {
+/** Records a graded intelligence report, owned by the caller's organisation, with its linked people's identifiers for deconfliction (checked). */
+export async function createIntelligenceReport(ctx: RequestContext, input: CreateIntelligenceReportInput): Promise<IntelligenceReport> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const p = new Problems();
     checkEntryRules(intelligenceRules, p, input);
     checkReceivedOn(p, input.receivedOn);
-    const links = await checkLinks(trx, p, { threatIds: input.threatIds ?? [], activityIds: input.activityIds ?? [], nominalIds: input.nominalIds ?? [] });
+    const links = await checkLinks(scope, p, { threatIds: input.threatIds ?? [], activityIds: input.activityIds ?? [], nominalIds: input.nominalIds ?? [] });
     const access = await accessColumns(trx, input.access, p);
     p.throwIfAny();
     const [{ id }] = await trx('intelligence_report')
@@ -102,12 +106,15 @@ export async function createIntelligenceReport(ctx: Ctx, input: CreateIntelligen
         source_reference: trimmed(input.sourceReference) ?? null,
         sanitised_text: input.sanitisedText!.trim(),
         original_text: input.originalText!.trim(),
+        crime_categories: [...new Set(input.crimeCategories ?? [])],
+        next_review_on: firstReviewOn('IntelligenceReport', input, input.receivedOn!),
         ...links,
         ...access,
         ...creationColumns(ctx.viewer),
       })
       .returning('id');
-    return reload(trx, id);
+    await keepReportIdentifiers(ctx, scope, id);
+    return reload(scope, id);
   });
 }
 
@@ -122,11 +129,12 @@ const COLUMNS: Record<keyof ReportFields, string> = {
   sourceReference: 'source_reference',
 };
 
-/** Changes a report (owning organisation only); the entry rules judge the report as it will be. */
-export async function updateIntelligenceReport(ctx: Ctx, input: UpdateIntelligenceReportInput): Promise<IntelligenceReport> {
+/** Changes a report (owning organisation only); the entry rules judge the report as it will be. New links to people add their identifiers; removed ones take theirs away. */
+export async function updateIntelligenceReport(ctx: RequestContext, input: UpdateIntelligenceReportInput): Promise<IntelligenceReport> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'IntelligenceReport', 'input.id');
-    const row = await lockForChange(trx, 'intelligence_report', id, input.expectedVersion, ctx.viewer, 'Intelligence report');
+    const row = await lockForChange(scope, 'intelligence_report', id, input.expectedVersion, ctx.viewer, 'Intelligence report');
     const p = new Problems();
     const changes: Record<string, unknown> = {};
     const after: ReportFields = {};
@@ -138,11 +146,13 @@ export async function updateIntelligenceReport(ctx: Ctx, input: UpdateIntelligen
     }
     checkEntryRules(intelligenceRules, p, after);
     if (input.receivedOn !== undefined) checkReceivedOn(p, input.receivedOn);
-    Object.assign(changes, await checkLinks(trx, p, input, { threat_ids: row.threat_ids, activity_ids: row.activity_ids }));
+    Object.assign(changes, await checkLinks(scope, p, input, { threat_ids: row.threat_ids, activity_ids: row.activity_ids }));
     if (input.access) Object.assign(changes, await accessColumns(trx, input.access, p));
+    if (input.crimeCategories) changes.crime_categories = [...new Set(input.crimeCategories)];
     p.throwIfAny();
     await saveVersion(trx, 'intelligence_report', id, ctx.viewer, changes);
-    return reload(trx, id);
+    if ('nominal_ids' in changes) await keepReportIdentifiers(ctx, scope, id);
+    return reload(scope, id);
   });
 }
 
@@ -185,10 +195,11 @@ async function checkRecipient(knex: Knex, p: Problems, ref: string, report: Reco
  */
 export async function disseminateIntelligence(ctx: Ctx, input: DisseminateIntelligenceInput): Promise<IntelligenceReport> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'IntelligenceReport', 'input.id');
-    const row = await onlyReadable(trx('intelligence_report as rec').select('rec.*'), trx, 'INTELLIGENCE', 'rec').where('rec.id', id).forUpdate().first();
+    const { row, locked } = await lockReadable(() => onlyReadable(trx('intelligence_report as rec').select('rec.*'), scope, 'INTELLIGENCE', 'rec').where('rec.id', id));
     if (!row) throw new NotFoundError('Intelligence report');
-    if (row.owning_organisation_id !== ctx.viewer.organisation.id) throw new ForbiddenError('Only the organisation that recorded this intelligence can disseminate it.');
+    if (row.owning_organisation_id !== ctx.viewer.organisation.id || !locked) throw new ForbiddenError('Only the organisation that recorded this intelligence can disseminate it.');
     const p = new Problems();
     const recipientId = await checkRecipient(trx, p, input.recipientOrganisationId, row);
     p.throwIfAny();
@@ -200,6 +211,6 @@ export async function disseminateIntelligence(ctx: Ctx, input: DisseminateIntell
       sanitised_text: row.sanitised_text,
       disseminated_by: ctx.viewer.id,
     });
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }

@@ -1,6 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Node } from '../../graphql/node';
 import { SharedRecord } from '../../shared/shared-record';
+import { CrimeCategory } from '../threats/threat.enums';
 import { HandlingCode, IntelligenceAssessment, SourceEvaluation } from './intelligence.enums';
 
 @ObjectType({ description: 'A grading the entry rules flag (intelligence-rules.json), e.g. 3E.' })
@@ -30,6 +31,8 @@ export class IntelligenceReport extends SharedRecord {
   sourceReference!: string | null;
   @Field(() => String, { description: 'The text fit to disseminate: nothing that identifies the source.' }) sanitisedText!: string;
   @Field(() => String, { nullable: true, description: 'The intelligence as received. Null when withheld from you.' }) originalText!: string | null;
+  @Field(() => [CrimeCategory], { description: 'The crime categories the intelligence mentions, whether or not the threats it is about list them yet.' })
+  crimeCategories!: CrimeCategory[];
 }
 
 @ObjectType({ implements: Node, description: 'One dissemination of an intelligence report to a partner organisation, with the handling conditions it was given under.' })

@@ -1,6 +1,8 @@
 import { childFetcher, type NodeFetchers } from '../../graphql/node';
 import { PlanEntryKind } from './plan.enums';
 import { planLoaders } from './plan.loaders';
+import { planOfThreats } from './plan.prefetch';
+import { threatsCompiledFields } from './plan.compiled';
 import {
   PlanActionResolver,
   PlanEntryResolver,
@@ -44,6 +46,9 @@ export const plansModule = {
       parent: (ctx, e) => planLoaders.plan(ctx).load(e.planId),
     }),
   } satisfies NodeFetchers,
+  /** A threat's `plan` (ThreatPlanResolver), fetched ahead with a page of threats (threats/threat.prefetch.ts). */
+  threatsPrefetches: [planOfThreats],
+  threatsCompiledFields,
 } as const;
 
 function nullForErrors<T>(values: (T | Error | null)[]): (T | null)[] {

@@ -9,25 +9,25 @@ import type { FourPPlan } from './plan.types';
 /** Request-scoped batch loaders for plans and their parts: one statement per kind per request. */
 export const planLoaders = {
   plan: (ctx: RequestContext) =>
-    ctx.loaders.get('plan.byId', async (ids: readonly string[]) => byKey(ids, await plansBy(ctx.db.knex, 'p.id', ids), (p) => p.dbId)),
+    ctx.loaders.get('plan.byId', async (ids: readonly string[]) => byKey(ids, await plansBy(ctx.access, 'p.id', ids), (p) => p.dbId)),
   planOfThreat: (ctx: RequestContext) =>
-    ctx.loaders.get('plan.byThreat', async (ids: readonly string[]) => byKey(ids, await plansBy(ctx.db.knex, 'p.threat_id', ids), (p) => p.threatId)),
+    ctx.loaders.get('plan.byThreat', async (ids: readonly string[]) => byKey(ids, await plansBy(ctx.access, 'p.threat_id', ids), (p) => p.threatId)),
   objective: (ctx: RequestContext) =>
-    ctx.loaders.get('plan.objective', async (ids: readonly string[]) => byKey(ids, await objectivesBy(ctx.db.knex, 'id', ids), (o) => o.dbId)),
+    ctx.loaders.get('plan.objective', async (ids: readonly string[]) => byKey(ids, await objectivesBy(ctx.access, 'id', ids), (o) => o.dbId)),
   objectivesOfPlan: (ctx: RequestContext) =>
-    ctx.loaders.get('plan.objectives', async (ids: readonly string[]) => groupByKey(ids, await objectivesBy(ctx.db.knex, 'plan_id', ids), (o) => o.planId)),
+    ctx.loaders.get('plan.objectives', async (ids: readonly string[]) => groupByKey(ids, await objectivesBy(ctx.access, 'plan_id', ids), (o) => o.planId)),
   action: (ctx: RequestContext) =>
-    ctx.loaders.get('plan.action', async (ids: readonly string[]) => byKey(ids, await actionsBy(ctx.db.knex, 'id', ids, today()), (a) => a.dbId)),
+    ctx.loaders.get('plan.action', async (ids: readonly string[]) => byKey(ids, await actionsBy(ctx.access, 'id', ids, today()), (a) => a.dbId)),
   actionsOfPlan: (ctx: RequestContext) =>
-    ctx.loaders.get('plan.actions', async (ids: readonly string[]) => groupByKey(ids, await actionsBy(ctx.db.knex, 'plan_id', ids, today()), (a) => a.planId)),
+    ctx.loaders.get('plan.actions', async (ids: readonly string[]) => groupByKey(ids, await actionsBy(ctx.access, 'plan_id', ids, today()), (a) => a.planId)),
   partnersOfPlan: (ctx: RequestContext) =>
-    ctx.loaders.get('plan.partners', async (ids: readonly string[]) => groupByKey(ids, await partnersByPlanIds(ctx.db.knex, ids), (p) => p.planId)),
+    ctx.loaders.get('plan.partners', async (ids: readonly string[]) => groupByKey(ids, await partnersByPlanIds(ctx.access, ids), (p) => p.planId)),
   entry: (ctx: RequestContext) =>
-    ctx.loaders.get('plan.entry', async (ids: readonly string[]) => byKey(ids, await entriesBy(ctx.db.knex, 'id', ids), (e) => e.dbId)),
+    ctx.loaders.get('plan.entry', async (ids: readonly string[]) => byKey(ids, await entriesBy(ctx.access, 'id', ids), (e) => e.dbId)),
   entriesOfPlan: (ctx: RequestContext) =>
-    ctx.loaders.get('plan.entries', async (ids: readonly string[]) => groupByKey(ids, await entriesBy(ctx.db.knex, 'plan_id', ids), (e) => e.planId)),
+    ctx.loaders.get('plan.entries', async (ids: readonly string[]) => groupByKey(ids, await entriesBy(ctx.access, 'plan_id', ids), (e) => e.planId)),
   reviewsOfPlan: (ctx: RequestContext) =>
-    ctx.loaders.get('plan.reviews', async (ids: readonly string[]) => groupByKey(ids, await reviewsByPlanIds(ctx.db.knex, ids), (r) => r.planId)),
+    ctx.loaders.get('plan.reviews', async (ids: readonly string[]) => groupByKey(ids, await reviewsByPlanIds(ctx.access, ids), (r) => r.planId)),
 };
 
 /**

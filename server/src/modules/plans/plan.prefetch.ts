@@ -1,4 +1,4 @@
-import { addThreatsPrefetch, primeActivities } from '../threats/threat.prefetch';
+import { primeActivities, readsActivities, type ThreatsPrefetch } from '../threats/threat.prefetch';
 import { today } from '../../shared/validation';
 import { planLoaders } from './plan.loaders';
 import { actionsBy, objectivesBy, partnersByPlanIds, plansBy } from './plan.repository';
@@ -8,21 +8,22 @@ import { actionsBy, objectivesBy, partnersByPlanIds, plansBy } from './plan.repo
  * asks for the plans' `quality`, what the gate reads (objectives, actions, partners, the threats'
  * activities) in the same message, by the threats' ids, instead of a message of its own once the
  * plans are back (see threats/threat.prefetch.ts). The gate only for law enforcement: it is
- * withheld from partners except on their own plans, which their loaders then read.
+ * withheld from partners except on their own plans, which their loaders then read. Listed in
+ * the plans module's `threatsPrefetches` (index.ts).
  */
-addThreatsPrefetch(async (ctx, selected, threats) => {
+export const planOfThreats: ThreatsPrefetch = async (ctx, selected, threats) => {
   if (!selected.has('plan')) return;
   const { knex } = ctx.db;
   const threatIds = threats.map((t) => t.dbId);
   const gate = selected.child('plan').has('quality') && ctx.access.caller.isLawEnforcement;
   const planIds = () => knex('fourp_plan').select('id').whereIn('threat_id', threatIds);
   const [plans, objectives, actions, partners] = await Promise.all([
-    plansBy(knex, 'p.threat_id', threatIds),
-    gate ? objectivesBy(knex, 'plan_id', planIds()) : undefined,
-    gate ? actionsBy(knex, 'plan_id', planIds(), today()) : undefined,
-    gate ? partnersByPlanIds(knex, planIds()) : undefined,
-    // The threats' activities, unless the page asked for them (then they are being read already).
-    gate && !selected.has('criminalActivities') ? primeActivities(ctx, threatIds) : undefined,
+    plansBy(ctx.access, 'p.threat_id', threatIds),
+    gate ? objectivesBy(ctx.access, 'plan_id', planIds()) : undefined,
+    gate ? actionsBy(ctx.access, 'plan_id', planIds(), today()) : undefined,
+    gate ? partnersByPlanIds(ctx.access, planIds()) : undefined,
+    // The threats' activities, unless the page's own prefetch reads them already.
+    gate && !readsActivities(selected) ? primeActivities(ctx, threatIds) : undefined,
   ]);
   const byThreat = new Map(plans.map((p) => [p.threatId, p]));
   for (const id of threatIds) planLoaders.planOfThreat(ctx).prime(id, byThreat.get(id) ?? null);
@@ -32,4 +33,4 @@ addThreatsPrefetch(async (ctx, selected, threats) => {
     planLoaders.actionsOfPlan(ctx).prime(plan.dbId, actions!.filter((a) => a.planId === plan.dbId));
     planLoaders.partnersOfPlan(ctx).prime(plan.dbId, partners!.filter((p) => p.planId === plan.dbId));
   }
-});
+};

@@ -1,5 +1,6 @@
 import { PARTNER_STRANDS, PlanActionStatus, PlanProblemCode, PlanStatus, STRANDS, type Strand } from './plan.enums';
 import { plainDate } from '../../shared/plain-dates';
+import { plainWords } from '../../shared/plain-words';
 
 /**
  * The plan quality gate (docs/domain.md "FourPPlan", inspection finding 2), as a pure function so it
@@ -82,7 +83,7 @@ export function assessPlanQuality<A extends GateActivity>(plan: GateInput & { ac
   for (const activity of plan.activities) {
     check(addressed.has(activity.dbId), {
       code: PlanProblemCode.ACTIVITY_NOT_ADDRESSED,
-      message: `No action addresses the ${activity.category} activity "${activity.description}".`,
+      message: `No action addresses the ${plainWords(activity.category)} activity "${activity.description}".`,
       criminalActivity: activity,
     });
   }

@@ -8,6 +8,7 @@ import { mapShared, sharedColumns } from '../../shared/shared-record';
 import { containsText } from '../../shared/sql';
 import { OPEN_ACTION_STATUSES, PARTNER_STRANDS, PlanProblemCode, STRANDS, type PlanActionStatus, type PlanStatus } from './plan.enums';
 import type { FourPPlan, PlanAction, PlanEntry, PlanObjective, PlanPartner, PlanReview } from './plan.types';
+import type { ReadScope } from '../../access/read-scope';
 
 /**
  * Reads for plans and their parts: plain SQL returning plain objects, one statement per level
@@ -100,14 +101,15 @@ export interface PlanCriteria {
 }
 
 /** A query over fourp_plan (alias p) joined to its threat (alias t), criteria applied, plan columns selected. */
-export function planQuery(knex: Knex, c: PlanCriteria): Knex.QueryBuilder {
+export function planQuery(scope: ReadScope, c: PlanCriteria): Knex.QueryBuilder {
+  const { knex } = scope;
   // The threat is joined, so (as under row-level security) a plan shows only with its threat.
-  const q = onlyReadable(onlyReadable(knex('fourp_plan as p').join('soc_threat as t', 't.id', 'p.threat_id').select(PLAN_COLUMNS), knex, 'PLAN', 'p'), knex, 'THREAT', 't');
+  const q = onlyReadable(onlyReadable(knex('fourp_plan as p').join('soc_threat as t', 't.id', 'p.threat_id').select(PLAN_COLUMNS), scope, 'PLAN', 'p'), scope, 'THREAT', 't');
   if (c.statuses?.length) q.whereIn('p.status', c.statuses);
   if (c.owningOrganisationIds?.length) q.whereIn('p.owning_organisation_id', c.owningOrganisationIds);
   if (c.threatIds?.length) q.whereIn('p.threat_id', c.threatIds);
   // The gate is withheld from partners on others' plans: filtering by it would reveal it.
-  if (c.failingGate != null) q.where(seesWithheldFields(knex, 'p')).whereRaw(c.failingGate ? FAILS_GATE_SQL : `not ${FAILS_GATE_SQL}`, [c.today]);
+  if (c.failingGate != null) q.where(seesWithheldFields(scope, 'p')).whereRaw(c.failingGate ? FAILS_GATE_SQL : `not ${FAILS_GATE_SQL}`, [c.today]);
   if (c.reviewOverdue != null) q.whereRaw(c.reviewOverdue ? REVIEW_OVERDUE_SQL : `not ${REVIEW_OVERDUE_SQL}`, [c.today]);
   if (c.lroIds?.length) q.whereIn('p.lro_id', c.lroIds);
   if (c.leadOrganisationIds?.length) q.whereIn('t.lead_organisation_id', c.leadOrganisationIds);
@@ -118,13 +120,13 @@ export function planQuery(knex: Knex, c: PlanCriteria): Knex.QueryBuilder {
         .select(knex.raw('1'))
         .from('plan_action as oa')
         .whereRaw('oa.plan_id = p.id')
-        .where(seesAction(knex, 'oa', 'p'))
+        .where(seesAction(scope, 'oa', 'p'))
         .whereIn('oa.status', OPEN_ACTION_STATUSES as PlanActionStatus[])
         .where('oa.due_date', '<', c.today);
     if (c.actionsOverdue) q.whereExists(overdue);
     else q.whereNotExists(overdue);
   }
-  if (c.text?.trim()) q.whereIn('p.id', plansContaining(knex, c.text.trim()));
+  if (c.text?.trim()) q.whereIn('p.id', plansContaining(scope, c.text.trim()));
   return q;
 }
 
@@ -133,7 +135,8 @@ export function planQuery(knex: Knex, c: PlanCriteria): Knex.QueryBuilder {
  * (partners: their own) contains `text`. A union of index searches, as for threats
  * (threatsContaining): as one OR of EXISTS, every plan was checked in turn under the access rules.
  */
-function plansContaining(knex: Knex, text: string): Knex.QueryBuilder {
+function plansContaining(scope: ReadScope, text: string): Knex.QueryBuilder {
+  const { knex } = scope;
   const byThreat = knex('fourp_plan as tp')
     .join('soc_threat as mt', 'mt.id', 'tp.threat_id')
     .select('tp.id')
@@ -142,13 +145,14 @@ function plansContaining(knex: Knex, text: string): Knex.QueryBuilder {
   const byAction = knex('plan_action as a')
     .join('fourp_plan as ap', 'ap.id', 'a.plan_id')
     .select('a.plan_id')
-    .where(seesAction(knex, 'a', 'ap'))
+    .where(seesAction(scope, 'a', 'ap'))
     .where(containsText(knex, 'a.description', text));
   return byThreat.unionAll([byObjective, byAction]);
 }
 
-export async function plansBy(knex: Knex, column: 'p.id' | 'p.threat_id', ids: KeySet): Promise<FourPPlan[]> {
-  const rows = await withReadableThreat(onlyReadable(knex('fourp_plan as p').select(PLAN_COLUMNS), knex, 'PLAN', 'p'), knex, 'p.threat_id').whereIn(column, keysOf(ids));
+export async function plansBy(scope: ReadScope, column: 'p.id' | 'p.threat_id', ids: KeySet): Promise<FourPPlan[]> {
+  const { knex } = scope;
+  const rows = await withReadableThreat(onlyReadable(knex('fourp_plan as p').select(PLAN_COLUMNS), scope, 'PLAN', 'p'), scope, 'p.threat_id').whereIn(column, keysOf(ids));
   return rows.map(mapPlan);
 }
 
@@ -164,7 +168,8 @@ function mapObjective(row: Record<string, any>): PlanObjective {
   };
 }
 
-export async function objectivesBy(knex: Knex, column: 'id' | 'plan_id', ids: KeySet): Promise<PlanObjective[]> {
+export async function objectivesBy(scope: ReadScope, column: 'id' | 'plan_id', ids: KeySet): Promise<PlanObjective[]> {
+  const { knex } = scope;
   return (await knex('plan_objective').select('*').whereIn(column, keysOf(ids)).orderBy('seq')).map(mapObjective);
 }
 
@@ -186,11 +191,13 @@ function mapAction(row: Record<string, any>, today: string): PlanAction {
   };
 }
 
-export async function actionsBy(knex: Knex, column: 'id' | 'plan_id', ids: KeySet, today: string): Promise<PlanAction[]> {
+export async function actionsBy(scope: ReadScope, column: 'id' | 'plan_id', ids: KeySet, today: string): Promise<PlanAction[]> {
+  const { knex } = scope;
   return (await knex('plan_action').select('*').whereIn(column, keysOf(ids)).orderBy('seq')).map((r) => mapAction(r, today));
 }
 
-export async function partnersByPlanIds(knex: Knex, planIds: KeySet): Promise<PlanPartner[]> {
+export async function partnersByPlanIds(scope: ReadScope, planIds: KeySet): Promise<PlanPartner[]> {
+  const { knex } = scope;
   const rows = await knex('plan_partner').select('plan_id', 'organisation_id', 'strands', 'role').whereIn('plan_id', keysOf(planIds)).orderBy('seq');
   return rows.map((r) => ({ planId: r.plan_id, organisationId: r.organisation_id, strands: r.strands, role: r.role }));
 }
@@ -211,11 +218,13 @@ function mapEntry(row: Record<string, any>): PlanEntry {
   };
 }
 
-export async function entriesBy(knex: Knex, column: 'id' | 'plan_id', ids: readonly string[]): Promise<PlanEntry[]> {
+export async function entriesBy(scope: ReadScope, column: 'id' | 'plan_id', ids: readonly string[]): Promise<PlanEntry[]> {
+  const { knex } = scope;
   return (await knex('plan_entry').select('*').whereIn(column, ids as string[]).orderBy('seq')).map(mapEntry);
 }
 
-export async function reviewsByPlanIds(knex: Knex, planIds: readonly string[]): Promise<PlanReview[]> {
+export async function reviewsByPlanIds(scope: ReadScope, planIds: readonly string[]): Promise<PlanReview[]> {
+  const { knex } = scope;
   const rows = await knex('plan_review').select('*').whereIn('plan_id', planIds as string[]).orderBy(['review_date', 'seq']);
   return rows.map((r) => ({ dbId: r.id, planId: r.plan_id, reviewerId: r.reviewer_id, date: r.review_date, forum: r.forum, decisions: r.decisions }));
 }

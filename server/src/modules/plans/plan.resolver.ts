@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { isNarrowed, unlessWithheld, withheldFields, WithheldField } from '../../access/redaction';
-import { ConnectionArgs, ConnectionType, SortDirection, paginate, type OrderTerm } from '../../graphql/connection';
+import { ConnectionArgs, ConnectionType, SortDirection, orderTerms, paginate } from '../../graphql/connection';
 import type { RequestContext } from '../../graphql/context';
 import { requireGlobalId } from '../../graphql/global-id';
 import { SharedRecordResolver } from '../../shared/shared-record';
@@ -35,8 +35,6 @@ import { planLoaders, planQuality } from './plan.loaders';
 import { mapPlan, planQuery, type PlanCriteria } from './plan.repository';
 import * as plans from './plan.service';
 import { FourPPlan, PlanAction, PlanEntry, PlanObjective, PlanPartner, PlanQuality, PlanReview } from './plan.types';
-// A threat's `plan` (below) is also fetched ahead with a page of threats: registered by this import.
-import './plan.prefetch';
 
 @ObjectType()
 export class FourPPlanConnection extends ConnectionType(FourPPlan) {}
@@ -75,19 +73,15 @@ export function visibleActions<A extends { ownerOrganisationId: string }>(ctx: R
 export class PlanResolver extends SharedRecordResolver(FourPPlan) {
   @Query(() => FourPPlanConnection, { description: 'Plans, filtered and ordered, so anyone entitled to a plan can find it; a Relay connection.' })
   plans(@Args(() => PlansArgs) args: PlansArgs, @Ctx() ctx: RequestContext) {
-    const order: OrderTerm[] = (args.orderBy?.length ? args.orderBy : [{ field: PlanOrderField.UPDATED_AT, direction: SortDirection.DESC }]).map((o) => ({
-      column: orderColumns[o.field],
-      direction: o.direction,
-    }));
-    order.push({ column: 'p.id', direction: SortDirection.ASC });
-    return paginate(planQuery(ctx.db.knex, planCriteria(args.filter)), args, order, mapPlan);
+    const order = orderTerms(args.orderBy, { field: PlanOrderField.UPDATED_AT, direction: SortDirection.DESC }, orderColumns, 'p.id');
+    return paginate(planQuery(ctx.access, planCriteria(args.filter)), args, order, mapPlan);
   }
 
   @Query(() => FourPPlanConnection, {
     description: 'ACTIVE and UNDER_REVIEW plans that fail the quality gate (an overdue review fails it), most overdue first. The gate is evaluated in SQL.',
   })
   plansNeedingAttention(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    const query = planQuery(ctx.db.knex, { today: today(), statuses: [PlanStatus.ACTIVE, PlanStatus.UNDER_REVIEW], failingGate: true });
+    const query = planQuery(ctx.access, { today: today(), statuses: [PlanStatus.ACTIVE, PlanStatus.UNDER_REVIEW], failingGate: true });
     return paginate(query, args, [
       { column: 'p.next_review_due', direction: SortDirection.ASC },
       { column: 'p.id', direction: SortDirection.ASC },

@@ -4,7 +4,7 @@ import { auditNamedRecords } from '../reporting/reporting.audit';
 import type { RequestContext } from '../../graphql/context';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId, toGlobalId } from '../../graphql/global-id';
-import { readableRow } from '../../access/references';
+import { NAMED, readableQuery, readableRow } from '../../access/references';
 import { accessColumns, creationColumns, lockForChange, requireExisting, saveVersion } from '../../shared/records';
 import { Problems, addDays, today } from '../../shared/validation';
 import { markingRank, Role } from '../identity/identity.enums';
@@ -35,22 +35,24 @@ import { gateInputOf, planLoaders } from './plan.loaders';
 import { assessPlanQuality, withDraft, type GateDraft } from './plan.quality';
 import { plansBy } from './plan.repository';
 import type { FourPPlan } from './plan.types';
+import { inSavepoint, type ReadScope } from '../../access/read-scope';
+import { quotedStatus, refusedMove, statusAlternatives } from '../../shared/plain-words';
 
-type Ctx = Pick<RequestContext, 'db' | 'viewer'>;
+type Ctx = Pick<RequestContext, 'db' | 'viewer' | 'access'>;
 
 /** Threat statuses under which a plan may be opened: the threat is adopted (docs/domain.md, one plan per adopted threat). */
 const PLANNABLE_THREAT_STATUSES = [ThreatStatus.ADOPTED, ThreatStatus.UNDER_REVIEW];
 
 const DEFAULT_REVIEW_FREQUENCY_DAYS = 90;
 
-async function reload(trx: Knex, id: string): Promise<FourPPlan> {
-  const [plan] = await plansBy(trx, 'p.id', [id]);
+async function reload(scope: ReadScope, id: string): Promise<FourPPlan> {
+  const [plan] = await plansBy(scope, 'p.id', [id]);
   return plan;
 }
 
 /** Locks a plan for change (owner only, current version) and returns its row. */
-async function lockPlan(trx: Knex.Transaction, ctx: Ctx, planId: string, expectedVersion: number): Promise<Record<string, any>> {
-  return lockForChange(trx, 'fourp_plan', planId, expectedVersion, ctx.viewer, 'Plan');
+async function lockPlan(scope: ReadScope, ctx: Ctx, planId: string, expectedVersion: number): Promise<Record<string, any>> {
+  return lockForChange(scope, 'fourp_plan', planId, expectedVersion, ctx.viewer, 'Plan');
 }
 
 /** Objectives, actions, partners and reviews belong to a live plan; a closed one only takes entries (learning, outcomes). */
@@ -61,12 +63,12 @@ function requireOpen(plan: { status?: string }, field = 'input'): void {
 }
 
 /** The plan a part (objective, action, entry) belongs to, locked for change. */
-async function lockPartPlan(trx: Knex.Transaction, ctx: Ctx, table: 'plan_objective' | 'plan_action' | 'plan_entry', type: string, partGlobalId: string, expectedVersion: number) {
+async function lockPartPlan(scope: ReadScope, ctx: Ctx, table: 'plan_objective' | 'plan_action' | 'plan_entry', type: string, partGlobalId: string, expectedVersion: number) {
   const partId = requireGlobalId(partGlobalId, type, 'input.id');
   // Found only if its plan is readable: a part of a hidden plan is as missing as none.
-  const part = await readableRow(trx, table, partId, ['*']);
+  const part = await readableRow(scope, table, partId, ['*']);
   if (!part) throw new NotFoundError(type.replace(/([a-z])([A-Z])/g, '$1 $2'));
-  const plan = await lockPlan(trx, ctx, part.plan_id, expectedVersion);
+  const plan = await lockPlan(scope, ctx, part.plan_id, expectedVersion);
   return { partId, part, plan };
 }
 
@@ -75,13 +77,13 @@ async function lockPartPlan(trx: Knex.Transaction, ctx: Ctx, table: 'plan_object
  * organisation that owns an action in someone else's plan (a partner's Prevent or Protect work)
  * may record its progress, the action's status, and nothing else: the plan is its owner's.
  */
-async function lockActionPlan(trx: Knex.Transaction, ctx: Ctx, input: UpdateActionInput) {
+async function lockActionPlan(scope: ReadScope, ctx: Ctx, input: UpdateActionInput) {
   const partId = requireGlobalId(input.id, 'PlanAction', 'input.id');
-  const part = await readableRow(trx, 'plan_action', partId, ['*']);
+  const part = await readableRow(scope, 'plan_action', partId, ['*']);
   if (!part) throw new NotFoundError('Plan action');
   const org = ctx.viewer.organisation.id;
   const ownsAction = part.owner_organisation_id === org;
-  const plan = await lockForChange(trx, 'fourp_plan', part.plan_id, input.expectedVersion, ctx.viewer, 'Plan', (row) => row.owning_organisation_id === org || ownsAction);
+  const plan = await lockForChange(scope, 'fourp_plan', part.plan_id, input.expectedVersion, ctx.viewer, 'Plan', (row) => row.owning_organisation_id === org || ownsAction);
   if (plan.owning_organisation_id !== org) {
     const others = ACTION_DETAILS.filter((field) => input[field] !== undefined && input[field] !== null);
     if (others.length) {
@@ -160,16 +162,19 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
     throw new ForbiddenError("Only the organisation that owns or leads this threat, or the regional organised crime unit, can open its plan.");
   }
   if (threat && !PLANNABLE_THREAT_STATUSES.includes(threat.status)) {
-    p.add('threatId', `a plan needs an adopted threat (${PLANNABLE_THREAT_STATUSES.join(' or ')}); this one is ${threat.status}`);
+    p.add('threatId', `a plan needs an adopted threat (${statusAlternatives(PLANNABLE_THREAT_STATUSES)}); this one is ${quotedStatus(threat.status)}`);
   }
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const officers = await officerIds(trx, p, { lroId: input.lroId ?? null, sroId: input.sroId ?? null });
     checkFrequency(p, input.reviewFrequencyDays, 'reviewFrequencyDays');
     const exemptions = exemptionColumn(p, input.strandExemptions ?? [], 'strandExemptions');
     const access = await accessColumns(trx, input.access, p);
     p.throwIfAny();
 
-    const existing = await trx('fourp_plan').where({ threat_id: threatId }).first('id');
+    // Named only when the caller may read it: the one-plan rule has to say a plan exists, but a
+    // plan hidden from the caller must not be identified (the insert's conflict below answers it).
+    const existing = await readableQuery(scope, 'fourp_plan').where(`${NAMED}.threat_id`, threatId).first(`${NAMED}.id`);
     if (existing) throw new ConflictError('This threat already has a plan; there is one plan per threat.', { planId: toGlobalId('FourPPlan', existing.id) });
     const inserted = await trx('fourp_plan')
       .insert({
@@ -185,16 +190,17 @@ export async function createPlan(ctx: RequestContext, input: CreatePlanInput): P
       .ignore()
       .returning('id');
     // Someone else opened one between our check and our insert.
-    if (!inserted.length) throw new ConflictError('This threat already has a plan; there is one plan per threat.');
-    return reload(trx, inserted[0].id);
+    if (!inserted.length) throw new ConflictError('This threat already has a plan that is not shared with you; there is one plan per threat.');
+    return reload(scope, inserted[0].id);
   });
 }
 
 /** Changes a plan's officers, review frequency, exemptions or access; only the fields given change. */
 export async function updatePlan(ctx: Ctx, input: UpdatePlanInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'FourPPlan', 'input.id');
-    await lockPlan(trx, ctx, id, input.expectedVersion);
+    await lockPlan(scope, ctx, id, input.expectedVersion);
     const p = new Problems();
     const changes: Record<string, unknown> = {};
     const officers = await officerIds(trx, p, { lroId: input.lroId, sroId: input.sroId });
@@ -211,7 +217,7 @@ export async function updatePlan(ctx: Ctx, input: UpdatePlanInput): Promise<Four
     if (input.access) Object.assign(changes, await accessColumns(trx, input.access, p));
     p.throwIfAny();
     await saveVersion(trx, 'fourp_plan', id, ctx.viewer, changes);
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
@@ -222,13 +228,14 @@ export async function updatePlan(ctx: Ctx, input: UpdatePlanInput): Promise<Four
  */
 export async function changePlanStatus(ctx: Ctx, input: ChangePlanStatusInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'FourPPlan', 'input.id');
-    const row = await lockPlan(trx, ctx, id, input.expectedVersion);
+    const row = await lockPlan(scope, ctx, id, input.expectedVersion);
     const from = row.status as PlanStatus;
     const allowed = planTransitions[from];
     const p = new Problems();
     if (!allowed.includes(input.status)) {
-      p.add('status', `a plan cannot move from ${from} to ${input.status}; allowed: ${allowed.length ? allowed.join(', ') : 'none (final status)'}`);
+      p.add('status', refusedMove('plan', from, input.status, allowed));
       p.throwIfAny();
     }
     const closing = input.status === PlanStatus.CLOSED;
@@ -239,7 +246,7 @@ export async function changePlanStatus(ctx: Ctx, input: ChangePlanStatusInput): 
     const changes: Record<string, unknown> = { status: input.status, closure_reason: closing ? input.closureReason!.trim() : null };
     if (input.status === PlanStatus.ACTIVE && !row.next_review_due) changes.next_review_due = addDays(today(), row.review_frequency_days);
     await saveVersion(trx, 'fourp_plan', id, ctx.viewer, changes);
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
@@ -259,8 +266,9 @@ function checkNotExempt(p: Problems, exemptions: Record<string, string> | null, 
 
 export async function addObjective(ctx: Ctx, input: AddObjectiveInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.planId, 'FourPPlan', 'input.planId');
-    const plan = await lockPlan(trx, ctx, id, input.expectedVersion);
+    const plan = await lockPlan(scope, ctx, id, input.expectedVersion);
     requireOpen(plan);
     const p = new Problems();
     checkObjective(p, input.objective, 'objective');
@@ -268,14 +276,15 @@ export async function addObjective(ctx: Ctx, input: AddObjectiveInput): Promise<
     p.throwIfAny();
     await trx('plan_objective').insert({ plan_id: id, ...objectiveColumns(input.objective) });
     await saveVersion(trx, 'fourp_plan', id, ctx.viewer, {});
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
 /** Rewrites an objective; its strand can only change when none of its actions is under the old one. */
 export async function updateObjective(ctx: Ctx, input: UpdateObjectiveInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
-    const { partId, part, plan } = await lockPartPlan(trx, ctx, 'plan_objective', 'PlanObjective', input.id, input.expectedVersion);
+    const scope = inSavepoint(ctx.access, trx);
+    const { partId, part, plan } = await lockPartPlan(scope, ctx, 'plan_objective', 'PlanObjective', input.id, input.expectedVersion);
     requireOpen(plan);
     const p = new Problems();
     checkObjective(p, input.objective, 'objective');
@@ -287,18 +296,19 @@ export async function updateObjective(ctx: Ctx, input: UpdateObjectiveInput): Pr
     p.throwIfAny();
     await trx('plan_objective').update(objectiveColumns(input.objective)).where({ id: partId });
     await saveVersion(trx, 'fourp_plan', plan.id, ctx.viewer, {});
-    return reload(trx, plan.id);
+    return reload(scope, plan.id);
   });
 }
 
 /** Removes an objective; its actions stay in the plan, no longer under an objective. */
 export async function removeObjective(ctx: Ctx, input: RemovePlanPartInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
-    const { partId, plan } = await lockPartPlan(trx, ctx, 'plan_objective', 'PlanObjective', input.id, input.expectedVersion);
+    const scope = inSavepoint(ctx.access, trx);
+    const { partId, plan } = await lockPartPlan(scope, ctx, 'plan_objective', 'PlanObjective', input.id, input.expectedVersion);
     requireOpen(plan);
     await trx('plan_objective').delete().where({ id: partId });
     await saveVersion(trx, 'fourp_plan', plan.id, ctx.viewer, {});
-    return reload(trx, plan.id);
+    return reload(scope, plan.id);
   });
 }
 
@@ -361,22 +371,24 @@ function actionFields(a: ActionInput): ActionFields {
 
 export async function addAction(ctx: Ctx, input: AddActionInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.planId, 'FourPPlan', 'input.planId');
-    const plan = await lockPlan(trx, ctx, id, input.expectedVersion);
+    const plan = await lockPlan(scope, ctx, id, input.expectedVersion);
     requireOpen(plan);
     const p = new Problems();
     const columns = await actionColumns(trx, p, plan, actionFields(input.action), 'action.');
     p.throwIfAny();
     await trx('plan_action').insert({ plan_id: id, ...columns });
     await saveVersion(trx, 'fourp_plan', id, ctx.viewer, {});
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
 /** Changes an action (its status, most often); only the fields given change. */
 export async function updateAction(ctx: Ctx, input: UpdateActionInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
-    const { partId, part, plan } = await lockActionPlan(trx, ctx, input);
+    const scope = inSavepoint(ctx.access, trx);
+    const { partId, part, plan } = await lockActionPlan(scope, ctx, input);
     requireOpen(plan);
     const merged: ActionFields = {
       strand: input.strand ?? part.strand,
@@ -393,14 +405,15 @@ export async function updateAction(ctx: Ctx, input: UpdateActionInput): Promise<
     p.throwIfAny();
     await trx('plan_action').update({ ...columns, updated_at: trx.fn.now() }).where({ id: partId });
     await saveVersion(trx, 'fourp_plan', plan.id, ctx.viewer, {});
-    return reload(trx, plan.id);
+    return reload(scope, plan.id);
   });
 }
 
 /** Removes an action recorded in error; to stop one that was real, set its status to CANCELLED instead. */
 export async function removeAction(ctx: Ctx, input: RemovePlanPartInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
-    const { partId, plan } = await lockPartPlan(trx, ctx, 'plan_action', 'PlanAction', input.id, input.expectedVersion);
+    const scope = inSavepoint(ctx.access, trx);
+    const { partId, plan } = await lockPartPlan(scope, ctx, 'plan_action', 'PlanAction', input.id, input.expectedVersion);
     requireOpen(plan);
     // Other records (disruptions) may refer to the action; the database says so rather than this module knowing them all.
     try {
@@ -410,15 +423,16 @@ export async function removeAction(ctx: Ctx, input: RemovePlanPartInput): Promis
       throw new BadUserInputError([{ field: 'input.id', message: 'other records (such as disruptions) refer to this action; set its status to CANCELLED instead' }]);
     }
     await saveVersion(trx, 'fourp_plan', plan.id, ctx.viewer, {});
-    return reload(trx, plan.id);
+    return reload(scope, plan.id);
   });
 }
 
 /** Names a partner organisation for one or more strands; naming it again replaces its strands and role. */
 export async function addPlanPartner(ctx: Ctx, input: AddPlanPartnerInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.planId, 'FourPPlan', 'input.planId');
-    const plan = await lockPlan(trx, ctx, id, input.expectedVersion);
+    const plan = await lockPlan(scope, ctx, id, input.expectedVersion);
     requireOpen(plan);
     const p = new Problems();
     const partner = await partnerFields(trx, p, input, '');
@@ -429,7 +443,7 @@ export async function addPlanPartner(ctx: Ctx, input: AddPlanPartnerInput): Prom
       .onConflict(['plan_id', 'organisation_id'])
       .merge(['strands', 'role']);
     await saveVersion(trx, 'fourp_plan', id, ctx.viewer, {});
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
@@ -443,22 +457,24 @@ async function partnerFields(knex: Knex, p: Problems, input: { organisationId: s
 
 export async function removePlanPartner(ctx: Ctx, input: RemovePlanPartnerInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.planId, 'FourPPlan', 'input.planId');
-    const plan = await lockPlan(trx, ctx, id, input.expectedVersion);
+    const plan = await lockPlan(scope, ctx, id, input.expectedVersion);
     requireOpen(plan);
     const organisationId = requireGlobalId(input.organisationId, 'Organisation', 'input.organisationId');
     const removed = await trx('plan_partner').delete().where({ plan_id: id, organisation_id: organisationId });
     if (!removed) throw new BadUserInputError([{ field: 'input.organisationId', message: 'is not a partner in this plan' }]);
     await saveVersion(trx, 'fourp_plan', id, ctx.viewer, {});
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
 /** Records an intelligence gap, an outcome or learning; closed plans still take them. */
 export async function addPlanEntry(ctx: Ctx, input: AddPlanEntryInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.planId, 'FourPPlan', 'input.planId');
-    await lockPlan(trx, ctx, id, input.expectedVersion);
+    await lockPlan(scope, ctx, id, input.expectedVersion);
     const p = new Problems();
     p.text(input.text, 'text', { max: 4000 });
     const recordedOn = input.recordedOn ?? today();
@@ -466,14 +482,15 @@ export async function addPlanEntry(ctx: Ctx, input: AddPlanEntryInput): Promise<
     p.throwIfAny();
     await trx('plan_entry').insert({ plan_id: id, kind: input.kind, text: input.text.trim(), recorded_on: recordedOn, recorded_by: ctx.viewer.id });
     await saveVersion(trx, 'fourp_plan', id, ctx.viewer, {});
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
 /** Marks an intelligence gap as filled, saying how. */
 export async function resolveIntelligenceGap(ctx: Ctx, input: ResolveIntelligenceGapInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
-    const { partId, part, plan } = await lockPartPlan(trx, ctx, 'plan_entry', 'PlanEntry', input.id, input.expectedVersion);
+    const scope = inSavepoint(ctx.access, trx);
+    const { partId, part, plan } = await lockPartPlan(scope, ctx, 'plan_entry', 'PlanEntry', input.id, input.expectedVersion);
     const p = new Problems();
     if (part.kind !== PlanEntryKind.INTELLIGENCE_GAP) p.add('id', `is ${part.kind === PlanEntryKind.OUTCOME ? 'an outcome' : 'learning'}; only intelligence gaps are resolved`);
     else if (part.resolved_on != null) p.add('id', `this gap was already resolved on ${plainDate(part.resolved_on)}`);
@@ -484,7 +501,7 @@ export async function resolveIntelligenceGap(ctx: Ctx, input: ResolveIntelligenc
     p.throwIfAny();
     await trx('plan_entry').update({ resolved_on: resolvedOn, resolved_by: ctx.viewer.id, resolution: input.resolution.trim() }).where({ id: partId });
     await saveVersion(trx, 'fourp_plan', plan.id, ctx.viewer, {});
-    return reload(trx, plan.id);
+    return reload(scope, plan.id);
   });
 }
 
@@ -494,8 +511,9 @@ export async function resolveIntelligenceGap(ctx: Ctx, input: ResolveIntelligenc
  */
 export async function recordPlanReview(ctx: Ctx, input: RecordPlanReviewInput): Promise<FourPPlan> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.planId, 'FourPPlan', 'input.planId');
-    const plan = await lockPlan(trx, ctx, id, input.expectedVersion);
+    const plan = await lockPlan(scope, ctx, id, input.expectedVersion);
     requireOpen(plan);
     const p = new Problems();
     p.when(input.date > today(), 'date', 'cannot be in the future');
@@ -510,7 +528,7 @@ export async function recordPlanReview(ctx: Ctx, input: RecordPlanReviewInput): 
     await trx('plan_review').insert({ plan_id: id, review_date: input.date, reviewer_id: reviewerId, forum: input.forum.trim(), decisions: input.decisions.trim() });
     const [{ latest }] = await trx('plan_review').where({ plan_id: id }).max({ latest: 'review_date' });
     await saveVersion(trx, 'fourp_plan', id, ctx.viewer, { next_review_due: addDays(latest, plan.review_frequency_days) });
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 

@@ -5,6 +5,7 @@ import { mapShared, sharedColumns } from '../../shared/shared-record';
 import { asDate } from '../../shared/sql';
 import type { EvidenceRating, PracticeStage } from './practice.enums';
 import type { PracticeEndorsement, PracticeEntry } from './practice.types';
+import type { ReadScope } from '../../access/read-scope';
 
 /** Reads for the practice register: plain SQL, one statement per level of a page. */
 
@@ -47,8 +48,9 @@ export function hasSearchText(c: PracticeCriteria): boolean {
  * A query over practice_entry (alias p). Text is matched with websearch_to_tsquery against the
  * generated, GIN-indexed `search` column (title and topics weigh most, then aim, then description).
  */
-export function practiceQuery(knex: Knex, c: PracticeCriteria = {}): Knex.QueryBuilder {
-  const q = onlyReadable(knex('practice_entry as p').select(PRACTICE_COLUMNS), knex, 'PRACTICE', 'p');
+export function practiceQuery(scope: ReadScope, c: PracticeCriteria = {}): Knex.QueryBuilder {
+  const { knex } = scope;
+  const q = onlyReadable(knex('practice_entry as p').select(PRACTICE_COLUMNS), scope, 'PRACTICE', 'p');
   if (hasSearchText(c)) {
     q.joinRaw(`cross join websearch_to_tsquery('english', ?) as pq`, [c.text!.trim()]).whereRaw('p.search @@ pq');
   }
@@ -62,8 +64,8 @@ export function practiceQuery(knex: Knex, c: PracticeCriteria = {}): Knex.QueryB
   return q;
 }
 
-export async function practicesByIds(knex: Knex, ids: readonly string[]): Promise<PracticeEntry[]> {
-  return (await practiceQuery(knex).whereIn('p.id', ids as string[])).map(mapPractice);
+export async function practicesByIds(scope: ReadScope, ids: readonly string[]): Promise<PracticeEntry[]> {
+  return (await practiceQuery(scope).whereIn('p.id', ids as string[])).map(mapPractice);
 }
 
 function mapEndorsement(row: Record<string, any>): PracticeEndorsement {
@@ -80,6 +82,7 @@ function mapEndorsement(row: Record<string, any>): PracticeEndorsement {
 }
 
 /** Endorsements, oldest first. */
-export async function endorsementsBy(knex: Knex, column: 'entry_id' | 'id', ids: readonly string[]): Promise<PracticeEndorsement[]> {
+export async function endorsementsBy(scope: ReadScope, column: 'entry_id' | 'id', ids: readonly string[]): Promise<PracticeEndorsement[]> {
+  const { knex } = scope;
   return (await knex('practice_endorsement').select('*').whereIn(column, ids as string[]).orderBy(['at', 'id'])).map(mapEndorsement);
 }

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { ConnectionType, SortDirection, paginate, type OrderTerm } from '../../graphql/connection';
+import { ConnectionType, SortDirection, orderTerms, paginate, type OrderTerm } from '../../graphql/connection';
 import { requireGlobalId } from '../../graphql/global-id';
 import { SharedRecordResolver } from '../../shared/shared-record';
 import { organisationLoader, userLoader } from '../identity/identity.loaders';
@@ -35,8 +35,7 @@ function practiceOrder(args: PracticesArgs, searching: boolean): OrderTerm[] {
     ENDORSEMENTS: ENDORSEMENT_COUNT,
     TITLE: 'lower(p.title)',
   };
-  const requested = args.orderBy?.length ? args.orderBy : [{ field: PracticeOrderField.RELEVANCE, direction: SortDirection.DESC }];
-  return [...requested.map((o) => ({ column: columns[o.field], direction: o.direction })), { column: 'p.id', direction: SortDirection.ASC }];
+  return orderTerms(args.orderBy, { field: PracticeOrderField.RELEVANCE, direction: SortDirection.DESC }, columns, 'p.id');
 }
 
 @Resolver(() => PracticeEntry)
@@ -44,7 +43,7 @@ export class PracticeResolver extends SharedRecordResolver(PracticeEntry) {
   @Query(() => PracticeEntryConnection, { description: 'The innovative practice register: full-text search, filters, best match first.' })
   practices(@Args(() => PracticesArgs) args: PracticesArgs, @Ctx() ctx: RequestContext) {
     const criteria = practiceCriteria(args.filter);
-    return paginate(practiceQuery(ctx.db.knex, criteria), args, practiceOrder(args, hasSearchText(criteria)), mapPractice);
+    return paginate(practiceQuery(ctx.access, criteria), args, practiceOrder(args, hasSearchText(criteria)), mapPractice);
   }
 
   @FieldResolver(() => Organisation, { description: 'The organisation whose practice this is (the owning organisation).' })

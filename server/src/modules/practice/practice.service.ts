@@ -9,13 +9,14 @@ import { EvidenceRating, PracticeStage } from './practice.enums';
 import type { CreatePracticeInput, EndorsePracticeInput, UpdatePracticeInput, WithdrawEndorsementInput } from './practice.inputs';
 import { practicesByIds } from './practice.repository';
 import type { PracticeEntry } from './practice.types';
+import { inSavepoint, type ReadScope } from '../../access/read-scope';
 
-type Ctx = Pick<RequestContext, 'db' | 'viewer'>;
+type Ctx = Pick<RequestContext, 'db' | 'viewer' | 'access'>;
 
 const MAX_TOPICS = 20;
 
-async function reload(knex: Knex, id: string): Promise<PracticeEntry> {
-  return (await practicesByIds(knex, [id]))[0];
+async function reload(scope: ReadScope, id: string): Promise<PracticeEntry> {
+  return (await practicesByIds(scope, [id]))[0];
 }
 
 /** Topics as stored: trimmed, single-spaced, lower-case, without repeats. */
@@ -50,6 +51,7 @@ async function partnerIds(knex: Knex, p: Problems, refs: string[], ownerId: stri
 /** Adds an entry to the register, owned by the caller's organisation. */
 export async function createPractice(ctx: Ctx, input: CreatePracticeInput): Promise<PracticeEntry> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const p = new Problems();
     p.text(input.title, 'title', { max: 200 });
     p.text(input.aim, 'aim', { max: 2000 });
@@ -74,15 +76,16 @@ export async function createPractice(ctx: Ctx, input: CreatePracticeInput): Prom
         ...creationColumns(ctx.viewer),
       })
       .returning('id');
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
 /** Changes an entry (owning organisation only); only the fields given change. */
 export async function updatePractice(ctx: Ctx, input: UpdatePracticeInput): Promise<PracticeEntry> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'PracticeEntry', 'input.id');
-    const row = await lockForChange(trx, 'practice_entry', id, input.expectedVersion, ctx.viewer, 'Practice entry');
+    const row = await lockForChange(scope, 'practice_entry', id, input.expectedVersion, ctx.viewer, 'Practice entry');
     const p = new Problems();
     const changes: Record<string, unknown> = {};
     for (const [field, column, max] of [['title', 'title', 200], ['aim', 'aim', 2000], ['description', 'description', 20_000], ['contact', 'contact', 500]] as const) {
@@ -99,13 +102,14 @@ export async function updatePractice(ctx: Ctx, input: UpdatePracticeInput): Prom
     if (input.access) Object.assign(changes, await accessColumns(trx, input.access, p));
     p.throwIfAny();
     await saveVersion(trx, 'practice_entry', id, ctx.viewer, changes);
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
 /** The entry if the caller may read it (both layers): one they may not is missing, for endorsing as for anything else. */
-function readableEntry(trx: Knex, id: string): Promise<{ owning_organisation_id: string } | undefined> {
-  return onlyReadable(trx('practice_entry as rec').select('rec.owning_organisation_id'), trx, 'PRACTICE', 'rec').where('rec.id', id).first();
+function readableEntry(scope: ReadScope, id: string): Promise<{ owning_organisation_id: string } | undefined> {
+  const { knex: trx } = scope;
+  return onlyReadable(trx('practice_entry as rec').select('rec.owning_organisation_id'), scope, 'PRACTICE', 'rec').where('rec.id', id).first();
 }
 
 /**
@@ -116,8 +120,9 @@ function readableEntry(trx: Knex, id: string): Promise<{ owning_organisation_id:
  */
 export async function endorsePractice(ctx: Ctx, input: EndorsePracticeInput): Promise<PracticeEntry> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'PracticeEntry', 'input.id');
-    const entry = await readableEntry(trx, id);
+    const entry = await readableEntry(scope, id);
     if (!entry) throw new NotFoundError('Practice entry');
     if (entry.owning_organisation_id === ctx.viewer.organisation.id) {
       throw new ForbiddenError('Your organisation owns this practice entry; endorsements come from other organisations.');
@@ -131,16 +136,17 @@ export async function endorsePractice(ctx: Ctx, input: EndorsePracticeInput): Pr
       .ignore()
       .returning('id');
     if (!inserted.length) throw new ConflictError('You have already endorsed this practice entry.');
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
 /** Takes back the caller's own endorsement. */
 export async function withdrawEndorsement(ctx: Ctx, input: WithdrawEndorsementInput): Promise<PracticeEntry> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'PracticeEntry', 'input.id');
-    const deleted = (await readableEntry(trx, id)) ? await trx('practice_endorsement').delete().where({ entry_id: id, user_id: ctx.viewer.id }) : 0;
+    const deleted = (await readableEntry(scope, id)) ? await trx('practice_endorsement').delete().where({ entry_id: id, user_id: ctx.viewer.id }) : 0;
     if (!deleted) throw new NotFoundError('Your endorsement of this practice entry');
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }

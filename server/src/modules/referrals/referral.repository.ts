@@ -5,6 +5,7 @@ import { mapShared, sharedColumns } from '../../shared/shared-record';
 import { asDate, containsText } from '../../shared/sql';
 import type { ReferralStatus, ReferralType, Urgency } from './referral.enums';
 import type { ReferralUpdate, SafeguardingReferral } from './referral.types';
+import type { ReadScope } from '../../access/read-scope';
 
 /** Reads for referrals and their timelines: plain SQL, one statement per level of a page. */
 
@@ -58,10 +59,11 @@ export interface ReferralCriteria {
 }
 
 /** A query over safeguarding_referral (alias r) with the criteria applied and the columns selected. */
-export function referralQuery(knex: Knex, c: ReferralCriteria = {}): Knex.QueryBuilder {
+export function referralQuery(scope: ReadScope, c: ReferralCriteria = {}): Knex.QueryBuilder {
+  const { knex } = scope;
   const q = onlyReadable(
     knex('safeguarding_referral as r').select([...REFERRAL_COLUMNS, knex.raw(`${OVERDUE} as is_overdue`), knex.raw(`${WITHIN_TARGET} as within_target`)]),
-    knex,
+    scope,
     'REFERRAL',
     'r',
   );
@@ -82,8 +84,8 @@ export function referralQuery(knex: Knex, c: ReferralCriteria = {}): Knex.QueryB
   return q;
 }
 
-export async function referralsByIds(knex: Knex, ids: readonly string[]): Promise<SafeguardingReferral[]> {
-  return (await referralQuery(knex).whereIn('r.id', ids as string[])).map(mapReferral);
+export async function referralsByIds(scope: ReadScope, ids: readonly string[]): Promise<SafeguardingReferral[]> {
+  return (await referralQuery(scope).whereIn('r.id', ids as string[])).map(mapReferral);
 }
 
 function mapUpdate(row: Record<string, any>): ReferralUpdate {
@@ -105,6 +107,7 @@ function mapUpdate(row: Record<string, any>): ReferralUpdate {
 }
 
 /** Timeline entries, oldest first (by insertion order: several can share a transaction's time). */
-export async function updatesBy(knex: Knex, column: 'referral_id' | 'id', ids: readonly string[]): Promise<ReferralUpdate[]> {
+export async function updatesBy(scope: ReadScope, column: 'referral_id' | 'id', ids: readonly string[]): Promise<ReferralUpdate[]> {
+  const { knex } = scope;
   return (await knex('referral_update').select('*').whereIn(column, ids as string[]).orderBy('seq')).map(mapUpdate);
 }

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
-import { ConnectionType, SortDirection, paginate, type OrderTerm } from '../../graphql/connection';
+import { ConnectionType, SortDirection, orderTerms, paginate } from '../../graphql/connection';
 import { SharedRecordResolver } from '../../shared/shared-record';
 import { organisationLoader, userLoader } from '../identity/identity.loaders';
 import { Organisation } from '../identity/organisation.entity';
@@ -53,11 +53,8 @@ function referralCriteria(filter: ReferralFilter | null | undefined, ctx: Reques
 export class ReferralResolver extends SharedRecordResolver(SafeguardingReferral) {
   @Query(() => SafeguardingReferralConnection, { description: 'Safeguarding referrals, filtered and ordered; INBOX and OUTBOX are relative to your organisation.' })
   referrals(@Args(() => ReferralsArgs) args: ReferralsArgs, @Ctx() ctx: RequestContext) {
-    const order: OrderTerm[] = (args.orderBy?.length ? args.orderBy : [{ field: ReferralOrderField.SUBMITTED_AT, direction: SortDirection.DESC }]).map(
-      (o) => ({ column: orderColumns[o.field], direction: o.direction }),
-    );
-    order.push({ column: 'r.id', direction: SortDirection.ASC });
-    return paginate(referralQuery(ctx.db.knex, referralCriteria(args.filter, ctx)), args, order, mapReferral);
+    const order = orderTerms(args.orderBy, { field: ReferralOrderField.SUBMITTED_AT, direction: SortDirection.DESC }, orderColumns, 'r.id');
+    return paginate(referralQuery(ctx.access, referralCriteria(args.filter, ctx)), args, order, mapReferral);
   }
 
   @Query(() => ReferralRulesInfo, { description: 'Referral configuration: acknowledgement targets by urgency.' })

@@ -5,10 +5,11 @@ import { requireReadable } from '../../access/references';
 import type { RequestContext } from '../../graphql/context';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
-import { creationColumns, requireExisting, saveVersion } from '../../shared/records';
+import { creationColumns, lockReadable, requireExisting, saveVersion } from '../../shared/records';
 import { Sharing } from '../../shared/sharing';
 import { randomReference } from '../../shared/reference';
-import { Problems } from '../../shared/validation';
+import { Problems, today } from '../../shared/validation';
+import { firstReviewOn } from '../retention/retention-periods';
 import { markingRank, ProtectiveMarking } from '../identity/identity.enums';
 import type { User } from '../identity/user.entity';
 import { nominalsByIds } from '../threats/threat.repository';
@@ -26,8 +27,10 @@ import {
 import type { CreateReferralInput, ReferralDecisionInput, ReferralStepInput, ReferralTextInput } from './referral.inputs';
 import { referralsByIds } from './referral.repository';
 import type { ReferralRulesInfo, SafeguardingReferral } from './referral.types';
+import { inSavepoint, type ReadScope } from '../../access/read-scope';
+import { plainWords, refusedMove, type StatusWords } from '../../shared/plain-words';
 
-type Ctx = Pick<RequestContext, 'db' | 'viewer'>;
+type Ctx = Pick<RequestContext, 'db' | 'viewer' | 'access'>;
 
 /** Recorded as the reason for the share made on creation when none is given. */
 export const CONSENT_REASON = 'consent obtained';
@@ -41,8 +44,8 @@ export function rulesInfo(): ReferralRulesInfo {
   };
 }
 
-async function reload(knex: Knex, id: string): Promise<SafeguardingReferral> {
-  return (await referralsByIds(knex, [id]))[0];
+async function reload(scope: ReadScope, id: string): Promise<SafeguardingReferral> {
+  return (await referralsByIds(scope, [id]))[0];
 }
 
 interface TimelineEntry {
@@ -72,15 +75,16 @@ async function addToTimeline(trx: Knex, referralId: string, viewer: User, e: Tim
  * The subject nominal is one the referrer may read (an unreadable one is "no such nominal", as a
  * missing one: access/references.ts), agrees with subjectIsChild when its date
  * of birth is known, and is owned by one of the referral's two parties. A referral makes its
- * subject readable to both parties (policy.ts, subjectOfCallersReferral), so a referrer that does
+ * subject readable to both parties (the catalogue's REFERRAL_SUBJECT rule), so a referrer that does
  * not own the person could otherwise pass them to an organisation the owner never shared them
  * with. With the owner a party, the owner is the one sharing (it refers its own person) or the one
  * told (a partner refers a person back to the organisation that recorded them); anything else the
  * referrer asks of the owner, who may refer the person themselves.
  */
-async function checkSubject(knex: Knex, p: Problems, subjectId: string, subjectIsChild: boolean, parties: string[]): Promise<void> {
-  if (!(await requireReadable(knex, p, 'nominal', subjectId, 'subjectId', 'nominal')).size) return;
-  const [nominal] = await nominalsByIds(knex, [subjectId]);
+async function checkSubject(scope: ReadScope, p: Problems, subjectId: string, subjectIsChild: boolean, parties: string[]): Promise<void> {
+  const { knex } = scope;
+  if (!(await requireReadable(scope, p, 'nominal', subjectId, 'subjectId', 'nominal')).size) return;
+  const [nominal] = await nominalsByIds(scope, [subjectId]);
   if (nominal.isChild != null && nominal.isChild !== subjectIsChild) {
     p.add('subjectIsChild', `does not agree with the subject's date of birth: the nominal is ${nominal.isChild ? 'a child' : 'an adult'}`);
   }
@@ -95,7 +99,7 @@ async function checkSubject(knex: Knex, p: Problems, subjectId: string, subjectI
  * anonymous and only for adults; an adult NRM referral needs consent; any share without consent
  * needs its reason recorded (a child needs no consent for sharing with safeguarding partners).
  */
-async function checkSubjectAndConsent(knex: Knex, p: Problems, input: CreateReferralInput, parties: string[]): Promise<string | null> {
+async function checkSubjectAndConsent(scope: ReadScope, p: Problems, input: CreateReferralInput, parties: string[]): Promise<string | null> {
   const isMs1 = input.referralType === ReferralType.DUTY_TO_NOTIFY_MS1;
   let subjectId: string | null = null;
   if (isMs1) {
@@ -103,7 +107,7 @@ async function checkSubjectAndConsent(knex: Knex, p: Problems, input: CreateRefe
     p.when(input.subjectId != null, 'subjectId', 'an MS1 duty-to-notify for an adult is anonymous and holds no identifying fields');
   } else if (input.subjectId != null) {
     subjectId = globalIdOrProblem(input.subjectId, 'Nominal', 'subjectId', p) ?? null;
-    if (subjectId) await checkSubject(knex, p, subjectId, input.subjectIsChild, parties);
+    if (subjectId) await checkSubject(scope, p, subjectId, input.subjectIsChild, parties);
   }
   if (input.referralType === ReferralType.NRM_REFERRAL && !input.subjectIsChild) {
     p.when(!input.consentObtained, 'consentObtained', "an adult's NRM referral needs their consent; without it, make a DUTY_TO_NOTIFY_MS1 instead");
@@ -125,8 +129,8 @@ function checkExploitation(p: Problems, input: CreateReferralInput): void {
   p.when(wrong.length > 0, 'exploitationTypes', `${wrong.join(', ')} cannot apply to ${input.subjectIsChild ? 'a child' : 'an adult'}`);
 }
 
-/** A marking as it is written on documents: OFFICIAL-SENSITIVE. */
-const markingLabel = (marking: string) => marking.replace(/_/g, '-');
+/** A referral's statuses in the web client's words (client/web/src/features/referrals/referralWords.ts), where they differ from their spelling. */
+const REFERRAL_STATUS_WORDS: StatusWords = { DECISION: 'decision made' };
 
 /**
  * A referral must reach someone: the receiving organisation reads it only through its users
@@ -150,11 +154,12 @@ async function checkReceiverCanRead(knex: Knex, p: Problems, receivingId: string
   const highest = Object.values(ProtectiveMarking).find((m) => markingRank(m) === receiver.readable_rank)!;
   p.add(
     'protectiveMarking',
-    `${receiver.name} can read referrals marked up to ${markingLabel(highest)}: mark this referral ${markingLabel(highest)} or refer to another organisation`,
+    `${receiver.name} can read referrals marked up to ${plainWords(highest)}: mark this referral ${plainWords(highest)} or refer to another organisation`,
   );
 }
 
-async function checkOrganisationAndThreats(knex: Knex, p: Problems, viewer: User, input: CreateReferralInput) {
+async function checkOrganisationAndThreats(scope: ReadScope, p: Problems, viewer: User, input: CreateReferralInput) {
+  const { knex } = scope;
   const receivingId = globalIdOrProblem(input.receivingOrganisationId, 'Organisation', 'receivingOrganisationId', p);
   if (receivingId) {
     p.when(receivingId === viewer.organisation.id, 'receivingOrganisationId', 'must be another organisation than yours, the referring one');
@@ -163,7 +168,7 @@ async function checkOrganisationAndThreats(knex: Knex, p: Problems, viewer: User
   }
   const given = (input.linkedThreatIds ?? []).map((g, i) => globalIdOrProblem(g, 'SocThreat', `linkedThreatIds[${i}]`, p));
   // Only threats the referrer may read: linking a hidden one would tell them it exists.
-  await requireReadable(knex, p, 'soc_threat', given, 'linkedThreatIds', 'threat');
+  await requireReadable(scope, p, 'soc_threat', given, 'linkedThreatIds', 'threat');
   const threatIds = given.filter((x): x is string => !!x);
   return { receivingId: receivingId!, threatIds: [...new Set(threatIds)] };
 }
@@ -175,9 +180,10 @@ async function checkOrganisationAndThreats(knex: Knex, p: Problems, viewer: User
  */
 export async function createReferral(ctx: Ctx, input: CreateReferralInput): Promise<SafeguardingReferral> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const p = new Problems();
-    const { receivingId, threatIds } = await checkOrganisationAndThreats(trx, p, ctx.viewer, input);
-    const subjectId = await checkSubjectAndConsent(trx, p, input, [ctx.viewer.organisation.id, receivingId]);
+    const { receivingId, threatIds } = await checkOrganisationAndThreats(scope, p, ctx.viewer, input);
+    const subjectId = await checkSubjectAndConsent(scope, p, input, [ctx.viewer.organisation.id, receivingId]);
     checkExploitation(p, input);
     p.text(input.summary, 'summary', { max: 8000 });
     p.throwIfAny();
@@ -197,6 +203,7 @@ export async function createReferral(ctx: Ctx, input: CreateReferralInput): Prom
         summary: input.summary.trim(),
         acknowledgement_due_at: trx.raw('now() + make_interval(hours => ?)', [acknowledgementHours(input.urgency)]),
         linked_threat_ids: threatIds,
+        next_review_on: firstReviewOn('SafeguardingReferral', input, today()),
         protective_marking: input.protectiveMarking,
         sharing: Sharing.NAMED_ORGANISATIONS,
         shared_with: [receivingId],
@@ -206,7 +213,7 @@ export async function createReferral(ctx: Ctx, input: CreateReferralInput): Prom
     await addToTimeline(trx, id, ctx.viewer, { kind: ReferralUpdateKind.STATUS_CHANGE, toStatus: ReferralStatus.SUBMITTED });
     const shareReason = input.sharingReason?.trim() || (input.consentObtained ? CONSENT_REASON : MS1_REASON);
     await addToTimeline(trx, id, ctx.viewer, { kind: ReferralUpdateKind.SHARE, shareReason, sharedWithOrganisationId: receivingId });
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
@@ -217,18 +224,15 @@ type Party = 'RECEIVING' | 'EITHER';
  * most moves belong to the receiving organisation, so referrals have their own: NOT_FOUND,
  * FORBIDDEN for an organisation that may not make the change, CONFLICT for a stale version.
  */
-async function lockReferral(trx: Knex.Transaction, globalId: string, expectedVersion: number, viewer: User, party: Party, action: string) {
+async function lockReferral(scope: ReadScope, globalId: string, expectedVersion: number, viewer: User, party: Party, action: string) {
+  const { knex: trx } = scope;
   const id = requireGlobalId(globalId, 'SafeguardingReferral', 'input.id');
   // Through the access policy: a referral the caller may not read is missing, not forbidden (in both
-  // layers). Read first, then locked: the database lets only its parties lock it (FOR UPDATE needs
-  // the update policy), and a reader who is not a party (the regional unit, for one linked to a
-  // threat) must hear FORBIDDEN, not NOT_FOUND.
-  const readable = await onlyReadable(trx('safeguarding_referral as rec').select('rec.id'), trx, 'REFERRAL', 'rec').where('rec.id', id).first();
-  if (!readable) throw new NotFoundError('Referral');
-  const row = (await trx('safeguarding_referral').select('*').where({ id }).forUpdate().first()) ?? (await trx('safeguarding_referral').select('*').where({ id }).first());
+  // layers); a reader who is not a party (the regional unit, for one linked to a threat) hears FORBIDDEN.
+  const { row, locked } = await lockReadable(() => onlyReadable(trx('safeguarding_referral as rec').select('rec.*'), scope, 'REFERRAL', 'rec').where('rec.id', id));
   if (!row) throw new NotFoundError('Referral');
   const allowed = party === 'RECEIVING' ? [row.receiving_organisation_id] : [row.receiving_organisation_id, row.referring_organisation_id];
-  if (!allowed.includes(viewer.organisation.id)) {
+  if (!allowed.includes(viewer.organisation.id) || !locked) {
     throw new ForbiddenError(
       party === 'RECEIVING'
         ? `Only the receiving organisation can ${action} a referral.`
@@ -256,18 +260,19 @@ async function moveReferral(
   more: (row: Record<string, any>, p: Problems, trx: Knex) => Record<string, unknown> = () => ({}),
 ): Promise<SafeguardingReferral> {
   return ctx.db.transaction(async (trx) => {
-    const row = await lockReferral(trx, input.id, input.expectedVersion, ctx.viewer, 'RECEIVING', action);
+    const scope = inSavepoint(ctx.access, trx);
+    const row = await lockReferral(scope, input.id, input.expectedVersion, ctx.viewer, 'RECEIVING', action);
     const p = new Problems();
     const next = referralTransitions[row.status];
     if (next?.to !== target) {
-      p.add('', `a referral cannot move from ${row.status} to ${target}; allowed: ${next ? `${next.to} (${next.mutation})` : 'none (CLOSED is final)'}`);
+      p.add('', refusedMove('referral', row.status, target, next ? [next.to] : [], REFERRAL_STATUS_WORDS));
     }
     p.text(input.note, 'note', { required: false, max: 8000 });
     const changes = more(row, p, trx);
     p.throwIfAny();
     await saveVersion(trx, 'safeguarding_referral', row.id, ctx.viewer, { status: target, ...changes });
     await addToTimeline(trx, row.id, ctx.viewer, { kind: ReferralUpdateKind.STATUS_CHANGE, fromStatus: row.status, toStatus: target, text: input.note });
-    return reload(trx, row.id);
+    return reload(scope, row.id);
   });
 }
 
@@ -301,25 +306,27 @@ export function closeReferral(ctx: Ctx, input: ReferralStepInput) {
 /** A note on the timeline, from either party. */
 export async function addReferralNote(ctx: Ctx, input: ReferralTextInput): Promise<SafeguardingReferral> {
   return ctx.db.transaction(async (trx) => {
-    const row = await lockReferral(trx, input.id, input.expectedVersion, ctx.viewer, 'EITHER', 'add a note to');
+    const scope = inSavepoint(ctx.access, trx);
+    const row = await lockReferral(scope, input.id, input.expectedVersion, ctx.viewer, 'EITHER', 'add a note to');
     const p = new Problems();
     p.text(input.text, 'text', { max: 8000 });
     p.throwIfAny();
     await saveVersion(trx, 'safeguarding_referral', row.id, ctx.viewer, {});
     await addToTimeline(trx, row.id, ctx.viewer, { kind: ReferralUpdateKind.NOTE, text: input.text });
-    return reload(trx, row.id);
+    return reload(scope, row.id);
   });
 }
 
 /** Feedback from the receiving organisation to the referrer; feedbackToReferrerAt is the latest. */
 export async function recordReferralFeedback(ctx: Ctx, input: ReferralTextInput): Promise<SafeguardingReferral> {
   return ctx.db.transaction(async (trx) => {
-    const row = await lockReferral(trx, input.id, input.expectedVersion, ctx.viewer, 'RECEIVING', 'give feedback on');
+    const scope = inSavepoint(ctx.access, trx);
+    const row = await lockReferral(scope, input.id, input.expectedVersion, ctx.viewer, 'RECEIVING', 'give feedback on');
     const p = new Problems();
     p.text(input.text, 'text', { max: 8000 });
     p.throwIfAny();
     await saveVersion(trx, 'safeguarding_referral', row.id, ctx.viewer, { feedback_to_referrer_at: trx.fn.now() });
     await addToTimeline(trx, row.id, ctx.viewer, { kind: ReferralUpdateKind.FEEDBACK, text: input.text });
-    return reload(trx, row.id);
+    return reload(scope, row.id);
   });
 }

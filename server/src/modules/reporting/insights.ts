@@ -3,6 +3,7 @@ import { onlyReadable } from '../../access/policy';
 import type { RequestContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { plainDate } from '../../shared/plain-dates';
+import { plainWords } from '../../shared/plain-words';
 import { Problems, addDays, today } from '../../shared/validation';
 import { DisruptionStatus } from '../disruptions/disruption.enums';
 import { PlanStatus } from '../plans/plan.enums';
@@ -59,7 +60,7 @@ const THREAT_NAME = ['t.id', 't.name', 't.urn', 't.protective_marking as marking
 
 const singleActivityThreats: Analysis = async (ctx, o) => {
   const { knex } = ctx.db;
-  const rows = await threatQuery(knex, { statuses: CURRENT })
+  const rows = await threatQuery(ctx.access, { statuses: CURRENT })
     .clearSelect()
     .select(...THREAT_NAME, knex.raw('min(ca.category) as category'), knex.raw(TOTAL))
     .join('criminal_activity as ca', 'ca.threat_id', 't.id')
@@ -68,14 +69,14 @@ const singleActivityThreats: Analysis = async (ctx, o) => {
     .orderBy('t.urn')
     .limit(o.limit);
   return result(rows, (r) => ({
-    summary: `${named(r)} has a single recorded criminal activity (${r.category}): are the group's other criminal activities recorded and assessed?`,
+    summary: `${named(r)} has a single recorded criminal activity (${plainWords(r.category)}): are the group's other criminal activities recorded and assessed?`,
     records: [threat(r)],
   }));
 };
 
 const activitiesWithoutPlanAction: Analysis = async (ctx, o) => {
   const { knex } = ctx.db;
-  const query = threatQuery(knex, { statuses: ADOPTED })
+  const query = threatQuery(ctx.access, { statuses: ADOPTED })
     .clearSelect()
     .join('fourp_plan as p', 'p.threat_id', 't.id')
     .join('criminal_activity as ca', 'ca.threat_id', 't.id')
@@ -84,12 +85,12 @@ const activitiesWithoutPlanAction: Analysis = async (ctx, o) => {
     .whereNotExists((a) =>
       a.select(knex.raw('1')).from('plan_action as a').whereRaw('a.plan_id = p.id').whereNot('a.status', 'CANCELLED').whereRaw('ca.id = any (a.addresses_activity_ids)'),
     );
-  const rows = await onlyReadable(query, knex, 'PLAN', 'p')
+  const rows = await onlyReadable(query, ctx.access, 'PLAN', 'p')
     .select(...THREAT_NAME, 'ca.id as activity_id', 'ca.category', 'p.id as plan_id', 'p.protective_marking as plan_marking', knex.raw(TOTAL))
     .orderBy(['t.urn', 'ca.category', 'ca.id'])
     .limit(o.limit);
   return result(rows, (r) => ({
-    summary: `No action in the 4P plan for ${named(r)} addresses its ${r.category} activity.`,
+    summary: `No action in the 4P plan for ${named(r)} addresses its ${plainWords(r.category)} activity.`,
     records: [
       { type: 'CriminalActivity', dbId: r.activity_id, sensitive: sensitive(r.marking) },
       threat(r),
@@ -105,19 +106,19 @@ const activitiesWithoutPlanAction: Analysis = async (ctx, o) => {
  */
 const unassessedIntelligence: Analysis = async (ctx, o) => {
   const { knex } = ctx.db;
-  const query = threatQuery(knex, { statuses: CURRENT })
+  const query = threatQuery(ctx.access, { statuses: CURRENT })
     .clearSelect()
     .join('criminal_activity as ca', 'ca.threat_id', 't.id')
     .joinRaw('join intelligence_report as i on ca.id = any (i.activity_ids)')
     .whereNotExists((a) => a.select(knex.raw('1')).from('threat_assessment as a').whereRaw('a.criminal_activity_id = ca.id').where('a.status', 'APPROVED'));
-  const rows = await onlyReadable(query, knex, 'INTELLIGENCE', 'i')
+  const rows = await onlyReadable(query, ctx.access, 'INTELLIGENCE', 'i')
     .select(...THREAT_NAME, 'ca.id as activity_id', 'ca.category', knex.raw('count(distinct i.id)::int as reports'),
       knex.raw('(array_agg(i.id order by i.received_on desc, i.id))[1] as report_id'), knex.raw(TOTAL))
     .groupBy('t.id', 'ca.id')
     .orderBy(['t.urn', 'ca.category', 'ca.id'])
     .limit(o.limit);
   return result(rows, (r) => ({
-    summary: `${plural(r.reports, 'intelligence report')} about the ${r.category} activity of ${named(r)}, which has no approved assessment.`,
+    summary: `${plural(r.reports, 'intelligence report')} about the ${plainWords(r.category)} activity of ${named(r)}, which has no approved assessment.`,
     records: [
       { type: 'CriminalActivity', dbId: r.activity_id, sensitive: sensitive(r.marking) },
       threat(r),
@@ -127,9 +128,43 @@ const unassessedIntelligence: Analysis = async (ctx, o) => {
   }));
 };
 
+/**
+ * Crime the intelligence tells of that a threat's profile does not list (inspection finding 3:
+ * assessment missing part of a group's criminality). A report counts for a threat when it is about
+ * the threat or about one of its people; the report, and the person, must be readable by the
+ * caller, or the finding would tell of them.
+ */
+const unlistedCrimeCategories: Analysis = async (ctx, o) => {
+  const { knex } = ctx.db;
+  const readableReports = (alias: string) => onlyReadable(knex(`intelligence_report as ${alias}`), ctx.access, 'INTELLIGENCE', alias);
+  const aboutThreat = readableReports('about_t').select('about_t.id as report_id', 'about_t.crime_categories', knex.raw('unnest(about_t.threat_ids) as threat_id'));
+  const aboutMember = onlyReadable(
+    readableReports('about_m')
+      .joinRaw('join membership as about_mm on about_mm.nominal_id = any (about_m.nominal_ids)')
+      .join('nominal as about_n', 'about_n.id', 'about_mm.nominal_id'),
+    ctx.access,
+    'NOMINAL',
+    'about_n',
+  ).select('about_m.id as report_id', 'about_m.crime_categories', 'about_mm.threat_id');
+  const rows = await threatQuery(ctx.access, { statuses: CURRENT })
+    .clearSelect()
+    .join(aboutThreat.union([aboutMember]).as('about'), 'about.threat_id', 't.id')
+    .joinRaw('cross join lateral unnest(about.crime_categories) as mention(category)')
+    .whereNotExists((a) => a.select(knex.raw('1')).from('criminal_activity as listed').whereRaw('listed.threat_id = t.id and listed.category = mention.category'))
+    .select(...THREAT_NAME, 'mention.category', knex.raw('count(distinct about.report_id)::int as reports'),
+      knex.raw('(array_agg(about.report_id order by about.report_id))[1] as report_id'), knex.raw(TOTAL))
+    .groupBy('t.id', 'mention.category')
+    .orderBy(['t.urn', 'mention.category'])
+    .limit(o.limit);
+  return result(rows, (r) => ({
+    summary: `${plural(r.reports, 'intelligence report')} about ${named(r)} or its people ${r.reports === 1 ? 'mentions' : 'mention'} ${plainWords(r.category)}, which the threat does not list: is part of its criminality missing from the profile?`,
+    records: [threat(r), { type: 'IntelligenceReport', dbId: r.report_id, sensitive: true }],
+  }));
+};
+
 const assessmentReviewsOverdue: Analysis = async (ctx, o) => {
   const { knex } = ctx.db;
-  const rows = await threatQuery(knex, { statuses: ADOPTED, reviewDueBefore: o.today })
+  const rows = await threatQuery(ctx.access, { statuses: ADOPTED, reviewDueBefore: o.today })
     .clearSelect()
     .select(...THREAT_NAME, knex.raw('t.next_review_due::text as due'), knex.raw(TOTAL))
     .orderBy(['t.next_review_due', 't.urn'])
@@ -139,7 +174,7 @@ const assessmentReviewsOverdue: Analysis = async (ctx, o) => {
 
 const planReviewsOverdue: Analysis = async (ctx, o) => {
   const { knex } = ctx.db;
-  const rows = await planQuery(knex, { today: o.today, statuses: PLANS_IN_FORCE, reviewOverdue: true })
+  const rows = await planQuery(ctx.access, { today: o.today, statuses: PLANS_IN_FORCE, reviewOverdue: true })
     .clearSelect()
     .select('p.id as plan_id', 'p.protective_marking as plan_marking', knex.raw('p.next_review_due::text as due'), ...THREAT_NAME, knex.raw(TOTAL))
     .orderByRaw('p.next_review_due nulls first, t.urn')
@@ -154,11 +189,11 @@ const noRecentDisruption: Analysis = async (ctx, o) => {
   const { knex } = ctx.db;
   const lastValidated = onlyReadable(
     knex('disruption as d').max('d.date').whereRaw('d.threat_id = t.id').where('d.status', DisruptionStatus.VALIDATED),
-    knex,
+    ctx.access,
     'DISRUPTION',
     'd',
   );
-  const threats = threatQuery(knex, { statuses: ADOPTED })
+  const threats = threatQuery(ctx.access, { statuses: ADOPTED })
     .clearSelect()
     .select(...THREAT_NAME, 't.adopted_on', 't.identified_on', knex.raw('(?) as last_date', [lastValidated]));
   const rows = await knex
@@ -185,7 +220,7 @@ const possibleLinks: Analysis = async (ctx, o) => {
     .join('soc_threat as t2', 't2.id', 'm2.threat_id')
     .join('nominal as n', 'n.id', 'm1.nominal_id');
   // Both sides and the person they share must be readable: otherwise the finding would tell.
-  onlyReadable(onlyReadable(onlyReadable(query, knex, 'THREAT', 't1'), knex, 'THREAT', 't2'), knex, 'NOMINAL', 'n');
+  onlyReadable(onlyReadable(onlyReadable(query, ctx.access, 'THREAT', 't1'), ctx.access, 'THREAT', 't2'), ctx.access, 'NOMINAL', 'n');
   const rows = await query
     .whereIn('t1.status', CURRENT)
     .whereIn('t2.status', CURRENT)
@@ -239,6 +274,7 @@ const ANALYSES: Record<InsightKind, { run: Analysis; partners: boolean }> = {
   POSSIBLE_LINK: { run: possibleLinks, partners: false },
   AGREEMENT_EXPIRING: { run: agreementsExpiring, partners: true },
   UNASSESSED_INTELLIGENCE: { run: unassessedIntelligence, partners: false },
+  UNLISTED_CRIME_CATEGORY: { run: unlistedCrimeCategories, partners: false },
 };
 
 function parse(args: InsightsArgs): Options & { kinds: InsightKind[] } {

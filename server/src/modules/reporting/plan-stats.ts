@@ -8,6 +8,7 @@ import { ThreatStatus } from '../threats/threat.enums';
 import { threatQuery } from '../threats/threat.repository';
 import { auditAggregate, sensitiveCountSql } from './reporting.audit';
 import type { GateFailureCount, OverdueActionsCount, PlanStats } from './reporting.types';
+import type { ReadScope } from '../../access/read-scope';
 
 /** A plan in force: the statuses plansNeedingAttention checks. */
 const IN_FORCE = [PlanStatus.ACTIVE, PlanStatus.UNDER_REVIEW];
@@ -15,20 +16,21 @@ const ADOPTED = [ThreatStatus.ADOPTED, ThreatStatus.UNDER_REVIEW];
 const PROBLEMS = Object.values(PlanProblemCode);
 
 /** A readable plan in force for the threat aliased t (optionally one naming an LRO). */
-function planInForce(knex: Knex, withLro: boolean): Knex.QueryBuilder {
+function planInForce(scope: ReadScope, withLro: boolean): Knex.QueryBuilder {
+  const { knex } = scope;
   const plans = knex('fourp_plan as p').select(knex.raw('1')).whereRaw('p.threat_id = t.id').whereIn('p.status', IN_FORCE);
   if (withLro) plans.whereNotNull('p.lro_id');
-  return onlyReadable(plans, knex, 'PLAN', 'p');
+  return onlyReadable(plans, scope, 'PLAN', 'p');
 }
 
 async function adoptedThreats(ctx: RequestContext) {
   const { knex } = ctx.db;
-  const row = await threatQuery(knex, { statuses: ADOPTED })
+  const row = await threatQuery(ctx.access, { statuses: ADOPTED })
     .clearSelect()
     .select(
       knex.raw('count(*)::int as adopted'),
-      knex.raw('count(*) filter (where exists (?))::int as with_plan', [planInForce(knex, false)]),
-      knex.raw('count(*) filter (where exists (?))::int as with_lro', [planInForce(knex, true)]),
+      knex.raw('count(*) filter (where exists (?))::int as with_plan', [planInForce(ctx.access, false)]),
+      knex.raw('count(*) filter (where exists (?))::int as with_lro', [planInForce(ctx.access, true)]),
       knex.raw(`${sensitiveCountSql('t')} as sensitive`),
     )
     .first();
@@ -43,7 +45,7 @@ async function adoptedThreats(ctx: RequestContext) {
  */
 async function gate(ctx: RequestContext, day: string) {
   const { knex } = ctx.db;
-  const plans = planQuery(knex, { today: day, statuses: IN_FORCE }).clearSelect().select('p.protective_marking');
+  const plans = planQuery(ctx.access, { today: day, statuses: IN_FORCE }).clearSelect().select('p.protective_marking');
   if (!ctx.access.caller.isLawEnforcement) plans.where('p.owning_organisation_id', ctx.access.caller.organisationId);
   // Each check runs once per plan in the inner query; the outer one counts (a plan fails if any
   // check fails). `offset 0` keeps PostgreSQL from folding the two together, which would copy
@@ -68,7 +70,7 @@ async function gate(ctx: RequestContext, day: string) {
 async function actionsByOwner(ctx: RequestContext, day: string): Promise<OverdueActionsCount[]> {
   const { knex } = ctx.db;
   const { caller } = ctx.access;
-  const query = planQuery(knex, { today: day, statuses: [PlanStatus.DRAFT, ...IN_FORCE] })
+  const query = planQuery(ctx.access, { today: day, statuses: [PlanStatus.DRAFT, ...IN_FORCE] })
     .clearSelect()
     .join('plan_action as a', 'a.plan_id', 'p.id')
     .whereIn('a.status', OPEN_ACTION_STATUSES);

@@ -57,7 +57,7 @@ export async function referralStats(ctx: RequestContext, args: ReferralStatsArgs
   const { knex } = ctx.db;
   const { criteria, fiscalYears } = parse(args);
   const selection = () => {
-    const q = referralQuery(knex, criteria).clearSelect();
+    const q = referralQuery(ctx.access, criteria).clearSelect();
     withinFiscalYears(q, SUBMITTED_ON, fiscalYears);
     return q;
   };

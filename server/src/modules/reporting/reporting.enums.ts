@@ -60,6 +60,7 @@ export enum InsightKind {
   POSSIBLE_LINK = 'POSSIBLE_LINK',
   AGREEMENT_EXPIRING = 'AGREEMENT_EXPIRING',
   UNASSESSED_INTELLIGENCE = 'UNASSESSED_INTELLIGENCE',
+  UNLISTED_CRIME_CATEGORY = 'UNLISTED_CRIME_CATEGORY',
 }
 
 registerEnumType(DisruptionStatsDimension, {
@@ -102,6 +103,9 @@ registerEnumType(InsightKind, {
     AGREEMENT_EXPIRING: { description: 'An information sharing agreement in force that expires within 60 days; agreements you may see only.' },
     UNASSESSED_INTELLIGENCE: {
       description: "A current threat's criminal activity that intelligence is about but no approved assessment covers; intelligence and activities you may read only.",
+    },
+    UNLISTED_CRIME_CATEGORY: {
+      description: 'A crime category that intelligence about a current threat or its people mentions but the threat does not list; intelligence and people you may read only.',
     },
   },
 });

@@ -55,7 +55,7 @@ export async function threatStats(ctx: RequestContext, args: ThreatStatsArgs): P
   const { knex } = ctx.db;
   const criteria = parse(ctx, args);
   const dims = args.groupBy.map((d) => dimensionFor(ctx, d));
-  const query = threatQuery(knex, criteria).clearSelect();
+  const query = threatQuery(ctx.access, criteria).clearSelect();
   // A threat has many activities: broken down by category it counts once under each of its categories.
   if (args.groupBy.includes(ThreatStatsDimension.CATEGORY)) query.join('criminal_activity as ca', 'ca.threat_id', 't.id');
   const rows: Record<string, any>[] = await groupedBy(query, knex, dims).select(
@@ -63,7 +63,7 @@ export async function threatStats(ctx: RequestContext, args: ThreatStatsArgs): P
     knex.raw(`${sensitiveCountSql('t', true)} as sensitive`),
   );
   const total: { count: number; sensitive: number } = args.groupBy.includes(ThreatStatsDimension.CATEGORY)
-    ? await threatQuery(knex, criteria).clearSelect().select(knex.raw('count(*)::int as count'), knex.raw(`${sensitiveCountSql('t')} as sensitive`)).first()
+    ? await threatQuery(ctx.access, criteria).clearSelect().select(knex.raw('count(*)::int as count'), knex.raw(`${sensitiveCountSql('t')} as sensitive`)).first()
     : { count: rows.reduce((n, r) => n + r.count, 0), sensitive: rows.reduce((n, r) => n + r.sensitive, 0) };
   auditAggregate(ctx, 'SocThreat', 'threatStats', total.sensitive);
   return {

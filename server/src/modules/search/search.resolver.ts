@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context';
 import { DisruptionConnection } from '../disruptions/disruption.resolver';
+import { IntelligenceReportConnection, IntelligenceReportResolver } from '../intelligence/intelligence.resolver';
 import { listDisruptions } from '../disruptions/disruption.service';
 import { FourPPlanConnection, PlanResolver } from '../plans/plan.resolver';
 import { PracticeEntryConnection, PracticeResolver } from '../practice/practice.resolver';
@@ -22,6 +23,7 @@ const lists = {
   plans: new PlanResolver(),
   referrals: new ReferralResolver(),
   practices: new PracticeResolver(),
+  intelligence: new IntelligenceReportResolver(),
 };
 
 /** The list's arguments: the first few rows, the text filter, and (when shown) a capped count sent with the page. */
@@ -36,11 +38,18 @@ export class SearchResolver {
   @Query(() => SearchResults, {
     description:
       'Finds threats (name, URN, summary, activities), people (name, alias), plans (threat name or URN, objectives, actions), disruptions ' +
-      '(description, narrative, evidence references), referrals (reference, summary) and practice entries (full text), within your access: ' +
+      '(description, narrative, evidence references), referrals (reference, summary), practice entries (full text) and intelligence reports ' +
+      '(reference, sanitised text, and the original text where you are shown it), within your access: ' +
       'each kind as its own list with the same filter finds it, so partners never match on what they are not shown.',
   })
-  search(@Arg('text', () => String) text: string, @Arg('first', () => Int, { nullable: true, description: 'At most this many of each kind (default 5, at most 20).' }) first: number | null) {
-    return searchFor(text, first);
+  async search(
+    @Arg('text', () => String) text: string,
+    @Arg('first', () => Int, { nullable: true, description: 'At most this many of each kind (default 5, at most 20).' }) first: number | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    const found = searchFor(text, first);
+    await ctx.db.preferGenericPlans();
+    return found;
   }
 
   @FieldResolver(() => SocThreatConnection)
@@ -66,6 +75,11 @@ export class SearchResolver {
   @FieldResolver(() => SafeguardingReferralConnection)
   referrals(@Root() s: SearchResults, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
     return lists.referrals.referrals(page(s, info), ctx);
+  }
+
+  @FieldResolver(() => IntelligenceReportConnection, { description: 'Intelligence reports: every one found is an audited read, and needs a stated purpose.' })
+  intelligence(@Root() s: SearchResults, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return lists.intelligence.intelligenceReports({ ...page(s, info), orderBy: null }, ctx);
   }
 
   @FieldResolver(() => PracticeEntryConnection)

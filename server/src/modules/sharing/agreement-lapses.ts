@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import { withPooledConnection } from '../../db/driver-internals';
 
 /** Lapses announced per call: a long-stopped platform catches up in a few short transactions. */
 const BATCH = 100;
@@ -13,23 +14,15 @@ const BATCH = 100;
  * (housekeeping, not a request's statement: see audit/sequencer.ts).
  */
 export async function announceAgreementLapses(owner: Knex): Promise<number> {
-  const client = owner.client as unknown as { acquireConnection(): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<void> };
-  const connection = await client.acquireConnection();
-  try {
+  return withPooledConnection(owner, async (connection) => {
     let total = 0;
     for (;;) {
-      const { rows } = await connection.query('select agreement_lapses_announce($1) as announced', [BATCH]);
+      const { rows } = await connection.query<{ announced: number }>('select agreement_lapses_announce($1) as announced', [BATCH]);
       const announced = Number(rows[0].announced);
       total += announced;
       if (announced < BATCH) return total;
     }
-  } finally {
-    await client.releaseConnection(connection);
-  }
-}
-
-interface PgConnection {
-  query(text: string, values: unknown[]): Promise<{ rows: { announced: number }[] }>;
+  });
 }
 
 /** Looks for lapses every `intervalMs` (AGREEMENT_LAPSE_CHECK_MS) until stopped. */

@@ -20,6 +20,7 @@ export enum DataCategory {
   REFERRAL = 'REFERRAL',
   PRACTICE = 'PRACTICE',
   INTELLIGENCE = 'INTELLIGENCE',
+  ANALYTICAL_REQUEST = 'ANALYTICAL_REQUEST',
 }
 
 export enum AgreementStatus {
@@ -34,11 +35,11 @@ export enum AgreementStatus {
  * activating both lead to ACTIVE but from different places, so a move is named by its mutation.
  */
 export const agreementMoves = [
-  { from: AgreementStatus.DRAFT, to: AgreementStatus.ACTIVE, via: 'activateSharingAgreement' },
-  { from: AgreementStatus.ACTIVE, to: AgreementStatus.SUSPENDED, via: 'suspendSharingAgreement' },
-  { from: AgreementStatus.SUSPENDED, to: AgreementStatus.ACTIVE, via: 'reinstateSharingAgreement' },
-  { from: AgreementStatus.ACTIVE, to: AgreementStatus.EXPIRED, via: 'expireSharingAgreement' },
-  { from: AgreementStatus.SUSPENDED, to: AgreementStatus.EXPIRED, via: 'expireSharingAgreement' },
+  { from: AgreementStatus.DRAFT, to: AgreementStatus.ACTIVE, via: 'activateSharingAgreement', done: 'activated' },
+  { from: AgreementStatus.ACTIVE, to: AgreementStatus.SUSPENDED, via: 'suspendSharingAgreement', done: 'suspended' },
+  { from: AgreementStatus.SUSPENDED, to: AgreementStatus.ACTIVE, via: 'reinstateSharingAgreement', done: 'reinstated' },
+  { from: AgreementStatus.ACTIVE, to: AgreementStatus.EXPIRED, via: 'expireSharingAgreement', done: 'expired' },
+  { from: AgreementStatus.SUSPENDED, to: AgreementStatus.EXPIRED, via: 'expireSharingAgreement', done: 'expired' },
 ] as const;
 
 export type AgreementMove = (typeof agreementMoves)[number]['via'];

@@ -3,6 +3,7 @@ import type { RequestContext } from '../../graphql/context';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../graphql/errors';
 import { globalIdOrProblem, requireGlobalId } from '../../graphql/global-id';
 import { Problems } from '../../shared/validation';
+import { plainDate } from '../../shared/plain-dates';
 import { Role } from '../identity/identity.enums';
 import type { User } from '../identity/user.entity';
 import { AgreementStatus, DataCategory, agreementMoves, type AgreementMove } from './sharing.enums';
@@ -15,6 +16,7 @@ import type {
 } from './sharing.inputs';
 import { agreementsByIds, roleGrants, type AgreementScope } from './sharing.repository';
 import type { AccessRoleGrant, InformationSharingAgreement } from './sharing.types';
+import { quotedStatus } from '../../shared/plain-words';
 
 type Ctx = RequestContext;
 const TABLE = 'information_sharing_agreement';
@@ -147,7 +149,7 @@ export async function updateAgreement(ctx: Ctx, input: UpdateSharingAgreementInp
         p.when(input[field] != null, field, 'can only be changed while the agreement is DRAFT; of an ACTIVE agreement only expiresOn can be extended');
       }
       if (input.expiresOn != null) {
-        p.when(input.expiresOn <= row.expires_on, 'expiresOn', `can only be extended beyond ${row.expires_on} while the agreement is ACTIVE`);
+        p.when(input.expiresOn <= row.expires_on, 'expiresOn', `can only be extended beyond ${plainDate(row.expires_on)} while the agreement is ACTIVE`);
         changes.expires_on = input.expiresOn;
       }
     } else if (row.status === AgreementStatus.DRAFT) {
@@ -169,7 +171,7 @@ export async function updateAgreement(ctx: Ctx, input: UpdateSharingAgreementInp
       if (input.effectiveFrom != null) changes.effective_from = input.effectiveFrom;
       if (input.expiresOn != null) changes.expires_on = input.expiresOn;
     } else {
-      p.add('id', `a ${row.status} agreement cannot be changed; only DRAFT agreements can, and the expiry of ACTIVE ones extended`);
+      p.add('id', `an agreement that is ${quotedStatus(row.status)} cannot be changed; only draft agreements can, and the expiry of active ones extended`);
     }
     p.throwIfAny();
     await saveVersion(trx, row.id, ctx.viewer, changes);
@@ -194,9 +196,11 @@ async function moveAgreement(
     const move = agreementMoves.find((m) => m.via === via && m.from === from);
     const p = new Problems();
     if (!move) {
-      const allowed = agreementMoves.filter((m) => m.from === from).map((m) => `${m.to} (${m.via})`);
-      const target = agreementMoves.find((m) => m.via === via)!.to;
-      p.add('id', `an agreement cannot move from ${from} to ${target} by ${via}; allowed from ${from}: ${allowed.length ? allowed.join(', ') : 'none (final status)'}`);
+      // Named by the move, in the words of the actions on screen: two moves lead to ACTIVE (activate and reinstate).
+      const allowed = agreementMoves.filter((m) => m.from === from).map((m) => m.done);
+      const refused = agreementMoves.find((m) => m.via === via)!.done;
+      const next = allowed.length ? `it can only be ${allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}` : allowed[0]}` : `${quotedStatus(from)} is final`;
+      p.add('id', `this agreement is ${quotedStatus(from)}, so it cannot be ${refused}; ${next}`);
       p.throwIfAny();
     }
     const changes = check(row, p, await databaseToday(trx));
@@ -209,7 +213,7 @@ async function moveAgreement(
 /** DRAFT → ACTIVE: it grants access from effectiveFrom (at once, if that day has come). */
 export function activateAgreement(ctx: Ctx, input: AgreementStatusInput): Promise<InformationSharingAgreement> {
   return moveAgreement(ctx, input, 'activateSharingAgreement', (row, p, today) => {
-    p.when(row.expires_on <= today, 'id', `its expiresOn (${row.expires_on}) has come; extend it before activating`);
+    p.when(row.expires_on <= today, 'id', `its expiry date (${plainDate(row.expires_on)}) has come; extend it before activating`);
     p.text(input.reason, 'reason', { required: false, max: 1000 });
     return { status_reason: input.reason?.trim() || null };
   });

@@ -17,7 +17,7 @@ export const threatsModule = {
       parent: (ctx, a) => threatLoaders.threat(ctx).load(a.threatId),
     }),
     Nominal: (ctx, ids) => threatLoaders.nominal(ctx).loadMany(ids).then(nullForErrors),
-    Membership: childFetcher(async (ctx, ids) => byKey(ids, await membershipsBy(ctx.db.knex, 'id', ids), (m) => m.dbId), {
+    Membership: childFetcher(async (ctx, ids) => byKey(ids, await membershipsBy(ctx.access, 'id', ids), (m) => m.dbId), {
       parentType: 'SocThreat',
       parentField: () => 'members',
       parent: (ctx, m) => threatLoaders.threat(ctx).load(m.threatId),

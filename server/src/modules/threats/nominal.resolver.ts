@@ -23,7 +23,7 @@ export class NominalResolver extends SharedRecordResolver(Nominal) {
       isChild: f.isChild,
       owningOrganisationIds: f.owningOrganisationIds?.map((g, i) => requireGlobalId(g, 'Organisation', `filter.owningOrganisationIds[${i}]`)),
     };
-    return paginate(nominalQuery(ctx.db.knex, criteria), args, [
+    return paginate(nominalQuery(ctx.access, criteria), args, [
       { column: 'n.name', direction: SortDirection.ASC },
       { column: 'n.id', direction: SortDirection.ASC },
     ], mapNominal);

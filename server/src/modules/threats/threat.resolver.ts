@@ -3,7 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } 
 import { Selection } from '../../graphql/look-ahead';
 import { prefetchForThreats } from './threat.prefetch';
 import type { RequestContext } from '../../graphql/context';
-import { ConnectionType, SortDirection, paginate, type OrderTerm } from '../../graphql/connection';
+import { ConnectionType, SortDirection, orderTerms, paginate } from '../../graphql/connection';
 import { ObjectType } from 'type-graphql';
 import { requireGlobalId } from '../../graphql/global-id';
 import { Problems } from '../../shared/validation';
@@ -30,6 +30,7 @@ import {
   type ThreatFilter,
 } from './threat.inputs';
 import { threatLoaders } from './threat.loaders';
+import { compiledThreatsPage } from './threat.compiled';
 import { mapThreat, threatQuery, type ThreatCriteria } from './threat.repository';
 import * as threats from './threat.service';
 import { CriminalActivity, Membership, Nominal, SocThreat, ThreatLink } from './threat.types';
@@ -82,12 +83,13 @@ function partnerCriteria(ctx: RequestContext, args: ThreatsArgs, criteria: Threa
 export class ThreatResolver extends SharedRecordResolver(SocThreat) {
   @Query(() => SocThreatConnection, { description: 'Threats, filtered and ordered; a Relay connection.' })
   threats(@Args(() => ThreatsArgs) args: ThreatsArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    const order: OrderTerm[] = (args.orderBy?.length ? args.orderBy : [{ field: ThreatOrderField.UPDATED_AT, direction: SortDirection.DESC }]).map(
-      (o) => ({ column: orderColumns[o.field], direction: o.direction }),
-    );
-    order.push({ column: 't.id', direction: SortDirection.ASC });
+    const order = orderTerms(args.orderBy, { field: ThreatOrderField.UPDATED_AT, direction: SortDirection.DESC }, orderColumns, 't.id');
+    const criteria = partnerCriteria(ctx, args, threatCriteria(args.filter));
+    // One statement answering the whole selection as JSON where it is written in SQL (threat.compiled.ts); else the resolvers.
+    const compiled = compiledThreatsPage(ctx.access, info, args, criteria, order);
+    if (compiled) return compiled;
     const selected = Selection.of(info);
-    return paginate(threatQuery(ctx.db.knex, partnerCriteria(ctx, args, threatCriteria(args.filter))), args, order, mapThreat, {
+    return paginate(threatQuery(ctx.access, criteria), args, order, mapThreat, {
       total: selected.has('totalCount'),
       withNodes: prefetchForThreats(ctx, selected.child('edges').child('node')),
     });
@@ -233,18 +235,18 @@ export class CriminalActivityResolver {
   }
 
   @FieldResolver(() => [WithheldField], { description: 'Fields you are not shown (null above), and why.' })
-  withheld(@Ctx() ctx: RequestContext) {
-    return withheldFields(ctx, 'CriminalActivity');
+  withheld(@Root() a: CriminalActivity, @Ctx() ctx: RequestContext) {
+    return withheldFields(ctx, 'CriminalActivity', a);
   }
 
   @FieldResolver(() => String, { nullable: true })
   description(@Root() a: CriminalActivity, @Ctx() ctx: RequestContext) {
-    return unlessWithheld(ctx, 'CriminalActivity', 'description', () => a.description);
+    return unlessWithheld(ctx, 'CriminalActivity', 'description', () => a.description, a);
   }
 
   @FieldResolver(() => ThreatAssessment, { nullable: true, description: 'The latest approved assessment of this activity, else the latest one.' })
   async assessment(@Root() a: CriminalActivity, @Ctx() ctx: RequestContext) {
-    if (isWithheld(ctx, 'CriminalActivity', 'assessment')) return null;
+    if (isWithheld(ctx, 'CriminalActivity', 'assessment', a)) return null;
     const mine = (await threatLoaders.assessmentsOfThreat(ctx).load(a.threatId)).filter((x) => x.criminalActivityId === a.dbId);
     return mine.filter((x) => x.status === AssessmentStatus.APPROVED).at(-1) ?? mine.at(-1) ?? null;
   }

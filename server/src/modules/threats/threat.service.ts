@@ -23,14 +23,18 @@ import type {
   UpdateNominalInput,
   UpdateThreatInput,
 } from './threat.inputs';
-import { nominalsByIds, threatsByIds } from './threat.repository';
+import { insertNominal, nominalsByIds, threatsByIds } from './threat.repository';
 import type { Nominal, SocThreat } from './threat.types';
+import { firstReviewOn } from '../retention/retention-periods';
+import { inSavepoint, type ReadScope } from '../../access/read-scope';
+import { keepPersonIdentifiers, recordNewPersonIdentifiers } from '../deconfliction/deconfliction.service';
+import { quotedStatus, refusedMove } from '../../shared/plain-words';
 
-type Ctx = Pick<RequestContext, 'db' | 'viewer'>;
+type Ctx = Pick<RequestContext, 'db' | 'viewer' | 'access'>;
 
 /** Re-reads a threat after a change, inside the same transaction. */
-async function reload(trx: Knex, id: string): Promise<SocThreat> {
-  const [threat] = await threatsByIds(trx, [id]);
+async function reload(scope: ReadScope, id: string): Promise<SocThreat> {
+  const [threat] = await threatsByIds(scope, [id]);
   return threat;
 }
 
@@ -85,6 +89,7 @@ async function organisationId(knex: Knex, p: Problems, ref: string, field: strin
  */
 export async function createThreat(ctx: Ctx, input: CreateThreatInput): Promise<SocThreat> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const p = new Problems();
     p.text(input.name, 'name', { max: 200 });
     p.text(input.summary, 'summary', { required: false, max: 8000 });
@@ -112,20 +117,22 @@ export async function createThreat(ctx: Ctx, input: CreateThreatInput): Promise<
         identified_on: identifiedOn,
         lro_id: people.lroId ?? null,
         sro_id: people.sroId ?? null,
+        next_review_on: firstReviewOn('SocThreat', { activityCategories: input.criminalActivities.map((a) => a.category) }, today()),
         ...access,
         ...creationColumns(ctx.viewer),
       })
       .returning('id');
     await trx('criminal_activity').insert(input.criminalActivities.map((a) => ({ threat_id: id, ...activityColumns(a) })));
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
 /** Changes a threat's details; only the fields given change. */
 export async function updateThreat(ctx: Ctx, input: UpdateThreatInput): Promise<SocThreat> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'SocThreat', 'input.id');
-    await lockForChange(trx, 'soc_threat', id, input.expectedVersion, ctx.viewer, 'Threat');
+    await lockForChange(scope, 'soc_threat', id, input.expectedVersion, ctx.viewer, 'Threat');
     const p = new Problems();
     const changes: Record<string, unknown> = {};
     if (input.name != null) {
@@ -147,7 +154,7 @@ export async function updateThreat(ctx: Ctx, input: UpdateThreatInput): Promise<
     if (input.access) Object.assign(changes, await accessColumns(trx, input.access, p));
     p.throwIfAny();
     await saveVersion(trx, 'soc_threat', id, ctx.viewer, changes);
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
@@ -164,20 +171,21 @@ async function hasApprovedAssessment(knex: Knex, threatId: string): Promise<bool
  */
 export async function changeThreatStatus(ctx: Ctx, input: ChangeThreatStatusInput): Promise<SocThreat> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'SocThreat', 'input.id');
-    const row = await lockForChange(trx, 'soc_threat', id, input.expectedVersion, ctx.viewer, 'Threat');
+    const row = await lockForChange(scope, 'soc_threat', id, input.expectedVersion, ctx.viewer, 'Threat');
     const from = row.status as ThreatStatus;
     const allowed = threatTransitions[from];
     const p = new Problems();
     if (!allowed.includes(input.status)) {
-      p.add('status', `a threat cannot move from ${from} to ${input.status}; allowed: ${allowed.length ? allowed.join(', ') : 'none (final status)'}`);
+      p.add('status', refusedMove('threat', from, input.status, allowed));
       p.throwIfAny();
     }
     const target = input.status;
     if (target === ThreatStatus.ARCHIVED) p.when(!input.archiveReason, 'archiveReason', 'is required to archive a threat');
     else p.when(!!input.archiveReason, 'archiveReason', 'only applies when archiving');
     if ((target === ThreatStatus.ASSESSED || target === ThreatStatus.ADOPTED) && !(await hasApprovedAssessment(trx, id))) {
-      p.add('status', `${target} needs an approved assessment of the whole threat first`);
+      p.add('status', `to become ${quotedStatus(target)}, a threat needs an approved assessment of the whole threat first`);
     }
     p.throwIfAny();
 
@@ -189,66 +197,70 @@ export async function changeThreatStatus(ctx: Ctx, input: ChangeThreatStatusInpu
     }
     if (target === ThreatStatus.ARCHIVED || target === ThreatStatus.REJECTED) changes.closed_on = today();
     await saveVersion(trx, 'soc_threat', id, ctx.viewer, changes);
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
 export async function addCriminalActivity(ctx: Ctx, input: AddCriminalActivityInput): Promise<SocThreat> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.threatId, 'SocThreat', 'input.threatId');
-    await lockForChange(trx, 'soc_threat', id, input.expectedVersion, ctx.viewer, 'Threat');
+    await lockForChange(scope, 'soc_threat', id, input.expectedVersion, ctx.viewer, 'Threat');
     const p = new Problems();
     checkActivity(p, input.activity, 'activity');
     p.throwIfAny();
     await trx('criminal_activity').insert({ threat_id: id, ...activityColumns(input.activity) });
     await saveVersion(trx, 'soc_threat', id, ctx.viewer, {});
-    return reload(trx, id);
+    return reload(scope, id);
   });
 }
 
 /** The threat an activity belongs to, locked for change. */
-async function lockActivityThreat(trx: Knex.Transaction, ctx: Ctx, activityGlobalId: string, expectedVersion: number) {
+async function lockActivityThreat(scope: ReadScope, ctx: Ctx, activityGlobalId: string, expectedVersion: number) {
   const activityId = requireGlobalId(activityGlobalId, 'CriminalActivity', 'input.id');
   // Found only if its threat is readable: an activity of a hidden threat is as missing as none.
-  const activity = await readableRow(trx, 'criminal_activity', activityId, ['threat_id']);
+  const activity = await readableRow(scope, 'criminal_activity', activityId, ['threat_id']);
   if (!activity) throw new NotFoundError('Criminal activity');
-  await lockForChange(trx, 'soc_threat', activity.threat_id, expectedVersion, ctx.viewer, 'Threat');
+  await lockForChange(scope, 'soc_threat', activity.threat_id, expectedVersion, ctx.viewer, 'Threat');
   return { activityId, threatId: activity.threat_id as string };
 }
 
 export async function updateCriminalActivity(ctx: Ctx, input: UpdateCriminalActivityInput): Promise<SocThreat> {
   return ctx.db.transaction(async (trx) => {
-    const { activityId, threatId } = await lockActivityThreat(trx, ctx, input.id, input.expectedVersion);
+    const scope = inSavepoint(ctx.access, trx);
+    const { activityId, threatId } = await lockActivityThreat(scope, ctx, input.id, input.expectedVersion);
     const p = new Problems();
     checkActivity(p, input.activity, 'activity');
     p.throwIfAny();
     await trx('criminal_activity').update(activityColumns(input.activity)).where({ id: activityId });
     await saveVersion(trx, 'soc_threat', threatId, ctx.viewer, {});
-    return reload(trx, threatId);
+    return reload(scope, threatId);
   });
 }
 
 /** Removes an activity recorded in error; a threat always keeps at least one. */
 export async function removeCriminalActivity(ctx: Ctx, input: RemoveCriminalActivityInput): Promise<SocThreat> {
   return ctx.db.transaction(async (trx) => {
-    const { activityId, threatId } = await lockActivityThreat(trx, ctx, input.id, input.expectedVersion);
+    const scope = inSavepoint(ctx.access, trx);
+    const { activityId, threatId } = await lockActivityThreat(scope, ctx, input.id, input.expectedVersion);
     const [{ count }] = await trx('criminal_activity').where({ threat_id: threatId }).count({ count: '*' });
     if (Number(count) <= 1) throw new BadUserInputError([{ field: 'input.id', message: 'a threat keeps at least one criminal activity; add another before removing this one' }]);
     const used = await trx('threat_assessment').where({ criminal_activity_id: activityId }).first('id');
     if (used) throw new BadUserInputError([{ field: 'input.id', message: 'this activity has assessments; it cannot be removed, update it instead' }]);
     await trx('criminal_activity').delete().where({ id: activityId });
     await saveVersion(trx, 'soc_threat', threatId, ctx.viewer, {});
-    return reload(trx, threatId);
+    return reload(scope, threatId);
   });
 }
 
 export async function addMember(ctx: Ctx, input: AddMemberInput): Promise<SocThreat> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const threatId = requireGlobalId(input.threatId, 'SocThreat', 'input.threatId');
-    await lockForChange(trx, 'soc_threat', threatId, input.expectedVersion, ctx.viewer, 'Threat');
+    await lockForChange(scope, 'soc_threat', threatId, input.expectedVersion, ctx.viewer, 'Threat');
     const p = new Problems();
     const nominalId = globalIdOrProblem(input.nominalId, 'Nominal', 'nominalId', p);
-    if (nominalId) await requireReadable(trx, p, 'nominal', nominalId, 'nominalId', 'nominal');
+    if (nominalId) await requireReadable(scope, p, 'nominal', nominalId, 'nominalId', 'nominal');
     if (input.from && input.to) p.when(input.to < input.from, 'to', 'cannot be before from');
     p.throwIfAny();
     const existing = await trx('membership').where({ threat_id: threatId, nominal_id: nominalId }).whereNull('to_date').first('id');
@@ -262,32 +274,34 @@ export async function addMember(ctx: Ctx, input: AddMemberInput): Promise<SocThr
       under_offender_management: input.underOffenderManagement ?? false,
     });
     await saveVersion(trx, 'soc_threat', threatId, ctx.viewer, {});
-    return reload(trx, threatId);
+    return reload(scope, threatId);
   });
 }
 
 export async function removeMember(ctx: Ctx, input: RemoveMemberInput): Promise<SocThreat> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const membershipId = requireGlobalId(input.membershipId, 'Membership', 'input.membershipId');
-    const membership = await readableRow(trx, 'membership', membershipId, ['threat_id']);
+    const membership = await readableRow(scope, 'membership', membershipId, ['threat_id']);
     if (!membership) throw new NotFoundError('Membership');
-    await lockForChange(trx, 'soc_threat', membership.threat_id, input.expectedVersion, ctx.viewer, 'Threat');
+    await lockForChange(scope, 'soc_threat', membership.threat_id, input.expectedVersion, ctx.viewer, 'Threat');
     await trx('membership').delete().where({ id: membershipId });
     await saveVersion(trx, 'soc_threat', membership.threat_id, ctx.viewer, {});
-    return reload(trx, membership.threat_id);
+    return reload(scope, membership.threat_id);
   });
 }
 
 /** Records that two threats are linked (shared members, supply, territory), with the reason. */
 export async function linkThreats(ctx: Ctx, input: LinkThreatsInput): Promise<SocThreat> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const threatId = requireGlobalId(input.threatId, 'SocThreat', 'input.threatId');
-    await lockForChange(trx, 'soc_threat', threatId, input.expectedVersion, ctx.viewer, 'Threat');
+    await lockForChange(scope, 'soc_threat', threatId, input.expectedVersion, ctx.viewer, 'Threat');
     const p = new Problems();
     const otherId = globalIdOrProblem(input.linkedThreatId, 'SocThreat', 'linkedThreatId', p);
     if (otherId) {
       p.when(otherId === threatId, 'linkedThreatId', 'a threat cannot be linked to itself');
-      await requireReadable(trx, p, 'soc_threat', otherId, 'linkedThreatId', 'threat');
+      await requireReadable(scope, p, 'soc_threat', otherId, 'linkedThreatId', 'threat');
     }
     p.text(input.reason, 'reason', { max: 1000 });
     p.throwIfAny();
@@ -299,7 +313,7 @@ export async function linkThreats(ctx: Ctx, input: LinkThreatsInput): Promise<So
       .returning('id');
     if (!inserted.length) throw new ConflictError('These threats are already linked.');
     await saveVersion(trx, 'soc_threat', threatId, ctx.viewer, {});
-    return reload(trx, threatId);
+    return reload(scope, threatId);
   });
 }
 
@@ -309,17 +323,18 @@ export async function linkThreats(ctx: Ctx, input: LinkThreatsInput): Promise<So
  */
 export async function unlinkThreats(ctx: Ctx, input: UnlinkThreatsInput): Promise<SocThreat> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const threatId = requireGlobalId(input.threatId, 'SocThreat', 'input.threatId');
-    await lockForChange(trx, 'soc_threat', threatId, input.expectedVersion, ctx.viewer, 'Threat');
+    await lockForChange(scope, 'soc_threat', threatId, input.expectedVersion, ctx.viewer, 'Threat');
     const p = new Problems();
     const otherId = globalIdOrProblem(input.linkedThreatId, 'SocThreat', 'linkedThreatId', p);
-    if (otherId) await requireReadable(trx, p, 'soc_threat', otherId, 'linkedThreatId', 'threat');
+    if (otherId) await requireReadable(scope, p, 'soc_threat', otherId, 'linkedThreatId', 'threat');
     p.throwIfAny();
     const [a, b] = [threatId, otherId!].sort();
     const removed = await trx('threat_link').delete().where({ threat_id: a, linked_threat_id: b }).returning('id');
     if (!removed.length) throw new BadUserInputError([{ field: 'input.linkedThreatId', message: 'these threats are not linked' }]);
     await saveVersion(trx, 'soc_threat', threatId, ctx.viewer, {});
-    return reload(trx, threatId);
+    return reload(scope, threatId);
   });
 }
 
@@ -329,30 +344,40 @@ function checkNominal(p: Problems, input: { name?: string | null; dateOfBirth?: 
   input.aliases?.forEach((a, i) => p.text(a, `aliases[${i}]`, { max: 200 }));
 }
 
-export async function createNominal(ctx: Ctx, input: CreateNominalInput): Promise<Nominal> {
-  return ctx.db.transaction(async (trx) => {
-    const p = new Problems();
-    checkNominal(p, input);
-    const access = await accessColumns(trx, input.access, p);
-    p.throwIfAny();
-    const [{ id }] = await trx('nominal')
-      .insert({
-        name: input.name.trim(),
-        aliases: (input.aliases ?? []).map((a) => a.trim()),
-        date_of_birth: input.dateOfBirth ?? null,
-        vulnerability_flags: input.vulnerabilityFlags ?? [],
-        ...access,
-        ...creationColumns(ctx.viewer),
-      })
-      .returning('id');
-    return (await nominalsByIds(trx, [id]))[0];
+/**
+ * One statement writes the nominal and reads it back, sent with the request's BEGIN: where a
+ * savepoint, the insert and the read took three. No savepoint is needed: a statement is all or
+ * nothing, and a mutation that fails undoes its whole request (graphql/undone-mutation.ts), the
+ * identifiers for deconfliction included, which are recorded and checked from the row as written
+ * (deconfliction.service.ts).
+ */
+export async function createNominal(ctx: RequestContext, input: CreateNominalInput): Promise<Nominal> {
+  const scope = ctx.access;
+  const { knex } = scope;
+  const p = new Problems();
+  checkNominal(p, input);
+  const access = await accessColumns(knex, input.access, p);
+  p.throwIfAny();
+  const nominal = await insertNominal(scope, {
+    name: input.name.trim(),
+    aliases: (input.aliases ?? []).map((a) => a.trim()),
+    date_of_birth: input.dateOfBirth ?? null,
+    vulnerability_flags: input.vulnerabilityFlags ?? [],
+    next_review_on: firstReviewOn('Nominal', input, today()),
+    ...access,
+    ...creationColumns(ctx.viewer),
   });
+  // Not readable by its writer (row-level security): nothing of it is theirs to check.
+  if (nominal) await recordNewPersonIdentifiers(ctx, scope, nominal.dbId, { name: nominal.name, aliases: nominal.aliases, dateOfBirth: nominal.dateOfBirth });
+  return nominal;
 }
 
-export async function updateNominal(ctx: Ctx, input: UpdateNominalInput): Promise<Nominal> {
+/** Changes a person; a change of name, aliases or date of birth replaces the identifiers taken from them. */
+export async function updateNominal(ctx: RequestContext, input: UpdateNominalInput): Promise<Nominal> {
   return ctx.db.transaction(async (trx) => {
+    const scope = inSavepoint(ctx.access, trx);
     const id = requireGlobalId(input.id, 'Nominal', 'input.id');
-    await lockForChange(trx, 'nominal', id, input.expectedVersion, ctx.viewer, 'Nominal');
+    await lockForChange(scope, 'nominal', id, input.expectedVersion, ctx.viewer, 'Nominal');
     const p = new Problems();
     checkNominal(p, input);
     const changes: Record<string, unknown> = {};
@@ -363,6 +388,7 @@ export async function updateNominal(ctx: Ctx, input: UpdateNominalInput): Promis
     if (input.access) Object.assign(changes, await accessColumns(trx, input.access, p));
     p.throwIfAny();
     await saveVersion(trx, 'nominal', id, ctx.viewer, changes);
-    return (await nominalsByIds(trx, [id]))[0];
+    if (['name', 'aliases', 'date_of_birth'].some((column) => column in changes)) await keepPersonIdentifiers(ctx, scope, id);
+    return (await nominalsByIds(scope, [id]))[0];
   });
 }

@@ -41,6 +41,8 @@ export class SocThreat extends SharedRecord {
 export class CriminalActivity extends Node {
   dbId!: string;
   threatId!: string;
+  /** Its threat's owning organisation, which is shown the activity whole (access/redaction.ts). */
+  owningOrganisationId!: string;
   @Field(() => CrimeCategory) category!: CrimeCategory;
   @Field(() => String, { nullable: true, description: 'e.g. COUNTY_LINES, CUCKOOING, CHILD_CRIMINAL_EXPLOITATION.' }) subCategory!: string | null;
   @Field(() => String, { nullable: true, description: 'Null when withheld from you (see withheld).' }) description!: string;

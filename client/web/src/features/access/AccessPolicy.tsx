@@ -50,6 +50,7 @@ const categoryWords: Record<DataCategory, string> = {
   REFERRAL: 'Safeguarding referrals',
   PRACTICE: 'Good practice',
   INTELLIGENCE: 'Intelligence reports',
+  ANALYTICAL_REQUEST: 'Analysis requests',
 };
 const categories = Object.keys(categoryWords) as DataCategory[];
 

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
-import { Badge, Field, Loaded } from '../../lib/ui';
+import { Badge, Field, label, Loaded } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 
 const ExplainAccessDocument = graphql(`
@@ -26,6 +26,21 @@ const ExplainAccessDocument = graphql(`
     }
   }
 `);
+
+/** The access rules explainAccess names (server/src/access/explain.ts), as people call them. */
+const ruleWords: Record<string, string> = {
+  CLEARANCE: 'Clearance',
+  ROLE: 'Role',
+  SHARING: 'Sharing',
+  AGREEMENT: 'Sharing agreement',
+  REFERRAL_PARTY: 'Party to the referral',
+  REFERRAL_SUBJECT: 'Subject of a referral',
+  PARTNER_NOMINAL: 'People a partner may read',
+  PARTNER_DISRUPTION: 'Disruptions a partner may read',
+  PARTNER_ACTION: 'Plans with a partner’s action',
+  DISSEMINATION: 'Dissemination',
+  THREAT: 'The threat it belongs to',
+};
 
 /**
  * "Who can see this?": the access rules that grant or deny reading this record, for you or (for
@@ -91,7 +106,7 @@ function Explanation({ recordId }: { recordId: string }) {
                 <tbody>
                   {d.explainAccess.rules.map((r, i) => (
                     <tr key={`${r.rule}-${i}`}>
-                      <th scope="row">{r.rule}</th>
+                      <th scope="row">{ruleWords[r.rule] ?? label(r.rule)}</th>
                       <td>{r.passed ? <Badge tone="good">Passed</Badge> : <Badge tone="bad">Not met</Badge>}</td>
                       <td>{r.detail}</td>
                     </tr>

@@ -66,6 +66,12 @@ const typeWords: Record<string, [one: string, many: string]> = {
   AccessRoleGrant: ['Role policy', 'role policies'],
   AssessmentModel: ['Assessment model', 'assessment models'],
   Report: ['Report', 'reports'],
+  DeconflictionCheck: ['Deconfliction check', 'deconfliction checks'],
+  // Written by checks before a check was audited as its READ alone: the trail keeps them.
+  DeconflictionResult: ['Deconfliction check', 'deconfliction checks'],
+  DeconflictionHit: ['Another organisation checked an identifier on', 'another organisation checked identifiers on'],
+  RecordIdentifierResult: ['Identifier recorded', 'identifiers recorded'],
+  DeconflictionInterest: ['Interest shown in what you hold', 'interests shown in what you hold'],
 };
 
 /** SocThreat → Threat; PlanAction → "Plan action". */

@@ -10,6 +10,7 @@ import { History } from '../records/History';
 import { DecisionPanel } from './DecisionPanel';
 import { claimantRoles } from '../../lib/enums';
 import { WhoCanSee } from '../access/WhoCanSee';
+import { DisposedNotice } from '../retention/DisposedNotice';
 
 const DisruptionPageDocument = graphql(`
   query DisruptionPage($id: ID!) {
@@ -121,7 +122,7 @@ export function DisruptionPage() {
   const { id = '' } = useParams();
   const [{ data, fetching, error }] = useQuery({ query: DisruptionPageDocument, variables: { id } });
   const disruption = data?.node?.__typename === 'Disruption' ? (data.node as Disruption) : data && null;
-  if (data && !disruption) return <p role="alert">This disruption does not exist or you may not see it.</p>;
+  if (data && !disruption) return <DisposedNotice id={id} otherwise="This disruption does not exist or you may not see it." />;
   return (
     <Loaded data={disruption} fetching={fetching} error={error}>
       {(d) => (

@@ -5,6 +5,7 @@ import type { HomeQuery, ThreatStatsDimension } from '../../gql/graphql';
 import { priorityBands, threatStatuses } from '../../lib/enums';
 import { Badge, formatDate, formatDateTime, label, Loaded, Withheld } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
+import { AnalyticalDemandPanel } from '../analysis/AnalyticalDemandPanel';
 import { ChangesSinceLastVisit } from './ChangesSinceLastVisit';
 import { DisruptionChart } from './DisruptionChart';
 import { MoreScreens } from './MoreScreens';
@@ -96,6 +97,7 @@ export function Home() {
                 {d.disruptionStats.countingTotal} of {d.disruptionStats.total} validated count as disruptions (only Major, Moderate and Minor do).
               </p>
             </section>
+            <AnalyticalDemandPanel />
             <PriorityTable stats={d.threatStats} withheld={partner ? priorityWithheld : null} />
             <PlansNeedingAttention plans={d.plansNeedingAttention} />
             <OverdueReferrals referrals={d.referrals} inbox={viewer.organisation.code} />

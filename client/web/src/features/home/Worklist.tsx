@@ -6,6 +6,7 @@ import type { InsightKind, WorklistInsightsQuery, WorklistReferralsQuery } from 
 import { Badge, formatDate, label } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { referralStatusLabels, referralTypeShort } from '../referrals/referralWords';
+import { mayReviewRetention } from '../retention/retentionWords';
 
 /**
  * What waits for the signed-in user first, by role, each item linking to its record: claims to
@@ -170,6 +171,14 @@ const InsightsDocument = graphql(`
   }
 `);
 
+const ReviewsDueCountDocument = graphql(`
+  query ReviewsDueCount {
+    retentionReviewQueue(first: 1) {
+      totalCount
+    }
+  }
+`);
+
 const has = (roles: readonly string[], ...wanted: string[]) => roles.some((r) => wanted.includes(r));
 
 /** The first of these a user sees, by their roles and organisation. */
@@ -188,6 +197,7 @@ export function Worklist() {
         {has(roles, 'LRO') && <PlansOfMine viewerId={viewer.id} />}
         {(partner || has(roles, 'SAFEGUARDING_PRACTITIONER')) && <ReferralsWaiting organisation={viewer.organisation.name} />}
         {partner && <PlansOfMine organisation={viewer.organisation.name} />}
+        {mayReviewRetention(roles) && <ReviewsDueWork />}
         {!partner && <InsightsWorklist />}
       </div>
     </section>
@@ -203,6 +213,18 @@ function Panel({ id, title, total, children }: { id: string; title: string; tota
       </h3>
       {children}
     </section>
+  );
+}
+
+/** Retention reviews (MoPI) waiting for the organisation's reviewers: how many, and the way to them. */
+function ReviewsDueWork() {
+  const [{ data }] = useQuery({ query: ReviewsDueCountDocument });
+  const total = data?.retentionReviewQueue.totalCount ?? null;
+  return (
+    <Panel id="work-reviews" title="Records due for retention review" total={total}>
+      {total == null ? <p aria-busy="true">Loading…</p> : total === 0 && <p>No records due for review are shared with you.</p>}
+      <Link to="/reviews">Open the reviews due</Link>
+    </Panel>
   );
 }
 
@@ -364,6 +386,7 @@ const insightTitles: Record<InsightKind, string> = {
   POSSIBLE_LINK: 'Threats that share a member but are not linked',
   SINGLE_ACTIVITY_THREAT: 'Threats with a single recorded activity',
   UNASSESSED_INTELLIGENCE: 'Activities with intelligence but no approved assessment',
+  UNLISTED_CRIME_CATEGORY: 'Crime the intelligence mentions that a threat does not list',
 };
 
 type FindingRecord = WorklistInsightsQuery['insights']['items'][number]['records'][number];

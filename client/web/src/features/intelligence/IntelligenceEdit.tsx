@@ -6,6 +6,7 @@ import type { HandlingCode, IntelligenceAssessment, IntelligenceEditQuery, Sourc
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
 import { Field, FormAlert, Loaded } from '../../lib/ui';
 import { Marking } from '../assessments/parts';
+import { CrimeCategoryChoices } from './CrimeCategoryChoices';
 import { assessmentWords, handlingWords, intelligenceWords, sourceWords } from './intelligenceWords';
 
 const IntelligenceEditDocument = graphql(`
@@ -24,6 +25,7 @@ const IntelligenceEditDocument = graphql(`
         sourceReference
         sanitisedText
         originalText
+        crimeCategories
         protectiveMarking
         owningOrganisation {
           id
@@ -44,7 +46,7 @@ const UpdateIntelligenceDocument = graphql(`
 
 type Report = Extract<NonNullable<IntelligenceEditQuery['node']>, { __typename: 'IntelligenceReport' }>;
 
-const fieldNames = ['receivedOn', 'sourceEvaluation', 'intelligenceAssessment', 'handlingCode', 'handlingConditions', 'sourceReference', 'sanitisedText', 'originalText'];
+const fieldNames = ['receivedOn', 'sourceEvaluation', 'intelligenceAssessment', 'handlingCode', 'handlingConditions', 'sourceReference', 'sanitisedText', 'originalText', 'crimeCategories'];
 
 /** Changes an intelligence report (its organisation only); the server's entry rules judge it as it will be. */
 export function IntelligenceEdit() {
@@ -66,6 +68,7 @@ function EditForm({ r }: { r: Report }) {
     sourceReference: r.sourceReference ?? '',
     sanitisedText: r.sanitisedText,
     originalText: r.originalText ?? '',
+    crimeCategories: r.crimeCategories,
   });
   const [state, update] = useMutation(UpdateIntelligenceDocument);
   const errors = formErrors(state.error);
@@ -86,6 +89,7 @@ function EditForm({ r }: { r: Report }) {
         sourceReference: form.sourceReference || null,
         sanitisedText: form.sanitisedText,
         originalText: form.originalText,
+        crimeCategories: form.crimeCategories,
       },
     });
     if (result.data) navigate(`/intelligence/${encodeURIComponent(r.id)}`);
@@ -133,6 +137,7 @@ function EditForm({ r }: { r: Report }) {
         </Field>
         {area('sanitisedText', 'Sanitised text')}
         {area('originalText', 'Original text')}
+        <CrimeCategoryChoices value={form.crimeCategories} onChange={(crimeCategories) => set({ crimeCategories })} errors={messages('crimeCategories')} />
         <div className="buttons">
           <button type="submit" disabled={state.fetching}>
             Save changes

@@ -2,11 +2,12 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
-import type { HandlingCode, IntelligenceAssessment, ProtectiveMarking, Sharing, SourceEvaluation } from '../../gql/graphql';
+import type { CrimeCategory, HandlingCode, IntelligenceAssessment, ProtectiveMarking, Sharing, SourceEvaluation } from '../../gql/graphql';
 import { protectiveMarkings } from '../../lib/enums';
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
 import { enumOptions, Field, FormAlert } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
+import { CrimeCategoryChoices } from './CrimeCategoryChoices';
 import { assessmentWords, handlingWords, intelligenceWords, sourceWords } from './intelligenceWords';
 
 const CreateIntelligenceDocument = graphql(`
@@ -32,7 +33,7 @@ const ThreatChoicesDocument = graphql(`
   }
 `);
 
-const fieldNames = ['receivedOn', 'sourceEvaluation', 'intelligenceAssessment', 'handlingCode', 'handlingConditions', 'sourceReference', 'sanitisedText', 'originalText', 'threatIds', 'access'];
+const fieldNames = ['receivedOn', 'sourceEvaluation', 'intelligenceAssessment', 'handlingCode', 'handlingConditions', 'sourceReference', 'sanitisedText', 'originalText', 'threatIds', 'crimeCategories', 'access'];
 
 const blank = {
   receivedOn: '',
@@ -44,6 +45,7 @@ const blank = {
   sanitisedText: '',
   originalText: '',
   threatId: '',
+  crimeCategories: [] as CrimeCategory[],
   protectiveMarking: 'OFFICIAL_SENSITIVE' as ProtectiveMarking,
   sharing: 'REGIONAL_LAW_ENFORCEMENT' as Sharing,
 };
@@ -77,6 +79,7 @@ export function IntelligenceNew() {
         sanitisedText: form.sanitisedText || null,
         originalText: form.originalText || null,
         threatIds: form.threatId ? [form.threatId] : [],
+        crimeCategories: form.crimeCategories,
         access: { protectiveMarking: form.protectiveMarking, sharing: form.sharing },
       },
     });
@@ -138,6 +141,7 @@ export function IntelligenceNew() {
             </select>
           )}
         </Field>
+        <CrimeCategoryChoices value={form.crimeCategories} onChange={(crimeCategories) => set({ crimeCategories })} errors={messages('crimeCategories')} />
         <div className="row">
           <Field label="Protective marking" errors={messages('access.protectiveMarking')}>
             {(p) => (

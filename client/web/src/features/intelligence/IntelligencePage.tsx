@@ -7,8 +7,12 @@ import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
 import { Badge, Field, FormAlert, formatDate, formatDateTime, label, Loaded, Value, withheldReason } from '../../lib/ui';
 import { Marking } from '../assessments/parts';
 import { useViewer } from '../auth/viewer';
+import { RecordIdentifiers } from '../deconfliction/RecordIdentifiers';
+import { mayDeconflict } from '../deconfliction/deconflictionWords';
 import { useOrganisations } from '../records/organisations';
+import { crimeCategoriesInWords } from './CrimeCategoryChoices';
 import { assessmentWords, handlingWords, intelligenceWords, sourceWords } from './intelligenceWords';
+import { DisposedNotice } from '../retention/DisposedNotice';
 
 const IntelligencePageDocument = graphql(`
   query IntelligencePage($id: ID!) {
@@ -40,6 +44,7 @@ export const IntelligenceFields = graphql(`
     sourceReference
     sanitisedText
     originalText
+    crimeCategories
     protectiveMarking
     owningOrganisation {
       id
@@ -58,6 +63,9 @@ export const IntelligenceFields = graphql(`
     nominals {
       id
       name
+    }
+    identifiers {
+      ...HeldIdentifier
     }
     disseminations {
       id
@@ -94,9 +102,9 @@ type Report = Extract<NonNullable<IntelligencePageQuery['node']>, { __typename: 
 export function IntelligencePage() {
   const { id = '' } = useParams();
   const viewer = useViewer();
-  const [{ data, fetching, error }] = useQuery({ query: IntelligencePageDocument, variables: { id } });
+  const [{ data, fetching, error }, refetch] = useQuery({ query: IntelligencePageDocument, variables: { id } });
   const report = data?.node?.__typename === 'IntelligenceReport' ? (data.node as Report) : data && null;
-  if (data && !report) return <p role="alert">This intelligence report does not exist or you may not read it.</p>;
+  if (data && !report) return <DisposedNotice id={id} otherwise="This intelligence report does not exist or you may not read it." />;
   return (
     <Loaded data={report} fetching={fetching} error={error}>
       {(r) => (
@@ -124,6 +132,9 @@ export function IntelligencePage() {
           <Facts r={r} />
           <Disseminations r={r} />
           {r.owningOrganisation.id === viewer.organisation.id && <DisseminateForm r={r} />}
+          {r.owningOrganisation.id === viewer.organisation.id && r.identifiers && (
+            <RecordIdentifiers recordId={r.id} identifiers={r.identifiers} mayRecord={mayDeconflict(viewer.roles)} onRecorded={() => refetch({ requestPolicy: 'network-only' })} />
+          )}
           <Marking marking={r.protectiveMarking} />
         </>
       )}
@@ -162,6 +173,10 @@ function Facts({ r }: { r: Report }) {
       <dt>Original text</dt>
       <dd>
         <Value withheld={withheld('originalText')}>{r.originalText}</Value>
+      </dd>
+      <dt>Crime it mentions</dt>
+      <dd>
+        <Value empty="none recorded">{r.crimeCategories.length ? crimeCategoriesInWords(r.crimeCategories) : null}</Value>
       </dd>
       <dt>Threats</dt>
       <dd>

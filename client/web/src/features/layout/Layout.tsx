@@ -1,12 +1,14 @@
 import { useEffect, useRef } from 'react';
-import { NavLink, Outlet, useLocation, useNavigationType } from 'react-router-dom';
+import { Link, NavLink, Outlet, useLocation, useNavigationType } from 'react-router-dom';
 import { useConnectionStatus, useSession, type ConnectionStatus } from '../../lib/client';
 import { dismissNotice, useNotices } from '../../lib/live';
 import { useViewer } from '../auth/viewer';
 import { HeaderSearch } from '../search/HeaderSearch';
 import { PurposeInHeader } from './PurposeInHeader';
+import { mayDeconflict } from '../deconfliction/deconflictionWords';
+import { mayReviewRetention } from '../retention/retentionWords';
 
-const sections = [
+const sections: { to: string; label: string; end?: boolean }[] = [
   { to: '/', label: 'Home', end: true },
   { to: '/threats', label: 'Threats' },
   { to: '/people', label: 'People' },
@@ -15,7 +17,13 @@ const sections = [
   { to: '/referrals', label: 'Referrals' },
   { to: '/practice', label: 'Practice' },
   { to: '/intelligence', label: 'Intelligence' },
+  { to: '/analysis', label: 'Analysis requests' },
 ];
+/** Shown to the roles that make deconfliction checks. */
+const deconfliction = { to: '/deconfliction', label: 'Deconfliction', end: false };
+
+/** Sections for some roles only. */
+const reviewSection: { to: string; label: string; end?: boolean } = { to: '/reviews', label: 'Reviews due' };
 
 const connectionText: Record<ConnectionStatus, string> = {
   connecting: 'Connecting…',
@@ -43,6 +51,11 @@ function LiveNotices() {
       {notices.map((n) => (
         <p key={n.id} className="notice">
           {n.text}{' '}
+          {n.link && (
+            <>
+              <Link to={n.link.to}>{n.link.text}</Link>{' '}
+            </>
+          )}
           <button type="button" className="small" onClick={() => dismissNotice(n.id)}>
             Dismiss
           </button>
@@ -87,7 +100,7 @@ export function Layout() {
       <header className="top">
         <span className="brand">SOC Hub</span>
         <nav aria-label="Main">
-          {sections.map((s) => (
+          {[...sections, ...(mayDeconflict(viewer.roles) ? [deconfliction] : []), ...(mayReviewRetention(viewer.roles) ? [reviewSection] : [])].map((s) => (
             <NavLink key={s.to} to={s.to} end={s.end}>
               {s.label}
             </NavLink>

@@ -5,6 +5,9 @@ import { Badge, formatDate, label, Loaded, Value, Withheld, withheldReason } fro
 import { useViewer } from '../auth/viewer';
 import { History } from '../records/History';
 import { mayRecordPeople } from './personFields';
+import { RecordIdentifiers } from '../deconfliction/RecordIdentifiers';
+import { mayDeconflict } from '../deconfliction/deconflictionWords';
+import { DisposedNotice } from '../retention/DisposedNotice';
 
 const PersonPageDocument = graphql(`
   query PersonPage($id: ID!) {
@@ -42,6 +45,9 @@ const PersonPageDocument = graphql(`
             status
           }
         }
+        identifiers {
+          ...HeldIdentifier
+        }
         history {
           at
           action
@@ -73,9 +79,9 @@ const sharedWith: Record<string, string> = {
 export function PersonPage() {
   const { id = '' } = useParams();
   const viewer = useViewer();
-  const [{ data, fetching, error }] = useQuery({ query: PersonPageDocument, variables: { id } });
+  const [{ data, fetching, error }, refetch] = useQuery({ query: PersonPageDocument, variables: { id } });
   const person = data?.node?.__typename === 'Nominal' ? data.node : data && null;
-  if (data && !person) return <p role="alert">This person does not exist or you may not see them.</p>;
+  if (data && !person) return <DisposedNotice id={id} otherwise="This person does not exist or you may not see them." />;
   return (
     <Loaded data={person} fetching={fetching} error={error}>
       {(n) => {
@@ -120,6 +126,14 @@ export function PersonPage() {
               <dd>{n.owningOrganisation.name}</dd>
             </dl>
             <Memberships memberships={n.memberships} withheld={why('memberships')} />
+            {n.owningOrganisation.id === viewer.organisation.id && (
+              <RecordIdentifiers
+                recordId={n.id}
+                identifiers={n.identifiers}
+                mayRecord={mayDeconflict(viewer.roles)}
+                onRecorded={() => refetch({ requestPolicy: 'network-only' })}
+              />
+            )}
             <History entries={n.history} withheld={why('history')} />
           </>
         );

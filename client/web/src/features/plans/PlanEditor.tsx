@@ -17,6 +17,7 @@ import { PlanStatusChange } from './PlanStatusChange';
 import { QualityProblems } from './QualityProblems';
 import { StrandColumn } from './StrandColumn';
 import { WhoCanSee } from '../access/WhoCanSee';
+import { DisposedNotice } from '../retention/DisposedNotice';
 
 export type Plan = PlanEditorFieldsFragment;
 
@@ -46,7 +47,7 @@ export function PlanEditor() {
     }, { replace: true });
   }, [asked, data, setSearch]);
   const plan = data?.node?.__typename === 'FourPPlan' ? (data.node as Plan) : data && null;
-  if (data && !plan) return <p role="alert">This plan does not exist or you may not see it.</p>;
+  if (data && !plan) return <DisposedNotice id={id} otherwise="This plan does not exist or you may not see it." />;
   return (
     <Loaded data={plan} fetching={fetching} error={error}>
       {(p) => {

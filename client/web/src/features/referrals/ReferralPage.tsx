@@ -8,6 +8,7 @@ import { ReferralActions } from './ReferralActions';
 import { WhoCanSee } from '../access/WhoCanSee';
 import { Marking } from '../assessments/parts';
 import { exploitationLabels, referralStatusLabels, referralTypeShort, urgencyLabels } from './referralWords';
+import { DisposedNotice } from '../retention/DisposedNotice';
 
 const ReferralPageDocument = graphql(`
   query ReferralPage($id: ID!) {
@@ -92,7 +93,7 @@ export function ReferralPage() {
   const viewer = useViewer();
   const [{ data, fetching, error }] = useQuery({ query: ReferralPageDocument, variables: { id } });
   const referral = data?.node?.__typename === 'SafeguardingReferral' ? (data.node as Referral) : data && null;
-  if (data && !referral) return <p role="alert">This referral does not exist or you are not party to it.</p>;
+  if (data && !referral) return <DisposedNotice id={id} otherwise="This referral does not exist or you are not party to it." />;
   return (
     <Loaded data={referral} fetching={fetching} error={error}>
       {(r) => (

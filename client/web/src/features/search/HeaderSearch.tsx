@@ -70,7 +70,7 @@ export function HeaderSearch() {
   return (
     <div className="header-search" role="search">
       <label htmlFor={`${id}-input`} className="visually-hidden">
-        Find threats, people, plans, disruptions, referrals and practice
+        Find threats, people, plans, disruptions, referrals, practice and intelligence
       </label>
       <input
         id={`${id}-input`}

@@ -78,6 +78,17 @@ export const FindAnythingDocument = graphql(`
           }
         }
       }
+      intelligence {
+        totalCount
+        edges {
+          node {
+            id
+            reference
+            receivedOn
+            protectiveMarking
+          }
+        }
+      }
     }
   }
 `);
@@ -156,6 +167,17 @@ export function groupsOf(search: FindAnythingQuery['search']): HitGroup[] {
       heading: 'Practice',
       total: search.practices.totalCount,
       hits: search.practices.edges.map(({ node: p }) => ({ id: p.id, to: `/practice?q=${encodeURIComponent(p.title)}`, text: p.title, hint: 'Practice entry' })),
+    },
+    {
+      kind: 'intelligence',
+      heading: 'Intelligence',
+      total: search.intelligence.totalCount,
+      hits: search.intelligence.edges.map(({ node: r }) => ({
+        id: r.id,
+        to: `/intelligence/${encodeURIComponent(r.id)}`,
+        text: `${r.reference}, received ${formatDate(r.receivedOn)}`,
+        hint: `Intelligence, marked ${label(r.protectiveMarking)}`,
+      })),
     },
   ];
   const counted = (g: Omit<HitGroup, 'count'>): HitGroup => {

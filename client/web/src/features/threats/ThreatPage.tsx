@@ -11,6 +11,7 @@ import { ThreatDisruptions, ThreatPlanSummary } from './ThreatPlanAndDisruptions
 import { WhoCanSee } from '../access/WhoCanSee';
 import { MoveThreat } from './Lifecycle';
 import { ThreatIntelligence } from '../intelligence/ThreatIntelligence';
+import { DisposedNotice } from '../retention/DisposedNotice';
 
 const ThreatPageDocument = graphql(`
   query ThreatPage($id: ID!) {
@@ -183,7 +184,7 @@ export function ThreatPage() {
   const viewer = useViewer();
   const [{ data, fetching, error }] = useQuery({ query: ThreatPageDocument, variables: { id } });
   const threat = data?.node?.__typename === 'SocThreat' ? data.node : data && null;
-  if (data && !threat) return <p role="alert">This threat does not exist or you may not see it.</p>;
+  if (data && !threat) return <DisposedNotice id={id} otherwise="This threat does not exist or you may not see it." />;
   return (
     <Loaded data={threat} fetching={fetching} error={error}>
       {(t) => {

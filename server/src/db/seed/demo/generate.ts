@@ -251,7 +251,8 @@ async function generateNominals(world: World): Promise<void> {
         name: `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}`,
         aliases: random.chance(0.5) ? [random.pick(['Jay', 'Smokey', 'K', 'Blue', 'Tiny', 'Ghost'])] : [],
         date_of_birth: isChild ? daysBefore(today, random.int(13 * 365, 17 * 365)) : daysBefore(today, random.int(19 * 365, 45 * 365)),
-        vulnerability_flags: isChild ? ['CHILD_CRIMINAL_EXPLOITATION'] : role === 'EXPLOITED_VICTIM' ? ['ADULT_AT_RISK'] : [],
+        // Free text, as an officer writes it (the web client shows it as it is).
+        vulnerability_flags: isChild ? ['Child criminal exploitation'] : role === 'EXPLOITED_VICTIM' ? ['Adult at risk'] : [],
         // Victims are OFFICIAL, so that the safeguarding partners their referrals go to can read who they are.
         ...shared(world, threat.ownerId, role === 'EXPLOITED_VICTIM' ? 'OFFICIAL' : 'OFFICIAL_SENSITIVE', 'REGIONAL_LAW_ENFORCEMENT', user(world, 'serocu.analyst'), threat.identifiedOn),
       });

@@ -1,0 +1,169 @@
+import pg from 'pg';
+import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * The threats list compiled into one statement that answers as JSON
+ * (server/src/modules/threats/threat.compiled.ts) against the resolvers, which answer the same
+ * list when the operation asks for anything the compiler does not write. Each document is sent
+ * twice as each user: as it is (compiled), and with one field the compiler does not write
+ * (`forceResolvers: createdAt`, taken out of the answer before comparing), which leaves the whole
+ * list to the resolvers. The answers must be identical, errors included, and so must the audit
+ * events each request writes. The statements each request runs say which path answered.
+ */
+
+// SEROCU, a force, HMRC, children's services (a partner), an auditor, an admin.
+const USERS = ['serocu.analyst', 'tvp.investigator', 'hmrc.officer', 'oxon.mash', 'serocu.auditor', 'serocu.admin'];
+
+const FORCE = 'forceResolvers: createdAt';
+
+/** Documents with `#NODE#` where the node's selection may take the forcing field. */
+const DOCUMENTS: Record<string, string> = {
+  // The benchmark's (server/scripts/bench/scenarios.ts).
+  threatsPage: `query P { threats(first: 20) { totalCount edges { node { #NODE#
+    id urn name status priority
+    leadOrganisation { id code name }
+    criminalActivities { id category description }
+    plan { id status quality { score problems { code } } } } } } }`,
+  nested: `query N { threats(first: 10) { edges { node { #NODE#
+    id name criminalActivities { id category assessment { id riskScore priority status assessedBy { id username } } } } } } }`,
+  aliasesAndFragments: `query A { list: threats(first: 7, orderBy: [{ field: NAME, direction: ASC }]) {
+      __typename count: totalCount
+      items: edges { __typename node { ...T #NODE# } }
+      again: edges { node { id n: name } }
+      more: pageInfo { __typename hasNextPage hasPreviousPage } } }
+    fragment T on SocThreat { __typename key: id urn name ... on SharedRecord { protectiveMarking sharing version } ... on Node { id }
+      subjectType taskingLevel geographicScope archiveReason identifiedOn assessedOn adoptedOn closedOn nextReviewDue
+      summary riskScore priority withheld { field reason } w2: withheld { __typename field }
+      leadOrganisation { __typename id code name type region isLawEnforcement }
+      acts: criminalActivities { __typename id category subCategory description firstIdentified lastEvidenced withheld { field reason }
+        assessment { __typename id riskScore priority status assessedBy { __typename id username displayName } } }
+      plan { __typename id status closureReason reviewFrequencyDays nextReviewDue protectiveMarking sharing version withheld { field reason }
+        quality { __typename score passes checksMade checksPassed problems { __typename code strand } } } }`,
+  statusFilterAndDateOrder: `query S { threats(first: 15, filter: { status: [ADOPTED, UNDER_REVIEW, ASSESSED] }, orderBy: [{ field: IDENTIFIED_ON, direction: DESC }]) {
+    totalCount edges { node { #NODE# id name status identifiedOn plan { id quality { score } } } } } }`,
+  categoryAndText: `query C { a: threats(first: 25, filter: { category: [ILLEGAL_DRUGS, FRAUD] }, orderBy: [{ field: URN, direction: ASC }]) {
+      totalCount edges { node { #NODE# id urn criminalActivities { category description } } } }
+    b: threats(first: 5, filter: { text: "a" }, orderBy: [{ field: STATUS }, { field: NAME, direction: DESC }]) {
+      totalCount edges { node { #NODE# id name summary } } } }`,
+  riskOrder: `query R { threats(first: 12, orderBy: [{ field: RISK, direction: DESC }]) { totalCount edges { node { #NODE# id riskScore priority } } } }`,
+  reviewOrderEmptyPage: `query E { none: threats(first: 0) { totalCount edges { node { #NODE# id } } pageInfo { hasNextPage } }
+    due: threats(first: 9, orderBy: [{ field: NEXT_REVIEW_DUE, direction: ASC }], filter: { reviewDueBefore: "2030-01-01" }) { totalCount edges { node { #NODE# id nextReviewDue } } } }`,
+  refusedSize: `query Z { threats(first: 101) { edges { node { #NODE# id } } } }`,
+};
+
+const withoutForced = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(withoutForced);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'forceResolvers').map(([key, v]) => [key, withoutForced(v)]));
+};
+
+describe('the threats list compiled into one statement', () => {
+  let app: TestApp;
+  let pool: pg.Pool;
+  let statements: string[] = [];
+  const record = (q: { sql: string }) => statements.push(q.sql);
+  beforeAll(async () => {
+    app = await createTestApp({ seed: 'demo' });
+    pool = new pg.Pool({ connectionString: app.db.url, max: 1 });
+    app.app.orm.em.getConnection().getKnex().on('query', record);
+  });
+  afterAll(async () => {
+    await pool.end();
+    await app.stop();
+  });
+
+  /** Sends the document as `username`, returning the answer and the statements the server ran for it. */
+  async function send(username: string, document: string, operation: string, purpose?: string | null) {
+    statements = [];
+    const answer = await app.gql(username, document.replace(/query [A-Z]\b/, `query ${operation}`), undefined, purpose === undefined ? {} : { purpose });
+    return { answer, compiled: statements.some((s) => s.includes('compiled_page')), statements: statements.length };
+  }
+
+  /** The audit events one operation wrote: what was read (or refused), of which records. */
+  async function auditOf(operation: string) {
+    const { rows } = await pool.query(
+      `select action, record_type, purpose, array(select unnest(record_ids) order by 1) as ids, detail from audit_event where operation = $1 order by action, record_type`,
+      [operation],
+    );
+    return rows;
+  }
+
+  let serial = 0;
+  const cases = USERS.flatMap((user) => Object.keys(DOCUMENTS).map((name) => [user, name] as const));
+  it.each(cases)('gives %s the same answer and audit compiled as through the resolvers: %s', async (username, name) => {
+    const id = `${++serial}`;
+    const compiled = await send(username, DOCUMENTS[name].replaceAll('#NODE#', ''), `Compiled${id}`);
+    const resolved = await send(username, DOCUMENTS[name].replaceAll('#NODE#', FORCE), `Resolved${id}`);
+    expect(resolved.compiled).toBe(false);
+    const refused = name === 'refusedSize' || (name === 'riskOrder' && username === 'oxon.mash');
+    // A refused request never reaches the statement; every other one is compiled.
+    expect(compiled.compiled).toBe(!refused);
+    expect(withoutForced(resolved.answer)).toEqual(compiled.answer);
+    expect(JSON.stringify(withoutForced(resolved.answer))).toBe(JSON.stringify(compiled.answer));
+    if (refused) expect((compiled.answer as any).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    else expect((compiled.answer as any).errors).toBeUndefined();
+    expect(await auditOf(`Compiled${id}`)).toEqual(await auditOf(`Resolved${id}`));
+  });
+
+  it('has something to compare: sensitive reads audited, partners shown withheld fields, plans with their gate', async () => {
+    const police = (await send('serocu.analyst', DOCUMENTS.aliasesAndFragments.replace('#NODE#', ''), 'Sample1')).answer as any;
+    const nodes = police.data.list.items.map((e: any) => e.node);
+    expect(nodes.some((n: any) => n.plan?.quality?.problems.length)).toBe(true);
+    expect(nodes.some((n: any) => n.acts.some((a: any) => a.assessment?.assessedBy))).toBe(true);
+    expect((await auditOf('Sample1')).some((e) => e.action === 'READ' && e.record_type === 'SocThreat')).toBe(true);
+    const partner = (await send('oxon.mash', DOCUMENTS.aliasesAndFragments.replace('#NODE#', ''), 'Sample2')).answer as any;
+    const seen = partner.data.list.items.map((e: any) => e.node);
+    expect(seen.some((n: any) => n.withheld.length && n.priority === null && n.summary === null)).toBe(true);
+  });
+
+  it('refuses a page of sensitive threats without a purpose as the resolvers do, with the same DENIED events', async () => {
+    const compiled = await send('serocu.analyst', DOCUMENTS.threatsPage.replace('#NODE#', ''), 'NoPurposeCompiled', null);
+    const resolved = await send('serocu.analyst', DOCUMENTS.threatsPage.replace('#NODE#', FORCE), 'NoPurposeResolved', null);
+    expect((compiled.answer as any).errors[0].extensions.code).toBe('PURPOSE_REQUIRED');
+    expect(compiled.compiled).toBe(true);
+    expect(withoutForced(resolved.answer)).toEqual(compiled.answer);
+    expect(await auditOf('NoPurposeCompiled')).toEqual(await auditOf('NoPurposeResolved'));
+  });
+
+  // Round trips, for an account already remembered (the warm-up): BEGIN with the account's check, the caller's
+  // settings and the one statement; the audit events and COMMIT.
+  it.each([
+    ['a page of 5', 'query Q { threats(first: 5) { totalCount edges { node { id name plan { id quality { score } } } } } }'],
+    ['a page of 50', 'query Q { threats(first: 50) { totalCount edges { node { id name plan { id quality { score } } } } } }'],
+    ['three levels', DOCUMENTS.nested.replace('#NODE#', '')],
+    ['every level written', DOCUMENTS.aliasesAndFragments.replace('#NODE#', '')],
+  ])('costs the same statements whatever its size or depth: %s', async (_name, document) => {
+    for (const username of ['serocu.analyst', 'oxon.mash']) {
+      await send(username, document, 'Warm'); // token and account remembered, schema warm
+      const shared = statementsSharingRoundTrips();
+      const { compiled, statements: count } = await send(username, document, 'Counted');
+      expect(compiled).toBe(true);
+      expect(count - (statementsSharingRoundTrips() - shared)).toBe(2);
+    }
+  });
+});
+
+// Row-level security off: the application's policy alone must narrow the compiled statement as it
+// narrows the resolvers' reads (the page, its total, each threat's plan).
+describe('the threats list compiled into one statement, with the application policy alone', () => {
+  let app: TestApp;
+  let statements: string[] = [];
+  const record = (q: { sql: string }) => statements.push(q.sql);
+  beforeAll(async () => {
+    app = await createTestApp({ seed: 'demo', accessLayers: { database: false, application: true } });
+    app.app.orm.em.getConnection().getKnex().on('query', record);
+  });
+  afterAll(() => app.stop());
+
+  const cases = USERS.flatMap((user) => ['threatsPage', 'aliasesAndFragments', 'categoryAndText'].map((name) => [user, name] as const));
+  it.each(cases)('gives %s the same answer compiled as through the resolvers: %s', async (username, name) => {
+    statements = [];
+    const compiled = await app.gql(username, DOCUMENTS[name].replaceAll('#NODE#', ''));
+    expect(statements.some((s) => s.includes('compiled_page'))).toBe(true);
+    statements = [];
+    const resolved = await app.gql(username, DOCUMENTS[name].replaceAll('#NODE#', FORCE));
+    expect(statements.some((s) => s.includes('compiled_page'))).toBe(false);
+    expect(JSON.stringify(withoutForced(resolved))).toBe(JSON.stringify(compiled));
+  });
+});
