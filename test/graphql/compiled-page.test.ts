@@ -117,6 +117,26 @@ describe('the threats list compiled into one statement', () => {
     expect(seen.some((n: any) => n.withheld.length && n.priority === null && n.summary === null)).toBe(true);
   });
 
+  // Statements are remembered by the parsed document's field and the caller (rememberedStatement,
+  // graphql/compiled-answer.ts): one document text, parsed once, asked by every user in turn and
+  // then again, must still give each of them their own answer, never another caller's statement.
+  it('gives each user their own answer when all of them send the same document, twice around', async () => {
+    const shared = DOCUMENTS.aliasesAndFragments.replace('#NODE#', '');
+    const expected = new Map<string, unknown>();
+    for (const username of USERS) {
+      const resolved = await send(username, DOCUMENTS.aliasesAndFragments.replace('#NODE#', FORCE), 'SharedResolved');
+      expected.set(username, withoutForced(resolved.answer));
+    }
+    expect(new Set([...expected.values()].map((a) => JSON.stringify(a))).size).toBeGreaterThan(2);
+    for (const round of [1, 2]) {
+      for (const username of USERS) {
+        const compiled = await send(username, shared, 'Shared');
+        expect(compiled.compiled).toBe(true);
+        expect({ round, username, answer: compiled.answer }).toEqual({ round, username, answer: expected.get(username) });
+      }
+    }
+  });
+
   it('refuses a page of sensitive threats without a purpose as the resolvers do, with the same DENIED events', async () => {
     const compiled = await send('serocu.analyst', DOCUMENTS.threatsPage.replace('#NODE#', ''), 'NoPurposeCompiled', null);
     const resolved = await send('serocu.analyst', DOCUMENTS.threatsPage.replace('#NODE#', FORCE), 'NoPurposeResolved', null);

@@ -4,6 +4,7 @@ import {
   COMPILED,
   globalId,
   objectSql,
+  rememberedStatement,
   SqlBuilder,
   subSelections,
   unlessWithheldSql,
@@ -13,6 +14,7 @@ import {
   type TypeSql,
 } from '../../graphql/compiled-answer';
 import { firstPageSize, type ConnectionArgs, type OrderTerm } from '../../graphql/connection';
+import type { Knex } from '@mikro-orm/postgresql';
 import type { ReadScope } from '../../access/read-scope';
 import { organisationByIdSql, userByIdSql } from '../identity/identity.compiled';
 import { threatQuery, type ThreatCriteria } from './threat.repository';
@@ -117,6 +119,13 @@ export function compiledThreatsPage(
 ): Promise<unknown> | undefined {
   const size = firstPageSize(args);
   if (size === undefined) return undefined;
+  const statement = rememberedStatement(scope, info, [args, criteria, order], () => threatsPageStatement(scope, info, size, criteria, order));
+  if (!statement) return undefined;
+  return statement.then((result: { rows: { answer: unknown }[] }) => result.rows[0].answer);
+}
+
+/** The statement answering the page, or undefined when the selection asks for something written only as resolvers. */
+function threatsPageStatement(scope: ReadScope, info: GraphQLResolveInfo, size: number, criteria: ThreatCriteria, order: OrderTerm[]): Knex.Raw | undefined {
   const b = new SqlBuilder(scope, info);
   const orderSql = order.map((term) => `${term.column} ${term.direction.toLowerCase()}`).join(', ');
   // The page's keys first, over the filter and order alone, then its rows by those keys, as
@@ -149,8 +158,8 @@ export function compiledThreatsPage(
   // connection before its fields are read (a page of sensitive threats without a purpose is
   // refused whatever it selects), as paginate's connection carries them.
   const audited = `(select coalesce(json_agg(json_build_object('node', json_build_object(${threatMeta('a')})) order by a.compiled_rank), '[]'::json) ${onPage('a')})`;
-  const statement = b.toRaw(`with compiled_page as materialized (
+  return b.toRaw(`with compiled_page as materialized (
       select t.*, row_number() over (order by ${orderSql}) as compiled_rank from soc_threat t where t.id in ${b.bind(pageKeys)})
     select json_build_object('edges', ${audited}, '${COMPILED}', ${connection}->'${COMPILED}') as answer`);
-  return statement.then((result: { rows: { answer: unknown }[] }) => result.rows[0].answer);
 }
+
