@@ -19,7 +19,7 @@ import net from 'node:net';
  * sending, so that the queue is empty when it stops listening (0: stop listening at once, for a
  * server with no balancer in front); (3) leaves idle connections for the balancer to close
  * (nginx's upstream keepalive_timeout is shorter than `idleConnectionMs`), closing only those
- * still open after it; (4) destroys whatever is left after `gracePeriodMs`. For the same reason it
+ * unused for longer than that; (4) destroys whatever is left after `gracePeriodMs`. For the same reason it
  * never closes idle connections first in normal running: its keep-alive timeout is longer than the
  * balancer's.
  */
@@ -44,36 +44,48 @@ export function httpDrainer(server: http.Server, options: DrainOptions): HttpDra
   server.headersTimeout = KEEP_ALIVE_MS + 1000;
   let draining = false;
   let lastConnectionAt = 0;
-  /** Every open connection, with the answers it has in progress (none: idle). */
-  const connections = new Map<net.Socket, Set<http.ServerResponse>>();
+  /** Every open connection: the answers it has in progress (none: idle) and when it last finished one. */
+  const connections = new Map<net.Socket, { answering: Set<http.ServerResponse>; idleSince: number }>();
   server.on('connection', (socket: net.Socket) => {
     lastConnectionAt = performance.now();
-    connections.set(socket, new Set());
+    connections.set(socket, { answering: new Set(), idleSince: lastConnectionAt });
     socket.once('close', () => connections.delete(socket));
   });
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const answering = connections.get(req.socket);
-    answering?.add(res);
-    res.once('close', () => answering?.delete(res));
+  // Before the application's own listener: it may answer at once (the lifecycle gate's 503), and
+  // Node decides whether the connection stays open when it writes the headers. Marked after, a
+  // 503 went out kept alive, the balancer used the connection again, and the idle sweep could
+  // close it just as a request was written on it: a 502 (the topology test's flake under load).
+  server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const connection = connections.get(req.socket);
+    connection?.answering.add(res);
+    res.once('close', () => {
+      if (!connection) return;
+      connection.answering.delete(res);
+      connection.idleSince = performance.now();
+    });
     // Node reads this when it writes the headers: the connection closes after this answer.
     if (draining) res.shouldKeepAlive = false;
   });
 
+  /** Connections no request has used for `idleConnectionMs`: the balancer has had its time to close them. */
+  const closeLongIdle = () => {
+    const now = performance.now();
+    for (const [socket, { answering, idleSince }] of connections) if (answering.size === 0 && now - idleSince >= options.idleConnectionMs) socket.end();
+  };
+
   return {
     drain() {
       draining = true;
-      for (const answering of connections.values()) for (const res of answering) if (!res.headersSent) res.shouldKeepAlive = false;
+      for (const { answering } of connections.values()) for (const res of answering) if (!res.headersSent) res.shouldKeepAlive = false;
       return new Promise<void>((resolve) => {
-        const idle = setTimeout(() => {
-          for (const [socket, answering] of connections) if (answering.size === 0) socket.end();
-        }, options.idleConnectionMs);
+        const idle = setInterval(closeLongIdle, Math.min(250, options.idleConnectionMs));
         const hard = setTimeout(() => {
           for (const socket of connections.keys()) socket.destroy();
         }, options.gracePeriodMs);
         const stopListening = () =>
           // net.Server's close, not http.Server's: that one also closes idle connections at once (Node 19+).
           net.Server.prototype.close.call(server, () => {
-            clearTimeout(idle);
+            clearInterval(idle);
             clearTimeout(hard);
             resolve();
           });
