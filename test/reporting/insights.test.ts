@@ -1,7 +1,8 @@
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createThreat, expectData, orgId } from '../support/factories';
 import { sharingAgreement } from '../support/access-factories';
-import { createDisruption, daysAgo, dbId, sql, submitDisruption, validateDisruption } from '../support/disruption-factories';
+import { FILE_TODAY_MS, createDisruption, daysAgo, dbId, sql, submitDisruption, validateDisruption } from '../support/disruption-factories';
+import { databaseToday } from '../support/clock';
 import { adoptedThreat, completePlan, daysFromToday, planDo } from '../support/plan-factories';
 import { createNominal } from '../support/referral-factories';
 import { inWords } from '../support/dates';
@@ -115,9 +116,12 @@ describe('insights', () => {
 
   it('finds adopted threats with no validated disruption in N days (default 90), counted from adoption when there is none', async () => {
     const found = ofKind(await insights('tvp.investigator', { kinds: ['NO_RECENT_DISRUPTION'] }), 'NO_RECENT_DISRUPTION');
+    // The server counts the days to its today; the dates were set from this file's (a day earlier
+    // once a run has crossed midnight UTC since it loaded).
+    const crossed = Math.round((Date.parse(await databaseToday(app.db.url)) - FILE_TODAY_MS) / 86_400_000);
     expect(found.map((i: any) => i.recordIds[0])).toEqual([ids.cedar, ids.beech]);
-    expect(found[0].summary).toContain(`since it was adopted on ${inWords(daysFromToday(-200))} (200 days ago).`);
-    expect(found[1].summary).toContain(`for 120 days: the last was on ${inWords(daysAgo(120))}.`);
+    expect(found[0].summary).toContain(`since it was adopted on ${inWords(daysFromToday(-200))} (${200 + crossed} days ago).`);
+    expect(found[1].summary).toContain(`for ${120 + crossed} days: the last was on ${inWords(daysAgo(120))}.`);
     const longer = ofKind(await insights('tvp.investigator', { kinds: ['NO_RECENT_DISRUPTION'], noDisruptionDays: 150 }), 'NO_RECENT_DISRUPTION');
     expect(longer.map((i: any) => i.recordIds[0])).toEqual([ids.cedar]);
   });
