@@ -147,7 +147,10 @@ describeInBrowser('web client: sign-in through the organisation identity provide
 
   it('returns to the sign-in page with a notice once the ID token has expired', async () => {
     const { page, consoleErrors } = watched;
-    idp.answerNextWith({ username: 'hiow.analyst', idTokenLifetimeSeconds: 5 });
+    // Long enough for the sign-in to finish first: the token is issued at the code exchange, and
+    // with 5 s (4 to 5, in whole seconds) a loaded machine could still be loading the home page
+    // when it expired, so the test never saw the user signed in.
+    idp.answerNextWith({ username: 'hiow.analyst', idTokenLifetimeSeconds: 15 });
     await signInThroughProvider(page, '/');
     await page.getByTestId('signed-in').waitFor();
     const { token } = await stored(page);

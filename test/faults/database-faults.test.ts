@@ -254,7 +254,9 @@ describe('SIGTERM under load', () => {
       }
     };
     const clients = Array.from({ length: 8 }, client);
-    await new Promise((r) => setTimeout(r, 800));
+    // In the middle: once the server has answered some (a fixed 800 ms could pass at load before it
+    // had read a single request, and then nothing at all was answered), with the clients still sending.
+    while (outcomes.length < 8 && !stop) await new Promise((r) => setTimeout(r, 20));
     server.proc.kill('SIGTERM');
     expect(await server.exited()).toBe(0);
     stop = true;

@@ -117,7 +117,9 @@ describe('a WebSocket session under the access model', () => {
   it('closes with 4401 when its token expires, without waiting for an operation', async () => {
     const username = await freshUser();
     const keys = await loadOrCreateDevKeys(app.config.dataDir);
-    const socket = await RawSocket.open(app, await signDevToken(keys, username, 2));
+    // Long enough to open, be accepted and answer one operation first: with 2 s (1 to 2 s, as
+    // expiry is counted in whole seconds) a loaded machine could see the token expire before that.
+    const socket = await RawSocket.open(app, await signDevToken(keys, username, 6));
     expect((await socket.run('1', VIEWER)).next).toHaveLength(1);
     await socket.until(() => socket.closeCode !== undefined, 'the token to expire', 10_000);
     expect(socket.closeCode).toBe(4401);

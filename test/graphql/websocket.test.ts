@@ -1,6 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { waitUntilBlockedOnLock } from '../support/database';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /** Opens a raw socket, sends connection_init, and reports how the server answered. */
@@ -79,7 +80,7 @@ describe('graceful shutdown', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: '{ viewer { username } }' }),
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntilBlockedOnLock(app.db.url, 'app_user');
     const stopping = app.stop();
     let stopped = false;
     void stopping.then(() => (stopped = true));

@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { LiveSubscription } from '../support/live-client';
 import { adoptedThreat, createPlan } from '../support/plan-factories';
 import { purposeFor } from '../support/purposes';
+import { databaseToday } from '../support/clock';
 import type { AccessLayers } from '../../server/src/access/layers';
 
 /**
@@ -125,7 +126,9 @@ describe('requesting analysis', () => {
   });
 
   it('accepts a due date of today, by the database clock', async () => {
-    expect((await request(ctx, 'hiow.analyst', { dueOn: ctx.dbToday })).dueOn).toBe(ctx.dbToday);
+    // Read as the test runs: the file's day (ctx.dbToday) is yesterday once a run crosses midnight UTC.
+    const today = await databaseToday(ctx.app.db.url);
+    expect((await request(ctx, 'hiow.analyst', { dueOn: today })).dueOn).toBe(today);
   });
 
   it('refuses a threat the requester may not read exactly as one that does not exist', async () => {
@@ -198,7 +201,7 @@ describe('the lifecycle', () => {
   });
 
   it('counts a delivery after the due date as late', async () => {
-    const made = await request(ctx, 'hiow.analyst', { dueOn: ctx.dbToday });
+    const made = await request(ctx, 'hiow.analyst', { dueOn: await databaseToday(ctx.app.db.url) });
     await stepped(ctx.app, 'serocu.sro', ACCEPT, { id: made.id, expectedVersion: 1 });
     await stepped(ctx.app, 'serocu.sro', ASSIGN, { id: made.id, expectedVersion: 2, analystId: await userId(ctx.app, 'serocu.analyst') });
     await stepped(ctx.app, 'serocu.analyst', START, { id: made.id, expectedVersion: 3 });

@@ -13,6 +13,7 @@ import {
   submittedDisruption,
   validateDisruption,
 } from '../support/disruption-factories';
+import { databaseToday } from '../support/clock';
 
 const CREATE = `mutation ($input: CreateDisruptionInput!) { createDisruption(input: $input) { ${DISRUPTION_FIELDS} } }`;
 const UPDATE = `mutation ($input: UpdateDisruptionInput!) { updateDisruption(input: $input) { ${DISRUPTION_FIELDS} } }`;
@@ -213,9 +214,11 @@ describe('flags', () => {
   it('flags a record first submitted more than lateAfterDays after its date as late', async () => {
     const old = await submittedDisruption(app, 'tvp.investigator', threat.id, { date: '2025-08-01' });
     expect(old).toMatchObject({ status: 'SUBMITTED', isLate: true });
-    const edge = await submittedDisruption(app, 'tvp.investigator', threat.id, { date: daysAgo(30), tactic: 'BEHAVIOUR' });
+    // Counted back from the database's today as the test runs: the submission is dated by it, and
+    // this file's daysAgo(30) is 31 days back once a run has crossed midnight UTC since it loaded.
+    const edge = await submittedDisruption(app, 'tvp.investigator', threat.id, { date: await databaseToday(app.db.url, -30), tactic: 'BEHAVIOUR' });
     expect(edge.isLate).toBe(false);
-    const justLate = await submittedDisruption(app, 'tvp.investigator', threat.id, { date: daysAgo(31), tactic: 'BEHAVIOUR' });
+    const justLate = await submittedDisruption(app, 'tvp.investigator', threat.id, { date: await databaseToday(app.db.url, -31), tactic: 'BEHAVIOUR' });
     expect(justLate.isLate).toBe(true);
     const draft = await createDisruption(app, 'tvp.investigator', threat.id, { date: '2025-08-02' });
     expect(draft.isLate).toBe(false);

@@ -5,7 +5,7 @@ import { inWords } from '../support/dates';
 import { assessPlanQuality, type GateInput } from '../../server/src/modules/plans/plan.quality';
 import { PlanActionStatus, PlanStatus, Strand } from '../../server/src/modules/plans/plan.enums';
 import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
-import { stampedDays } from '../support/clock';
+import { databaseToday, stampedDays } from '../support/clock';
 
 let app: TestApp;
 beforeAll(async () => (app = await createTestApp()));
@@ -370,7 +370,9 @@ describe('intelligence gaps, outcomes, learning and reviews', () => {
   it('records reviews not in the future; the next review falls reviewFrequencyDays after the latest one', async () => {
     const threat = await adoptedThreat(app);
     let plan = await createPlan(app, 'tvp.investigator', threat.id, { reviewFrequencyDays: 28 });
-    const bad = await planOp(app, 'tvp.investigator', 'recordPlanReview', { planId: plan.id, expectedVersion: plan.version, date: daysFromToday(1), forum: '', decisions: '' });
+    // Tomorrow by the database's clock as the test runs (this file's tomorrow is today after midnight UTC).
+    const tomorrow = await databaseToday(app.db.url, 1);
+    const bad = await planOp(app, 'tvp.investigator', 'recordPlanReview', { planId: plan.id, expectedVersion: plan.version, date: tomorrow, forum: '', decisions: '' });
     expect(bad.errors![0].extensions!.fields.map((f: any) => f.field)).toEqual(['input.date', 'input.forum', 'input.decisions']);
     plan = await planDo(app, 'tvp.investigator', 'recordPlanReview', { planId: plan.id, expectedVersion: plan.version, date: daysFromToday(-3), forum: 'Force TTCG', decisions: 'Adopt plan.', reviewerId: await userId(app, 'serocu.sro') }, ENTRY_FIELDS);
     expect(plan.nextReviewDue).toBe(daysFromToday(25));

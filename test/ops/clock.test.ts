@@ -60,8 +60,11 @@ describe('an instance with a skewed clock', () => {
     const keys = await loadOrCreateDevKeys(dataDir);
     const token = await signDevToken(keys, 'serocu.analyst');
     const QUERY = `subscription ($after: String) { events(after: $after, types: [CREATED, UPDATED]) { ${EVENT_FIELDS} } }`;
-    const onSkewed = new LiveSubscription(server.url, token, QUERY, {}, 'ANALYSIS');
-    const onSteady = new LiveSubscription(steady.url, token, QUERY, {}, 'ANALYSIS');
+    // From a cursor taken first: a subscription without one starts whenever the server gets to it,
+    // which at load could be after the threat's creation, and then it never saw five events.
+    const { eventCursor } = await postTo(steady, '{ eventCursor }');
+    const onSkewed = new LiveSubscription(server.url, token, QUERY, { after: eventCursor }, 'ANALYSIS');
+    const onSteady = new LiveSubscription(steady.url, token, QUERY, { after: eventCursor }, 'ANALYSIS');
     try {
       const { organisations } = await postTo(steady, '{ organisations(first: 100) { edges { node { id code } } } }');
       const leadOrganisationId = organisations.edges.find((e: any) => e.node.code === 'SURREY').node.id;

@@ -40,13 +40,24 @@ describe('logs', () => {
       body: JSON.stringify(body),
     });
 
-  /** Every JSON line the process wrote (the welcome banner is plain text and left out). */
+  /**
+   * Every whole JSON line the process wrote (the welcome banner is plain text and left out). The
+   * text after the last newline is left out too: it may be a line whose rest has not arrived yet.
+   */
   const logLines = () =>
     server
       .output()
       .split('\n')
+      .slice(0, -1)
       .filter((line) => line.startsWith('{'))
       .map((line) => ({ raw: line, entry: JSON.parse(line) as Record<string, unknown> }));
+
+  /** Waits until the log holds what `done` looks for: a line is written after its answer is sent. */
+  async function logged(done: (lines: ReturnType<typeof logLines>) => boolean, what: string): Promise<void> {
+    for (const deadline = Date.now() + 30_000; !done(logLines()); await new Promise((r) => setTimeout(r, 50))) {
+      if (Date.now() > deadline) throw new Error(`not logged within 30 s: ${what}`);
+    }
+  }
 
   it('gives every request an id, keeping a sensible one the client sent, and returns it', async () => {
     const kept = await post({ query: '{ viewer { id } }' }, { 'x-request-id': 'client-chosen.id:42' });
@@ -78,7 +89,9 @@ describe('logs', () => {
       await admin.query('alter table soc_threat_hidden rename to soc_threat');
       await admin.end();
     }
-    await new Promise((r) => setTimeout(r, 300)); // let the process flush its stdout
+    const requestLogged = (id: string) => (lines: ReturnType<typeof logLines>) => lines.some((l) => l.entry.requestId === id && l.entry.msg === 'request');
+    await logged(requestLogged('ops-log-test-1'), 'the first request');
+    await logged(requestLogged('ops-log-test-2'), 'the failed request');
 
     const lines = logLines();
     const first = lines.filter((l) => l.entry.requestId === 'ops-log-test-1');

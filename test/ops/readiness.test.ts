@@ -3,7 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, waitUntilBlockedOnLock, type TestDatabase } from '../support/database';
 import { spawnServer } from '../support/server-process';
 import { createTestApp } from '../support/test-app';
 
@@ -82,7 +82,9 @@ describe('readiness during shutdown', () => {
       await locker.query('begin');
       await locker.query('lock table soc_threat in access exclusive mode');
       const inFlight = app.gql('serocu.analyst', '{ threats(first: 1) { totalCount } }');
-      await new Promise((r) => setTimeout(r, 300));
+      // In flight means waiting on the lock in PostgreSQL. (A fixed 300 ms was not always enough at
+      // load: the request had not been read yet when the stop began, and was answered 503.)
+      await waitUntilBlockedOnLock(app.db.url, 'soc_threat');
       expect(await probe(`${app.url}/readyz`)).toBe(200);
 
       const stopped = app.app.stop();

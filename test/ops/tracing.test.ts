@@ -8,7 +8,7 @@ import { spawnServer } from '../support/server-process';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startTracing, stopTracing } from '../../server/src/tracing';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { createThreat } from '../support/factories';
+import { createThreat, expectData } from '../support/factories';
 import { LiveSubscription } from '../support/live-client';
 
 /**
@@ -69,9 +69,11 @@ describe('tracing', () => {
   });
 
   it('gives each live delivery a span', async () => {
-    const subscription = new LiveSubscription(app.url, await app.tokenFor('serocu.analyst'), 'subscription { events { type } }', {}, 'ANALYSIS');
+    // From a cursor taken now: without one the subscription starts whenever the server gets to it,
+    // which at load could be after the threat's creation (a fixed 500 ms wait was not always enough).
+    const { eventCursor } = expectData(await app.gql('serocu.analyst', '{ eventCursor }', {}, { purpose: 'ANALYSIS' }));
+    const subscription = new LiveSubscription(app.url, await app.tokenFor('serocu.analyst'), 'subscription ($after: String) { events(after: $after) { type } }', { after: eventCursor }, 'ANALYSIS');
     try {
-      await new Promise((r) => setTimeout(r, 500)); // subscribed
       exporter.reset();
       await createThreat(app, 'serocu.analyst', { name: 'Operation Beacon' });
       await subscription.until(() => subscription.received.length >= 1, 'the event');

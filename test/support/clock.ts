@@ -3,12 +3,15 @@ import pg from 'pg';
 /**
  * The tests' clock is the server's: the database's (server/src/db/clock.ts). A test that checks a
  * date the server stamped asks PostgreSQL for `current_date`, never JavaScript's `new Date()`.
+ * `days` later (or earlier, when negative) than today: read just before a test sends a date whose
+ * sense depends on today ("not in the future", "not in the past"), which a date read when the
+ * file loaded loses once a run crosses midnight UTC.
  */
-export async function databaseToday(url: string): Promise<string> {
+export async function databaseToday(url: string, days = 0): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query(`select to_char(current_date, 'YYYY-MM-DD') as today`)).rows[0].today;
+    return (await client.query(`select to_char(current_date + $1::int, 'YYYY-MM-DD') as today`, [days])).rows[0].today;
   } finally {
     await client.end();
   }

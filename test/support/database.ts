@@ -40,3 +40,34 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     drop: async () => void (await adminQuery(`drop database if exists ${name} with (force)`)),
   };
 }
+
+/**
+ * Resolves once a request's statement naming `table` waits for a lock in the database at `url`:
+ * the request a test stalled behind its lock is then surely in flight. (A fixed wait was not
+ * always long enough at load: the request had not yet been read when the test went on.) It asks
+ * on a connection of its own: pg_stat_activity is read once per transaction, so the locking
+ * session would see the same snapshot for ever.
+ */
+export async function waitUntilBlockedOnLock(url: string, table: string, timeoutMs = 60_000): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await client.query(
+        `select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid() and wait_event_type = 'Lock'
+            and application_name not like 'soc-hub-%' and query like '%' || $1 || '%'`,
+        [table],
+      );
+      if (rows[0].n > 0) return;
+      if (Date.now() > deadline) {
+        const { rows: sessions } = await client.query(`select application_name, state, wait_event_type, query from pg_stat_activity where datname = current_database()`);
+        throw new Error(`no statement on ${table} came to wait for the lock within ${timeoutMs} ms: ${JSON.stringify(sessions)}`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await client.end();
+  }
+}
