@@ -174,12 +174,13 @@ describe('the row-level security in force is what the access catalogue generates
 
   it('generates soc_can_read, the read rule of a record\'s access columns, and finds it written by hand or left behind by the catalogue', async () => {
     const byHand = await rolledBack(async () => {
-      // The rule as Migration20261125000900_sharing wrote it: owner or sharing for every category alike.
+      // A rule written by hand as Migration20261125000900_sharing wrote it: owner or sharing for every
+      // category alike (its agreement check, soc_caller_has_agreement, is gone: read here as the policies read agreements).
       await client.query(`create or replace function soc_can_read(category text, owner uuid, marking text, sharing text, shared_with uuid[]) returns boolean
         language sql stable as $$
           select soc_marking_rank(marking) <= soc_caller_clearance_rank() and soc_caller_may_read(category)
             and (owner = soc_caller_org() or (case sharing when 'ALL_PARTNERS' then true else false end
-              and (soc_caller_is_law_enforcement() or soc_caller_has_agreement(owner, category, marking))))
+              and (soc_caller_is_law_enforcement() or soc_marking_rank(marking) <= coalesce((soc_caller_agreement_ranks(category) ->> owner::text)::int, -1))))
         $$`);
       return disagreements();
     });
@@ -234,6 +235,25 @@ describe('the row-level security in force is what the access catalogue generates
     const parts = PART_KINDS.map((p) => (p.table === 'plan_review' ? { ...p, threatColumn: 'plan_id' } : p));
     const found = await rolledBack(() => disagreements(rowLevelSecurity({ records: RECORD_KINDS, parts })));
     expect(found).toEqual([{ what: 'policy plan_review.plan_review_threat_visible', database: null, generated: expect.objectContaining({ permissive: 'RESTRICTIVE' }) }]);
+  });
+
+  it('reads agreements with the owner\'s rights only through the function the generated policies call', async () => {
+    // A security-definer function reading the agreements table answers past their row-level
+    // security: the policies' own (soc_caller_agreement_ranks) is the one. The lapse job's runs as its caller.
+    const readers = async () =>
+      (
+        await client.query(
+          `select oid::regprocedure::text as name from pg_proc where pronamespace = 'public'::regnamespace and prosecdef and prosrc ilike '%information_sharing_agreement%' order by 1`,
+        )
+      ).rows.map((r) => r.name);
+    expect(await readers()).toEqual(['soc_caller_agreement_ranks(text)']);
+    expect(rowLevelSecurityStatements(rowLevelSecurity()).join('\n')).toContain('soc_caller_agreement_ranks(');
+    // One left behind unused (soc_caller_has_agreement was, until Migration20261206005900) is found.
+    const found = await rolledBack(async () => {
+      await client.query(`create function soc_caller_has_agreement(owner uuid) returns boolean language sql stable security definer as $$ select exists (select 1 from information_sharing_agreement a where owner = any (a.parties)) $$`);
+      return readers();
+    });
+    expect(found).toEqual(['soc_caller_agreement_ranks(text)', 'soc_caller_has_agreement(uuid)']);
   });
 
   it('every table under row-level security is generated from the catalogue or listed as written by hand', async () => {

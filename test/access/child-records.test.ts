@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSchema, isObjectType } from 'graphql';
+import { buildSchema, getNamedType, getNullableType, isEnumType, isListType, isObjectType, type GraphQLEnumType, type GraphQLObjectType } from 'graphql';
 import { createTestApp, type GqlOptions, type TestApp } from '../support/test-app';
 import { approvedAssessment, createThreat, expectData, moveThreat, orgId } from '../support/factories';
 import { sharingAgreement } from '../support/access-factories';
 import { nodeFetchers } from '../../server/src/modules';
+import { PART_KINDS, partShownIn, rowProperty } from '../../server/src/access/catalogue';
+import type { ChildFetcher } from '../../server/src/graphql/node';
 
 /**
  * Child records (parts of a shared record, with no sharing of their own) read by ID get exactly
@@ -30,6 +32,50 @@ describe('every Node type', () => {
       .filter((t) => typeof (nodeFetchers[t.name] as { childOf?: string } | undefined)?.childOf !== 'string')
       .map((t) => t.name);
     expect(untreated).toEqual([]);
+  });
+});
+
+describe("the catalogue's part listings (listedIn) and node(id)", () => {
+  const schema = buildSchema(readFileSync(join(__dirname, '../../schema/schema.graphql'), 'utf8'));
+  const childFetchers = Object.entries(nodeFetchers).flatMap(([type, fetcher]) =>
+    typeof (fetcher as Partial<ChildFetcher>).part === 'string' ? [{ type, part: (fetcher as ChildFetcher).part, childOf: (fetcher as ChildFetcher).childOf }] : [],
+  );
+
+  it('every part its record lists has a node fetcher reading that listing, under its own type, and every child fetcher is for such a part', () => {
+    const listed = PART_KINDS.filter((p) => p.listedIn).map((p) => p.typename);
+    expect(listed.length).toBeGreaterThanOrEqual(9);
+    expect(childFetchers.map((c) => c.type).sort()).toEqual([...listed].sort());
+    for (const { type, part, childOf } of childFetchers) expect({ type, part, childOf }).toEqual({ type, part: type, childOf: partShownIn(type).parentType });
+    // A part whose record lists it is also found by the seesPart of inputs naming it: the same listing, by table.
+    for (const p of PART_KINDS.filter((k) => k.listedIn)) expect(partShownIn(p.table)).toBe(partShownIn(p.typename));
+  });
+
+  it('lists each part in fields its record has, which hold that part, by kinds its type has', () => {
+    const problems: string[] = [];
+    for (const part of PART_KINDS.filter((p) => p.listedIn)) {
+      const { parentType, listing } = partShownIn(part.typename);
+      const parent = schema.getType(parentType);
+      if (!isObjectType(parent)) {
+        problems.push(`${parentType} is not an object type`);
+        continue;
+      }
+      for (const { field, kind } of listing.fields) {
+        const type = parent.getFields()[field]?.type;
+        if (!type || !isListType(getNullableType(type)) || getNamedType(type).name !== part.typename) problems.push(`${parentType}.${field} is not a list of ${part.typename}`);
+        if (kind) {
+          const kindType = (schema.getType(part.typename) as GraphQLObjectType).getFields()[rowProperty(listing.kindColumn!)]?.type;
+          const values = kindType && isEnumType(getNamedType(kindType)) ? (getNamedType(kindType) as GraphQLEnumType).getValues().map((v) => v.value) : [];
+          if (!values.includes(kind)) problems.push(`${part.typename} has no kind ${kind}`);
+        }
+      }
+      if (listing.fields.some((f) => f.kind)) {
+        // Every kind is listed somewhere: a part of a kind no field lists would be missing by ID.
+        const kindType = getNamedType((schema.getType(part.typename) as GraphQLObjectType).getFields()[rowProperty(listing.kindColumn!)]!.type) as GraphQLEnumType;
+        const unlisted = kindType.getValues().map((v) => v.value).filter((k) => !listing.fields.some((f) => f.kind === k));
+        if (unlisted.length) problems.push(`${part.typename} of kinds ${unlisted.join(', ')} is listed nowhere`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
 

@@ -51,6 +51,33 @@ describe('/metrics', () => {
     expect(sample(text, 'soc_hub_process_cpu_seconds_total')).toBeGreaterThan(0);
   });
 
+  it('counts an operation whose answer was replaced for its size (RESPONSE_TOO_LARGE) as an error, with that code', async () => {
+    // Its own server, whose cap (graphql/answer-size.ts) a page of three long summaries exceeds; the registry is the process's.
+    const small = await createTestApp({ env: { GRAPHQL_MAX_RESPONSE_BYTES: '4096' } });
+    try {
+      for (let i = 0; i < 3; i++) expectData(await small.gql('serocu.analyst', `mutation ($input: CreateThreatInput!) { createThreat(input: $input) { id } }`, { input: await threatInput(small, { name: `Operation Metric ${i}`, summary: 'x'.repeat(2000) }) }));
+      const before = sample(await scrape(), 'soc_hub_graphql_errors_total', { code: 'RESPONSE_TOO_LARGE' }) ?? 0;
+      const big = await small.gql('serocu.analyst', 'query OpsTooLarge { threats(first: 10) { edges { node { summary } } } }');
+      expect(big.errors?.[0]?.extensions?.code).toBe('RESPONSE_TOO_LARGE');
+      // A mutation's answer is measured before its transaction ends (and the change undone): counted the same way.
+      const first = (await small.gql('serocu.analyst', 'query OpsFits { threats(first: 1) { edges { node { id version } } } }')).data.threats.edges[0].node;
+      const changed = await small.gql('serocu.analyst', 'mutation OpsTooLargeChange($input: UpdateThreatInput!) { updateThreat(input: $input) { summary } }', {
+        input: { id: first.id, expectedVersion: first.version, summary: 'y'.repeat(5000) },
+      });
+      expect(changed.errors?.[0]?.extensions?.code).toBe('RESPONSE_TOO_LARGE');
+      const text = await scrape();
+      expect(sample(text, 'soc_hub_graphql_operations_total', { operation: 'OpsTooLarge', type: 'query', outcome: 'error' })).toBe(1);
+      expect(sample(text, 'soc_hub_graphql_operations_total', { operation: 'OpsTooLarge', type: 'query', outcome: 'ok' })).toBeUndefined();
+      expect(sample(text, 'soc_hub_graphql_operations_total', { operation: 'OpsTooLargeChange', type: 'mutation', outcome: 'error' })).toBe(1);
+      expect(sample(text, 'soc_hub_graphql_operations_total', { operation: 'OpsTooLargeChange', type: 'mutation', outcome: 'ok' })).toBeUndefined();
+      expect(sample(text, 'soc_hub_graphql_errors_total', { code: 'RESPONSE_TOO_LARGE' })).toBe(before + 2);
+      // An answer that fits is still counted, once, as ok.
+      expect(sample(text, 'soc_hub_graphql_operations_total', { operation: 'OpsFits', type: 'query', outcome: 'ok' })).toBe(1);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('counts responses refused before GraphQL, such as 401', async () => {
     await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
     expect(sample(await scrape(), 'soc_hub_http_responses_total', { route: '/graphql', status: '401' })).toBeGreaterThanOrEqual(1);

@@ -1,7 +1,8 @@
 /**
  * The access catalogue: every kind of shared record and of record part, once. Whatever decides
  * access reads it: the application's filters (policy.ts: each named rule translated once), explanations
- * (explain.ts), redaction (redaction.ts: what partners are not shown, and why), the live
+ * (explain.ts), redaction (redaction.ts: what partners are not shown, and why, and where each part
+ * is listed on its record, which decides it by ID: node(id) and inputs naming a part), the live
  * visibility check (live/visibility.ts) and the history migration (record types → tables).
  * The database's row-level security is generated from it (row-level-security.sql.ts, printed by
  * `npm run -s access:policies`) and frozen in migrations; test/access/catalogue-policies.test.ts
@@ -265,12 +266,30 @@ export const RECORD_KINDS: readonly RecordKind[] = [
   }),
 ];
 
+/**
+ * Where a part is shown: the field of its record that lists it. A part named by ID is shown
+ * exactly when that field shows it (one rule, read by node(id), graphql/node.ts childFetcher, and
+ * by inputs naming a part, references.ts through redaction.ts seesPart): not at all where the
+ * field is withheld from the caller (a threat's members, for partners), only the caller's own in a
+ * list narrowed to them (a plan's actions).
+ */
+export interface PartListing {
+  /** The record's field listing the part; where each kind of part has its own field (plan entries), each field with the kind it lists. */
+  readonly fields: readonly { readonly field: string; readonly kind?: string }[];
+  /** The column holding a part's kind, where the fields list kinds. */
+  readonly kindColumn?: string;
+  /** For a list narrowed to the caller's own items (`narrowedForPartners`), the column naming the item's organisation. */
+  readonly itemOwnerColumn?: string;
+}
+
 export interface PartKind {
   readonly typename: string;
   readonly table: string;
   /** The record it belongs to, and the column naming it: a part is read exactly when its record is. */
   readonly parentTable: string;
   readonly parentColumn: string;
+  /** Where its record lists it, for a part found by ID (a Node type) or named in inputs; none for a part reached only through its record. */
+  readonly listedIn?: PartListing;
   /** Fields partners are not shown (on parts of others' records), and why. */
   readonly withheldFromPartners?: Readonly<Record<string, string>>;
   /** A further column naming a threat that must be visible too (a link needs both its threats). */
@@ -279,20 +298,75 @@ export interface PartKind {
   readonly addedOnlyByRecordOwner?: boolean;
 }
 
-export const PART_KINDS: readonly PartKind[] = [
-  { typename: 'CriminalActivity', table: 'criminal_activity', parentTable: 'soc_threat', parentColumn: 'threat_id', withheldFromPartners: WITHHELD_FROM_PARTNERS.CriminalActivity },
-  { typename: 'Membership', table: 'membership', parentTable: 'soc_threat', parentColumn: 'threat_id' },
+/** Kept literal (as PART_KINDS is not) so that the parts with a listing, and their columns, are known at compile time. */
+const PARTS = [
+  {
+    typename: 'CriminalActivity',
+    table: 'criminal_activity',
+    parentTable: 'soc_threat',
+    parentColumn: 'threat_id',
+    listedIn: { fields: [{ field: 'criminalActivities' }] },
+    withheldFromPartners: WITHHELD_FROM_PARTNERS.CriminalActivity,
+  },
+  { typename: 'Membership', table: 'membership', parentTable: 'soc_threat', parentColumn: 'threat_id', listedIn: { fields: [{ field: 'members' }] } },
   { typename: 'ThreatLink', table: 'threat_link', parentTable: 'soc_threat', parentColumn: 'threat_id', threatColumn: 'linked_threat_id' },
-  { typename: 'ThreatAssessment', table: 'threat_assessment', parentTable: 'soc_threat', parentColumn: 'threat_id' },
-  { typename: 'PlanObjective', table: 'plan_objective', parentTable: 'fourp_plan', parentColumn: 'plan_id' },
-  { typename: 'PlanAction', table: 'plan_action', parentTable: 'fourp_plan', parentColumn: 'plan_id' },
+  { typename: 'ThreatAssessment', table: 'threat_assessment', parentTable: 'soc_threat', parentColumn: 'threat_id', listedIn: { fields: [{ field: 'assessmentHistory' }] } },
+  { typename: 'PlanObjective', table: 'plan_objective', parentTable: 'fourp_plan', parentColumn: 'plan_id', listedIn: { fields: [{ field: 'objectives' }] } },
+  {
+    typename: 'PlanAction',
+    table: 'plan_action',
+    parentTable: 'fourp_plan',
+    parentColumn: 'plan_id',
+    listedIn: { fields: [{ field: 'actions' }], itemOwnerColumn: 'owner_organisation_id' },
+  },
   { typename: 'PlanPartner', table: 'plan_partner', parentTable: 'fourp_plan', parentColumn: 'plan_id' },
-  { typename: 'PlanEntry', table: 'plan_entry', parentTable: 'fourp_plan', parentColumn: 'plan_id' },
+  {
+    typename: 'PlanEntry',
+    table: 'plan_entry',
+    parentTable: 'fourp_plan',
+    parentColumn: 'plan_id',
+    listedIn: {
+      fields: [
+        { field: 'intelligenceGaps', kind: 'INTELLIGENCE_GAP' },
+        { field: 'outcomes', kind: 'OUTCOME' },
+        { field: 'learning', kind: 'LEARNING' },
+      ],
+      kindColumn: 'kind',
+    },
+  },
   { typename: 'PlanReview', table: 'plan_review', parentTable: 'fourp_plan', parentColumn: 'plan_id' },
-  { typename: 'ReferralUpdate', table: 'referral_update', parentTable: 'safeguarding_referral', parentColumn: 'referral_id' },
-  { typename: 'PracticeEndorsement', table: 'practice_endorsement', parentTable: 'practice_entry', parentColumn: 'entry_id' },
-  { typename: 'IntelligenceDissemination', table: 'intelligence_dissemination', parentTable: 'intelligence_report', parentColumn: 'report_id', addedOnlyByRecordOwner: true },
-];
+  { typename: 'ReferralUpdate', table: 'referral_update', parentTable: 'safeguarding_referral', parentColumn: 'referral_id', listedIn: { fields: [{ field: 'timeline' }] } },
+  { typename: 'PracticeEndorsement', table: 'practice_endorsement', parentTable: 'practice_entry', parentColumn: 'entry_id', listedIn: { fields: [{ field: 'endorsements' }] } },
+  {
+    typename: 'IntelligenceDissemination',
+    table: 'intelligence_dissemination',
+    parentTable: 'intelligence_report',
+    parentColumn: 'report_id',
+    listedIn: { fields: [{ field: 'disseminations' }], itemOwnerColumn: 'recipient_organisation_id' },
+    addedOnlyByRecordOwner: true,
+  },
+] as const satisfies readonly PartKind[];
+
+export const PART_KINDS: readonly PartKind[] = PARTS;
+
+/** A part its record lists (it has `listedIn`): one found by ID or named in inputs. */
+type ListedPart = Extract<(typeof PARTS)[number], { listedIn: PartListing }>;
+export type ListedPartType = ListedPart['typename'];
+export type ListedPartTable = ListedPart['table'];
+
+type Camel<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+type ListingColumns<L> = (L extends { kindColumn: infer K extends string } ? K : never) | (L extends { itemOwnerColumn: infer O extends string } ? O : never);
+
+/**
+ * What a loaded part must carry for its listing to be decided in memory (node(id)): each column
+ * the listing names, as the row mappers name it (`owner_organisation_id` → `ownerOrganisationId`).
+ */
+export type ListedPartRow<T extends ListedPartType> = { readonly [C in ListingColumns<Extract<ListedPart, { typename: T }>['listedIn']> as Camel<C>]: string };
+
+/** A column's name as the row mappers give it on a loaded record (ListedPartRow). */
+export function rowProperty(column: string): string {
+  return column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
 
 const byTable = new Map(RECORD_KINDS.map((k) => [k.table, k]));
 const byCategory = new Map(RECORD_KINDS.map((k) => [k.category, k]));
@@ -326,3 +400,33 @@ export const PARTNER_WITHHELD: Readonly<Record<string, Readonly<Record<string, s
 
 /** `Type.field` of the lists partners see narrowed to their own items. */
 export const NARROWED_FOR_PARTNERS: ReadonlySet<string> = new Set(RECORD_KINDS.flatMap((k) => (k.narrowedForPartners ?? []).map((f) => `${k.typename}.${f}`)));
+
+/** A listed part with its record's GraphQL type: where the part is shown. */
+export interface PartShownIn {
+  readonly part: PartKind;
+  readonly parentType: string;
+  readonly listing: PartListing;
+}
+
+const listedParts = new Map<string, PartShownIn>(
+  PART_KINDS.flatMap((part) => (part.listedIn ? [{ part, parentType: recordKindOfTable(part.parentTable).typename, listing: part.listedIn }] : [])).flatMap((shown) => [
+    [shown.part.typename, shown],
+    [shown.part.table, shown],
+  ]),
+);
+
+// A narrowed list needs its items' owner column, and fields by kind their kind column: checked once, here.
+for (const { part, parentType, listing } of new Set(listedParts.values())) {
+  for (const { field, kind } of listing.fields) {
+    if (NARROWED_FOR_PARTNERS.has(`${parentType}.${field}`) && !listing.itemOwnerColumn) throw new Error(`${part.typename} is listed in ${parentType}.${field}, narrowed to the caller's items, without an itemOwnerColumn`);
+    if (kind && !listing.kindColumn) throw new Error(`${part.typename} is listed by kind without a kindColumn`);
+  }
+  if (listing.fields.length > 1 && listing.fields.some((f) => !f.kind)) throw new Error(`${part.typename} is listed in several fields, each must name its kind`);
+}
+
+/** Where a listed part (by GraphQL type or table) is shown; throws for a part without a listing. */
+export function partShownIn(typeOrTable: string): PartShownIn {
+  const shown = listedParts.get(typeOrTable);
+  if (!shown) throw new Error(`${typeOrTable} is not a part its record lists (catalogue.ts, listedIn)`);
+  return shown;
+}

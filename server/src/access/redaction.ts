@@ -2,7 +2,16 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { Field, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../graphql/context';
 import type { ReadScope } from './read-scope';
-import { NARROWED_FOR_PARTNERS, PARTNER_WITHHELD, type WITHHELD_FROM_PARTNERS } from './catalogue';
+import {
+  NARROWED_FOR_PARTNERS,
+  PARTNER_WITHHELD,
+  partShownIn,
+  rowProperty,
+  type ListedPartRow,
+  type ListedPartTable,
+  type ListedPartType,
+  type WITHHELD_FROM_PARTNERS,
+} from './catalogue';
 
 /**
  * Field-level redaction: partner organisations (not law enforcement) see sanitised views
@@ -57,53 +66,42 @@ export function seesAction(scope: ReadScope, alias: string, planAlias: string) {
 }
 
 /**
- * Where each part named by id in an input is listed on its record: the record's type, the field
- * listing it (for plan entries, one field per kind) and, for a list narrowed to the caller's own
- * items, the column naming the item's organisation. The same fields node(id) applies to a part
- * (node.ts, childFetcher, from each module's index): a part is shown wherever it is named exactly
- * when its record's field listing it shows it.
- */
-const PART_LISTINGS = {
-  criminal_activity: { parentType: 'SocThreat', fields: [{ field: 'criminalActivities' }] },
-  membership: { parentType: 'SocThreat', fields: [{ field: 'members' }] },
-  threat_assessment: { parentType: 'SocThreat', fields: [{ field: 'assessmentHistory' }] },
-  plan_objective: { parentType: 'FourPPlan', fields: [{ field: 'objectives' }] },
-  plan_action: { parentType: 'FourPPlan', fields: [{ field: 'actions' }], itemOwnerColumn: 'owner_organisation_id' },
-  plan_entry: {
-    parentType: 'FourPPlan',
-    fields: [
-      { field: 'intelligenceGaps', kind: 'INTELLIGENCE_GAP' },
-      { field: 'outcomes', kind: 'OUTCOME' },
-      { field: 'learning', kind: 'LEARNING' },
-    ],
-  },
-} as const satisfies Record<string, { parentType: string; fields: readonly { field: string; kind?: string }[]; itemOwnerColumn?: string }>;
-
-/** A part table whose listing on its record is known (PART_LISTINGS). */
-export type ListedPartTable = keyof typeof PART_LISTINGS;
-
-/**
  * Where-clause, node(id)'s decision for a part in SQL: the caller is shown the part under `alias`
  * of the record under `parentAlias`. Not shown: a part listed in a field withheld from the caller
  * (a threat's members and assessments, a plan's intelligence gaps, for partners) and, in a list
  * narrowed to the caller's own items (a plan's actions), another organisation's. A mutation or an
  * input naming such a part finds it missing, as one that does not exist (access/references.ts),
- * rather than FORBIDDEN, which would tell a partner it is there.
+ * rather than FORBIDDEN, which would tell a partner it is there. Where the part is listed is the
+ * catalogue's (`listedIn`), which showsPart, the same decision in memory, reads too.
  */
 export function seesPart(scope: ReadScope, table: ListedPartTable, alias: string, parentAlias: string) {
   const { caller } = scope;
-  const listing: { parentType: string; fields: readonly { field: string; kind?: string }[]; itemOwnerColumn?: string } = PART_LISTINGS[table];
+  const { parentType, listing } = partShownIn(table);
   const shownWhole = seesWithheldFields(scope, parentAlias);
   const shownIn = (field: string) => (w: Knex.QueryBuilder) => {
-    const key = `${listing.parentType}.${field}`;
+    const key = `${parentType}.${field}`;
     if (NARROWED.has(key)) return w.where(shownWhole).orWhere(`${alias}.${listing.itemOwnerColumn}`, caller.organisationId);
-    if (field in (PARTNER_WITHHELD[listing.parentType] ?? {})) return w.where(shownWhole);
+    if (field in (PARTNER_WITHHELD[parentType] ?? {})) return w.where(shownWhole);
     return w.whereRaw('true');
   };
   return (w: Knex.QueryBuilder) =>
     w.where((any) => {
-      for (const { field, kind } of listing.fields) any.orWhere((one) => (kind ? one.where(`${alias}.kind`, kind).where(shownIn(field)) : one.where(shownIn(field))));
+      for (const { field, kind } of listing.fields) any.orWhere((one) => (kind ? one.where(`${alias}.${listing.kindColumn}`, kind).where(shownIn(field)) : one.where(shownIn(field))));
     });
+}
+
+/**
+ * seesPart's decision in memory, for a part loaded by ID (graphql/node.ts, childFetcher): whether
+ * the caller is shown `part`, of type `typename`, on `parent` (already known readable). The part
+ * carries the columns its listing names (catalogue.ts, ListedPartRow).
+ */
+export function showsPart<T extends ListedPartType>(ctx: RequestContext, typename: T, part: ListedPartRow<T>, parent: Owned): boolean {
+  const { parentType, listing } = partShownIn(typename);
+  const value = (column: string | undefined) => (column ? (part as Record<string, unknown>)[rowProperty(column)] : undefined);
+  const field = listing.fields.find((f) => !f.kind || f.kind === value(listing.kindColumn))?.field;
+  if (!field) return false;
+  if (isWithheldByName(ctx, parentType, field, parent)) return false;
+  return !isNarrowedByName(ctx, parentType, field, parent) || value(listing.itemOwnerColumn) === ctx.access.caller.organisationId;
 }
 
 /** The fields of `typename` withheld from the caller, with reasons (empty for police and for one's own records). */

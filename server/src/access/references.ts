@@ -1,8 +1,8 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import { PART_KINDS, recordKindOfTable } from './catalogue';
+import { PART_KINDS, recordKindOfTable, type ListedPartTable } from './catalogue';
 import { categoryOf, onlyReadable } from './policy';
 import type { ReadScope } from './read-scope';
-import { seesPart, type ListedPartTable } from './redaction';
+import { seesPart } from './redaction';
 
 /**
  * Records a mutation names by id besides the one it changes: the person added to a threat, the
@@ -24,7 +24,7 @@ export type ReferableTable =
   | 'fourp_plan'
   | 'disruption'
   | 'intelligence_report'
-  /** The parts: criminal_activity, membership, threat_assessment, plan_objective, plan_action, plan_entry. */
+  /** The parts a record lists (the catalogue's `listedIn`): criminal_activity, membership, threat_assessment, plan_objective, plan_action, plan_entry, ... */
   | ListedPartTable;
 
 /**

@@ -20,7 +20,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './connection';
-import { metrics } from '../http/metrics';
+import { answerWritten } from '../http/metrics';
 
 /**
  * How large an answer a document can produce, counted in objects, from the real bound of every
@@ -294,9 +294,12 @@ export function answerWithinBytes(maxBytes: number): (answer: unknown) => string
     const text = JSON.stringify(answer);
     // The byte count only when it could matter: a character takes at most three bytes in UTF-8.
     const bytes = text.length * 3 <= maxBytes ? text.length : Buffer.byteLength(text);
-    if (bytes <= maxBytes) return `${text}\n`;
-    // Counted here: the metrics plugin saw the answer before it was replaced.
-    metrics.errors.inc({ code: 'RESPONSE_TOO_LARGE' });
+    // The operation is counted as answered (or replaced) here: the metrics plugin saw the answer before.
+    if (bytes <= maxBytes) {
+      answerWritten(answer as { data?: unknown });
+      return `${text}\n`;
+    }
+    answerWritten(answer as { data?: unknown }, 'RESPONSE_TOO_LARGE');
     return `${JSON.stringify({ errors: [tooLarge(bytes, maxBytes)] })}\n`;
   };
 }

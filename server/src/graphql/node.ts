@@ -1,7 +1,8 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
 import type { RequestContext } from './context';
 import { fromGlobalId } from './global-id';
-import { isNarrowedByName, isWithheldByName } from '../access/redaction';
+import { partShownIn, type ListedPartRow, type ListedPartType } from '../access/catalogue';
+import { showsPart } from '../access/redaction';
 
 /**
  * Relay's Node: anything with a global ID can be fetched again with `node(id)`. Rows carry
@@ -59,19 +60,10 @@ export interface ParentRecord {
 }
 
 /**
- * Where a child record lives in its parent: the parent type and the parent's field that lists it
- * (so the parent's redaction rule for that field applies), and the child's own organisation for
- * a field narrowed to the caller's own items (a plan's actions).
+ * A child fetcher says whose child it is and which part it loads, so a test can require every Node
+ * type to be a root or a child, and every part the catalogue lists to have one (and no other).
  */
-export interface ChildOf<C> {
-  parentType: string;
-  parentField: (child: C) => string;
-  parent: (ctx: RequestContext, child: C) => Promise<ParentRecord | null | undefined>;
-  itemOwner?: (child: C) => string;
-}
-
-/** A child fetcher says whose child it is, so a test can require every Node type to be a root or a child. */
-export type ChildFetcher = NodeFetcher & { childOf: string };
+export type ChildFetcher = NodeFetcher & { childOf: string; part: ListedPartType };
 
 /** The key under which a child read by ID carries its parent: the audit treats the read as the parent's. */
 export const READ_THROUGH = Symbol('readThrough');
@@ -79,23 +71,32 @@ export const READ_THROUGH = Symbol('readThrough');
 /**
  * The fetcher for a child record (a part of a parent record, with no sharing of its own): it is
  * shown by ID with exactly the treatment it gets through its parent. The parent must be visible;
- * a parent field withheld from the caller gives no child (the field is null there, so by ID the
- * child is missing, not merely sanitised); a narrowed field gives only the caller's own items.
+ * where the part is listed on it is the access catalogue's (`listedIn` of `part`), decided by
+ * redaction.ts showsPart as seesPart decides it for inputs naming a part: a parent field withheld
+ * from the caller gives no child (the field is null there, so by ID the child is missing, not
+ * merely sanitised); a narrowed field gives only the caller's own items. `load` and `parent` are
+ * all a module gives: how to read the part and its record.
  * What it returns carries its parent (READ_THROUGH), so the audit asks for a purpose and writes a
  * READ of the parent, as when the parent itself is read. The child's own fields are redacted by
  * its type's resolvers, the same wherever it is reached.
  */
-export function childFetcher<C extends object>(load: (ctx: RequestContext, ids: readonly string[]) => Promise<(C | Error | null)[]>, rule: ChildOf<C>): ChildFetcher {
-  const fetch: NodeFetcher = async (ctx, ids) => Promise.all((await load(ctx, ids)).map((c) => (c && !(c instanceof Error) ? asThroughParent(ctx, c, rule) : null)));
-  return Object.assign(fetch, { childOf: rule.parentType });
+export function childFetcher<T extends ListedPartType, C extends object & ListedPartRow<T>>(
+  part: T,
+  load: (ctx: RequestContext, ids: readonly string[]) => Promise<(C | Error | null)[]>,
+  parent: (ctx: RequestContext, child: C) => Promise<ParentRecord | null | undefined>,
+): ChildFetcher {
+  const fetch: NodeFetcher = async (ctx, ids) => Promise.all((await load(ctx, ids)).map((c) => (c && !(c instanceof Error) ? asThroughParent(ctx, part, c, parent) : null)));
+  return Object.assign(fetch, { childOf: partShownIn(part).parentType, part });
 }
 
-async function asThroughParent<C extends object>(ctx: RequestContext, child: C, rule: ChildOf<C>): Promise<C | null> {
-  const parent = await rule.parent(ctx, child);
-  if (!parent) return null;
-  const field = rule.parentField(child);
-  if (isWithheldByName(ctx, rule.parentType, field, parent)) return null;
-  if (isNarrowedByName(ctx, rule.parentType, field, parent) && rule.itemOwner?.(child) !== ctx.access.caller.organisationId) return null;
+async function asThroughParent<T extends ListedPartType, C extends object & ListedPartRow<T>>(
+  ctx: RequestContext,
+  part: T,
+  child: C,
+  parentOf: (ctx: RequestContext, child: C) => Promise<ParentRecord | null | undefined>,
+): Promise<C | null> {
+  const parent = await parentOf(ctx, child);
+  if (!parent || !showsPart(ctx, part, child, parent)) return null;
   const copy = Object.assign(Object.create(Object.getPrototypeOf(child)), child);
   Object.defineProperty(copy, READ_THROUGH, { value: parent, enumerable: false });
   return copy;

@@ -116,7 +116,36 @@ export function operationLabel(name: string | null | undefined): string {
   return name;
 }
 
-/** Counts and times every GraphQL operation over HTTP, and the error codes in the answers. */
+type OperationLabels = { operation: string; type: string };
+
+/**
+ * Operations answered without errors, not yet counted: whether the answer fits is known only as it
+ * is written out (graphql/answer-size.ts, answerWithinBytes), and one that does not is replaced by
+ * RESPONSE_TOO_LARGE, which the client receives as the operation's outcome. Keyed by the answer's
+ * `data`, the object Apollo Server hands on to `stringifyResult`.
+ */
+const countedWhenWritten = new WeakMap<object, OperationLabels>();
+
+/**
+ * An answer written out over HTTP, replaced by the error `replacedBy` if it was (RESPONSE_TOO_LARGE):
+ * the operation whose count waited for it is counted now, as an error when it was replaced, and
+ * the replacement's code is counted among the errors (the plugin below saw the answer before).
+ */
+export function answerWritten(answer: { data?: unknown }, replacedBy?: string): void {
+  if (replacedBy) metrics.errors.inc({ code: replacedBy });
+  const labels = answer.data && typeof answer.data === 'object' ? countedWhenWritten.get(answer.data) : undefined;
+  if (!labels) return;
+  countedWhenWritten.delete(answer.data as object);
+  metrics.operations.inc({ ...labels, outcome: replacedBy ? 'error' : 'ok' });
+}
+
+/**
+ * Counts and times every GraphQL operation over HTTP, and the error codes in the answers. An
+ * answer without errors is counted when it is written (answerWritten), since it may yet be
+ * replaced for its size; one never written (a 406 for the request's Accept header, after the
+ * operation ran) is then left out of soc_hub_graphql_operations_total, and counted only among the
+ * HTTP responses.
+ */
 export function metricsPlugin(): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
@@ -125,8 +154,10 @@ export function metricsPlugin(): ApolloServerPlugin<BaseContext> {
         async willSendResponse({ operationName, operation, response }) {
           const labels = { operation: operationLabel(operation ? operationName : null), type: operation?.operation ?? 'unresolved' };
           metrics.operationSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-          metrics.operations.inc({ ...labels, outcome: errors?.length ? 'error' : 'ok' });
+          const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const errors = result?.errors;
+          if (!errors?.length && result?.data && typeof result.data === 'object') countedWhenWritten.set(result.data, labels);
+          else metrics.operations.inc({ ...labels, outcome: errors?.length ? 'error' : 'ok' });
           for (const error of errors ?? []) {
             const code = error.extensions?.code;
             metrics.errors.inc({ code: typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'OTHER' });

@@ -35,6 +35,7 @@ import { Migration20261206005000_deconfliction_identifiers_kept } from './Migrat
 import { Migration20261206005100_generated_can_read } from './Migration20261206005100_generated_can_read';
 import { Migration20261206005400_audit_search_text } from './Migration20261206005400_audit_search_text';
 import { Migration20261206005800_account_check } from './Migration20261206005800_account_check';
+import { Migration20261206005900_drop_unused_agreement_check } from './Migration20261206005900_drop_unused_agreement_check';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -77,4 +78,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206005100_generated_can_read', class: Migration20261206005100_generated_can_read },
   { name: 'Migration20261206005400_audit_search_text', class: Migration20261206005400_audit_search_text },
   { name: 'Migration20261206005800_account_check', class: Migration20261206005800_account_check },
+  { name: 'Migration20261206005900_drop_unused_agreement_check', class: Migration20261206005900_drop_unused_agreement_check },
 ];

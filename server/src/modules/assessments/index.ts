@@ -6,10 +6,6 @@ export const assessmentsModule = {
   entities: [],
   resolvers: [AssessmentResolver, AssessmentModelResolver, ThreatPriorityChangeResolver],
   nodes: {
-    ThreatAssessment: childFetcher((ctx, ids) => threatLoaders.assessment(ctx).loadMany(ids), {
-      parentType: 'SocThreat',
-      parentField: () => 'assessmentHistory',
-      parent: (ctx, a) => threatLoaders.threat(ctx).load(a.threatId),
-    }),
+    ThreatAssessment: childFetcher('ThreatAssessment', (ctx, ids) => threatLoaders.assessment(ctx).loadMany(ids), (ctx, a) => threatLoaders.threat(ctx).load(a.threatId)),
   } satisfies NodeFetchers,
 } as const;

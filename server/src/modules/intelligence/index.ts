@@ -11,11 +11,11 @@ export const intelligenceModule = {
   resolvers: [IntelligenceReportResolver, IntelligenceDisseminationResolver, ThreatIntelligenceResolver, IntelligenceStatsResolver, IntelligenceStatsRowResolver],
   nodes: {
     IntelligenceReport: (ctx, ids) => intelligenceLoaders.report(ctx).loadMany(ids).then(orNull),
-    IntelligenceDissemination: childFetcher((ctx, ids) => intelligenceLoaders.dissemination(ctx).loadMany(ids), {
-      parentType: 'IntelligenceReport',
-      parentField: () => 'disseminations',
-      parent: (ctx, d) => intelligenceLoaders.report(ctx).load(d.reportId),
-      itemOwner: (d) => d.recipientOrganisationId,
-    }),
+    // Partners: only those made to their own organisation, as in the report's `disseminations` (the catalogue's listedIn).
+    IntelligenceDissemination: childFetcher(
+      'IntelligenceDissemination',
+      (ctx, ids) => intelligenceLoaders.dissemination(ctx).loadMany(ids),
+      (ctx, d) => intelligenceLoaders.report(ctx).load(d.reportId),
+    ),
   } satisfies NodeFetchers,
 } as const;

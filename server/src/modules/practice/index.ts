@@ -10,10 +10,6 @@ export const practiceModule = {
   resolvers: [PracticeResolver, PracticeEndorsementResolver],
   nodes: {
     PracticeEntry: (ctx, ids) => practiceLoaders.practice(ctx).loadMany(ids).then(orNull),
-    PracticeEndorsement: childFetcher((ctx, ids) => practiceLoaders.endorsement(ctx).loadMany(ids), {
-      parentType: 'PracticeEntry',
-      parentField: () => 'endorsements',
-      parent: (ctx, e) => practiceLoaders.practice(ctx).load(e.entryId),
-    }),
+    PracticeEndorsement: childFetcher('PracticeEndorsement', (ctx, ids) => practiceLoaders.endorsement(ctx).loadMany(ids), (ctx, e) => practiceLoaders.practice(ctx).load(e.entryId)),
   } satisfies NodeFetchers,
 } as const;

@@ -10,10 +10,6 @@ export const referralsModule = {
   resolvers: [ReferralResolver, ReferralUpdateResolver],
   nodes: {
     SafeguardingReferral: (ctx, ids) => referralLoaders.referral(ctx).loadMany(ids).then(orNull),
-    ReferralUpdate: childFetcher((ctx, ids) => referralLoaders.update(ctx).loadMany(ids), {
-      parentType: 'SafeguardingReferral',
-      parentField: () => 'timeline',
-      parent: (ctx, u) => referralLoaders.referral(ctx).load(u.referralId),
-    }),
+    ReferralUpdate: childFetcher('ReferralUpdate', (ctx, ids) => referralLoaders.update(ctx).loadMany(ids), (ctx, u) => referralLoaders.referral(ctx).load(u.referralId)),
   } satisfies NodeFetchers,
 } as const;

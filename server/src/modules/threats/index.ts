@@ -10,18 +10,14 @@ export const threatsModule = {
   resolvers: [ThreatResolver, CriminalActivityResolver, MembershipResolver, ThreatLinkResolver, NominalResolver],
   nodes: {
     SocThreat: (ctx, ids) => threatLoaders.threat(ctx).loadMany(ids).then(nullForErrors),
-    // Parts of a threat are found by ID as they are through the threat (graphql/node.ts childFetcher).
-    CriminalActivity: childFetcher((ctx, ids) => threatLoaders.activity(ctx).loadMany(ids), {
-      parentType: 'SocThreat',
-      parentField: () => 'criminalActivities',
-      parent: (ctx, a) => threatLoaders.threat(ctx).load(a.threatId),
-    }),
+    // Parts of a threat are found by ID as they are through the threat: the catalogue's listedIn says where (graphql/node.ts childFetcher).
+    CriminalActivity: childFetcher('CriminalActivity', (ctx, ids) => threatLoaders.activity(ctx).loadMany(ids), (ctx, a) => threatLoaders.threat(ctx).load(a.threatId)),
     Nominal: (ctx, ids) => threatLoaders.nominal(ctx).loadMany(ids).then(nullForErrors),
-    Membership: childFetcher(async (ctx, ids) => byKey(ids, await membershipsBy(ctx.access, 'id', ids), (m) => m.dbId), {
-      parentType: 'SocThreat',
-      parentField: () => 'members',
-      parent: (ctx, m) => threatLoaders.threat(ctx).load(m.threatId),
-    }),
+    Membership: childFetcher(
+      'Membership',
+      async (ctx, ids) => byKey(ids, await membershipsBy(ctx.access, 'id', ids), (m) => m.dbId),
+      (ctx, m) => threatLoaders.threat(ctx).load(m.threatId),
+    ),
   } satisfies NodeFetchers,
 } as const;
 
