@@ -128,8 +128,10 @@ export class SqlBuilder {
  * (the field's arguments and whatever the resolver derived from them). All of them are the key,
  * so two callers never share a statement; nothing in it depends on data read from the database.
  */
-const REMEMBERED_PER_FIELD = 500;
-const rememberedStatements = new WeakMap<object, Map<string, { sql: string; bindings: readonly unknown[] } | null>>();
+const REMEMBERED_STATEMENTS = 1_000; // at most a few tens of kilobytes each
+const rememberedStatements = new Map<string, { sql: string; bindings: readonly unknown[] } | null>();
+const fieldIds = new WeakMap<object, number>();
+let lastFieldId = 0;
 
 export function rememberedStatement(
   scope: ReadScope,
@@ -138,16 +140,16 @@ export function rememberedStatement(
   build: () => Knex.Raw | undefined,
 ): Knex.Raw | undefined {
   const { caller, layers, purpose } = scope;
-  const key = JSON.stringify([caller.userId, caller.organisationId, caller.isLawEnforcement, caller.roles, caller.clearance, layers, purpose, today(), info.fieldNodes.length, inputs]);
-  let statements = rememberedStatements.get(info.fieldNodes[0]);
-  if (!statements) rememberedStatements.set(info.fieldNodes[0], (statements = new Map()));
-  let statement = statements.get(key);
+  let field = fieldIds.get(info.fieldNodes[0]);
+  if (field === undefined) fieldIds.set(info.fieldNodes[0], (field = ++lastFieldId));
+  const key = JSON.stringify([field, info.fieldNodes.length, caller.userId, caller.organisationId, caller.isLawEnforcement, caller.roles, caller.clearance, layers, purpose, today(), inputs]);
+  let statement = rememberedStatements.get(key);
   if (statement === undefined) {
     const raw = build();
     // Compiled to text and plain values: the raw's bindings include query builders of this request's transaction.
     statement = raw ? raw.toSQL() : null;
-    if (statements.size >= REMEMBERED_PER_FIELD) statements.delete(statements.keys().next().value!);
-    statements.set(key, statement && { sql: statement.sql, bindings: statement.bindings });
+    if (rememberedStatements.size >= REMEMBERED_STATEMENTS) rememberedStatements.delete(rememberedStatements.keys().next().value!);
+    rememberedStatements.set(key, statement && { sql: statement.sql, bindings: statement.bindings });
   }
   return statement ? scope.knex.raw(statement.sql, statement.bindings as Knex.RawBinding[]) : undefined;
 }
