@@ -1,3 +1,4 @@
+import pg from 'pg';
 import WebSocket from 'ws';
 import { metrics } from '../../server/src/http/metrics';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -87,4 +88,38 @@ describe('live updates: a burst of 1,000 connections', () => {
     await Promise.all(clients.map((c) => c.closed));
     await eventually(async () => (await liveSubscribers()) === before, 'every subscription released');
   }, 300_000); // 1,000 sign-ins and subscriptions take a minute on a loaded 2-core machine
+
+  // A burst signs the same few people in at once: their accounts are read once each, not once per
+  // connection (request-db.ts lookUpAccount), or the burst's last lookups waited past the pool's
+  // acquire timeout and were refused 1013 (this file's flake on a loaded machine).
+  it('reads each account once for a burst of its connections arriving together', async () => {
+    const threat = await createThreat(app, 'serocu.analyst');
+    const token = await app.tokenFor('hiow.analyst');
+    const lock = new pg.Client({ connectionString: app.db.url });
+    const watcher = new pg.Client({ connectionString: app.db.url });
+    await Promise.all([lock.connect(), watcher.connect()]);
+    // Each on its own (not in a transaction): pg_stat_activity is read once per transaction.
+    const waitingLookups = async () =>
+      (
+        await watcher.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%from app_user u join organisation o%where u.username = $1%'`,
+        )
+      ).rows[0].n;
+    let clients: Client[] = [];
+    try {
+      // Account lookups wait behind this lock, so those of the burst are all under way at once.
+      await lock.query('begin; lock table app_user in access exclusive mode');
+      const opening = Array.from({ length: 40 }, () => open(app, token, 'ANALYSIS', threat.id));
+      await eventually(async () => (await waitingLookups()) > 0, 'the first lookup to wait');
+      await new Promise((r) => setTimeout(r, 1000)); // time for the others to be sent, had they been
+      expect(await waitingLookups()).toBe(1);
+      await lock.query('commit');
+      clients = await Promise.all(opening);
+      expect(clients).toHaveLength(40);
+    } finally {
+      await Promise.all([lock.end(), watcher.end()]);
+      clients.forEach((c) => c.socket.close());
+      await Promise.all(clients.map((c) => c.closed));
+    }
+  }, 120_000);
 });

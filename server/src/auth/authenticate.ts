@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { UnauthenticatedError } from '../graphql/errors';
 import { User } from '../modules/identity/user.entity';
 import { Organisation } from '../modules/identity/organisation.entity';
@@ -10,17 +9,6 @@ export function bearerToken(header: unknown): string | undefined {
   if (typeof header !== 'string') return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
-}
-
-/**
- * The signed-in user for an `Authorization` header value, with their organisation loaded.
- * Missing, invalid, expired and forged tokens, unknown users and deactivated users all fail
- * with UNAUTHENTICATED; the message says what is wrong with the token, but not whether an
- * account exists or was deactivated.
- */
-export async function authenticate(em: EntityManager, verify: TokenVerifier, authorization: unknown): Promise<User> {
-  const username = await verifiedUsername(verify, authorization);
-  return mayActAs(username, await em.findOne(User, { username }));
 }
 
 /** The username a bearer token vouches for, or UNAUTHENTICATED. */

@@ -4,10 +4,10 @@ import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { CursorCodec } from '../live/event-log';
 import type { AuditAnchors } from '../audit/anchors';
-import { authenticate, mayActAs, userFromAccount, verifiedUsername } from '../auth/authenticate';
+import { mayActAs, userFromAccount, verifiedUsername } from '../auth/authenticate';
 import { apiKeyInForce, apiKeyPurpose, auditApiKeyUse, authenticateApiKey, isApiKeyHeader, refuseServiceAccountToken, type ApiKeyIdentity } from '../auth/api-keys';
 import type { User } from '../modules/identity/user.entity';
-import { openRequestDb, openRequestDbAs, type AccountCache, type RequestDb } from '../db/request-db';
+import { lookUpAccount, openRequestDb, openRequestDbAs, type AccountCache, type RequestDb } from '../db/request-db';
 import type { Caller } from '../access/caller';
 import type { AccessLayers } from '../access/layers';
 import { readScopeOf, type ReadScope } from '../access/read-scope';
@@ -100,10 +100,11 @@ export async function buildContext(
 
 /** The user behind an Authorization header (or connection_init's authorization), or UNAUTHENTICATED. */
 export async function authenticateCaller(deps: ContextDeps, authorization: unknown): Promise<User> {
-  const em = deps.orm.em.fork() as EntityManager;
   // `Bearer soc_…` is an API key (server/src/auth/api-keys.ts); anything else a token.
-  if (isApiKeyHeader(authorization)) return authenticateApiKey(em, authorization);
-  return refuseServiceAccountToken(await authenticate(em, deps.verifyToken, authorization));
+  if (isApiKeyHeader(authorization)) return authenticateApiKey(deps.orm.em.fork() as EntityManager, authorization);
+  const username = await verifiedUsername(deps.verifyToken, authorization);
+  const account = await lookUpAccount(deps.orm, username);
+  return refuseServiceAccountToken(mayActAs(username, account && userFromAccount(account)));
 }
 
 /**
