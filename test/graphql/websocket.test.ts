@@ -24,6 +24,29 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
   beforeAll(async () => (app = await createTestApp()));
   afterAll(() => app.stop());
 
+  // graphql-ws's default (3 s) refused clients of a burst whose connection_init a busy instance
+  // had not read in time (server/src/live/websocket.ts, CONNECTION_INIT_WAIT_MS).
+  it('waits up to ten seconds for connection_init, then closes a socket that never sent one (4408)', async () => {
+    const token = await app.tokenFor('surrey.investigator');
+    const late = await new Promise<{ ack: boolean; closeCode?: number }>((resolve) => {
+      const socket = new WebSocket(`${app.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+      socket.on('open', () => setTimeout(() => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })), 4_000));
+      socket.on('message', (data) => {
+        if (JSON.parse(String(data)).type === 'connection_ack') {
+          socket.close();
+          resolve({ ack: true });
+        }
+      });
+      socket.on('close', (code) => resolve({ ack: false, closeCode: code }));
+    });
+    expect(late).toEqual({ ack: true });
+    const silent = new WebSocket(`${app.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    const opened = await new Promise<number>((resolve) => silent.on('open', () => resolve(Date.now())));
+    const closed = await new Promise<{ code: number; at: number }>((resolve) => silent.on('close', (code) => resolve({ code, at: Date.now() })));
+    expect(closed.code).toBe(4408);
+    expect(closed.at - opened).toBeGreaterThanOrEqual(9_000);
+  }, 60_000);
+
   it('runs an operation for a client authenticated in connection_init', async () => {
     const token = await app.tokenFor('surrey.investigator');
     const client = createClient({ url: `${app.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });

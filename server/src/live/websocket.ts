@@ -48,6 +48,16 @@ export const WS_CLOSE_UNAUTHORIZED = 4401;
 /** WebSocket close code (standard) when the database is unavailable at connection time. */
 export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
 
+/**
+ * How long a socket may stay open without its connection_init (then closed 4408, graphql-ws's
+ * "Connection initialisation timeout"). graphql-ws's default, 3 s, counts from the socket's
+ * opening, and a busy instance may not read a message that arrived in time before the timer
+ * fires (timers run before the event loop reads sockets): in a burst of reconnecting clients, it
+ * refused clients that had done nothing wrong, which then reconnected and added to the burst.
+ * Still short enough that sockets that never sign in are not kept.
+ */
+export const CONNECTION_INIT_WAIT_MS = 10_000;
+
 /** WebSocket close code when the user is deactivated while connected. */
 export const WS_CLOSE_DEACTIVATED = 4403;
 
@@ -323,6 +333,7 @@ export async function serveGraphqlOverWebSocket(options: WebSocketDeps): Promise
   const cleanup = useServer<Record<string, unknown>, WebSocketExtra>(
     {
       schema,
+      connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       validate: options.validate,
       subscribe: subscribeLive,
       execute: executeThenCommit(orm, options.maxResponseBytes),
