@@ -208,7 +208,8 @@ describeInBrowser('web client: find anything, what waits for you, purpose in the
 
     await signIn(page, 'tvp.investigator', 'Safeguarding');
     expect(await offered()).toEqual(['Investigation', 'Safeguarding']);
-    await page.evaluate(() => ((globalThis as any).sessionStorage.clear(), (globalThis as any).localStorage.clear())); // signed out
+    // Signed out as a person does: clearing the storage under a running page let it send a request with no token (a 401 in the console).
+    await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, 'serocu.validator', 'Reporting');
     expect(await offered()).toEqual(['Reporting']);
 
@@ -226,7 +227,7 @@ describeInBrowser('web client: find anything, what waits for you, purpose in the
       `insert into app_user (username, display_name, organisation_id, roles, clearance)
        select 'tvp.noroles', 'Pat Noroles', id, '{}', 'OFFICIAL' from organisation where code = 'TVP'`,
     );
-    await page.evaluate(() => ((globalThis as any).sessionStorage.clear(), (globalThis as any).localStorage.clear())); // signed out
+    await page.getByRole('button', { name: 'Sign out' }).click();
     await page.goto('/');
     const roleless = page.getByRole('button', { name: /\btvp\.noroles\b/ });
     expect(await roleless.textContent()).toContain('their roles allow no purpose: signs in without one');
