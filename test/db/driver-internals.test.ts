@@ -7,8 +7,7 @@ import {
   interceptQueries,
   parameterText,
   poolOf,
-  transactionOutcome,
-  transactionWithOwnBegin,
+  leaseConnection,
   withPooledConnection,
   type PgConnection,
 } from '../../server/src/db/driver-internals';
@@ -78,39 +77,97 @@ describe('the driver internals, on a real connection', () => {
     expect(Buffer.isBuffer(parameterText(Buffer.from('x')))).toBe(true);
   });
 
-  it('begins a transaction its own way on the connection whose queries it intercepts, where knex then sends its statements', async () => {
+  it("gives a request's query builder a pooled connection whose queries it intercepts, where the request begins its transaction its own way", async () => {
     const seen: unknown[][] = [];
-    const trx = await transactionWithOwnBegin(knex(), async (connection) => {
-      const original = interceptQueries(connection, (args) => {
-        // As they are when called (pg then adds its callback to the config object).
-        seen.push(args.map((arg) => (typeof arg === 'object' ? { ...arg } : arg)));
-        return original(...args);
-      });
-      await send(original, "begin; select set_config('soc.driver_test', 'began here', true)");
+    const lease = await leaseConnection(knex());
+    expect(poolOf(knex())?.numUsed()).toBe(1);
+    const original = interceptQueries(lease.connection, (args) => {
+      // As they are when called (pg then adds its callback to the config object).
+      seen.push(args.map((arg) => (typeof arg === 'object' ? { ...arg } : arg)));
+      return original(...args);
     });
-    const { rows } = await trx.raw("select current_setting('soc.driver_test', true) as setting, ?::int as n", [7]);
+    await send(original, "begin; select set_config('soc.driver_test', 'began here', true)");
+    const { rows } = await lease.knex.raw("select current_setting('soc.driver_test', true) as setting, ?::int as n", [7]);
     expect(rows).toEqual([{ setting: 'began here', n: 7 }]);
     // knex's form: one config object with text and values, then a callback.
     expect(seen[0]).toEqual([{ text: "select current_setting('soc.driver_test', true) as setting, $1::int as n", values: [7] }, expect.any(Function)]);
-    await trx.commit();
-    await transactionOutcome(trx);
+    // The query builder works as knex's own, on that connection.
+    expect(await lease.knex.select(lease.knex.raw("current_setting('soc.driver_test', true) as s"))).toEqual([{ s: 'began here' }]);
+    await send(original, 'commit');
+    await lease.release();
     expect(poolOf(knex())?.numUsed()).toBe(0);
     // The setting was the transaction's: it ended with it.
     expect((await knex().raw("select current_setting('soc.driver_test', true) as setting")).rows[0].setting).toBe('');
   });
 
-  it('rejects and gives the connection back when its own begin fails', async () => {
-    await expect(transactionWithOwnBegin(knex(), () => Promise.reject(new Error('begin refused')))).rejects.toThrow('begin refused');
-    expect(poolOf(knex())?.numUsed()).toBe(0);
+  it("makes savepoints with the request's query builder: a failed one is undone alone, and siblings run one after another", async () => {
+    const lease = await leaseConnection(knex());
+    try {
+      await lease.knex.raw('begin');
+      await lease.knex.raw('create temp table saved (x int)');
+      await expect(
+        lease.knex.transaction(async (trx) => {
+          await trx.raw('insert into saved values (1)');
+          throw new Error('undo this part');
+        }),
+      ).rejects.toThrow('undo this part');
+      const order: string[] = [];
+      await Promise.all(
+        ['first', 'second'].map((name) =>
+          lease.knex.transaction(async (trx) => {
+            order.push(`${name} began`);
+            await trx.raw('insert into saved values (2)');
+            order.push(`${name} ended`);
+          }),
+        ),
+      );
+      expect(order).toEqual(['first began', 'first ended', 'second began', 'second ended']);
+      expect((await lease.knex.raw('select array_agg(x order by x) as xs from saved')).rows[0].xs).toEqual([2, 2]);
+      await lease.knex.raw('rollback');
+    } finally {
+      await lease.release();
+    }
   });
 
-  it('settles the outcome of a transaction with the failure of its COMMIT', async () => {
-    const trx = await transactionWithOwnBegin(knex(), (connection) => send(connection.query.bind(connection), 'begin'));
-    await trx.raw('create temp table once_only (x int unique deferrable initially deferred)');
-    await trx.raw('insert into once_only values (1), (1)');
-    const outcome = transactionOutcome(trx);
-    await trx.commit().catch(() => undefined); // whether commit() rejects or not, the outcome must
-    await expect(outcome).rejects.toMatchObject({ code: '23505' });
+  it("refuses, once the request's lease has ended, every statement of its query builder and savepoints, so none runs in the next request's transaction on the connection", async () => {
+    const first = await leaseConnection(knex());
+    const lateQuery = first.knex.select(first.knex.raw("current_setting('soc.whose', true) as whose"));
+    let resumeSavepoint!: () => void;
+    const savepointResumed = new Promise<void>((resolve) => (resumeSavepoint = resolve));
+    let savepointBegan!: () => void;
+    const began = new Promise<void>((resolve) => (savepointBegan = resolve));
+    await first.knex.raw('begin');
+    const lateSavepoint = first.knex.transaction(async (trx) => {
+      savepointBegan();
+      await savepointResumed;
+      return trx.raw("select current_setting('soc.whose', true) as whose");
+    });
+    lateSavepoint.catch(() => undefined);
+    await began;
+    await first.knex.raw('rollback');
+    await first.release();
+    // The next request on the same connection (the pool has two: the other is held meanwhile).
+    const held = [];
+    let second: Awaited<ReturnType<typeof leaseConnection>> | undefined;
+    while (!second) {
+      const lease = await leaseConnection(knex());
+      if (lease.connection === first.connection) second = lease;
+      else held.push(lease);
+    }
+    for (const lease of held) await lease.release();
+    try {
+      await second.knex.raw("begin; select set_config('soc.whose', 'the second request', true)");
+      await expect(lateQuery).rejects.toThrow('Transaction query already complete');
+      await expect(first.knex.raw('select 1')).rejects.toThrow('Transaction query already complete');
+      resumeSavepoint();
+      await expect(lateSavepoint).rejects.toThrow('Transaction query already complete');
+      // Nothing of the first request ran in the second's transaction, which is intact.
+      expect((await second.knex.raw("select current_setting('soc.whose', true) as whose")).rows[0].whose).toBe('the second request');
+      await second.knex.raw('rollback');
+    } finally {
+      await second.release();
+    }
+    expect(poolOf(knex())?.numUsed()).toBe(0);
   });
 
   it('announces a statement sent outside the query builder as knex announces its own', async () => {

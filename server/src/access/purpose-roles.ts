@@ -45,10 +45,19 @@ export const PURPOSE_ROLES: Readonly<Record<Role, readonly Purpose[]>> = {
   [Role.ADMIN]: [Purpose.AUDIT],
 };
 
+/** Allowed purposes by set of roles (a handful of combinations): every request asks. */
+const allowedByRoles = new Map<string, readonly Purpose[]>();
+
 /** The purposes a user with these roles may state, in the order of the Purpose enum. */
-export function allowedPurposes(roles: readonly Role[]): Purpose[] {
-  const allowed = new Set(roles.flatMap((role) => PURPOSE_ROLES[role] ?? []));
-  return Object.values(Purpose).filter((purpose) => allowed.has(purpose));
+export function allowedPurposes(roles: readonly Role[]): readonly Purpose[] {
+  const key = [...roles].sort().join(',');
+  let purposes = allowedByRoles.get(key);
+  if (!purposes) {
+    const allowed = new Set(roles.flatMap((role) => PURPOSE_ROLES[role] ?? []));
+    purposes = Object.freeze(Object.values(Purpose).filter((purpose) => allowed.has(purpose)));
+    allowedByRoles.set(key, purposes);
+  }
+  return purposes;
 }
 
 /** A purpose in words for a person: INVESTIGATION → investigation. */

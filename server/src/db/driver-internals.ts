@@ -50,17 +50,13 @@ export function interceptQueries(connection: PgConnection, intercept: (args: unk
 
 /** knex's client, as far as this file reaches inside it (lib/client.js). */
 interface KnexClientInternals {
-  transaction(container: (trx: Knex.Transaction) => void, config: object): KnexTransactionInternals;
+  transacting?: boolean;
+  query(connection: PgConnection, query: unknown): Promise<unknown>;
+  stream(...args: unknown[]): Promise<unknown>;
   emit(event: 'query', query: { sql: string; bindings: readonly unknown[]; method: 'raw' }): void;
   acquireConnection(): Promise<PgConnection>;
   releaseConnection(connection: PgConnection): Promise<unknown>;
   pool?: PoolCounts;
-}
-
-/** knex's transaction object (lib/execution/transaction.js and dialects/postgres/execution/pg-transaction.js). */
-interface KnexTransactionInternals {
-  begin(connection: PgConnection): Promise<unknown>;
-  catch(onRejected: (err: unknown) => void): unknown;
 }
 
 function internalsOf(knex: Knex): KnexClientInternals {
@@ -75,30 +71,123 @@ export function announceQuery(knex: Knex, sql: string, bindings: readonly unknow
   internalsOf(knex).emit('query', { sql, bindings, method: 'raw' });
 }
 
+/** knex's make-knex (lib/knex-builder/make-knex.js), from the copy of knex MikroORM loads. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const makeKnex = require(require.resolve('knex/lib/knex-builder/make-knex', { paths: [require.resolve('@mikro-orm/knex')] })) as (client: object) => Knex;
+
+/** The knex events a client emits, forwarded from a connection's client to the pool's (as knex's makeTxClient forwards them). */
+const KNEX_EVENTS = ['start', 'query', 'query-error', 'query-response'] as const;
+
+/** A client and knex bound to one pooled connection, made once for the connection's lifetime. */
+interface BoundKnex {
+  client: KnexClientInternals & { lease?: Lease };
+  knex: Knex & { context: object };
+}
+
+const boundKnexes = new WeakMap<PgConnection, BoundKnex>();
+
 /**
- * A knex transaction whose BEGIN is ours to send: `begin` replaces knex's own step, which sends
- * `BEGIN;` (Transaction_PG.begin). knex calls it once a pooled connection has been acquired,
- * always after this synchronous code (lib/execution/transaction.js, `_onAcquire`), with that
- * connection; the transaction's statements then go on that connection. Made as
- * `knex.transaction()` without a handler makes it (lib/knex-builder/make-knex.js: userParams,
- * doNotRejectOnRollback), with a handler that hands out the transaction object and leaves commit
- * and rollback to the caller. Rejects when `begin` fails (the connection goes back to the pool).
+ * A client bound to `connection` as knex binds a transaction's (lib/execution/transaction.js,
+ * makeTxClient: a client of the same prototype and settings, `transacting`, acquiring always
+ * this connection and never releasing it, its events forwarded to the pool's client), and knex
+ * made on it (make-knex.js). Unlike a transaction's, it outlives one request: each request's
+ * knex is a thin child of it (leaseConnection), so a request does not pay for making knex.
  */
-export function transactionWithOwnBegin(knex: Knex, begin: (connection: PgConnection) => Promise<unknown>): Promise<Knex.Transaction> {
-  return new Promise((resolve, reject) => {
-    const transaction = internalsOf(knex).transaction(resolve, { userParams: {}, doNotRejectOnRollback: true });
-    transaction.begin = begin;
-    transaction.catch(reject);
-  });
+function boundKnexOf(knex: Knex, connection: PgConnection): BoundKnex {
+  let bound = boundKnexes.get(connection);
+  if (bound) return bound;
+  const pool = internalsOf(knex) as KnexClientInternals & Record<string, unknown>;
+  const client = Object.create(Object.getPrototypeOf(pool)) as BoundKnex['client'] & Record<string, unknown> & EventEmitterLike;
+  for (const key of ['version', 'config', 'driver', 'connectionSettings', 'valueForUndefined', 'logger']) client[key] = pool[key];
+  client.transacting = true;
+  for (const event of KNEX_EVENTS) client.on(event, (...args: unknown[]) => (pool as unknown as EventEmitterLike).emit(event, ...args));
+  client.acquireConnection = () => Promise.resolve(connection);
+  client.releaseConnection = () => Promise.resolve();
+  const query = client.query as (this: BoundKnex['client'], conn: PgConnection, q: unknown) => Promise<unknown>;
+  // Every statement of the query builder goes through here (lib/client.js, query; runner.js).
+  client.query = function (this: BoundKnex['client'], conn: PgConnection, q: unknown) {
+    if (!this.lease || this.lease.ended) return Promise.reject(new Error(`Transaction query already complete: the request this statement belongs to has ended (${describe(q)})`));
+    return query.call(this, conn, q);
+  };
+  client.stream = () => Promise.reject(new Error('Streaming is not used on a request\'s connection'));
+  bound = { client, knex: makeKnex(client) as BoundKnex['knex'] };
+  boundKnexes.set(connection, bound);
+  return bound;
+}
+
+interface EventEmitterLike {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  emit(event: string, ...args: unknown[]): boolean;
+}
+
+function describe(q: unknown): string {
+  const sql = typeof q === 'string' ? q : (q as { sql?: unknown } | null)?.sql;
+  return typeof sql === 'string' ? sql.slice(0, 60) : 'a statement';
+}
+
+/** One request's use of a pooled connection; once ended, statements of its knex are refused. */
+interface Lease {
+  ended: boolean;
+}
+
+/** A connection of knex's pool, held for one request. */
+export interface LeasedConnection {
+  readonly connection: PgConnection;
+  /**
+   * Query builder on the connection, for this lease only: it sends no BEGIN or COMMIT of its own
+   * (whoever holds the lease does), its `transaction()` makes savepoints (knex's nested
+   * transactions, one after another as knex orders a transaction's children), and once the
+   * lease has ended every statement it or its savepoints would send is refused: a statement
+   * set off by a request that has finished must never run in the next request's transaction on
+   * the same connection.
+   */
+  readonly knex: Knex.Transaction;
+  /** Ends the lease and gives the connection back to the pool. Idempotent. */
+  release(): Promise<void>;
 }
 
 /**
- * Settles when the transaction has ended, rejecting when its COMMIT failed: knex's `commit()`
- * resolves even then (a connection killed at that moment, a deferred check), and only the
- * transaction's `executionPromise` rejects (lib/execution/transaction.js, `_onAcquire`).
+ * Acquires a connection of knex's pool for one request. What a knex transaction gave each
+ * request (a connection held to the end, a query builder bound to it, savepoints, refusal of
+ * statements after the end) without making knex anew for every request, which was the largest
+ * single cost of a small request in knex (makeKnex: 4-5% of the server's CPU under `viewer` load).
+ * The request's knex is a function whose prototype is the connection's knex and whose context
+ * (where knex's methods find their client) is its own, with a client of its own that knows the
+ * lease (make-knex.js: each method calls `this.context[m]`, and the context `this.client`).
  */
-export function transactionOutcome(trx: Knex.Transaction): Promise<unknown> {
-  return trx.executionPromise;
+export async function leaseConnection(knex: Knex): Promise<LeasedConnection> {
+  const pool = internalsOf(knex);
+  const connection = await pool.acquireConnection();
+  const bound = boundKnexOf(knex, connection);
+  const lease: Lease = { ended: false };
+  const client = Object.create(bound.client) as BoundKnex['client'];
+  client.lease = lease;
+  const context = Object.create(bound.knex.context) as Record<string, unknown>;
+  context.client = client;
+  context.userParams = {};
+  // knex's parent for the savepoints (lib/execution/transaction.js reads these three): its
+  // children run one after another, and end with it.
+  const outer = { _lastChild: Promise.resolve() as Promise<unknown>, isCompleted: () => lease.ended, transactor: undefined as unknown };
+  context.transaction = function (this: { _transaction(c: unknown, o: object, outer: object): unknown }, container: unknown, options?: object) {
+    return this._transaction(container, { userParams: {}, doNotRejectOnRollback: true, ...options }, outer);
+  };
+  const requestKnex = function (table?: string, options?: unknown) {
+    const builder = (requestKnex.context as { queryBuilder(): Knex.QueryBuilder }).queryBuilder();
+    return table ? (builder as unknown as { table(t: string, o: unknown): Knex.QueryBuilder }).table(table, options) : builder;
+  } as unknown as Knex.Transaction & { context: object };
+  Object.setPrototypeOf(requestKnex, bound.knex);
+  requestKnex.context = context;
+  outer.transactor = requestKnex;
+  let released: Promise<void> | undefined;
+  return {
+    connection,
+    knex: requestKnex,
+    release: () =>
+      (released ??= (async () => {
+        lease.ended = true;
+        await pool.releaseConnection(connection);
+      })()),
+  };
 }
 
 /**

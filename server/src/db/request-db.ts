@@ -3,7 +3,7 @@ import { startRoundTrip } from '../tracing';
 import { BOTH_LAYERS, type AccessLayers } from '../access/layers';
 import type { Caller } from '../access/caller';
 import { executeText, PreparedStatements } from './prepared-statements';
-import { announceQuery, interceptQueries, parameterText, transactionOutcome, transactionWithOwnBegin, withPooledConnection, type PgConnection } from './driver-internals';
+import { announceQuery, interceptQueries, leaseConnection, parameterText, withPooledConnection, type LeasedConnection, type PgConnection } from './driver-internals';
 
 /** A statement with its parameters as pg takes them (`$1`, `$2`, ...; knex's toSQL().toNative()). */
 export interface Statement {
@@ -593,45 +593,47 @@ function commitThatRolledBack(q: WaitingQuery, result: unknown): Error | null {
 const queues = new WeakMap<object, ConnectionQueue>();
 
 /**
- * Starts a knex transaction whose BEGIN is sent with the request's first statement, in the same
- * message, with the caller's settings: `BEGIN; SELECT set_config(...); <statement>` (the
- * connection queue prefixes it). A request that sends nothing after signing in (`viewer`) opens
- * no transaction, and its COMMIT is answered without a round trip. knex has no option for this,
- * so the transaction's begin step is replaced (driver-internals.ts, transactionWithOwnBegin).
+ * Leases a pooled connection for the request and defers its transaction's BEGIN, to be sent with
+ * the request's first statement, in the same message, with the caller's settings:
+ * `BEGIN; SELECT set_config(...); <statement>` (the connection queue prefixes it). A request that
+ * sends nothing after signing in (`viewer`) opens no transaction at all, and its COMMIT is
+ * answered without a round trip. The request's query builder is the lease's
+ * (driver-internals.ts, leaseConnection), which sends no BEGIN or COMMIT of its own.
  *
  * `lookup`: a statement run at once, before the transaction (the sign-in's account lookup, as
  * the owner: it reads the account whatever the row-level security of the caller it finds);
  * `settings` then gets its rows. Resolves with those rows. `check`: a remembered account's
- * check, sent with BEGIN ahead of the settings, as the owner too (AccountCheck).
+ * check, sent with BEGIN ahead of the settings, as the owner too (AccountCheck). When the lookup
+ * fails the connection goes back to the pool and this rejects.
  */
 async function beginAs(
   knex: Knex,
   settings: (rows: Record<string, unknown>[], literal: (value: string) => string) => string,
   lookup?: Statement,
   check?: AccountCheck,
-): Promise<{ trx: Knex.Transaction; queue: ConnectionQueue; rows: Record<string, unknown>[] }> {
-  let queue!: ConnectionQueue;
-  let rows: Record<string, unknown>[] = [];
-  const trx = await transactionWithOwnBegin(knex, (connection) => {
-    queue = ConnectionQueue.of(connection);
-    const literal = (value: string) => connection.escapeLiteral(value);
-    const defer = () => {
-      const sql = settings(rows, literal);
-      // Announced like any knex query, so that statement counts (the bench, tests) include it.
-      queue.deferBegin(sql, (text, bindings) => announceQuery(knex, text, bindings), check);
-    };
-    if (!lookup) return Promise.resolve(defer());
-    announceQuery(knex, lookup.sql, lookup.bindings);
-    return new Promise((began, failed) =>
-      queue.sendOutsideTransaction(lookup, (err: unknown, result?: unknown) => {
-        if (err) return failed(err);
-        rows = (result as { rows: Record<string, unknown>[] } | undefined)?.rows ?? [];
-        defer();
-        began(undefined);
-      }),
+): Promise<{ lease: LeasedConnection; queue: ConnectionQueue; rows: Record<string, unknown>[] }> {
+  const lease = await leaseConnection(knex);
+  const { connection } = lease;
+  const queue = ConnectionQueue.of(connection);
+  const literal = (value: string) => connection.escapeLiteral(value);
+  const defer = (rows: Record<string, unknown>[]) =>
+    // Announced like any knex query, so that statement counts (the bench, tests) include it.
+    queue.deferBegin(settings(rows, literal), (text, bindings) => announceQuery(knex, text, bindings), check);
+  if (!lookup) {
+    defer([]);
+    return { lease, queue, rows: [] };
+  }
+  announceQuery(knex, lookup.sql, lookup.bindings);
+  try {
+    const rows = await new Promise<Record<string, unknown>[]>((found, failed) =>
+      queue.sendOutsideTransaction(lookup, (err: unknown, result?: unknown) => (err ? failed(err) : found((result as { rows?: Record<string, unknown>[] } | undefined)?.rows ?? []))),
     );
-  });
-  return { trx, queue, rows };
+    defer(rows);
+    return { lease, queue, rows };
+  } catch (err) {
+    await lease.release();
+    throw err;
+  }
 }
 
 /**
@@ -641,8 +643,8 @@ async function beginAs(
  * own policy denies without the database's help.
  */
 export async function openRequestDb(orm: MikroORM, caller: Caller, layers: AccessLayers = BOTH_LAYERS): Promise<RequestDb> {
-  const { trx, queue } = await beginAs(orm.em.getConnection().getKnex(), (_rows, literal) => callerSettingsSql(caller, layers.database, literal));
-  return requestDb(trx, queue, caller, layers);
+  const { lease, queue } = await beginAs(orm.em.getConnection().getKnex(), (_rows, literal) => callerSettingsSql(caller, layers.database, literal));
+  return requestDb(lease, queue, caller, layers);
 }
 
 /** An account's row as the sign-in lookup reads it: the user's columns, and their organisation's prefixed `organisation_` (its id is the user's organisation_id). */
@@ -752,7 +754,7 @@ export async function openRequestDbAs(
 ): Promise<{ db: RequestDb; account: AccountRow } | undefined> {
   const remembered = accounts?.recall(username);
   if (remembered) return openAsRemembered(orm, username, remembered, layers, () => accounts!.forget(username, remembered));
-  const { trx, queue, rows } = await beginAs(
+  const { lease, queue, rows } = await beginAs(
     orm.em.getConnection().getKnex(),
     // No account: the transaction is rolled back before anything is sent in it.
     (found, literal) => (found[0] ? callerSettingsSql(callerOf(found[0] as AccountRow), layers.database, literal) : 'select 1'),
@@ -760,24 +762,27 @@ export async function openRequestDbAs(
   );
   const account = rows[0] as AccountRow | undefined;
   if (!account) {
-    await trx.rollback().catch(() => undefined);
+    await lease.release();
     return undefined;
   }
   accounts?.remember(username, account);
-  return { db: requestDb(trx, queue, callerOf(account), layers), account };
+  return { db: requestDb(lease, queue, callerOf(account), layers), account };
 }
 
 /** The transaction of a request by a remembered account: no lookup; the account's check goes with BEGIN. */
 async function openAsRemembered(orm: MikroORM, username: string, account: AccountRow, layers: AccessLayers, forget: () => void): Promise<{ db: RequestDb; account: AccountRow }> {
   const caller = callerOf(account);
   const check = new AccountCheck({ sql: ACCOUNT_CHECK_SQL, bindings: [username, account.account_version] }, forget);
-  const { trx, queue } = await beginAs(orm.em.getConnection().getKnex(), (_rows, literal) => callerSettingsSql(caller, layers.database, literal), undefined, check);
-  return { db: requestDb(trx, queue, caller, layers, check), account };
+  const { lease, queue } = await beginAs(orm.em.getConnection().getKnex(), (_rows, literal) => callerSettingsSql(caller, layers.database, literal), undefined, check);
+  return { db: requestDb(lease, queue, caller, layers, check), account };
 }
 
-function requestDb(trx: Knex.Transaction, queue: ConnectionQueue, caller: Caller, layers: AccessLayers, check?: AccountCheck): RequestDb {
+function requestDb(lease: LeasedConnection, queue: ConnectionQueue, caller: Caller, layers: AccessLayers, check?: AccountCheck): RequestDb {
+  const trx = lease.knex;
   let finishing: Promise<void> | undefined;
   let aborted = false;
+  /** Ends the transaction with `statement` (COMMIT or ROLLBACK), sent through the request's knex so that it is counted as knex's own were. */
+  const end = (statement: 'COMMIT;' | 'ROLLBACK;') => trx.raw(statement);
   return {
     knex: trx,
     caller,
@@ -795,20 +800,23 @@ function requestDb(trx: Knex.Transaction, queue: ConnectionQueue, caller: Caller
     transaction: (work) => trx.transaction(work),
     finish(withCommit) {
       finishing ??= (async () => {
-        if (aborted) return void (await trx.rollback().catch(() => undefined));
         try {
-          if (withCommit) {
-            queue.attachToCommit(withCommit);
-            announceQuery(trx, withCommit.sql, withCommit.bindings);
+          if (aborted) return void (await end('ROLLBACK;').catch(() => undefined));
+          try {
+            if (withCommit) {
+              queue.attachToCommit(withCommit);
+              announceQuery(trx, withCommit.sql, withCommit.bindings);
+            }
+            await end('COMMIT;');
+          } catch (err) {
+            // Not committed (the connection died, a write sent with it or a deferred check
+            // failed): the caller must not report success, and the connection must not go back
+            // to the pool inside a failed transaction.
+            await end('ROLLBACK;').catch(() => undefined);
+            throw err;
           }
-          await trx.commit();
-          // knex's commit() resolves even when COMMIT failed (a connection killed at that moment).
-          await transactionOutcome(trx);
-        } catch (err) {
-          // Not committed (the connection died, or a deferred check failed): the caller must not
-          // report success.
-          await trx.rollback().catch(() => undefined);
-          throw err;
+        } finally {
+          await lease.release();
         }
       })();
       return finishing;

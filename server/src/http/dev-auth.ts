@@ -26,7 +26,7 @@ export interface DemoUser {
   displayName: string;
   roles: string[];
   /** The purposes their roles allow them to state (access/purpose-roles.ts), for the sign-in page to offer. */
-  allowedPurposes: string[];
+  allowedPurposes: readonly string[];
   organisation: { code: string; name: string };
 }
 

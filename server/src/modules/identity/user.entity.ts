@@ -41,7 +41,7 @@ export class User {
   @Field(() => [Purpose], {
     description: 'The purposes this user\'s roles allow them to state (X-Purpose), in the order of the Purpose enum; none for a user without roles.',
   })
-  get allowedPurposes(): Purpose[] {
+  get allowedPurposes(): readonly Purpose[] {
     return allowedPurposes(this.roles ?? []);
   }
 
