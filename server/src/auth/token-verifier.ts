@@ -2,6 +2,7 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose'
 import type { Config } from '../config';
 import { UnauthenticatedError } from '../graphql/errors';
 import { DEV_AUDIENCE, DEV_ISSUER, type DevKeys } from './dev-keys';
+import { sharedWhileUnderWay } from '../shared/shared-while-under-way';
 
 /** Turns a bearer token into the username it vouches for, or throws UnauthenticatedError. */
 export type TokenVerifier = (token: string) => Promise<string>;
@@ -27,24 +28,18 @@ const REMEMBER_FOR_MS = 60_000;
  */
 function rememberingVerified(verify: (token: string) => Promise<{ username: string; expiresAtMs: number }>): TokenVerifier {
   const remembered = new Map<string, { username: string; validUntilMs: number }>();
-  // Checks under way: a burst of connections sending one token (a client reconnecting its sockets) checks it once.
-  const checking = new Map<string, Promise<string>>();
-  const check = async (token: string) => {
+  // A burst of connections sending one token (a client reconnecting its sockets) checks it once.
+  const check = sharedWhileUnderWay(async (token: string) => {
     const { username, expiresAtMs } = await verify(token);
     if (remembered.size >= REMEMBERED_TOKENS) remembered.delete(remembered.keys().next().value!);
     remembered.set(token, { username, validUntilMs: Math.min(expiresAtMs, Date.now() + REMEMBER_FOR_MS) });
     return username;
-  };
+  });
   return async (token) => {
     const known = remembered.get(token);
     if (known && Date.now() < known.validUntilMs) return known.username;
     remembered.delete(token);
-    let checked = checking.get(token);
-    if (!checked) {
-      checked = check(token).finally(() => checking.delete(token));
-      checking.set(token, checked);
-    }
-    return checked;
+    return check(token);
   };
 }
 

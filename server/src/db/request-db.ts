@@ -3,6 +3,7 @@ import { startRoundTrip } from '../tracing';
 import { BOTH_LAYERS, type AccessLayers } from '../access/layers';
 import type { Caller } from '../access/caller';
 import { executeText, PreparedStatements } from './prepared-statements';
+import { sharedWhileUnderWay } from '../shared/shared-while-under-way';
 import { announceQuery, interceptQueries, leaseConnection, parameterText, withPooledConnection, type LeasedConnection, type PgConnection } from './driver-internals';
 
 /** A statement with its parameters as pg takes them (`$1`, `$2`, ...; knex's toSQL().toNative()). */
@@ -662,26 +663,27 @@ const ACCOUNT_VERSION = `u.xmin::text || '/' || o.xmin::text`;
 /** The sign-in's account lookup: the user's row, their organisation's columns and the account's version (one text for every user, so that it is prepared once per connection). */
 const ACCOUNT_SQL = `select u.*, ${ORGANISATION_COLUMNS.map((c) => `o.${c} as organisation_${c}`).join(', ')}, ${ACCOUNT_VERSION} as account_version from app_user u join organisation o on o.id = u.organisation_id where u.username = $1`;
 
-/** Account lookups under way, by username: a burst of connections by the same people shares them. */
-const lookingUp = new Map<string, Promise<AccountRow | undefined>>();
-
 /**
  * An account's row as the sign-in lookup reads it, outside any request (a WebSocket's
  * connection_init, and its re-checks), as the owner (the account whatever the row-level security
- * of the caller it finds). Lookups of one username at the same time are one lookup: when a control
- * room's thousand clients reconnect at once, a few people's accounts were read a thousand times
- * over a pool of ten connections, and the last waited past the pool's acquire timeout (refused
- * 1013, "try again later"). One that joins a lookup under way gets an answer as fresh as if it had
- * arrived when that lookup began.
+ * of the caller it finds). Lookups of one username at the same time are one lookup
+ * (sharedWhileUnderWay): when a control room's thousand clients reconnect at once, a few people's
+ * accounts were read a thousand times over a pool of ten connections, and the last waited past
+ * the pool's acquire timeout (refused 1013, "try again later").
  */
 export function lookUpAccount(orm: MikroORM, username: string): Promise<AccountRow | undefined> {
-  let lookup = lookingUp.get(username);
-  if (!lookup) {
-    lookup = withPooledConnection(orm.em.getConnection().getKnex(), (c) => c.query<AccountRow>(ACCOUNT_SQL, [username])).then((r) => r.rows[0]);
-    lookingUp.set(username, lookup);
-    void lookup.finally(() => lookingUp.delete(username)).catch(() => undefined);
+  return accountLookupsOf(orm)(username);
+}
+
+const accountLookups = new WeakMap<MikroORM, (username: string) => Promise<AccountRow | undefined>>();
+
+function accountLookupsOf(orm: MikroORM): (username: string) => Promise<AccountRow | undefined> {
+  let lookUp = accountLookups.get(orm);
+  if (!lookUp) {
+    lookUp = sharedWhileUnderWay((username) => withPooledConnection(orm.em.getConnection().getKnex(), (c) => c.query<AccountRow>(ACCOUNT_SQL, [username])).then((r) => r.rows[0]));
+    accountLookups.set(orm, lookUp);
   }
-  return lookup;
+  return lookUp;
 }
 
 /**
