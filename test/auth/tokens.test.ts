@@ -1,4 +1,5 @@
 import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
+import { withPooledConnection } from '../../server/src/db/driver-internals';
 import { webClientOperation } from '../support/web-client-documents';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import http from 'node:http';
@@ -181,6 +182,25 @@ describe('development tokens', () => {
     // transaction open would hold one for good. So: every connection is free at some moment.
     for (const deadline = Date.now() + 10_000; pool.numUsed() > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
     expect(pool.numUsed()).toBe(0);
+  });
+
+  it("leaves nothing of a refused request on its connection: a statement of knex's own there afterwards runs in no transaction", async () => {
+    // The server's own jobs quiet, and one of the pool's two connections held here, so that the
+    // refused request and the statements after it all go on the other.
+    const quiet = await createTestApp({ env: { DB_POOL_MAX: '2', AUDIT_CHAIN_INTERVAL_MS: '60000', AGREEMENT_LAPSE_CHECK_MS: '3600000' } });
+    try {
+      const knex = quiet.app.orm.em.getConnection().getKnex();
+      await withPooledConnection(knex, async () => {
+        expectUnauthenticated(await postWithToken(quiet, await quiet.tokenFor('nobody.at.all')), /no active SOC Hub account/);
+        // A refusal that left its deferred BEGIN queued on the connection sent it ahead of this,
+        // opening a transaction nobody ended (the server's jobs, a test's update, ran inside it).
+        await knex.raw("select set_config('soc.probe', 'left over', true)");
+        const { rows } = await knex.raw("select current_setting('soc.probe', true) as probe");
+        expect(rows[0].probe ?? '').toBe('');
+      });
+    } finally {
+      await quiet.stop();
+    }
   });
 
   it('signs development tokens through the dev sign-in endpoint for active users only', async () => {

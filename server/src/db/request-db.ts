@@ -411,6 +411,20 @@ class ConnectionQueue {
     return true;
   }
 
+  /**
+   * The lease of this connection is over: a deferred BEGIN never sent (nothing ran) is dropped,
+   * with its account check. Left here, it would go out ahead of whatever next borrows the
+   * connection outside a request (knex's own statements: the audit sequencer, a migration, a
+   * test's update), opening a transaction nobody ends.
+   */
+  endLease(): void {
+    if (this.pendingBegin === undefined) return;
+    this.pendingBegin = undefined;
+    this.onBegin = undefined;
+    this.pendingCheck?.unneeded();
+    this.pendingCheck = undefined;
+  }
+
   /** Whether the deferred BEGIN has been sent (the transaction exists on the server). */
   get begun(): boolean {
     return this.pendingBegin === undefined;
@@ -632,9 +646,15 @@ async function beginAs(
     defer(rows);
     return { lease, queue, rows };
   } catch (err) {
-    await lease.release();
+    await releaseLease(lease, queue);
     throw err;
   }
+}
+
+/** Gives the request's connection back to the pool, its queue left with nothing of the request. */
+async function releaseLease(lease: LeasedConnection, queue: ConnectionQueue): Promise<void> {
+  queue.endLease();
+  await lease.release();
 }
 
 /**
@@ -764,7 +784,9 @@ export async function openRequestDbAs(
   );
   const account = rows[0] as AccountRow | undefined;
   if (!account) {
-    await lease.release();
+    // Nothing was sent in the transaction: its ROLLBACK is answered without a round trip.
+    await lease.knex.raw('ROLLBACK;').catch(() => undefined);
+    await releaseLease(lease, queue);
     return undefined;
   }
   accounts?.remember(username, account);
@@ -818,7 +840,7 @@ function requestDb(lease: LeasedConnection, queue: ConnectionQueue, caller: Call
             throw err;
           }
         } finally {
-          await lease.release();
+          await releaseLease(lease, queue);
         }
       })();
       return finishing;
