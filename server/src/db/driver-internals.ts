@@ -106,7 +106,7 @@ function boundKnexOf(knex: Knex, connection: PgConnection): BoundKnex {
   const query = client.query as (this: BoundKnex['client'], conn: PgConnection, q: unknown) => Promise<unknown>;
   // Every statement of the query builder goes through here (lib/client.js, query; runner.js).
   client.query = function (this: BoundKnex['client'], conn: PgConnection, q: unknown) {
-    if (!this.lease || this.lease.ended) return Promise.reject(new Error(`Transaction query already complete: the request this statement belongs to has ended (${describe(q)})`));
+    if (!this.lease || this.lease.ended) return Promise.reject(new Error(`Transaction query already complete: the request this statement belongs to has ended (${statementStart(q)})`));
     return query.call(this, conn, q);
   };
   client.stream = () => Promise.reject(new Error('Streaming is not used on a request\'s connection'));
@@ -120,7 +120,8 @@ interface EventEmitterLike {
   emit(event: string, ...args: unknown[]): boolean;
 }
 
-function describe(q: unknown): string {
+/** The first words of a statement, to name it in a refusal. */
+function statementStart(q: unknown): string {
   const sql = typeof q === 'string' ? q : (q as { sql?: unknown } | null)?.sql;
   return typeof sql === 'string' ? sql.slice(0, 60) : 'a statement';
 }
