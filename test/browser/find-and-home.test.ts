@@ -181,8 +181,12 @@ describeInBrowser('web client: find anything, what waits for you, purpose in the
     await signIn(page, 'serocu.analyst', 'Investigation');
     const select = page.getByLabel('Purpose', { exact: true });
     expect(await select.locator('option:checked').textContent()).toBe('Investigation');
+    // The page reloads under the new purpose once the change is on the audit trail; still signed
+    // in. The select shows the new purpose at once, before the reload: waiting for that alone let
+    // the checks below run into the reload ("execution context was destroyed", on a loaded machine).
+    const reloaded = page.waitForEvent('load');
     await select.selectOption({ label: 'Analysis' });
-    // The page reloads under the new purpose; still signed in.
+    await reloaded;
     await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-testid="purpose"]')?.selectedOptions?.[0]?.textContent === 'Analysis');
     await page.getByTestId('signed-in').waitFor();
     expect(await page.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
