@@ -157,6 +157,26 @@ describe.each([
     expect(expectData(await app.gql('surrey.investigator', NOMINAL, { id: partnerChild.id })).node).toBeNull();
   });
 
+  // Both layers on: the application's policy once read the referrals under their own row-level
+  // security, which asks whether the caller's roles read referrals at all; such a user of the
+  // receiving force was told the person was not found (write-property.test.ts, seed 416856522).
+  it("the receiving force's people whose roles read people but not referrals read the subject too, and may not change them", async () => {
+    await addUser(app, 'tvp.people.reader', 'TVP', ['THREAT_ASSESSOR'], 'OFFICIAL');
+    const partnerChild = expectData(
+      await app.gql('oxon.mash', `mutation ($input: CreateNominalInput!) { createNominal(input: $input) { id } }`, {
+        input: { name: 'Morgan Hale', dateOfBirth: '2013-03-03', access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } },
+      }),
+    ).createNominal;
+    const referral = await createReferral(app, { subjectId: partnerChild.id, receivingOrganisationId: await orgId(app, 'TVP') }, 'oxon.mash');
+    expect(expectData(await app.gql('tvp.people.reader', REFERRAL, { id: referral.id })).node).toBeNull();
+    expect(expectData(await app.gql('tvp.people.reader', NOMINAL, { id: partnerChild.id })).node).toEqual({ id: partnerChild.id, name: 'Morgan Hale' });
+    const update = await app.gql('tvp.people.reader', `mutation ($input: UpdateNominalInput!) { updateNominal(input: $input) { id } }`, {
+      input: { id: partnerChild.id, expectedVersion: 1, name: 'Morgan Hale-Smith' },
+    });
+    expect(update.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(expectData(await app.gql('oxon.mash', NOMINAL, { id: partnerChild.id })).node.name).toBe('Morgan Hale');
+  });
+
   it('SEROCU reads the referrals linked to a threat it can read, and no others; a force not party reads none', async () => {
     const regional = await createThreat(app, 'tvp.investigator', { name: 'Operation Hawthorn' });
     const ownerOnly = await createThreat(app, 'tvp.investigator', { name: 'Operation Blackthorn', access: { protectiveMarking: 'OFFICIAL', sharing: 'OWNER_ONLY' } });

@@ -135,14 +135,16 @@ const RULE_CONDITIONS: { readonly [R in ReachRule]: (scope: RuleScope) => Condit
   // received: a referral between two organisations neither of which owns the person passes them
   // on beyond what the owner allowed, so it makes them known to nobody (createReferral refuses
   // such a referral; this also covers older rows).
+  // The referrals are read past their own row-level security (soc_caller_referral_parties,
+  // Migration20261206006000_referral_parties): the rule is about the organisation being a party,
+  // not about which referrals the caller's roles let them read.
   REFERRAL_SUBJECT:
     ({ knex, caller, kind, alias }) =>
     (w) =>
       w.whereExists((r) =>
         r
           .select(knex.raw('1'))
-          .from('safeguarding_referral as access_subject_referral')
-          .whereRaw(`access_subject_referral.subject_id = ${alias}.id`)
+          .from(knex.raw(`soc_caller_referral_parties(${alias}.id) as access_subject_referral`))
           .whereRaw(`? in (access_subject_referral.referring_organisation_id, access_subject_referral.receiving_organisation_id)`, [caller.organisationId])
           .whereRaw(`${alias}.${kind.columns.owner} in (access_subject_referral.referring_organisation_id, access_subject_referral.receiving_organisation_id)`),
       ),

@@ -36,6 +36,7 @@ import { Migration20261206005100_generated_can_read } from './Migration202612060
 import { Migration20261206005400_audit_search_text } from './Migration20261206005400_audit_search_text';
 import { Migration20261206005800_account_check } from './Migration20261206005800_account_check';
 import { Migration20261206005900_drop_unused_agreement_check } from './Migration20261206005900_drop_unused_agreement_check';
+import { Migration20261206006000_referral_parties } from './Migration20261206006000_referral_parties';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -79,4 +80,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206005400_audit_search_text', class: Migration20261206005400_audit_search_text },
   { name: 'Migration20261206005800_account_check', class: Migration20261206005800_account_check },
   { name: 'Migration20261206005900_drop_unused_agreement_check', class: Migration20261206005900_drop_unused_agreement_check },
+  { name: 'Migration20261206006000_referral_parties', class: Migration20261206006000_referral_parties },
 ];
