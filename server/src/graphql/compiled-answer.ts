@@ -116,7 +116,6 @@ export class SqlBuilder {
   }
 }
 
-/** Writes the SQL of one field's value, for the row under `row`; undefined when it cannot. */
 /**
  * Compiled statements remembered, so that a request asking again what was asked before (a client
  * refreshing its list, a script paging a report) sends the same text without building it again:
@@ -138,6 +137,7 @@ export function rememberedStatement(
   info: Pick<GraphQLResolveInfo, 'fieldNodes'>,
   inputs: unknown,
   build: () => Knex.Raw | undefined,
+  parameters: readonly unknown[] = [],
 ): Knex.Raw | undefined {
   const { caller, layers, purpose } = scope;
   let field = fieldIds.get(info.fieldNodes[0]);
@@ -151,9 +151,23 @@ export function rememberedStatement(
     if (rememberedStatements.size >= REMEMBERED_STATEMENTS) rememberedStatements.delete(rememberedStatements.keys().next().value!);
     rememberedStatements.set(key, statement && { sql: statement.sql, bindings: statement.bindings });
   }
-  return statement ? scope.knex.raw(statement.sql, statement.bindings as Knex.RawBinding[]) : undefined;
+  return statement ? scope.knex.raw(statement.sql, withParameters(statement.bindings, parameters) as Knex.RawBinding[]) : undefined;
 }
 
+/**
+ * A value bound anew at each use of a remembered statement, in place of this marker (node(id)'s
+ * id): not part of the statement's key, so one statement serves every id. `build` binds the
+ * marker where the value goes; `rememberedStatement`'s `parameters[index]` is the value.
+ */
+export class StatementParameter {
+  constructor(readonly index: number) {}
+}
+
+function withParameters(bindings: readonly unknown[], parameters: readonly unknown[]): unknown[] {
+  return bindings.map((b) => (b instanceof StatementParameter ? parameters[b.index] : b));
+}
+
+/** Writes the SQL of one field's value, for the row under `row`; undefined when it cannot. */
 export type FieldSql<Parent> = (b: SqlBuilder, row: string, field: AskedField, parent: Parent) => string | undefined;
 
 /** How each field of a GraphQL type is written in SQL; a field not listed is not compiled. */

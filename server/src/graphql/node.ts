@@ -1,5 +1,7 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from './context';
+import type { ReadScope } from '../access/read-scope';
 import { fromGlobalId } from './global-id';
 import { partShownIn, type ListedPartRow, type ListedPartType } from '../access/catalogue';
 import { showsPart } from '../access/redaction';
@@ -27,11 +29,27 @@ export type NodeFetcher = (ctx: RequestContext, ids: readonly string[]) => Promi
 export type NodeFetchers = Record<string, NodeFetcher>;
 
 /**
+ * `node(id)` of one type answered by a compiled statement (graphql/compiled-answer.ts): the
+ * object or null as its fetcher and resolvers would answer, or undefined when the selection asks
+ * for something the statement does not write (the fetcher then answers).
+ */
+export type CompiledNode = (scope: ReadScope, info: GraphQLResolveInfo, dbId: string) => Promise<unknown> | undefined;
+
+/** GraphQL type name → its CompiledNode, for the types that have one. */
+export type CompiledNodes = Record<string, CompiledNode>;
+
+/**
  * The fetcher for a type named by a client, if it is one of ours. An own property only: the
  * name comes from a global ID, and `toString` or `constructor` are properties of every object.
  */
 export function fetcherFor(fetchers: NodeFetchers, type: string): NodeFetcher | undefined {
   return Object.hasOwn(fetchers, type) ? fetchers[type] : undefined;
+}
+
+/** `node(id)` answered by its type's compiled statement, when it has one and the selection allows; else undefined. */
+export function compiledNode(compiled: CompiledNodes, ctx: RequestContext, info: GraphQLResolveInfo, globalId: string): Promise<unknown> | undefined {
+  const parsed = fromGlobalId(globalId);
+  return parsed && Object.hasOwn(compiled, parsed.type) ? compiled[parsed.type](ctx.access, info, parsed.id) : undefined;
 }
 
 /**

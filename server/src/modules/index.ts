@@ -1,6 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { createNodeResolver } from '../graphql/node.resolver';
-import type { NodeFetchers } from '../graphql/node';
+import type { CompiledNodes, NodeFetchers } from '../graphql/node';
 import { RecordVersionResolver } from '../shared/shared-record';
 import { AccessResolver } from '../access/access.resolver';
 import { assessmentsModule } from './assessments';
@@ -35,9 +35,12 @@ for (const m of featureModules) if ('threatsCompiledFields' in m) addCompiledThr
 /** How node(id) finds each type: merged from the modules. */
 export const nodeFetchers: NodeFetchers = Object.assign({}, ...featureModules.map((m) => m.nodes));
 
+/** The types whose node(id) a compiled statement answers where it can, merged from the modules. */
+const compiledNodes: CompiledNodes = Object.assign({}, ...featureModules.map((m) => ('compiledNodes' in m ? m.compiledNodes : {})));
+
 export const allResolvers = [
   ...featureModules.flatMap((m) => [...m.resolvers]),
   RecordVersionResolver,
   AccessResolver,
-  createNodeResolver(nodeFetchers),
+  createNodeResolver(nodeFetchers, compiledNodes),
 ] as unknown as NonEmptyArray<Function>;

@@ -1,9 +1,10 @@
-import { childFetcher, type NodeFetchers } from '../../graphql/node';
+import { childFetcher, type CompiledNodes, type NodeFetchers } from '../../graphql/node';
 import { threatLoaders } from './threat.loaders';
 import { CriminalActivityResolver, MembershipResolver, ThreatLinkResolver, ThreatResolver } from './threat.resolver';
 import { NominalResolver } from './nominal.resolver';
 import { byKey } from '../../graphql/loaders';
 import { membershipsBy } from './threat.repository';
+import { compiledThreatNode } from './threat.compiled';
 
 export const threatsModule = {
   entities: [],
@@ -19,6 +20,8 @@ export const threatsModule = {
       (ctx, m) => threatLoaders.threat(ctx).load(m.threatId),
     ),
   } satisfies NodeFetchers,
+  // node(id) of a threat answered by one compiled statement where the selection allows (threat.compiled.ts).
+  compiledNodes: { SocThreat: compiledThreatNode } satisfies CompiledNodes,
 } as const;
 
 function nullForErrors<T>(values: (T | Error | null)[]): (T | null)[] {

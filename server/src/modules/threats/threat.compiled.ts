@@ -6,6 +6,7 @@ import {
   objectSql,
   rememberedStatement,
   SqlBuilder,
+  StatementParameter,
   subSelections,
   unlessWithheldSql,
   withheldSql,
@@ -163,3 +164,24 @@ function threatsPageStatement(scope: ReadScope, info: GraphQLResolveInfo, size: 
     select json_build_object('edges', ${audited}, '${COMPILED}', ${connection}->'${COMPILED}') as answer`);
 }
 
+
+/**
+ * `node(id)` for a threat as one statement, as compiledThreatsPage answers a page: the threat
+ * when the caller may read it (the application's policy in threatQuery, row-level security by
+ * itself), else null, exactly as the resolvers answer a threat hidden or missing; undefined when
+ * the selection asks for something written only as resolvers. One statement for the field and
+ * caller serves every id (the id is bound at each use): node(id) repeats with only the id
+ * changing, so it is built once and, sent again and again, prepared by the connection.
+ */
+export function compiledThreatNode(scope: ReadScope, info: GraphQLResolveInfo, dbId: string): Promise<unknown> | undefined {
+  const statement = rememberedStatement(scope, info, 'node', () => threatNodeStatement(scope, info), [dbId]);
+  return statement?.then((result: { rows: { answer: unknown }[] }) => result.rows[0]?.answer ?? null);
+}
+
+function threatNodeStatement(scope: ReadScope, info: GraphQLResolveInfo): Knex.Raw | undefined {
+  const b = new SqlBuilder(scope, info);
+  const threat = objectSql(b, 'SocThreat', threatSql, 't', info.fieldNodes.map((n) => n.selectionSet), ownOwner, threatMeta('t'));
+  if (!threat) return undefined;
+  const readable = threatQuery(scope).clearSelect().select('t.id').whereRaw('t.id = ?', [new StatementParameter(0) as unknown as Knex.Value]);
+  return b.toRaw(`select ${threat} as answer from soc_threat t where t.id in ${b.bind(readable)}`);
+}

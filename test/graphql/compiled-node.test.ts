@@ -1,0 +1,164 @@
+import pg from 'pg';
+import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
+import { toGlobalId } from '../../server/src/graphql/global-id';
+import type { AccessLayers } from '../../server/src/access/layers';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * `node(id)` of a threat compiled into one statement that answers as JSON
+ * (server/src/modules/threats/threat.compiled.ts, compiledThreatNode) against the fetcher and
+ * resolvers, which answer when the selection asks for anything the compiler does not write. Each
+ * document is sent for each id twice as each user: as it is (compiled), and with one field the
+ * compiler does not write (`forceResolvers: createdAt`, taken out of the answer before comparing).
+ * The answers must be identical, errors included, and so must the audit events each request
+ * writes. The ids are threats of every owner and marking in the demo data (so each user reads
+ * some and is refused others), one that does not exist and one that is not an id at all; one
+ * statement text serves every id (it is remembered with the id bound at each use), so each id
+ * after the first also shows that statement answering for its own id.
+ */
+
+// SEROCU, a force, HMRC, children's services (a partner), an auditor, an admin.
+const USERS = ['serocu.analyst', 'tvp.investigator', 'hmrc.officer', 'oxon.mash', 'serocu.auditor', 'serocu.admin'];
+
+const FORCE = 'forceResolvers: createdAt';
+
+/** Documents with `#NODE#` where the threat's selection may take the forcing field. */
+const DOCUMENTS: Record<string, string> = {
+  // The benchmark's (server/scripts/bench/scenarios.ts).
+  bench: `query B($id: ID!) { node(id: $id) { __typename id ... on SocThreat { #NODE#
+    urn name status priority riskScore identifiedOn leadOrganisation { id code name } } } }`,
+  everyField: `query F($id: ID!) { thing: node(id: $id) { kind: __typename ... on Nominal { name } ...T } }
+    fragment T on SocThreat { #NODE# __typename key: id urn name ... on SharedRecord { protectiveMarking sharing version } ... on Node { id }
+      subjectType taskingLevel geographicScope archiveReason identifiedOn assessedOn adoptedOn closedOn nextReviewDue
+      summary riskScore priority withheld { field reason } w2: withheld { __typename field }
+      leadOrganisation { __typename id code name type region isLawEnforcement }
+      acts: criminalActivities { __typename id category subCategory description firstIdentified lastEvidenced withheld { field reason }
+        assessment { __typename id riskScore priority status assessedBy { __typename id username displayName } } }
+      plan { __typename id status closureReason reviewFrequencyDays nextReviewDue protectiveMarking sharing version withheld { field reason }
+        quality { __typename score passes checksMade checksPassed problems { __typename code strand } } } }`,
+  typenameOnly: `query T($id: ID!) { node(id: $id) { __typename ... on SocThreat { __typename #NODE# } } }`,
+};
+
+const withoutForced = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(withoutForced);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'forceResolvers').map(([key, v]) => [key, withoutForced(v)]));
+};
+
+/** A threat of each owner and marking in the demo data, one that does not exist, and one that is no ID. */
+async function threatIds(app: TestApp): Promise<string[]> {
+  const pool = new pg.Pool({ connectionString: app.db.url, max: 1 });
+  try {
+    const { rows } = await pool.query<{ id: string }>(
+      `select distinct on (owning_organisation_id, protective_marking) id from soc_threat order by owning_organisation_id, protective_marking, urn`,
+    );
+    return [...rows.map((r) => toGlobalId('SocThreat', r.id)), toGlobalId('SocThreat', '00000000-0000-4000-8000-000000000000'), 'not an id'];
+  } finally {
+    await pool.end();
+  }
+}
+
+function compiledNodeSuite(title: string, accessLayers?: AccessLayers) {
+  describe(title, () => {
+    let app: TestApp;
+    let pool: pg.Pool;
+    let ids: string[] = [];
+    let statements: string[] = [];
+    const record = (q: { sql: string }) => statements.push(q.sql);
+    beforeAll(async () => {
+      app = await createTestApp({ seed: 'demo', accessLayers });
+      pool = new pg.Pool({ connectionString: app.db.url, max: 1 });
+      ids = await threatIds(app);
+      app.app.orm.em.getConnection().getKnex().on('query', record);
+    });
+    afterAll(async () => {
+      await pool.end();
+      await app.stop();
+    });
+
+    /** Sends the document as `username`, returning the answer and the statements the server ran for it. */
+    async function send(username: string, document: string, operation: string, id: string) {
+      statements = [];
+      const answer = await app.gql(username, document.replace(/query [A-Z]\(/, `query ${operation}(`), { id });
+      return { answer, compiled: statements.some((s) => s.includes(`'__compiled'`)), statements: statements.length };
+    }
+
+    /** The audit events one operation wrote: what was read (or refused), of which records. */
+    const auditOf = async (operation: string) =>
+      (
+        await pool.query(
+          `select action, record_type, purpose, array(select unnest(record_ids) order by 1) as ids, detail from audit_event where operation = $1 order by action, record_type`,
+          [operation],
+        )
+      ).rows;
+
+    let serial = 0;
+    it.each(USERS.flatMap((user) => Object.keys(DOCUMENTS).map((name) => [user, name] as const)))(
+      'gives %s the same answers and audit compiled as through the resolvers, for threats of every owner and marking: %s',
+      async (username, name) => {
+        let found = 0;
+        for (const id of ids) {
+          const n = `${++serial}`;
+          const compiled = await send(username, DOCUMENTS[name].replaceAll('#NODE#', ''), `Compiled${n}`, id);
+          const resolved = await send(username, DOCUMENTS[name].replaceAll('#NODE#', FORCE), `Resolved${n}`, id);
+          expect(resolved.compiled).toBe(false);
+          // Anything that parses as a threat's ID is answered by the statement; anything else never reaches it.
+          expect({ id, compiled: compiled.compiled }).toEqual({ id, compiled: id !== 'not an id' });
+          expect({ id, answer: compiled.answer }).toEqual({ id, answer: withoutForced(resolved.answer) });
+          expect(JSON.stringify(compiled.answer)).toBe(JSON.stringify(withoutForced(resolved.answer)));
+          expect({ id, audit: await auditOf(`Compiled${n}`) }).toEqual({ id, audit: await auditOf(`Resolved${n}`) });
+          if (Object.values((compiled.answer as { data: Record<string, unknown> }).data)[0]) found++;
+        }
+        // Something to compare: every user reads some of these threats (a partner is refused others: below),
+        // except the administrator, whose roles read no threats.
+        expect({ username, readsSome: found > 0 }).toEqual({ username, readsSome: username !== 'serocu.admin' });
+      },
+    );
+
+    if (accessLayers) return;
+
+    it('has something to compare: a sensitive read audited, a partner shown withheld fields, hidden threats null', async () => {
+      const threatOf = (answer: unknown) => (answer as { data: { thing: any } }).data.thing;
+      const existing = ids.slice(0, -2);
+      const threats: any[] = [];
+      for (const [i, id] of existing.entries()) threats.push(threatOf((await send('oxon.mash', DOCUMENTS.everyField.replace('#NODE#', ''), `Sample${i}`, id)).answer));
+      expect(threats.some((t) => t === null)).toBe(true);
+      expect(threats.some((t) => t?.withheld.length && t.priority === null && t.summary === null)).toBe(true);
+      const police = await send('serocu.analyst', DOCUMENTS.everyField.replace('#NODE#', ''), 'SamplePolice', existing[0]);
+      expect(threatOf(police.answer)).not.toBeNull();
+      const events = await pool.query(`select action from audit_event where operation like 'Compiled%' and action = 'READ' and record_type = 'SocThreat'`);
+      expect(events.rowCount).toBeGreaterThan(0);
+    });
+
+    it('refuses a sensitive threat without a purpose as the resolvers do, with the same DENIED events', async () => {
+      const sensitive = (await pool.query<{ id: string }>(`select id from soc_threat where protective_marking <> 'OFFICIAL' order by urn limit 1`)).rows[0].id;
+      const id = toGlobalId('SocThreat', sensitive);
+      statements = [];
+      const compiled = await app.gql('serocu.analyst', DOCUMENTS.bench.replace('#NODE#', '').replace('query B(', 'query NoPurposeCompiled('), { id }, { purpose: null });
+      const wasCompiled = statements.some((s) => s.includes(`'__compiled'`));
+      const resolved = await app.gql('serocu.analyst', DOCUMENTS.bench.replace('#NODE#', FORCE).replace('query B(', 'query NoPurposeResolved('), { id }, { purpose: null });
+      expect(wasCompiled).toBe(true);
+      expect((compiled as any).errors[0].extensions.code).toBe('PURPOSE_REQUIRED');
+      expect(compiled).toEqual(withoutForced(resolved));
+      expect(await auditOf('NoPurposeCompiled')).toEqual(await auditOf('NoPurposeResolved'));
+    });
+
+    // For an account already remembered (the warm-up): BEGIN with the account's check, the
+    // caller's settings and the statement in one message; the audit events and COMMIT in another.
+    it('costs one statement and two round trips, whatever it selects', async () => {
+      for (const username of ['serocu.analyst', 'oxon.mash']) {
+        for (const document of [DOCUMENTS.bench, DOCUMENTS.everyField]) {
+          await send(username, document.replace('#NODE#', ''), 'Warm', ids[0]);
+          const shared = statementsSharingRoundTrips();
+          const { compiled, statements: count } = await send(username, document.replace('#NODE#', ''), 'Counted', ids[0]);
+          expect(compiled).toBe(true);
+          expect(count - (statementsSharingRoundTrips() - shared)).toBe(2);
+        }
+      }
+    });
+  });
+}
+
+compiledNodeSuite('node(id) of a threat compiled into one statement');
+// Row-level security off: the application's policy alone must hide in the compiled statement what it hides from the fetcher.
+compiledNodeSuite('node(id) of a threat compiled into one statement, with the application policy alone', { database: false, application: true });
