@@ -72,7 +72,12 @@ describeInBrowser('web client: editing conflicts', () => {
     // Now on the current version: a further edit saves without a conflict.
     await second.getByLabel('Name').fill('Operation Aspen (Reading)');
     await second.getByRole('button', { name: 'Save changes' }).click();
-    await second.getByRole('heading', { name: /Operation Aspen \(Reading\)/, level: 1 }).waitFor();
+    // Saved (the threat's page), or refused on the form: a refusal fails here with what it said and
+    // where, not after a 30 s wait for a heading (one loaded CI run timed out here, saying nothing).
+    const saved = second.getByRole('heading', { name: /Operation Aspen \(Reading\)/, level: 1 });
+    const refused = second.getByTestId('conflict').or(second.locator('form [role="alert"]'));
+    await saved.or(refused).first().waitFor();
+    expect({ refused: await refused.allTextContents(), path: new URL(second.url()).pathname }).toEqual({ refused: [], path: `/threats/${threat.id}` });
     const { data } = await session.app.gql('serocu.analyst', `{ node(id: "${threat.id}") { ... on SocThreat { name summary } } }`);
     expect(data.node).toEqual({ name: 'Operation Aspen (Reading)', summary: 'The analyst’s summary.' });
   });
