@@ -3,6 +3,7 @@ import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
 import { toGlobalId } from '../../server/src/graphql/global-id';
 import type { AccessLayers } from '../../server/src/access/layers';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { COMPARED_USERS, EVERY_THREAT_FIELD, FORCE_RESOLVERS, withoutForced } from '../support/compiled-answers';
 
 /**
  * `node(id)` of a threat compiled into one statement that answers as JSON
@@ -17,10 +18,8 @@ import { createTestApp, type TestApp } from '../support/test-app';
  * after the first also shows that statement answering for its own id.
  */
 
-// SEROCU, a force, HMRC, children's services (a partner), an auditor, an admin.
-const USERS = ['serocu.analyst', 'tvp.investigator', 'hmrc.officer', 'oxon.mash', 'serocu.auditor', 'serocu.admin'];
-
-const FORCE = 'forceResolvers: createdAt';
+const USERS = COMPARED_USERS;
+const FORCE = FORCE_RESOLVERS;
 
 /** Documents with `#NODE#` where the threat's selection may take the forcing field. */
 const DOCUMENTS: Record<string, string> = {
@@ -28,22 +27,10 @@ const DOCUMENTS: Record<string, string> = {
   bench: `query B($id: ID!) { node(id: $id) { __typename id ... on SocThreat { #NODE#
     urn name status priority riskScore identifiedOn leadOrganisation { id code name } } } }`,
   everyField: `query F($id: ID!) { thing: node(id: $id) { kind: __typename ... on Nominal { name } ...T } }
-    fragment T on SocThreat { #NODE# __typename key: id urn name ... on SharedRecord { protectiveMarking sharing version } ... on Node { id }
-      subjectType taskingLevel geographicScope archiveReason identifiedOn assessedOn adoptedOn closedOn nextReviewDue
-      summary riskScore priority withheld { field reason } w2: withheld { __typename field }
-      leadOrganisation { __typename id code name type region isLawEnforcement }
-      acts: criminalActivities { __typename id category subCategory description firstIdentified lastEvidenced withheld { field reason }
-        assessment { __typename id riskScore priority status assessedBy { __typename id username displayName } } }
-      plan { __typename id status closureReason reviewFrequencyDays nextReviewDue protectiveMarking sharing version withheld { field reason }
-        quality { __typename score passes checksMade checksPassed problems { __typename code strand } } } }`,
+    fragment T on SocThreat { #NODE# ${EVERY_THREAT_FIELD} }`,
   typenameOnly: `query T($id: ID!) { node(id: $id) { __typename ... on SocThreat { __typename #NODE# } } }`,
 };
 
-const withoutForced = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(withoutForced);
-  if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'forceResolvers').map(([key, v]) => [key, withoutForced(v)]));
-};
 
 /** A threat of each owner and marking in the demo data, one that does not exist, and one that is no ID. */
 async function threatIds(app: TestApp): Promise<string[]> {

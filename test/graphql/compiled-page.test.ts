@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { COMPARED_USERS, EVERY_THREAT_FIELD, FORCE_RESOLVERS, withoutForced } from '../support/compiled-answers';
 
 /**
  * The threats list compiled into one statement that answers as JSON
@@ -12,10 +13,8 @@ import { createTestApp, type TestApp } from '../support/test-app';
  * events each request writes. The statements each request runs say which path answered.
  */
 
-// SEROCU, a force, HMRC, children's services (a partner), an auditor, an admin.
-const USERS = ['serocu.analyst', 'tvp.investigator', 'hmrc.officer', 'oxon.mash', 'serocu.auditor', 'serocu.admin'];
-
-const FORCE = 'forceResolvers: createdAt';
+const USERS = COMPARED_USERS;
+const FORCE = FORCE_RESOLVERS;
 
 /** Documents with `#NODE#` where the node's selection may take the forcing field. */
 const DOCUMENTS: Record<string, string> = {
@@ -32,14 +31,7 @@ const DOCUMENTS: Record<string, string> = {
       items: edges { __typename node { ...T #NODE# } }
       again: edges { node { id n: name } }
       more: pageInfo { __typename hasNextPage hasPreviousPage } } }
-    fragment T on SocThreat { __typename key: id urn name ... on SharedRecord { protectiveMarking sharing version } ... on Node { id }
-      subjectType taskingLevel geographicScope archiveReason identifiedOn assessedOn adoptedOn closedOn nextReviewDue
-      summary riskScore priority withheld { field reason } w2: withheld { __typename field }
-      leadOrganisation { __typename id code name type region isLawEnforcement }
-      acts: criminalActivities { __typename id category subCategory description firstIdentified lastEvidenced withheld { field reason }
-        assessment { __typename id riskScore priority status assessedBy { __typename id username displayName } } }
-      plan { __typename id status closureReason reviewFrequencyDays nextReviewDue protectiveMarking sharing version withheld { field reason }
-        quality { __typename score passes checksMade checksPassed problems { __typename code strand } } } }`,
+    fragment T on SocThreat { ${EVERY_THREAT_FIELD} }`,
   statusFilterAndDateOrder: `query S { threats(first: 15, filter: { status: [ADOPTED, UNDER_REVIEW, ASSESSED] }, orderBy: [{ field: IDENTIFIED_ON, direction: DESC }]) {
     totalCount edges { node { #NODE# id name status identifiedOn plan { id quality { score } } } } } }`,
   categoryAndText: `query C { a: threats(first: 25, filter: { category: [ILLEGAL_DRUGS, FRAUD] }, orderBy: [{ field: URN, direction: ASC }]) {
@@ -52,11 +44,6 @@ const DOCUMENTS: Record<string, string> = {
   refusedSize: `query Z { threats(first: 101) { edges { node { #NODE# id } } } }`,
 };
 
-const withoutForced = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(withoutForced);
-  if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'forceResolvers').map(([key, v]) => [key, withoutForced(v)]));
-};
 
 describe('the threats list compiled into one statement', () => {
   let app: TestApp;
