@@ -137,17 +137,13 @@ const RULE_CONDITIONS: { readonly [R in ReachRule]: (scope: RuleScope) => Condit
   // such a referral; this also covers older rows).
   // The referrals are read past their own row-level security (soc_caller_referral_parties,
   // Migration20261206006000_referral_parties): the rule is about the organisation being a party,
-  // not about which referrals the caller's roles let them read.
+  // not about which referrals the caller's roles let them read. The function lists each referral
+  // the caller's organisation is party to by its subject and each party: the person's owner must
+  // be one of them.
   REFERRAL_SUBJECT:
-    ({ knex, caller, kind, alias }) =>
+    ({ kind, alias }) =>
     (w) =>
-      w.whereExists((r) =>
-        r
-          .select(knex.raw('1'))
-          .from(knex.raw(`soc_caller_referral_parties(${alias}.id) as access_subject_referral`))
-          .whereRaw(`? in (access_subject_referral.referring_organisation_id, access_subject_referral.receiving_organisation_id)`, [caller.organisationId])
-          .whereRaw(`${alias}.${kind.columns.owner} in (access_subject_referral.referring_organisation_id, access_subject_referral.receiving_organisation_id)`),
-      ),
+      w.whereRaw(`(${alias}.id, ${alias}.${kind.columns.owner}) in (select subject_id, party_id from soc_caller_referral_parties())`),
 
   OWN_ACTION:
     ({ knex, caller, alias }) =>
