@@ -71,12 +71,19 @@ describeInBrowser('web client: editing conflicts', () => {
     expect(await second.getByLabel('Summary').inputValue()).toBe('The analyst’s summary.');
     // Now on the current version: a further edit saves without a conflict.
     await second.getByLabel('Name').fill('Operation Aspen (Reading)');
+    let savesSent = 0;
+    second.on('request', (request) => void (request.postData()?.includes('"operationName":"UpdateThreat"') && savesSent++));
     await second.getByRole('button', { name: 'Save changes' }).click();
     // Saved (the threat's page), or refused on the form: a refusal fails here with what it said and
     // where, not after a 30 s wait for a heading (one loaded CI run timed out here, saying nothing).
     const saved = second.getByRole('heading', { name: /Operation Aspen \(Reading\)/, level: 1 });
     const refused = second.getByTestId('conflict').or(second.locator('form [role="alert"]'));
-    await saved.or(refused).first().waitFor();
+    await saved.or(refused).first().waitFor().catch(async (timedOut) => {
+      // Neither, in 30 s: say where the page is and what it shows (a click that never submitted
+      // leaves the form as it was; a page that never loaded says "Loading…").
+      const shows = (await second.locator('main').innerText().catch(() => '(no main)')).replace(/\s+/g, ' ').slice(0, 300);
+      throw new Error(`neither saved nor refused at ${new URL(second.url()).pathname} after ${savesSent} save request(s), showing: ${shows}\n${timedOut}`);
+    });
     expect({ refused: await refused.allTextContents(), path: new URL(second.url()).pathname }).toEqual({ refused: [], path: `/threats/${threat.id}` });
     const { data } = await session.app.gql('serocu.analyst', `{ node(id: "${threat.id}") { ... on SocThreat { name summary } } }`);
     expect(data.node).toEqual({ name: 'Operation Aspen (Reading)', summary: 'The analyst’s summary.' });
