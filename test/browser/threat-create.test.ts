@@ -166,6 +166,13 @@ describeInBrowser('web client: creating a threat and managing its activities', (
     });
     expect(theirs.errors).toBeUndefined();
 
+    // After the conflict the panel fetches the threat's activities as they are now; slowed here as
+    // a loaded machine slows it. The message waits for that fetch, so saving again as soon as it
+    // shows goes against the new version (said before the fetch, that save met the conflict again).
+    await page.route('**/graphql', async (route) => {
+      if (route.request().postData()?.includes('"operationName":"ThreatActivitiesNow"')) await new Promise((r) => setTimeout(r, 3_000));
+      await route.continue();
+    });
     await panel.getByRole('button', { name: 'Add activity' }).click();
     await panel.getByRole('alert').getByText(/Someone else changed this threat just before you/).waitFor();
     expect((await threatById(threat.id)).criminalActivities.map((a: any) => a.description)).not.toContain('Cash through a car wash.');

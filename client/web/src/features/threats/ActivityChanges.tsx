@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useClient, useMutation, type CombinedError } from 'urql';
+import { useMutation } from 'urql';
 import { graphql } from '../../gql';
 import { formErrors, unclaimedMessages, type FormErrors } from '../../lib/errors';
 import { FormAlert, label } from '../../lib/ui';
-import { conflictIn } from '../records/ConflictView';
 import { ActivityFields, activityInput, activityValues, blankActivity, missingActivityParts, plainWords, type ActivityValues } from './activityFields';
+import { useThreatSave } from './threatChanges';
 import type { ThreatDetail } from './types';
 
 /** What a change to the activities alters on the threat page: the page updates from the answer. */
@@ -93,29 +93,6 @@ export type ActivityChange = { kind: 'add' } | { kind: 'edit'; activity: Activit
 const conflictMessage =
   'Someone else changed this threat just before you: nothing of yours was saved. The activities above are now as they are; check them, then save again.';
 
-/**
- * Saves against the threat's version as the user saw it when they opened the form, so a change
- * someone else made meanwhile is reported, not saved over. On a conflict the threat's activities
- * are fetched as they are now (the table shows them) and the next save is checked against that.
- */
-function useVersionedSave(threatId: string, version: number) {
-  const client = useClient();
-  const [seen, setSeen] = useState(version);
-  const [conflict, setConflict] = useState(false);
-  const attempt = async (save: (expectedVersion: number) => Promise<{ error?: CombinedError; data?: unknown }>) => {
-    const result = await save(seen);
-    if (conflictIn(result.error)) {
-      setConflict(true);
-      const now = await client.query(ThreatActivitiesNowDocument, { id: threatId }, { requestPolicy: 'network-only' }).toPromise();
-      if (now.data?.node?.__typename === 'SocThreat') setSeen(now.data.node.version);
-      return false;
-    }
-    setConflict(false);
-    return !result.error;
-  };
-  return { attempt, conflict };
-}
-
 /** The panel under the activities table for the open change; `onDone` closes it. */
 export function ActivityChangePanel({ threatId, version, change, onDone }: { threatId: string; version: number; change: ActivityChange; onDone: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -144,7 +121,7 @@ function ActivityForm({ threatId, version, activity, onDone }: { threatId: strin
   const [added, add] = useMutation(AddCriminalActivityDocument);
   const [updated, update] = useMutation(UpdateCriminalActivityDocument);
   const state = activity ? updated : added;
-  const { attempt, conflict } = useVersionedSave(threatId, version);
+  const { attempt, conflict, checking } = useThreatSave(threatId, version, ThreatActivitiesNowDocument);
   const errors = missing ?? formErrors(conflict ? undefined : state.error);
 
   const submit = async (e: FormEvent) => {
@@ -164,7 +141,7 @@ function ActivityForm({ threatId, version, activity, onDone }: { threatId: strin
       <FormAlert messages={[...(conflict ? [conflictMessage] : []), ...errors.general, ...unclaimedMessages(errors, claimed).map(plainWords)]} />
       <ActivityFields value={value} set={(changes) => setValue({ ...value, ...changes })} errors={errors} prefix="activity" />
       <div className="buttons">
-        <button type="submit" disabled={state.fetching}>
+        <button type="submit" disabled={state.fetching || checking}>
           {activity ? 'Save activity' : 'Add activity'}
         </button>
         <button type="button" onClick={onDone}>
@@ -177,7 +154,7 @@ function ActivityForm({ threatId, version, activity, onDone }: { threatId: strin
 
 function RemoveActivity({ threatId, version, activity, onDone }: { threatId: string; version: number; activity: Activity; onDone: () => void }) {
   const [state, remove] = useMutation(RemoveCriminalActivityDocument);
-  const { attempt, conflict } = useVersionedSave(threatId, version);
+  const { attempt, conflict, checking } = useThreatSave(threatId, version, ThreatActivitiesNowDocument);
   const errors = formErrors(conflict ? undefined : state.error);
   const confirm = async () => {
     if (await attempt((expectedVersion) => remove({ input: { id: activity.id, expectedVersion } }))) onDone();
@@ -188,7 +165,7 @@ function RemoveActivity({ threatId, version, activity, onDone }: { threatId: str
       <p>{activity.description}</p>
       <p className="hint">Remove only an activity recorded in error. One that has been assessed cannot be removed: change it instead.</p>
       <div className="buttons">
-        <button type="button" className="danger" disabled={state.fetching} onClick={() => void confirm()}>
+        <button type="button" className="danger" disabled={state.fetching || checking} onClick={() => void confirm()}>
           Remove activity
         </button>
         <button type="button" onClick={onDone}>

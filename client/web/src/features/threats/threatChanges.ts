@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { useClient, type CombinedError } from 'urql';
 import { graphql } from '../../gql';
 import { formErrors, type FormErrors } from '../../lib/errors';
@@ -82,25 +83,29 @@ export function threatFormErrors(error: CombinedError | undefined): FormErrors {
   return { ...errors, general: errors.general.map((m) => clashes.find((c) => m.endsWith(`(${c})`)) ?? m) };
 }
 
+/** A query of the threat as it is now, by id: what a form's part of the page shows, and its version. */
+export type ThreatNowDocument = TypedDocumentNode<{ node?: { __typename: string; version?: number } | null }, { id: string }>;
+
 /**
  * Saves against the threat's version as the user saw it when they opened the form, so a change
- * someone else made meanwhile is reported, not saved over. On a conflict the threat's members,
- * links and status are fetched as they are now (the page shows them) and the next try is checked
- * against that version.
+ * someone else made meanwhile is reported, not saved over. On a conflict the threat is fetched as
+ * it is now (`now`: by default its members, links and status; the activities panel fetches its
+ * activities), the page shows it, and the next try is checked against that version. The conflict
+ * is said only once that fetch is done, and `checking` holds the forms' buttons until then: said
+ * earlier, a second try at once (the user, or a test, saving again on seeing the message) went
+ * against the old version and met the same conflict again.
  */
-export function useThreatSave(threatId: string, version: number) {
+export function useThreatSave(threatId: string, version: number, now: ThreatNowDocument = ThreatChangeNowDocument) {
   const client = useClient();
   const [seen, setSeen] = useState(version);
   const [conflict, setConflict] = useState(false);
-  // While the threat is fetched as it is now, after a conflict: the forms' buttons wait.
   const [checking, setChecking] = useState(false);
   const attempt = async (save: (expectedVersion: number) => Promise<{ error?: CombinedError; data?: unknown }>) => {
     const result = await save(seen);
     if (conflictIn(result.error)?.currentVersion != null) {
       setChecking(true);
-      const now = await client.query(ThreatChangeNowDocument, { id: threatId }, { requestPolicy: 'network-only' }).toPromise();
-      if (now.data?.node?.__typename === 'SocThreat') setSeen(now.data.node.version);
-      // Said once the threat as it is now is on the page (and the next try goes against it).
+      const current = (await client.query(now, { id: threatId }, { requestPolicy: 'network-only' }).toPromise()).data?.node;
+      if (current?.__typename === 'SocThreat' && typeof current.version === 'number') setSeen(current.version);
       setChecking(false);
       setConflict(true);
       return false;
