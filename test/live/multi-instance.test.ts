@@ -119,7 +119,10 @@ describe('live events across server instances', () => {
     expect(onB.received.map((m) => [m.events.type, m.events.recordId])).toEqual([['WITHDRAWN', threat.id]]);
   });
 
-  /** Creates threats on A one after another until `stop()`; returns their names in commit order. */
+  /**
+   * Creates threats on A one after another until `stop()`; returns their names in commit order.
+   * Stopped in a `finally`: a stream left running after a failed test wrote into the next one's.
+   */
   function keepCreating(prefix: string) {
     const names: string[] = [];
     let running = true;
@@ -142,40 +145,46 @@ describe('live events across server instances', () => {
   it('SIGTERM on B: its sockets close with 1001 and the client resumes on A with no gap and no duplicate', async () => {
     const onB = await subscribe(b, 'surrey.investigator', { types: ['CREATED'] });
     const stream = keepCreating('Operation Birch');
-    await onB.take(3);
-    b.proc.kill('SIGTERM');
-    await onB.until(() => onB.closeCode !== undefined, 'B to close the socket');
-    expect(onB.closeCode).toBe(1001);
-    expect(await b.exited()).toBe(0);
-    const seenOnB = onB.received.map((m) => m.events);
-    const resumed = await resumeOnA(seenOnB[seenOnB.length - 1].cursor);
-    await new Promise((r) => setTimeout(r, 500));
-    await stream.stop();
-    const all = () => [...seenOnB, ...resumed.received.map((m) => m.events)].map((e) => e.record.name);
-    await resumed.until(() => all().length >= stream.names.length, 'every event');
-    expect(all()).toEqual(stream.names);
-  }, 60_000);
+    try {
+      await onB.take(3);
+      b.proc.kill('SIGTERM');
+      await onB.until(() => onB.closeCode !== undefined, 'B to close the socket');
+      expect(onB.closeCode).toBe(1001);
+      expect(await b.exited()).toBe(0);
+      const seenOnB = onB.received.map((m) => m.events);
+      const resumed = await resumeOnA(seenOnB[seenOnB.length - 1].cursor);
+      await new Promise((r) => setTimeout(r, 500));
+      await stream.stop();
+      const all = () => [...seenOnB, ...resumed.received.map((m) => m.events)].map((e) => e.record.name);
+      await resumed.until(() => all().length >= stream.names.length, 'every event');
+      expect(all()).toEqual(stream.names);
+    } finally {
+      await stream.stop().catch(() => undefined);
+    }
+  });
 
   it('SIGKILL on a third instance while events flow: resuming on A from the last cursor gives every event once, in order', async () => {
     const c = await spawnServer(env());
-    await c.ready();
+    let stream: ReturnType<typeof keepCreating> | undefined;
     try {
+      await c.ready();
       const onC = await subscribe(c, 'surrey.investigator', { types: ['CREATED'] });
-      const stream = keepCreating('Operation Cedar');
+      const cedar = (stream = keepCreating('Operation Cedar'));
       await onC.take(4);
       c.proc.kill('SIGKILL');
       await onC.until(() => onC.closeCode !== undefined, 'the socket to drop');
       const seenOnC = onC.received.map((m) => m.events);
       const resumed = await resumeOnA(seenOnC[seenOnC.length - 1].cursor);
       await new Promise((r) => setTimeout(r, 500));
-      await stream.stop();
+      await cedar.stop();
       const all = () => [...seenOnC, ...resumed.received.map((m) => m.events)].map((e) => e.record.name);
-      await resumed.until(() => all().length >= stream.names.length, 'every event');
-      expect(all()).toEqual(stream.names);
+      await resumed.until(() => all().length >= cedar.names.length, 'every event');
+      expect(all()).toEqual(cedar.names);
       const cursors = [...seenOnC, ...resumed.received.map((m) => m.events)].map((e) => e.cursor);
       expect(new Set(cursors).size).toBe(cursors.length);
     } finally {
       c.proc.kill('SIGKILL');
+      await stream?.stop().catch(() => undefined);
     }
-  }, 60_000);
+  });
 });
