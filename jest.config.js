@@ -16,4 +16,9 @@ module.exports = {
   // alone may take up to 90 s (test/support/server-process.ts, ready()).
   testTimeout: 180_000,
   maxWorkers: 2,
+  // How long a worker may take to exit once every file has run, before jest kills it and warns
+  // that it "failed to exit gracefully". Measured: each worker's event loop is empty and its
+  // 'exit' event fires within a millisecond or two of being told to end; what took longer than
+  // jest's default 500 ms on a loaded machine was the process's own teardown (heaps of 300-450 MB).
+  workerGracefulExitTimeout: 5_000,
 };
