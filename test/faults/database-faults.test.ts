@@ -237,7 +237,7 @@ describe('SIGTERM under load', () => {
     });
 
     // Eight clients creating threats back to back; SIGTERM arrives in the middle.
-    const outcomes: { name: string; ok: boolean; status?: number; refused?: boolean; error?: string }[] = [];
+    const outcomes: { name: string; ok: boolean; status?: number; codes?: string[]; message?: string; refused?: boolean; error?: string }[] = [];
     let n = 0;
     let stop = false;
     const client = async () => {
@@ -245,7 +245,7 @@ describe('SIGTERM under load', () => {
         const name = `Operation Drain ${String(n++).padStart(3, '0')}`;
         try {
           const a = await post(server, keys, 'tvp.investigator', CREATE, { input: { ...threatInput(name), leadOrganisationId: lead } });
-          outcomes.push({ name, ok: !a.body.errors, status: a.status });
+          outcomes.push({ name, ok: !a.body.errors, status: a.status, codes: errorCodes(a), message: a.body.errors?.[0]?.message });
         } catch (err) {
           // Not accepted: the server had stopped listening, or closed an idle connection.
           outcomes.push({ name, ok: false, refused: true, error: `${(err as Error).message} ${(err as any).cause?.code ?? ''}` });
@@ -264,14 +264,23 @@ describe('SIGTERM under load', () => {
 
     expect(await closeCode).toBe(1001);
     const answered = outcomes.filter((o) => !o.refused);
-    expect(answered.length).toBeGreaterThan(0);
-    // Every request the server answered succeeded (none cut off with an error)...
-    for (const o of answered) expect({ name: o.name, ok: o.ok, status: o.status }).toEqual({ name: o.name, ok: true, status: 200 });
-    // ...and every one of them was kept. A request whose connection was cut as the server closed
-    // it may or may not have been (the client cannot tell, as with any dropped connection), but
-    // nothing was kept that no client sent.
+    // Every request the server answered either succeeded, or was one it did not take: a request
+    // read after SIGTERM on a connection already open (the client's keep-alive) is answered 503
+    // SERVICE_UNAVAILABLE "stopping" without being run, so that a balancer replays it elsewhere
+    // (src/http/drain.ts). None was cut off with any other error (CI met such a 503 once and the
+    // test, then, called every answer but 200 a failure).
+    const accepted = answered.filter((o) => o.status !== 503);
+    const notRun = answered.filter((o) => o.status === 503);
+    expect(accepted.length).toBeGreaterThan(0);
+    for (const o of accepted) expect({ name: o.name, ok: o.ok, status: o.status }).toEqual({ name: o.name, ok: true, status: 200 });
+    // The gate's answer, not a request started and then failed as the server stopped.
+    for (const o of notRun) expect({ name: o.name, codes: o.codes, message: o.message }).toEqual({ name: o.name, codes: ['SERVICE_UNAVAILABLE'], message: 'The server is stopping. Try again.' });
+    // Every accepted one was kept, and no refused one was run. A request whose connection was cut
+    // as the server closed it may or may not have been (the client cannot tell, as with any
+    // dropped connection), but nothing was kept that no client sent.
     const stored = (await sql(db.url, `select name from soc_threat where name like 'Operation Drain %'`)).map((r) => r.name);
-    for (const o of answered) expect(stored).toContain(o.name);
+    for (const o of accepted) expect(stored).toContain(o.name);
+    for (const o of notRun) expect(stored).not.toContain(o.name);
     const sent = new Set(outcomes.map((o) => o.name));
     for (const name of stored) expect(sent.has(name)).toBe(true);
   }, 60_000);
