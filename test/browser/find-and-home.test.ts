@@ -55,6 +55,43 @@ describeInBrowser('web client: find anything, what waits for you, purpose in the
     await expectAccessible(page);
   });
 
+  it('keeps the results open while the next search is on its way, saying so, with the way to all results', async () => {
+    const threats = (await gql('serocu.analyst', `{ threats(first: 50, orderBy: [{ field: NAME, direction: ASC }]) { edges { node { id urn name } } } }`)).threats.edges.map((e: any) => e.node);
+    const unique = threats.filter((t: any) => threats.filter((o: any) => o.name.toLowerCase().includes(t.name.toLowerCase())).length === 1);
+    expect(unique.length).toBeGreaterThanOrEqual(2);
+    const [first, second] = unique;
+    const { page } = session.watched;
+    await signIn(page, 'serocu.analyst');
+    // Every search answered 1.5 s late, as on a slow connection.
+    await page.route('**/graphql*', async (route) => {
+      if ((route.request().postData() ?? route.request().url()).includes('FindAnything')) await new Promise((r) => setTimeout(r, 1_500));
+      await route.continue();
+    });
+    const results = page.getByRole('listbox', { name: 'Search results' });
+    await searchBox(page).fill(first.name);
+    await results.getByText(`Searching for “${first.name}”…`).waitFor();
+    expect(await searchBox(page).getAttribute('aria-expanded')).toBe('true');
+    expect((await results.getByRole('option').allTextContents()).map((o) => o.trim())).toEqual([`All results for “${first.name}”`]);
+    await expectAccessible(page);
+    await results.getByRole('option', { name: new RegExp(`^${first.urn} ${first.name}`) }).waitFor();
+
+    // Typing something else: the list stays open, from the first results to the second (watched in
+    // the page, every frame, until the second threat is offered).
+    const closedMeanwhile = searchBox(page).evaluate(async (box, offered) => {
+      const inPage = globalThis as any;
+      let closed = false;
+      for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => inPage.requestAnimationFrame(r))) {
+        if (box.getAttribute('aria-expanded') !== 'true') closed = true;
+        if ([...box.ownerDocument.querySelectorAll('[role="option"]')].some((o) => o.textContent?.startsWith(offered))) return closed;
+      }
+      return 'the second threat was never offered';
+    }, `${second.urn} ${second.name}`);
+    await searchBox(page).fill(second.name);
+    expect(await closedMeanwhile).toBe(false);
+    await results.getByRole('option', { name: new RegExp(`^${second.urn} ${second.name}`) }).waitFor();
+    expect(await results.getByText(/^Searching for/).count()).toBe(0);
+  });
+
   it('does not show a partner what is not shared with them, and says so without claiming there is none', async () => {
     const unseen = (await gql('serocu.analyst', `{ threats(first: 100) { edges { node { id name } } } }`)).threats.edges.map((e: any) => e.node);
     const partnerSees = new Set((await gql('oxon.mash', `{ threats(first: 100) { edges { node { id } } } }`)).threats.edges.map((e: any) => e.node.id));

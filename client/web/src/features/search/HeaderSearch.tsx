@@ -1,4 +1,4 @@
-import { useId, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { useSettled } from '../threats/threatChanges';
@@ -16,13 +16,19 @@ export function HeaderSearch() {
   const [active, setActive] = useState(-1);
   const settled = useSettled(text.trim(), 200);
   const searching = settled.length >= SEARCH_MIN_LENGTH;
-  const [{ data, fetching, error }] = useQuery({ query: FindAnythingDocument, variables: { text: settled, first: 5 }, pause: !searching });
+  const [{ data, error }] = useQuery({ query: FindAnythingDocument, variables: { text: settled, first: 5 }, pause: !searching });
   const id = useId();
   const listId = `${id}-results`;
   const current = searching && data?.search.text === settled ? data.search : null;
   const groups = current ? groupsOf(current) : [];
   const hits: Hit[] = [...groups.flatMap((g) => g.hits), { id: 'all', to: `/search?q=${encodeURIComponent(settled)}`, text: `All results for “${settled}”`, hint: '' }];
-  const showing = open && searching && (!!current || !!error);
+  // Open while a search is on its way too (saying so, with the way to the full results), so that
+  // the list does not close and reopen between one search and the next as the user types.
+  const waiting = searching && !current && !error;
+  const showing = open && searching;
+  // A choice made among the options shown while waiting is not carried over to the results: the
+  // same place in the list is then another record.
+  useEffect(() => setActive(-1), [current]);
   const optionId = (i: number) => `${id}-option-${i}`;
 
   const go = (hit: Hit) => {
@@ -34,12 +40,12 @@ export function HeaderSearch() {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       setOpen(true);
-      if (!current) return;
+      if (!searching) return;
       const n = hits.length;
       setActive((a) => (e.key === 'ArrowDown' ? (a + 1) % n : a <= 0 ? n - 1 : a - 1));
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      if (active >= 0 && active < hits.length && current) go(hits[active]);
+      if (active >= 0 && active < hits.length && searching) go(hits[active]);
       else if (text.trim().length >= SEARCH_MIN_LENGTH) go({ id: 'all', to: `/search?q=${encodeURIComponent(text.trim())}`, text: '', hint: '' });
     } else if (e.key === 'Escape') {
       if (open) e.preventDefault();
@@ -96,6 +102,11 @@ export function HeaderSearch() {
         {showing && current ? (groups.length ? `${foundInAll(current, groups)} found; use the arrow keys to choose, Enter to open.` : `Nothing you can see matches ${settled}.`) : ''}
       </span>
       <div id={listId} role="listbox" aria-label="Search results" className="search-results" hidden={!showing}>
+        {showing && waiting && (
+          <div role="presentation" className="hint search-waiting">
+            Searching for “{settled}”…
+          </div>
+        )}
         {showing && error && !current && <div role="presentation" className="error">The search failed: try again.</div>}
         {showing && current && groups.length === 0 && (
           <div role="presentation" className="hint search-none">
@@ -112,9 +123,8 @@ export function HeaderSearch() {
               {g.hits.map(option)}
             </div>
           ))}
-        {showing && current && option(hits[hits.length - 1])}
+        {showing && option(hits[hits.length - 1])}
       </div>
-      {fetching && searching && <span className="visually-hidden">Searching…</span>}
     </div>
   );
 }
