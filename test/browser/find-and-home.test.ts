@@ -31,9 +31,9 @@ describeInBrowser('web client: find anything, what waits for you, purpose in the
     await page.keyboard.type(threat.name);
     const results = page.getByRole('listbox', { name: 'Search results' });
     const group = results.getByRole('group', { name: /^Threats/ });
-    // The results for the whole name: typed slowly (under load), a pause longer than the box waits
-    // for typing to settle searched part of it, whose results (this threat among them) gave way to
-    // the whole name's a moment later, and the box was seen closed in between.
+    // The search for the whole name: typed slowly (under load), a pause longer than the box waits
+    // for typing to settle searched part of it first, whose results (this threat among them) gave
+    // way to the whole name's a moment later.
     await results.getByRole('option', { name: `All results for “${threat.name}”`, exact: true }).waitFor();
     await group.getByRole('option', { name: new RegExp(`^${threat.urn} ${threat.name}`) }).waitFor();
     expect(await searchBox(page).getAttribute('aria-expanded')).toBe('true');
