@@ -23,36 +23,49 @@ interface Client {
   socket: WebSocket;
   /** The close code, if the server closed it. */
   closed: Promise<number>;
-  events: number;
+  /** The types of the events received, in order. */
+  events: string[];
 }
 
-/** Opens, initialises and subscribes; resolves once subscribed (or with the close code if refused). */
-function open(app: TestApp, token: string, purpose: string, threatId: string): Promise<Client> {
+/** Subscribes an initialised connection to a threat's events. */
+function subscribeTo(client: Client, threatId: string): void {
+  client.socket.send(JSON.stringify({ id: 'live', type: 'subscribe', payload: { query: QUERY, variables: { ids: [threatId] } } }));
+}
+
+/** Opens, initialises and (given a threat) subscribes; resolves once acknowledged (rejects with the close code if refused). */
+function open(app: TestApp, token: string, purpose: string, threatId: string | null): Promise<Client> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`${app.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
-    const client: Client = { socket, closed: new Promise((r) => socket.on('close', (code) => r(code))), events: 0 };
+    const client: Client = { socket, closed: new Promise((r) => socket.on('close', (code) => r(code))), events: [] };
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}`, purpose } })));
     socket.on('message', (data) => {
       const message = JSON.parse(String(data));
       if (message.type === 'connection_ack') {
-        socket.send(JSON.stringify({ id: 'live', type: 'subscribe', payload: { query: QUERY, variables: { ids: [threatId] } } }));
+        if (threatId) subscribeTo(client, threatId);
         resolve(client);
       }
-      if (message.type === 'next' && message.payload.data?.events) client.events++;
+      if (message.type === 'next' && message.payload.data?.events) client.events.push(message.payload.data.events.type);
     });
     socket.on('error', reject);
     void client.closed.then((code) => reject(new Error(`closed with ${code} before it was acknowledged`)));
   });
 }
 
+/** How many times each value occurs. */
+function countsOf(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}
+
 async function liveSubscribers(): Promise<number> {
   return (await metrics.liveSubscribers.get()).values[0]?.value ?? 0;
 }
 
-async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 120_000): Promise<void> {
+async function eventually(check: () => Promise<boolean> | boolean, what: string, seen: () => unknown = () => '', timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} ${JSON.stringify(seen())}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -68,24 +81,35 @@ describe('live updates: a burst of 1,000 connections', () => {
     const before = await liveSubscribers();
 
     const opening = CALLERS.flatMap((caller, i) => Array.from({ length: PER_CALLER }, () => open(app, tokens[i], caller.purpose, threat.id)));
-    // The instance still answers while the burst is being admitted.
-    const during = await app.gql('hiow.analyst', '{ viewer { username } }');
-    const clients = await Promise.all(opening);
-    expect(expectData(during).viewer.username).toBe('hiow.analyst');
-    expect(clients).toHaveLength(CALLERS.length * PER_CALLER);
-    await eventually(async () => (await liveSubscribers()) === before + clients.length, 'every subscription registered');
+    try {
+      // The instance still answers while the burst is being admitted.
+      const during = await app.gql('hiow.analyst', '{ viewer { username } }');
+      const clients = await Promise.all(opening);
+      expect(expectData(during).viewer.username).toBe('hiow.analyst');
+      expect(clients).toHaveLength(CALLERS.length * PER_CALLER);
+      await eventually(async () => (await liveSubscribers()) === before + clients.length, 'every subscription registered');
 
-    const changed = await app.gql('serocu.analyst', 'mutation ($input: UpdateThreatInput!) { updateThreat(input: $input) { version } }', {
-      input: { id: threat.id, expectedVersion: threat.version, summary: 'Seen by the whole control room.' },
-    });
-    expectData(changed);
-    await eventually(() => clients.every((c) => c.events === 1), 'the change on every connection');
+      const changed = await app.gql('serocu.analyst', 'mutation ($input: UpdateThreatInput!) { updateThreat(input: $input) { version } }', {
+        input: { id: threat.id, expectedVersion: threat.version, summary: 'Seen by the whole control room.' },
+      });
+      expectData(changed);
+      // The change, once on every connection. (Its creation may come first to a subscription
+      // registered before this instance had read the creation from the log: from "now" as the
+      // instance knows it, never later.)
+      const updates = (c: Client) => c.events.filter((type) => type === 'UPDATED').length;
+      const received = () => countsOf(clients.map((c) => c.events.join(',') || 'nothing'));
+      await eventually(() => clients.every((c) => updates(c) >= 1), 'the change on every connection', received);
+      // Nothing else, and nothing twice.
+      expect(countsOf(clients.map((c) => c.events.join(',')).filter((e) => e !== 'UPDATED' && e !== 'CREATED,UPDATED'))).toEqual({});
 
-    // One more for a user at the cap is refused with 4429: the cap counted the burst exactly.
-    await expect(open(app, tokens[0], CALLERS[0].purpose, threat.id)).rejects.toThrow('closed with 4429');
-
-    clients.forEach((c) => c.socket.close());
-    await Promise.all(clients.map((c) => c.closed));
+      // One more for a user at the cap is refused with 4429: the cap counted the burst exactly.
+      await expect(open(app, tokens[0], CALLERS[0].purpose, threat.id)).rejects.toThrow('closed with 4429');
+    } finally {
+      // Closed whatever happened, or the next test's user would still be at the cap.
+      const clients = (await Promise.allSettled(opening)).flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      clients.forEach((c) => c.socket.close());
+      await Promise.all(clients.map((c) => c.closed));
+    }
     await eventually(async () => (await liveSubscribers()) === before, 'every subscription released');
   }, 300_000); // 1,000 sign-ins and subscriptions take a minute on a loaded 2-core machine
 
@@ -117,6 +141,43 @@ describe('live updates: a burst of 1,000 connections', () => {
       clients = await Promise.all(opening);
       expect(clients).toHaveLength(40);
     } finally {
+      await Promise.all([lock.end(), watcher.end()]);
+      clients.forEach((c) => c.socket.close());
+      await Promise.all(clients.map((c) => c.closed));
+    }
+  }, 120_000);
+  // The hub registers a burst of subscriptions together: the records they follow are read once
+  // per user (live/hub.ts registerWaiting), not once per subscription, one after another, which
+  // held every delivery behind a control room's 1,000 for over a minute at load.
+  it('reads the records a burst of subscriptions follows once per user, not once per subscription', async () => {
+    const threat = await createThreat(app, 'serocu.analyst');
+    const token = await app.tokenFor('tvp.investigator');
+    const before = await liveSubscribers();
+    const knex = app.app.orm.em.getConnection().getKnex();
+    let threatReads = 0;
+    const count = (q: { sql?: string }) => void (/soc_threat/.test(q.sql ?? '') && threatReads++);
+    const lock = new pg.Client({ connectionString: app.db.url });
+    const watcher = new pg.Client({ connectionString: app.db.url });
+    await Promise.all([lock.connect(), watcher.connect()]);
+    const waitingReads = async () =>
+      (await watcher.query<{ n: number }>(`select count(*)::int as n from pg_locks where not granted and relation = 'soc_threat'::regclass`)).rows[0].n;
+    let clients: Client[] = [];
+    knex.on('query', count);
+    try {
+      clients = await Promise.all(Array.from({ length: 50 }, () => open(app, token, 'INVESTIGATION', null)));
+      // The first subscription's read waits behind this lock; the others queue behind it meanwhile.
+      await lock.query('begin; lock table soc_threat in access exclusive mode');
+      clients.forEach((c) => subscribeTo(c, threat.id));
+      await eventually(async () => (await waitingReads()) > 0, 'the first read to wait');
+      await new Promise((r) => setTimeout(r, 1000)); // time for the others' subscriptions to reach the hub
+      await lock.query('commit');
+      await eventually(async () => (await liveSubscribers()) === before + 50, 'every subscription registered');
+      // The first subscription's read, then one for the 49 that waited (a straggler may make a third).
+      expect(threatReads).toBeGreaterThanOrEqual(2);
+      expect(threatReads).toBeLessThanOrEqual(3);
+    } finally {
+      knex.removeListener('query', count);
+      await lock.query('rollback').catch(() => undefined);
       await Promise.all([lock.end(), watcher.end()]);
       clients.forEach((c) => c.socket.close());
       await Promise.all(clients.map((c) => c.closed));

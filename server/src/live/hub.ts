@@ -60,6 +60,8 @@ export class LiveHub {
   private head = 0n;
   private tail: Promise<void> = Promise.resolve();
   private pumpQueued = false;
+  /** Subscriptions waiting to be registered, with their resume points (registerWaiting). */
+  private registering: { subscriber: Subscriber; after: bigint | undefined }[] = [];
   private timers: NodeJS.Timeout[] = [];
   private readonly schema: GraphQLSchema;
 
@@ -110,7 +112,7 @@ export class LiveHub {
   async stop(): Promise<void> {
     this.timers.forEach(clearInterval);
     await this.doorbell.stop();
-    for (const s of [...this.subscribers]) s.detach();
+    for (const s of [...this.subscribers, ...this.registering.map((r) => r.subscriber)]) s.detach();
     await this.tail;
     await this.privileged.destroy();
   }
@@ -124,36 +126,52 @@ export class LiveHub {
     const subscriber = new Subscriber(request.viewer, request.purpose, request.clientAddress, request.gone, request.filter, selectionOf(request.info), (s) => {
       if (this.subscribers.delete(s)) metrics.liveSubscribers.dec();
     }, { max: this.config.maxQueuedResults, fellBehind: request.fellBehind });
-    void this.serially(async () => {
-      if (subscriber.closed || subscriber.gone()) return subscriber.detach();
-      subscriber.position = request.after ?? this.head;
-      await this.markFollowed(subscriber);
+    this.registering.push({ subscriber, after: request.after });
+    if (this.registering.length === 1) void this.serially(() => this.registerWaiting());
+    return subscriber;
+  }
+
+  /**
+   * Registers every subscription waiting to be, together: a burst (a control room's clients
+   * reconnecting at once) costs one transaction per user, not one per subscription. One by one,
+   * 1,000 subscriptions held the hub, and every delivery behind them, for over a minute at load.
+   */
+  private async registerWaiting(): Promise<void> {
+    const batch = this.registering.splice(0).filter(({ subscriber }) => {
+      if (subscriber.closed || subscriber.gone()) subscriber.detach();
+      return !subscriber.closed;
+    });
+    for (const { subscriber, after } of batch) subscriber.position = after ?? this.head;
+    await this.markFollowed(batch.map(({ subscriber }) => subscriber));
+    for (const { subscriber } of batch) {
+      if (subscriber.closed) continue; // closed while its records were checked
       this.subscribers.add(subscriber);
       metrics.liveSubscribers.inc();
-      await this.catchUp(subscriber);
-    });
-    return subscriber;
+    }
+    for (const { subscriber } of batch) await this.catchUp(subscriber);
   }
 
   /**
    * The records a subscription names that its subscriber can read now count as shown to it: if
    * they later leave the subscriber's reach (an agreement suspended), WITHDRAWN says so, though
-   * no event about them had been sent. Those it cannot read are not marked, so nothing is said of them.
+   * no event about them had been sent. Those it cannot read are not marked, so nothing is said of
+   * them. Read once per user for all of the user's subscriptions.
    */
-  private async markFollowed(subscriber: Subscriber): Promise<void> {
-    const followed = subscriber.filter.followed ?? [];
-    if (!followed.length) return;
-    try {
-      const ctx = await forOperation(this.deps, subscriber.viewer, undefined, {});
+  private async markFollowed(subscribers: Subscriber[]): Promise<void> {
+    for (const group of byUser(subscribers.filter((s) => s.filter.followed?.length))) {
       try {
-        const visible = await loadVisible(ctx, this.fetchers, followed as LogEntry[]);
-        for (const key of visible.keys()) subscriber.markSeen(key);
-      } finally {
-        await ctx.db.finish();
+        const ctx = await forOperation(this.deps, group[0].viewer, undefined, {});
+        try {
+          const followed = new Map(group.flatMap((s) => s.filter.followed!).map((f) => [keyOf(f.recordType, f.recordId), f]));
+          const visible = await loadVisible(ctx, this.fetchers, [...followed.values()] as LogEntry[]);
+          for (const s of group) for (const f of s.filter.followed!) if (visible.has(keyOf(f.recordType, f.recordId))) s.markSeen(keyOf(f.recordType, f.recordId));
+        } finally {
+          await ctx.db.finish();
+        }
+      } catch (err) {
+        // The subscriptions still start: their records count as shown once an event about them is sent.
+        this.deps.log.warn({ err }, 'followed records could not be checked at subscription');
       }
-    } catch (err) {
-      // The subscription still starts: its records count as shown once an event about them is sent.
-      this.deps.log.warn({ err }, 'followed records could not be checked at subscription');
     }
   }
 
@@ -335,10 +353,15 @@ export class LiveHub {
     for (const group of byUser(subscribers.filter((s) => !s.closed && s.hasSeenAny))) {
       const ctx = await forOperation(this.deps, group[0].viewer, undefined, {});
       try {
+        // What any of the user's subscriptions has been shown, read once (once per subscription,
+        // 1,000 of a control room's took the hub from its deliveries for over a minute at load).
+        const lost = new Map((await this.lostRecords(ctx, [...new Set(group.flatMap((s) => s.seenRecords()))])).map((r) => [keyOf(r.recordType, r.recordId), r]));
         for (const subscriber of group) {
-          for (const lost of await this.lostRecords(ctx, subscriber.seenRecords())) {
-            subscriber.forget(keyOf(lost.recordType, lost.recordId));
-            const withdrawn = eventOf(this.cursors, { ...lost, seq: subscriber.position, action: 'UPDATE', changedFields: [], accessBefore: null, actorId: null, at: new Date(databaseNow()) }, LiveEventType.WITHDRAWN, null);
+          for (const key of subscriber.seenRecords()) {
+            const record = lost.get(key);
+            if (!record) continue;
+            subscriber.forget(key);
+            const withdrawn = eventOf(this.cursors, { ...record, seq: subscriber.position, action: 'UPDATE', changedFields: [], accessBefore: null, actorId: null, at: new Date(databaseNow()) }, LiveEventType.WITHDRAWN, null);
             subscriber.push(await execute({ schema: this.schema, ...subscriber.selection, rootValue: withdrawn, contextValue: this.contextFor(ctx, subscriber) }));
           }
         }
