@@ -95,14 +95,34 @@ interface Opening {
   reject: (err: Error) => void;
 }
 
+/**
+ * A group commit: what arrives while a batch is in flight waits and goes with the next batch, so
+ * a burst costs a few statements however large it is. `run` settles every item of its batch.
+ */
+class GroupCommit<T> {
+  private waiting: T[] = [];
+  private running = false;
+
+  constructor(private readonly run: (batch: T[]) => Promise<void>) {}
+
+  add(item: T): void {
+    this.waiting.push(item);
+    if (!this.running) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.waiting.length) await this.run(this.waiting.splice(0));
+    this.running = false;
+  }
+}
+
 export class SharedLimits {
   readonly instanceId = randomUUID();
   private client: pg.Client | undefined;
   private connecting: Promise<pg.Client> | undefined;
-  private waiting: Waiting[] = [];
-  private flushing = false;
-  private opening: Opening[] = [];
-  private countingOpens = false;
+  private readonly reservations = new GroupCommit<Waiting>((batch) => this.reserveTogether(batch));
+  private readonly openings = new GroupCommit<Opening>((batch) => this.countTogether(batch));
   private minute = -1;
   /** This instance's WebSocket connections per user: the truth its rows are rewritten from. */
   private readonly connections = new Map<string, number>();
@@ -127,8 +147,7 @@ export class SharedLimits {
   /** Reserves one hit of `caller`'s allowance for this minute; rejects with LimitsUnavailableError. */
   reserve(caller: string): Promise<Reservation> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ caller, resolve, reject });
-      if (!this.flushing) void this.flush();
+      this.reservations.add({ caller, resolve, reject });
     });
   }
 
@@ -140,8 +159,7 @@ export class SharedLimits {
     const mine = (this.connections.get(userId) ?? 0) + 1;
     this.connections.set(userId, mine);
     return new Promise((resolve, reject) => {
-      this.opening.push({ userId, mine, resolve, reject });
-      if (!this.countingOpens) void this.countOpens();
+      this.openings.add({ userId, mine, resolve, reject });
     });
   }
 
@@ -161,19 +179,15 @@ export class SharedLimits {
     await client?.end().catch(() => undefined);
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.waiting.length) {
-      const batch = this.waiting.splice(0);
-      try {
-        this.settle(batch, await this.reserveBatch(batch));
-      } catch (err) {
-        const unavailable = new LimitsUnavailableError(err);
-        for (const w of batch) w.reject(unavailable);
-      }
+  private async reserveTogether(batch: Waiting[]): Promise<void> {
+    try {
+      this.settle(batch, await this.reserveBatch(batch));
+    } catch (err) {
+      const unavailable = new LimitsUnavailableError(err);
+      for (const w of batch) w.reject(unavailable);
     }
-    this.flushing = false;
   }
+
 
   private async reserveBatch(batch: Waiting[]) {
     const hits = new Map<string, number>();
@@ -197,27 +211,22 @@ export class SharedLimits {
   }
 
   /**
-   * Counts the connections opened meanwhile in one statement, as reservations are batched: a burst
+   * Counts connections opened together in one statement, as reservations are batched: a burst
    * (a control room reconnecting at once) took one round trip per connection, one after another
    * on the one connection, and at load the last of 1,000 waited past the timeout and was refused
    * 1013 (test/live/connection-burst.test.ts). Each user's row is written with what this instance
    * holds when the statement is sent; each connection's total is its place among the user's
    * connections here plus those on the other instances.
    */
-  private async countOpens(): Promise<void> {
-    this.countingOpens = true;
-    while (this.opening.length) {
-      const batch = this.opening.splice(0);
-      const users = [...new Set(batch.map((o) => o.userId))].sort();
-      try {
-        const { rows } = await this.query(OPEN_CONNECTIONS, [this.instanceId, users, users.map((u) => this.connections.get(u) ?? 0), STALE_AFTER_S]);
-        const elsewhere = new Map(rows.map((r) => [r.user_id as string, r.elsewhere as number]));
-        for (const o of batch) o.resolve(o.mine + (elsewhere.get(o.userId) ?? 0));
-      } catch (err) {
-        for (const o of batch) o.reject(err as Error);
-      }
+  private async countTogether(batch: Opening[]): Promise<void> {
+    const users = [...new Set(batch.map((o) => o.userId))].sort();
+    try {
+      const { rows } = await this.query(OPEN_CONNECTIONS, [this.instanceId, users, users.map((u) => this.connections.get(u) ?? 0), STALE_AFTER_S]);
+      const elsewhere = new Map(rows.map((r) => [r.user_id as string, r.elsewhere as number]));
+      for (const o of batch) o.resolve(o.mine + (elsewhere.get(o.userId) ?? 0));
+    } catch (err) {
+      for (const o of batch) o.reject(err as Error);
     }
-    this.countingOpens = false;
   }
 
   /** Admits the batch's requests in arrival order while they fit. */

@@ -164,7 +164,7 @@ export class LiveHub {
         try {
           const followed = new Map(group.flatMap((s) => s.filter.followed!).map((f) => [keyOf(f.recordType, f.recordId), f]));
           const visible = await loadVisible(ctx, this.fetchers, [...followed.values()] as LogEntry[]);
-          for (const s of group) for (const f of s.filter.followed!) if (visible.has(keyOf(f.recordType, f.recordId))) s.markSeen(keyOf(f.recordType, f.recordId));
+          for (const s of group) for (const key of s.filter.followed!.map((f) => keyOf(f.recordType, f.recordId))) if (visible.has(key)) s.markSeen(key);
         } finally {
           await ctx.db.finish();
         }
