@@ -146,6 +146,72 @@ describe('limits shared by the instances on one database', () => {
   }
 });
 
+/**
+ * A burst is counted in a statement or two, however large: one statement per connection or
+ * request, one after another on the limits' one connection, made the last of 1,000 wait past the
+ * timeout (refused 1013 at load). Counted at pg's client, the only way out of SharedLimits.
+ */
+describe('a burst costs the limits a few statements, not one each', () => {
+  let db: TestDatabase;
+  let limits: SharedLimits;
+  let sent: string[];
+  let spy: jest.SpyInstance;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    limits = new SharedLimits(db.url, 150, pino({ level: 'silent' }));
+    await limits.start();
+  });
+  beforeEach(() => {
+    sent = [];
+    const query = pg.Client.prototype.query;
+    spy = jest.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      if (typeof args[0] === 'string') sent.push(args[0]);
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
+  });
+  afterEach(() => spy.mockRestore());
+  afterAll(async () => {
+    await limits?.stop();
+    await db?.drop();
+  });
+
+  const naming = (table: string) => sent.filter((text) => text.includes(`insert into runtime.${table}`)).length;
+
+  it('counts 300 connections opening at once in at most two statements, each told its place among its user’s', async () => {
+    const users = ['user-a', 'user-b', 'user-c'];
+    const totals = await Promise.all(Array.from({ length: 300 }, (_, i) => limits.openConnection(users[i % 3]).then((total) => [users[i % 3], total] as const)));
+    expect(naming('live_connection')).toBeLessThanOrEqual(2);
+    for (const user of users) {
+      const places = totals.filter(([u]) => u === user).map(([, total]) => total).sort((a, b) => a - b);
+      expect(places).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    }
+    const { rows } = await adminQueryOn(db.url, `select user_id, connections from runtime.live_connection where instance_id = $1 order by user_id`, [limits.instanceId]);
+    expect(rows).toEqual(users.map((user_id) => ({ user_id, connections: 100 })));
+  });
+
+  it('reserves 300 requests at once in at most two statements, admitting exactly the allowance', async () => {
+    // Counted by the database's minute: start well inside one, so the check below sees the same minute.
+    const { rows } = await adminQueryOn(db.url, `select (60 - extract(second from statement_timestamp()))::float8 as left_s`, []);
+    if (rows[0].left_s < 15) await new Promise((r) => setTimeout(r, rows[0].left_s * 1000 + 500));
+    const reservations = await Promise.all(Array.from({ length: 300 }, (_, i) => limits.reserve(i % 2 ? 'caller-a' : 'caller-b')));
+    expect(naming('rate_limit')).toBeLessThanOrEqual(2);
+    expect(reservations.filter((r) => r.allowed)).toHaveLength(300);
+    const more = await Promise.all(Array.from({ length: 100 }, () => limits.reserve('caller-a')));
+    expect(more.filter((r) => r.allowed)).toHaveLength(0);
+  });
+});
+
+async function adminQueryOn(url: string, sql: string, params: unknown[]): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
+}
+
 describe('when the database cannot count', () => {
   let server: http.Server;
   let url: string;
