@@ -183,4 +183,37 @@ describe('live updates: a burst of 1,000 connections', () => {
       await Promise.all(clients.map((c) => c.closed));
     }
   }, 120_000);
+  // What a user's subscriptions were shown is re-checked once per user when their account changes
+  // (and every minute, and when an agreement changes: live/hub.ts recheckSeen), not once per
+  // subscription, which for a control room's 1,000 held the hub and every delivery behind it.
+  it('re-checks what a user’s subscriptions were shown in one read, and withdraws it from each', async () => {
+    const threat = await createThreat(app, 'serocu.analyst', { access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'REGIONAL_LAW_ENFORCEMENT' } });
+    const token = await app.tokenFor('surrey.investigator');
+    const before = await liveSubscribers();
+    const knex = app.app.orm.em.getConnection().getKnex();
+    let threatReads = 0;
+    const count = (q: { sql?: string }) => void (/soc_threat/.test(q.sql ?? '') && threatReads++);
+    const admin = new pg.Client({ connectionString: app.db.url });
+    await admin.connect();
+    const { clearance } = (await admin.query(`select clearance from app_user where username = 'surrey.investigator'`)).rows[0];
+    let clients: Client[] = [];
+    try {
+      clients = await Promise.all(Array.from({ length: 20 }, () => open(app, token, 'INVESTIGATION', threat.id)));
+      await eventually(async () => (await liveSubscribers()) === before + 20, 'every subscription registered');
+      knex.on('query', count);
+      // Below the threat's marking now: the account's change reaches the hub, which re-checks.
+      await admin.query(`update app_user set clearance = 'OFFICIAL' where username = 'surrey.investigator'`);
+      await eventually(() => clients.every((c) => c.events.includes('WITHDRAWN')), 'WITHDRAWN on every subscription', () => clients.map((c) => c.events));
+      expect(clients.map((c) => countsOf(c.events))).toEqual(clients.map(() => ({ WITHDRAWN: 1 })));
+      // One read for the user's 20 subscriptions (the minute's own re-check may add one).
+      expect(threatReads).toBeGreaterThanOrEqual(1);
+      expect(threatReads).toBeLessThanOrEqual(2);
+    } finally {
+      knex.removeListener('query', count);
+      await admin.query(`update app_user set clearance = $1 where username = 'surrey.investigator'`, [clearance]);
+      await admin.end();
+      clients.forEach((c) => c.socket.close());
+      await Promise.all(clients.map((c) => c.closed));
+    }
+  }, 120_000);
 });
