@@ -72,7 +72,6 @@ function markUnavailable(response: { http: { status?: number }; body: { kind: st
   if (response.body.kind === 'single' && response.body.singleResult?.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) response.http.status = 503;
 }
 
-
 export async function createApp(config: Config, databaseUrl: string, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
   const lifecycle: Lifecycle = { state: 'starting' };

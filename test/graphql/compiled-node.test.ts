@@ -31,7 +31,6 @@ const DOCUMENTS: Record<string, string> = {
   typenameOnly: `query T($id: ID!) { node(id: $id) { __typename ... on SocThreat { __typename #NODE# } } }`,
 };
 
-
 /** A threat of each owner and marking in the demo data, one that does not exist, and one that is no ID. */
 async function threatIds(app: TestApp): Promise<string[]> {
   const pool = new pg.Pool({ connectionString: app.db.url, max: 1 });

@@ -44,7 +44,6 @@ const DOCUMENTS: Record<string, string> = {
   refusedSize: `query Z { threats(first: 101) { edges { node { #NODE# id } } } }`,
 };
 
-
 describe('the threats list compiled into one statement', () => {
   let app: TestApp;
   let pool: pg.Pool;

@@ -89,7 +89,6 @@ describe('live updates: protocol hygiene', () => {
     await eventually(async () => (await liveSubscribers()) === before, 'its disposal');
   });
 
-
   it('eventCursor is a cursor that subscriptions accept', async () => {
     const { eventCursor } = expectData(await app.gql('serocu.analyst', '{ eventCursor }'));
     expect(typeof eventCursor).toBe('string');

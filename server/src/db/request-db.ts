@@ -599,7 +599,6 @@ function isEnd(q: WaitingQuery): boolean {
   return /^\s*(commit|rollback)\b/i.test(q.config.text);
 }
 
-
 function commitThatRolledBack(q: WaitingQuery, result: unknown): Error | null {
   if (!isCommit(q) || (result as { command?: string } | undefined)?.command !== 'ROLLBACK') return null;
   return Object.assign(new Error('COMMIT found the transaction already failed: PostgreSQL rolled it back, and nothing of it was kept'), { code: '25P02' });

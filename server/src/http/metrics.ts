@@ -5,7 +5,6 @@ import { timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { poolOf, type PoolCounts } from '../db/driver-internals';
 
-
 const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'soc_hub_' });
 

@@ -188,7 +188,6 @@ export class SharedLimits {
     }
   }
 
-
   private async reserveBatch(batch: Waiting[]) {
     const hits = new Map<string, number>();
     for (const w of batch) hits.set(w.caller, (hits.get(w.caller) ?? 0) + 1);

@@ -164,7 +164,6 @@ function threatsPageStatement(scope: ReadScope, info: GraphQLResolveInfo, size: 
     select json_build_object('edges', ${audited}, '${COMPILED}', ${connection}->'${COMPILED}') as answer`);
 }
 
-
 /**
  * `node(id)` for a threat as one statement, as compiledThreatsPage answers a page: the threat
  * when the caller may read it (the application's policy in threatQuery, row-level security by

@@ -36,7 +36,6 @@ interface Found {
   status: string;
 }
 
-
 const claimed = ['linkedThreatId', 'reason', 'threatId'];
 
 /** Links this threat to another one the user can see, with the reason. */

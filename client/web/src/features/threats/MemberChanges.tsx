@@ -71,7 +71,6 @@ function personDetail(p: Person): string {
   return `${born}${aliases ? `, also known as ${aliases}` : ''} · recorded by ${p.owningOrganisation.code}`;
 }
 
-
 /** Finding a person by name or alias among those shared with you, or recording a new one. */
 function PersonPicker({ chosen, choose, errors }: { chosen: Person | null; choose: (p: Person | null) => void; errors: string[] }) {
   const [text, setText] = useState('');
