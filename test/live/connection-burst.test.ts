@@ -188,6 +188,8 @@ describe('live updates: a burst of 1,000 connections', () => {
       clients.forEach((c) => c.socket.close());
       await Promise.all(clients.map((c) => c.closed));
     }
+    // Released by the hub too (after the client saw its socket close), so the next test counts from a settled figure.
+    await eventually(async () => (await liveSubscribers()) === before, 'every subscription released');
   }, 120_000);
   // What a user's subscriptions were shown is re-checked once per user when their account changes
   // (and every minute, and when an agreement changes: live/hub.ts recheckSeen), not once per
@@ -205,10 +207,12 @@ describe('live updates: a burst of 1,000 connections', () => {
       clients = await Promise.all(Array.from({ length: 20 }, () => open(app, token, 'INVESTIGATION', threat.id)));
       await eventually(async () => (await liveSubscribers()) === before + 20, 'every subscription registered');
       threatReads.count = 0; // counted from here: registration's reads are the test above's subject
-        // Below the threat's marking now: the account's change reaches the hub, which re-checks.
+      // Below the threat's marking now: the account's change reaches the hub, which re-checks.
       await admin.query(`update app_user set clearance = 'OFFICIAL' where username = 'surrey.investigator'`);
       await eventually(() => clients.every((c) => c.events.includes('WITHDRAWN')), 'WITHDRAWN on every subscription', () => clients.map((c) => c.events));
-      expect(clients.map((c) => countsOf(c.events))).toEqual(clients.map(() => ({ WITHDRAWN: 1 })));
+      // Withdrawn once from each. A subscription registered before the instance had read the threat's
+      // creation from the log also heard CREATED first (as in the burst above): its "now", never later.
+      expect(clients.map((c) => c.events.filter((type, i) => !(type === 'CREATED' && i === 0)))).toEqual(clients.map(() => ['WITHDRAWN']));
       // One read for the user's 20 subscriptions (the minute's own re-check may add one).
       expect(threatReads.count).toBeGreaterThanOrEqual(1);
       expect(threatReads.count).toBeLessThanOrEqual(2);
@@ -219,5 +223,6 @@ describe('live updates: a burst of 1,000 connections', () => {
       clients.forEach((c) => c.socket.close());
       await Promise.all(clients.map((c) => c.closed));
     }
+    await eventually(async () => (await liveSubscribers()) === before, 'every subscription released');
   }, 120_000);
 });
