@@ -16,7 +16,7 @@ import { openOrm } from '../../server/src/db/orm';
 import { seedIdentity } from '../../server/src/db/seed';
 import { perCallerRateLimit } from '../../server/src/http/rate-limit';
 import { SharedLimits } from '../../server/src/limits/shared-limits';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, queryDatabase, type TestDatabase } from '../support/database';
 import { purposeFor } from '../support/purposes';
 
 /**
@@ -81,14 +81,7 @@ describe('limits shared by the instances on one database', () => {
   }
 
   async function connectionsRecorded(userId: string): Promise<number> {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query(`select coalesce(sum(connections), 0)::int as n from runtime.live_connection where user_id = $1`, [userId]);
-      return rows[0].n;
-    } finally {
-      await client.end();
-    }
+    return (await queryDatabase(db.url, `select coalesce(sum(connections), 0)::int as n from runtime.live_connection where user_id = $1`, [userId])).rows[0].n;
   }
 
   it('caps a user’s WebSocket connections across both instances (4429 beyond), and frees a place when one closes', async () => {
@@ -126,23 +119,11 @@ describe('limits shared by the instances on one database', () => {
   });
 
   async function sql(text: string, params: unknown[] = []): Promise<void> {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      await client.query(text, params);
-    } finally {
-      await client.end();
-    }
+    await queryDatabase(db.url, text, params);
   }
 
   async function userIdOf(username: string): Promise<string> {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      return (await client.query(`select id from app_user where username = $1`, [username])).rows[0].id;
-    } finally {
-      await client.end();
-    }
+    return (await queryDatabase(db.url, `select id from app_user where username = $1`, [username])).rows[0].id;
   }
 });
 
@@ -186,13 +167,13 @@ describe('a burst costs the limits a few statements, not one each', () => {
       const places = totals.filter(([u]) => u === user).map(([, total]) => total).sort((a, b) => a - b);
       expect(places).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     }
-    const { rows } = await adminQueryOn(db.url, `select user_id, connections from runtime.live_connection where instance_id = $1 order by user_id`, [limits.instanceId]);
+    const { rows } = await queryDatabase(db.url, `select user_id, connections from runtime.live_connection where instance_id = $1 order by user_id`, [limits.instanceId]);
     expect(rows).toEqual(users.map((user_id) => ({ user_id, connections: 100 })));
   });
 
   it('reserves 300 requests at once in at most two statements, admitting exactly the allowance', async () => {
     // Counted by the database's minute: start well inside one, so the check below sees the same minute.
-    const { rows } = await adminQueryOn(db.url, `select (60 - extract(second from statement_timestamp()))::float8 as left_s`, []);
+    const { rows } = await queryDatabase(db.url, `select (60 - extract(second from statement_timestamp()))::float8 as left_s`, []);
     if (rows[0].left_s < 15) await new Promise((r) => setTimeout(r, rows[0].left_s * 1000 + 500));
     const reservations = await Promise.all(Array.from({ length: 300 }, (_, i) => limits.reserve(i % 2 ? 'caller-a' : 'caller-b')));
     expect(naming('rate_limit')).toBeLessThanOrEqual(2);
@@ -201,16 +182,6 @@ describe('a burst costs the limits a few statements, not one each', () => {
     expect(more.filter((r) => r.allowed)).toHaveLength(0);
   });
 });
-
-async function adminQueryOn(url: string, sql: string, params: unknown[]): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(sql, params);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('when the database cannot count', () => {
   let server: http.Server;

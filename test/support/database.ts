@@ -16,8 +16,13 @@ function adminUrl(): string {
 }
 
 /** Runs one statement on the maintenance connection. */
-export async function adminQuery(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: adminUrl() });
+export function adminQuery(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  return queryDatabase(adminUrl(), sql, params);
+}
+
+/** Runs one statement on a connection of its own to the database at `url` (outside any app's pool). */
+export async function queryDatabase(url: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await client.query(sql, params);
