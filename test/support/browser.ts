@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { createTestApp, type TestApp } from './test-app';
 
 /** Debian's Chromium (apt-get install chromium); CHROMIUM_PATH overrides it. */
@@ -32,6 +33,57 @@ export interface WatchedPage {
   context: BrowserContext;
   /** Console errors and uncaught exceptions seen so far on the page. */
   consoleErrors: string[];
+  /** What the page did and when, to say what a slow wait was waiting for (see slowPageReport). */
+  timeline: PageTimeline;
+}
+
+/**
+ * The page's requests and its main frame's loads, with when each happened. A wait that times out
+ * on a loaded machine says only what it waited for; this says whether the server had not answered
+ * (a request still pending), or had and the page had not got on with it.
+ */
+export class PageTimeline {
+  private readonly start = performance.now();
+  private readonly sent = new Map<Request, number>();
+  readonly events: string[] = [];
+  /** The longest a request took, or has been waiting. */
+  longestRequestMs = 0;
+
+  constructor(page: Page) {
+    page.on('request', (request) => {
+      this.sent.set(request, performance.now());
+      this.note(`sent ${request.method()} ${this.path(request)}`);
+    });
+    const answered = (how: string) => (request: Request) => {
+      const at = this.sent.get(request);
+      if (at === undefined) return;
+      this.sent.delete(request);
+      this.longestRequestMs = Math.max(this.longestRequestMs, performance.now() - at);
+      this.note(`${how} ${request.method()} ${this.path(request)} after ${Math.round(performance.now() - at)} ms`);
+    };
+    page.on('requestfinished', answered('finished'));
+    page.on('requestfailed', answered('failed'));
+    page.on('domcontentloaded', () => this.note('main frame: DOMContentLoaded'));
+    page.on('load', () => this.note('main frame: load'));
+  }
+
+  /** The requests not answered yet, each with how long it has waited. */
+  pending(): string[] {
+    const now = performance.now();
+    return [...this.sent].map(([request, at]) => {
+      this.longestRequestMs = Math.max(this.longestRequestMs, now - at);
+      return `${request.method()} ${this.path(request)}, waiting ${Math.round(now - at)} ms`;
+    });
+  }
+
+  private note(what: string): void {
+    this.events.push(`${Math.round(performance.now() - this.start)} ms: ${what}`);
+  }
+
+  private path(request: Request): string {
+    const url = new URL(request.url());
+    return url.pathname + url.search;
+  }
 }
 
 /** A fresh context and page at the app's URL, recording every console error. */
@@ -41,12 +93,13 @@ export async function openPage(browser: Browser, baseURL: string): Promise<Watch
   const consoleErrors: string[] = [];
   page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
   page.on('pageerror', (error) => consoleErrors.push(error.message));
+  const timeline = new PageTimeline(page);
   // How long an action or wait may take before the test fails: these waits are for correctness
   // (the element appears, or never does), not speed, which the bench measures. CI runs two browser
   // workers beside the rest of the suite on two cores, and at load 30 Chromium drew the main
   // menu's link stable only after 10 s once; 30 s stays well inside jest's limit per test (jest.config.js).
   page.setDefaultTimeout(30_000);
-  return { page, context, consoleErrors };
+  return { page, context, consoleErrors, timeline };
 }
 
 /** Signs in through the development sign-in page, by clicking the user's button. */
@@ -79,6 +132,30 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   }, [x, y] as [number, number]);
 }
 
+/**
+ * How long this jest worker's event loop was held up at worst during a test. The worker serves
+ * the app and drives Chromium, so a stall here delays both the answers and the waits.
+ */
+const workerStall = monitorEventLoopDelay({ resolution: 20 });
+workerStall.enable();
+
+/** Beyond these, a browser test's afterEach prints what its page did (the waits' own limit is 30 s). */
+const SLOW_REQUEST_MS = 10_000;
+const SLOW_WORKER_MS = 5_000;
+
+/** What the page did, when a request took long or the worker stalled; otherwise undefined. */
+function slowPageReport(timeline: PageTimeline, stall: ReturnType<typeof monitorEventLoopDelay>): string | undefined {
+  const pending = timeline.pending();
+  const stallMs = stall.max / 1e6;
+  if (timeline.longestRequestMs < SLOW_REQUEST_MS && stallMs < SLOW_WORKER_MS) return undefined;
+  return [
+    `slow browser test "${expect.getState().currentTestName}": longest request ${Math.round(timeline.longestRequestMs)} ms, worker event loop held up to ${Math.round(stallMs)} ms`,
+    ...(pending.length ? ['still pending:', ...pending.map((p) => `  ${p}`)] : ['nothing pending']),
+    'what the page did:',
+    ...timeline.events.map((e) => `  ${e}`),
+  ].join('\n');
+}
+
 export interface BrowserSession {
   readonly app: TestApp;
   readonly browser: Browser;
@@ -101,9 +178,13 @@ export function useBrowserSession(options: { env?: Record<string, string> } = {}
     await session.app?.stop();
   });
   beforeEach(async () => {
+    workerStall.reset();
     session.watched = await openPage(session.browser, session.app.url);
   });
   afterEach(async () => {
+    const slow = slowPageReport(session.watched.timeline, workerStall);
+    // eslint-disable-next-line no-console
+    if (slow) console.warn(slow);
     expect(session.watched.consoleErrors).toEqual([]);
     await session.watched.context.close();
   });
