@@ -7,7 +7,7 @@ import { createTestApp, type GqlOptions, type TestApp } from '../support/test-ap
 import { createThreat, expectData, orgId, userId } from '../support/factories';
 import { createReferral, referralInput } from '../support/referral-factories';
 import { AuditCollector } from '../../server/src/audit';
-import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
+import { statementsSentDuring } from '../support/statements';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -116,21 +116,12 @@ describe('what is recorded', () => {
 
   it('writes a request\'s events in the same message as its COMMIT: no round trip of their own', async () => {
     const threat = await createThreat(app, 'tvp.investigator'); // OFFICIAL_SENSITIVE: reading it is audited
-    const knex = app.app.orm.em.getConnection().getKnex();
-    const sent: string[] = [];
-    const record = (q: { sql: string }) => sent.push(q.sql);
-    knex.on('query', record);
-    const shared = statementsSharingRoundTrips();
-    try {
-      const result = await app.gql('tvp.investigator', `query ReadOne($id: ID!) { node(id: $id) { id } }`, { id: threat.id });
-      expect(result.data?.node).toEqual({ id: threat.id });
-    } finally {
-      knex.removeListener('query', record);
-    }
+    const { result, sql: sent, roundTrips } = await statementsSentDuring(app, () => app.gql('tvp.investigator', `query ReadOne($id: ID!) { node(id: $id) { id } }`, { id: threat.id }));
+    expect(result.data?.node).toEqual({ id: threat.id });
     expect(sent.slice(-2).map((s) => s.slice(0, 25).toLowerCase())).toEqual(['insert into "audit_event"', 'commit;']);
     // BEGIN with the remembered account's check (it created the threat just now), the caller's
     // settings and the read; the events with COMMIT.
-    expect(sent.length - (statementsSharingRoundTrips() - shared)).toBe(2);
+    expect(roundTrips).toBe(2);
     const events = await sql(`select action, record_ids from audit_event where operation = 'ReadOne'`);
     expect(events).toEqual([{ action: 'READ', record_ids: [dbId(threat.id)] }]);
   });

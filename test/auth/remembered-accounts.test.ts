@@ -1,6 +1,6 @@
-import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
 import { createThreat } from '../support/factories';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { statementsSentDuring } from '../support/statements';
 
 /**
  * A server remembers the accounts of earlier requests (server/src/db/request-db.ts, AccountCache)
@@ -93,22 +93,13 @@ describe('remembered accounts', () => {
     expect((await post(app, token, NODE, { id: threatId })).status).toBe(200);
     expect((await post(app, token, NODE, { id: threatId })).status).toBe(200); // statements seen twice are prepared by now
     const audited = await auditEventsOf(username);
-    const knex = app.app.orm.em.getConnection().getKnex();
-    const sent: string[] = [];
-    const record = (q: { sql: string }) => sent.push(q.sql);
-    knex.on('query', record);
-    const shared = statementsSharingRoundTrips();
-    try {
-      const read = await post(app, token, NODE, { id: threatId });
-      expect(read.body.data.node.id).toBe(threatId);
-    } finally {
-      knex.removeListener('query', record);
-    }
+    const { result: read, sql: sent, roundTrips } = await statementsSentDuring(app, () => post(app, token, NODE, { id: threatId }));
+    expect(read.body.data.node.id).toBe(threatId);
     expect(sent.filter((s) => /^begin;/.test(s))).toEqual([expect.stringMatching(/^begin; (select soc_refuse_changed_account|execute soc_)/)]);
     expect(sent.some((s) => /^select u\.\*/.test(s))).toBe(false); // no lookup
     expect(sent.some((s) => /insert into "audit_event"/.test(s))).toBe(true);
     expect(sent[sent.length - 1]).toMatch(/^commit/i);
-    expect(sent.length - (statementsSharingRoundTrips() - shared)).toBe(2);
+    expect(roundTrips).toBe(2);
     expect(await auditEventsOf(username)).toBe(audited + 1);
   });
 });

@@ -1,4 +1,3 @@
-import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
 import { withPooledConnection } from '../../server/src/db/driver-internals';
 import { webClientOperation } from '../support/web-client-documents';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
@@ -6,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKeys, signDevToken } from '../../server/src/auth/dev-keys';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { statementsSentDuring } from '../support/statements';
 
 const VIEWER = '{ viewer { username displayName roles clearance active organisation { code name type isLawEnforcement } } }';
 
@@ -139,21 +139,12 @@ describe('development tokens', () => {
   });
 
   it('looks the account up and opens no transaction for a request that needs nothing else: a viewer query is one round trip', async () => {
-    const knex = app.app.orm.em.getConnection().getKnex();
     const token = await app.tokenFor('surrey.investigator');
     /** What a viewer request sends: statements, their bindings, and the round trips they took. */
     const viewerSends = async () => {
-      const sent: string[] = [];
-      const bindings: unknown[][] = [];
-      const record = (q: { sql: string; bindings: unknown[] }) => (sent.push(q.sql), bindings.push(q.bindings));
-      knex.on('query', record);
-      const shared = statementsSharingRoundTrips();
-      try {
-        expect((await postWithToken(app, token)).body.data.viewer.organisation.code).toBe('SURREY');
-      } finally {
-        knex.removeListener('query', record);
-      }
-      return { sent, bindings, roundTrips: sent.length - (statementsSharingRoundTrips() - shared) };
+      const { result, sql: sent, bindings, roundTrips } = await statementsSentDuring(app, () => postWithToken(app, token));
+      expect(result.body.data.viewer.organisation.code).toBe('SURREY');
+      return { sent, bindings, roundTrips };
     };
     // The first request by the account looks it up...
     const first = await viewerSends();

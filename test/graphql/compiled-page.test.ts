@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
+import { statementsSentDuring } from '../support/statements';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { COMPARED_USERS, EVERY_THREAT_FIELD, FORCE_RESOLVERS, withoutForced } from '../support/compiled-answers';
 
@@ -47,23 +47,19 @@ const DOCUMENTS: Record<string, string> = {
 describe('the threats list compiled into one statement', () => {
   let app: TestApp;
   let pool: pg.Pool;
-  let statements: string[] = [];
-  const record = (q: { sql: string }) => statements.push(q.sql);
   beforeAll(async () => {
     app = await createTestApp({ seed: 'demo' });
     pool = new pg.Pool({ connectionString: app.db.url, max: 1 });
-    app.app.orm.em.getConnection().getKnex().on('query', record);
   });
   afterAll(async () => {
     await pool.end();
     await app.stop();
   });
 
-  /** Sends the document as `username`, returning the answer and the statements the server ran for it. */
+  /** Sends the document as `username`: the answer, whether the compiled statement gave it, and the round trips it cost. */
   async function send(username: string, document: string, operation: string, purpose?: string | null) {
-    statements = [];
-    const answer = await app.gql(username, document.replace(/query [A-Z]\b/, `query ${operation}`), undefined, purpose === undefined ? {} : { purpose });
-    return { answer, compiled: statements.some((s) => s.includes('compiled_page')), statements: statements.length };
+    const sent = await statementsSentDuring(app, () => app.gql(username, document.replace(/query [A-Z]\b/, `query ${operation}`), undefined, purpose === undefined ? {} : { purpose }));
+    return { answer: sent.result, compiled: sent.sql.some((s) => s.includes('compiled_page')), roundTrips: sent.roundTrips };
   }
 
   /** The audit events one operation wrote: what was read (or refused), of which records. */
@@ -142,10 +138,9 @@ describe('the threats list compiled into one statement', () => {
   ])('costs the same statements whatever its size or depth: %s', async (_name, document) => {
     for (const username of ['serocu.analyst', 'oxon.mash']) {
       await send(username, document, 'Warm'); // token and account remembered, schema warm
-      const shared = statementsSharingRoundTrips();
-      const { compiled, statements: count } = await send(username, document, 'Counted');
+      const { compiled, roundTrips } = await send(username, document, 'Counted');
       expect(compiled).toBe(true);
-      expect(count - (statementsSharingRoundTrips() - shared)).toBe(2);
+      expect(roundTrips).toBe(2);
     }
   });
 });
@@ -154,22 +149,15 @@ describe('the threats list compiled into one statement', () => {
 // narrows the resolvers' reads (the page, its total, each threat's plan).
 describe('the threats list compiled into one statement, with the application policy alone', () => {
   let app: TestApp;
-  let statements: string[] = [];
-  const record = (q: { sql: string }) => statements.push(q.sql);
-  beforeAll(async () => {
-    app = await createTestApp({ seed: 'demo', accessLayers: { database: false, application: true } });
-    app.app.orm.em.getConnection().getKnex().on('query', record);
-  });
+  beforeAll(async () => (app = await createTestApp({ seed: 'demo', accessLayers: { database: false, application: true } })));
   afterAll(() => app.stop());
 
   const cases = USERS.flatMap((user) => ['threatsPage', 'aliasesAndFragments', 'categoryAndText'].map((name) => [user, name] as const));
   it.each(cases)('gives %s the same answer compiled as through the resolvers: %s', async (username, name) => {
-    statements = [];
-    const compiled = await app.gql(username, DOCUMENTS[name].replaceAll('#NODE#', ''));
-    expect(statements.some((s) => s.includes('compiled_page'))).toBe(true);
-    statements = [];
-    const resolved = await app.gql(username, DOCUMENTS[name].replaceAll('#NODE#', FORCE));
-    expect(statements.some((s) => s.includes('compiled_page'))).toBe(false);
-    expect(JSON.stringify(withoutForced(resolved))).toBe(JSON.stringify(compiled));
+    const compiled = await statementsSentDuring(app, () => app.gql(username, DOCUMENTS[name].replaceAll('#NODE#', '')));
+    expect(compiled.sql.some((s) => s.includes('compiled_page'))).toBe(true);
+    const resolved = await statementsSentDuring(app, () => app.gql(username, DOCUMENTS[name].replaceAll('#NODE#', FORCE)));
+    expect(resolved.sql.some((s) => s.includes('compiled_page'))).toBe(false);
+    expect(JSON.stringify(withoutForced(resolved.result))).toBe(JSON.stringify(compiled.result));
   });
 });

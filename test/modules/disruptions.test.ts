@@ -14,6 +14,7 @@ import {
   validateDisruption,
 } from '../support/disruption-factories';
 import { databaseToday } from '../support/clock';
+import { statementsSentDuring } from '../support/statements';
 
 const CREATE = `mutation ($input: CreateDisruptionInput!) { createDisruption(input: $input) { ${DISRUPTION_FIELDS} } }`;
 const UPDATE = `mutation ($input: UpdateDisruptionInput!) { updateDisruption(input: $input) { ${DISRUPTION_FIELDS} } }`;
@@ -487,9 +488,6 @@ describe('batching', () => {
       });
       await validateDisruption(app, i % 3 ? 'serocu.validator' : 'serocu.sro', d);
     }
-    const knex = app.app.orm.em.getConnection().getKnex();
-    let statements = 0;
-    const count = () => statements++;
     const NESTED = `query ($first: Int, $f: DisruptionFilter) { disruptions(first: $first, filter: $f) { totalCount edges { node {
       date threat { name leadOrganisation { code } disruptionSummary { validatedCount } } claimingOrganisation { code } contributors { code }
       owningOrganisation { code } createdBy { username } criminalActivity { category } planAction { description }
@@ -497,16 +495,12 @@ describe('batching', () => {
     } } } }`;
     const measure = async (first: number) => {
       await app.gql('serocu.analyst', '{ viewer { username } }');
-      statements = 0;
-      knex.on('query', count);
-      try {
+      const sent = await statementsSentDuring(app, async () => {
         const page = expectData(await app.gql('serocu.analyst', NESTED, { first, f: { threatIds: [t.id] } })).disruptions;
         expect(page.edges).toHaveLength(first);
         expect(page.edges.every((e: any) => e.node.validation.validator.username.startsWith('serocu.'))).toBe(true);
-      } finally {
-        knex.removeListener('query', count);
-      }
-      return statements;
+      });
+      return sent.sql.length;
     };
     const few = await measure(3);
     const many = await measure(10);

@@ -1,6 +1,7 @@
 import { approvedAssessment, createThreat, expectData, orgId } from '../support/factories';
 import { sharingAgreement } from '../support/access-factories';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { statementsSentDuring } from '../support/statements';
 import type { AccessLayers } from '../../server/src/access/layers';
 import { LiveSubscription } from '../support/live-client';
 import { inWords } from '../support/dates';
@@ -184,17 +185,10 @@ describe("a page of threats, each with its intelligence", () => {
   });
 
   const statementsFor = async (first: number) => {
-    const knex = ctx.app.app.orm.em.getConnection().getKnex();
     await ctx.app.gql('tvp.investigator', '{ viewer { username } }');
-    let statements = 0;
-    const count = () => statements++;
-    knex.on('query', count);
-    try {
-      expect(expectData(await ctx.app.gql('tvp.investigator', THREATS, { first })).threats.edges).toHaveLength(first);
-    } finally {
-      knex.removeListener('query', count);
-    }
-    return statements;
+    const sent = await statementsSentDuring(ctx.app, async () => expectData(await ctx.app.gql('tvp.investigator', THREATS, { first })).threats.edges);
+    expect(sent.result).toHaveLength(first);
+    return sent.sql.length;
   };
 
   it('is read in the same number of SQL statements for 2 threats as for 6', async () => {

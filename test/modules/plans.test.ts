@@ -4,7 +4,7 @@ import { ACCESS, PLAN_FIELDS, adoptedThreat, completePlan, createPlan, daysFromT
 import { inWords } from '../support/dates';
 import { assessPlanQuality, type GateInput } from '../../server/src/modules/plans/plan.quality';
 import { PlanActionStatus, PlanStatus, Strand } from '../../server/src/modules/plans/plan.enums';
-import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
+import { statementsSentDuring } from '../support/statements';
 import { databaseToday, stampedDays } from '../support/clock';
 
 let app: TestApp;
@@ -470,9 +470,6 @@ describe('finding plans', () => {
   });
 
   it('loads a page of plans with quality, actions and partners in the same number of SQL statements for 3 or 10 plans', async () => {
-    const knex = fresh.app.orm.em.getConnection().getKnex();
-    let statements = 0;
-    const count = () => statements++;
     const NESTED = `query ($first: Int) { plans(first: $first) { totalCount edges { node {
       status nextReviewDue lro { username } owningOrganisation { code } threat { name criminalActivities { category } }
       quality { score passes problems { code message criminalActivity { id } } }
@@ -483,16 +480,9 @@ describe('finding plans', () => {
     } } } }`;
     const measure = async (first: number) => {
       await fresh.gql('serocu.analyst', '{ viewer { username } }');
-      statements = 0;
-      knex.on('query', count);
-      const shared = statementsSharingRoundTrips();
-      try {
-        const data = expectData(await fresh.gql('serocu.analyst', NESTED, { first }));
-        expect(data.plans.edges).toHaveLength(first);
-      } finally {
-        knex.removeListener('query', count);
-      }
-      return { statements, roundTrips: statements - (statementsSharingRoundTrips() - shared) };
+      const sent = await statementsSentDuring(fresh, async () => expectData(await fresh.gql('serocu.analyst', NESTED, { first })).plans.edges);
+      expect(sent.result).toHaveLength(first);
+      return { statements: sent.sql.length, roundTrips: sent.roundTrips };
     };
     // Round trips, not statements: the reviewers of a page's reviews are known only once the
     // reviews are read, and cost a second user statement only when one of them was not already

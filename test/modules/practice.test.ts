@@ -1,6 +1,7 @@
 import { expectData, orgId } from '../support/factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { sharingAgreement } from '../support/access-factories';
+import { statementsSentDuring } from '../support/statements';
 
 const FIELDS = `id title aim description topics stage evidenceRating contact version protectiveMarking sharing
   organisation { code } owningOrganisation { code } partners { code } endorsementCount endorsedByViewer
@@ -248,9 +249,6 @@ describe('searching the register', () => {
   });
 
   it('loads nested fields in batches: the same number of SQL statements for 2 or 4 entries', async () => {
-    const knex = fresh.app.orm.em.getConnection().getKnex();
-    let statements = 0;
-    const count = () => statements++;
     // Ordered so both pages start with the same related rows: loaders cache within a request, and
     // a page that happened to meet every organisation early would save a statement.
     const NESTED = `query ($first: Int) { practices(first: $first, orderBy: [{ field: ENDORSEMENTS, direction: DESC }, { field: TITLE, direction: ASC }]) { edges { node {
@@ -258,14 +256,10 @@ describe('searching the register', () => {
     } } } }`;
     const measure = async (first: number) => {
       await fresh.gql('oxon.mash', '{ viewer { username } }');
-      statements = 0;
-      knex.on('query', count);
-      try {
+      const sent = await statementsSentDuring(fresh, async () => {
         expect(expectData(await fresh.gql('oxon.mash', NESTED, { first })).practices.edges).toHaveLength(first);
-      } finally {
-        knex.removeListener('query', count);
-      }
-      return statements;
+      });
+      return sent.sql.length;
     };
     expect(await measure(4)).toBe(await measure(2));
   });

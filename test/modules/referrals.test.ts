@@ -4,6 +4,7 @@ import { createThreat, expectData, orgId } from '../support/factories';
 import { CREATE_REFERRAL, REFERRAL_FIELDS, createNominal, createReferral, referralInput, referralStep } from '../support/referral-factories';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { stampedDays } from '../support/clock';
+import { statementsSentDuring } from '../support/statements';
 
 let app: TestApp;
 beforeAll(async () => (app = await createTestApp()));
@@ -408,9 +409,6 @@ describe('listing referrals', () => {
       const subject = await createNominal(fresh, 'tvp.safeguarding', `Fictional child ${i}`, '2012-01-01');
       expectData(await fresh.gql('tvp.safeguarding', CREATE_REFERRAL, { input: await referralInput(fresh, { subjectId: subject.id, linkedThreatIds: [threat.id] }) }));
     }
-    const knex = fresh.app.orm.em.getConnection().getKnex();
-    let statements = 0;
-    const count = () => statements++;
     const NESTED = `query ($first: Int) { referrals(first: $first) { totalCount edges { node {
       reference subject { name isChild } referringOrganisation { code } receivingOrganisation { name } owningOrganisation { code } sharedWith { code }
       linkedThreats { name } createdBy { username } history { action }
@@ -418,14 +416,10 @@ describe('listing referrals', () => {
     } } } }`;
     const measure = async (first: number) => {
       await fresh.gql('oxon.mash', '{ viewer { username } }');
-      statements = 0;
-      knex.on('query', count);
-      try {
+      const sent = await statementsSentDuring(fresh, async () => {
         expect(expectData(await fresh.gql('oxon.mash', NESTED, { first })).referrals.edges).toHaveLength(first);
-      } finally {
-        knex.removeListener('query', count);
-      }
-      return statements;
+      });
+      return sent.sql.length;
     };
     const few = await measure(3);
     const many = await measure(10);

@@ -5,6 +5,7 @@ import { sharingAgreement } from '../support/access-factories';
 import { createDisruption, daysAgo, dbId, sql } from '../support/disruption-factories';
 import { createNominal, createReferral } from '../support/referral-factories';
 import { adoptedThreat, createPlan } from '../support/plan-factories';
+import { statementsSentDuring } from '../support/statements';
 
 /**
  * `search`: one query over every kind of record, each kind through its own list query, so what
@@ -161,18 +162,11 @@ describe('finding anything', () => {
 
   it('counts each kind in the statement that reads its page: asking for the totals costs no statement more', async () => {
     for (const n of [1, 2, 3, 4]) await createThreat(app, 'tvp.investigator', { name: `Operation Sorrelgate ${n}` });
-    const knex = app.app.orm.em.getConnection().getKnex();
     const statementsFor = async (selection: string) => {
       const query = `query ($text: String!) { search(text: $text, first: 2) { ${selection} } }`;
       await app.gql('tvp.investigator', query, { text: 'sorrelgate' }); // one-time work (caches) left out
-      let statements = 0;
-      const count = () => statements++;
-      knex.on('query', count);
-      try {
-        return { found: expectData(await app.gql('tvp.investigator', query, { text: 'sorrelgate' })).search.threats, statements };
-      } finally {
-        knex.removeListener('query', count);
-      }
+      const sent = await statementsSentDuring(app, async () => expectData(await app.gql('tvp.investigator', query, { text: 'sorrelgate' })).search.threats);
+      return { found: sent.result, statements: sent.sql.length };
     };
     const withTotals = await statementsFor('threats { totalCount edges { node { name } } } people { totalCount edges { node { name } } }');
     const without = await statementsFor('threats { edges { node { name } } } people { edges { node { name } } }');

@@ -1,6 +1,6 @@
-import { statementsSharingRoundTrips } from '../../server/src/db/request-db';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { expectData } from '../support/factories';
+import { statementsSentDuring } from '../support/statements';
 
 /**
  * A page of threats fetches what its threats' fields need (activities, lead organisation, plan
@@ -41,81 +41,44 @@ describe('a page of threats with its parts prefetched', () => {
   // A partner: the same but the audit events (none: no sensitive record), the sharing-agreement
   // rule in its statements (quoted literals around parameters) batched like any other read.
   it.each(['serocu.analyst', 'oxon.mash'])('costs three round trips as %s', async (username) => {
-    const knex = app.app.orm.em.getConnection().getKnex();
     // The benchmark's page (server/scripts/bench/scenarios.ts); partners' organisations would be a level more.
     // With createdAt, which the compiled list does not write (threats/threat.compiled.ts): the resolvers and their prefetch answer.
     const query = `{ threats(first: 20) { totalCount edges { node { createdAt
       id urn name status priority leadOrganisation { id code name } criminalActivities { id category description }
       plan { id status quality { score problems { code } } } } } } }`;
     expectData(await app.gql(username, query)); // token remembered, schema warm
-    let statements = 0;
-    const count = () => statements++;
-    knex.on('query', count);
-    const shared = statementsSharingRoundTrips();
-    try {
-      expectData(await app.gql(username, query));
-    } finally {
-      knex.removeListener('query', count);
-    }
-    const roundTrips = statements - (statementsSharingRoundTrips() - shared);
-    expect(roundTrips).toBe(3);
+    const sent = await statementsSentDuring(app, async () => expectData(await app.gql(username, query)));
+    expect(sent.roundTrips).toBe(3);
   });
 
   it('costs three round trips for three levels (activities, their assessments, the assessors) as a SEROCU user', async () => {
-    const knex = app.app.orm.em.getConnection().getKnex();
     // The benchmark's nested query (server/scripts/bench/scenarios.ts), answered by the resolvers (createdAt, as above).
     const query = `{ threats(first: 20) { edges { node { createdAt
       id name criminalActivities { id category assessment { id riskScore priority status assessedBy { id username } } } } } } }`;
     expectData(await app.gql('serocu.analyst', query));
-    let statements = 0;
-    const count = () => statements++;
-    knex.on('query', count);
-    const shared = statementsSharingRoundTrips();
-    try {
-      const page = expectData(await app.gql('serocu.analyst', query)).threats.edges;
-      expect(page.some((e: any) => e.node.criminalActivities.some((a: any) => a.assessment?.assessedBy))).toBe(true);
-    } finally {
-      knex.removeListener('query', count);
-    }
-    expect(statements - (statementsSharingRoundTrips() - shared)).toBe(3);
+    const sent = await statementsSentDuring(app, async () => expectData(await app.gql('serocu.analyst', query)).threats.edges);
+    expect(sent.result.some((e: any) => e.node.criminalActivities.some((a: any) => a.assessment?.assessedBy))).toBe(true);
+    expect(sent.roundTrips).toBe(3);
   });
 
   // The home page's assessment worklist (client/web/src/features/home/Worklist.tsx): the activities
   // not yet assessed, and every assessment with its assessor and activity, with the page's other parts.
   it('costs three round trips for the assessment worklist: BEGIN with the account check and the page, all its parts, COMMIT', async () => {
-    const knex = app.app.orm.em.getConnection().getKnex();
     const query = `{ threats(first: 50, filter: { status: [TRIGGER_SUBMITTED, UNDER_ASSESSMENT, ASSESSED, ADOPTED, UNDER_REVIEW] }) { edges { node {
       id urn name unassessedActivities { id category }
       assessmentHistory { id status method assessedBy { id displayName } criminalActivity { id category } } } } } }`;
     expectData(await app.gql('serocu.analyst', query));
-    let statements = 0;
-    const count = () => statements++;
-    knex.on('query', count);
-    const shared = statementsSharingRoundTrips();
-    try {
-      const page = expectData(await app.gql('serocu.analyst', query)).threats.edges;
-      expect(page.some((e: any) => e.node.assessmentHistory.some((a: any) => a.criminalActivity && a.assessedBy))).toBe(true);
-      expect(page.some((e: any) => e.node.unassessedActivities.length > 0)).toBe(true);
-    } finally {
-      knex.removeListener('query', count);
-    }
-    expect(statements - (statementsSharingRoundTrips() - shared)).toBe(3);
+    const sent = await statementsSentDuring(app, async () => expectData(await app.gql('serocu.analyst', query)).threats.edges);
+    expect(sent.result.some((e: any) => e.node.assessmentHistory.some((a: any) => a.criminalActivity && a.assessedBy))).toBe(true);
+    expect(sent.result.some((e: any) => e.node.unassessedActivities.length > 0)).toBe(true);
+    expect(sent.roundTrips).toBe(3);
   });
 
   it('node(id) reads a threat with its lead organisation in one statement: two round trips in all', async () => {
-    const knex = app.app.orm.em.getConnection().getKnex();
     const [first] = expectData(await app.gql('serocu.analyst', '{ threats(first: 1) { edges { node { id leadOrganisation { code } } } } }')).threats.edges;
     const query = `query ($id: ID!) { node(id: $id) { ... on SocThreat { name leadOrganisation { id code name } } } }`;
-    let statements = 0;
-    const count = () => statements++;
-    knex.on('query', count);
-    const shared = statementsSharingRoundTrips();
-    try {
-      const { node } = expectData(await app.gql('serocu.analyst', query, { id: first.node.id }));
-      expect(node.leadOrganisation.code).toBe(first.node.leadOrganisation.code);
-    } finally {
-      knex.removeListener('query', count);
-    }
-    expect(statements - (statementsSharingRoundTrips() - shared)).toBe(2);
+    const sent = await statementsSentDuring(app, async () => expectData(await app.gql('serocu.analyst', query, { id: first.node.id })).node);
+    expect(sent.result.leadOrganisation.code).toBe(first.node.leadOrganisation.code);
+    expect(sent.roundTrips).toBe(2);
   });
 });

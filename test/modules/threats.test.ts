@@ -2,6 +2,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { THREAT_FIELDS, createThreat, expectData, moveThreat, orgId, threatInput, approvedAssessment, userId } from '../support/factories';
 import { stampedDays } from '../support/clock';
 import { enumSpellingsIn } from '../support/enum-spellings';
+import { statementsSentDuring } from '../support/statements';
 
 const CREATE = `mutation ($input: CreateThreatInput!) { createThreat(input: $input) { ${THREAT_FIELDS} } }`;
 
@@ -224,20 +225,13 @@ describe('criminal activities, members and links', () => {
   });
 
   it('creates a person in one statement after signing in (no savepoint, read back in the insert, no identifiers read for a new person), with its history and audit event', async () => {
-    const knex = app.app.orm.em.getConnection().getKnex();
     const FIELDS = 'id name aliases isChild protectiveMarking sharing version owningOrganisation { code }';
     await app.gql('tvp.investigator', '{ viewer { username } }');
-    const statements: string[] = [];
-    const listen = (q: { sql: string }) => statements.push(q.sql);
-    knex.on('query', listen);
-    let created: any;
-    try {
-      created = expectData(await app.gql('tvp.investigator', `mutation OneStatementNominal($input: CreateNominalInput!) { createNominal(input: $input) { ${FIELDS} } }`, {
+    const { result: created, sql: statements } = await statementsSentDuring(app, async () =>
+      expectData(await app.gql('tvp.investigator', `mutation OneStatementNominal($input: CreateNominalInput!) { createNominal(input: $input) { ${FIELDS} } }`, {
         input: { name: '  Dana Quill ', aliases: [' DQ '], access: { protectiveMarking: 'OFFICIAL', sharing: 'REGIONAL_LAW_ENFORCEMENT' } },
-      })).createNominal;
-    } finally {
-      knex.removeListener('query', listen);
-    }
+      })).createNominal,
+    );
     expect(statements.filter((sql) => /savepoint/i.test(sql))).toEqual([]);
     expect(statements.filter((sql) => /"nominal"/.test(sql))).toHaveLength(1);
     // No date of birth, so no identifiers to record: a new person holds none, nothing is read to compare.
@@ -342,23 +336,16 @@ describe('listing threats', () => {
   });
 
   it('loads nested fields in batches: the same number of SQL statements for 5 or 15 threats', async () => {
-    const knex = fresh.app.orm.em.getConnection().getKnex();
-    let statements = 0;
-    const count = () => statements++;
     const NESTED = `query ($first: Int) { threats(first: $first) { totalCount edges { node {
       name leadOrganisation { code } owningOrganisation { name } criminalActivities { category assessment { riskScore } }
       members { role nominal { name } } linkedThreats { threat { name } } currentAssessment { priority } lro { username } history { action }
     } } } }`;
     const measure = async (first: number) => {
       await fresh.gql('serocu.analyst', '{ viewer { username } }');
-      statements = 0;
-      knex.on('query', count);
-      try {
+      const sent = await statementsSentDuring(fresh, async () => {
         expectData(await fresh.gql('serocu.analyst', NESTED, { first }));
-      } finally {
-        knex.removeListener('query', count);
-      }
-      return statements;
+      });
+      return sent.sql.length;
     };
     const few = await measure(5);
     const many = await measure(15);

@@ -2,6 +2,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { approvedAssessment, createThreat, expectData, moveThreat, orgId } from '../support/factories';
 import { sharingAgreement } from '../support/access-factories';
 import { assessedThreat, createDisruption, daysAgo, dbId, sql, submitDisruption, validateDisruption } from '../support/disruption-factories';
+import { statementsSentDuring } from '../support/statements';
 
 /**
  * disruptionStats through the real API, checked against figures the test computes itself from
@@ -293,20 +294,13 @@ describe('auditing disruptionStats', () => {
   });
 
   it('computes the rows once however many of their fields are asked for: one aggregate statement, one audited figure', async () => {
-    const knex = app.app.orm.em.getConnection().getKnex();
-    const aggregates: string[] = [];
-    const record = (q: { sql: string }) => /count\(\*\)/.test(q.sql) && /from "disruption"/.test(q.sql) && aggregates.push(q.sql);
-    knex.on('query', record);
-    let result;
-    try {
-      result = await app.gql('tvp.investigator', `query TvpAllFigures { disruptionStats(groupBy: [LEVEL]) {
-        total countingTotal lateTotal rows { level count countingCount lateCount } } }`, undefined, { purpose: 'INVESTIGATION' });
-    } finally {
-      knex.removeListener('query', record);
-    }
-    const stats = expectData(result).disruptionStats;
+    const sent = await statementsSentDuring(app, () =>
+      app.gql('tvp.investigator', `query TvpAllFigures { disruptionStats(groupBy: [LEVEL]) {
+        total countingTotal lateTotal rows { level count countingCount lateCount } } }`, undefined, { purpose: 'INVESTIGATION' }),
+    );
+    const stats = expectData(sent.result).disruptionStats;
     expect(stats.total).toBe(stats.rows.reduce((n: number, r: any) => n + r.count, 0));
-    expect(aggregates).toHaveLength(1);
+    expect(sent.sql.filter((text) => /count\(\*\)/.test(text) && /from "disruption"/.test(text))).toHaveLength(1);
     const [event] = await sql(app, `select detail from audit_event where operation = 'TvpAllFigures'`);
     expect(event.detail.aggregates).toEqual([{ statistic: 'disruptionStats', sensitiveRecords: expect.any(Number) }]);
   });
