@@ -256,6 +256,33 @@ describe('the row-level security in force is what the access catalogue generates
     expect(found).toEqual(['soc_caller_agreement_ranks(text)', 'soc_caller_has_agreement(uuid)']);
   });
 
+  it('asks no SQL function that reads a table once per statement: PostgreSQL would plan it again at every call', async () => {
+    // A policy asks for the caller's facts as `(select f(...))`, once per statement. A SQL function
+    // that reads a table cannot be inlined and is planned again at every call; PL/pgSQL keeps its
+    // plan for the connection (Migration20261207006100_policy_functions_planned_once).
+    const replanned = async () =>
+      (
+        await client.query(
+          `with asked as (
+             select distinct m[1] as name
+               from pg_policies p, regexp_matches(coalesce(p.qual, '') || ' ' || coalesce(p.with_check, ''), '\\(\\s*select\\s+(\\w+)\\(', 'gi') as m
+              where p.schemaname = 'public')
+           select f.oid::regprocedure::text as name
+             from asked join pg_proc f on f.proname = asked.name and f.pronamespace = 'public'::regnamespace join pg_language l on l.oid = f.prolang
+            where l.lanname = 'sql' and f.prosrc ~* '\\mfrom\\M'
+            order by 1`,
+        )
+      ).rows.map((r) => r.name);
+    expect(await replanned()).toEqual([]);
+    // One written in SQL, as all six were before, is found.
+    const found = await rolledBack(async () => {
+      await client.query(`create or replace function soc_caller_may_read(category text) returns boolean language sql stable parallel safe as $$
+        select exists (select 1 from access_role_grant g where g.data_category = category and g.role = any (soc_caller_roles())) $$`);
+      return replanned();
+    });
+    expect(found).toEqual(['soc_caller_may_read(text)']);
+  });
+
   it('every table under row-level security is generated from the catalogue or listed as written by hand', async () => {
     expect(await unaccountedTables()).toEqual([]);
     // A new table under row-level security, in neither, is found.

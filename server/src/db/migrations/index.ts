@@ -37,6 +37,7 @@ import { Migration20261206005400_audit_search_text } from './Migration2026120600
 import { Migration20261206005800_account_check } from './Migration20261206005800_account_check';
 import { Migration20261206005900_drop_unused_agreement_check } from './Migration20261206005900_drop_unused_agreement_check';
 import { Migration20261206006000_referral_parties } from './Migration20261206006000_referral_parties';
+import { Migration20261207006100_policy_functions_planned_once } from './Migration20261207006100_policy_functions_planned_once';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -81,4 +82,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206005800_account_check', class: Migration20261206005800_account_check },
   { name: 'Migration20261206005900_drop_unused_agreement_check', class: Migration20261206005900_drop_unused_agreement_check },
   { name: 'Migration20261206006000_referral_parties', class: Migration20261206006000_referral_parties },
+  { name: 'Migration20261207006100_policy_functions_planned_once', class: Migration20261207006100_policy_functions_planned_once },
 ];
