@@ -136,7 +136,7 @@ export function rememberedStatement(
   scope: ReadScope,
   info: Pick<GraphQLResolveInfo, 'fieldNodes'>,
   inputs: unknown,
-  build: () => Knex.Raw | undefined,
+  build: () => Knex.Raw | Knex.QueryBuilder | undefined,
   parameters: readonly unknown[] = [],
 ): Knex.Raw | undefined {
   const { caller, layers, purpose } = scope;
