@@ -126,6 +126,17 @@ function compiledNodeSuite(title: string, accessLayers?: AccessLayers) {
       expect(await auditOf('NoPurposeCompiled')).toEqual(await auditOf('NoPurposeResolved'));
     });
 
+    // Read again in a subquery of its own, the row was looked up and its policies checked twice
+    // (threat.compiled.ts, threatNodeStatement).
+    it('reads the threat in one scan of soc_threat', async () => {
+      for (const username of ['serocu.analyst', 'oxon.mash']) {
+        const { sql } = await statementsSentDuring(app, () => app.gql(username, DOCUMENTS.bench.replace('#NODE#', ''), { id: ids[0] }));
+        const read = sql.filter((s) => s.includes(`'__compiled'`));
+        expect(read).toHaveLength(1);
+        expect(read[0].match(/\bsoc_threat\b/g)).toHaveLength(1);
+      }
+    });
+
     // For an account already remembered (the warm-up): BEGIN with the account's check, the
     // caller's settings and the statement in one message; the audit events and COMMIT in another.
     it('costs one statement and two round trips, whatever it selects', async () => {
