@@ -4,7 +4,7 @@ import { announceAgreementLapses } from '../../server/src/modules/sharing/agreem
 import { openOrm } from '../../server/src/db/orm';
 import { metrics } from '../../server/src/http/metrics';
 import { createThreat, expectData, orgId } from '../support/factories';
-import { EVENT_FIELDS, LiveSubscription } from '../support/live-client';
+import { cursorNow, EVENT_FIELDS, LiveSubscription } from '../support/live-client';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -44,7 +44,9 @@ async function owner<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 /** A partner's subscription on `url`, registered with its hub (the subscriber gauge goes up). */
 async function partnerFollowing(url: string, ids: string[]): Promise<LiveSubscription> {
   const before = (await metrics.liveSubscribers.get()).values[0]?.value ?? 0;
-  const s = new LiveSubscription(url, await a.tokenFor('oxon.mash'), `subscription ($ids: [ID!]) { events(recordIds: $ids) { ${EVENT_FIELDS} } }`, { ids }, 'SAFEGUARDING');
+  // From the log's position now: the records' creation, just before, is not heard (support/live-client.ts cursorNow).
+  const after = await cursorNow(a, 'oxon.mash');
+  const s = new LiveSubscription(url, await a.tokenFor('oxon.mash'), `subscription ($ids: [ID!], $after: String) { events(recordIds: $ids, after: $after) { ${EVENT_FIELDS} } }`, { ids, after }, 'SAFEGUARDING');
   open.push(s);
   const deadline = Date.now() + 15_000;
   while (((await metrics.liveSubscribers.get()).values[0]?.value ?? 0) <= before) {

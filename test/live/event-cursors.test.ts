@@ -1,6 +1,6 @@
 import { CursorCodec } from '../../server/src/live/event-log';
 import { createThreat, expectData } from '../support/factories';
-import { EVENT_FIELDS, LiveSubscription } from '../support/live-client';
+import { cursorNow, EVENT_FIELDS, LiveSubscription } from '../support/live-client';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -19,7 +19,6 @@ afterEach(async () => {
 });
 afterAll(() => app.stop());
 
-const cursorNow = async () => expectData(await app.gql('serocu.analyst', '{ eventCursor }')).eventCursor as string;
 /** The log's real position, read as the database owner (what a cursor must not show). */
 const headNow = async () => BigInt((await app.app.orm.em.getConnection().execute('select live_event_head() as head'))[0].head);
 
@@ -43,7 +42,7 @@ describe('event cursors', () => {
     for (const changes of [0, 1, 7]) {
       for (let i = 0; i < changes; i++) await createThreat(app, 'serocu.analyst', { name: `Operation Count ${changes}.${i}` });
       positions.push(await headNow());
-      cursors.push(await cursorNow());
+      cursors.push(await cursorNow(app));
     }
     expect(positions[2] - positions[1]).toBeGreaterThan(positions[1] - positions[0]); // the counts differ...
     for (const [i, cursor] of cursors.entries()) {
@@ -61,7 +60,7 @@ describe('event cursors', () => {
   });
 
   it('resume exactly after the change they were given at', async () => {
-    const from = await cursorNow();
+    const from = await cursorNow(app);
     await createThreat(app, 'serocu.analyst', { name: 'Operation Resume One' });
     await createThreat(app, 'serocu.analyst', { name: 'Operation Resume Two' });
     const resumed = await subscribe(from);
@@ -74,7 +73,7 @@ describe('event cursors', () => {
   });
 
   it('refuse a cursor altered, made up from a position, or made with another key', async () => {
-    const real = Buffer.from(await cursorNow(), 'base64url');
+    const real = Buffer.from(await cursorNow(app), 'base64url');
     const altered = Buffer.from(real);
     altered[3] ^= 1;
     const position = await headNow();

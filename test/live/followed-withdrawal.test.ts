@@ -1,6 +1,6 @@
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createThreat, expectData } from '../support/factories';
-import { EVENT_FIELDS, LiveSubscription } from '../support/live-client';
+import { cursorNow, EVENT_FIELDS, LiveSubscription } from '../support/live-client';
 import { metrics } from '../../server/src/http/metrics';
 
 /**
@@ -16,7 +16,9 @@ const AGREEMENT_FIELDS = 'id version status';
 
 async function subscribed(query: string, variables: Record<string, unknown>): Promise<LiveSubscription> {
   const before = (await metrics.liveSubscribers.get()).values[0]?.value ?? 0;
-  const s = new LiveSubscription(app.url, await app.tokenFor('oxon.mash'), query, variables, 'SAFEGUARDING');
+  // From the log's position now: the threat's creation, just before, is not heard (support/live-client.ts cursorNow).
+  const after = await cursorNow(app, 'oxon.mash');
+  const s = new LiveSubscription(app.url, await app.tokenFor('oxon.mash'), query, { ...variables, after }, 'SAFEGUARDING');
   // Registered with the hub (its followed records checked first): the gauge goes up.
   const deadline = Date.now() + 10_000;
   while (((await metrics.liveSubscribers.get()).values[0]?.value ?? 0) <= before) {
@@ -27,8 +29,8 @@ async function subscribed(query: string, variables: Record<string, unknown>): Pr
 }
 
 it.each([
-  ['threatChanged(id)', (id: string) => [`subscription ($id: ID!) { threatChanged(id: $id) { ${EVENT_FIELDS} } }`, { id }] as const, 'threatChanged'],
-  ['events(recordIds)', (id: string) => [`subscription ($ids: [ID!]) { events(recordIds: $ids) { ${EVENT_FIELDS} } }`, { ids: [id] }] as const, 'events'],
+  ['threatChanged(id)', (id: string) => [`subscription ($id: ID!, $after: String) { threatChanged(id: $id, after: $after) { ${EVENT_FIELDS} } }`, { id }] as const, 'threatChanged'],
+  ['events(recordIds)', (id: string) => [`subscription ($ids: [ID!], $after: String) { events(recordIds: $ids, after: $after) { ${EVENT_FIELDS} } }`, { ids: [id] }] as const, 'events'],
 ])('%s: a partner following a threat hears WITHDRAWN when the agreement covering it is suspended', async (_name, subscription, field) => {
   const threat = await createThreat(app, 'tvp.investigator', { name: `Operation Followed ${field}`, access: { protectiveMarking: 'OFFICIAL', sharing: 'ALL_PARTNERS' } });
   const agreement = expectData(

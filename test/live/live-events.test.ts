@@ -3,7 +3,7 @@ import { createThreat, expectData, orgId } from '../support/factories';
 import { createReferral } from '../support/referral-factories';
 import { sharingAgreement } from '../support/access-factories';
 import { fromGlobalId, toGlobalId } from '../../server/src/graphql/global-id';
-import { EVENT_FIELDS, LiveSubscription } from '../support/live-client';
+import { cursorNow, EVENT_FIELDS, LiveSubscription } from '../support/live-client';
 
 const EVENTS = `subscription ($after: String, $types: [EventType!], $recordIds: [ID!]) {
   events(after: $after, types: $types, recordIds: $recordIds) { ${EVENT_FIELDS} } }`;
@@ -17,12 +17,8 @@ describe('live events (one instance)', () => {
   });
   afterAll(() => app.stop());
 
-  async function cursorNow(as = 'serocu.analyst'): Promise<string> {
-    return expectData(await app.gql(as, '{ eventCursor }')).eventCursor;
-  }
-
   async function subscribe(as: string, variables: Record<string, unknown> = {}, purpose: string | null = 'INVESTIGATION', query = EVENTS) {
-    const s = new LiveSubscription(app.url, await app.tokenFor(as), query, { after: await cursorNow(as), ...variables }, purpose);
+    const s = new LiveSubscription(app.url, await app.tokenFor(as), query, { after: await cursorNow(app, as), ...variables }, purpose);
     open.push(s);
     return s;
   }
@@ -99,7 +95,7 @@ describe('live events (one instance)', () => {
   });
 
   it('refuses a cursor the log no longer holds with CURSOR_EXPIRED, and a foreign one with BAD_USER_INPUT', async () => {
-    const old = await cursorNow();
+    const old = await cursorNow(app);
     await createThreat(app, 'serocu.analyst', { name: 'Operation Pruned' });
     await createThreat(app, 'serocu.analyst', { name: 'Operation Kept' });
     await app.app.orm.em.getConnection().execute('delete from live_event where seq <= (select max(seq) - 1 from live_event)');

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { createThreat, expectData, flatScores, moveThreat } from '../support/factories';
 import { purposeFor } from '../support/purposes';
 import { createReferral } from '../support/referral-factories';
-import { EVENT_FIELDS, LiveSubscription } from '../support/live-client';
+import { cursorNow, EVENT_FIELDS, LiveSubscription } from '../support/live-client';
 import { metrics } from '../../server/src/http/metrics';
 import { addYears } from '../../server/src/modules/retention/retention-periods';
 
@@ -284,7 +284,9 @@ describe('disposing of a record', () => {
   it('a subscriber following the record hears WITHDRAWN', async () => {
     const p = await person('serocu.lro', 'Followed Person');
     const before = (await metrics.liveSubscribers.get()).values[0]?.value ?? 0;
-    const follower = new LiveSubscription(app.url, await app.tokenFor('tvp.investigator'), `subscription ($ids: [ID!]) { events(recordIds: $ids) { ${EVENT_FIELDS} } }`, { ids: [p.id] }, 'INVESTIGATION');
+    // From the log's position now: its creation, committed just before, is not heard (support/live-client.ts cursorNow).
+    const after = await cursorNow(app, 'tvp.investigator');
+    const follower = new LiveSubscription(app.url, await app.tokenFor('tvp.investigator'), `subscription ($ids: [ID!], $after: String) { events(recordIds: $ids, after: $after) { ${EVENT_FIELDS} } }`, { ids: [p.id], after }, 'INVESTIGATION');
     try {
       const deadline = Date.now() + 10_000;
       while (((await metrics.liveSubscribers.get()).values[0]?.value ?? 0) <= before) {
@@ -481,7 +483,9 @@ describe('threats and safeguarding referrals (MoPI review periods for the other 
     for (const [as, record, type, also] of [['tvp.investigator', threat, 'SocThreat', plan], ['oxon.mash', referral, 'SafeguardingReferral', null]] as const) {
       const before = (await metrics.liveSubscribers.get()).values[0]?.value ?? 0;
       const ids = also ? [record.id, also.id] : [record.id];
-      const follower = new LiveSubscription(app.url, await app.tokenFor(as), `subscription ($ids: [ID!]) { events(recordIds: $ids) { ${EVENT_FIELDS} } }`, { ids }, purposeFor(as));
+      // From the log's position now: the records' creation, just before, is not heard (support/live-client.ts cursorNow).
+      const after = await cursorNow(app, as);
+      const follower = new LiveSubscription(app.url, await app.tokenFor(as), `subscription ($ids: [ID!], $after: String) { events(recordIds: $ids, after: $after) { ${EVENT_FIELDS} } }`, { ids, after }, purposeFor(as));
       try {
         const deadline = Date.now() + 10_000;
         while (((await metrics.liveSubscribers.get()).values[0]?.value ?? 0) <= before) {

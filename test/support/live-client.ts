@@ -6,6 +6,18 @@ export const EVENT_FIELDS = `cursor type recordType recordId changedFields at ac
   record { id ... on SocThreat { name sharing } ... on SafeguardingReferral { reference } ... on Disruption { id } }`;
 
 /**
+ * The live log's position now, as `username` is told it (`eventCursor`): a subscription given it as
+ * `after` hears exactly what commits after this, whenever the instance reads it. Without it, a
+ * subscription hears what its instance reads from the log after registering it, which may still
+ * include a record's creation committed just before (a leading CREATED, at load).
+ */
+export async function cursorNow(app: { gql(username: string, query: string): Promise<{ data?: any; errors?: unknown }> }, username = 'serocu.analyst'): Promise<string> {
+  const answer = await app.gql(username, '{ eventCursor }');
+  if (!answer.data?.eventCursor) throw new Error(`no event cursor for ${username}: ${JSON.stringify(answer.errors)}`);
+  return answer.data.eventCursor;
+}
+
+/**
  * A real graphql-ws client holding one subscription, collecting what arrives so a test can wait
  * for the n-th message. Errors and closes are collected too.
  */
