@@ -1,5 +1,7 @@
-import { knex, type EntityManager, type Knex } from '@mikro-orm/postgresql';
+import { knex, type Knex } from '@mikro-orm/postgresql';
 import { databaseNow } from '../db/clock';
+import { lookUpAccountById } from '../db/request-db';
+import { userFromAccount } from '../auth/authenticate';
 import { inSpan } from '../tracing';
 import { execute, GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { AuditCollector, isSensitive, writeAuditEvents, type Purpose } from '../audit';
@@ -381,8 +383,8 @@ export class LiveHub {
   /** A user's account changed: close their sockets if deactivated, else refresh who they are and re-check. */
   private userChanged(userId: string): void {
     void this.serially(async () => {
-      const em = this.deps.orm.em.fork() as EntityManager;
-      const user = await em.findOne(User, { id: userId }, { populate: ['organisation'] });
+      const row = await lookUpAccountById(this.deps.orm, userId);
+      const user = row && userFromAccount(row);
       const theirs = [...this.subscribers].filter((s) => s.viewer.id === userId);
       if (!user || !user.active) {
         theirs.forEach((s) => s.detach());
