@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { adminQuery } from './database';
 import { createTestApp, type TestApp } from './test-app';
 
 /** Debian's Chromium (apt-get install chromium); CHROMIUM_PATH overrides it. */
@@ -80,9 +81,19 @@ export class PageTimeline {
     this.events.push(`${Math.round(performance.now() - this.start)} ms: ${what}`);
   }
 
+  /** The request's path, and for a GraphQL POST its operation's name: which of the page's reads it was. */
   private path(request: Request): string {
     const url = new URL(request.url());
-    return url.pathname + url.search;
+    return url.pathname + url.search + (request.method() === 'POST' ? operationNameOf(request) : '');
+  }
+}
+
+function operationNameOf(request: Request): string {
+  try {
+    const name = (request.postDataJSON() as { operationName?: unknown } | null)?.operationName;
+    return typeof name === 'string' ? ` ${name}` : '';
+  } catch {
+    return '';
   }
 }
 
@@ -143,17 +154,37 @@ workerStall.enable();
 const SLOW_REQUEST_MS = 10_000;
 const SLOW_WORKER_MS = 5_000;
 
-/** What the page did, when a request took long or the worker stalled; otherwise undefined. */
-function slowPageReport(timeline: PageTimeline, stall: ReturnType<typeof monitorEventLoopDelay>): string | undefined {
+/**
+ * What the page did, when a request took long or the worker stalled; otherwise undefined. With a
+ * request still pending, what the app's database sessions were doing then: a request waiting on
+ * a lock or a statement shows there, one the server lost track of does not.
+ */
+async function slowPageReport(timeline: PageTimeline, stall: ReturnType<typeof monitorEventLoopDelay>, database: string): Promise<string | undefined> {
   const pending = timeline.pending();
   const stallMs = stall.max / 1e6;
   if (timeline.longestRequestMs < SLOW_REQUEST_MS && stallMs < SLOW_WORKER_MS) return undefined;
   return [
     `slow browser test "${expect.getState().currentTestName}": longest request ${Math.round(timeline.longestRequestMs)} ms, worker event loop held up to ${Math.round(stallMs)} ms`,
-    ...(pending.length ? ['still pending:', ...pending.map((p) => `  ${p}`)] : ['nothing pending']),
+    ...(pending.length ? ['still pending:', ...pending.map((p) => `  ${p}`), 'the database sessions not idle:', ...(await busySessions(database)).map((s) => `  ${s}`)] : ['nothing pending']),
     'what the page did:',
     ...timeline.events.map((e) => `  ${e}`),
   ].join('\n');
+}
+
+/** The database's sessions that are not idle: what each runs or waits on, for how long, and who blocks it. */
+async function busySessions(database: string): Promise<string[]> {
+  try {
+    const { rows } = await adminQuery(
+      `select pid, application_name, state, wait_event_type, wait_event, pg_blocking_pids(pid) as blocked_by,
+         round(extract(epoch from clock_timestamp() - xact_start) * 1000) as xact_ms, left(query, 300) as query
+       from pg_stat_activity where datname = $1 and state <> 'idle' and pid <> pg_backend_pid() order by xact_start`,
+      [database],
+    );
+    if (!rows.length) return ['none'];
+    return rows.map((r) => `${r.pid} ${r.application_name || '-'} ${r.state}${r.wait_event ? ` waiting on ${r.wait_event_type}/${r.wait_event}` : ''}${r.blocked_by.length ? ` blocked by ${r.blocked_by.join(',')}` : ''}, transaction ${r.xact_ms ?? '-'} ms: ${String(r.query).replace(/\s+/g, ' ')}`);
+  } catch (err) {
+    return [`could not be read: ${(err as Error).message}`];
+  }
 }
 
 export interface BrowserSession {
@@ -182,7 +213,7 @@ export function useBrowserSession(options: { env?: Record<string, string> } = {}
     session.watched = await openPage(session.browser, session.app.url);
   });
   afterEach(async () => {
-    const slow = slowPageReport(session.watched.timeline, workerStall);
+    const slow = await slowPageReport(session.watched.timeline, workerStall, session.app.db.name);
     // eslint-disable-next-line no-console
     if (slow) console.warn(slow);
     expect(session.watched.consoleErrors).toEqual([]);
