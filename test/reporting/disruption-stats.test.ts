@@ -305,6 +305,17 @@ describe('auditing disruptionStats', () => {
     expect(event.detail.aggregates).toEqual([{ statistic: 'disruptionStats', sensitiveRecords: expect.any(Number) }]);
   });
 
+  it('groups by hashing, asked for with the caller’s settings at no extra statement', async () => {
+    const ask = () => app.gql('tvp.investigator', `query TvpYears { disruptionStats(groupBy: [FISCAL_YEAR, QUARTER, LEVEL]) { rows { fiscalYear count } } }`, undefined, { purpose: 'INVESTIGATION' });
+    await ask();
+    const sent = await statementsSentDuring(app, ask);
+    expectData(sent.result);
+    // The settings go out ahead of the request's first statement, in its message (db/request-db.ts).
+    const [begin] = sent.sql.filter((text) => text.startsWith('begin;'));
+    expect(begin).toContain(`set_config('enable_sort', 'off', true)`);
+    expect(sent.sql.filter((text) => text.includes('enable_sort'))).toHaveLength(1);
+  });
+
   it('needs no purpose when every record counted is marked OFFICIAL', async () => {
     const result = await app.gql('oxon.mash', '{ disruptionStats(groupBy: []) { total } }', undefined, { purpose: null });
     expect(expectData(result).disruptionStats.total).toBe(1);
