@@ -33,7 +33,7 @@ import { SharedLimits } from './limits/shared-limits';
 import { refuseBatches } from './http/single-operation';
 import { unstartedRequestCloser } from './http/request-transaction';
 import { graphqlHandler } from './http/graphql-handler';
-import { AccountCache, isAccountChanged } from './db/request-db';
+import { AccountCache, isAccountChanged, limitRequests } from './db/request-db';
 import { AuditAnchors } from './audit/anchors';
 import { startAuditSequencer } from './audit/sequencer';
 import { startSearchTextPurge } from './audit/search-text';
@@ -76,6 +76,7 @@ export async function createApp(config: Config, databaseUrl: string, options: Ap
   const log = options.log ?? createLogger(config.logLevel);
   const lifecycle: Lifecycle = { state: 'starting' };
   const orm = await openOrm({ databaseUrl, poolMax: config.dbPoolMax, acquireTimeoutMs: config.dbAcquireTimeoutMs });
+  limitRequests(orm, config.requestTimeouts);
   // The port opens first, with the probes only: alive, not ready, while the database is prepared.
   const early = await openEarly(config, orm, lifecycle, log).catch(async (err) => {
     await orm.close(true);

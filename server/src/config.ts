@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { RequestTimeouts } from './db/request-db';
 
 /**
  * The only reader of `process.env`. Everything else receives a typed, frozen {@link Config}
@@ -23,6 +24,13 @@ export interface Config {
   readonly dbPoolMax: number;
   /** Milliseconds a request waits for a pooled connection before a retryable 503. `DB_ACQUIRE_TIMEOUT_MS`, default 10000. */
   readonly dbAcquireTimeoutMs: number;
+  /**
+   * How long a request's statement may run, and wait for a lock, before PostgreSQL cancels it and
+   * the request gets a retryable 503 with nothing kept; and how long a request's transaction may
+   * sit idle before PostgreSQL ends its session (so a stuck request cannot hold locks for good).
+   * `DB_STATEMENT_TIMEOUT_MS` 30000, `DB_LOCK_TIMEOUT_MS` 10000, `DB_IDLE_IN_TRANSACTION_TIMEOUT_MS` 60000; 0: no limit.
+   */
+  readonly requestTimeouts: RequestTimeouts;
   /** Load demo data into an empty database on start. `SEED_DEMO_DATA`, default true except in production. */
   readonly seedDemoData: boolean;
   /** Accept tokens signed by the local development key. `ALLOW_DEV_TOKENS`, default true except in production. */
@@ -166,6 +174,9 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(10),
   DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   SEED_DEMO_DATA: booleanString.optional(),
   ALLOW_DEV_TOKENS: booleanString.optional(),
   OIDC_ISSUER: z.url().optional(),
@@ -216,6 +227,9 @@ const expectations: Record<string, string> = {
   DATABASE_URL: 'a postgres:// connection URL',
   DB_POOL_MAX: 'an integer between 2 and 500',
   DB_ACQUIRE_TIMEOUT_MS: 'milliseconds between 100 and 600000',
+  DB_STATEMENT_TIMEOUT_MS: 'milliseconds between 0 (no limit) and 3600000',
+  DB_LOCK_TIMEOUT_MS: 'milliseconds between 0 (no limit) and 3600000',
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: 'milliseconds between 0 (no limit) and 3600000',
   SEED_DEMO_DATA: 'true or false',
   ALLOW_DEV_TOKENS: 'true or false',
   OIDC_ISSUER: 'a URL such as https://login.example.police.uk',
@@ -296,6 +310,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(e.DATA_DIR),
     dbPoolMax: e.DB_POOL_MAX,
     dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
+    requestTimeouts: Object.freeze({ statementMs: e.DB_STATEMENT_TIMEOUT_MS, lockMs: e.DB_LOCK_TIMEOUT_MS, idleInTransactionMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS }),
     live: Object.freeze({
       cursorKey: e.LIVE_CURSOR_KEY,
       pollMs: e.LIVE_POLL_MS,

@@ -79,7 +79,8 @@ describe('database faults', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'soc-faults-'));
-    server = await spawnServer({ DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: 'fatal', DB_POOL_MAX: '4', DB_ACQUIRE_TIMEOUT_MS: '1500' });
+    // DB_LOCK_TIMEOUT_MS 0: the pool test stalls requests behind a lock for as long as it needs them stalled.
+    server = await spawnServer({ DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: 'fatal', DB_POOL_MAX: '4', DB_ACQUIRE_TIMEOUT_MS: '1500', DB_LOCK_TIMEOUT_MS: '0' });
     await server.ready();
     keys = await loadOrCreateDevKeys(dataDir);
   }, 60_000);

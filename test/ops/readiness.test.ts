@@ -74,7 +74,8 @@ describe('readiness during start-up', () => {
 
 describe('readiness during shutdown', () => {
   it('stops taking new work at once while a request in flight completes', async () => {
-    const app = await createTestApp();
+    // No lock timeout: the request must still be waiting on the lock whenever the test lets it go.
+    const app = await createTestApp({ env: { DB_LOCK_TIMEOUT_MS: '0' } });
     const locker = new pg.Client({ connectionString: app.db.url });
     await locker.connect();
     try {

@@ -94,8 +94,40 @@ export const PLANNER_SETTINGS: readonly [string, string][] = [
   ['jit', 'off'],
 ];
 
+/**
+ * How long a request's statements may run and wait, in milliseconds (0: no limit): Config's
+ * requestTimeouts, set for each app's ORM by {@link limitRequests}. Without them a request whose
+ * statement waited on a lock held by a stuck transaction waited with it for good, holding its
+ * pooled connection, and so did every request behind it.
+ */
+export interface RequestTimeouts {
+  /** A statement running (or waiting) longer is cancelled (57014). */
+  readonly statementMs: number;
+  /** A statement waiting this long for a lock is cancelled (55P03). */
+  readonly lockMs: number;
+  /** A transaction idle this long between its statements has its session ended by PostgreSQL, locks and all. */
+  readonly idleInTransactionMs: number;
+}
+
+const timeoutsOf = new WeakMap<MikroORM, RequestTimeouts>();
+
+/** Bounds the statements of the requests opened on `orm` (transaction-local, with the caller's settings). */
+export function limitRequests(orm: MikroORM, timeouts: RequestTimeouts): void {
+  timeoutsOf.set(orm, timeouts);
+}
+
+function timeoutSettings(orm: MikroORM): [string, string][] {
+  const t = timeoutsOf.get(orm);
+  if (!t) return [];
+  return [
+    ['statement_timeout', String(t.statementMs)],
+    ['lock_timeout', String(t.lockMs)],
+    ['idle_in_transaction_session_timeout', String(t.idleInTransactionMs)],
+  ];
+}
+
 /** The settings row-level security reads, as one SELECT of set_config calls (values as escaped literals). */
-function callerSettingsSql(caller: Caller, rowLevelSecurity: boolean, literal: (value: string) => string): string {
+function callerSettingsSql(caller: Caller, rowLevelSecurity: boolean, literal: (value: string) => string, limits: [string, string][] = []): string {
   const settings: [string, string][] = [
     ['soc.user_id', caller.userId],
     ['soc.organisation_id', caller.organisationId],
@@ -104,6 +136,7 @@ function callerSettingsSql(caller: Caller, rowLevelSecurity: boolean, literal: (
     ['soc.clearance', caller.clearance],
     ['role', rowLevelSecurity ? APPLICATION_ROLE : 'none'],
     ...PLANNER_SETTINGS,
+    ...limits,
   ];
   return `select ${settings.map(([name, value]) => `set_config('${name}', ${literal(value)}, true)`).join(', ')}`;
 }
@@ -673,7 +706,7 @@ async function releaseLease(lease: LeasedConnection, queue: ConnectionQueue): Pr
  * own policy denies without the database's help.
  */
 export async function openRequestDb(orm: MikroORM, caller: Caller, layers: AccessLayers = BOTH_LAYERS): Promise<RequestDb> {
-  const { lease, queue } = await beginAs(orm.em.getConnection().getKnex(), (_rows, literal) => callerSettingsSql(caller, layers.database, literal));
+  const { lease, queue } = await beginAs(orm.em.getConnection().getKnex(), (_rows, literal) => callerSettingsSql(caller, layers.database, literal, timeoutSettings(orm)));
   return requestDb(lease, queue, caller, layers);
 }
 
@@ -801,7 +834,7 @@ export async function openRequestDbAs(
   const { lease, queue, rows } = await beginAs(
     orm.em.getConnection().getKnex(),
     // No account: the transaction is rolled back before anything is sent in it.
-    (found, literal) => (found[0] ? callerSettingsSql(callerOf(found[0] as AccountRow), layers.database, literal) : 'select 1'),
+    (found, literal) => (found[0] ? callerSettingsSql(callerOf(found[0] as AccountRow), layers.database, literal, timeoutSettings(orm)) : 'select 1'),
     { sql: ACCOUNT_SQL, bindings: [username] },
   );
   const account = rows[0] as AccountRow | undefined;
@@ -819,7 +852,7 @@ export async function openRequestDbAs(
 async function openAsRemembered(orm: MikroORM, username: string, account: AccountRow, layers: AccessLayers, forget: () => void): Promise<{ db: RequestDb; account: AccountRow }> {
   const caller = callerOf(account);
   const check = new AccountCheck({ sql: ACCOUNT_CHECK_SQL, bindings: [username, account.account_version] }, forget);
-  const { lease, queue } = await beginAs(orm.em.getConnection().getKnex(), (_rows, literal) => callerSettingsSql(caller, layers.database, literal), undefined, check);
+  const { lease, queue } = await beginAs(orm.em.getConnection().getKnex(), (_rows, literal) => callerSettingsSql(caller, layers.database, literal, timeoutSettings(orm)), undefined, check);
   return { db: requestDb(lease, queue, caller, layers, check), account };
 }
 

@@ -2,9 +2,10 @@
  * SQLSTATE codes that mean "the connection or the server went away, or the server cannot write
  * now", not "your query was wrong": a client should try again later. Besides shutdowns and
  * connection limits: the whole of class 53 (disk full, out of memory), a read-only transaction
- * (a database failed over to a standby, or set read-only) and an I/O error.
+ * (a database failed over to a standby, or set read-only), an I/O error, and a statement that
+ * ran or waited for a lock past the request's limits (57014, 55P03: RequestTimeouts).
  */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '25006', '58030']);
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '25006', '58030', '57014', '55P03']);
 const UNAVAILABLE_CLASSES = ['08', '53'];
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 const UNAVAILABLE_MESSAGES = [
