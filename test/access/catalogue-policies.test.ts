@@ -283,6 +283,38 @@ describe('the row-level security in force is what the access catalogue generates
     expect(found).toEqual(['soc_caller_may_read(text)']);
   });
 
+  it('asks no function once per statement that reads the caller’s organisation again for every row it scans', async () => {
+    // soc_caller_org() in a scan's condition is a setting read and a cast per row: for a partner
+    // party to 20,000 referrals, most of what listing their referral subjects cost. Read once, as
+    // `(select soc_caller_org())`, it is an init plan (Migration20261207006200_caller_organisation_read_once).
+    // The policies' functions, and soc_caller_referral_parties(), which the application's policy asks the same way.
+    const perRow = async () =>
+      (
+        await client.query(
+          `with asked as (
+             select distinct m[1] as name
+               from pg_policies p, regexp_matches(coalesce(p.qual, '') || ' ' || coalesce(p.with_check, ''), '\\(\\s*select\\s+(\\w+)\\(', 'gi') as m
+              where p.schemaname = 'public'
+             union select 'soc_caller_referral_parties')
+           select f.oid::regprocedure::text as name
+             from asked join pg_proc f on f.proname = asked.name and f.pronamespace = 'public'::regnamespace
+            where f.prosrc ~* '\\mfrom\\M' and regexp_replace(f.prosrc, '\\(select soc_caller_org\\(\\)\\)', '', 'gi') ~* 'soc_caller_org\\(\\)'
+            order by 1`,
+        )
+      ).rows.map((r) => r.name);
+    expect(await perRow()).toEqual([]);
+    // As soc_caller_referral_parties() was written before, it is found.
+    const found = await rolledBack(async () => {
+      await client.query(`create or replace function soc_caller_referral_parties() returns table (subject_id uuid, party_id uuid)
+        language sql stable security definer parallel safe set search_path = public as $$
+        select r.subject_id, party.id from safeguarding_referral r
+          cross join lateral (values (r.referring_organisation_id), (r.receiving_organisation_id)) as party (id)
+         where soc_caller_org() in (r.referring_organisation_id, r.receiving_organisation_id) $$`);
+      return perRow();
+    });
+    expect(found).toEqual(['soc_caller_referral_parties()']);
+  });
+
   it('every table under row-level security is generated from the catalogue or listed as written by hand', async () => {
     expect(await unaccountedTables()).toEqual([]);
     // A new table under row-level security, in neither, is found.

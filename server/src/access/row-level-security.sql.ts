@@ -261,7 +261,9 @@ function callerIdsFunction(name: string, select: string): GeneratedFunction {
  * function that it cannot inline (one reading a table) again at every call, where PL/pgSQL keeps
  * its plan for the connection's life. Measured with pgbench on the bench data: a partner's
  * node(id) transaction took 0.93 ms in PostgreSQL with the SQL functions and 0.44 ms with these
- * (Migration20261207006100_policy_functions_planned_once).
+ * (Migration20261207006100_policy_functions_planned_once). Each reads the caller's organisation
+ * once, as an init plan (ORG), not for every row it scans: for a partner party to 20,000 referrals
+ * that was most of what their subjects cost (Migration20261207006200_caller_organisation_read_once).
  */
 const RULE_FUNCTIONS: Partial<Record<Reach['rule'], GeneratedFunction>> = {
   // The caller's organisation is the regional unit. organisation has no row-level security, so
@@ -272,7 +274,7 @@ const RULE_FUNCTIONS: Partial<Record<Reach['rule'], GeneratedFunction>> = {
     sql: `create or replace function soc_caller_is_regional_unit() returns boolean
   language plpgsql stable parallel safe as $$
   begin
-    return exists (select 1 from organisation o where o.id = soc_caller_org() and o.type = '${REGIONAL_UNIT_TYPE}');
+    return exists (select 1 from organisation o where o.id = ${ORG} and o.type = '${REGIONAL_UNIT_TYPE}');
   end
   $$`,
   },
@@ -283,15 +285,15 @@ const RULE_FUNCTIONS: Partial<Record<Reach['rule'], GeneratedFunction>> = {
     'soc_caller_referral_subjects',
     `select coalesce(array_agg(distinct r.subject_id), '{}')
       from safeguarding_referral r join nominal n on n.id = r.subject_id
-     where soc_caller_org() in (r.referring_organisation_id, r.receiving_organisation_id)
+     where ${ORG} in (r.referring_organisation_id, r.receiving_organisation_id)
        and n.owning_organisation_id in (r.referring_organisation_id, r.receiving_organisation_id)`,
   ),
   // The plans in which the caller's organisation owns an action.
-  OWN_ACTION: callerIdsFunction('soc_caller_action_plans', `select coalesce(array_agg(distinct a.plan_id), '{}') from plan_action a where a.owner_organisation_id = soc_caller_org()`),
+  OWN_ACTION: callerIdsFunction('soc_caller_action_plans', `select coalesce(array_agg(distinct a.plan_id), '{}') from plan_action a where a.owner_organisation_id = ${ORG}`),
   // The reports disseminated to the caller's organisation.
   DISSEMINATED: callerIdsFunction(
     'soc_caller_disseminated_reports',
-    `select coalesce(array_agg(distinct d.report_id), '{}') from intelligence_dissemination d where d.recipient_organisation_id = soc_caller_org()`,
+    `select coalesce(array_agg(distinct d.report_id), '{}') from intelligence_dissemination d where d.recipient_organisation_id = ${ORG}`,
   ),
 };
 
