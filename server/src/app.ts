@@ -22,6 +22,7 @@ import { authConfigHandler } from './http/auth-config';
 import { devAuthRouter } from './http/dev-auth';
 import { type Lifecycle } from './http/health';
 import { openEarly, type EarlyServer } from './http/early-server';
+import { attachRequestDb, enterStage } from './http/in-flight';
 import { loadTrustedDocuments, trustedDocumentCheck, trustedDocumentsByHash, trustedDocumentsOnly } from './graphql/trusted-documents';
 import { webClientRouter } from './http/web-client';
 import { requestErrorHandler } from './http/request-errors';
@@ -52,6 +53,8 @@ export interface App {
   readonly port: number;
   readonly orm: MikroORM;
   readonly log: Logger;
+  /** The requests being answered, and what each is doing now (http/in-flight.ts). */
+  requestsInFlight(): string[];
   /** Not ready, then HTTP drained and WebSockets closed with 1001, then the pool closed. Idempotent. */
   stop(): Promise<void>;
 }
@@ -112,7 +115,7 @@ async function listen(
   log: Logger,
   lifecycle: Lifecycle,
   accessLayers: AccessLayers,
-  { app, httpServer, port, drainer }: EarlyServer,
+  { app, httpServer, port, drainer, inFlight }: EarlyServer,
 ): Promise<App> {
   const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
   const auditAnchors = AuditAnchors.inDataDir(config.dataDir, databaseUrl, config.auditAnchor.key, log);
@@ -198,19 +201,19 @@ async function listen(
     express.json({ limit: '100kb' }),
     refuseBatches(),
     trustedDocumentsByHash(trustedDocuments),
-    graphqlHandler(apollo, async (req, res, { freshAccount }) =>
-      requestTransactions.closeWithResponse(
-        res,
-        await buildContext(freshAccount ? deps : rememberingDeps, req.headers.authorization, requestIdOf(res), {
-          purpose: req.get(PURPOSE_HEADER),
-          clientAddress: req.ip ?? null,
-        }).catch((err: unknown) => {
-          // No context, so no operation and none of its hooks: a fault here is logged here.
-          if (isUnexpectedError((err as { extensions?: { code?: unknown } })?.extensions?.code, err) && !isAccountChanged(err)) requestLogOf(res).error({ err }, 'unexpected GraphQL error');
-          throw err;
-        }),
-      ),
-    ),
+    graphqlHandler(apollo, async (req, res, { freshAccount }) => {
+      const context = await buildContext(freshAccount ? deps : rememberingDeps, req.headers.authorization, requestIdOf(res), {
+        purpose: req.get(PURPOSE_HEADER),
+        clientAddress: req.ip ?? null,
+      }).catch((err: unknown) => {
+        // No context, so no operation and none of its hooks: a fault here is logged here.
+        if (isUnexpectedError((err as { extensions?: { code?: unknown } })?.extensions?.code, err) && !isAccountChanged(err)) requestLogOf(res).error({ err }, 'unexpected GraphQL error');
+        throw err;
+      });
+      attachRequestDb(res, context.db);
+      enterStage(res, 'running its operation, then ending its transaction');
+      return requestTransactions.closeWithResponse(res, context);
+    }),
   );
   app.get('/audit/export.csv', rateLimited, auditExportHandler(deps, orm));
   app.use(webClientRouter());
@@ -234,6 +237,7 @@ async function listen(
     port,
     orm,
     log,
+    requestsInFlight: () => inFlight.describe(),
     stop() {
       stopping ??= (async () => {
         lifecycle.state = 'stopping';

@@ -156,16 +156,26 @@ const SLOW_WORKER_MS = 5_000;
 
 /**
  * What the page did, when a request took long or the worker stalled; otherwise undefined. With a
- * request still pending, what the app's database sessions were doing then: a request waiting on
- * a lock or a statement shows there, one the server lost track of does not.
+ * request still pending, what the server says it is answering (and at what stage) and what the
+ * app's database sessions were doing then: a request waiting on a lock or a statement shows in
+ * both, one the server lost track of in neither.
  */
-async function slowPageReport(timeline: PageTimeline, stall: ReturnType<typeof monitorEventLoopDelay>, database: string): Promise<string | undefined> {
+async function slowPageReport(timeline: PageTimeline, stall: ReturnType<typeof monitorEventLoopDelay>, app: TestApp): Promise<string | undefined> {
   const pending = timeline.pending();
   const stallMs = stall.max / 1e6;
   if (timeline.longestRequestMs < SLOW_REQUEST_MS && stallMs < SLOW_WORKER_MS) return undefined;
   return [
     `slow browser test "${expect.getState().currentTestName}": longest request ${Math.round(timeline.longestRequestMs)} ms, worker event loop held up to ${Math.round(stallMs)} ms`,
-    ...(pending.length ? ['still pending:', ...pending.map((p) => `  ${p}`), 'the database sessions not idle:', ...(await busySessions(database)).map((s) => `  ${s}`)] : ['nothing pending']),
+    ...(pending.length
+      ? [
+          'still pending:',
+          ...pending.map((p) => `  ${p}`),
+          'what the server is answering:',
+          ...app.app.requestsInFlight().map((r) => `  ${r}`),
+          'the database sessions not idle:',
+          ...(await busySessions(app.db.name)).map((s) => `  ${s}`),
+        ]
+      : ['nothing pending']),
     'what the page did:',
     ...timeline.events.map((e) => `  ${e}`),
   ].join('\n');
@@ -213,7 +223,7 @@ export function useBrowserSession(options: { env?: Record<string, string> } = {}
     session.watched = await openPage(session.browser, session.app.url);
   });
   afterEach(async () => {
-    const slow = await slowPageReport(session.watched.timeline, workerStall, session.app.db.name);
+    const slow = await slowPageReport(session.watched.timeline, workerStall, session.app);
     // eslint-disable-next-line no-console
     if (slow) console.warn(slow);
     expect(session.watched.consoleErrors).toEqual([]);

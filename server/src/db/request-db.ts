@@ -72,6 +72,8 @@ export interface RequestDb {
   accountConfirmed(): Promise<boolean>;
   /** The check found the remembered account changed or deactivated: nothing of the request ran; answer it again. */
   readonly accountChanged: boolean;
+  /** Its connection's queue, in words (ConnectionQueue.describe). */
+  describe(): string;
 }
 
 /**
@@ -466,6 +468,15 @@ class ConnectionQueue {
     this.onBegin = undefined;
     this.pendingCheck?.unneeded();
     this.pendingCheck = undefined;
+  }
+
+  /** What the queue is doing, in words: for saying what a request that has run long waits on (http/in-flight.ts). */
+  describe(): string {
+    const parts = [this.pendingBegin === undefined ? 'transaction begun' : 'transaction not begun', this.busy ? 'a message in flight' : 'nothing in flight'];
+    if (this.waiting.length) parts.push(`${this.waiting.length} statement(s) waiting`);
+    if (this.idleWork.length) parts.push(`${this.idleWork.length} batch(es) waiting for the connection to be idle`);
+    if (this.pendingCheck || this.checking) parts.push('account check not answered');
+    return parts.join(', ');
   }
 
   /** Whether the deferred BEGIN has been sent (the transaction exists on the server). */
@@ -876,6 +887,7 @@ function requestDb(lease: LeasedConnection, queue: ConnectionQueue, caller: Call
       return check?.changed ?? false;
     },
     whenIdle: (work) => queue.whenIdle(work),
+    describe: () => (finishing ? `finishing; ${queue.describe()}` : queue.describe()),
     abort: () => void (aborted = true),
     preferGenericPlans: () => plannerSetting('plan_cache_mode', 'force_generic_plan'),
     preferHashedGrouping: () => plannerSetting('enable_sort', 'off'),

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { httpDrainer, type HttpDrainer } from './drain';
+import { RequestsInFlight } from './in-flight';
 import { healthRouter, type Lifecycle } from './health';
 import { requestScope } from './logging';
 import { metricsHandler } from './metrics';
@@ -31,6 +32,8 @@ export interface EarlyServer {
   readonly port: number;
   /** Stops it without failing a request a load balancer sends meanwhile (see drain.ts). */
   readonly drainer: HttpDrainer;
+  /** The requests being answered, and what each is doing (RequestsInFlight). */
+  readonly inFlight: RequestsInFlight;
   /** Stops listening (start-up failed). */
   close(): Promise<void>;
 }
@@ -43,9 +46,10 @@ export interface EarlyServer {
  */
 export async function openEarly(config: Config, orm: MikroORM, lifecycle: Lifecycle, log: Logger): Promise<EarlyServer> {
   const app = express();
+  const inFlight = new RequestsInFlight();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(requestScope(log));
+  app.use(requestScope(log, inFlight));
   app.use(healthRouter(orm, lifecycle));
   app.get('/metrics', metricsHandler(config.metricsToken));
   // Starting or stopping, nothing is run: a 503 tells a balancer to send the request elsewhere.
@@ -72,6 +76,7 @@ export async function openEarly(config: Config, orm: MikroORM, lifecycle: Lifecy
     app,
     httpServer,
     drainer,
+    inFlight,
     port: (httpServer.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => httpServer.close(() => resolve())),
   };

@@ -2,6 +2,7 @@ import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest
 import type { Request, Response } from 'express';
 import { parse } from 'node:url';
 import { isAccountChanged } from '../db/request-db';
+import { enterStage } from './in-flight';
 
 interface HasAccountCheck {
   db?: { accountConfirmed(): Promise<boolean> };
@@ -29,10 +30,23 @@ export function graphqlHandler<TContext extends BaseContext & HasAccountCheck>(a
       return;
     }
     const httpGraphQLRequest = requestOf(req);
+    res.locals.operationName = operationNameOf(req.body);
+    enterStage(res, 'signing in and opening its transaction');
     let response = await answer(apollo, httpGraphQLRequest, () => makeContext(req, res, { freshAccount: false }));
-    if (response.accountChanged) response = await answer(apollo, httpGraphQLRequest, () => makeContext(req, res, { freshAccount: true }));
+    if (response.accountChanged) {
+      enterStage(res, 'answering again, its account looked up afresh');
+      response = await answer(apollo, httpGraphQLRequest, () => makeContext(req, res, { freshAccount: true }));
+    }
+    enterStage(res, 'sending the answer');
     await send(res, response.http);
   };
+}
+
+/** The operation's name as the request gives it, or as its document's first operation is named: for RequestsInFlight. */
+function operationNameOf(body: unknown): string | undefined {
+  const { operationName, query } = (body ?? {}) as { operationName?: unknown; query?: unknown };
+  if (typeof operationName === 'string') return operationName;
+  return typeof query === 'string' ? /^\s*(?:query|mutation|subscription)\s+(\w+)/.exec(query.slice(0, 200))?.[1] : undefined;
 }
 
 function requestOf(req: Request): HTTPGraphQLRequest {

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { metrics, routeLabel } from './metrics';
 import type { Span } from '@opentelemetry/api';
 import { endRequestSpan, traceRequest } from '../tracing';
+import type { RequestsInFlight } from './in-flight';
 
 /**
  * Anything that could identify a person or act as a credential, wherever it turns up in a log
@@ -59,7 +60,7 @@ export function requestLogOf(res: { locals: Record<string, unknown> }): Logger {
  * sent or the client goes away (method, route, status, duration: never the query string, headers
  * or body) and counts it.
  */
-export function requestScope(log: Logger): RequestHandler {
+export function requestScope(log: Logger, inFlight?: RequestsInFlight): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get(REQUEST_ID_HEADER);
     const requestId = incoming && CLIENT_REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -70,6 +71,7 @@ export function requestScope(log: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     const route = routeLabel(req.originalUrl.split('?')[0]);
     const probe = route === '/healthz' || route === '/readyz' || route === '/metrics';
+    if (!probe) inFlight?.begin(res, req.method, route);
     let span: Span | undefined;
     // 'close' comes after the response is sent, or when the client goes away before it is.
     res.once('close', () => {

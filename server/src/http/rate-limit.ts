@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { createHash } from 'node:crypto';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { LimitsUnavailableError, type Reservation } from '../limits/shared-limits';
+import { enterStage } from './in-flight';
 
 /** `extensions.code` of the HTTP 429 answer. */
 export const RATE_LIMITED = 'RATE_LIMITED';
@@ -46,6 +47,7 @@ export function perCallerRateLimit(allowance: CallerAllowance, verifyToken: Toke
   if (perMinute === 0) return (_req, _res, next) => next();
   const callerOf = callerKeys(verifyToken);
   return (req, res, next) => {
+    enterStage(res, "counting the caller's requests");
     void (async () => {
       const caller = await callerOf(req.get('authorization'), req.ip);
       let reservation: Reservation;
@@ -57,7 +59,10 @@ export function perCallerRateLimit(allowance: CallerAllowance, verifyToken: Toke
         const message = 'The service cannot count requests right now; nothing was run. Try again in a few seconds.';
         return refuse(res, 503, RETRY_WHILE_UNAVAILABLE_S, message, { code: 'SERVICE_UNAVAILABLE', retryable: true });
       }
-      if (reservation.allowed) return next();
+      if (reservation.allowed) {
+        enterStage(res, 'reading the request');
+        return next();
+      }
       refuse(res, 429, reservation.retryAfterSeconds, tooMany(perMinute, reservation.retryAfterSeconds), { code: RATE_LIMITED });
     })().catch(next);
   };
