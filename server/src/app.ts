@@ -182,8 +182,10 @@ async function listen(
                 errors: ended.answer.errors?.map((e) => (e instanceof ServiceUnavailableError ? { message: e.message, extensions: { code: e.code, retryable: true } } : e)),
               };
             }
-            if (ended.outcome !== 'not committed') markUnavailable(response);
-            else if (ended.unavailable) response.http.status = 503;
+            // A read whose statement the database cancelled (a timeout) did not commit either; its
+            // own SERVICE_UNAVAILABLE stands, and makes the answer a 503 as any other's does.
+            if (ended.unavailable) response.http.status = 503;
+            else markUnavailable(response);
           },
         }),
       },
