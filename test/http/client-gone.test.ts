@@ -1,0 +1,56 @@
+import pg from 'pg';
+import { waitUntilBlockedOnLock } from '../support/database';
+import { sql } from '../support/disruption-factories';
+import { createThreat, expectData } from '../support/factories';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * A client that goes away while its operation runs (a page navigating elsewhere) does not end the
+ * operation's transaction: the operation finishes as it would have, in its transaction, with its
+ * audit events, and only then gives its connection back (http/request-transaction.ts).
+ */
+describe('a request whose client goes away while it runs', () => {
+  let app: TestApp;
+  // No lock limit: the read stays stalled for as long as the test holds the lock.
+  beforeAll(async () => (app = await createTestApp({ env: { DB_LOCK_TIMEOUT_MS: '0', DB_STATEMENT_TIMEOUT_MS: '0' } })));
+  afterAll(async () => app?.stop());
+
+  /** Polls until `check` holds, or fails after 20 s saying what it waited for. */
+  async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('still records the sensitive read it made, in its own transaction, and leaves its connection idle', async () => {
+    const threat = await createThreat(app, 'serocu.analyst');
+    const locker = new pg.Client({ connectionString: app.db.url });
+    await locker.connect();
+    const aborted = new AbortController();
+    try {
+      await locker.query('begin; lock table soc_threat in access exclusive mode');
+      const request = fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        signal: aborted.signal,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.tokenFor('serocu.analyst')}`, 'x-purpose': 'INVESTIGATION' },
+        body: JSON.stringify({ query: `query LeftBehind { threats(first: 5) { edges { node { name } } } }` }),
+      });
+      await waitUntilBlockedOnLock(app.db.url, 'soc_threat');
+      aborted.abort();
+      await expect(request).rejects.toThrow();
+      // The server sees the connection close before the lock goes.
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
+    await eventually(async () => (await sql(app, `select 1 from audit_event where operation = 'LeftBehind'`)).length > 0, 'the read’s audit event');
+    const [event] = await sql(app, `select action, purpose from audit_event where operation = 'LeftBehind'`);
+    expect(event).toEqual({ action: 'READ', purpose: 'INVESTIGATION' });
+    // Nothing of the request is left on a connection: the next requests, one needing no statement, are answered.
+    expect(expectData(await app.gql('serocu.analyst', '{ disruptionRules { lateAfterDays } }')).disruptionRules.lateAfterDays).toEqual(expect.any(Number));
+    expect(expectData(await app.gql('serocu.analyst', `query ($id: ID!) { node(id: $id) { ... on SocThreat { name } } }`, { id: threat.id })).node.name).toBe(threat.name);
+  });
+});
