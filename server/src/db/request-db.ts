@@ -457,12 +457,18 @@ class ConnectionQueue {
   }
 
   /**
-   * The lease of this connection is over: a deferred BEGIN never sent (nothing ran) is dropped,
-   * with its account check. Left here, it would go out ahead of whatever next borrows the
+   * The lease of this connection is over: statements the request still had waiting are refused,
+   * and a deferred BEGIN never sent (nothing ran) is dropped, with its account check. Left here, it would go out ahead of whatever next borrows the
    * connection outside a request (knex's own statements: the audit sequencer, a migration, a
    * test's update), opening a transaction nobody ends.
    */
   endLease(): void {
+    // Statements still waiting were queued behind the request's COMMIT (an operation's resolvers
+    // can outlive its answer: graphql-js stops waiting for the other fields once one fails). Sent
+    // now they would run outside any transaction, as the pool's owner, on the connection the next
+    // request borrows, and keep it busy under that request. They fail as a statement the ended
+    // lease refuses does (driver-internals.ts).
+    for (const late of this.waiting.splice(0)) late.callback(new Error(`Transaction query already complete: the request this statement belongs to has ended (${late.config.text.slice(0, 60)})`));
     if (this.pendingBegin === undefined) return;
     this.pendingBegin = undefined;
     this.onBegin = undefined;
