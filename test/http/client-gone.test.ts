@@ -2,12 +2,14 @@ import pg from 'pg';
 import { waitUntilBlockedOnLock } from '../support/database';
 import { sql } from '../support/disruption-factories';
 import { createThreat, expectData } from '../support/factories';
+import { openSocket } from '../support/live-client';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
  * A client that goes away while its operation runs (a page navigating elsewhere) does not end the
  * operation's transaction: the operation finishes as it would have, in its transaction, with its
- * audit events, and only then gives its connection back (http/request-transaction.ts).
+ * audit events, and only then gives its connection back (http/request-transaction.ts; over
+ * WebSocket, live/websocket.ts).
  */
 describe('a request whose client goes away while it runs', () => {
   let app: TestApp;
@@ -52,5 +54,24 @@ describe('a request whose client goes away while it runs', () => {
     // Nothing of the request is left on a connection: the next requests, one needing no statement, are answered.
     expect(expectData(await app.gql('serocu.analyst', '{ disruptionRules { lateAfterDays } }')).disruptionRules.lateAfterDays).toEqual(expect.any(Number));
     expect(expectData(await app.gql('serocu.analyst', `query ($id: ID!) { node(id: $id) { ... on SocThreat { name } } }`, { id: threat.id })).node.name).toBe(threat.name);
+  });
+
+  it('over WebSocket too: a socket closed while its query runs still has the read recorded', async () => {
+    await createThreat(app, 'serocu.analyst');
+    const socket = await openSocket(app, 'serocu.analyst', 'INVESTIGATION');
+    const locker = new pg.Client({ connectionString: app.db.url });
+    await locker.connect();
+    try {
+      await locker.query('begin; lock table soc_threat in access exclusive mode');
+      void socket.run(`query LeftBehindOnSocket { threats(first: 5) { edges { node { name } } } }`);
+      await waitUntilBlockedOnLock(app.db.url, 'soc_threat');
+      await socket.close();
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
+    await eventually(async () => (await sql(app, `select 1 from audit_event where operation = 'LeftBehindOnSocket'`)).length > 0, 'the read’s audit event');
+    expect(await sql(app, `select action from audit_event where operation = 'LeftBehindOnSocket'`)).toEqual([{ action: 'READ' }]);
   });
 });

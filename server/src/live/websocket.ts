@@ -206,17 +206,29 @@ function isQueryContext(context: RequestContext | LiveContext | undefined): cont
  */
 function executeThenCommit(orm: MikroORM, maxResponseBytes: number | undefined) {
   return async (args: ExecutionArgs): Promise<Result> => {
-    let result = (await execute(args)) as Result;
     const context = args.contextValue as RequestContext | LiveContext | undefined;
-    if (!isQueryContext(context)) return result;
-    // HTTP's cap on an answer's bytes (graphql/answer-size.ts): replaced whole, a mutation's change then undone below.
-    const oversized = maxResponseBytes === undefined ? undefined : oversizedAnswer(result, maxResponseBytes);
-    if (oversized) result = { errors: [new GraphQLError(oversized.message, { extensions: oversized.extensions })] };
-    const ended = await endOperation(context, orm, result, getOperationAST(args.document, args.operationName)?.operation === 'mutation');
-    if (ended.outcome !== 'undone') return ended.answer as Result;
-    return { data: null, errors: ended.answer.errors?.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) };
+    if (!isQueryContext(context)) return (await execute(args)) as Result;
+    running.add(context.db);
+    try {
+      let result = (await execute(args)) as Result;
+      // HTTP's cap on an answer's bytes (graphql/answer-size.ts): replaced whole, a mutation's change then undone below.
+      const oversized = maxResponseBytes === undefined ? undefined : oversizedAnswer(result, maxResponseBytes);
+      if (oversized) result = { errors: [new GraphQLError(oversized.message, { extensions: oversized.extensions })] };
+      const ended = await endOperation(context, orm, result, getOperationAST(args.document, args.operationName)?.operation === 'mutation');
+      if (ended.outcome !== 'undone') return ended.answer as Result;
+      return { data: null, errors: ended.answer.errors?.map((e) => new GraphQLError(e.message, { path: e.path, extensions: e.extensions })) };
+    } finally {
+      running.delete(context.db);
+    }
   };
 }
+
+/**
+ * The transactions of queries and mutations being executed: theirs to end (executeThenCommit).
+ * A socket that closes meanwhile must not end them: committed mid-operation, a mutation would
+ * keep half its change and a read lose its audit events, as over HTTP (http/request-transaction.ts).
+ */
+const running = new WeakSet<object>();
 
 /** The errors of a result as HTTP formats them (logged first when unexpected); nothing to change without errors. */
 function formattedResult(result: ExecutionResult, format: WebSocketDeps['formatError'], log: Logger): FormattedExecutionResult | undefined {
@@ -236,6 +248,7 @@ async function finishOperation(extra: WebSocketExtra, id: string, orm: MikroORM)
   const context = extra.operations?.get(id);
   extra.operations?.delete(id);
   if (!isQueryContext(context)) return; // a subscription holds no transaction
+  if (running.has(context.db)) return; // still executing: executeThenCommit ends it when it has run
   try {
     // Already done by executeThenCommit unless the operation never ran (the socket closed first):
     // both steps are then no-ops.
