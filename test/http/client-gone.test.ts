@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { waitUntilBlockedOnLock } from '../support/database';
 import { sql } from '../support/disruption-factories';
-import { createThreat, expectData } from '../support/factories';
+import { createThreat, expectData, threatInput } from '../support/factories';
 import { openSocket } from '../support/live-client';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -54,6 +54,34 @@ describe('a request whose client goes away while it runs', () => {
     // Nothing of the request is left on a connection: the next requests, one needing no statement, are answered.
     expect(expectData(await app.gql('serocu.analyst', '{ disruptionRules { lateAfterDays } }')).disruptionRules.lateAfterDays).toEqual(expect.any(Number));
     expect(expectData(await app.gql('serocu.analyst', `query ($id: ID!) { node(id: $id) { ... on SocThreat { name } } }`, { id: threat.id })).node.name).toBe(threat.name);
+  });
+
+  it('keeps a mutation whose client went away whole: the record with its parts and its audit event', async () => {
+    const locker = new pg.Client({ connectionString: app.db.url });
+    await locker.connect();
+    const aborted = new AbortController();
+    const name = 'Operation Left Behind';
+    try {
+      // The threat's row goes in; its activity waits behind this lock.
+      await locker.query('begin; lock table criminal_activity in access exclusive mode');
+      const request = fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        signal: aborted.signal,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.tokenFor('tvp.investigator')}`, 'x-purpose': 'INVESTIGATION' },
+        body: JSON.stringify({ query: `mutation CreateLeftBehind($input: CreateThreatInput!) { createThreat(input: $input) { id } }`, variables: { input: await threatInput(app, { name }) } }),
+      });
+      await waitUntilBlockedOnLock(app.db.url, 'criminal_activity');
+      aborted.abort();
+      await expect(request).rejects.toThrow();
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
+    await eventually(async () => (await sql(app, `select 1 from audit_event where operation = 'CreateLeftBehind'`)).length > 0, 'the mutation’s audit event');
+    const [threat] = await sql(app, `select id from soc_threat where name = ?`, [name]);
+    expect(await sql(app, `select count(*)::int as n from criminal_activity where threat_id = ?`, [threat.id])).toEqual([{ n: 1 }]);
+    expect(await sql(app, `select action from audit_event where operation = 'CreateLeftBehind' and ? = any (record_ids)`, [threat.id])).toEqual([{ action: 'CREATE' }]);
   });
 
   it('over WebSocket too: a socket closed while its query runs still has the read recorded', async () => {
