@@ -256,23 +256,32 @@ describe('the row-level security in force is what the access catalogue generates
     expect(found).toEqual(['soc_caller_agreement_ranks(text)', 'soc_caller_has_agreement(uuid)']);
   });
 
+  /**
+   * The functions a policy asks for once per statement (`(select f(...))` in pg_policies), and
+   * `also` (asked the same way by the application's policy), that match `condition` on pg_proc
+   * `f` and pg_language `l`.
+   */
+  async function askedOncePerStatement(condition: string, also: string[] = []): Promise<string[]> {
+    const { rows } = await client.query(
+      `with asked as (
+         select distinct m[1] as name
+           from pg_policies p, regexp_matches(coalesce(p.qual, '') || ' ' || coalesce(p.with_check, ''), '\\(\\s*select\\s+(\\w+)\\(', 'gi') as m
+          where p.schemaname = 'public'
+         union select unnest($1::text[]))
+       select f.oid::regprocedure::text as name
+         from asked join pg_proc f on f.proname = asked.name and f.pronamespace = 'public'::regnamespace join pg_language l on l.oid = f.prolang
+        where ${condition}
+        order by 1`,
+      [also],
+    );
+    return rows.map((r) => r.name);
+  }
+
   it('asks no SQL function that reads a table once per statement: PostgreSQL would plan it again at every call', async () => {
     // A policy asks for the caller's facts as `(select f(...))`, once per statement. A SQL function
     // that reads a table cannot be inlined and is planned again at every call; PL/pgSQL keeps its
     // plan for the connection (Migration20261207006100_policy_functions_planned_once).
-    const replanned = async () =>
-      (
-        await client.query(
-          `with asked as (
-             select distinct m[1] as name
-               from pg_policies p, regexp_matches(coalesce(p.qual, '') || ' ' || coalesce(p.with_check, ''), '\\(\\s*select\\s+(\\w+)\\(', 'gi') as m
-              where p.schemaname = 'public')
-           select f.oid::regprocedure::text as name
-             from asked join pg_proc f on f.proname = asked.name and f.pronamespace = 'public'::regnamespace join pg_language l on l.oid = f.prolang
-            where l.lanname = 'sql' and f.prosrc ~* '\\mfrom\\M'
-            order by 1`,
-        )
-      ).rows.map((r) => r.name);
+    const replanned = () => askedOncePerStatement(`l.lanname = 'sql' and f.prosrc ~* '\\mfrom\\M'`);
     expect(await replanned()).toEqual([]);
     // One written in SQL, as all six were before, is found.
     const found = await rolledBack(async () => {
@@ -288,20 +297,8 @@ describe('the row-level security in force is what the access catalogue generates
     // party to 20,000 referrals, most of what listing their referral subjects cost. Read once, as
     // `(select soc_caller_org())`, it is an init plan (Migration20261207006200_caller_organisation_read_once).
     // The policies' functions, and soc_caller_referral_parties(), which the application's policy asks the same way.
-    const perRow = async () =>
-      (
-        await client.query(
-          `with asked as (
-             select distinct m[1] as name
-               from pg_policies p, regexp_matches(coalesce(p.qual, '') || ' ' || coalesce(p.with_check, ''), '\\(\\s*select\\s+(\\w+)\\(', 'gi') as m
-              where p.schemaname = 'public'
-             union select 'soc_caller_referral_parties')
-           select f.oid::regprocedure::text as name
-             from asked join pg_proc f on f.proname = asked.name and f.pronamespace = 'public'::regnamespace
-            where f.prosrc ~* '\\mfrom\\M' and regexp_replace(f.prosrc, '\\(select soc_caller_org\\(\\)\\)', '', 'gi') ~* 'soc_caller_org\\(\\)'
-            order by 1`,
-        )
-      ).rows.map((r) => r.name);
+    const perRow = () =>
+      askedOncePerStatement(`f.prosrc ~* '\\mfrom\\M' and regexp_replace(f.prosrc, '\\(select soc_caller_org\\(\\)\\)', '', 'gi') ~* 'soc_caller_org\\(\\)'`, ['soc_caller_referral_parties']);
     expect(await perRow()).toEqual([]);
     // As soc_caller_referral_parties() was written before, it is found.
     const found = await rolledBack(async () => {

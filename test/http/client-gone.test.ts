@@ -26,28 +26,35 @@ describe('a request whose client goes away while it runs', () => {
     }
   }
 
-  it('still records the sensitive read it made, in its own transaction, and leaves its connection idle', async () => {
-    const threat = await createThreat(app, 'serocu.analyst');
+  /**
+   * Sends `query` as `username` over HTTP while `table` is locked, and goes away once its statement
+   * waits on the lock; the lock goes after the server has seen the connection close.
+   */
+  async function abandonedBehindLock(table: string, username: string, query: string, variables: Record<string, unknown> = {}): Promise<void> {
     const locker = new pg.Client({ connectionString: app.db.url });
     await locker.connect();
     const aborted = new AbortController();
     try {
-      await locker.query('begin; lock table soc_threat in access exclusive mode');
+      await locker.query(`begin; lock table ${table} in access exclusive mode`);
       const request = fetch(`${app.url}/graphql`, {
         method: 'POST',
         signal: aborted.signal,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.tokenFor('serocu.analyst')}`, 'x-purpose': 'INVESTIGATION' },
-        body: JSON.stringify({ query: `query LeftBehind { threats(first: 5) { edges { node { name } } } }` }),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.tokenFor(username)}`, 'x-purpose': 'INVESTIGATION' },
+        body: JSON.stringify({ query, variables }),
       });
-      await waitUntilBlockedOnLock(app.db.url, 'soc_threat');
+      await waitUntilBlockedOnLock(app.db.url, table);
       aborted.abort();
       await expect(request).rejects.toThrow();
-      // The server sees the connection close before the lock goes.
       await new Promise((r) => setTimeout(r, 300));
     } finally {
       await locker.query('rollback');
       await locker.end();
     }
+  }
+
+  it('still records the sensitive read it made, in its own transaction, and leaves its connection idle', async () => {
+    const threat = await createThreat(app, 'serocu.analyst');
+    await abandonedBehindLock('soc_threat', 'serocu.analyst', `query LeftBehind { threats(first: 5) { edges { node { name } } } }`);
     await eventually(async () => (await sql(app, `select 1 from audit_event where operation = 'LeftBehind'`)).length > 0, 'the read’s audit event');
     const [event] = await sql(app, `select action, purpose from audit_event where operation = 'LeftBehind'`);
     expect(event).toEqual({ action: 'READ', purpose: 'INVESTIGATION' });
@@ -57,27 +64,11 @@ describe('a request whose client goes away while it runs', () => {
   });
 
   it('keeps a mutation whose client went away whole: the record with its parts and its audit event', async () => {
-    const locker = new pg.Client({ connectionString: app.db.url });
-    await locker.connect();
-    const aborted = new AbortController();
     const name = 'Operation Left Behind';
-    try {
-      // The threat's row goes in; its activity waits behind this lock.
-      await locker.query('begin; lock table criminal_activity in access exclusive mode');
-      const request = fetch(`${app.url}/graphql`, {
-        method: 'POST',
-        signal: aborted.signal,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.tokenFor('tvp.investigator')}`, 'x-purpose': 'INVESTIGATION' },
-        body: JSON.stringify({ query: `mutation CreateLeftBehind($input: CreateThreatInput!) { createThreat(input: $input) { id } }`, variables: { input: await threatInput(app, { name }) } }),
-      });
-      await waitUntilBlockedOnLock(app.db.url, 'criminal_activity');
-      aborted.abort();
-      await expect(request).rejects.toThrow();
-      await new Promise((r) => setTimeout(r, 300));
-    } finally {
-      await locker.query('rollback');
-      await locker.end();
-    }
+    // The threat's row goes in; its activity waits behind the lock.
+    await abandonedBehindLock('criminal_activity', 'tvp.investigator', `mutation CreateLeftBehind($input: CreateThreatInput!) { createThreat(input: $input) { id } }`, {
+      input: await threatInput(app, { name }),
+    });
     await eventually(async () => (await sql(app, `select 1 from audit_event where operation = 'CreateLeftBehind'`)).length > 0, 'the mutation’s audit event');
     const [threat] = await sql(app, `select id from soc_threat where name = ?`, [name]);
     expect(await sql(app, `select count(*)::int as n from criminal_activity where threat_id = ?`, [threat.id])).toEqual([{ n: 1 }]);

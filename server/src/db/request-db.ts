@@ -111,25 +111,24 @@ export interface RequestTimeouts {
   readonly idleInTransactionMs: number;
 }
 
-const timeoutsOf = new WeakMap<MikroORM, RequestTimeouts>();
+/** The settings that bound the requests opened on each ORM (limitRequests). */
+const timeoutSettingsOf = new WeakMap<MikroORM, readonly [string, string][]>();
 
 /** Bounds the statements of the requests opened on `orm` (transaction-local, with the caller's settings). */
-export function limitRequests(orm: MikroORM, timeouts: RequestTimeouts): void {
-  timeoutsOf.set(orm, timeouts);
-}
-
-function timeoutSettings(orm: MikroORM): [string, string][] {
-  const t = timeoutsOf.get(orm);
-  if (!t) return [];
-  return [
+export function limitRequests(orm: MikroORM, t: RequestTimeouts): void {
+  timeoutSettingsOf.set(orm, [
     ['statement_timeout', String(t.statementMs)],
     ['lock_timeout', String(t.lockMs)],
     ['idle_in_transaction_session_timeout', String(t.idleInTransactionMs)],
-  ];
+  ]);
+}
+
+function timeoutSettings(orm: MikroORM): readonly [string, string][] {
+  return timeoutSettingsOf.get(orm) ?? [];
 }
 
 /** The settings row-level security reads, as one SELECT of set_config calls (values as escaped literals). */
-function callerSettingsSql(caller: Caller, rowLevelSecurity: boolean, literal: (value: string) => string, limits: [string, string][] = []): string {
+function callerSettingsSql(caller: Caller, rowLevelSecurity: boolean, literal: (value: string) => string, limits: readonly [string, string][] = []): string {
   const settings: [string, string][] = [
     ['soc.user_id', caller.userId],
     ['soc.organisation_id', caller.organisationId],
@@ -458,7 +457,8 @@ class ConnectionQueue {
 
   /**
    * The lease of this connection is over: statements the request still had waiting are refused,
-   * and a deferred BEGIN never sent (nothing ran) is dropped, with its account check. Left here, it would go out ahead of whatever next borrows the
+   * and a deferred BEGIN never sent (nothing ran) is dropped, with its account check. Left here,
+   * the BEGIN would go out ahead of whatever next borrows the
    * connection outside a request (knex's own statements: the audit sequencer, a migration, a
    * test's update), opening a transaction nobody ends.
    */

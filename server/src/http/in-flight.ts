@@ -12,7 +12,11 @@ export class RequestsInFlight {
 
   begin(res: Response, method: string, route: string): void {
     this.answering.set(res, { started: performance.now(), method, route });
-    res.once('close', () => this.answering.delete(res));
+  }
+
+  /** The response was sent, or its client went away. */
+  end(res: Response): void {
+    this.answering.delete(res);
   }
 
   /** Each request in flight: method, route, operation, how long it has run and what it is doing. */

@@ -75,6 +75,7 @@ export function requestScope(log: Logger, inFlight?: RequestsInFlight): RequestH
     let span: Span | undefined;
     // 'close' comes after the response is sent, or when the client goes away before it is.
     res.once('close', () => {
+      inFlight?.end(res);
       const status = res.writableFinished ? String(res.statusCode) : 'aborted';
       metrics.httpResponses.inc({ route, status });
       endRequestSpan(span, res.writableFinished ? res.statusCode : 'aborted');
