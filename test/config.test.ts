@@ -60,6 +60,12 @@ describe('configuration', () => {
     expect((error as Error).message).toContain('DATABASE_URL: expected a postgres:// connection URL');
   });
 
+  it('reads the request timeouts, 0 meaning none, and names a bad one', () => {
+    expect(loadConfig({}).requestTimeouts).toEqual({ statementMs: 30_000, lockMs: 10_000, idleInTransactionMs: 60_000 });
+    expect(loadConfig({ DB_STATEMENT_TIMEOUT_MS: '0', DB_LOCK_TIMEOUT_MS: '500', DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0' }).requestTimeouts).toEqual({ statementMs: 0, lockMs: 500, idleInTransactionMs: 0 });
+    expect(() => loadConfig({ DB_LOCK_TIMEOUT_MS: '-1' })).toThrow('DB_LOCK_TIMEOUT_MS: expected milliseconds between 0 (no limit) and 3600000, got "-1"');
+  });
+
   it('rejects ports out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
   });
