@@ -3,6 +3,7 @@ import { approvedAssessment, createThreat, expectData, moveThreat, orgId } from 
 import { sharingAgreement } from '../support/access-factories';
 import { assessedThreat, createDisruption, daysAgo, dbId, sql, submitDisruption, validateDisruption } from '../support/disruption-factories';
 import { statementsSentDuring } from '../support/statements';
+import { fiscalQuarterNumberSql, fiscalStartYearSql } from '../../server/src/modules/reporting/fiscal';
 
 /**
  * disruptionStats through the real API, checked against figures the test computes itself from
@@ -314,6 +315,24 @@ describe('auditing disruptionStats', () => {
     const [begin] = sent.sql.filter((text) => text.startsWith('begin;'));
     expect(begin).toContain(`set_config('enable_sort', 'off', true)`);
     expect(sent.sql.filter((text) => text.includes('enable_sort'))).toHaveLength(1);
+  });
+
+  it('reads each disruption’s reporting year and quarter from the figures’ index, as the figures compute them', async () => {
+    // PostgreSQL takes an index expression's value from the index only where the statement's
+    // expression is the same one; otherwise it works both out again for every disruption counted.
+    // PostgreSQL prints both alike: the index's, and the same expressions indexed in a transaction undone.
+    const printed = (index: string) => `select pg_get_indexdef('${index}'::regclass, k, true) as expression from unnest(array[3, 4]) as k`;
+    const indexed = await sql(app, printed('disruption_stats_idx'));
+    const knex = app.app.orm.em.getConnection().getKnex();
+    const trx = await knex.transaction();
+    try {
+      await trx.raw(`create index figures_probe on disruption (status, date, (${fiscalStartYearSql('date')}), (${fiscalQuarterNumberSql('date')}))`);
+      const computed = (await trx.raw(printed('figures_probe'))).rows;
+      expect(indexed).toEqual(computed);
+      expect(computed.map((r: { expression: string }) => r.expression)).toEqual([expect.stringContaining("'year'"), expect.stringContaining("'quarter'")]);
+    } finally {
+      await trx.rollback();
+    }
   });
 
   it('needs no purpose when every record counted is marked OFFICIAL', async () => {

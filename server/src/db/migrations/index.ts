@@ -39,6 +39,7 @@ import { Migration20261206005900_drop_unused_agreement_check } from './Migration
 import { Migration20261206006000_referral_parties } from './Migration20261206006000_referral_parties';
 import { Migration20261207006100_policy_functions_planned_once } from './Migration20261207006100_policy_functions_planned_once';
 import { Migration20261207006200_caller_organisation_read_once } from './Migration20261207006200_caller_organisation_read_once';
+import { Migration20261207006300_reporting_year_in_index } from './Migration20261207006300_reporting_year_in_index';
 
 /**
  * Every migration, oldest first. An explicit list rather than a folder glob, so the compiled
@@ -85,4 +86,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206006000_referral_parties', class: Migration20261206006000_referral_parties },
   { name: 'Migration20261207006100_policy_functions_planned_once', class: Migration20261207006100_policy_functions_planned_once },
   { name: 'Migration20261207006200_caller_organisation_read_once', class: Migration20261207006200_caller_organisation_read_once },
+  { name: 'Migration20261207006300_reporting_year_in_index', class: Migration20261207006300_reporting_year_in_index },
 ];
