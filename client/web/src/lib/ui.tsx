@@ -128,6 +128,27 @@ export function Pager({ pageInfo, total, shown, trail, onMove }: { pageInfo: Pag
   );
 }
 
+/**
+ * A required choice among a screen's words for an enum's values; nothing is chosen until the user
+ * picks. Its options are '' and the words' keys, so the value it reports is one of those.
+ */
+export function WordChoice<K extends string>({ label: text, words, value, onChange, errors }: { label: string; words: Record<K, string>; value: K | ''; onChange: (value: K | '') => void; errors?: string[] }) {
+  return (
+    <Field label={text} errors={errors}>
+      {(p) => (
+        <select {...p} aria-required value={value} onChange={(e) => onChange(e.target.value as K | '')}>
+          <option value="">Choose</option>
+          {Object.entries<string>(words).map(([key, word]) => (
+            <option key={key} value={key}>
+              {word}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 export function enumOptions(values: readonly string[]) {
   return values.map((v) => (
     <option key={v} value={v}>

@@ -5,7 +5,7 @@ import { graphql } from '../../gql';
 import type { AnalyticalProduct, AnalyticalRequestPriority, ProtectiveMarking } from '../../gql/graphql';
 import { protectiveMarkings } from '../../lib/enums';
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
-import { enumOptions, Field, FormAlert } from '../../lib/ui';
+import { enumOptions, Field, FormAlert, WordChoice } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { analysisWords, priorityWords, productWords } from './analysisWords';
 
@@ -84,21 +84,6 @@ export function AnalysisNew() {
     if (result.data) navigate(`/analysis/${encodeURIComponent(result.data.createAnalyticalRequest.id)}`);
   };
 
-  const choice = <K extends 'productType' | 'priority'>(f: K, title: string, words: Record<string, string>) => (
-    <Field label={title} errors={messages(f)}>
-      {(p) => (
-        <select {...p} aria-required value={form[f]} onChange={(e) => set({ [f]: e.target.value } as Partial<typeof blank>)}>
-          <option value="">Choose</option>
-          {Object.entries(words).map(([value, text]) => (
-            <option key={value} value={value}>
-              {text}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
-  );
-
   return (
     <>
       <p className="crumbs">
@@ -112,8 +97,8 @@ export function AnalysisNew() {
           {(p) => <textarea {...p} aria-required rows={3} value={form.question} onChange={(e) => set({ question: e.target.value })} />}
         </Field>
         <div className="row">
-          {choice('productType', 'Product', productWords)}
-          {choice('priority', 'Priority', priorityWords)}
+          <WordChoice label="Product" words={productWords} value={form.productType} onChange={(productType) => set({ productType })} errors={messages('productType')} />
+          <WordChoice label="Priority" words={priorityWords} value={form.priority} onChange={(priority) => set({ priority })} errors={messages('priority')} />
           <Field label="Needed by" hint="Today or later." errors={messages('dueOn')}>
             {(p) => <input {...p} type="date" aria-required value={form.dueOn} onChange={(e) => set({ dueOn: e.target.value })} />}
           </Field>

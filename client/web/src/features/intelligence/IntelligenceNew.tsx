@@ -5,7 +5,7 @@ import { graphql } from '../../gql';
 import type { CrimeCategory, HandlingCode, IntelligenceAssessment, ProtectiveMarking, Sharing, SourceEvaluation } from '../../gql/graphql';
 import { protectiveMarkings } from '../../lib/enums';
 import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
-import { enumOptions, Field, FormAlert } from '../../lib/ui';
+import { enumOptions, Field, FormAlert, WordChoice } from '../../lib/ui';
 import { useViewer } from '../auth/viewer';
 import { CrimeCategoryChoices } from './CrimeCategoryChoices';
 import { assessmentWords, handlingWords, intelligenceWords, sourceWords } from './intelligenceWords';
@@ -86,20 +86,6 @@ export function IntelligenceNew() {
     if (result.data) navigate(`/intelligence/${encodeURIComponent(result.data.createIntelligenceReport.id)}`);
   };
 
-  const choice = <K extends 'sourceEvaluation' | 'intelligenceAssessment' | 'handlingCode'>(f: K, title: string, words: Record<string, string>) => (
-    <Field label={title} errors={messages(f)}>
-      {(p) => (
-        <select {...p} aria-required value={form[f]} onChange={(e) => set({ [f]: e.target.value } as Partial<typeof blank>)}>
-          <option value="">Choose</option>
-          {Object.entries(words).map(([value, text]) => (
-            <option key={value} value={value}>
-              {text}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
-  );
   const area = (f: 'sanitisedText' | 'originalText' | 'handlingConditions', title: string, hint: string, required = true) => (
     <Field label={title} hint={hint} errors={messages(f)}>
       {(p) => <textarea {...p} aria-required={required} rows={3} value={form[f]} onChange={(e) => set({ [f]: e.target.value })} />}
@@ -119,9 +105,9 @@ export function IntelligenceNew() {
           {(p) => <input {...p} type="date" aria-required value={form.receivedOn} onChange={(e) => set({ receivedOn: e.target.value })} />}
         </Field>
         <div className="row">
-          {choice('sourceEvaluation', 'Source evaluation', sourceWords)}
-          {choice('intelligenceAssessment', 'Intelligence assessment', assessmentWords)}
-          {choice('handlingCode', 'Handling code', handlingWords)}
+          <WordChoice label="Source evaluation" words={sourceWords} value={form.sourceEvaluation} onChange={(sourceEvaluation) => set({ sourceEvaluation })} errors={messages('sourceEvaluation')} />
+          <WordChoice label="Intelligence assessment" words={assessmentWords} value={form.intelligenceAssessment} onChange={(intelligenceAssessment) => set({ intelligenceAssessment })} errors={messages('intelligenceAssessment')} />
+          <WordChoice label="Handling code" words={handlingWords} value={form.handlingCode} onChange={(handlingCode) => set({ handlingCode })} errors={messages('handlingCode')} />
         </div>
         {area('handlingConditions', 'Handling conditions', 'Required with handling code C: the conditions on which it may be disseminated.', false)}
         <Field label="Source reference" hint="A reference, never a name." errors={messages('sourceReference')}>

@@ -1,0 +1,192 @@
+import { useState, type ComponentProps, type FormEvent, type ReactNode } from 'react';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { Link, useNavigate } from 'react-router-dom';
+import { useClient, useMutation, useQuery, type CombinedError } from 'urql';
+import type { ProtectiveMarking, Sharing, SharingInput } from '../../gql/graphql';
+import { sharings } from '../../lib/enums';
+import { formErrors } from '../../lib/errors';
+import { Loaded } from '../../lib/ui';
+import { conflictIn, type ConflictRow, type ConflictView } from './ConflictView';
+
+/**
+ * How an edit screen reads its record: the query by id, and the record in its answer (null when
+ * the id names nothing the user may see, or a record of another type).
+ */
+export interface RecordRead<Q, R> {
+  query: TypedDocumentNode<Q, { id: string }>;
+  recordIn: (data: Q) => R | null;
+}
+
+/** What a versioned edit needs of its record: the version a save is checked against, and who saved it. */
+interface Versioned {
+  id: string;
+  version: number;
+  updatedBy: { displayName: string };
+}
+
+/**
+ * Reads the record to edit once, from the server, and keeps it as it was when the form opened:
+ * live updates refreshing the cache must not reset the form or the version it saves against.
+ */
+export function RecordToEdit<Q, R extends { id: string }>({ id, read, missing, children }: { id: string; read: RecordRead<Q, R>; missing: string; children: (record: R) => ReactNode }) {
+  const [{ data, fetching, error }] = useQuery({ query: read.query, variables: { id }, requestPolicy: 'network-only' });
+  const found = data && read.recordIn(data);
+  const [opened, setOpened] = useState<R | null>(null);
+  if (found && opened?.id !== found.id) setOpened(found);
+  if (data && !found && !opened) return <p role="alert">{missing}</p>;
+  return (
+    <Loaded data={opened} fetching={fetching} error={error}>
+      {children}
+    </Loaded>
+  );
+}
+
+/** An update mutation whose `input` is the record's id, the version the user edited, and their changes `C`. */
+type VersionedUpdate<C> = TypedDocumentNode<unknown, { input: C & { id: string; expectedVersion: number } }>;
+
+/** ConflictView's props but the record's name, which the screen gives. */
+type ConflictProps = Omit<ComponentProps<typeof ConflictView>, 'what'>;
+
+interface VersionedEditOptions<Q, R extends Versioned, V, C> {
+  /** The record as the form was opened on (from RecordToEdit). */
+  opened: R;
+  /** Read again, from the server, when a save meets a newer version. */
+  read: RecordRead<Q, R>;
+  /** The update mutation. It must accept what changesFrom makes (NoInfer: the changes' type is changesFrom's). */
+  update: VersionedUpdate<NoInfer<C>>;
+  valuesOf: (record: R) => V;
+  /** Only what the user changed since `base`, so saving again after a conflict keeps others' changes to other fields. */
+  changesFrom: (base: V, mine: V, record: R) => C;
+  /** The fields compared in a conflict, in order, with their labels. */
+  labels: Record<keyof V, string>;
+  /** A field's value as the conflict shows it. */
+  shown: (field: keyof V, value: string) => ReactNode;
+  /** Where the user goes once their changes are saved. */
+  savedTo: string;
+}
+
+/** The form's starting point: the values and version the user's changes are measured from and saved against. */
+interface Base<R, V> {
+  values: V;
+  version: number;
+  record: R;
+}
+
+function conflictRows<V extends { [K in keyof V]: string }>(labels: Record<keyof V, string>, shown: (field: keyof V, value: string) => ReactNode, mine: V, theirs: V): ConflictRow[] {
+  return (Object.keys(labels) as (keyof V)[]).map((f) => ({ label: labels[f], mine: shown(f, mine[f]), theirs: shown(f, theirs[f]), differs: mine[f] !== theirs[f] }));
+}
+
+/**
+ * Saves changes against a version. Saved, the user goes to `savedTo`; refused as a conflict, the
+ * record is read again as it is now (`current`), so the user can see both.
+ */
+function useSaveAtVersion<Q, R extends Versioned, C>({ read, update: mutation, savedTo }: { read: RecordRead<Q, R>; update: VersionedUpdate<C>; savedTo: string }) {
+  const navigate = useNavigate();
+  const client = useClient();
+  // The record as it is now, fetched when a save met a newer version; null when there is no conflict.
+  const [current, setCurrent] = useState<R | null>(null);
+  const [error, setError] = useState<CombinedError | undefined>();
+  const [state, update] = useMutation(mutation);
+
+  const save = async (record: R, expectedVersion: number, changes: C) => {
+    const result = await update({ input: { id: record.id, expectedVersion, ...changes } });
+    setError(result.error);
+    if (!result.error) return navigate(savedTo);
+    if (conflictIn(result.error)) {
+      const now = await client.query(read.query, { id: record.id }, { requestPolicy: 'network-only' }).toPromise();
+      setCurrent(now.data ? read.recordIn(now.data) : null);
+    }
+  };
+  const forgetConflict = () => {
+    setCurrent(null);
+    setError(undefined);
+  };
+  return { save, current, error, busy: state.fetching, forgetConflict };
+}
+
+/**
+ * An edit form that saves against the version it was opened on. A save that meets a newer version
+ * (a conflict) fetches the record as it is now, and `conflict` has both for a ConflictView: "keep
+ * mine" saves the user's changes again on the new version, "take theirs" starts again from it.
+ */
+export function useVersionedEdit<Q, R extends Versioned, V extends { [K in keyof V]: string }, C>(options: VersionedEditOptions<Q, R, V, C>) {
+  const { valuesOf, changesFrom } = options;
+  const baseOn = (record: R): Base<R, V> => ({ values: valuesOf(record), version: record.version, record });
+  const [base, setBase] = useState(() => baseOn(options.opened));
+  const [values, setValues] = useState(base.values);
+  const saving = useSaveAtVersion<Q, R, C>(options);
+  const { current } = saving;
+
+  // Always measured from the base, so "keep mine" sends only what this user changed.
+  const saveMine = (record: R, version: number) => void saving.save(record, version, changesFrom(base.values, values, record));
+  const takeTheirs = (theirs: R) => {
+    setBase(baseOn(theirs));
+    setValues(valuesOf(theirs));
+    saving.forgetConflict();
+  };
+  const conflict: ConflictProps | null = current
+    ? {
+        changedBy: current.updatedBy.displayName,
+        rows: conflictRows(options.labels, options.shown, values, valuesOf(current)),
+        busy: saving.busy,
+        onKeepMine: () => saveMine(current, current.version),
+        onTakeTheirs: () => takeTheirs(current),
+      }
+    : null;
+
+  return {
+    base,
+    values,
+    set: (changes: Partial<V>) => setValues({ ...values, ...changes }),
+    // A conflict is shown beside the current version, not as a message.
+    errors: formErrors(conflictIn(saving.error) ? undefined : saving.error),
+    busy: saving.busy,
+    conflict,
+    submit: (e: FormEvent) => {
+      e.preventDefault();
+      saveMine(base.record, base.version);
+    },
+  };
+}
+
+/**
+ * The end of a versioned edit form: Save waits while a save is under way or a conflict awaits the
+ * user's choice; Cancel goes back to the record; the hint says which version is being edited.
+ */
+export function VersionedEditActions({ edit, cancelTo }: { edit: { busy: boolean; conflict: ConflictProps | null; base: { version: number } }; cancelTo: string }) {
+  return (
+    <>
+      <div className="buttons">
+        <button type="submit" disabled={edit.busy || !!edit.conflict}>
+          Save changes
+        </button>
+        <Link className="button" to={cancelTo}>
+          Cancel
+        </Link>
+      </div>
+      <p className="hint">Editing version {edit.base.version}.</p>
+    </>
+  );
+}
+
+/** The sharing and marking as an edit form holds them. */
+interface AccessValues {
+  sharing: Sharing;
+  protectiveMarking: ProtectiveMarking;
+}
+
+/**
+ * The access to send when the user changed the sharing or marking (undefined when they did not).
+ * Named organisations are sent as they are: these forms do not choose them.
+ */
+export function changedAccess(base: AccessValues, mine: AccessValues, record: { sharedWith: readonly { id: string }[] }): SharingInput | undefined {
+  if (mine.sharing === base.sharing && mine.protectiveMarking === base.protectiveMarking) return undefined;
+  return {
+    sharing: mine.sharing,
+    protectiveMarking: mine.protectiveMarking,
+    ...(mine.sharing === 'NAMED_ORGANISATIONS' ? { sharedWithIds: record.sharedWith.map((o) => o.id) } : {}),
+  };
+}
+
+/** The sharings an edit form offers: named organisations only to a record already shared so, as these forms do not choose them. */
+export const sharingChoices = (record: { sharing: Sharing }) => sharings.filter((s) => s !== 'NAMED_ORGANISATIONS' || record.sharing === 'NAMED_ORGANISATIONS');
