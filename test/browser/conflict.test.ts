@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describeInBrowser, openPage, screenshot, useBrowserSession, type WatchedPage } from '../support/browser';
 import { createThreat } from '../support/factories';
+import { createNominal } from '../support/referral-factories';
 import { signIn } from './sign-in';
 
 /** Two people of the owning organisation edit the same threat; the second save meets the first. */
@@ -87,6 +88,34 @@ describeInBrowser('web client: editing conflicts', () => {
     expect({ refused: await refused.allTextContents(), path: new URL(second.url()).pathname }).toEqual({ refused: [], path: `/threats/${threat.id}` });
     const { data } = await session.app.gql('serocu.analyst', `{ node(id: "${threat.id}") { ... on SocThreat { name summary } } }`);
     expect(data.node).toEqual({ name: 'Operation Aspen (Reading)', summary: 'The analyst’s summary.' });
+  });
+
+  it('on a person’s record too: the second save shows both versions, and "keep mine" keeps the first person’s name and the second’s aliases', async () => {
+    const person = await createNominal(session.app, 'serocu.analyst', 'Rowan Thistlewood', '1990-02-14');
+    const personNow = async () =>
+      (await session.app.gql('serocu.analyst', `{ node(id: "${person.id}") { ... on Nominal { name aliases version } } }`)).data.node;
+    const { version } = await personNow();
+    const first = session.watched.page;
+    other = await openPage(session.browser, session.app.url);
+    const second = other.page;
+    await Promise.all([signIn(first, 'serocu.analyst'), signIn(second, 'serocu.lro')]);
+    await Promise.all([first.goto(`/people/${person.id}/edit`), second.goto(`/people/${person.id}/edit`)]);
+    await Promise.all([first.getByLabel('Aliases (optional)').waitFor(), second.getByLabel('Aliases (optional)').waitFor()]);
+
+    await second.getByLabel('Aliases (optional)').fill('Ro');
+    await first.getByLabel('Name', { exact: true }).fill('Rowan J. Thistlewood');
+    await first.getByRole('button', { name: 'Save changes' }).click();
+    await first.getByRole('heading', { name: /^Rowan J\. Thistlewood/, level: 1 }).waitFor();
+    await second.getByRole('button', { name: 'Save changes' }).click();
+
+    await second.getByTestId('conflict').waitFor();
+    expect(await conflictRow(second, 'Name').getByTestId('mine').textContent()).toBe('Rowan Thistlewood');
+    expect(await conflictRow(second, 'Name').getByTestId('theirs').textContent()).toBe('Rowan J. Thistlewood');
+    expect(await conflictRow(second, 'Aliases').getByTestId('mine').textContent()).toBe('Ro');
+    // Saved again on the new version, only what the second person changed is sent.
+    await second.getByRole('button', { name: 'Keep mine (save again on the new version)' }).click();
+    await second.getByTestId('aliases').getByText('Ro').waitFor();
+    expect(await personNow()).toEqual({ name: 'Rowan J. Thistlewood', aliases: ['Ro'], version: version + 2 });
   });
 
   it('in the plan editor, shows a strand as the second person saw it and as it is now, and keeps both objectives', async () => {
