@@ -120,7 +120,7 @@ async function listen(
   const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
   const auditAnchors = AuditAnchors.inDataDir(config.dataDir, databaseUrl, config.auditAnchor.key, log);
   const cursors = CursorCodec.inDataDir(config.dataDir, config.live.cursorKey);
-  const explanationDb = openExplanationDb(orm);
+  const explanationDb = openExplanationDb(orm, config.requestTimeouts);
   const deps: ContextDeps = { orm, verifyToken: createTokenVerifier(config, devKeys), log, accessLayers, auditAnchors, cursors, explanationDb };
   // HTTP /graphql only: it answers again a request whose remembered account changed (graphqlHandler).
   const rememberingDeps: ContextDeps = { ...deps, accounts: new AccountCache() };

@@ -1,4 +1,5 @@
 import { knex, type Knex, type MikroORM } from '@mikro-orm/postgresql';
+import type { RequestTimeouts } from '../db/request-db';
 
 /**
  * Connections `explainAccess` may hold at once, per instance.
@@ -18,10 +19,29 @@ export const EXPLANATION_POOL_MAX = 2;
  * for another explanation's statement, which holds nothing of the request pool's, so it always
  * ends; and explanations, however many, cannot take a connection from a request.
  *
- * The same connection settings as the ORM's (its type parsers: timestamps read as text, as
- * everywhere else), the same acquire timeout; close it with `destroy()` when the server stops.
+ * How long it waits, and how long its statements may run, are the request's own limits
+ * (`timeouts`), not the request pool's acquire timeout: one request may ask a dozen explanations,
+ * each several statements, and on a busy machine the last of them waited past the 10 s a request
+ * waits for its first connection, and answered SERVICE_UNAVAILABLE although nothing was wrong.
+ * A wait here is bounded instead by the statements it waits for: they run outside any request
+ * transaction, as the owner, so they carry the request's statement and lock timeouts themselves.
+ *
+ * The same connection settings as the ORM's otherwise (its type parsers: timestamps read as text,
+ * as everywhere else); close it with `destroy()` when the server stops.
  */
-export function openExplanationDb(orm: MikroORM): Knex {
+export function openExplanationDb(orm: MikroORM, timeouts: RequestTimeouts): Knex {
   const requests = orm.em.getConnection().getKnex().client.config as Knex.Config;
-  return knex({ ...requests, pool: { ...requests.pool, min: 0, max: EXPLANATION_POOL_MAX } });
+  const waitMs = Math.max(requests.acquireConnectionTimeout ?? 0, timeouts.statementMs);
+  const connection = requests.connection as Knex.PgConnectionConfig;
+  return knex({
+    ...requests,
+    acquireConnectionTimeout: waitMs,
+    connection: { ...connection, options: `${connection.options ?? ''} ${sessionLimits(timeouts)}`.trim() },
+    pool: { ...requests.pool, min: 0, max: EXPLANATION_POOL_MAX, acquireTimeoutMillis: waitMs },
+  });
+}
+
+/** Start-up options giving each of the pool's sessions the request's statement and lock timeouts (0: no limit). */
+function sessionLimits({ statementMs, lockMs }: RequestTimeouts): string {
+  return `-c statement_timeout=${statementMs} -c lock_timeout=${lockMs}`;
 }
