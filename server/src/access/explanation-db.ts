@@ -32,13 +32,23 @@ export const EXPLANATION_POOL_MAX = 2;
 export function openExplanationDb(orm: MikroORM, timeouts: RequestTimeouts): Knex {
   const requests = orm.em.getConnection().getKnex().client.config as Knex.Config;
   const waitMs = Math.max(requests.acquireConnectionTimeout ?? 0, timeouts.statementMs);
-  const connection = requests.connection as Knex.PgConnectionConfig;
   return knex({
     ...requests,
     acquireConnectionTimeout: waitMs,
-    connection: { ...connection, options: `${connection.options ?? ''} ${sessionLimits(timeouts)}`.trim() },
+    connection: withStartupOptions(requests.connection as Knex.PgConnectionConfig, sessionLimits(timeouts)),
     pool: { ...requests.pool, min: 0, max: EXPLANATION_POOL_MAX, acquireTimeoutMillis: waitMs },
   });
+}
+
+/**
+ * A copy of the ORM's connection settings with more start-up options. Copied property by property,
+ * not spread: the ORM keeps the password non-enumerable (out of logs), and a spread copy had none,
+ * so a server asking for one (the embedded PostgreSQL) refused every explanation.
+ */
+function withStartupOptions(connection: Knex.PgConnectionConfig, options: string): Knex.PgConnectionConfig {
+  const copy: Knex.PgConnectionConfig = Object.create(Object.getPrototypeOf(connection), Object.getOwnPropertyDescriptors(connection));
+  copy.options = `${connection.options ?? ''} ${options}`.trim();
+  return copy;
 }
 
 /** Start-up options giving each of the pool's sessions the request's statement and lock timeouts (0: no limit). */
