@@ -1,11 +1,10 @@
-import { useState, type FormEvent } from 'react';
-import { useClient, type CombinedError } from 'urql';
 import { graphql } from '../../gql';
 import type { EvidenceRating, PracticeCardFieldsFragment, PracticeNowQuery, PracticeStage, UpdatePracticeInput } from '../../gql/graphql';
 import { evidenceRatings, practiceStages } from '../../lib/enums';
-import { formErrors, messagesFor, unclaimedMessages } from '../../lib/errors';
+import { messagesFor, unclaimedMessages } from '../../lib/errors';
 import { enumOptions, Field, FormAlert, label, Value } from '../../lib/ui';
-import { conflictIn, ConflictView, type ConflictRow } from '../records/ConflictView';
+import { ConflictView } from '../records/ConflictView';
+import { useVersionedEdit, VersionedEditActions, type RecordRead } from '../records/versionedEdit';
 
 const UpdatePracticeDocument = graphql(`
   mutation UpdatePractice($input: UpdatePracticeInput!) {
@@ -33,6 +32,11 @@ const PracticeNowDocument = graphql(`
 
 type Entry = PracticeCardFieldsFragment;
 type Now = Extract<NonNullable<PracticeNowQuery['node']>, { __typename: 'PracticeEntry' }>;
+
+const practiceRead: RecordRead<PracticeNowQuery, Now> = {
+  query: PracticeNowDocument,
+  recordIn: (data) => (data.node?.__typename === 'PracticeEntry' ? data.node : null),
+};
 
 interface Values {
   title: string;
@@ -64,6 +68,8 @@ const fieldLabels: Record<keyof Values, string> = {
   evidenceRating: 'Evidence rating',
 };
 
+const shown = (f: keyof Values, v: string) => <Value>{f === 'stage' || f === 'evidenceRating' ? label(v) : v}</Value>;
+
 const topicsOf = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
 
 /** Only what the user changed since `base`: saving again after a conflict keeps the other person's other changes. */
@@ -81,38 +87,10 @@ function changesFrom(base: Values, mine: Values): Omit<UpdatePracticeInput, 'id'
  * around it updates live, the form does not; a save meeting a newer version shows both.
  */
 export function PracticeEdit({ entry, onClose }: { entry: Entry; onClose: () => void }) {
-  const client = useClient();
-  const [base, setBase] = useState(() => ({ values: valuesOf(entry), version: entry.version }));
-  const [values, setValues] = useState(base.values);
-  const [current, setCurrent] = useState<Now | null>(null);
-  const [error, setError] = useState<CombinedError | undefined>();
-  const [busy, setBusy] = useState(false);
-  const errors = formErrors(conflictIn(error) ? undefined : error);
-  const set = (changes: Partial<Values>) => setValues({ ...values, ...changes });
+  // Opened on the entry the card shows, not read again: the form opens at once, on the version the user saw.
+  const edit = useVersionedEdit({ opened: entry, read: practiceRead, update: UpdatePracticeDocument, valuesOf, changesFrom, labels: fieldLabels, shown, savedTo: onClose });
+  const { values, errors, set } = edit;
 
-  const save = async (from: Values, version: number) => {
-    setBusy(true);
-    const result = await client.mutation(UpdatePracticeDocument, { input: { id: entry.id, expectedVersion: version, ...changesFrom(from, values) } }).toPromise();
-    setError(result.error);
-    if (conflictIn(result.error)) {
-      const now = await client.query(PracticeNowDocument, { id: entry.id }, { requestPolicy: 'network-only' }).toPromise();
-      setCurrent(now.data?.node?.__typename === 'PracticeEntry' ? (now.data.node as Now) : null);
-    }
-    setBusy(false);
-    if (!result.error) onClose();
-  };
-  const takeTheirs = (theirs: Now) => {
-    setBase({ values: valuesOf(theirs), version: theirs.version });
-    setValues(valuesOf(theirs));
-    setCurrent(null);
-    setError(undefined);
-  };
-
-  const theirs = current ? valuesOf(current) : null;
-  const shown = (f: keyof Values, v: string) => <Value>{f === 'stage' || f === 'evidenceRating' ? label(v) : v}</Value>;
-  const rows: ConflictRow[] = theirs
-    ? (Object.keys(fieldLabels) as (keyof Values)[]).map((f) => ({ label: fieldLabels[f], mine: shown(f, values[f]), theirs: shown(f, theirs[f]), differs: values[f] !== theirs[f] }))
-    : [];
   const text = (f: 'title' | 'contact') => (
     <Field label={fieldLabels[f]} errors={messagesFor(errors, f)}>
       {(p) => <input {...p} value={values[f]} onChange={(e) => set({ [f]: e.target.value })} />}
@@ -126,15 +104,8 @@ export function PracticeEdit({ entry, onClose }: { entry: Entry; onClose: () => 
 
   return (
     <>
-      {current && <ConflictView what="practice entry" changedBy={current.updatedBy?.displayName} rows={rows} busy={busy} onKeepMine={() => void save(base.values, current.version)} onTakeTheirs={() => takeTheirs(current)} />}
-      <form
-        className="form"
-        aria-label={`Edit ${entry.title}`}
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          void save(base.values, base.version);
-        }}
-      >
+      {edit.conflict && <ConflictView what="practice entry" {...edit.conflict} />}
+      <form className="form" aria-label={`Edit ${entry.title}`} onSubmit={edit.submit}>
         <FormAlert messages={[...errors.general, ...unclaimedMessages(errors, Object.keys(fieldLabels))]} />
         {text('title')}
         {area('aim')}
@@ -159,15 +130,7 @@ export function PracticeEdit({ entry, onClose }: { entry: Entry; onClose: () => 
             )}
           </Field>
         </div>
-        <div className="buttons">
-          <button type="submit" disabled={busy || !!current}>
-            Save changes
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
-        <p className="hint">Editing version {base.version}.</p>
+        <VersionedEditActions edit={edit} cancelTo={onClose} />
       </form>
     </>
   );

@@ -17,10 +17,14 @@ export interface RecordRead<Q, R> {
   recordIn: (data: Q) => R | null;
 }
 
-/** What a versioned edit needs of its record: the version a save is checked against, and who saved it. */
-interface Versioned {
+/** What a versioned edit needs of the record it opens on: the version a save is checked against. */
+interface AtVersion {
   id: string;
   version: number;
+}
+
+/** What it needs of the record read again on a conflict: also who saved that version. */
+interface Versioned extends AtVersion {
   updatedBy: { displayName: string };
 }
 
@@ -47,22 +51,31 @@ type VersionedUpdate<C> = TypedDocumentNode<unknown, { input: C & { id: string; 
 /** ConflictView's props but the record's name, which the screen gives. */
 type ConflictProps = Omit<ComponentProps<typeof ConflictView>, 'what'>;
 
-interface VersionedEditOptions<Q, R extends Versioned, V, C> {
-  /** The record as the form was opened on (from RecordToEdit). */
-  opened: R;
+/** Where the user goes once saved or cancelled: a path, or a function (a form shown in place closes). */
+type Leave = string | (() => void);
+
+/** The fields a conflict compares, in order, with their labels; a field left out is not compared. */
+type ConflictLabels<V> = { [K in keyof V]?: string };
+
+/**
+ * O is the record as the form opened on it (from RecordToEdit, or a form opened in place from a
+ * list); R is the record as read again, which also says who saved it.
+ */
+interface VersionedEditOptions<Q, O extends AtVersion, R extends O & Versioned, V, C> {
+  /** The record as the form was opened on. */
+  opened: O;
   /** Read again, from the server, when a save meets a newer version. */
   read: RecordRead<Q, R>;
   /** The update mutation. It must accept what changesFrom makes (NoInfer: the changes' type is changesFrom's). */
   update: VersionedUpdate<NoInfer<C>>;
-  valuesOf: (record: R) => V;
+  valuesOf: (record: O) => V;
   /** Only what the user changed since `base`, so saving again after a conflict keeps others' changes to other fields. */
-  changesFrom: (base: V, mine: V, record: R) => C;
-  /** The fields compared in a conflict, in order, with their labels. */
-  labels: Record<keyof V, string>;
+  changesFrom: (base: V, mine: V, record: O) => C;
+  labels: ConflictLabels<V>;
   /** A field's value as the conflict shows it. */
   shown: (field: keyof V, value: string) => ReactNode;
   /** Where the user goes once their changes are saved. */
-  savedTo: string;
+  savedTo: Leave;
 }
 
 /** The form's starting point: the values and version the user's changes are measured from and saved against. */
@@ -72,15 +85,15 @@ interface Base<R, V> {
   record: R;
 }
 
-function conflictRows<V extends { [K in keyof V]: string }>(labels: Record<keyof V, string>, shown: (field: keyof V, value: string) => ReactNode, mine: V, theirs: V): ConflictRow[] {
-  return (Object.keys(labels) as (keyof V)[]).map((f) => ({ label: labels[f], mine: shown(f, mine[f]), theirs: shown(f, theirs[f]), differs: mine[f] !== theirs[f] }));
+function conflictRows<V extends { [K in keyof V]: string }>(labels: ConflictLabels<V>, shown: (field: keyof V, value: string) => ReactNode, mine: V, theirs: V): ConflictRow[] {
+  return (Object.entries(labels) as [keyof V, string][]).map(([f, label]) => ({ label, mine: shown(f, mine[f]), theirs: shown(f, theirs[f]), differs: mine[f] !== theirs[f] }));
 }
 
 /**
  * Saves changes against a version. Saved, the user goes to `savedTo`; refused as a conflict, the
  * record is read again as it is now (`current`), so the user can see both.
  */
-function useSaveAtVersion<Q, R extends Versioned, C>({ read, update: mutation, savedTo }: { read: RecordRead<Q, R>; update: VersionedUpdate<C>; savedTo: string }) {
+function useSaveAtVersion<Q, R extends Versioned, C>({ read, update: mutation, savedTo }: { read: RecordRead<Q, R>; update: VersionedUpdate<C>; savedTo: Leave }) {
   const navigate = useNavigate();
   const client = useClient();
   // The record as it is now, fetched when a save met a newer version; null when there is no conflict.
@@ -88,10 +101,10 @@ function useSaveAtVersion<Q, R extends Versioned, C>({ read, update: mutation, s
   const [error, setError] = useState<CombinedError | undefined>();
   const [state, update] = useMutation(mutation);
 
-  const save = async (record: R, expectedVersion: number, changes: C) => {
+  const save = async (record: AtVersion, expectedVersion: number, changes: C) => {
     const result = await update({ input: { id: record.id, expectedVersion, ...changes } });
     setError(result.error);
-    if (!result.error) return navigate(savedTo);
+    if (!result.error) return typeof savedTo === 'string' ? navigate(savedTo) : savedTo();
     if (conflictIn(result.error)) {
       const now = await client.query(read.query, { id: record.id }, { requestPolicy: 'network-only' }).toPromise();
       setCurrent(now.data ? read.recordIn(now.data) : null);
@@ -109,16 +122,16 @@ function useSaveAtVersion<Q, R extends Versioned, C>({ read, update: mutation, s
  * (a conflict) fetches the record as it is now, and `conflict` has both for a ConflictView: "keep
  * mine" saves the user's changes again on the new version, "take theirs" starts again from it.
  */
-export function useVersionedEdit<Q, R extends Versioned, V extends { [K in keyof V]: string }, C>(options: VersionedEditOptions<Q, R, V, C>) {
+export function useVersionedEdit<Q, O extends AtVersion, R extends O & Versioned, V extends { [K in keyof V]: string }, C>(options: VersionedEditOptions<Q, O, R, V, C>) {
   const { valuesOf, changesFrom } = options;
-  const baseOn = (record: R): Base<R, V> => ({ values: valuesOf(record), version: record.version, record });
+  const baseOn = (record: O): Base<O, V> => ({ values: valuesOf(record), version: record.version, record });
   const [base, setBase] = useState(() => baseOn(options.opened));
   const [values, setValues] = useState(base.values);
   const saving = useSaveAtVersion<Q, R, C>(options);
   const { current } = saving;
 
   // Always measured from the base, so "keep mine" sends only what this user changed.
-  const saveMine = (record: R, version: number) => void saving.save(record, version, changesFrom(base.values, values, record));
+  const saveMine = (record: O, version: number) => void saving.save(record, version, changesFrom(base.values, values, record));
   const takeTheirs = (theirs: R) => {
     setBase(baseOn(theirs));
     setValues(valuesOf(theirs));
@@ -151,18 +164,25 @@ export function useVersionedEdit<Q, R extends Versioned, V extends { [K in keyof
 
 /**
  * The end of a versioned edit form: Save waits while a save is under way or a conflict awaits the
- * user's choice; Cancel goes back to the record; the hint says which version is being edited.
+ * user's choice; Cancel goes back to the record (or closes a form shown in place); the hint says
+ * which version is being edited.
  */
-export function VersionedEditActions({ edit, cancelTo }: { edit: { busy: boolean; conflict: ConflictProps | null; base: { version: number } }; cancelTo: string }) {
+export function VersionedEditActions({ edit, cancelTo }: { edit: { busy: boolean; conflict: ConflictProps | null; base: { version: number } }; cancelTo: Leave }) {
   return (
     <>
       <div className="buttons">
         <button type="submit" disabled={edit.busy || !!edit.conflict}>
           Save changes
         </button>
-        <Link className="button" to={cancelTo}>
-          Cancel
-        </Link>
+        {typeof cancelTo === 'string' ? (
+          <Link className="button" to={cancelTo}>
+            Cancel
+          </Link>
+        ) : (
+          <button type="button" onClick={cancelTo}>
+            Cancel
+          </button>
+        )}
       </div>
       <p className="hint">Editing version {edit.base.version}.</p>
     </>
