@@ -100,21 +100,25 @@ function useSaveAtVersion<Q, R extends Versioned, C>({ read, update: mutation, s
   const [current, setCurrent] = useState<R | null>(null);
   const [error, setError] = useState<CombinedError | undefined>();
   const [state, update] = useMutation(mutation);
+  // Between a refused save and the record read again, Save stays disabled: clicking it would only meet the conflict again.
+  const [rereading, setRereading] = useState(false);
 
   const save = async (record: AtVersion, expectedVersion: number, changes: C) => {
     const result = await update({ input: { id: record.id, expectedVersion, ...changes } });
     setError(result.error);
     if (!result.error) return typeof savedTo === 'string' ? navigate(savedTo) : savedTo();
     if (conflictIn(result.error)) {
+      setRereading(true);
       const now = await client.query(read.query, { id: record.id }, { requestPolicy: 'network-only' }).toPromise();
       setCurrent(now.data ? read.recordIn(now.data) : null);
+      setRereading(false);
     }
   };
   const forgetConflict = () => {
     setCurrent(null);
     setError(undefined);
   };
-  return { save, current, error, busy: state.fetching, forgetConflict };
+  return { save, current, error, busy: state.fetching || rereading, forgetConflict };
 }
 
 /**
