@@ -36,7 +36,9 @@ export function openExplanationDb(orm: MikroORM, timeouts: RequestTimeouts): Kne
     ...requests,
     acquireConnectionTimeout: waitMs,
     connection: withStartupOptions(requests.connection as Knex.PgConnectionConfig, sessionLimits(timeouts)),
-    pool: { ...requests.pool, min: 0, max: EXPLANATION_POOL_MAX, acquireTimeoutMillis: waitMs },
+    // Making a connection is part of the wait: with the request pool's create timeout (its acquire
+    // timeout, 300 ms in a test) the first explanations failed while the embedded PostgreSQL was slow to connect.
+    pool: { ...requests.pool, min: 0, max: EXPLANATION_POOL_MAX, acquireTimeoutMillis: waitMs, createTimeoutMillis: waitMs },
   });
 }
 
