@@ -1,7 +1,6 @@
-import pg from 'pg';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createThreat, expectData } from '../support/factories';
-import { waitUntilBlockedOnLock } from '../support/database';
+import { holdingLock, waitUntilBlockedOnLock } from '../support/database';
 
 /**
  * explainAccess reads past row-level security from a pool of its own (access/explanation-db.ts),
@@ -33,20 +32,6 @@ describe('with a request pool of two', () => {
   });
 });
 
-/** A transaction of its own holding `lock` until released, as another session's long statement would. */
-async function holding(app: TestApp, lock: string) {
-  const client = new pg.Client({ connectionString: app.db.url });
-  await client.connect();
-  await client.query('begin');
-  await client.query(lock);
-  return {
-    async release() {
-      await client.query('rollback');
-      await client.end();
-    },
-  };
-}
-
 /** One request asking `count` explanations at once, as an auditor about another user: more than the pool's two connections. */
 function explainMany(app: TestApp, threatId: string, count: number) {
   const fields = Array.from({ length: count }, (_, i) => `r${i}: explainAccess(recordId: $id, username: "oxon.mash") { canRead }`);
@@ -62,7 +47,7 @@ describe('waiting for the explanation pool', () => {
     // as long as their statements may run (DB_STATEMENT_TIMEOUT_MS, 30 s by default).
     app = await createTestApp({ env: { DB_ACQUIRE_TIMEOUT_MS: '300' } });
     const threat = await createThreat(app, 'tvp.investigator', { access: { protectiveMarking: 'OFFICIAL_SENSITIVE', sharing: 'ALL_PARTNERS' } });
-    const lock = await holding(app, 'lock table soc_threat in access exclusive mode');
+    const lock = await holdingLock(app.db.url, 'lock table soc_threat in access exclusive mode');
     const answer = explainMany(app, threat.id, 6);
     try {
       // Two explanations hold both connections, waiting on the lock; four queue for a connection,
@@ -82,7 +67,7 @@ describe('waiting for the explanation pool', () => {
     // sessions run outside any request transaction, so they must carry it themselves.
     app = await createTestApp({ env: { DB_STATEMENT_TIMEOUT_MS: '300', DB_LOCK_TIMEOUT_MS: '0' } });
     const threat = await createThreat(app, 'tvp.investigator');
-    const lock = await holding(app, 'lock table soc_threat in access exclusive mode');
+    const lock = await holdingLock(app.db.url, 'lock table soc_threat in access exclusive mode');
     let released = false;
     const answer = explainMany(app, threat.id, 1).then((response) => ({ response, released }));
     let timer: NodeJS.Timeout | undefined;

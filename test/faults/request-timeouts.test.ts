@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { waitUntilBlockedOnLock } from '../support/database';
+import { holdingLock, waitUntilBlockedOnLock } from '../support/database';
 import { dbId } from '../support/disruption-factories';
 import { createThreat, expectData } from '../support/factories';
 import { statementsSentDuring } from '../support/statements';
@@ -13,20 +12,6 @@ import { createTestApp, type TestApp } from '../support/test-app';
 const UPDATE = `mutation ($input: UpdateThreatInput!) { updateThreat(input: $input) { name version } }`;
 const NAME = `query ($id: ID!) { node(id: $id) { ... on SocThreat { name version } } }`;
 
-/** A session of the test's own, holding `lock` in an open transaction until released. */
-async function holding(app: TestApp, lock: string, params: unknown[] = []) {
-  const client = new pg.Client({ connectionString: app.db.url });
-  await client.connect();
-  await client.query('begin');
-  await client.query(lock, params);
-  return {
-    async release() {
-      await client.query('rollback');
-      await client.end();
-    },
-  };
-}
-
 describe('request timeouts', () => {
   let app: TestApp;
   afterEach(async () => app?.stop());
@@ -34,7 +19,7 @@ describe('request timeouts', () => {
   it('refuses a change that waited on a lock past DB_LOCK_TIMEOUT_MS as retryable, keeps nothing, and makes it once the lock is gone', async () => {
     app = await createTestApp({ env: { DB_LOCK_TIMEOUT_MS: '300' } });
     const threat = await createThreat(app, 'tvp.investigator');
-    const lock = await holding(app, 'select id from soc_threat where id = $1 for update', [dbId(threat.id)]);
+    const lock = await holdingLock(app.db.url, 'select id from soc_threat where id = $1 for update', [dbId(threat.id)]);
     let refused;
     try {
       refused = await app.gql('tvp.investigator', UPDATE, { input: { id: threat.id, expectedVersion: 1, name: 'Operation Held' } });
@@ -52,7 +37,7 @@ describe('request timeouts', () => {
   it('refuses a read whose statement ran past DB_STATEMENT_TIMEOUT_MS as retryable, and answers it once the database is free', async () => {
     // No lock timeout, so it is the statement's own limit that ends the wait.
     app = await createTestApp({ env: { DB_STATEMENT_TIMEOUT_MS: '300', DB_LOCK_TIMEOUT_MS: '0' } });
-    const lock = await holding(app, 'lock table soc_threat in access exclusive mode');
+    const lock = await holdingLock(app.db.url, 'lock table soc_threat in access exclusive mode');
     let refused;
     try {
       refused = await app.gql('serocu.analyst', '{ threats(first: 5) { totalCount } }');
@@ -67,7 +52,7 @@ describe('request timeouts', () => {
 
   it('waits on a lock for as long as it is held when the limits are off', async () => {
     app = await createTestApp({ env: { DB_STATEMENT_TIMEOUT_MS: '0', DB_LOCK_TIMEOUT_MS: '0' } });
-    const lock = await holding(app, 'lock table soc_threat in access exclusive mode');
+    const lock = await holdingLock(app.db.url, 'lock table soc_threat in access exclusive mode');
     const answer = app.gql('serocu.analyst', '{ threats(first: 5) { totalCount } }');
     try {
       await waitUntilBlockedOnLock(app.db.url, 'soc_threat');

@@ -76,3 +76,17 @@ export async function waitUntilBlockedOnLock(url: string, table: string, timeout
     await client.end();
   }
 }
+
+/** A session of the test's own on `url`, holding `lock` in an open transaction until released. */
+export async function holdingLock(url: string, lock: string, params: unknown[] = []): Promise<{ release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('begin');
+  await client.query(lock, params);
+  return {
+    async release() {
+      await client.query('rollback');
+      await client.end();
+    },
+  };
+}
