@@ -3,7 +3,6 @@ import { tracingEnabled } from './tracing';
 import { graphqlTracing } from './graphql/tracing-plugin';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { loadOrCreateDevKeys } from './auth/dev-keys';
@@ -32,6 +31,7 @@ import { watchPool } from './http/metrics';
 import { perCallerRateLimit } from './http/rate-limit';
 import { SharedLimits } from './limits/shared-limits';
 import { refuseBatches } from './http/single-operation';
+import { jsonBody } from './http/json-body';
 import { unstartedRequestCloser } from './http/request-transaction';
 import { graphqlHandler } from './http/graphql-handler';
 import { AccountCache, isAccountChanged, limitRequests } from './db/request-db';
@@ -45,6 +45,9 @@ import { serveGraphqlOverWebSocket } from './live/websocket';
 import { pageSizePricer, webSocketValidation } from './graphql/limits';
 import { nodeFetchers } from './modules';
 import { openExplanationDb } from './access/explanation-db';
+/** The largest request body /graphql reads (body-parser's `100kb`). */
+const GRAPHQL_BODY_LIMIT_BYTES = 100 * 1024;
+
 export { WS_CLOSE_BAD_PURPOSE, WS_CLOSE_UNAUTHORIZED } from './live/websocket';
 
 export interface App {
@@ -115,7 +118,7 @@ async function listen(
   log: Logger,
   lifecycle: Lifecycle,
   accessLayers: AccessLayers,
-  { app, httpServer, port, drainer, inFlight }: EarlyServer,
+  { app, httpServer, port, drainer, inFlight, postDirectly }: EarlyServer,
 ): Promise<App> {
   const devKeys = config.allowDevTokens ? await loadOrCreateDevKeys(config.dataDir) : undefined;
   const auditAnchors = AuditAnchors.inDataDir(config.dataDir, databaseUrl, config.auditAnchor.key, log);
@@ -197,10 +200,10 @@ async function listen(
   if (config.allowDevTokens && devKeys) app.use('/auth/dev', devAuthRouter(orm, devKeys));
   // One limiter for every route a caller's token reaches (a limiter's store cannot be shared).
   const rateLimited = perCallerRateLimit(allowance, deps.verifyToken);
-  app.use(
-    '/graphql',
+  const errors = requestErrorHandler(log);
+  const graphqlRoute = [
     rateLimited,
-    express.json({ limit: '100kb' }),
+    jsonBody(GRAPHQL_BODY_LIMIT_BYTES),
     refuseBatches(),
     trustedDocumentsByHash(trustedDocuments),
     graphqlHandler(apollo, async (req, res, { freshAccount }) => {
@@ -216,10 +219,12 @@ async function listen(
       enterStage(res, 'running its operation, then ending its transaction');
       return requestTransactions.closeWithResponse(res, context);
     }),
-  );
+  ];
+  app.use('/graphql', ...graphqlRoute);
+  postDirectly('/graphql', graphqlRoute, errors);
   app.get('/audit/export.csv', rateLimited, auditExportHandler(deps, orm));
   app.use(webClientRouter());
-  app.use(requestErrorHandler(log));
+  app.use(errors);
 
   const unwatchPools = [watchPool(orm.em.getConnection().getKnex(), 'requests'), watchPool(explanationDb, 'explanations')];
   const ownerKnex = orm.em.getConnection().getKnex();

@@ -1,9 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { directRoute, type DirectRoute } from './direct-route';
 import { httpDrainer, type HttpDrainer } from './drain';
 import { RequestsInFlight } from './in-flight';
 import { healthRouter, type Lifecycle } from './health';
@@ -34,6 +35,13 @@ export interface EarlyServer {
   readonly drainer: HttpDrainer;
   /** The requests being answered, and what each is doing (RequestsInFlight). */
   readonly inFlight: RequestsInFlight;
+  /**
+   * Serves POSTs to `path` with `handlers` after the gate every request passes (its id and log
+   * line, then 503 unless ready), without Express's router (see direct-route.ts). Anything else
+   * sent to `path` (GET, a trailing slash) still goes through `app`, where the same handlers
+   * must be mounted.
+   */
+  postDirectly(path: string, handlers: readonly RequestHandler[], onError: ErrorRequestHandler): void;
   /** Stops listening (start-up failed). */
   close(): Promise<void>;
 }
@@ -49,19 +57,26 @@ export async function openEarly(config: Config, orm: MikroORM, lifecycle: Lifecy
   const inFlight = new RequestsInFlight();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(requestScope(log, inFlight));
+  const scope = requestScope(log, inFlight);
+  app.use(scope);
   app.use(healthRouter(orm, lifecycle));
   app.get('/metrics', metricsHandler(config.metricsToken));
   // Starting or stopping, nothing is run: a 503 tells a balancer to send the request elsewhere.
-  app.use((_req, res, next) => {
+  const readyGate: RequestHandler = (_req, res, next) => {
     if (lifecycle.state === 'ready') return next();
     const message = lifecycle.state === 'starting' ? 'The server is starting. Try again shortly.' : 'The server is stopping. Try again.';
     res
       .status(503)
       .set('Retry-After', lifecycle.state === 'starting' ? '5' : '1')
       .json({ errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } }] });
+  };
+  app.use(readyGate);
+  const direct = new Map<string, DirectRoute>();
+  const httpServer = http.createServer((req, res) => {
+    const route = req.method === 'POST' ? direct.get(pathOf(req.url)) : undefined;
+    if (route) route(req, res);
+    else app(req, res);
   });
-  const httpServer = http.createServer(app);
   const drainer = httpDrainer(httpServer, {
     idleConnectionMs: config.shutdownIdleConnectionMs,
     // Behind a balancer (idle connections left to it), listen on until it has stopped sending.
@@ -78,6 +93,13 @@ export async function openEarly(config: Config, orm: MikroORM, lifecycle: Lifecy
     drainer,
     inFlight,
     port: (httpServer.address() as AddressInfo).port,
+    postDirectly: (path, handlers, onError) => void direct.set(path, directRoute(app, [scope, readyGate, ...handlers], onError)),
     close: () => new Promise<void>((resolve) => httpServer.close(() => resolve())),
   };
+}
+
+/** The path of a request's URL, without its query string. */
+function pathOf(url: string | undefined): string {
+  const query = url?.indexOf('?') ?? -1;
+  return query === -1 ? (url ?? '') : url!.slice(0, query);
 }
