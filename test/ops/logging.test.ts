@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -119,5 +120,17 @@ describe('logs', () => {
     for (let i = 0; i < 3; i++) await fetch(`${server.url}/readyz`);
     await new Promise((r) => setTimeout(r, 200));
     expect(logLines().slice(before).filter((l) => l.entry.route === '/readyz')).toEqual([]);
+  });
+  it('logs a client gone before its body was whole as aborted, not as an unexpected error', async () => {
+    await new Promise<void>((resolve) => {
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': '1000', 'x-request-id': 'ops-log-gone' };
+      const request = http.request(`${server.url}/graphql`, { method: 'POST', headers });
+      request.on('error', () => undefined);
+      request.write('{"query": "{ vie', () => setTimeout(() => (request.destroy(), resolve()), 100));
+    });
+    await logged((lines) => lines.some((l) => l.entry.requestId === 'ops-log-gone' && l.entry.msg === 'request'), "the gone client's request line");
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = logLines().filter((l) => l.entry.requestId === 'ops-log-gone');
+    expect(lines.map((l) => ({ level: l.entry.level, msg: l.entry.msg, status: l.entry.status }))).toEqual([{ level: 30, msg: 'request', status: 'aborted' }]);
   });
 });

@@ -30,7 +30,9 @@ export function jsonBody(limitBytes: number): RequestHandler {
       req.body = body;
       next();
     });
-    req.once('error', next);
+    // As body-parser reports it: a client's doing (400, not logged as the server's fault), though
+    // nobody is left to hear the answer.
+    req.once('error', (err) => next(Object.assign(new Error('The request was aborted.'), { status: 400, type: 'request.aborted', cause: err })));
   };
 }
 
