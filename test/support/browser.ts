@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { adminQuery } from './database';
 import { createTestApp, type TestApp } from './test-app';
@@ -150,6 +150,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 const workerStall = monitorEventLoopDelay({ resolution: 20 });
 workerStall.enable();
 
+/**
+ * The longest garbage collection pause in this worker during a test, and its heap: whether a stall
+ * was the worker collecting a heap grown over the files before (a browser test once waited 40 s
+ * for an answer PostgreSQL had already sent, the worker held up to 15 s at a time).
+ */
+const collections = { longestMs: 0 };
+const collectionWatch = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) collections.longestMs = Math.max(collections.longestMs, entry.duration);
+});
+collectionWatch.observe({ entryTypes: ['gc'] });
+const heapMb = () => Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+
 /** Beyond these, a browser test's afterEach prints what its page did (the waits' own limit is 30 s). */
 const SLOW_REQUEST_MS = 10_000;
 const SLOW_WORKER_MS = 5_000;
@@ -165,7 +177,7 @@ async function slowPageReport(timeline: PageTimeline, stall: ReturnType<typeof m
   const stallMs = stall.max / 1e6;
   if (timeline.longestRequestMs < SLOW_REQUEST_MS && stallMs < SLOW_WORKER_MS) return undefined;
   return [
-    `slow browser test "${expect.getState().currentTestName}": longest request ${Math.round(timeline.longestRequestMs)} ms, worker event loop held up to ${Math.round(stallMs)} ms`,
+    `slow browser test "${expect.getState().currentTestName}": longest request ${Math.round(timeline.longestRequestMs)} ms, worker event loop held up to ${Math.round(stallMs)} ms, longest garbage collection ${Math.round(collections.longestMs)} ms, heap ${heapMb()} MB`,
     ...(pending.length
       ? [
           'still pending:',
@@ -215,11 +227,13 @@ export function useBrowserSession(options: { env?: Record<string, string> } = {}
     [session.app, session.browser] = await Promise.all([createTestApp({ seed: 'demo', env: options.env }), launchBrowser()]);
   });
   afterAll(async () => {
+    collectionWatch.disconnect();
     await session.browser?.close();
     await session.app?.stop();
   });
   beforeEach(async () => {
     workerStall.reset();
+    collections.longestMs = 0;
     session.watched = await openPage(session.browser, session.app.url);
   });
   afterEach(async () => {
