@@ -21,4 +21,11 @@ module.exports = {
   // 'exit' event fires within a millisecond or two of being told to end; what took longer than
   // jest's default 500 ms on a loaded machine was the process's own teardown (heaps of 300-450 MB).
   workerGracefulExitTimeout: 5_000,
+  // A worker whose heap has grown past this after a file is replaced by a fresh one. Workers grow
+  // over the files they run (two at 2.8 GB resident after 57 files each, 8 December), and a late
+  // browser test on a loaded machine waited 40 s for an answer PostgreSQL had already sent while
+  // its worker was held up to 15 s at a time, most likely collecting a heap that size (the app
+  // and the browser it drives wait on it). A fresh worker costs a few seconds. The slow-page
+  // report of test/support/browser.ts gives the worker's longest collection and heap, to check.
+  workerIdleMemoryLimit: '1GB',
 };
