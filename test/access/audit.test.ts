@@ -116,14 +116,28 @@ describe('what is recorded', () => {
 
   it('writes a request\'s events in the same message as its COMMIT: no round trip of their own', async () => {
     const threat = await createThreat(app, 'tvp.investigator'); // OFFICIAL_SENSITIVE: reading it is audited
-    const { result, sql: sent, roundTrips } = await statementsSentDuring(app, () => app.gql('tvp.investigator', `query ReadOne($id: ID!) { node(id: $id) { id } }`, { id: threat.id }));
+    // Two fields: the threat's read is not the request's last statement (graphql/node.ts, LastRead).
+    const { result, sql: sent, roundTrips } = await statementsSentDuring(app, () =>
+      app.gql('tvp.investigator', `query ReadOne($id: ID!) { node(id: $id) { id } again: node(id: $id) { id } }`, { id: threat.id }),
+    );
     expect(result.data?.node).toEqual({ id: threat.id });
     expect(sent.slice(-2).map((s) => s.slice(0, 25).toLowerCase())).toEqual(['insert into "audit_event"', 'commit;']);
     // BEGIN with the remembered account's check (it created the threat just now), the caller's
-    // settings and the read; the events with COMMIT.
+    // settings and the reads; the events with COMMIT.
     expect(roundTrips).toBe(2);
     const events = await sql(`select action, record_ids from audit_event where operation = 'ReadOne'`);
     expect(events).toEqual([{ action: 'READ', record_ids: [dbId(threat.id)] }]);
+  });
+
+  it('writes the READ of a threat read alone by node(id) in the read\'s own statement, with COMMIT: one round trip in all', async () => {
+    const threat = await createThreat(app, 'tvp.investigator'); // OFFICIAL_SENSITIVE: reading it is audited
+    const { result, sql: sent, roundTrips } = await statementsSentDuring(app, () => app.gql('tvp.investigator', `query ReadAlone($id: ID!) { node(id: $id) { id } }`, { id: threat.id }));
+    expect(result.data?.node).toEqual({ id: threat.id });
+    expect(sent.filter((s) => /insert into "?audit_event/i.test(s))).toEqual([expect.stringMatching(/^with compiled_node/)]);
+    expect(sent[sent.length - 1].toLowerCase()).toBe('commit;');
+    expect(roundTrips).toBe(1);
+    const events = await sql(`select action, record_type, record_ids, username, purpose from audit_event where operation = 'ReadAlone'`);
+    expect(events).toEqual([{ action: 'READ', record_type: 'SocThreat', record_ids: [dbId(threat.id)], username: 'tvp.investigator', purpose: 'INVESTIGATION' }]);
   });
 
   it('records a FORBIDDEN mutation as DENIED with the record asked for', async () => {

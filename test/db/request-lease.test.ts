@@ -39,4 +39,60 @@ describe('the end of a request’s lease', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(await advisoryLocksHeld()).toBe(0);
   });
+
+  describe('a request ended by its last read (readThenCommit)', () => {
+    const WRITES = 'request_lease_test_writes';
+    // With the database layer off the transaction runs as the connecting owner, who may write this table.
+    const asOwner = { application: true, database: false };
+    const rowsWritten = async (): Promise<number[]> => {
+      const client = new pg.Client({ connectionString: app.db.url });
+      await client.connect();
+      try {
+        return (await client.query(`select n from ${WRITES} order by n`)).rows.map((r) => r.n);
+      } finally {
+        await client.end();
+      }
+    };
+    beforeAll(async () => {
+      const client = new pg.Client({ connectionString: app.db.url });
+      await client.connect();
+      await client.query(`create table if not exists ${WRITES} (n int)`);
+      await client.end();
+    });
+
+    it('commits with the read, before finish is called, and refuses any statement after it', async () => {
+      const db = await openRequestDb(app.app.orm, caller, asOwner);
+      const read = db.readThenCommit({ sql: `with w as (insert into ${WRITES} values (1) returning n) select n from w`, bindings: [] });
+      expect(read).toBeDefined();
+      const queuedBehind = db.knex.raw(`select pg_advisory_lock(${LOCK})`);
+      await expect(read).resolves.toMatchObject({ rows: [{ n: 1 }] });
+      // Committed by the read's own message: another session sees the row before finish().
+      expect(await rowsWritten()).toEqual([1]);
+      await expect(queuedBehind).rejects.toThrow(/the request this statement belongs to has ended/);
+      await expect(db.knex.raw(`select pg_advisory_lock(${LOCK})`)).rejects.toThrow(/the request this statement belongs to has ended/);
+      await expect(db.finish()).resolves.toBeUndefined();
+      expect(db.readThenCommit({ sql: 'select 1', bindings: [] })).toBeUndefined();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await advisoryLocksHeld()).toBe(0);
+    });
+
+    it('keeps nothing when the read fails, and finish says the transaction failed', async () => {
+      const db = await openRequestDb(app.app.orm, caller, asOwner);
+      await expect(db.readThenCommit({ sql: `with w as (insert into ${WRITES} values (2) returning n) select n / 0 from w`, bindings: [] })).rejects.toThrow(/division by zero/);
+      await expect(db.finish()).rejects.toMatchObject({ code: '25P02' });
+      expect(await rowsWritten()).not.toContain(2);
+      // The connection went back to the pool outside any transaction: the next request on it works.
+      const next = await openRequestDb(app.app.orm, caller, asOwner);
+      await expect(next.knex.raw('select 1 as one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
+      await next.finish();
+    });
+
+    it('declines, sending nothing, once the request is finishing', async () => {
+      const db = await openRequestDb(app.app.orm, caller, asOwner);
+      const finished = db.finish();
+      expect(db.readThenCommit({ sql: `insert into ${WRITES} values (3)`, bindings: [] })).toBeUndefined();
+      await finished;
+      expect(await rowsWritten()).not.toContain(3);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { statementsSentDuring } from '../support/statements';
-import { toGlobalId } from '../../server/src/graphql/global-id';
+import { fromGlobalId, toGlobalId } from '../../server/src/graphql/global-id';
 import type { AccessLayers } from '../../server/src/access/layers';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { COMPARED_USERS, EVERY_THREAT_FIELD, FORCE_RESOLVERS, withoutForced } from '../support/compiled-answers';
@@ -69,10 +69,13 @@ function compiledNodeSuite(title: string, accessLayers?: AccessLayers) {
     const auditOf = async (operation: string) =>
       (
         await pool.query(
-          `select action, record_type, purpose, array(select unnest(record_ids) order by 1) as ids, detail from audit_event where operation = $1 order by action, record_type`,
+          `select action, record_type, purpose, array(select unnest(record_ids) order by 1) as ids, detail, user_id, username, organisation_id, client_address, request_id is not null as has_request_id
+           from audit_event where operation = $1 order by action, record_type`,
           [operation],
         )
       ).rows;
+
+    const officialThreat = async () => (await pool.query<{ id: string }>(`select id from soc_threat where protective_marking = 'OFFICIAL' order by urn limit 1`)).rows[0].id;
 
     let serial = 0;
     it.each(USERS.flatMap((user) => Object.keys(DOCUMENTS).map((name) => [user, name] as const)))(
@@ -138,16 +141,62 @@ function compiledNodeSuite(title: string, accessLayers?: AccessLayers) {
     });
 
     // For an account already remembered (the warm-up): BEGIN with the account's check, the
-    // caller's settings and the statement in one message; the audit events and COMMIT in another.
-    it('costs one statement and two round trips, whatever it selects', async () => {
+    // caller's settings, the statement (writing the READ event of a sensitive threat) and COMMIT
+    // in one message (graphql/node.ts, LastRead).
+    it('costs one statement and one round trip for a threat alone, the READ of a sensitive threat written once, by that statement', async () => {
+      const sensitive = (await pool.query<{ id: string }>(`select id from soc_threat where protective_marking <> 'OFFICIAL' order by urn limit 1`)).rows[0].id;
+      const official = toGlobalId('SocThreat', await officialThreat());
+      let operation = 0;
       for (const username of ['serocu.analyst', 'oxon.mash']) {
-        for (const document of [DOCUMENTS.bench, DOCUMENTS.everyField]) {
-          await send(username, document.replace('#NODE#', ''), 'Warm', ids[0]);
-          const { compiled, roundTrips } = await send(username, document.replace('#NODE#', ''), 'Counted', ids[0]);
+        for (const id of [official, toGlobalId('SocThreat', sensitive)]) {
+          await send(username, DOCUMENTS.bench.replace('#NODE#', ''), 'Warm', id);
+          const name = `OneTrip${++operation}`;
+          const { compiled, roundTrips, answer } = await send(username, DOCUMENTS.bench.replace('#NODE#', ''), name, id);
           expect(compiled).toBe(true);
-          expect(roundTrips).toBe(2);
+          expect(roundTrips).toBe(1);
+          const read = (answer as { data: { node: unknown } }).data.node;
+          const events = await auditOf(name);
+          if (id === official || !read) expect(events).toEqual([]);
+          else expect(events).toEqual([expect.objectContaining({ action: 'READ', record_type: 'SocThreat', ids: [sensitive], purpose: 'INVESTIGATION', username, detail: {}, has_request_id: true })]);
         }
       }
+      // Something to compare: the police analyst reads the sensitive threat.
+      expect(await auditOf('OneTrip2')).toHaveLength(1);
+    });
+
+    // Its plan is a record of its own, sensitive in the demo data: the statement writes only the
+    // threat's READ, so the request's collector writes them all, with COMMIT, at its end.
+    it('leaves the events and COMMIT to the end of the request when the answer can hold other records', async () => {
+      const withPlan = (await pool.query<{ id: string }>(`select t.id from soc_threat t join fourp_plan p on p.threat_id = t.id where p.protective_marking <> 'OFFICIAL' order by t.urn limit 1`)).rows[0].id;
+      const id = toGlobalId('SocThreat', withPlan);
+      await send('serocu.analyst', DOCUMENTS.everyField.replace('#NODE#', ''), 'Warm', id);
+      const { compiled, roundTrips, answer } = await send('serocu.analyst', DOCUMENTS.everyField.replace('#NODE#', ''), 'WithItsPlan', id);
+      expect(compiled).toBe(true);
+      expect(roundTrips).toBe(2);
+      expect((answer as any).data.thing.plan).not.toBeNull();
+      const events = await auditOf('WithItsPlan');
+      expect(events.map((e) => [e.action, e.record_type])).toContainEqual(['READ', 'FourPPlan']);
+      expect(events.filter((e) => e.detail.requestRolledBack)).toEqual([]);
+    });
+
+    // Anything else the request does may need its transaction after the read: the statement then
+    // writes no event, and the events and COMMIT take their round trip as for any request.
+    it('leaves the transaction to the end of the request when node is not all the request asks, or no purpose is stated', async () => {
+      const sensitive = toGlobalId('SocThreat', (await pool.query<{ id: string }>(`select id from soc_threat where protective_marking <> 'OFFICIAL' order by urn limit 1`)).rows[0].id);
+      const withViewer = `query WithViewer($id: ID!) { viewer { username } node(id: $id) { id ... on SocThreat { name } } other: node(id: $id) { id } }`;
+      const { result, sql, roundTrips } = await statementsSentDuring(app, () => app.gql('serocu.analyst', withViewer, { id: sensitive }));
+      expect((result as any).data.node.name).toEqual(expect.any(String));
+      expect(sql.filter((s) => s.includes(`'__compiled'`))).toHaveLength(2);
+      expect(sql.filter((s) => /insert into "?audit_event/i.test(s))).toHaveLength(1);
+      expect(sql.filter((s) => /^\s*with compiled_node/i.test(s))).toEqual([]);
+      expect(roundTrips).toBe(2);
+      // Both reads in the one READ event the request's collector writes.
+      expect(await auditOf('WithViewer')).toEqual([expect.objectContaining({ action: 'READ', record_type: 'SocThreat', ids: [fromGlobalId(sensitive)!.id] })]);
+
+      const official = toGlobalId('SocThreat', await officialThreat());
+      const noPurpose = await statementsSentDuring(app, () => app.gql('serocu.analyst', DOCUMENTS.bench.replace('#NODE#', '').replace('query B(', 'query OfficialNoPurpose('), { id: official }, { purpose: null }));
+      expect((noPurpose.result as any).data.node).not.toBeNull();
+      expect(noPurpose.roundTrips).toBe(2);
     });
   });
 }

@@ -47,6 +47,8 @@ export interface Refusal {
 export class AuditCollector {
   private operation: string | null = null;
   private readonly pending = new Map<string, Pending>();
+  /** `recordType:id` of READs a statement wrote itself (readWritten): not written again. */
+  private readonly readsWritten = new Set<string>();
 
   constructor(readonly origin: AuditOrigin) {}
 
@@ -66,7 +68,22 @@ export class AuditCollector {
 
   /** Sensitive records were read. */
   read(recordType: string, ids: Iterable<string>): void {
-    this.record(AuditAction.READ, recordType, ids);
+    const unwritten = [...ids].filter((id) => !this.readsWritten.has(`${recordType}:${id}`));
+    if (unwritten.length) this.record(AuditAction.READ, recordType, unwritten);
+  }
+
+  /**
+   * The statement that read these records wrote their READ event itself, in the request's
+   * transaction, as this collector would have (a compiled node(id) that ends its request:
+   * graphql/node.ts): reading them is not recorded again.
+   */
+  readWritten(recordType: string, ids: Iterable<string>): void {
+    for (const id of ids) this.readsWritten.add(`${recordType}:${id}`);
+  }
+
+  /** Whether any event is waiting to be written. */
+  get isEmpty(): boolean {
+    return this.pending.size === 0;
   }
 
   /** A mutation created, changed or removed a record. */

@@ -2,7 +2,7 @@ import { defaultFieldResolver, getNamedType, GraphQLError, isCompositeType, isOb
 import type { RequestContext } from '../graphql/context';
 import { fromGlobalId } from '../graphql/global-id';
 import { READ_THROUGH } from '../graphql/node';
-import { markingRank, type ProtectiveMarking, type Role } from '../modules/identity/identity.enums';
+import { markingRank, ProtectiveMarking, type Role } from '../modules/identity/identity.enums';
 import { allowedPurposes } from '../access/purpose-roles';
 import type { AuditCollector } from './audit.collector';
 import { AuditAction } from './audit.enums';
@@ -26,10 +26,13 @@ function isRecord(value: unknown): value is RecordValue {
   return !!v && typeof v === 'object' && typeof v.__typename === 'string' && typeof v.dbId === 'string';
 }
 
+/** The markings whose records need a stated purpose to be read, and are audited when read: those above OFFICIAL. */
+export const SENSITIVE_MARKINGS: readonly ProtectiveMarking[] = Object.values(ProtectiveMarking).filter((m) => markingRank(m) >= 1);
+
 /** Whether reading the record needs a stated purpose (and is audited): marked above OFFICIAL, or a referral. */
 export function isSensitive(record: RecordValue): boolean {
   if (ALWAYS_SENSITIVE.has(record.__typename)) return true;
-  return typeof record.protectiveMarking === 'string' && markingRank(record.protectiveMarking) >= 1;
+  return typeof record.protectiveMarking === 'string' && SENSITIVE_MARKINGS.includes(record.protectiveMarking);
 }
 
 /** A child read by ID is read through its parent (graphql/node.ts childFetcher): the parent's purpose rule and READ apply. */

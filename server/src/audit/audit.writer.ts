@@ -17,6 +17,13 @@ function insert(knex: Knex, rows: AuditEventRow[]): Knex.QueryBuilder {
 export async function commitWithAuditEvents(ctx: RequestContext, orm: MikroORM): Promise<void> {
   const rows = ctx.audit.drain();
   if (!rows.length) return ctx.db.finish();
+  if (ctx.db.endedByLastRead) {
+    // Its last read committed the transaction (graphql/node.ts, LastRead), which is only done
+    // when nothing else can be recorded: should anything have been, it is written on its own.
+    await ctx.db.finish();
+    ctx.log.error({ events: rows.length }, 'audit events recorded after the request\'s last read: writing them on their own');
+    return writeOnTheirOwn(ctx, orm, rows, false);
+  }
   try {
     await ctx.db.finish(insert(ctx.db.knex, rows).toSQL().toNative());
   } catch (err) {
@@ -50,12 +57,13 @@ export async function writeAuditEvents(ctx: RequestContext | undefined, orm: Mik
 }
 
 /** The events of a request whose transaction failed, in a transaction of their own as the same caller. */
-async function writeOnTheirOwn(ctx: RequestContext, orm: MikroORM, rows: AuditEventRow[]): Promise<void> {
+/* rolledBack: false for a request whose transaction ended (committed) before they were recorded. */
+async function writeOnTheirOwn(ctx: RequestContext, orm: MikroORM, rows: AuditEventRow[], rolledBack = true): Promise<void> {
   try {
     const own = await openRequestDb(orm, ctx.access.caller, ctx.access.layers);
     try {
       // Said in the event, so that a CREATE written here is not read as a record that exists.
-      await insert(own.knex, rows.map((r) => ({ ...r, detail: { ...r.detail, requestRolledBack: [true] } })));
+      await insert(own.knex, rolledBack ? rows.map((r) => ({ ...r, detail: { ...r.detail, requestRolledBack: [true] } })) : rows);
     } finally {
       await own.finish();
     }

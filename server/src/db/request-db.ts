@@ -4,6 +4,7 @@ import { BOTH_LAYERS, type AccessLayers } from '../access/layers';
 import type { Caller } from '../access/caller';
 import { executeText, PreparedStatements } from './prepared-statements';
 import { sharedWhileUnderWay } from '../shared/shared-while-under-way';
+import { isDatabaseUnavailable } from './unavailable';
 import { announceQuery, interceptQueries, leaseConnection, parameterText, withPooledConnection, type LeasedConnection, type PgConnection } from './driver-internals';
 
 /** A statement with its parameters as pg takes them (`$1`, `$2`, ...; knex's toSQL().toNative()). */
@@ -64,6 +65,19 @@ export interface RequestDb {
    * saving its own round trip; if it fails, nothing is committed and this rejects.
    */
   finish(withCommit?: Statement): Promise<void>;
+  /**
+   * Sends `statement` as the transaction's last, with COMMIT in the same message, and resolves
+   * with its result once both are done: a request whose whole answer is one statement (a
+   * compiled `node(id)`) then costs one round trip. The request is finished by it: the lease ends
+   * as the answer arrives, so any statement after it is refused (never run outside the
+   * transaction, as the pool's owner), and `finish` answers with how it ended. When the statement
+   * or the COMMIT fails nothing is kept (it is rolled back) and this rejects. Undefined, with
+   * nothing sent, when the request cannot end so (already finishing or aborted, or a statement
+   * that cannot share a message): send it as any other and finish as usual.
+   */
+  readThenCommit(statement: Statement): Promise<{ rows: Record<string, unknown>[] }> | undefined;
+  /** Whether readThenCommit ended the request: its transaction is over, whatever `finish` is given. */
+  readonly endedByLastRead: boolean;
   /**
    * Whether the remembered account this request runs as (AccountCache) is still active and
    * unchanged: the check went out with the transaction's first message, or goes out now, alone,
@@ -199,6 +213,10 @@ type Announce = (sql: string, bindings?: readonly unknown[]) => void;
 interface WaitingQuery {
   config: { text: string; values?: unknown[] };
   callback: QueryCallback;
+  /** The transaction's last statement: COMMIT goes in its message (ConnectionQueue.sendAndCommit). */
+  commits?: true;
+  /** Announces the statement as it goes out (sendAndCommit's, whose statement knex does not send). */
+  announce?: () => void;
 }
 
 let sharedRoundTrips = 0;
@@ -217,7 +235,23 @@ export function statementsSharingRoundTrips(): number {
  * replacing `$n` would change the statement.
  */
 function batchable(q: WaitingQuery): boolean {
-  return /^\s*select\b/i.test(q.config.text) && inlinable(q);
+  return !q.commits && /^\s*select\b/i.test(q.config.text) && inlinable(q);
+}
+
+/** Whether `statement` can go in one message with others (inlinable): see RequestDb.readThenCommit. */
+function sharesAMessage(statement: Statement): boolean {
+  return inlinable({ config: { text: statement.sql, values: [...statement.bindings] }, callback: () => undefined });
+}
+
+/**
+ * Why a request ended by its last read kept nothing (RequestDb.readThenCommit): the database
+ * gone stays itself (the answer becomes a retryable SERVICE_UNAVAILABLE); any other failure was
+ * the statement's own, already in the answer as its error, so it is the "transaction failed"
+ * that graphql/commit-failure.ts leaves that answer standing for.
+ */
+function notKept(err: unknown): unknown {
+  if (isDatabaseUnavailable(err)) return err;
+  return Object.assign(new Error('The request\'s last statement failed: its transaction was rolled back, and nothing of it was kept'), { code: '25P02', cause: err });
 }
 
 /**
@@ -514,6 +548,40 @@ class ConnectionQueue {
     this.beforeCommit = { text: statement.sql, values: [...statement.bindings] };
   }
 
+  /**
+   * Queues `statement` as the transaction's last: it goes with COMMIT in one message (after the
+   * deferred BEGIN, if nothing was sent yet), and `callback` gets its result only once the COMMIT
+   * succeeded. Only for a statement that can share a message (sharesAMessage).
+   */
+  sendAndCommit(statement: Statement, announce: () => void, callback: QueryCallback): void {
+    this.waiting.push({ config: { text: statement.sql, values: [...statement.bindings] }, callback, commits: true, announce });
+    if (!this.busy && this.waiting.length === 1) this.send();
+    else this.scheduleSend();
+  }
+
+  /**
+   * `[BEGIN; settings;] statement; COMMIT` as one simple-protocol message. When the statement
+   * fails PostgreSQL skips the COMMIT, leaving the transaction open and failed: it is rolled back
+   * before the statement's caller hears of it, as sendWithCommit does.
+   */
+  private sendLast(last: WaitingQuery, answer: (deliver: () => void) => void): void {
+    const begin = this.takeBegin();
+    const skip = begin?.statements ?? 0;
+    last.announce?.();
+    sharedRoundTrips += 1; // the COMMIT rides with the statement
+    const text = `${begin === undefined ? '' : `${begin.sql};\n`}${inlined(this.connection, this.prepared, last)};\ncommit`;
+    this.query(text, (err: unknown, results?: { command?: string }[]) => {
+      const committed = results?.[results.length - 1];
+      const failure =
+        err ??
+        (committed?.command === 'ROLLBACK'
+          ? Object.assign(new Error('COMMIT found the transaction already failed: PostgreSQL rolled it back, and nothing of it was kept'), { code: '25P02' })
+          : null);
+      if (!failure) return answer(() => last.callback(null, results![skip]));
+      this.query('rollback', () => answer(() => last.callback(failure)));
+    });
+  }
+
   private enqueue(args: unknown[]): unknown {
     const [config, callback] = args;
     if (args.length !== 2 || typeof callback !== 'function' || !config || typeof config !== 'object' || typeof (config as WaitingQuery['config']).text !== 'string') {
@@ -606,6 +674,10 @@ class ConnectionQueue {
         return;
       }
       this.sendCheck(check, announce, (err) => answer(() => (err ? batch[0].callback(err) : ended())));
+      return;
+    }
+    if (batch[0].commits) {
+      this.sendLast(batch[0], answer);
       return;
     }
     if (batch.length === 1 && this.beforeCommit && isCommit(batch[0])) {
@@ -877,6 +949,7 @@ function requestDb(lease: LeasedConnection, queue: ConnectionQueue, caller: Call
   const trx = lease.knex;
   let finishing: Promise<void> | undefined;
   let aborted = false;
+  let endedByLastRead = false;
   /** Ends the transaction with `statement` (COMMIT or ROLLBACK), sent through the request's knex so that it is counted as knex's own were. */
   const end = (statement: 'COMMIT;' | 'ROLLBACK;') => trx.raw(statement);
   /** A transaction-local planner setting: with the caller's settings if the transaction has not begun, else a statement of its own. */
@@ -898,6 +971,29 @@ function requestDb(lease: LeasedConnection, queue: ConnectionQueue, caller: Call
     preferGenericPlans: () => plannerSetting('plan_cache_mode', 'force_generic_plan'),
     preferHashedGrouping: () => plannerSetting('enable_sort', 'off'),
     transaction: (work) => trx.transaction(work),
+    get endedByLastRead() {
+      return endedByLastRead;
+    },
+    readThenCommit(statement) {
+      if (finishing || aborted || !sharesAMessage(statement)) return undefined;
+      endedByLastRead = true;
+      let ended!: (how: Promise<void>) => void;
+      finishing = new Promise<void>((resolve) => (ended = resolve));
+      finishing.catch(() => undefined); // finish() hands it on; the read's own caller hears of a failure
+      // Announced as they go out (after the BEGIN, if it goes with them), as knex announces its own.
+      const announce = () => {
+        announceQuery(trx, statement.sql, statement.bindings);
+        announceQuery(trx, 'COMMIT;');
+      };
+      return new Promise((resolve, reject) =>
+        queue.sendAndCommit(statement, announce, (err, result) => {
+          // The lease ends before anyone hears the answer: nothing may run after the COMMIT.
+          ended(releaseLease(lease, queue).then(() => (err ? Promise.reject(notKept(err)) : undefined)));
+          if (err) reject(err);
+          else resolve(result as { rows: Record<string, unknown>[] });
+        }),
+      );
+    },
     finish(withCommit) {
       finishing ??= (async () => {
         try {

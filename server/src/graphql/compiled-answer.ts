@@ -55,6 +55,11 @@ export interface AskedField {
 export class SqlBuilder {
   private readonly values: unknown[] = [];
   private aliases = 0;
+  /**
+   * How many places in the statement write a record the audit looks at (objectSql with `meta`):
+   * one for a threat alone; more when the answer can also hold other records (its plan).
+   */
+  recordsWritten = 0;
 
   constructor(
     readonly scope: ReadScope,
@@ -206,6 +211,7 @@ export function objectSql<Parent>(
     if (value === undefined) return undefined;
     pairs.push(`'${key}', ${value}`);
   }
+  if (meta) b.recordsWritten++;
   return `json_build_object(${meta}${meta ? ', ' : ''}'${COMPILED}', ${jsonObject(pairs)})`;
 }
 

@@ -5,6 +5,8 @@ import type { ReadScope } from '../access/read-scope';
 import { fromGlobalId } from './global-id';
 import { partShownIn, type ListedPartRow, type ListedPartType } from '../access/catalogue';
 import { showsPart } from '../access/redaction';
+import type { AuditOrigin } from '../audit/audit.collector';
+import type { Statement } from '../db/request-db';
 
 /**
  * Relay's Node: anything with a global ID can be fetched again with `node(id)`. Rows carry
@@ -31,9 +33,45 @@ export type NodeFetchers = Record<string, NodeFetcher>;
 /**
  * `node(id)` of one type answered by a compiled statement (graphql/compiled-answer.ts): the
  * object or null as its fetcher and resolvers would answer, or undefined when the selection asks
- * for something the statement does not write (the fetcher then answers).
+ * for something the statement does not write (the fetcher then answers). With `last`, the
+ * statement is the request's last (see LastRead).
  */
-export type CompiledNode = (scope: ReadScope, info: GraphQLResolveInfo, dbId: string) => Promise<unknown> | undefined;
+export type CompiledNode = (scope: ReadScope, info: GraphQLResolveInfo, dbId: string, last?: LastRead) => Promise<unknown> | undefined;
+
+/**
+ * A compiled `node(id)` that is its request's whole answer ends the request's transaction
+ * itself, in one round trip: it writes the READ event of a sensitive record it reads in the same
+ * statement (an INSERT in the statement, of the row the request's AuditCollector would have
+ * written: `reader` gives that row's columns), and sends COMMIT in the same message
+ * (RequestDb.readThenCommit). Before, the event and COMMIT took a second round trip: a third of
+ * node(id)'s socket writes and a message more for PostgreSQL. Nothing is read without its record:
+ * the event commits with the read, or neither happens.
+ */
+export interface LastRead {
+  /** The READ event's columns besides the record (as AuditCollector.drain writes them). */
+  readonly reader: Readonly<AuditOrigin> & { readonly operation: string | null };
+  /** Sends the statement with COMMIT; undefined when it must be sent as any other (the request then finishes as usual). */
+  send(statement: Statement): Promise<{ rows: Record<string, unknown>[] }> | undefined;
+  /** The statement wrote the READ of these records: the request's collector does not write it again. */
+  written(recordType: string, ids: string[]): void;
+}
+
+/**
+ * Whether the field may end its request (LastRead): it is the operation's only field, in a query,
+ * with a stated purpose (a sensitive record read without one is refused, and that DENIED event is
+ * written after the answer), and nothing else waits to be written (an API key's use). Then
+ * nothing can happen after the statement that would need the transaction.
+ */
+function lastReadOf(ctx: RequestContext, info: GraphQLResolveInfo): LastRead | undefined {
+  const { operation } = info;
+  const [only, ...others] = operation.selectionSet.selections;
+  if (operation.operation !== 'query' || others.length || only !== info.fieldNodes[0] || !ctx.purpose || !ctx.audit.isEmpty) return undefined;
+  return {
+    reader: { ...ctx.audit.origin, operation: ctx.audit.operationName },
+    send: (statement) => ctx.db.readThenCommit(statement),
+    written: (recordType, ids) => ctx.audit.readWritten(recordType, ids),
+  };
+}
 
 /** GraphQL type name → its CompiledNode, for the types that have one. */
 export type CompiledNodes = Record<string, CompiledNode>;
@@ -49,7 +87,7 @@ export function fetcherFor(fetchers: NodeFetchers, type: string): NodeFetcher | 
 /** `node(id)` answered by its type's compiled statement, when it has one and the selection allows; else undefined. */
 export function compiledNode(compiled: CompiledNodes, ctx: RequestContext, info: GraphQLResolveInfo, globalId: string): Promise<unknown> | undefined {
   const parsed = fromGlobalId(globalId);
-  return parsed && Object.hasOwn(compiled, parsed.type) ? compiled[parsed.type](ctx.access, info, parsed.id) : undefined;
+  return parsed && Object.hasOwn(compiled, parsed.type) ? compiled[parsed.type](ctx.access, info, parsed.id, lastReadOf(ctx, info)) : undefined;
 }
 
 /**

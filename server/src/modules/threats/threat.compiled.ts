@@ -19,6 +19,9 @@ import type { Knex } from '@mikro-orm/postgresql';
 import type { ReadScope } from '../../access/read-scope';
 import { organisationByIdSql, userByIdSql } from '../identity/identity.compiled';
 import { threatQuery, type ThreatCriteria } from './threat.repository';
+import { SENSITIVE_MARKINGS } from '../../audit/audit.middleware';
+import { AuditAction } from '../../audit/audit.enums';
+import type { LastRead } from '../../graphql/node';
 
 /**
  * The `threats` list compiled into one statement that returns its answer as JSON
@@ -172,13 +175,56 @@ function threatsPageStatement(scope: ReadScope, info: GraphQLResolveInfo, size: 
  * caller serves every id (the id is bound at each use): node(id) repeats with only the id
  * changing, so it is built once and, sent again and again, prepared by the connection.
  */
-export function compiledThreatNode(scope: ReadScope, info: GraphQLResolveInfo, dbId: string): Promise<unknown> | undefined {
+export function compiledThreatNode(scope: ReadScope, info: GraphQLResolveInfo, dbId: string, last?: LastRead): Promise<unknown> | undefined {
+  const ending = last && threatNodeEndingItsRequest(scope, info, dbId, last);
+  if (ending) return ending;
   const statement = rememberedStatement(scope, info, 'node', () => threatNodeStatement(scope, info), [dbId]);
   return statement?.then((result: { rows: { answer: unknown }[] }) => result.rows[0]?.answer ?? null);
 }
 
-function threatNodeStatement(scope: ReadScope, info: GraphQLResolveInfo): Knex.QueryBuilder | undefined {
+/**
+ * `node(id)` of a threat as its request's last statement (graphql/node.ts, LastRead): the READ
+ * event of a sensitive threat is written by the statement itself, and COMMIT goes with it.
+ * Undefined when the answer may hold records besides the threat (threatNodeRecordingItsRead).
+ */
+function threatNodeEndingItsRequest(scope: ReadScope, info: GraphQLResolveInfo, dbId: string, last: LastRead): Promise<unknown> | undefined {
+  const { reader } = last;
+  const readerValues = [reader.userId, reader.username, reader.organisationId, reader.operation, reader.purpose, reader.clientAddress, reader.requestId];
+  const statement = rememberedStatement(scope, info, 'node ending its request', () => threatNodeRecordingItsRead(scope, info), [dbId, ...readerValues]);
+  if (!statement) return undefined;
+  const { sql, bindings } = statement.toSQL().toNative();
+  const sent: PromiseLike<{ rows: Record<string, unknown>[] }> = last.send({ sql, bindings }) ?? statement;
+  return Promise.resolve(sent).then(({ rows: [row] }) => {
+    if (row?.recorded) last.written('SocThreat', [dbId]);
+    return row?.answer ?? null;
+  });
+}
+
+/**
+ * threatNodeStatement, writing the READ event of the threat it answers when the threat is
+ * sensitive: the row the request's AuditCollector would write (audit.middleware.ts decides
+ * sensitivity by the same list of markings), its reader bound from parameters 1 to 7
+ * (LastRead.reader). `recorded` says whether it was written.
+ */
+function threatNodeRecordingItsRead(scope: ReadScope, info: GraphQLResolveInfo): Knex.Raw | undefined {
   const b = new SqlBuilder(scope, info);
+  const read = threatNodeStatement(scope, info, b);
+  // Only the threat's own READ is written here: an answer that may hold other records the audit
+  // reads (its plan, itself sensitive) leaves the events and COMMIT to the end of the request.
+  // The reader's values are typed here: PREPARE (prepared-statements.ts) must know every parameter's type.
+  if (!read || b.recordsWritten > 1) return undefined;
+  read.select('t.id as compiled_id', 't.protective_marking as compiled_marking');
+  const reader = (index: number) => b.bind(new StatementParameter(index));
+  const sensitive = SENSITIVE_MARKINGS.map((m) => `'${m}'`).join(', ');
+  return b.toRaw(`with compiled_node as ${b.bind(read)},
+    compiled_read as (
+      insert into audit_event (user_id, username, organisation_id, operation, action, record_type, record_ids, purpose, client_address, request_id)
+      select ${reader(1)}::uuid, ${reader(2)}::text, ${reader(3)}::uuid, ${reader(4)}::text, '${AuditAction.READ}', 'SocThreat', array[n.compiled_id], ${reader(5)}::text, ${reader(6)}::text, ${reader(7)}::text
+      from compiled_node n where n.compiled_marking in (${sensitive}) returning 1)
+    select n.answer, exists (select from compiled_read) as recorded from compiled_node n`);
+}
+
+function threatNodeStatement(scope: ReadScope, info: GraphQLResolveInfo, b = new SqlBuilder(scope, info)): Knex.QueryBuilder | undefined {
   const threat = objectSql(b, 'SocThreat', threatSql, 't', info.fieldNodes.map((n) => n.selectionSet), ownOwner, threatMeta('t'));
   if (!threat) return undefined;
   // The answer selected from the threat as threatQuery reads it, in one scan of soc_threat: read
