@@ -69,6 +69,8 @@ export interface App {
 /** Options for tests only; a running platform always uses the defaults. */
 export interface AppOptions {
   log?: Logger;
+  /** Told the port as soon as it is open, before the database is prepared (the port actually taken when config.port is 0). */
+  onListening?: (port: number) => void;
   /** Switch one access layer off to prove the other denies alone (tests only). */
   accessLayers?: AccessLayers;
 }
@@ -88,6 +90,7 @@ export async function createApp(config: Config, databaseUrl: string, options: Ap
     await orm.close(true);
     throw err;
   });
+  options.onListening?.(early.port);
   try {
     await prepareDatabase(config, orm, log);
     const app = await listen(config, databaseUrl, orm, log, lifecycle, options.accessLayers ?? BOTH_LAYERS, early);

@@ -57,7 +57,9 @@ async function main(): Promise<void> {
       databaseUrl = embedded.url;
       log.info({ port: embedded.port }, 'embedded PostgreSQL is running');
     }
-    app = await createApp(config, databaseUrl, { log });
+    // Printed whatever LOG_LEVEL says: with PORT=0 (the system picks the port) it is the only way to learn it.
+    const onListening = (port: number) => console.log(`SOC Hub is listening on port ${port}; it answers once its database is ready.`);
+    app = await createApp(config, databaseUrl, { log, onListening });
   } catch (err) {
     log.fatal({ err }, 'start-up failed');
     await embedded?.stop();

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../../server/src/db/embedded-postgres';
 
 const MAIN = path.resolve(__dirname, '../../dist/server/src/main.js');
 
@@ -18,11 +17,13 @@ export interface ServerProcess {
 /**
  * The compiled server (`npm test` builds it first) as a real child process, the way `npm start`
  * runs it. The environment is exactly `env` plus PATH/HOME, so nothing leaks in from the shell.
+ * Without `PORT` in `env` the server takes a port the system chooses (PORT=0) and this resolves
+ * once it is listening, with its URL: a port found free here and handed to the process could be
+ * taken by another process before the server bound it (it was, by a run beside this one: EADDRINUSE).
  */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const port = env.PORT ? Number(env.PORT) : await freePort();
   const proc = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -31,6 +32,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   const exit = new Promise<number | string>((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   let ended = false;
   void exit.then(() => (ended = true));
+  const port = env.PORT && env.PORT !== '0' ? Number(env.PORT) : await listeningPort(proc, () => out, exit);
   const url = `http://127.0.0.1:${port}`;
 
   return {
@@ -51,4 +53,25 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
       throw new Error(`server not ready after ${timeoutMs} ms:\n${out}`);
     },
   };
+}
+
+/** The port the server says it listens on (main.ts prints it as soon as the port is open, whatever LOG_LEVEL says). */
+async function listeningPort(proc: ChildProcess, output: () => string, exit: Promise<unknown>, timeoutMs = 90_000): Promise<number> {
+  const found = () => {
+    const port = /^SOC Hub is listening on port (\d+);/m.exec(output())?.[1];
+    return port === undefined ? undefined : Number(port);
+  };
+  let exited = false;
+  void exit.then(() => (exited = true));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const port = found();
+    if (port !== undefined) return port;
+    if (exited) throw new Error(`server exited before it was listening:\n${output()}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`server not listening after ${timeoutMs} ms:\n${output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

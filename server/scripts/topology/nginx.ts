@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/project-root';
+import { freePort } from '../../src/db/embedded-postgres';
 
 /**
  * nginx from the machine's packages (Debian's `nginx`), running the project's own
@@ -39,14 +39,6 @@ export function nginxConfig(upstreams: readonly string[], port: number): string 
     .replace(/^(\s*)listen 8080( [^;]*)?;/m, `$1listen 127.0.0.1:${port}$2;`);
   if (!replaced || !config.includes(`listen 127.0.0.1:${port}`)) throw new Error('deploy/nginx.conf no longer has the upstream servers and listen line this expects');
   return config;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Starts nginx in front of `upstreams`, in a directory of its own, in the foreground. */

@@ -78,16 +78,46 @@ function ensureExecutable(file: string): void {
   if ((mode & 0o555) !== 0o555) fs.chmodSync(file, (mode & 0o7777) | 0o555);
 }
 
-/** A port the kernel says is free right now. Never assume 5432. */
+/**
+ * A port free right now, for a process about to be started to listen on. Never assume 5432.
+ * Chosen at random below the system's ephemeral ports: a port the system gave out with
+ * `listen(0)` came from the range it also gives every outgoing connection, and one found free so
+ * was taken by another process's connection before the server started here bound it
+ * (EADDRINUSE in a CI run beside another). Where nothing needs the port before the process is
+ * up, let the process take port 0 itself (test/support/server-process.ts).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const below = ephemeralPortsStart();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = LOWEST_CHOSEN_PORT + Math.floor(Math.random() * (below - LOWEST_CHOSEN_PORT));
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`no free port found between ${LOWEST_CHOSEN_PORT} and ${below}`);
+}
+
+/** Ports chosen by freePort start here, above those services usually claim. */
+const LOWEST_CHOSEN_PORT = 10_000;
+
+/**
+ * Where the system's ephemeral ports begin (net.ipv4.ip_local_port_range; Linux's default
+ * 32768): those it gives outgoing connections and `listen(0)`, which freePort keeps clear of.
+ */
+function ephemeralPortsStart(): number {
+  try {
+    const start = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return start > LOWEST_CHOSEN_PORT + 1_000 ? start : 32_768;
+  } catch {
+    return 32_768; // not Linux
+  }
+}
+
+/** Whether `port` can be listened on now, on every address (as a server on `::` or 0.0.0.0 would). */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
   });
 }
 
