@@ -7,6 +7,7 @@ import { createTestApp, type GqlOptions, type TestApp } from '../support/test-ap
 import { createThreat, expectData, orgId, userId } from '../support/factories';
 import { createReferral, referralInput } from '../support/referral-factories';
 import { AuditCollector } from '../../server/src/audit';
+import { chainAuditEvents } from '../../server/src/audit/sequencer';
 import { statementsSentDuring } from '../support/statements';
 
 let app: TestApp;
@@ -543,6 +544,26 @@ describe('the chain is extended after commit (audit/sequencer.ts)', () => {
     expect(result).toMatchObject({ valid: true, firstBrokenEventId: null, eventsUnchained: 0 });
     const [after] = await idleSql('select hash from audit_event where id = ?', [event.id]);
     expect(after.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  // Housekeeping runs outside any request, so no request's timeout bounds it (driver-internals.ts, queryWithin).
+  it('gives up chaining, rolled back and with its connection whole, when the chain stays locked past its time', async () => {
+    const knex = idle.app.orm.em.getConnection().getKnex();
+    const holder = new pg.Client({ connectionString: idle.db.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from audit_chain_head for update');
+      const started = Date.now();
+      await expect(chainAuditEvents(knex, 300)).rejects.toMatchObject({ code: '57014' });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await holder.query('rollback');
+      // The connection went back to the pool outside any transaction: the next call chains.
+      await createThreat(idle, 'tvp.investigator');
+      expect(await chainAuditEvents(knex, 10_000)).toBeGreaterThan(0);
+    } finally {
+      await holder.end();
+    }
   });
 
   it('never chains an event twice when several instances chain at once, while events are written', async () => {

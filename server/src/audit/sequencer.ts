@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { withPooledConnection } from '../db/driver-internals';
+import { queryWithin, withPooledConnection } from '../db/driver-internals';
 
 /**
  * Links committed audit events into the hash chain (the database's audit_chain_extend(), see
@@ -10,15 +10,15 @@ import { withPooledConnection } from '../db/driver-internals';
  * so any instance may chain and none chains an event twice. Runs as the database owner: the
  * chain is nobody else's to extend.
  */
-export async function chainAuditEvents(owner: Knex): Promise<number> {
+export async function chainAuditEvents(owner: Knex, timeoutMs?: number): Promise<number> {
   // On a pooled connection directly, not through knex's query builder: it is housekeeping, not a
   // request's statement, and must not show in the statement counts (the bench, tests) of requests
-  // it happens to run beside.
+  // it happens to run beside. Bounded in time (queryWithin), as a request's statements are.
   return withPooledConnection(owner, async (connection) => {
     let total = 0;
     // Batches keep each transaction (and the lock) short when a long tail has built up.
     for (;;) {
-      const { rows } = await connection.query<{ chained: number }>('select audit_chain_extend($1) as chained', [BATCH]);
+      const rows = await queryWithin<{ chained: number }>(connection, `select audit_chain_extend(${BATCH}) as chained`, timeoutMs);
       const chained = Number(rows[0].chained);
       total += chained;
       if (chained < BATCH) return total;

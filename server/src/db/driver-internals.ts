@@ -206,6 +206,29 @@ export async function withPooledConnection<T>(knex: Knex, work: (connection: Poo
   }
 }
 
+/**
+ * Housekeeping's statements (the audit sequencer, agreement lapses) run on pooled connections
+ * outside any request, so no request's timeouts bound them: one blocked on a lock would hold its
+ * connection, and the instance's shutdown that waits for it, for as long as the lock is held.
+ */
+export const HOUSEKEEPING_STATEMENT_TIMEOUT_MS = 60_000;
+
+/**
+ * Runs `sql` (one statement, no parameters) on `connection` in a transaction of its own, in one
+ * message, its statement_timeout (local to that transaction) `timeoutMs`: what does not finish
+ * in time is cancelled and rolled back, and this rejects (SQLSTATE 57014).
+ */
+export async function queryWithin<Row>(connection: PooledConnection, sql: string, timeoutMs = HOUSEKEEPING_STATEMENT_TIMEOUT_MS): Promise<Row[]> {
+  try {
+    const results = (await connection.query(`begin; set local statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}; ${sql}; commit`)) as unknown as { rows: Row[] }[];
+    return results[2].rows;
+  } catch (err) {
+    // The failed statement left the transaction open (its COMMIT was skipped): ended before the connection goes back.
+    await connection.query('rollback').catch(() => undefined);
+    throw err;
+  }
+}
+
 /** A pooled pg connection's promise-returning `query` (pg's public API). */
 export interface PooledConnection {
   query<Row = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: Row[] }>;

@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { withPooledConnection } from '../../db/driver-internals';
+import { queryWithin, withPooledConnection } from '../../db/driver-internals';
 
 /** Lapses announced per call: a long-stopped platform catches up in a few short transactions. */
 const BATCH = 100;
@@ -11,13 +11,13 @@ const BATCH = 100;
  * there first, so a partner's open screens are checked again as after a suspension. An agreement
  * lapses at 00:00 on its `expiresOn` by the database's calendar (`current_date`), the moment the
  * access rules stop honouring it. Runs as the database owner, on a pooled connection directly
- * (housekeeping, not a request's statement: see audit/sequencer.ts).
+ * (housekeeping, not a request's statement: see audit/sequencer.ts), bounded in time (queryWithin).
  */
-export async function announceAgreementLapses(owner: Knex): Promise<number> {
+export async function announceAgreementLapses(owner: Knex, timeoutMs?: number): Promise<number> {
   return withPooledConnection(owner, async (connection) => {
     let total = 0;
     for (;;) {
-      const { rows } = await connection.query<{ announced: number }>('select agreement_lapses_announce($1) as announced', [BATCH]);
+      const rows = await queryWithin<{ announced: number }>(connection, `select agreement_lapses_announce(${BATCH}) as announced`, timeoutMs);
       const announced = Number(rows[0].announced);
       total += announced;
       if (announced < BATCH) return total;
