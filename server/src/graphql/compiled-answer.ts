@@ -13,6 +13,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import type { ReadScope } from '../access/read-scope';
 import { nulledForPartners, seesWholeSql, withheldFromPartners } from '../access/redaction';
 import { today } from '../shared/validation';
+import type { Statement } from '../db/request-db';
 
 /**
  * Answers compiled into one SQL statement: PostgreSQL builds the answer's JSON for a root field
@@ -133,9 +134,33 @@ export class SqlBuilder {
  * so two callers never share a statement; nothing in it depends on data read from the database.
  */
 const REMEMBERED_STATEMENTS = 1_000; // at most a few tens of kilobytes each
-const rememberedStatements = new Map<string, { sql: string; bindings: readonly unknown[] } | null>();
+
+/** A statement as remembered: for knex (`?` placeholders), and as PostgreSQL takes it (`$n`). */
+interface RememberedStatement {
+  sql: string;
+  bindings: readonly unknown[];
+  native: { sql: string; bindings: readonly unknown[] };
+}
+
+const rememberedStatements = new Map<string, RememberedStatement | null>();
 const fieldIds = new WeakMap<object, number>();
 let lastFieldId = 0;
+
+function remembered(scope: ReadScope, info: Pick<GraphQLResolveInfo, 'fieldNodes'>, inputs: unknown, build: () => Knex.Raw | Knex.QueryBuilder | undefined): RememberedStatement | null {
+  const { caller, layers, purpose } = scope;
+  let field = fieldIds.get(info.fieldNodes[0]);
+  if (field === undefined) fieldIds.set(info.fieldNodes[0], (field = ++lastFieldId));
+  const key = JSON.stringify([field, info.fieldNodes.length, caller.userId, caller.organisationId, caller.isLawEnforcement, caller.roles, caller.clearance, layers, purpose, today(), inputs]);
+  let statement = rememberedStatements.get(key);
+  if (statement === undefined) {
+    // Compiled to text and plain values: the raw's bindings include query builders of this request's transaction.
+    const compiled = build()?.toSQL();
+    statement = compiled ? { sql: compiled.sql, bindings: compiled.bindings, native: compiled.toNative() } : null;
+    if (rememberedStatements.size >= REMEMBERED_STATEMENTS) rememberedStatements.delete(rememberedStatements.keys().next().value!);
+    rememberedStatements.set(key, statement);
+  }
+  return statement;
+}
 
 export function rememberedStatement(
   scope: ReadScope,
@@ -144,19 +169,24 @@ export function rememberedStatement(
   build: () => Knex.Raw | Knex.QueryBuilder | undefined,
   parameters: readonly unknown[] = [],
 ): Knex.Raw | undefined {
-  const { caller, layers, purpose } = scope;
-  let field = fieldIds.get(info.fieldNodes[0]);
-  if (field === undefined) fieldIds.set(info.fieldNodes[0], (field = ++lastFieldId));
-  const key = JSON.stringify([field, info.fieldNodes.length, caller.userId, caller.organisationId, caller.isLawEnforcement, caller.roles, caller.clearance, layers, purpose, today(), inputs]);
-  let statement = rememberedStatements.get(key);
-  if (statement === undefined) {
-    const raw = build();
-    // Compiled to text and plain values: the raw's bindings include query builders of this request's transaction.
-    statement = raw ? raw.toSQL() : null;
-    if (rememberedStatements.size >= REMEMBERED_STATEMENTS) rememberedStatements.delete(rememberedStatements.keys().next().value!);
-    rememberedStatements.set(key, statement && { sql: statement.sql, bindings: statement.bindings });
-  }
+  const statement = remembered(scope, info, inputs, build);
   return statement ? scope.knex.raw(statement.sql, withParameters(statement.bindings, parameters) as Knex.RawBinding[]) : undefined;
+}
+
+/**
+ * rememberedStatement as PostgreSQL takes it (`$n` placeholders), for a statement sent without
+ * knex (RequestDb.readThenCommit): made once, when the statement is first remembered, instead of
+ * a knex raw compiled again at every use.
+ */
+export function rememberedNativeStatement(
+  scope: ReadScope,
+  info: Pick<GraphQLResolveInfo, 'fieldNodes'>,
+  inputs: unknown,
+  build: () => Knex.Raw | Knex.QueryBuilder | undefined,
+  parameters: readonly unknown[] = [],
+): Statement | undefined {
+  const statement = remembered(scope, info, inputs, build);
+  return statement ? { sql: statement.native.sql, bindings: withParameters(statement.native.bindings, parameters) } : undefined;
 }
 
 /**

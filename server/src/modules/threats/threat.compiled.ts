@@ -4,6 +4,7 @@ import {
   COMPILED,
   globalId,
   objectSql,
+  rememberedNativeStatement,
   rememberedStatement,
   SqlBuilder,
   StatementParameter,
@@ -190,10 +191,12 @@ export function compiledThreatNode(scope: ReadScope, info: GraphQLResolveInfo, d
 function threatNodeEndingItsRequest(scope: ReadScope, info: GraphQLResolveInfo, dbId: string, last: LastRead): Promise<unknown> | undefined {
   const { reader } = last;
   const readerValues = [reader.userId, reader.username, reader.organisationId, reader.operation, reader.purpose, reader.clientAddress, reader.requestId];
-  const statement = rememberedStatement(scope, info, 'node ending its request', () => threatNodeRecordingItsRead(scope, info), [dbId, ...readerValues]);
+  const build = () => threatNodeRecordingItsRead(scope, info);
+  const parameters = [dbId, ...readerValues];
+  const statement = rememberedNativeStatement(scope, info, 'node ending its request', build, parameters);
   if (!statement) return undefined;
-  const { sql, bindings } = statement.toSQL().toNative();
-  const sent: PromiseLike<{ rows: Record<string, unknown>[] }> = last.send({ sql, bindings }) ?? statement;
+  // Sent as any other statement when it cannot end the request (RequestDb.readThenCommit declined).
+  const sent: PromiseLike<{ rows: Record<string, unknown>[] }> = last.send(statement) ?? rememberedStatement(scope, info, 'node ending its request', build, parameters)!;
   return Promise.resolve(sent).then(({ rows: [row] }) => {
     if (row?.recorded) last.written('SocThreat', [dbId]);
     return row?.answer ?? null;
