@@ -74,11 +74,12 @@ describe('a page of threats with its parts prefetched', () => {
     expect(sent.roundTrips).toBe(3);
   });
 
-  it('node(id) reads a threat with its lead organisation in one statement: two round trips in all', async () => {
+  // Its only field, with a purpose stated: the statement ends the request, COMMIT in its message (graphql/node.ts, LastRead).
+  it('node(id) reads a threat with its lead organisation in one statement: one round trip in all', async () => {
     const [first] = expectData(await app.gql('serocu.analyst', '{ threats(first: 1) { edges { node { id leadOrganisation { code } } } } }')).threats.edges;
     const query = `query ($id: ID!) { node(id: $id) { ... on SocThreat { name leadOrganisation { id code name } } } }`;
     const sent = await statementsSentDuring(app, async () => expectData(await app.gql('serocu.analyst', query, { id: first.node.id })).node);
     expect(sent.result.leadOrganisation.code).toBe(first.node.leadOrganisation.code);
-    expect(sent.roundTrips).toBe(2);
+    expect(sent.roundTrips).toBe(1);
   });
 });
