@@ -56,8 +56,11 @@ export async function writeAuditEvents(ctx: RequestContext | undefined, orm: Mik
   await writeOnTheirOwn(ctx, orm, rows);
 }
 
-/** The events of a request whose transaction failed, in a transaction of their own as the same caller. */
-/* rolledBack: false for a request whose transaction ended (committed) before they were recorded. */
+/**
+ * The events of a request whose transaction failed, in a transaction of their own as the same
+ * caller, marked rolled back; `rolledBack` false: of a request whose transaction had already
+ * committed when they were recorded (see commitWithAuditEvents).
+ */
 async function writeOnTheirOwn(ctx: RequestContext, orm: MikroORM, rows: AuditEventRow[], rolledBack = true): Promise<void> {
   try {
     const own = await openRequestDb(orm, ctx.access.caller, ctx.access.layers);

@@ -570,13 +570,8 @@ class ConnectionQueue {
     last.announce?.();
     sharedRoundTrips += 1; // the COMMIT rides with the statement
     const text = `${begin === undefined ? '' : `${begin.sql};\n`}${inlined(this.connection, this.prepared, last)};\ncommit`;
-    this.query(text, (err: unknown, results?: { command?: string }[]) => {
-      const committed = results?.[results.length - 1];
-      const failure =
-        err ??
-        (committed?.command === 'ROLLBACK'
-          ? Object.assign(new Error('COMMIT found the transaction already failed: PostgreSQL rolled it back, and nothing of it was kept'), { code: '25P02' })
-          : null);
+    this.query(text, (err: unknown, results?: unknown[]) => {
+      const failure = err ?? rolledBackCommit(results?.[results.length - 1]);
       if (!failure) return answer(() => last.callback(null, results![skip]));
       this.query('rollback', () => answer(() => last.callback(failure)));
     });
@@ -732,7 +727,12 @@ function isEnd(q: WaitingQuery): boolean {
 }
 
 function commitThatRolledBack(q: WaitingQuery, result: unknown): Error | null {
-  if (!isCommit(q) || (result as { command?: string } | undefined)?.command !== 'ROLLBACK') return null;
+  return isCommit(q) ? rolledBackCommit(result) : null;
+}
+
+/** The error for a COMMIT's `result` that says ROLLBACK (see commitThatRolledBack), else null. */
+function rolledBackCommit(result: unknown): Error | null {
+  if ((result as { command?: string } | undefined)?.command !== 'ROLLBACK') return null;
   return Object.assign(new Error('COMMIT found the transaction already failed: PostgreSQL rolled it back, and nothing of it was kept'), { code: '25P02' });
 }
 
